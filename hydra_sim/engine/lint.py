@@ -1,0 +1,327 @@
+"""Scenario lint: reference, graph, variable, time, scoring and content checks.
+
+Runs on a scenario the schema could build, and reports problems with stable codes (see
+docs/lint.md). Graph checks are static: they follow every route whatever its condition, so
+"unreachable" means unreachable on any path. Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from .loader import referenced_action_ids
+from .model import Outcome, Route, Scenario
+from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
+
+RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial"}
+_UNSAFE_MARKUP = [
+    (re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>"), "an HTML tag", "write plain text; use **bold** or *italic*"),
+    (re.compile(r"!\[[^\]]*\]\("), "an image", "put pictures in 'media' and list them on the scene"),
+    (re.compile(r"\[[^\]]*\]\([^)]*\)"), "a link", "scenario text cannot link anywhere; quote the name instead"),
+    (re.compile(r"\b(?:https?|ftp|file|data|javascript):", re.I), "an address", "scenario text cannot load or "
+     "link to anything; put documents in 'media'"),
+]
+_TODO = re.compile(r"\b(?:TODO|FIXME|TBC|XXX)\b")
+
+
+def lint_scenario(scenario: Scenario) -> list[Problem]:
+    checker = _Checker(scenario)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario):
+        self.s = scenario
+        self.problems: list[Problem] = []
+        self.targets = set(scenario.scenes) | set(scenario.endings)
+
+    def add(self, code: str, severity: str, message: str, location: Location, hint: str | None = None):
+        self.problems.append(Problem(code, severity, message, location, hint))
+
+    def run(self) -> None:
+        self.check_ids()
+        self.check_references()
+        self.check_graph()
+        self.check_variables()
+        self.check_time()
+        self.check_scoring()
+        self.check_content()
+
+    # -- identity --------------------------------------------------------------------
+    def check_ids(self) -> None:
+        for scene_id, scene in self.s.scenes.items():
+            if scene_id in RESERVED_IDS:
+                self.add("S014", ERROR, f"'{scene_id}' is a reserved word and cannot be a scene id",
+                         scene.location, f"rename it, e.g. '{scene_id}_scene'")
+        seen: dict[str, Location] = {}
+        for inject in self.s.all_injects():
+            if inject.id in seen:
+                self.add("S006", ERROR, f"inject id '{inject.id}' is already used at line {seen[inject.id].line}",
+                         inject.location, "inject ids must be unique across the scenario")
+            seen.setdefault(inject.id, inject.location)
+
+    # -- references ------------------------------------------------------------------
+    def target(self, target: str, location: Location, where: str) -> None:
+        if target not in self.targets:
+            self.add("R001", ERROR, f"{where} goes to '{target}', which is not a scene or ending", location,
+                     did_you_mean(target, self.targets) or "check the spelling, or add the scene")
+
+    def check_references(self) -> None:
+        s = self.s
+        if s.start and s.start not in s.scenes:
+            hint = did_you_mean(s.start, s.scenes) or "name an existing scene"
+            if s.start in s.endings:
+                hint = "the start must be a scene, not an ending"
+            self.add("R001", ERROR, f"the start scene '{s.start}' does not exist", s.location, hint)
+        for scene in s.scenes.values():
+            where = f"scene '{scene.id}'"
+            for route in self.routes_of_scene(scene):
+                self.target(route.target, route.location, where)
+            if scene.speaker and scene.speaker not in s.cast:
+                self.add("R005", ERROR, f"{where} has an unknown speaker '{scene.speaker}'", scene.location,
+                         did_you_mean(scene.speaker, s.cast) or "add them under 'cast'")
+            for media_id in scene.media:
+                self.media(media_id, scene.location, where)
+        for inject in s.all_injects():
+            where = f"inject '{inject.id}'"
+            if inject.goto:
+                self.target(inject.goto, inject.location, where)
+            if inject.speaker and inject.speaker not in s.cast:
+                self.add("R005", ERROR, f"{where} has an unknown speaker '{inject.speaker}'", inject.location,
+                         did_you_mean(inject.speaker, s.cast) or "add them under 'cast'")
+            for media_id in inject.media:
+                self.media(media_id, inject.location, where)
+        for ref in s.reference.values():
+            if ref.media:
+                self.media(ref.media, s.location, f"reference item '{ref.id}'")
+
+    def media(self, media_id: str, location: Location, where: str) -> None:
+        if media_id not in self.s.media:
+            self.add("R004", ERROR, f"{where} shows unknown media '{media_id}'", location,
+                     did_you_mean(media_id, self.s.media) or "add it under 'media'")
+
+    @staticmethod
+    def routes_of_scene(scene) -> list[Route]:
+        routes = list(scene.next)
+        decision = scene.decision
+        if decision is not None:
+            routes += decision.outcome.next
+            for option in decision.options:
+                routes += option.outcome.next
+            if decision.on_expiry is not None:
+                routes += decision.on_expiry.next
+        return routes
+
+    # -- graph -----------------------------------------------------------------------
+    def successors(self) -> dict[str, set[str]]:
+        graph: dict[str, set[str]] = {}
+        for scene in self.s.scenes.values():
+            targets = {r.target for r in self.routes_of_scene(scene) if r.target in self.targets}
+            targets |= {i.goto for i in scene.injects if i.goto in self.targets}
+            graph[scene.id] = targets
+        global_gotos = {i.goto for i in self.s.injects if i.goto in self.targets}
+        for scene_id in graph:      # a top-level inject can redirect from any scene
+            graph[scene_id] |= global_gotos
+        return graph
+
+    def check_graph(self) -> None:
+        s = self.s
+        if s.start not in s.scenes:
+            return
+        graph = self.successors()
+        reachable = _reachable(s.start, graph)
+        for scene_id, scene in s.scenes.items():
+            if scene_id not in reachable:
+                self.add("G001", WARNING, f"scene '{scene_id}' can never be reached", scene.location,
+                         "route to it from another scene, or delete it")
+        for ending_id, ending in s.endings.items():
+            if ending_id not in reachable:
+                self.add("G001", WARNING, f"ending '{ending_id}' can never be reached", ending.location,
+                         "route to it from a scene, or delete it")
+        if not any(e in reachable for e in s.endings):
+            self.add("G004", ERROR, "no ending can be reached from the start scene", s.location,
+                     "route the last scene to an ending")
+            return
+        reverse: dict[str, set[str]] = {}
+        for source, targets in graph.items():
+            for target in targets:
+                reverse.setdefault(target, set()).add(source)
+        can_finish = set()
+        queue = deque(s.endings)
+        while queue:
+            node = queue.popleft()
+            for source in reverse.get(node, ()):
+                if source not in can_finish:
+                    can_finish.add(source)
+                    queue.append(source)
+        trapped = sorted(n for n in reachable if n in s.scenes and n not in can_finish)
+        for scene_id in trapped:
+            self.add("G005", ERROR, f"scene '{scene_id}' is in a trap: no ending can be reached from it",
+                     s.scenes[scene_id].location,
+                     "give one of these scenes a route out: " + ", ".join(trapped[:6]))
+        for scene in s.scenes.values():
+            decision = scene.decision
+            if decision and decision.kind == "choose_one" and decision.options \
+                    and all(o.condition is not None for o in decision.options) and decision.on_expiry is None:
+                self.add("G002", WARNING, f"every option in scene '{scene.id}' has an 'if'; when none is true "
+                         "the trainee is stuck", decision.location, "add one option without 'if'")
+        if _has_cycle(s.start, graph, set(s.scenes)):
+            self.add("G006", INFO, "the scenario has loops (a scene can be visited again)", s.location,
+                     "fine if intended; each inject still fires once")
+
+    # -- variables -------------------------------------------------------------------
+    def check_variables(self) -> None:
+        s = self.s
+        read: set[str] = set()
+        for expression in self.conditions():
+            read |= expression.reads
+        written: set[str] = set()
+        for outcome in self.outcomes():
+            written |= set(outcome.sets) | set(outcome.adds)
+        for name, variable in s.variables.items():
+            if name not in read and name not in written:
+                self.add("V003", WARNING, f"variable '{name}' is never set or read", variable.location,
+                         "delete it, or use it in a condition")
+            elif name not in read:
+                self.add("V001", WARNING, f"variable '{name}' is set but never read", variable.location,
+                         "use it in an 'if', or delete it")
+
+    def conditions(self):
+        s = self.s
+        for scene in s.scenes.values():
+            for route in self.routes_of_scene(scene):
+                if route.condition is not None:
+                    yield route.condition
+            if scene.decision:
+                for option in scene.decision.options:
+                    if option.condition is not None:
+                        yield option.condition
+        for inject in s.all_injects():
+            if inject.condition is not None:
+                yield inject.condition
+        for assessment in s.assessed.values():
+            if assessment.applies_if is not None:
+                yield assessment.applies_if
+
+    def outcomes(self):
+        from .loader import iter_outcomes
+        yield from iter_outcomes(self.s)
+
+    # -- time ------------------------------------------------------------------------
+    def check_time(self) -> None:
+        for scene in self.s.scenes.values():
+            decision = scene.decision
+            if decision and decision.time_limit_seconds and decision.on_expiry is None:
+                self.add("T001", ERROR, f"the decision in scene '{scene.id}' has a time limit but no 'on_expiry'",
+                         decision.location, "say what happens when time runs out: on_expiry: {next: ...}")
+            if decision and decision.on_expiry is not None and not decision.time_limit_seconds:
+                self.add("T003", WARNING, f"the decision in scene '{scene.id}' has 'on_expiry' but no time limit",
+                         decision.location, "add time_limit_seconds, or remove on_expiry")
+        for inject in self.s.all_injects():
+            minutes = inject.at_minute if inject.at_minute is not None else inject.after_minutes
+            if minutes is not None and minutes > 24 * 60:
+                self.add("T002", WARNING, f"inject '{inject.id}' is timed more than 24 hours in", inject.location,
+                         "check the number: it is in minutes")
+
+    # -- scoring ---------------------------------------------------------------------
+    def check_scoring(self) -> None:
+        s = self.s
+        if s.catalogues and not s.assessed:
+            self.add("A001", WARNING, "no choice evidences or contravenes any action, so nothing is scored",
+                     s.location, "add 'evidences: [action_id]' to the good options")
+        referenced = referenced_action_ids(s)
+        for action_id, assessment in s.assessed.items():
+            if action_id not in referenced:
+                self.add("A002", WARNING, f"'{action_id}' is assessed but no choice evidences it, so it is always "
+                         "missed", s.location, "add it to an option's 'evidences', or remove it from 'assess'")
+        milestones = {scene.milestone for scene in s.scenes.values() if scene.milestone}
+        for action_id, assessment in s.assessed.items():
+            window = assessment.window
+            anchor = window and (window.before or window.anchor)
+            if anchor and anchor not in milestones:
+                self.add("R010", WARNING, f"the window of '{action_id}' runs from milestone '{anchor}', which no "
+                         "scene reaches", s.location, f"add 'milestone: {anchor}' to the scene where it happens")
+
+    # -- content ---------------------------------------------------------------------
+    def check_content(self) -> None:
+        s = self.s
+        for scene in s.scenes.values():
+            if not scene.text.strip():
+                self.add("M001", ERROR, f"scene '{scene.id}' has no text", scene.location,
+                         "tell the trainee what is happening")
+        for media in s.media.values():
+            if media.kind in ("image", "document") and not media.alt.strip():
+                self.add("M002", ERROR, f"{media.kind} '{media.id}' has no 'alt' text", media.location,
+                         "describe everything a trainee who cannot see it needs to decide")
+            if media.kind == "audio" and not media.transcript.strip():
+                self.add("M002", ERROR, f"audio '{media.id}' has no 'transcript'", media.location,
+                         "write out what is said")
+        for text, location, where in self.texts():
+            if _TODO.search(text):
+                self.add("M003", WARNING, f"{where} contains a TODO marker", location, "finish the text")
+            for pattern, what, hint in _UNSAFE_MARKUP:
+                if pattern.search(text):
+                    self.add("M004", ERROR, f"{where} contains {what}, which scenario text may not have",
+                             location, hint)
+                    break
+
+    def texts(self):
+        s = self.s
+        yield s.title, s.location, "the title"
+        yield s.summary, s.location, "the summary"
+        yield s.briefing.role + "\n" + s.briefing.situation + "\n" + "\n".join(s.briefing.expectations), \
+            s.location, "the briefing"
+        for ref in s.reference.values():
+            yield ref.text, s.location, f"reference item '{ref.id}'"
+        for scene in s.scenes.values():
+            yield scene.title + "\n" + scene.text, scene.location, f"scene '{scene.id}'"
+            if scene.decision:
+                yield scene.decision.prompt, scene.decision.location, f"the decision in scene '{scene.id}'"
+                for option in scene.decision.options:
+                    yield option.label, option.location, f"option '{option.id}' in scene '{scene.id}'"
+        for outcome in self.outcomes():
+            yield _outcome_text(outcome), outcome.location, "feedback"
+        for inject in s.all_injects():
+            yield inject.text, inject.location, f"inject '{inject.id}'"
+        for ending in s.endings.values():
+            yield ending.title + "\n" + ending.text, ending.location, f"ending '{ending.id}'"
+
+
+def _outcome_text(outcome: Outcome) -> str:
+    return "\n".join([outcome.feedback] + [c.feedback for c in outcome.contravenes])
+
+
+def _reachable(start: str, graph: dict[str, set[str]]) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for target in graph.get(queue.popleft(), ()):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def _has_cycle(start: str, graph: dict[str, set[str]], scenes: set[str]) -> bool:
+    """Iterative depth-first search (a 2,000-scene chain must not hit the recursion limit)."""
+    colour: dict[str, int] = {}
+    stack = [(start, iter(sorted(graph.get(start, ()))))]
+    colour[start] = 1
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            colour[node] = 2
+            stack.pop()
+            continue
+        if child not in scenes:
+            continue
+        state = colour.get(child, 0)
+        if state == 1:
+            return True
+        if state == 0:
+            colour[child] = 1
+            stack.append((child, iter(sorted(graph.get(child, ())))))
+    return False

@@ -1,0 +1,337 @@
+"""The validated scenario and catalogue model: plain, immutable-by-convention dataclasses.
+
+Built only by ``schema.py`` from checked YAML; everything else in the engine (runner,
+scoring, explorer, lint) reads these objects. Each object keeps the ``Location`` it came
+from so later checks can point at the exact line. Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .expressions import Expression
+from .problems import Location
+
+DECISION_KINDS = ("choose_one", "choose_many", "rank", "ndm_rationale")
+OUTCOME_CLASSES = ("good", "partial", "harm", "investigation_lost", "safeguarding_failure")
+MILESTONES = ("arrival", "identification", "handover", "placement")
+CAST_ROLES = ("caller", "call_handler", "radio", "officer", "supervisor", "paramedic",
+              "partner", "member_of_public", "narrator")
+MEDIA_KINDS = ("image", "document", "audio")
+TRAINEE_ROLES = ("call_handler", "first_responder", "incident_manager", "investigator")
+DIFFICULTIES = ("introductory", "intermediate", "advanced")
+NDM_FIELDS = ("ethics", "information", "threat_risk", "powers_policy", "options", "action_review")
+NDM_FIELD_LABELS = {
+    "ethics": "Code of Ethics: is this what the public and the Code of Ethics would expect?",
+    "information": "Information and intelligence: what do you know, what do you need?",
+    "threat_risk": "Threat and risk: what is the threat, to whom, and your working strategy?",
+    "powers_policy": "Powers and policy: what powers, policy and legislation apply?",
+    "options": "Options and contingencies: what could you do, and what did you reject?",
+    "action_review": "Action and review: what are you doing, and how will you review it?",
+}
+BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
+
+
+@dataclass
+class Window:
+    minutes: int | None = None      # within N minutes of the anchor
+    anchor: str | None = None       # None = incident start, else a milestone
+    before: str | None = None       # no later than this milestone
+
+    def describe(self) -> str:
+        if self.before:
+            return f"before {self.before}"
+        if self.minutes is None:
+            return "no time limit"
+        anchor = self.anchor or "the incident start"
+        return f"within {self.minutes} min of {anchor}"
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass
+class Action:
+    id: str
+    title: str
+    description: str
+    why: str
+    category: str
+    roles: tuple[str, ...]
+    phase: str
+    critical: bool
+    weight: int
+    window: Window | None
+    window_note: str
+    evidence: str
+    sources: tuple[Source, ...]
+    catalogue_id: str
+    location: Location
+    critical_note: str = ""
+
+
+@dataclass
+class Grade:
+    id: str
+    label: str
+    min_percent: float
+
+
+@dataclass
+class ScoringPolicy:
+    late_credit: float = 0.5
+    contravene_penalty: float = 1.0
+    grades: tuple[Grade, ...] = (
+        Grade("distinction", "Distinction", 85), Grade("competent", "Competent", 60),
+        Grade("not_yet_competent", "Not yet competent", 0))
+    critical_fail_grade: str = "not_yet_competent"
+
+    def grade_for(self, percent: float) -> Grade:
+        for grade in self.grades:
+            if percent >= grade.min_percent:
+                return grade
+        return self.grades[-1]
+
+    def grade_by_id(self, grade_id: str) -> Grade:
+        return next((g for g in self.grades if g.id == grade_id), self.grades[-1])
+
+
+@dataclass
+class Catalogue:
+    id: str
+    title: str
+    version: str
+    description: str
+    path: Path
+    scoring: ScoringPolicy
+    categories: dict[str, tuple[str, int]]   # id -> (label, order)
+    roles: dict[str, str]
+    phases: tuple[str, ...]
+    sources: dict[str, Source]
+    actions: dict[str, Action]
+
+
+@dataclass
+class ActionRef:
+    """An action id named by a choice, with optional feedback for a contravention."""
+    action_id: str
+    location: Location
+    feedback: str = ""
+
+
+@dataclass
+class Route:
+    target: str
+    condition: Expression | None
+    location: Location
+
+
+@dataclass
+class Outcome:
+    """What a choice does: shared by options, expiry, rank rules and NDM decisions."""
+    sets: dict[str, object] = field(default_factory=dict)
+    adds: dict[str, int] = field(default_factory=dict)
+    minutes: int = 0
+    evidences: tuple[ActionRef, ...] = ()
+    contravenes: tuple[ActionRef, ...] = ()
+    feedback: str = ""
+    next: tuple[Route, ...] = ()
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class Option:
+    id: str
+    label: str
+    outcome: Outcome
+    condition: Expression | None
+    location: Location
+
+
+@dataclass
+class RankRule:
+    id: str
+    higher: str
+    lower: tuple[str, ...]
+    when_kept: Outcome
+    when_broken: Outcome
+    location: Location
+    description: str = ""
+
+
+@dataclass
+class Decision:
+    kind: str
+    prompt: str
+    options: tuple[Option, ...]
+    location: Location
+    time_limit_seconds: int | None = None
+    on_expiry: Outcome | None = None
+    rationale: str = "optional"
+    min_picks: int | None = None
+    max_picks: int | None = None
+    rules: tuple[RankRule, ...] = ()
+    fields: tuple[str, ...] = NDM_FIELDS
+    required: tuple[str, ...] = ("threat_risk", "action_review")
+    outcome: Outcome = field(default_factory=Outcome)   # decision-level: minutes, next, ...
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass
+class Inject:
+    id: str
+    text: str
+    location: Location
+    at_minute: int | None = None        # top level: minutes after incident start
+    after_minutes: int | None = None    # scene level: minutes after entering the scene
+    scene_id: str | None = None
+    condition: Expression | None = None
+    speaker: str | None = None
+    media: tuple[str, ...] = ()
+    outcome: Outcome = field(default_factory=Outcome)   # set/add; goto kept in .goto
+    goto: str | None = None
+
+
+@dataclass
+class Scene:
+    id: str
+    title: str
+    text: str
+    location: Location
+    speaker: str | None = None
+    media: tuple[str, ...] = ()
+    milestone: str | None = None
+    injects: tuple[Inject, ...] = ()
+    decision: Decision | None = None
+    next: tuple[Route, ...] = ()
+
+
+@dataclass
+class Ending:
+    id: str
+    title: str
+    outcome: str
+    text: str
+    location: Location
+
+
+@dataclass
+class Variable:
+    name: str
+    type: str
+    initial: object
+    location: Location
+    values: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    description: str = ""
+
+
+@dataclass
+class CastMember:
+    id: str
+    name: str
+    role: str
+    description: str = ""
+
+
+@dataclass
+class Media:
+    id: str
+    kind: str
+    title: str
+    file: str
+    location: Location
+    alt: str = ""
+    transcript: str = ""
+    resolved_path: Path | None = None    # set by the loader when the file exists safely
+
+
+@dataclass
+class ReferenceItem:
+    id: str
+    title: str
+    text: str = ""
+    media: str | None = None
+
+
+@dataclass
+class Briefing:
+    role: str
+    situation: str
+    expectations: tuple[str, ...] = ()
+
+
+@dataclass
+class Assessment:
+    """An assessed action as this scenario scores it (catalogue values plus overrides)."""
+    action: Action
+    critical: bool
+    weight: int
+    window: Window | None
+    applies_if: Expression | None = None   # assessed only when true at the end of the session
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    summary: str
+    version: str
+    path: Path
+    location: Location
+    incident_start: datetime
+    start: str
+    catalogue_ids: tuple[str, ...]
+    briefing: Briefing
+    duration_minutes: int = 30
+    difficulty: str = "intermediate"
+    roles: tuple[str, ...] = ()
+    clock_speed: float = 1.0
+    reference: dict[str, ReferenceItem] = field(default_factory=dict)
+    cast: dict[str, CastMember] = field(default_factory=dict)
+    media: dict[str, Media] = field(default_factory=dict)
+    variables: dict[str, Variable] = field(default_factory=dict)
+    injects: tuple[Inject, ...] = ()
+    scenes: dict[str, Scene] = field(default_factory=dict)
+    endings: dict[str, Ending] = field(default_factory=dict)
+    assess_overrides: dict[str, dict] | None = None   # None = assess all referenced
+    # Filled by the loader once catalogues are resolved:
+    catalogues: tuple[Catalogue, ...] = ()
+    assessed: dict[str, Assessment] = field(default_factory=dict)
+    content_hash: str = ""
+
+    @property
+    def scoring(self) -> ScoringPolicy:
+        return self.catalogues[0].scoring if self.catalogues else ScoringPolicy()
+
+    def action(self, action_id: str) -> Action | None:
+        for catalogue in self.catalogues:
+            if action_id in catalogue.actions:
+                return catalogue.actions[action_id]
+        return None
+
+    def all_injects(self):
+        yield from self.injects
+        for scene in self.scenes.values():
+            yield from scene.injects
+
+    def category_label(self, category_id: str) -> str:
+        for catalogue in self.catalogues:
+            if category_id in catalogue.categories:
+                return catalogue.categories[category_id][0]
+        return category_id
+
+    def category_order(self, category_id: str) -> int:
+        for catalogue in self.catalogues:
+            if category_id in catalogue.categories:
+                return catalogue.categories[category_id][1]
+        return 99

@@ -1,0 +1,495 @@
+"""Play a validated scenario: a ``transitions`` state machine plus a simulated clock.
+
+``ScenarioRunner`` is the only place scenario rules run: it offers the current decision,
+applies a choice (variables, clock, credited and contravened actions), fires timed
+injects as the clock passes them, routes to the next scene through the state machine, and
+emits events (scene entered, inject fired, decision recorded, reference opened, ended)
+to subscribers. Every input is appended to ``log``, from which ``restore`` rebuilds the
+exact session. No threads, no real time, no ``Timeout`` states.
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from transitions import Machine
+
+from .clock import SimClock
+from .model import Decision, Outcome, Route, Scenario, Scene
+
+log = logging.getLogger(__name__)
+
+
+class RunnerError(Exception):
+    """The runner was asked to do something the scenario does not allow right now."""
+
+
+class ReplayError(RunnerError):
+    """A stored session no longer fits the scenario (it was edited since)."""
+
+    def __init__(self, index: int, entry: dict, reason: str):
+        self.index = index
+        self.entry = entry
+        self.reason = reason
+        super().__init__(f"step {index + 1} ({_describe_entry(entry)}): {reason}")
+
+
+# -- events ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SceneEntered:
+    scene_id: str
+    clock: int
+
+
+@dataclass(frozen=True)
+class InjectFired:
+    inject_id: str
+    clock: int
+    text: str
+    speaker: str | None
+    redirect: str | None
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One line of the evidence ledger that scoring reads."""
+    action_id: str
+    contravened: bool
+    clock: int
+    scene_id: str
+    decision_index: int
+    source: str            # option id, rule id, "expiry" or "rationale"
+    feedback: str = ""
+
+
+@dataclass
+class DecisionRecord:
+    index: int
+    scene_id: str
+    kind: str
+    selection: Any
+    rationale: Any
+    clock: int
+    expired: bool = False
+    credits: list[Credit] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DecisionRecorded:
+    record: DecisionRecord
+
+
+@dataclass(frozen=True)
+class ReferenceOpened:
+    reference_id: str
+    clock: int
+
+
+@dataclass(frozen=True)
+class Ended:
+    ending_id: str
+    clock: int
+
+
+class _MachineModel:
+    """The object ``transitions`` drives; kept apart so scene ids never clash with our names."""
+
+
+class ScenarioRunner:
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.clock = SimClock(scenario.incident_start)
+        self.variables: dict[str, Any] = {n: v.initial for n, v in scenario.variables.items()}
+        self.ledger: list[Credit] = []
+        self.decisions: list[DecisionRecord] = []
+        self.path: list[tuple[str, int]] = []
+        self.milestones: dict[str, int] = {}
+        self.fired: set[str] = set()
+        self.inject_log: list[InjectFired] = []
+        self.references_opened: list[tuple[str, int]] = []
+        self.log: list[dict] = []
+        self.ended: str | None = None
+        self.scene_entered_at = 0
+        self._subscribers: list[Callable[[object], None]] = []
+        self._model = _MachineModel()
+        self._triggers: dict[int, str] = {}
+        self._started = False
+        self._build_machine()
+
+    # -- machine ---------------------------------------------------------------------
+    def _build_machine(self) -> None:
+        s = self.scenario
+        states = list(s.scenes) + list(s.endings)
+        self.machine = Machine(model=self._model, states=states, initial=s.start,
+                               auto_transitions=False, queued=True, send_event=True,
+                               ignore_invalid_triggers=False)
+        for scene in s.scenes.values():
+            for routes in _route_sets(scene):
+                self._add_routes(scene.id, routes)
+        for inject in s.all_injects():
+            if inject.goto:
+                name = f"redirect_{len(self._triggers)}"
+                self._triggers[id(inject)] = name
+                self.machine.add_transition(name, "*", inject.goto)
+
+    def _add_routes(self, source: str, routes: tuple[Route, ...]) -> None:
+        if id(routes) in self._triggers or not routes:
+            return
+        name = f"route_{len(self._triggers)}"
+        self._triggers[id(routes)] = name
+        for route in routes:
+            conditions = [self._condition_callable(route.condition)] if route.condition else []
+            self.machine.add_transition(name, source, route.target, conditions=conditions)
+
+    def _condition_callable(self, expression):
+        # transitions calls this with an EventData (send_event=True); the expression reads
+        # only our variables, so scenario text can never name a Python callable.
+        return lambda _event: expression.evaluate(self.env())
+
+    # -- state -----------------------------------------------------------------------
+    @property
+    def scene_id(self) -> str:
+        return self._model.state
+
+    @property
+    def scene(self) -> Scene | None:
+        return self.scenario.scenes.get(self._model.state)
+
+    @property
+    def decision(self) -> Decision | None:
+        scene = self.scene
+        return scene.decision if scene is not None and not self.ended else None
+
+    def env(self) -> dict[str, Any]:
+        env = dict(self.variables)
+        env["elapsed"] = self.clock.seconds // 60
+        env["scene_minutes"] = (self.clock.seconds - self.scene_entered_at) // 60
+        return env
+
+    def available_options(self):
+        decision = self.decision
+        if decision is None:
+            return []
+        env = self.env()
+        return [o for o in decision.options if o.condition is None or o.condition.evaluate(env)]
+
+    def subscribe(self, callback: Callable[[object], None]) -> None:
+        self._subscribers.append(callback)
+
+    def _emit(self, event: object) -> None:
+        for callback in list(self._subscribers):
+            callback(event)
+
+    # -- inputs ----------------------------------------------------------------------
+    def start(self) -> None:
+        if self._started:
+            raise RunnerError("the session has already started")
+        self._started = True
+        self._enter(self.scenario.start)
+
+    def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
+        """Answer the current decision. ``selection`` depends on the decision kind:
+        an option id (choose_one), a list of ids (choose_many, rank), or a dict of NDM
+        boxes (ndm_rationale)."""
+        decision = self._require_decision()
+        scene_id = self.scene_id
+        selection, outcomes, sources = self._outcomes_for(decision, selection)
+        if decision.kind != "ndm_rationale":
+            rationale = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else rationale
+            if decision.rationale == "required" and not rationale:
+                raise RunnerError("this decision needs a rationale: say why you chose this")
+            if decision.rationale == "none":
+                rationale = ""
+        else:
+            rationale = selection
+        record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False)
+        self.log.append({"type": "choose", "scene": scene_id, "selection": selection,
+                         "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})})
+        routes = outcomes[0].next if decision.kind == "choose_one" else decision.outcome.next
+        self._finish_turn(sum(o.minutes for o in outcomes), routes)
+        return record
+
+    def expire(self, meta: dict | None = None) -> DecisionRecord:
+        """The decision's real-time limit ran out: apply its on_expiry outcome."""
+        decision = self._require_decision()
+        if decision.on_expiry is None:
+            raise RunnerError("this decision has no time limit")
+        scene_id = self.scene_id
+        outcome = decision.on_expiry
+        record = self._record(decision, scene_id, None, "", [outcome], ["expiry"], meta, expired=True)
+        self.log.append({"type": "expire", "scene": scene_id, "clock": record.clock, "meta": dict(meta or {})})
+        self._finish_turn(outcome.minutes, outcome.next or decision.outcome.next)
+        return record
+
+    def continue_(self) -> None:
+        """Leave a scene that has no decision, by its ``next`` routes."""
+        self._require_running()
+        scene = self.scene
+        if scene is None or scene.decision is not None:
+            raise RunnerError("this scene has a decision to make")
+        self.log.append({"type": "continue", "scene": scene.id, "clock": self.clock.seconds})
+        self._route(scene.next)
+
+    def advance(self, seconds: int) -> None:
+        """Let simulated time pass (the trainee is reading or thinking)."""
+        if seconds <= 0 or self.ended or not self._started:
+            return
+        if self.log and self.log[-1]["type"] == "advance":
+            self.log[-1]["seconds"] += seconds     # keep the log compact: one entry per pause
+        else:
+            self.log.append({"type": "advance", "seconds": seconds})
+        self._advance_clock(self.clock.seconds + seconds)
+
+    def open_reference(self, reference_id: str) -> None:
+        if reference_id not in self.scenario.reference:
+            raise RunnerError(f"unknown reference item '{reference_id}'")
+        self.references_opened.append((reference_id, self.clock.seconds))
+        self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
+        self._emit(ReferenceOpened(reference_id, self.clock.seconds))
+
+    # -- choice handling -------------------------------------------------------------
+    def _require_running(self) -> None:
+        if not self._started:
+            raise RunnerError("the session has not started")
+        if self.ended:
+            raise RunnerError("the scenario has ended")
+
+    def _require_decision(self) -> Decision:
+        self._require_running()
+        decision = self.decision
+        if decision is None:
+            raise RunnerError(f"scene '{self.scene_id}' has no decision; continue instead")
+        return decision
+
+    def _outcomes_for(self, decision: Decision, selection: Any):
+        available = {o.id: o for o in self.available_options()}
+        known = {o.id for o in decision.options}
+        if decision.kind == "choose_one":
+            if not isinstance(selection, str):
+                raise RunnerError("choose one option id")
+            if selection not in available:
+                raise RunnerError(_unknown_option(selection, available, known))
+            return selection, [available[selection].outcome], [selection]
+        if decision.kind == "choose_many":
+            picks = _id_list(selection)
+            for pick in picks:
+                if pick not in available:
+                    raise RunnerError(_unknown_option(pick, available, known))
+            if len(set(picks)) != len(picks):
+                raise RunnerError("an item was ticked twice")
+            if decision.min_picks is not None and len(picks) < decision.min_picks:
+                raise RunnerError(f"tick at least {decision.min_picks}")
+            if decision.max_picks is not None and len(picks) > decision.max_picks:
+                raise RunnerError(f"tick at most {decision.max_picks}")
+            ordered = [o.id for o in decision.options if o.id in picks]   # file order: stable logs
+            return ordered, [decision.outcome] + [available[p].outcome for p in ordered], \
+                ["decision"] + ordered
+        if decision.kind == "rank":
+            order = _id_list(selection)
+            if sorted(order) != sorted(available):
+                missing = sorted(set(available) - set(order))
+                extra = sorted(set(order) - set(available))
+                raise RunnerError("rank every item exactly once" + (f"; missing: {', '.join(missing)}" if missing else "")
+                                  + (f"; not an item: {', '.join(extra)}" if extra else ""))
+            position = {item: i for i, item in enumerate(order)}
+            outcomes, sources = [decision.outcome], ["decision"]
+            for rule in decision.rules:
+                kept = all(position.get(rule.higher, 0) < position.get(low, 0) for low in rule.lower
+                           if low in position)
+                outcomes.append(rule.when_kept if kept else rule.when_broken)
+                sources.append(f"{rule.id}:{'kept' if kept else 'broken'}")
+            return order, outcomes, sources
+        # ndm_rationale: the boxes the trainee filled in
+        if not isinstance(selection, dict):
+            raise RunnerError("give the rationale as named boxes")
+        boxes = {k: str(v).strip() for k, v in selection.items() if k in decision.fields and str(v or "").strip()}
+        unknown = sorted(set(selection) - set(decision.fields))
+        if unknown:
+            raise RunnerError(f"not a box of this form: {', '.join(unknown)}")
+        empty = [f for f in decision.required if f not in boxes]
+        if empty:
+            raise RunnerError(f"fill in: {', '.join(empty)}")
+        return boxes, [decision.outcome], ["rationale"]
+
+    def _record(self, decision, scene_id, selection, rationale, outcomes: list[Outcome], sources: list[str],
+                meta, expired: bool) -> DecisionRecord:
+        clock = self.clock.seconds
+        record = DecisionRecord(len(self.decisions), scene_id, decision.kind, selection, rationale, clock,
+                                expired=expired, meta=dict(meta or {}))
+        for outcome, source in zip(outcomes, sources):
+            for ref in outcome.evidences:
+                record.credits.append(Credit(ref.action_id, False, clock, scene_id, record.index, source))
+            for ref in outcome.contravenes:
+                record.credits.append(Credit(ref.action_id, True, clock, scene_id, record.index, source,
+                                             ref.feedback))
+            if outcome.feedback:
+                record.feedback.append(outcome.feedback)
+            self._apply_effects(outcome)
+        self.ledger.extend(record.credits)
+        self.decisions.append(record)
+        self._emit(DecisionRecorded(record))
+        return record
+
+    def _apply_effects(self, outcome: Outcome) -> None:
+        for name, value in outcome.sets.items():
+            self.variables[name] = value
+        for name, amount in outcome.adds.items():
+            variable = self.scenario.variables[name]
+            value = self.variables[name] + amount
+            if variable.minimum is not None:
+                value = max(variable.minimum, value)
+            if variable.maximum is not None:
+                value = min(variable.maximum, value)
+            self.variables[name] = value
+
+    # -- time, injects and routing ---------------------------------------------------
+    def _finish_turn(self, minutes: int, routes: tuple[Route, ...]) -> None:
+        scene_before = self.scene_id
+        visits_before = len(self.path)
+        self._advance_clock(self.clock.seconds + minutes * 60)
+        if self.ended or len(self.path) != visits_before or self.scene_id != scene_before:
+            return      # an inject redirected while the action took its time
+        self._route(routes)
+
+    def _route(self, routes: tuple[Route, ...]) -> None:
+        name = self._triggers.get(id(routes))
+        if name is None or not self._model.trigger(name):
+            raise RunnerError(f"no route out of scene '{self.scene_id}' applies")
+        self._enter(self._model.state)
+
+    def _enter(self, target: str) -> None:
+        if target in self.scenario.endings:
+            self.ended = target
+            self.path.append((target, self.clock.seconds))
+            self._emit(Ended(target, self.clock.seconds))
+            return
+        scene = self.scenario.scenes[target]
+        self.scene_entered_at = self.clock.seconds
+        self.path.append((target, self.clock.seconds))
+        if scene.milestone and scene.milestone not in self.milestones:
+            self.milestones[scene.milestone] = self.clock.seconds
+        self._emit(SceneEntered(target, self.clock.seconds))
+        self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
+
+    def next_inject_due(self) -> int | None:
+        """Clock second at which the next inject could fire, if any (explorer and GUI use it)."""
+        due = [t for t, _ in self._pending_injects()]
+        return min(due) if due else None
+
+    def _pending_injects(self):
+        for inject in self.scenario.injects:
+            if inject.id not in self.fired:
+                yield inject.at_minute * 60, inject
+        scene = self.scene
+        if scene is not None and not self.ended:
+            for inject in scene.injects:
+                if inject.id not in self.fired:
+                    yield self.scene_entered_at + inject.after_minutes * 60, inject
+
+    def _advance_clock(self, target: int) -> None:
+        while not self.ended:
+            due = sorted(((t, i) for t, i in self._pending_injects() if t <= target), key=lambda x: x[0])
+            if not due:
+                break
+            when, inject = due[0]
+            self.clock.advance_to(max(when, self.clock.seconds))
+            self.fired.add(inject.id)          # fires at most once, even if its condition is false now
+            if inject.condition is not None and not inject.condition.evaluate(self.env()):
+                continue
+            self._apply_effects(inject.outcome)
+            event = InjectFired(inject.id, self.clock.seconds, inject.text, inject.speaker, inject.goto)
+            self.inject_log.append(event)
+            self._emit(event)
+            if inject.goto:
+                self._model.trigger(self._triggers[id(inject)])
+                self._enter(self._model.state)
+        if not self.ended and target > self.clock.seconds:
+            self.clock.advance_to(target)
+
+    # -- save and restore ------------------------------------------------------------
+    @classmethod
+    def restore(cls, scenario: Scenario, entries: list[dict],
+                subscriber: Callable[[object], None] | None = None) -> "ScenarioRunner":
+        """Rebuild a session by replaying its log; raises ReplayError where it no longer fits."""
+        runner = cls(scenario)
+        if subscriber is not None:
+            runner.subscribe(subscriber)
+        runner.start()
+        for index, entry in enumerate(entries):
+            runner.replay(index, entry)
+        return runner
+
+    def replay(self, index: int, entry: dict) -> None:
+        kind = entry.get("type")
+        try:
+            if kind == "advance":
+                self.advance(int(entry["seconds"]))
+                return
+            if kind == "reference":
+                self.open_reference(entry["id"])
+                return
+            clock = int(entry.get("clock", self.clock.seconds))
+            if clock > self.clock.seconds:
+                self.advance(clock - self.clock.seconds)
+            if entry.get("scene") != self.scene_id:
+                where = self.ended and f"the scenario had ended at '{self.ended}'" or f"the session was at '{self.scene_id}'"
+                raise ReplayError(index, entry, f"expected scene '{entry.get('scene')}', but {where}")
+            if kind == "choose":
+                self.choose(entry["selection"], entry.get("rationale"), entry.get("meta"))
+            elif kind == "expire":
+                self.expire(entry.get("meta"))
+            elif kind == "continue":
+                self.continue_()
+            else:
+                raise ReplayError(index, entry, f"unknown log entry type '{kind}'")
+        except ReplayError:
+            raise
+        except (RunnerError, KeyError, TypeError, ValueError) as exc:
+            raise ReplayError(index, entry, str(exc)) from exc
+
+
+def _route_sets(scene: Scene):
+    if scene.next:
+        yield scene.next
+    decision = scene.decision
+    if decision is not None:
+        if decision.outcome.next:
+            yield decision.outcome.next
+        for option in decision.options:
+            if option.outcome.next:
+                yield option.outcome.next
+        if decision.on_expiry is not None and decision.on_expiry.next:
+            yield decision.on_expiry.next
+
+
+def _id_list(selection: Any) -> list[str]:
+    if isinstance(selection, str):
+        return [selection]
+    if not isinstance(selection, (list, tuple)) or not all(isinstance(s, str) for s in selection):
+        raise RunnerError("give a list of option ids")
+    return list(selection)
+
+
+def _unknown_option(option_id: str, available: dict, known: set) -> str:
+    if option_id in known:
+        return f"option '{option_id}' is not available now"
+    from .problems import did_you_mean
+    hint = did_you_mean(option_id, known)
+    return f"no option '{option_id}' here" + (f"; {hint}" if hint else "") + \
+        f" (options: {', '.join(available)})"
+
+
+def _describe_entry(entry: dict) -> str:
+    kind = entry.get("type", "?")
+    if kind == "choose":
+        return f"choose {entry.get('selection')!r} in '{entry.get('scene')}'"
+    if kind in ("expire", "continue"):
+        return f"{kind} in '{entry.get('scene')}'"
+    if kind == "advance":
+        return f"wait {entry.get('seconds')} s"
+    return kind

@@ -1,0 +1,590 @@
+"""The scenario file schema: turns a located YAML tree into a ``model.Scenario``.
+
+Reports every structural problem (missing or unknown fields with did-you-mean, wrong
+types, bad ids, duplicate ids, bad conditions) with file, line and column. Cross-file
+checks (catalogues, media files) live in ``loader.py``; graph and content checks in
+``lint.py``. Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from .expressions import VarType
+from .model import (BUILTIN_VARIABLES, CAST_ROLES, DECISION_KINDS, DIFFICULTIES, MEDIA_KINDS,
+                    MILESTONES, NDM_FIELDS, OUTCOME_CLASSES, TRAINEE_ROLES, ActionRef, Briefing,
+                    CastMember, Decision, Ending, Inject, Media, Option, Outcome, RankRule,
+                    ReferenceItem, Route, Scenario, Scene, Variable)
+from .problems import ERROR, Problem
+from .reader import NAME_PATTERN, NodeReader
+from .yamlsource import YList, YMap, YNode, YScalar, is_null
+
+FORMAT_VERSION = 1
+SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
+                            "start", "catalogues", "briefing", "scenes", "endings")
+SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "assess",
+                            "reference", "cast", "media", "variables", "injects")
+_OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
+_MAX_MINUTES = 7 * 24 * 60
+
+
+class ScenarioSchema:
+    """Builds one Scenario; ``problems`` holds everything found on the way."""
+
+    def __init__(self, root: YNode, path: Path, display_name: str):
+        self.r = NodeReader(display_name)
+        self.root = root
+        self.path = path
+        self.pending_conditions: list = []   # (expression, node, where), checked at the end
+        self.variables: dict[str, Variable] = {}
+        self.ids_seen: dict[str, YScalar] = {}   # scene + ending ids share one namespace
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.r.problems
+
+    def build(self) -> Scenario | None:
+        r = self.r
+        m = r.mapping(self.root, "the scenario", SCENARIO_FIELDS_REQUIRED, SCENARIO_FIELDS_OPTIONAL)
+        if m is None:
+            if isinstance(self.root, YMap) is False:
+                self.problems[-1:] = [Problem("S003", ERROR, "the top level of a scenario must be a "
+                                              "mapping of fields (format, id, title, ...)",
+                                              r.loc(self.root), "start the file with 'format: 1'")]
+            return None
+        fmt = r.integer(m, "format", "the scenario")
+        if "format" in m.items and fmt is not None and fmt != FORMAT_VERSION:
+            r.error("S009", f"format {fmt} is not supported; this hydra_sim reads format {FORMAT_VERSION}",
+                    m.items["format"], "write 'format: 1', or update hydra_sim")
+        scenario_id = r.ident(m, "id", "the scenario") or "unnamed"
+        variables_node = m.items.get("variables")
+        self.variables = self._variables(variables_node)
+        incident_start = self._datetime(m, "incident_start")
+        scenes = self._scenes(m.items.get("scenes"))
+        endings = self._endings(m.items.get("endings"))
+        scenario = Scenario(
+            id=scenario_id,
+            title=r.text(m, "title", "the scenario", nonempty=True),
+            summary=r.text(m, "summary", "the scenario", nonempty=True),
+            version=r.text(m, "version", "the scenario", nonempty=True),
+            path=self.path,
+            location=r.loc(m),
+            incident_start=incident_start,
+            start=r.ident(m, "start", "the scenario") or "",
+            catalogue_ids=tuple(i for i, _ in r.id_list(m, "catalogues", "the scenario")),
+            briefing=self._briefing(m.items.get("briefing")),
+            duration_minutes=r.integer(m, "duration_minutes", "the scenario", 30, 1, 600),
+            difficulty=r.choice(m, "difficulty", "the scenario", DIFFICULTIES, "intermediate"),
+            roles=self._roles(m),
+            clock_speed=r.number(m, "clock_speed", "the scenario", 1.0, 0.0, 600.0),
+            reference=self._reference(m.items.get("reference")),
+            cast=self._cast(m.items.get("cast")),
+            media=self._media(m.items.get("media")),
+            variables=self.variables,
+            injects=tuple(self._inject(n, None) for n in r.sequence(m.items.get("injects"), "'injects'")),
+            scenes=scenes,
+            endings=endings,
+            assess_overrides=self._assess(m.items.get("assess")),
+        )
+        scenario.injects = tuple(i for i in scenario.injects if i is not None)
+        if "catalogues" in m.items and not scenario.catalogue_ids:
+            r.error("S001", "the scenario lists no action catalogues", m.items["catalogues"],
+                    "add 'catalogues: [nrp-core]'")
+        self._check_conditions()
+        return scenario
+
+    # -- metadata --------------------------------------------------------------------
+    def _datetime(self, m: YMap, key: str) -> datetime:
+        node = m.items.get(key)
+        fallback = datetime(2026, 1, 1, 0, 0)
+        if node is None:
+            return fallback
+        scalar = self.r.scalar(node, f"'{key}'")
+        if scalar is None:
+            return fallback
+        for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.strptime(scalar.value.strip(), pattern)
+            except ValueError:
+                continue
+        self.r.error("S010", f"'{key}' must be a date and time like \"2026-01-14 04:10\", not "
+                     f"'{scalar.value}'", scalar, "write \"YYYY-MM-DD HH:MM\" in quotes")
+        return fallback
+
+    def _roles(self, m: YMap) -> tuple[str, ...]:
+        roles = []
+        for value, node in self.r.id_list(m, "roles", "the scenario"):
+            if self.r.choice_value(node, "a role in 'roles'", TRAINEE_ROLES, None):
+                roles.append(value)
+        return tuple(roles)
+
+    def _briefing(self, node: YNode | None) -> Briefing:
+        m = self.r.mapping(node, "'briefing'", ("role", "situation"), ("expectations",))
+        if m is None:
+            return Briefing("", "")
+        expectations = []
+        for item in self.r.sequence(m.items.get("expectations"), "'expectations' in the briefing"):
+            scalar = self.r.scalar(item, "an expectation in the briefing")
+            if scalar is not None:
+                expectations.append(scalar.value)
+        return Briefing(self.r.text(m, "role", "the briefing", nonempty=True),
+                        self.r.text(m, "situation", "the briefing", nonempty=True), tuple(expectations))
+
+    def _reference(self, node: YNode | None) -> dict[str, ReferenceItem]:
+        items = {}
+        for ref_id, _key, value in self.r.entries(node, "'reference'"):
+            where = f"reference item '{ref_id}'"
+            m = self.r.mapping(value, where, ("title",), ("text", "media"))
+            if m is None:
+                continue
+            if "text" not in m.items and "media" not in m.items:
+                self.r.error("S001", f"{where} needs 'text' or 'media'", m)
+            items[ref_id] = ReferenceItem(ref_id, self.r.text(m, "title", where, nonempty=True),
+                                          self.r.text(m, "text", where), self.r.ident(m, "media", where))
+        return items
+
+    def _cast(self, node: YNode | None) -> dict[str, CastMember]:
+        cast = {}
+        for cast_id, _key, value in self.r.entries(node, "'cast'"):
+            where = f"cast member '{cast_id}'"
+            m = self.r.mapping(value, where, ("name",), ("role", "description"))
+            if m is None:
+                continue
+            cast[cast_id] = CastMember(cast_id, self.r.text(m, "name", where, nonempty=True),
+                                       self.r.choice(m, "role", where, CAST_ROLES, "narrator"),
+                                       self.r.text(m, "description", where))
+        return cast
+
+    def _media(self, node: YNode | None) -> dict[str, Media]:
+        media = {}
+        for media_id, _key, value in self.r.entries(node, "'media'"):
+            where = f"media '{media_id}'"
+            m = self.r.mapping(value, where, ("kind", "title", "file"), ("alt", "transcript"))
+            if m is None:
+                continue
+            media[media_id] = Media(media_id, self.r.choice(m, "kind", where, MEDIA_KINDS, "image"),
+                                    self.r.text(m, "title", where, nonempty=True),
+                                    self.r.text(m, "file", where, nonempty=True), self.r.loc(m),
+                                    alt=self.r.text(m, "alt", where),
+                                    transcript=self.r.text(m, "transcript", where))
+        return media
+
+    def _variables(self, node: YNode | None) -> dict[str, Variable]:
+        variables = {}
+        r = self.r
+        for name, key, value in r.entries(node, "'variables'"):
+            if not NAME_PATTERN.match(name):
+                r.error("S005", f"variable name '{name}' may only use lowercase letters, digits and '_'",
+                        key, f"e.g. '{name.replace('-', '_')}'")
+                continue
+            if name in BUILTIN_VARIABLES or name in ("and", "or", "not", "true", "false"):
+                r.error("S005", f"'{name}' is a reserved name", key, "choose another variable name")
+                continue
+            where = f"variable '{name}'"
+            m = r.mapping(value, where, ("type",), ("initial", "values", "min", "max", "description"))
+            if m is None:
+                continue
+            var_type = r.choice(m, "type", where, ("bool", "int", "enum", "text"), None)
+            if var_type is None:
+                continue
+            variable = Variable(name, var_type, None, r.loc(m), description=r.text(m, "description", where))
+            if var_type == "enum":
+                values = [v for v, _ in r.id_list(m, "values", where)]
+                if not values:
+                    r.error("S001", f"enum {where} needs a list of 'values'", m)
+                    continue
+                variable.values = tuple(values)
+            elif "values" in m.items:
+                r.error("S002", f"'values' only belongs to enum variables ({where} is {var_type})",
+                        m.keys["values"])
+            if var_type == "int":
+                variable.minimum = r.integer(m, "min", where)
+                variable.maximum = r.integer(m, "max", where)
+            elif "min" in m.items or "max" in m.items:
+                r.error("S002", f"'min' and 'max' only belong to int variables ({where} is {var_type})",
+                        m.keys.get("min") or m.keys.get("max"))
+            defaults = {"bool": False, "int": 0, "enum": variable.values[0] if variable.values else "",
+                        "text": ""}
+            initial_node = m.items.get("initial")
+            variable.initial = defaults[var_type]
+            if initial_node is not None and not (is_null(initial_node) and var_type != "text"):
+                value_ = self._value_for(variable, initial_node, f"'initial' of {where}")
+                if value_ is not None:
+                    variable.initial = value_
+            variables[name] = variable
+        return variables
+
+    def _value_for(self, variable: Variable, node: YNode, where: str):
+        r = self.r
+        scalar = r.scalar(node, where)
+        if scalar is None:
+            return None
+        if variable.type == "bool":
+            return r.boolean_value(scalar, where)
+        if variable.type == "int":
+            return r.integer_value(scalar, where, None, variable.minimum, variable.maximum)
+        if variable.type == "enum":
+            return r.choice_value(scalar, where, variable.values, None)
+        return scalar.value
+
+    # -- scenes ----------------------------------------------------------------------
+    def _claim_id(self, scene_id: str, key: YScalar, what: str) -> None:
+        if scene_id in self.ids_seen:
+            first = self.ids_seen[scene_id]
+            self.r.error("S006", f"{what} id '{scene_id}' is already used on line {first.line + 1}", key,
+                         "scenes and endings share one set of ids")
+        else:
+            self.ids_seen[scene_id] = key
+
+    def _scenes(self, node: YNode | None) -> dict[str, Scene]:
+        scenes = {}
+        for scene_id, key, value in self.r.entries(node, "'scenes'"):
+            self._claim_id(scene_id, key, "scene")
+            scene = self._scene(scene_id, value)
+            if scene is not None:
+                scenes[scene_id] = scene
+        if node is not None and not scenes and not self.problems:
+            self.r.error("S001", "the scenario has no scenes", node)
+        return scenes
+
+    def _scene(self, scene_id: str, node: YNode) -> Scene | None:
+        r = self.r
+        where = f"scene '{scene_id}'"
+        m = r.mapping(node, where, ("title", "text"),
+                      ("speaker", "media", "milestone", "injects", "decision", "next"))
+        if m is None:
+            return None
+        scene = Scene(scene_id, r.text(m, "title", where, nonempty=True), r.text(m, "text", where),
+                      r.loc(m), speaker=r.ident(m, "speaker", where),
+                      media=tuple(i for i, _ in r.id_list(m, "media", where)),
+                      milestone=r.choice(m, "milestone", where, MILESTONES, None))
+        scene.injects = tuple(i for i in (self._inject(n, scene_id) for n in
+                                          r.sequence(m.items.get("injects"), f"'injects' in {where}"))
+                              if i is not None)
+        has_decision = "decision" in m.items and not is_null(m.items["decision"])
+        has_next = "next" in m.items and not is_null(m.items["next"])
+        if has_decision and has_next:
+            r.error("S011", f"{where} has both 'decision' and 'next'", m.keys["next"],
+                    "put the routes in the decision's options, or remove the decision")
+        elif not has_decision and not has_next:
+            r.error("S011", f"{where} has neither a 'decision' nor a 'next'", m,
+                    "add a decision, or 'next: <scene or ending id>' for a Continue button")
+        if has_decision:
+            scene.decision = self._decision(m.items["decision"], where)
+        elif has_next:
+            scene.next = self._routes(m.items["next"], where)
+        return scene
+
+    def _routes(self, node: YNode, where: str) -> tuple[Route, ...]:
+        r = self.r
+        if isinstance(node, YScalar):
+            if r.check_id(node.value, node, f"'next' in {where}"):
+                return (Route(node.value, None, r.loc(node)),)
+            return ()
+        routes = []
+        items = r.sequence(node, f"'next' in {where}")
+        for index, item in enumerate(items):
+            route_where = f"route {index + 1} of 'next' in {where}"
+            m = r.mapping(item, route_where, ("goto",), ("if",))
+            if m is None:
+                continue
+            target = r.ident(m, "goto", route_where)
+            condition = r.condition(m, "if", route_where, self.pending_conditions)
+            if target:
+                routes.append(Route(target, condition, r.loc(m)))
+            if "if" in m.items and index == len(items) - 1:
+                r.error("G003", f"the last route of 'next' in {where} has an 'if'", m.keys["if"],
+                        "end the list with a fallback route that has only 'goto'")
+            elif "if" not in m.items and index < len(items) - 1:
+                r.warning("G007", f"route {index + 1} of 'next' in {where} has no 'if', so the routes "
+                          "after it are never used", m, "move the fallback to the end")
+        if not items:
+            r.error("S001", f"'next' in {where} is an empty list", node)
+        return tuple(routes)
+
+    # -- decisions -------------------------------------------------------------------
+    def _decision(self, node: YNode, scene_where: str) -> Decision | None:
+        r = self.r
+        where = f"the decision in {scene_where}"
+        if not isinstance(node, YMap):
+            r.mapping(node, where)
+            return None
+        kind = r.choice(node, "kind", where, DECISION_KINDS, None)
+        common = ("prompt", "time_limit_seconds", "on_expiry", "rationale")
+        by_kind = {
+            "choose_one": ("options",),
+            "choose_many": ("options", "min_picks", "max_picks", "minutes", "next", "set", "add"),
+            "rank": ("options", "rules", "minutes", "next"),
+            "ndm_rationale": ("fields", "required", "evidences", "minutes", "next", "set", "add", "feedback"),
+        }
+        required = ("kind", "prompt") + (("options",) if kind in ("choose_one", "choose_many", "rank") else ())
+        if kind == "ndm_rationale" or kind in ("choose_many", "rank"):
+            required += ("next",)
+        m = r.mapping(node, where, required, tuple(set(common + by_kind.get(kind, ())) - set(required)))
+        if m is None or kind is None:
+            return None
+        decision = Decision(kind, r.text(m, "prompt", where, nonempty=True), (), r.loc(m),
+                            rationale=r.choice(m, "rationale", where, ("none", "optional", "required"),
+                                               "optional"))
+        decision.time_limit_seconds = r.integer(m, "time_limit_seconds", where, None, 5, 3600)
+        if "on_expiry" in m.items:
+            decision.on_expiry = self._outcome(m.items["on_expiry"], f"'on_expiry' of {where}",
+                                               with_next=True, next_required=(kind == "choose_one"))
+        if kind in ("choose_one", "choose_many", "rank"):
+            decision.options = self._options(m.items.get("options"), kind, where)
+        if kind != "choose_one":
+            decision.outcome = self._outcome(m, where, with_next=True, next_required=True,
+                                             fields_already_checked=True)
+        if kind == "choose_many":
+            count = len(decision.options)
+            decision.min_picks = r.integer(m, "min_picks", where, None, 0, max(count, 0))
+            decision.max_picks = r.integer(m, "max_picks", where, None, 1, max(count, 1))
+            if (decision.min_picks is not None and decision.max_picks is not None
+                    and decision.min_picks > decision.max_picks):
+                r.error("S004", f"'min_picks' is larger than 'max_picks' in {where}", m.items["min_picks"])
+        if kind == "rank":
+            decision.rules = self._rank_rules(m.items.get("rules"), decision, where)
+        if kind == "ndm_rationale":
+            fields = [v for v, n in r.id_list(m, "fields", where)
+                      if r.choice_value(n, f"a field in 'fields' of {where}", NDM_FIELDS, None)]
+            if fields:
+                decision.fields = tuple(fields)
+            if "required" in m.items:
+                required_fields = []
+                for value, value_node in r.id_list(m, "required", where):
+                    if value not in decision.fields:
+                        r.error("S004", f"required box '{value}' is not one of the boxes shown in {where}",
+                                value_node, f"shown: {', '.join(decision.fields)}")
+                    else:
+                        required_fields.append(value)
+                decision.required = tuple(required_fields)
+            else:
+                decision.required = tuple(f for f in decision.required if f in decision.fields)
+            decision.rationale = "none"   # the form itself is the rationale
+        return decision
+
+    def _options(self, node: YNode | None, kind: str, where: str) -> tuple[Option, ...]:
+        r = self.r
+        options = []
+        seen: dict[str, YNode] = {}
+        items = r.sequence(node, f"'options' of {where}")
+        if node is not None and not items:
+            r.error("S001", f"{where} has no options", node)
+        for index, item in enumerate(items):
+            option_where = f"option {index + 1} of {where}"
+            if kind == "rank":
+                m = r.mapping(item, option_where, ("id", "label"), ())
+            else:
+                fields = ("if",) + _OUTCOME_FIELDS + (("next",) if kind == "choose_one" else ())
+                m = r.mapping(item, option_where, ("id", "label") + (("next",) if kind == "choose_one" else ()),
+                              fields)
+            if m is None:
+                continue
+            option_id = r.ident(m, "id", option_where) or f"#{index + 1}"
+            if option_id in seen:
+                r.error("S006", f"option id '{option_id}' is used twice in {where}", m.items.get("id"))
+            seen[option_id] = m
+            option_where = f"option '{option_id}' of {where}"
+            outcome = (Outcome(location=r.loc(m)) if kind == "rank" else
+                       self._outcome(m, option_where, with_next=(kind == "choose_one"),
+                                     next_required=(kind == "choose_one"), fields_already_checked=True))
+            options.append(Option(option_id, r.text(m, "label", option_where, nonempty=True), outcome,
+                                  r.condition(m, "if", option_where, self.pending_conditions), r.loc(m)))
+        return tuple(options)
+
+    def _rank_rules(self, node: YNode | None, decision: Decision, where: str) -> tuple[RankRule, ...]:
+        r = self.r
+        option_ids = [o.id for o in decision.options]
+        rules = []
+        for index, item in enumerate(r.sequence(node, f"'rules' of {where}")):
+            rule_where = f"rule {index + 1} of {where}"
+            m = r.mapping(item, rule_where, ("id", "higher", "lower"), ("description", "when_kept", "when_broken"))
+            if m is None:
+                continue
+            higher = r.ident(m, "higher", rule_where)
+            lower = [v for v, _ in r.id_list(m, "lower", rule_where)]
+            for value, value_node in [(higher, m.items.get("higher"))] + list(r.id_list(m, "lower", rule_where)):
+                if value and value not in option_ids:
+                    r.error("R009", f"'{value}' in {rule_where} is not one of the items to rank", value_node,
+                            r_hint(value, option_ids))
+            kept = self._outcome(m.items.get("when_kept"), f"'when_kept' of {rule_where}") \
+                if "when_kept" in m.items else Outcome(location=r.loc(m))
+            broken = self._outcome(m.items.get("when_broken"), f"'when_broken' of {rule_where}") \
+                if "when_broken" in m.items else Outcome(location=r.loc(m))
+            rules.append(RankRule(r.ident(m, "id", rule_where) or f"rule{index + 1}", higher or "",
+                                  tuple(lower), kept, broken, r.loc(m), r.text(m, "description", rule_where)))
+        if not rules:
+            r.warning("S012", f"{where} is a ranking with no 'rules', so the order is not assessed",
+                      node if node is not None else None, "add rules such as 'higher: triage, lower: [paperwork]'")
+        return tuple(rules)
+
+    def _outcome(self, node: YNode | None, where: str, with_next: bool = False, next_required: bool = False,
+                 fields_already_checked: bool = False) -> Outcome:
+        r = self.r
+        if not fields_already_checked:
+            allowed = _OUTCOME_FIELDS + (("next",) if with_next else ())
+            m = r.mapping(node, where, ("next",) if next_required else (), allowed)
+            if m is None:
+                return Outcome()
+        else:
+            m = node  # type: ignore[assignment]
+        outcome = Outcome(location=r.loc(m))
+        outcome.minutes = r.integer(m, "minutes", where, 0, 0, _MAX_MINUTES) or 0
+        outcome.feedback = r.text(m, "feedback", where)
+        outcome.evidences = tuple(ActionRef(v, r.loc(n)) for v, n in r.id_list(m, "evidences", where))
+        outcome.contravenes = self._contraventions(m.items.get("contravenes"), where)
+        outcome.sets = self._effects(m.items.get("set"), where, "set")
+        outcome.adds = self._effects(m.items.get("add"), where, "add")
+        if with_next and "next" in m.items and not is_null(m.items["next"]):
+            outcome.next = self._routes(m.items["next"], where)
+        return outcome
+
+    def _contraventions(self, node: YNode | None, where: str) -> tuple[ActionRef, ...]:
+        r = self.r
+        if node is None or is_null(node):
+            return ()
+        items = [node] if isinstance(node, YScalar) else r.sequence(node, f"'contravenes' in {where}")
+        refs = []
+        for item in items:
+            if isinstance(item, YScalar):
+                if r.check_id(item.value, item, f"'contravenes' in {where}"):
+                    refs.append(ActionRef(item.value, r.loc(item)))
+                continue
+            m = r.mapping(item, f"an item of 'contravenes' in {where}", ("action",), ("feedback",))
+            if m is None:
+                continue
+            action_id = r.ident(m, "action", f"'contravenes' in {where}")
+            if action_id:
+                refs.append(ActionRef(action_id, r.loc(m.items["action"]),
+                                      r.text(m, "feedback", f"'contravenes' in {where}")))
+        return tuple(refs)
+
+    def _effects(self, node: YNode | None, where: str, verb: str) -> dict:
+        r = self.r
+        if node is None or is_null(node):
+            return {}
+        m = r.mapping(node, f"'{verb}' in {where}", (), tuple(node.items) if isinstance(node, YMap) else ())
+        if m is None:
+            return {}
+        effects = {}
+        for name, value_node in m.items.items():
+            key = m.keys[name]
+            variable = self.variables.get(name)
+            if variable is None:
+                r.error("R003", f"'{verb}' in {where} names an undefined variable '{name}'", key,
+                        r_hint(name, self.variables) or "declare it under 'variables'")
+                continue
+            if verb == "add":
+                if variable.type != "int":
+                    r.error("V002", f"'add' in {where} needs an int variable; '{name}' is {variable.type}",
+                            key, "use 'set' instead")
+                    continue
+                amount = r.integer_value(value_node, f"'add: {name}' in {where}")
+                if amount is not None:
+                    effects[name] = amount
+            else:
+                if variable.type == "text" and is_null(value_node):
+                    effects[name] = ""
+                    continue
+                value = self._value_for(variable, value_node, f"'set: {name}' in {where}")
+                if value is not None:
+                    effects[name] = value
+        return effects
+
+    # -- injects and endings ---------------------------------------------------------
+    def _inject(self, node: YNode, scene_id: str | None) -> Inject | None:
+        r = self.r
+        timing = "after_minutes" if scene_id else "at_minute"
+        place = f"scene '{scene_id}'" if scene_id else "the top-level 'injects'"
+        where = f"an inject in {place}"
+        m = r.mapping(node, where, ("id", "text", timing), ("if", "speaker", "media", "set", "add", "goto"))
+        if m is None:
+            if isinstance(node, YMap):
+                wrong = "at_minute" if scene_id else "after_minutes"
+                if wrong in node.items:
+                    r.error("S002", f"use '{timing}' for injects in {place}", node.keys[wrong],
+                            "'at_minute' is for top-level injects, 'after_minutes' for scene injects")
+            return None
+        inject_id = r.ident(m, "id", where) or "inject"
+        where = f"inject '{inject_id}'"
+        minutes = r.integer(m, timing, where, 0, 0, _MAX_MINUTES)
+        effects = self._outcome_effects_only(m, where)
+        inject = Inject(inject_id, r.text(m, "text", where, nonempty=True), r.loc(m),
+                        at_minute=None if scene_id else minutes,
+                        after_minutes=minutes if scene_id else None, scene_id=scene_id,
+                        condition=r.condition(m, "if", where, self.pending_conditions),
+                        speaker=r.ident(m, "speaker", where),
+                        media=tuple(v for v, _ in r.id_list(m, "media", where)),
+                        outcome=effects, goto=r.ident(m, "goto", where))
+        return inject
+
+    def _outcome_effects_only(self, m: YMap, where: str) -> Outcome:
+        outcome = Outcome(location=self.r.loc(m))
+        outcome.sets = self._effects(m.items.get("set"), where, "set")
+        outcome.adds = self._effects(m.items.get("add"), where, "add")
+        return outcome
+
+    def _endings(self, node: YNode | None) -> dict[str, Ending]:
+        r = self.r
+        endings = {}
+        for ending_id, key, value in r.entries(node, "'endings'"):
+            self._claim_id(ending_id, key, "ending")
+            where = f"ending '{ending_id}'"
+            m = r.mapping(value, where, ("title", "outcome", "text"), ())
+            if m is None:
+                continue
+            endings[ending_id] = Ending(ending_id, r.text(m, "title", where, nonempty=True),
+                                        r.choice(m, "outcome", where, OUTCOME_CLASSES, "partial"),
+                                        r.text(m, "text", where, nonempty=True), r.loc(m))
+        if node is not None and not endings and isinstance(node, YMap):
+            r.error("S001", "the scenario has no endings", node, "add at least one ending")
+        return endings
+
+    def _assess(self, node: YNode | None) -> dict[str, dict] | None:
+        r = self.r
+        if node is None:
+            return None
+        overrides: dict[str, dict] = {}
+        for action_id, key, value in r.entries(node, "'assess'"):
+            where = f"'assess: {action_id}'"
+            entry: dict = {"_node": key}
+            if not is_null(value):
+                m = r.mapping(value, where, (), ("critical", "weight", "window", "applies_if"))
+                if m is None:
+                    continue
+                if "applies_if" in m.items:
+                    entry["applies_if"] = r.condition(m, "applies_if", where, self.pending_conditions)
+                if "critical" in m.items:
+                    entry["critical"] = r.boolean(m, "critical", where)
+                if "weight" in m.items:
+                    entry["weight"] = r.integer(m, "weight", where, 1, 1, 100)
+                if "window" in m.items:
+                    from .catalogue import read_window
+                    entry["window"] = read_window(r, m.items["window"], where)
+            overrides[action_id] = entry
+        return overrides
+
+    # -- conditions ------------------------------------------------------------------
+    def var_types(self) -> dict[str, VarType]:
+        types = {name: VarType(v.type, v.values) for name, v in self.variables.items()}
+        for builtin in BUILTIN_VARIABLES:
+            types[builtin] = VarType("int")
+        return types
+
+    def _check_conditions(self) -> None:
+        types = self.var_types()
+        for expression, node, where in self.pending_conditions:
+            for exc in expression.check(types):
+                code = "C002" if "unknown variable" not in exc.message else "R003"
+                self.r.problems.append(Problem(code, ERROR, f"condition in {where}: {exc.message}",
+                                               self.r._column_in(node, exc.column), exc.hint))
+            constant = expression.constant_value()
+            if constant is not None:
+                self.r.warning("C003", f"the condition in {where} is always {str(constant).lower()}", node,
+                               "remove the condition or make it depend on a variable")
+
+
+def r_hint(word: str, choices) -> str | None:
+    from .problems import did_you_mean
+    return did_you_mean(word, choices)

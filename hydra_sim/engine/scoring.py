@@ -1,0 +1,189 @@
+"""Score a session against the scenario's assessed NRP actions, line by line.
+
+Each assessed action ends as achieved on time, achieved late (reduced credit), missed,
+contravened, or not applicable; category scores and the overall percentage follow; a
+missed or contravened critical action decides the grade whatever the total. Every line
+carries the action's reason and sources so the debrief can explain it (docs/scoring.md).
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .clock import format_clock
+from .model import Assessment, Scenario, Window
+from .runner import Credit
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSED = "missed"
+CONTRAVENED = "contravened"
+NOT_APPLICABLE = "not_applicable"
+STATUS_LABELS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
+                 CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable"}
+
+
+@dataclass
+class ActionResult:
+    action_id: str
+    title: str
+    category: str
+    critical: bool
+    weight: int
+    status: str
+    credit: float
+    achieved_at: int | None          # simulated seconds of the first evidence
+    deadline: int | None             # simulated seconds, None = no time limit (or not yet fixed)
+    window: str
+    why: str
+    evidence: str
+    sources: list[dict]
+    feedback: list[str] = field(default_factory=list)
+    decision_index: int | None = None   # the decision that earned (or cost) the credit
+    explanation: str = ""
+
+
+@dataclass
+class CategoryScore:
+    category: str
+    label: str
+    earned: float
+    possible: float
+
+    @property
+    def percent(self) -> float:
+        return 0.0 if self.possible <= 0 else max(0.0, self.earned) / self.possible * 100
+
+
+@dataclass
+class ScoreReport:
+    scenario_id: str
+    scenario_version: str
+    catalogue_versions: dict[str, str]
+    actions: list[ActionResult]
+    categories: list[CategoryScore]
+    earned: float
+    possible: float
+    percent: float
+    grade_id: str
+    grade_label: str
+    critical_failures: list[str]
+    ending_id: str | None
+    outcome: str | None
+    decision_points: dict[int, float]
+    finished: bool
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+        data = asdict(self)
+        data["decision_points"] = {str(k): v for k, v in self.decision_points.items()}
+        return data
+
+
+def deadline_for(window: Window | None, milestones: dict[str, int]) -> tuple[int | None, int | None]:
+    """(deadline, anchor time) in simulated seconds; a None deadline means no limit applies."""
+    if window is None:
+        return None, None
+    if window.before:
+        reached = milestones.get(window.before)
+        return reached, reached
+    if window.minutes is None:
+        return None, None
+    if window.anchor is None:
+        return window.minutes * 60, 0
+    reached = milestones.get(window.anchor)
+    if reached is None:
+        return None, None
+    return reached + window.minutes * 60, reached
+
+
+def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str, int],
+                  variables: dict, ending_id: str | None, clock_seconds: int | None = None) -> ScoreReport:
+    policy = scenario.scoring
+    env = dict(variables)
+    env.setdefault("elapsed", (clock_seconds or 0) // 60)
+    env.setdefault("scene_minutes", 0)
+    by_action: dict[str, list[Credit]] = {}
+    for credit in ledger:
+        by_action.setdefault(credit.action_id, []).append(credit)
+    results = []
+    decision_points: dict[int, float] = {}
+    for action_id, assessment in scenario.assessed.items():
+        result = _score_action(scenario, assessment, by_action.get(action_id, []), milestones, env, policy)
+        results.append(result)
+        if result.decision_index is not None and result.credit:
+            decision_points[result.decision_index] = decision_points.get(result.decision_index, 0) + result.credit
+    categories = {}
+    for result in results:
+        if result.status == NOT_APPLICABLE:
+            continue
+        cat = categories.setdefault(result.category, CategoryScore(
+            result.category, scenario.category_label(result.category), 0.0, 0.0))
+        cat.earned += result.credit
+        cat.possible += result.weight
+    earned = sum(c.earned for c in categories.values())
+    possible = sum(c.possible for c in categories.values())
+    percent = 0.0 if possible <= 0 else max(0.0, earned) / possible * 100
+    critical_failures = [r.action_id for r in results if r.critical and r.status in (MISSED, CONTRAVENED)]
+    grade = policy.grade_by_id(policy.critical_fail_grade) if critical_failures else policy.grade_for(percent)
+    ending = scenario.endings.get(ending_id) if ending_id else None
+    order = {cat: scenario.category_order(cat) for cat in categories}
+    return ScoreReport(
+        scenario.id, scenario.version, {c.id: c.version for c in scenario.catalogues}, results,
+        sorted(categories.values(), key=lambda c: (order[c.category], c.category)),
+        round(earned, 3), float(possible), round(percent, 1), grade.id, grade.label, critical_failures,
+        ending_id, ending.outcome if ending else None, decision_points, ending_id is not None)
+
+
+def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Credit],
+                  milestones: dict[str, int], env: dict, policy) -> ActionResult:
+    action = assessment.action
+    weight = assessment.weight
+    window = assessment.window
+    deadline, _anchor = deadline_for(window, milestones)
+    sources = [{"id": s.id, "title": s.title, "url": s.url} for s in action.sources]
+    result = ActionResult(action.id, action.title, action.category, assessment.critical, weight, MISSED, 0.0,
+                          None, deadline, (window.describe() if window else "no time limit"), action.why,
+                          action.evidence, sources)
+    if action.window_note and window is action.window:
+        result.window = f"{result.window} ({action.window_note})"
+    if assessment.applies_if is not None and not assessment.applies_if.evaluate(env):
+        result.status = NOT_APPLICABLE
+        result.explanation = "Not assessed: the situation it applies to did not arise."
+        return result
+    contraventions = [c for c in credits if c.contravened]
+    evidence = [c for c in credits if not c.contravened]
+    if contraventions:
+        first = contraventions[0]
+        result.status = CONTRAVENED
+        result.credit = -weight * policy.contravene_penalty
+        result.decision_index = first.decision_index
+        result.achieved_at = evidence[0].clock if evidence else None
+        result.feedback = [c.feedback for c in contraventions if c.feedback]
+        result.explanation = (f"Contravened at {format_clock(scenario.incident_start, first.clock)} in "
+                              f"'{first.scene_id}': {weight} x {policy.contravene_penalty:g} deducted.")
+        return result
+    if not evidence:
+        result.explanation = f"Never done: 0 of {weight}."
+        return result
+    first = evidence[0]
+    result.achieved_at = first.clock
+    result.decision_index = first.decision_index
+    when = format_clock(scenario.incident_start, first.clock)
+    if deadline is None or first.clock <= deadline:
+        result.status = ON_TIME
+        result.credit = float(weight)
+        result.explanation = f"Done at {when}, within the window: {weight} of {weight}."
+    else:
+        result.status = LATE
+        result.credit = weight * policy.late_credit
+        result.explanation = (f"Done at {when}, after the deadline of "
+                              f"{format_clock(scenario.incident_start, deadline)}: {weight} x "
+                              f"{policy.late_credit:g} = {result.credit:g} of {weight}.")
+    return result
+
+
+def score_runner(runner) -> ScoreReport:
+    return score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
+                         runner.clock.seconds)
