@@ -411,6 +411,30 @@ class ScenarioRunner:
         if not self.ended and target > self.clock.seconds:
             self.clock.advance_to(target)
 
+    # -- snapshots (the explorer steps one runner through many states) ---------------
+    def snapshot(self) -> tuple:
+        return (self._model.state, self.clock.seconds, self.scene_entered_at, tuple(self.variables.items()),
+                frozenset(self.fired), tuple(sorted(self.milestones.items())), self.ended)
+
+    def load_snapshot(self, snap: tuple) -> None:
+        state, seconds, entered, variables, fired, milestones, ended = snap
+        self.machine.set_state(state, model=self._model)
+        self.clock.seconds = seconds
+        self.scene_entered_at = entered
+        self.variables = dict(variables)
+        self.fired = set(fired)
+        self.milestones = dict(milestones)
+        self.ended = ended
+        self._started = True
+
+    def forget_history(self) -> None:
+        """Drop the logs (the explorer only needs the state and the newest credits)."""
+        self.ledger.clear()
+        self.decisions.clear()
+        self.path.clear()
+        self.log.clear()
+        self.inject_log.clear()
+
     # -- save and restore ------------------------------------------------------------
     @classmethod
     def restore(cls, scenario: Scenario, entries: list[dict],

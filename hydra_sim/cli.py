@@ -1,0 +1,183 @@
+"""The ``hydra-sim`` command: lint, play, explore, and (with no subcommand) the app.
+
+Exit codes: 0 success, 1 problems found (invalid scenario, failing play step), 2 wrong
+usage. Imports Qt only when launching the GUI, so the headless commands stay fast and
+work on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
+from .engine.loader import load_scenario
+from .engine.plan import PLAN_SUFFIX, load_plan
+from .engine.problems import ERROR, WARNING, Location, Problem, sort_problems
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "home", None):
+        paths.set_home(args.home)
+    if args.command is None:
+        return _launch_gui(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hydra-sim", description="Clandestine lorry drop training simulator.")
+    parser.add_argument("--version", action="version", version=f"hydra-sim {__version__}")
+    parser.add_argument("--home", metavar="DIR", help="keep all user data under DIR")
+    parser.add_argument("--scenario", metavar="FILE", help="open straight into this scenario (app)")
+    parser.add_argument("--no-err-windows", action="store_true", help="log errors instead of showing dialogs (app)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = sub.add_parser("lint", help="check scenario, catalogue and play-script files")
+    lint.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--quiet", action="store_true", help="errors only, no warnings or notes")
+    lint.set_defaults(handler=_cmd_lint)
+
+    play = sub.add_parser("play", help="play a scenario headless from a play script")
+    play.add_argument("scenario", metavar="SCENARIO")
+    play.add_argument("--script", required=True, metavar="PLAN", help="a play script (.plan.yaml)")
+    play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.set_defaults(handler=_cmd_play)
+
+    explore = sub.add_parser("explore", help="explore every reachable state and report score bounds")
+    explore.add_argument("scenario", metavar="SCENARIO")
+    explore.add_argument("--json", action="store_true", help="print the report as JSON")
+    explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    explore.set_defaults(handler=_cmd_explore)
+    return parser
+
+
+# -- lint -------------------------------------------------------------------------------
+def _collect_files(arguments: list[str]) -> tuple[list[Path], list[Problem]]:
+    files, problems = [], []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem("Y011", ERROR, "no such file or folder", Location(argument, 0, 0)))
+    return files, problems
+
+
+def lint_paths(arguments: list[str]) -> tuple[list[Problem], int]:
+    files, problems = _collect_files(arguments)
+    for file in files:
+        if file.name.endswith(CATALOGUE_SUFFIX):
+            problems += load_catalogue(file, str(file))[1]
+        elif file.name.endswith(PLAN_SUFFIX):
+            problems += load_plan(file, str(file))[1]
+        else:
+            problems += load_scenario(file).problems
+    return sort_problems(problems), len(files)
+
+
+def _cmd_lint(args) -> int:
+    problems, count = lint_paths(args.paths)
+    if args.quiet:
+        problems = [p for p in problems if p.severity == ERROR]
+    errors = sum(p.severity == ERROR for p in problems)
+    warnings = sum(p.severity == WARNING for p in problems)
+    if args.format == "json":
+        print(json.dumps({"files": count, "errors": errors, "warnings": warnings,
+                          "problems": [p.to_dict() for p in problems]}, indent=2))
+    else:
+        for problem in problems:
+            print(problem.format())
+        summary = f"{count} file{'s' if count != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, " \
+                  f"{warnings} warning{'s' if warnings != 1 else ''}"
+        print(summary, file=sys.stderr)
+    return 1 if errors else 0
+
+
+# -- play -------------------------------------------------------------------------------
+def _load_or_report(path: str):
+    result = load_scenario(path)
+    if not result.ok:
+        for problem in result.problems:
+            if problem.severity == ERROR:
+                print(problem.format(), file=sys.stderr)
+        print(f"{path}: the scenario has errors; fix them first (hydra-sim lint {path})", file=sys.stderr)
+        return None
+    return result.scenario
+
+
+def _cmd_play(args) -> int:
+    from .console import play_json, play_text
+    from .engine.plan import run_plan
+    from .engine.scoring import score_runner
+
+    scenario = _load_or_report(args.scenario)
+    if scenario is None:
+        return 1
+    steps, problems = load_plan(Path(args.script), args.script)
+    errors = [p for p in problems if p.severity == ERROR]
+    if steps is None or errors:
+        for problem in errors or problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    result = run_plan(scenario, steps)
+    report = score_runner(result.runner)
+    if args.json:
+        data = play_json(scenario, result.runner, report)
+        data["steps_played"] = result.steps_done
+        data["error"] = result.problem.to_dict() if result.problem else None
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(play_text(scenario, result.runner, report))
+    if result.problem is not None:
+        print(result.problem.format(), file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- explore ----------------------------------------------------------------------------
+def _cmd_explore(args) -> int:
+    from .console import explore_text
+    from .engine.explorer import explore
+
+    scenario = _load_or_report(args.scenario)
+    if scenario is None:
+        return 1
+    report = explore(scenario)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        print(explore_text(scenario, report))
+    if args.write_best and report.full_marks_path is not None:
+        import yaml
+        text = yaml.safe_dump({"steps": report.full_marks_path}, sort_keys=False, allow_unicode=True)
+        Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
+    return 0
+
+
+# -- gui --------------------------------------------------------------------------------
+def _launch_gui(args) -> int:
+    try:
+        from .app import run_app
+    except ImportError as exc:
+        print(f"hydra-sim: cannot start the app: {exc}. Install it with: pip install hydra-sim", file=sys.stderr)
+        return 1
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Plain-text renderings of engine results for the terminal (play, explore, lint).
+
+Kept apart from ``cli.py`` so argument handling and presentation stay small. Must not
+import Qt.
+"""
+
+from __future__ import annotations
+
+from .engine.clock import format_clock
+from .engine.explorer import ExplorationReport
+from .engine.model import Scenario
+from .engine.runner import ScenarioRunner
+from .engine.scoring import STATUS_LABELS, ScoreReport
+
+_STATUS_MARK = {"on_time": "ON TIME", "late": "LATE", "missed": "MISSED", "contravened": "CONTRAVENED",
+                "not_applicable": "N/A"}
+
+
+def describe_selection(selection) -> str:
+    if selection is None:
+        return "(time ran out)"
+    if isinstance(selection, dict):
+        return "rationale recorded: " + ", ".join(selection)
+    if isinstance(selection, list):
+        return ", ".join(selection) if selection else "(none ticked)"
+    return str(selection)
+
+
+def play_text(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -> str:
+    start = scenario.incident_start
+    lines = [f"{scenario.title} (scenario {scenario.id} v{scenario.version})", "", "Path:"]
+    decisions = {d.scene_id: [] for d in runner.decisions}
+    for record in runner.decisions:
+        decisions[record.scene_id].append(record)
+    shown: dict[str, int] = {}
+    for scene_id, clock in runner.path:
+        n = shown.get(scene_id, 0)
+        shown[scene_id] = n + 1
+        records = decisions.get(scene_id, [])
+        record = records[n] if n < len(records) else None
+        what = ""
+        if record is not None:
+            what = "time ran out" if record.expired else "chose " + describe_selection(record.selection)
+        elif scene_id in scenario.endings:
+            what = f"ENDING ({scenario.endings[scene_id].outcome})"
+        lines.append(f"  {format_clock(start, clock)}  {scene_id:<28} {what}")
+    for inject in runner.inject_log:
+        redirect = f" -> {inject.redirect}" if inject.redirect else ""
+        lines.append(f"  inject {inject.inject_id} at {format_clock(start, inject.clock)}{redirect}")
+    lines.append("")
+    if runner.ended:
+        ending = scenario.endings[runner.ended]
+        lines.append(f"Ending: {ending.title} [{ending.outcome}]")
+    else:
+        lines.append(f"Not finished: the session is at scene '{runner.scene_id}'")
+    lines.append(f"Score: {report.earned:g} of {report.possible:g} ({report.percent:.1f}%)")
+    lines.append(f"Grade: {report.grade_label}")
+    if report.critical_failures:
+        lines.append("Critical actions missed or contravened: " + ", ".join(report.critical_failures))
+    else:
+        lines.append("Critical actions missed or contravened: none")
+    lines += ["", "By category:"]
+    for category in report.categories:
+        lines.append(f"  {category.label:<28} {max(category.earned, 0):g} of {category.possible:g} "
+                     f"({category.percent:.0f}%)")
+    lines += ["", "Actions:"]
+    for action in report.actions:
+        critical = " [critical]" if action.critical else ""
+        sources = ", ".join(s["id"] for s in action.sources) or "reasoned from doctrine"
+        lines.append(f"  {_STATUS_MARK[action.status]:<12} {action.action_id}{critical}: {action.credit:g} of "
+                     f"{action.weight}")
+        lines.append(f"               {action.explanation} Sources: {sources} ({action.evidence}).")
+    return "\n".join(lines)
+
+
+def play_json(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -> dict:
+    return {
+        "scenario": {"id": scenario.id, "version": scenario.version, "content_hash": scenario.content_hash},
+        "finished": runner.ended is not None,
+        "ending": runner.ended,
+        "outcome": scenario.endings[runner.ended].outcome if runner.ended else None,
+        "path": [{"scene": s, "clock": c, "time": format_clock(scenario.incident_start, c)} for s, c in runner.path],
+        "decisions": [{"index": d.index, "scene": d.scene_id, "kind": d.kind, "selection": d.selection,
+                       "rationale": d.rationale, "clock": d.clock, "expired": d.expired} for d in runner.decisions],
+        "injects": [{"id": i.inject_id, "clock": i.clock, "redirect": i.redirect} for i in runner.inject_log],
+        "score": report.to_dict(),
+        "status_labels": STATUS_LABELS,
+    }
+
+
+def step_text(step: dict) -> str:
+    (key, value), = step.items()
+    if key == "wait":
+        return f"wait {value} min"
+    if key in ("expire", "continue"):
+        return f"{key} {value}"
+    return f"{key}: {describe_selection(value)}"
+
+
+def explore_text(scenario: Scenario, report: ExplorationReport) -> str:
+    lines = [f"Explored {scenario.id}: {report.states} states, {report.moves} moves in {report.seconds:.2f} s"
+             + (" (approximate: see notes)" if report.approximate else ""), ""]
+    lines.append("Endings reached (score range):")
+    for ending in report.endings:
+        lines.append(f"  {ending.ending_id:<32} [{ending.outcome}] {ending.min_percent:.1f}% to "
+                     f"{ending.max_percent:.1f}%")
+    if report.unreachable_endings:
+        lines.append("Endings never reached: " + ", ".join(report.unreachable_endings))
+    else:
+        lines.append("Every ending is reachable.")
+    lines.append("")
+    if report.full_marks_path is not None:
+        lines.append(f"A full-marks path exists ({len(report.full_marks_path)} steps):")
+        lines += [f"  {step_text(s)}" for s in report.full_marks_path]
+    else:
+        lines.append("No path achieves full marks.")
+    lines.append("")
+    lines.append("Actions no path can achieve: " + (", ".join(report.unachievable_actions) or "none"))
+    lines.append("Actions never achievable on time: " + (", ".join(report.never_on_time_actions) or "none"))
+    lines.append(f"Critical actions some path misses: {len(report.missable_critical)}")
+    for action_id, path in sorted(report.missable_critical.items()):
+        shown = " > ".join(step_text(s) for s in path[:8]) + (" > ..." if len(path) > 8 else "")
+        lines.append(f"  {action_id}: e.g. {shown}")
+    lines.append(f"Critical actions some path contravenes: {len(report.contravenable_critical)}")
+    for action_id in sorted(report.contravenable_critical):
+        lines.append(f"  {action_id}")
+    for note in report.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
