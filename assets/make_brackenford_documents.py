@@ -9,6 +9,7 @@ It writes PNG files into assets/brackenford-services/ beside this script:
 - cmr-consignment-note.png  the CMR note found in the Koval Logistics cab
 - tachograph-printout.png   the driver-card daily printout PC Hale took at the scene
 - services-map.png          a plan of Brackenford Services (M47 northbound)
+- nccu-intelligence-form.png  the NCCU intelligence return, part pre-filled
 
 Everything on them is fictional. The output is deterministic: no randomness, no dates
 taken from the machine. Every fact a trainee needs is also in the media `alt` text of
@@ -481,12 +482,71 @@ def make_map(path: Path) -> None:
     img.save(str(path))
 
 
+# ------------------------------------------------------------- NCCU intelligence form
+
+def make_nccu_form(path: Path) -> None:
+    W, H = 1200, 1500
+    img, p = new_image(W, H, "#ffffff")
+    navy = QColor("#1d3557")
+    grey = QColor("#e8ecf1")
+    todo = QColor("#fff3c4")
+    M = 50
+    p.setPen(Qt.NoPen)
+    p.setBrush(navy)
+    p.drawRect(QRectF(0, 0, W, 120))
+    text(p, M, 22, "IMMIGRATION ENFORCEMENT · NATIONAL COMMAND AND CONTROL UNIT", font(SANS, 22, bold=True),
+         QColor("white"), W - 2 * M, 40)
+    text(p, M, 62, "Intelligence return: clandestine entry incident reported by police", font(SANS, 20),
+         QColor("white"), W - 2 * M, 40)
+    text(p, M, 140, "OFFICIAL-SENSITIVE when complete. Return to the NCCU before the end of the reporting "
+         "officer's tour of duty.", font(SANS, 17, italic=True), QColor("#8a1c1c"), W - 2 * M, 60)
+    rows = [
+        ("NCCU reference", "NCCU-260114-0417", False),
+        ("Reporting force / OIC identifier code", "Westmarch Constabulary  /  OIC code: ________", True),
+        ("Date, time, location", "14/01/2026 04:10, Brackenford Services, M47 northbound (J16–J17)", False),
+        ("Vehicle(s)", "Tractor KV 318 TZ; refrigerated trailer KT 7741 R; operator Koval Logistics", False),
+        ("Seal(s)", "CMR records KL 0048213; seal found on doors KL 0051906", False),
+        ("Driver", "D. TARROW (Koval Logistics)", False),
+        ("Persons found", "12: 9 men, 1 woman, 2 boys (say they are 12 and 15)", False),
+        ("Route and stops", "Port Hesse – Porthaven ferry, 13/01 22:00 sailing. Tachograph: 56 min stop "
+         "00:41–01:37 at lay-by, A219 Porthaven Rd", False),
+        ("Phone numbers (driver and group)", "", True),
+        ("Agents, payments, debts", "", True),
+        ("Intended destinations / work", "", True),
+        ("Trafficking indicators / NRM, Duty to Notify", "", True),
+        ("Documents seized (NDFU)", "", True),
+        ("Completed by (name, number, date)", "", True),
+    ]
+    y = 210
+    label_w = 360
+    for caption, value, to_do in rows:
+        h = 92 if len(value) > 70 or not value else 64
+        p.setPen(QPen(QColor("#9aa5b1"), 1))
+        p.setBrush(grey)
+        p.drawRect(QRectF(M, y, label_w, h))
+        p.setBrush(todo if to_do else QColor("white"))
+        p.drawRect(QRectF(M + label_w, y, W - 2 * M - label_w, h))
+        text(p, M + 12, y + 10, caption, font(SANS, 17, bold=True), navy, label_w - 20, h - 12)
+        if value:
+            text(p, M + label_w + 14, y + 10, value, font(SANS, 18), INK, W - 2 * M - label_w - 28, h - 12)
+        else:
+            text(p, M + label_w + 14, y + 10, "to be completed by the reporting force",
+                 font(SANS, 16, italic=True), QColor("#8a6d00"), W - 2 * M - label_w - 28, h - 12)
+        y += h
+    text(p, M, y + 24, "White boxes: filled in from the referral call and the first officer's notes. "
+         "Yellow boxes: still to be completed before the form is returned.", font(SANS, 16),
+         QColor("#555555"), W - 2 * M, 60)
+    p.end()
+    img.save(str(path))
+
+
 def main() -> int:
     app = QGuiApplication(sys.argv[:1])  # noqa: F841 (text drawing needs a GUI application)
     OUT.mkdir(parents=True, exist_ok=True)
     make_cmr(OUT / "cmr-consignment-note.png")
     make_tacho(OUT / "tachograph-printout.png")
     make_map(OUT / "services-map.png")
+    make_nccu_form(OUT / "nccu-intelligence-form.png")
     for name in sorted(os.listdir(OUT)):
         print(OUT / name)
     return 0

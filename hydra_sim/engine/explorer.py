@@ -26,6 +26,7 @@ CONTRAVENED, NONE, LATE, ON_TIME = 0, 1, 2, 3
 MAX_CHECKLIST_ITEMS = 12
 MAX_RANK_ITEMS = 8
 MAX_FRONT = 256
+MAX_STATES = 250_000     # beyond this the explorer stops and says so, instead of exhausting memory
 
 
 @dataclass
@@ -90,8 +91,9 @@ class ExplorationReport:
 
 
 class Explorer:
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES):
         self.s = scenario
+        self.max_states = max_states
         self.runner = ScenarioRunner(scenario)
         self.actions = list(scenario.assessed)
         self.index = {a: i for i, a in enumerate(self.actions)}
@@ -231,6 +233,12 @@ class Explorer:
         pending: deque = deque([(root, self.nodes[root].best[0], True), (root, self.nodes[root].worst[0], False)])
         move_count = 0
         while pending:
+            if len(self.nodes) > self.max_states:
+                self.approximate = True
+                self.notes.append(f"stopped after {self.max_states:,} states: the scenario has too many "
+                                  "combinations of variables and times to explore completely. Results cover only "
+                                  "the part explored; reduce variables that are set early and read much later.")
+                break
             node_id, entry, is_best = pending.popleft()
             node = self.nodes[node_id]
             front = node.best if is_best else node.worst
@@ -357,8 +365,8 @@ class Explorer:
         return None
 
 
-def explore(scenario: Scenario) -> ExplorationReport:
-    return Explorer(scenario).run()
+def explore(scenario: Scenario, max_states: int = MAX_STATES) -> ExplorationReport:
+    return Explorer(scenario, max_states).run()
 
 
 def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
