@@ -191,7 +191,7 @@ def _compose(text: str, name: str, problems: list[Problem]) -> YNode | None:
             mark = event.start_mark
             if event.tag not in _ALLOWED_TAGS and not event.implicit[0] and not event.implicit[1]:
                 _reject_tag(event, name, problems)
-            node: YNode = YScalar(event.value, event.style is None, mark.line, mark.column)
+            node: YNode = YScalar(event.value, event.style in (None, ""), mark.line, mark.column)
             if event.anchor:
                 anchors[event.anchor] = node
         elif kind is MapStart or kind is SeqStart:
