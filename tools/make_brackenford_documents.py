@@ -2,9 +2,9 @@
 
 Run from anywhere:
 
-    QT_QPA_PLATFORM=offscreen /work/venv/bin/python assets/make_brackenford_documents.py
+    QT_QPA_PLATFORM=offscreen python tools/make_brackenford_documents.py
 
-It writes PNG files into assets/brackenford-services/ beside this script:
+It writes PNG files into assets/brackenford-services/ (from the repository root):
 
 - cmr-consignment-note.png  the CMR note found in the Koval Logistics cab
 - tachograph-printout.png   the driver-card daily printout PC Hale took at the scene
@@ -37,7 +37,7 @@ from PySide6.QtGui import (  # noqa: E402
     QPolygonF,
 )
 
-OUT = Path(__file__).resolve().parent / "brackenford-services"
+OUT = Path(__file__).resolve().parent.parent / "assets" / "brackenford-services"
 
 SANS = "DejaVu Sans"
 SANS_COND = "DejaVu Sans Condensed"
