@@ -64,7 +64,7 @@ def test_problem_has_code_location_and_hint(tmp_path, replace, code, hint_part):
 
 
 def test_all_problems_reported_at_once(tmp_path):
-    problems = problems_for(tmp_path, [("tilte", "tilte") if False else ("title: \"Mini scenario\"", "tilte: x"),
+    problems = problems_for(tmp_path, [("title: \"Mini scenario\"", "tilte: x"),
                                        ("evidences: [send_ambulance]", "evidences: [nope]"),
                                        ("speaker: caller\n", "speaker: nobody\n")])
     assert {"S002", "R002", "R005"} <= codes(problems)
@@ -125,3 +125,21 @@ def test_severity_of_problems_is_known():
     from hydra_sim.engine.problems import ERROR, INFO, WARNING
     for problem in load_scenario(MINI).problems:
         assert problem.severity in (ERROR, WARNING, INFO)
+
+
+def test_local_catalogue_adds_actions_and_rejects_clashing_ids(tmp_path):
+    path = write_variant(tmp_path, [("catalogues: [mini-catalogue]", "catalogues: [mini-catalogue, local]"),
+                                    ("evidences: [bwv_on]", "evidences: [bwv_on, wm_log]")])
+    base = (path.parent / "mini-catalogue.catalogue.yaml").read_text(encoding="utf-8")
+    head, _, actions = base.partition("actions:\n")
+    local = head.replace("id: mini-catalogue", "id: local") + (
+        "actions:\n  wm_log:\n    title: \"Open a decision log\"\n    description: \"d\"\n    why: \"w\"\n"
+        "    category: scene_evidence\n    roles: [FR]\n    phase: scene\n    critical: false\n    weight: 1\n"
+        "    evidence: D\n    sources: [S1]\n")
+    (path.parent / "local.catalogue.yaml").write_text(local, encoding="utf-8")
+    result = load_scenario(path)
+    assert result.ok, [p.format() for p in result.problems]
+    assert result.scenario.assessed["wm_log"].action.catalogue_id == "local"
+    clash = local.replace("  wm_log:\n", "  bwv_on:\n")
+    (path.parent / "local.catalogue.yaml").write_text(clash, encoding="utf-8")
+    assert "R013" in codes(load_scenario(path).problems)

@@ -1,0 +1,41 @@
+"""House rules that keep the core safe and Qt-free."""
+
+import re
+import subprocess
+import sys
+
+from engine_helpers import REPO
+
+CORE = ["hydra_sim.engine", "hydra_sim.cli", "hydra_sim.console", "hydra_sim.paths"]
+
+
+def test_core_imports_no_qt():
+    modules = CORE + (["hydra_sim.records"] if (REPO / "hydra_sim" / "records").is_dir() else [])
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules) +
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'hydra_sim.gui'))]\n"
+            "print(bad)\nraise SystemExit(1 if bad else 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_engine_never_evaluates_code_or_loads_yaml_unsafely():
+    forbidden = re.compile(r"(?<![.\w])(eval|exec|compile|__import__)\s*\(|yaml\.(load|unsafe_load|full_load)\s*\(|"
+                           r"Loader\s*=\s*yaml\.(Loader|FullLoader|UnsafeLoader)")
+    for path in (REPO / "hydra_sim").rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            assert not forbidden.search(line), f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+
+
+def test_transitions_gets_callables_not_strings():
+    """Conditions are closures over our own parsed expressions, never names transitions resolves."""
+    from hydra_sim.engine import ScenarioRunner, load_scenario
+    from engine_helpers import MINI
+    runner = ScenarioRunner(load_scenario(MINI).raise_for_errors())
+    for event in runner.machine.events.values():
+        for transitions in event.transitions.values():
+            for transition in transitions:
+                for condition in transition.conditions:
+                    assert callable(condition.func)
+                assert not transition.before and not transition.after and not transition.prepare
