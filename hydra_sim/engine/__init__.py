@@ -10,8 +10,18 @@ from .loader import LoadResult, load_scenario
 from .model import Scenario
 from .plan import load_plan, run_plan
 from .problems import Problem, ScenarioError
-from .runner import (Credit, DecisionRecord, DecisionRecorded, Ended, InjectFired, ReferenceOpened, ReplayError,
-                     RunnerError, ScenarioRunner, SceneEntered)
+from .runner import (
+                     Credit,
+                     DecisionRecord,
+                     DecisionRecorded,
+                     Ended,
+                     InjectFired,
+                     ReferenceOpened,
+                     ReplayError,
+                     RunnerError,
+                     ScenarioRunner,
+                     SceneEntered,
+)
 from .scoring import ActionResult, ScoreReport, score_runner, score_session
 
 __all__ = [

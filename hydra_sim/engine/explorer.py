@@ -45,7 +45,7 @@ class _Entry:
     vector: tuple
     clock: int
     milestones: tuple
-    parent: "_Entry | None"
+    parent: _Entry | None
     move: dict | None
 
 

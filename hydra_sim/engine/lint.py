@@ -232,7 +232,7 @@ class _Checker:
             self.add("A001", WARNING, "no choice evidences or contravenes any action, so nothing is scored",
                      s.location, "add 'evidences: [action_id]' to the good options")
         referenced = referenced_action_ids(s)
-        for action_id, assessment in s.assessed.items():
+        for action_id in s.assessed:
             if action_id not in referenced:
                 self.add("A002", WARNING, f"'{action_id}' is assessed but no choice evidences it, so it is always "
                          "missed", s.location, "add it to an option's 'evidences', or remove it from 'assess'")

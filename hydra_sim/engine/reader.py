@@ -9,7 +9,7 @@ did-you-mean hint. Must not import Qt or any GUI code.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .expressions import Expression, ExpressionError, parse
 from .problems import ERROR, WARNING, Location, Problem, did_you_mean

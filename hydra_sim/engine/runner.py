@@ -12,8 +12,9 @@ Must not import Qt or any GUI code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from transitions import Machine
 
@@ -438,7 +439,7 @@ class ScenarioRunner:
     # -- save and restore ------------------------------------------------------------
     @classmethod
     def restore(cls, scenario: Scenario, entries: list[dict],
-                subscriber: Callable[[object], None] | None = None) -> "ScenarioRunner":
+                subscriber: Callable[[object], None] | None = None) -> ScenarioRunner:
         """Rebuild a session by replaying its log; raises ReplayError where it no longer fits."""
         runner = cls(scenario)
         if subscriber is not None:

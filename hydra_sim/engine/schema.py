@@ -12,13 +12,35 @@ from datetime import datetime
 from pathlib import Path
 
 from .expressions import VarType
-from .model import (BUILTIN_VARIABLES, CAST_ROLES, DECISION_KINDS, DIFFICULTIES, MEDIA_KINDS,
-                    MILESTONES, NDM_FIELDS, OUTCOME_CLASSES, TRAINEE_ROLES, ActionRef, Briefing,
-                    CastMember, Decision, Ending, Inject, Media, Option, Outcome, RankRule,
-                    ReferenceItem, Route, Scenario, Scene, Variable)
+from .model import (
+    BUILTIN_VARIABLES,
+    CAST_ROLES,
+    DECISION_KINDS,
+    DIFFICULTIES,
+    MEDIA_KINDS,
+    MILESTONES,
+    NDM_FIELDS,
+    OUTCOME_CLASSES,
+    TRAINEE_ROLES,
+    ActionRef,
+    Briefing,
+    CastMember,
+    Decision,
+    Ending,
+    Inject,
+    Media,
+    Option,
+    Outcome,
+    RankRule,
+    ReferenceItem,
+    Route,
+    Scenario,
+    Scene,
+    Variable,
+)
 from .problems import ERROR, Problem
 from .reader import NAME_PATTERN, NodeReader
-from .yamlsource import YList, YMap, YNode, YScalar, is_null
+from .yamlsource import YMap, YNode, YScalar, is_null
 
 FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",

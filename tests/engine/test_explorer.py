@@ -1,12 +1,11 @@
 """Explorer: endings, bounds, missable critical actions and paths that replay for real."""
 
 import pytest
+from engine_helpers import FLAGSHIP, MINI
 
 from hydra_sim.engine import load_scenario, score_runner
 from hydra_sim.engine.explorer import explore
 from hydra_sim.engine.plan import Step, run_plan
-
-from engine_helpers import FLAGSHIP, MINI
 
 
 def steps_from(path):

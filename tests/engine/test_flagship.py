@@ -1,10 +1,9 @@
 """The bundled Brackenford Services scenario meets its brief."""
 
 import pytest
+from engine_helpers import FLAGSHIP, REPO
 
 from hydra_sim.engine import load_plan, load_scenario, run_plan, score_runner
-
-from engine_helpers import FLAGSHIP, REPO
 
 
 @pytest.fixture(scope="module")

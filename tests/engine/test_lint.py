@@ -1,10 +1,9 @@
 """Schema and lint checks: each problem has its code, a location and a teaching hint."""
 
 import pytest
+from engine_helpers import MINI, codes, write_variant
 
 from hydra_sim.engine import load_scenario
-
-from engine_helpers import MINI, codes, write_variant
 
 
 def problems_for(tmp_path, replace):

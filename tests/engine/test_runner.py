@@ -1,11 +1,18 @@
 """Runner rules on the mini fixture: routing, effects, clock, injects, expiry, replay."""
 
 import pytest
-
-from hydra_sim.engine import (DecisionRecorded, Ended, InjectFired, ReplayError, RunnerError, ScenarioRunner,
-                              SceneEntered, load_scenario)
-
 from engine_helpers import MINI, write_variant
+
+from hydra_sim.engine import (
+    DecisionRecorded,
+    Ended,
+    InjectFired,
+    ReplayError,
+    RunnerError,
+    ScenarioRunner,
+    SceneEntered,
+    load_scenario,
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,9 @@
 """Scoring rules: on time, late, missed, contravened, not applicable, categories, grades."""
 
 import pytest
+from engine_helpers import MINI, write_variant
 
 from hydra_sim.engine import ScenarioRunner, load_scenario, score_runner
-
-from engine_helpers import MINI, write_variant
 
 
 @pytest.fixture(scope="module")
