@@ -105,11 +105,11 @@ def _action(r: NodeReader, catalogue: Catalogue, action_id: str, node: YNode) ->
     category = r.choice(m, "category", where, tuple(catalogue.categories), "")
     phase = r.choice(m, "phase", where, catalogue.phases, "") if catalogue.phases else r.text(m, "phase", where)
     roles = []
-    for role, role_node in _raw_list(r, m, "roles", where):
+    for role, role_node in r.scalar_list(m, "roles", where):
         if r.choice_value(role_node, f"a role of {where}", tuple(catalogue.roles), None):
             roles.append(role)
     sources = []
-    for source_id, source_node in _raw_list(r, m, "sources", where):
+    for source_id, source_node in r.scalar_list(m, "sources", where):
         if source_id not in catalogue.sources:
             from .problems import did_you_mean
             r.error("R011", f"{where} cites an unknown source '{source_id}'", source_node,
@@ -134,20 +134,6 @@ def _action(r: NodeReader, catalogue: Catalogue, action_id: str, node: YNode) ->
         location=r.loc(m),
         critical_note=r.text(m, "critical_note", where),
     )
-
-
-def _raw_list(r: NodeReader, m: YMap, key: str, where: str):
-    node = m.items.get(key)
-    if node is None or is_null(node):
-        return []
-    from .yamlsource import YScalar
-    items = [node] if isinstance(node, YScalar) else r.sequence(node, f"'{key}' of {where}")
-    result = []
-    for item in items:
-        scalar = r.scalar(item, f"an item of '{key}' of {where}")
-        if scalar is not None:
-            result.append((scalar.value, scalar))
-    return result
 
 
 def _scoring(r: NodeReader, node: YNode | None) -> ScoringPolicy:

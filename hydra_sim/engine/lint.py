@@ -79,23 +79,23 @@ class _Checker:
             where = f"scene '{scene.id}'"
             for route in self.routes_of_scene(scene):
                 self.target(route.target, route.location, where)
-            if scene.speaker and scene.speaker not in s.cast:
-                self.add("R005", ERROR, f"{where} has an unknown speaker '{scene.speaker}'", scene.location,
-                         did_you_mean(scene.speaker, s.cast) or "add them under 'cast'")
-            for media_id in scene.media:
-                self.media(media_id, scene.location, where)
+            self.speaker_and_media(scene.speaker, scene.media, scene.location, where)
         for inject in s.all_injects():
             where = f"inject '{inject.id}'"
             if inject.goto:
                 self.target(inject.goto, inject.location, where)
-            if inject.speaker and inject.speaker not in s.cast:
-                self.add("R005", ERROR, f"{where} has an unknown speaker '{inject.speaker}'", inject.location,
-                         did_you_mean(inject.speaker, s.cast) or "add them under 'cast'")
-            for media_id in inject.media:
-                self.media(media_id, inject.location, where)
+            self.speaker_and_media(inject.speaker, inject.media, inject.location, where)
         for ref in s.reference.values():
             if ref.media:
                 self.media(ref.media, s.location, f"reference item '{ref.id}'")
+
+    def speaker_and_media(self, speaker: str | None, media: tuple[str, ...], location: Location,
+                          where: str) -> None:
+        if speaker and speaker not in self.s.cast:
+            self.add("R005", ERROR, f"{where} has an unknown speaker '{speaker}'", location,
+                     did_you_mean(speaker, self.s.cast) or "add them under 'cast'")
+        for media_id in media:
+            self.media(media_id, location, where)
 
     def media(self, media_id: str, location: Location, where: str) -> None:
         if media_id not in self.s.media:

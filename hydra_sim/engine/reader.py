@@ -94,13 +94,18 @@ class NodeReader:
         self._wrong_type(node, where, "a single value")
         return None
 
-    def text(self, m: YMap, key: str, where: str, default: str = "", required: bool = False,
-             nonempty: bool = False) -> str:
+    def field(self, m: YMap, key: str, where: str) -> YScalar | None:
+        """The scalar value of an optional field, or None when absent, empty or not a scalar."""
         node = m.items.get(key)
-        if node is None or (is_null(node) and not required):
-            return default
-        scalar = self.scalar(node, f"'{key}' in {where}")
+        if node is None or is_null(node):
+            return None
+        return self.scalar(node, f"'{key}' in {where}")
+
+    def text(self, m: YMap, key: str, where: str, default: str = "", nonempty: bool = False) -> str:
+        scalar = self.field(m, key, where)
         if scalar is None:
+            if nonempty and key in m.items and is_null(m.items[key]):
+                self.error("S008", f"'{key}' in {where} is empty", m.items[key], "write the text")
             return default
         if implicitly_not_text(scalar):
             self.warning("S007", f"'{key}' in {where} is '{scalar.value}', which other YAML tools "
@@ -163,10 +168,7 @@ class NodeReader:
 
     def number(self, m: YMap, key: str, where: str, default: float, minimum: float = 0.0,
                maximum: float | None = None) -> float:
-        node = m.items.get(key)
-        if node is None or is_null(node):
-            return default
-        scalar = self.scalar(node, f"'{key}' in {where}")
+        scalar = self.field(m, key, where)
         if scalar is None:
             return default
         if not _FLOAT.match(scalar.value):
@@ -180,10 +182,7 @@ class NodeReader:
         return value
 
     def boolean(self, m: YMap, key: str, where: str, default: bool = False) -> bool:
-        node = m.items.get(key)
-        if node is None or is_null(node):
-            return default
-        scalar = self.scalar(node, f"'{key}' in {where}")
+        scalar = self.field(m, key, where)
         if scalar is None:
             return default
         return self.boolean_value(scalar, f"'{key}' in {where}", default)
@@ -198,10 +197,7 @@ class NodeReader:
         return default
 
     def choice(self, m: YMap, key: str, where: str, choices: Iterable[str], default: str | None) -> str | None:
-        node = m.items.get(key)
-        if node is None or is_null(node):
-            return default
-        scalar = self.scalar(node, f"'{key}' in {where}")
+        scalar = self.field(m, key, where)
         if scalar is None:
             return default
         return self.choice_value(scalar, f"'{key}' in {where}", choices, default)
@@ -216,6 +212,11 @@ class NodeReader:
 
     def id_list(self, m: YMap, key: str, where: str) -> list[tuple[str, YScalar]]:
         """A list of ids; a single id is accepted as a one-item list."""
+        return [(value, node) for value, node in self.scalar_list(m, key, where)
+                if self.check_id(value, node, f"'{key}' in {where}")]
+
+    def scalar_list(self, m: YMap, key: str, where: str) -> list[tuple[str, YScalar]]:
+        """A list of plain values (a single value counts as a one-item list)."""
         node = m.items.get(key)
         if node is None or is_null(node):
             return []
@@ -223,16 +224,13 @@ class NodeReader:
         result = []
         for item in items:
             scalar = self.scalar(item, f"an item of '{key}' in {where}")
-            if scalar is not None and self.check_id(scalar.value, scalar, f"'{key}' in {where}"):
+            if scalar is not None:
                 result.append((scalar.value, scalar))
         return result
 
     def condition(self, m: YMap, key: str, where: str, pending: list) -> Expression | None:
         """Parse a condition now; its types are checked later, once variables are known."""
-        node = m.items.get(key)
-        if node is None or is_null(node):
-            return None
-        scalar = self.scalar(node, f"'{key}' in {where}")
+        scalar = self.field(m, key, where)
         if scalar is None:
             return None
         try:
