@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--quiet", action="store_true", help="errors only, no warnings or notes")
+    lint.add_argument("--no-deep", action="store_true",
+                      help="skip the deep scoring checks (A003-A007), which explore every path")
     lint.set_defaults(handler=_cmd_lint)
 
     play = sub.add_parser("play", help="play a scenario headless from a play script")
@@ -66,6 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
     explore.set_defaults(handler=_cmd_explore)
+
+    schema = sub.add_parser("schema", help="write JSON Schemas for editors (scenario, catalogue, plan)")
+    schema.add_argument("--output", metavar="DIR", help="write the .schema.json files into DIR (default: stdout)")
+    schema.set_defaults(handler=_cmd_schema)
+
+    new = sub.add_parser("new", help="start a new scenario from a small working example")
+    new.add_argument("name", metavar="NAME", help="the scenario id, e.g. lay-by-lorry")
+    new.add_argument("--folder", default=".", metavar="DIR", help="where to write it (default: .)")
+    new.add_argument("--title", help="the scenario's title")
+    new.set_defaults(handler=_cmd_new)
+
+    graph = sub.add_parser("graph", help="draw a scenario's scenes and routes")
+    graph.add_argument("scenario", metavar="SCENARIO")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
+    graph.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout; png needs FILE)")
+    graph.set_defaults(handler=_cmd_graph)
     return parser
 
 
@@ -83,20 +101,37 @@ def _collect_files(arguments: list[str]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def lint_paths(arguments: list[str]) -> tuple[list[Problem], int]:
+def lint_paths(arguments: list[str], deep: bool = False) -> tuple[list[Problem], int]:
+    """Lint files and folders; ``deep`` adds the scoring checks A003-A007. Severities follow
+    the hydra-project.yaml that covers each file, whose own problems are reported once."""
+    from .engine.lint_config import config_for
+
     files, problems = _collect_files(arguments)
+    configs_seen: set = set()
     for file in files:
+        if file.name == "hydra-project.yaml":
+            continue
         if file.name.endswith(CATALOGUE_SUFFIX):
-            problems += load_catalogue(file, str(file))[1]
+            found = load_catalogue(file, str(file))[1]
         elif file.name.endswith(PLAN_SUFFIX):
-            problems += load_plan(file, str(file))[1]
+            found = load_plan(file, str(file))[1]
         else:
-            problems += load_scenario(file).problems
+            result = load_scenario(file)
+            found = result.problems
+            if deep and result.ok:
+                from .engine.deep_checks import deep_check
+                found = found + deep_check(result.scenario)
+        config = config_for(file)
+        if config.path is not None and config.path not in configs_seen:
+            configs_seen.add(config.path)
+            problems += config.problems
+        problems += config.apply(found)
+    files = [f for f in files if f.name != "hydra-project.yaml"]
     return sort_problems(problems), len(files)
 
 
 def _cmd_lint(args) -> int:
-    problems, count = lint_paths(args.paths)
+    problems, count = lint_paths(args.paths, deep=not args.no_deep)
     if args.quiet:
         problems = [p for p in problems if p.severity == ERROR]
     errors = sum(p.severity == ERROR for p in problems)
@@ -238,6 +273,54 @@ def _cmd_explore(args) -> int:
         import yaml
         text = yaml.safe_dump({"steps": report.full_marks_path}, sort_keys=False, allow_unicode=True)
         Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
+    return 0
+
+
+# -- schema, new, graph (authoring) ---------------------------------------------------------
+def _cmd_schema(args) -> int:
+    from .engine.jsonschema_export import all_schemas, write_schemas
+
+    if args.output:
+        for path in write_schemas(Path(args.output)):
+            print(path)
+    else:
+        print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_new(args) -> int:
+    from .engine.scaffold import ScaffoldError, write_scaffold
+
+    try:
+        made = write_scaffold(args.name, Path(args.folder), args.title)
+    except ScaffoldError as exc:
+        print(f"hydra-sim new: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {made.scenario}\nwrote {made.plan}")
+    print(f"next: hydra-sim lint {made.scenario} && hydra-sim test {made.plan}", file=sys.stderr)
+    return 0
+
+
+def _cmd_graph(args) -> int:
+    from .engine import graph as graphs
+
+    scenario = _load_or_report(args.scenario)
+    if scenario is None:
+        return 1
+    model = graphs.build_graph(scenario)
+    if args.format == "png":
+        if not args.output:
+            print("hydra-sim graph: --format png needs --output FILE", file=sys.stderr)
+            return 2
+        graphs.to_png(graphs.to_svg(model), Path(args.output))
+        print(args.output)
+        return 0
+    text = {"mermaid": graphs.to_mermaid, "dot": graphs.to_dot, "svg": graphs.to_svg}[args.format](model)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(args.output)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -124,6 +124,8 @@ def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
     if lint:
         from .lint import lint_scenario
         problems += lint_scenario(scenario)
+    from .lint_config import apply_config
+    problems = apply_config(problems, path)     # severities from hydra-project.yaml, if any
     return LoadResult(scenario, sort_problems(problems))
 
 

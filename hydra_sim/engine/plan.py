@@ -154,7 +154,7 @@ def _step(r: NodeReader, node: YNode, index: int) -> Step | None:
         return Step("expect", None, location=loc, expectation=expectation) if expectation else None
     if "scene" in node.items:
         m = r.mapping(node, where, ("scene", "choose"), ("rationale",))
-        if m is None:
+        if m is None or "choose" not in m.items:     # the missing field is already reported
             return None
         return Step("choose", r.text(m, "scene", where), _answer(m.items["choose"]),
                     r.text(m, "rationale", where) or None, location=loc)

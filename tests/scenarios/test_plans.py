@@ -53,3 +53,11 @@ def test_mid_plan_expect_step_stops_at_its_line(tmp_path):
     assert not result.passed
     assert result.problems[0].code == "P003" and result.problems[0].location.line == 4
     assert "at 'arrive'" in result.problems[0].message
+
+
+def test_long_form_step_without_choose_is_a_located_problem(tmp_path):
+    plan_file = tmp_path / "mini.bad.plan.yaml"
+    plan_file.write_text("steps:\n  - scene: call\n    rationale: because\n", encoding="utf-8")
+    plan, problems = load_test_plan(plan_file)
+    assert plan is not None and plan.steps == []
+    assert [(p.code, p.location.line) for p in problems] == [("S001", 2)]
