@@ -74,7 +74,8 @@ class _Checker:
             hint = did_you_mean(s.start, s.scenes) or "name an existing scene"
             if s.start in s.endings:
                 hint = "the start must be a scene, not an ending"
-            self.add("R001", ERROR, f"the start scene '{s.start}' does not exist", s.location, hint)
+            self.add("R001", ERROR, f"the start scene '{s.start}' does not exist", s.start_location or s.location,
+                     hint)
         for scene in s.scenes.values():
             where = f"scene '{scene.id}'"
             for route in self.routes_of_scene(scene):

@@ -308,6 +308,7 @@ class Scenario:
     catalogues: tuple[Catalogue, ...] = ()
     assessed: dict[str, Assessment] = field(default_factory=dict)
     content_hash: str = ""
+    start_location: Location | None = None
 
     @property
     def scoring(self) -> ScoringPolicy:

@@ -182,6 +182,10 @@ class ScenarioRunner:
     def subscribe(self, callback: Callable[[object], None]) -> None:
         self._subscribers.append(callback)
 
+    def unsubscribe(self, callback: Callable[[object], None]) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
     def _emit(self, event: object) -> None:
         for callback in list(self._subscribers):
             callback(event)
@@ -218,9 +222,16 @@ class ScenarioRunner:
     def expire(self, meta: dict | None = None) -> DecisionRecord:
         """The decision's real-time limit ran out: apply its on_expiry outcome."""
         decision = self._require_decision()
-        if decision.on_expiry is None:
+        if decision.on_expiry is None or not decision.time_limit_seconds:
             raise RunnerError("this decision has no time limit")
         scene_id = self.scene_id
+        # The clock ran while the countdown did. The GUI has already advanced it; a headless
+        # player (play scripts, the explorer) catches up here, so both agree on the time.
+        deadline = self.scene_entered_at + int(decision.time_limit_seconds * self.scenario.clock_speed)
+        if self.clock.seconds < deadline:
+            self._advance_clock(deadline)
+            if self.ended or self.scene_id != scene_id:
+                raise RunnerError("an inject changed the scene before the time limit ran out")
         outcome = decision.on_expiry
         record = self._record(decision, scene_id, None, "", [outcome], ["expiry"], meta, expired=True)
         self.log.append({"type": "expire", "scene": scene_id, "clock": record.clock, "meta": dict(meta or {})})

@@ -110,6 +110,8 @@ class ScenarioSchema:
             assess_overrides=self._assess(m.items.get("assess")),
         )
         scenario.injects = tuple(i for i in scenario.injects if i is not None)
+        if "start" in m.items:
+            scenario.start_location = r.loc(m.items["start"])
         if "catalogues" in m.items and not scenario.catalogue_ids:
             r.error("S001", "the scenario lists no action catalogues", m.items["catalogues"],
                     "add 'catalogues: [nrp-core]'")

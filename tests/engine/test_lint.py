@@ -142,3 +142,8 @@ def test_local_catalogue_adds_actions_and_rejects_clashing_ids(tmp_path):
     clash = local.replace("  wm_log:\n", "  bwv_on:\n")
     (path.parent / "local.catalogue.yaml").write_text(clash, encoding="utf-8")
     assert "R013" in codes(load_scenario(path).problems)
+
+
+def test_unknown_start_is_reported_on_its_line(tmp_path):
+    problem = only(problems_for(tmp_path, [("start: call", "start: cal")]), "R001")
+    assert problem.location.line == 10 and "did you mean 'call'" in problem.hint

@@ -104,7 +104,7 @@ def test_expiry_applies_on_expiry_outcome(mini):
     runner.start()
     record = runner.expire()
     assert record.expired and record.selection is None
-    assert runner.scene_id == "arrive" and runner.clock.seconds == 600
+    assert runner.scene_id == "arrive" and runner.clock.seconds == 60 + 600
     assert record.feedback == ["Too slow."]
 
 
@@ -193,3 +193,24 @@ def test_machine_is_built_without_auto_transitions(mini):
     assert not runner.machine.auto_transitions
     assert runner.machine.has_queue
     assert not any(name.startswith("to_") for name in runner.machine.events)
+
+
+def test_headless_expiry_lets_the_time_limit_pass_on_the_clock(mini):
+    runner = ScenarioRunner(mini)
+    runner.start()
+    runner.advance(20)                          # the GUI would be here 20 s into a 60 s countdown
+    runner.expire()
+    # 60 s of countdown at clock_speed 1, then on_expiry's 10 minutes
+    assert runner.clock.seconds == 60 + 600
+    assert runner.log[-1]["clock"] == 60
+    restored = ScenarioRunner.restore(mini, runner.log)
+    assert restored.snapshot() == runner.snapshot()
+
+
+def test_unsubscribe_stops_events(mini):
+    runner = ScenarioRunner(mini)
+    seen = []
+    runner.subscribe(seen.append)
+    runner.unsubscribe(seen.append)
+    runner.start()
+    assert seen == []
