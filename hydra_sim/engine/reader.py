@@ -154,7 +154,7 @@ class NodeReader:
         if scalar is None:
             return default
         text = scalar.value.replace("_", "")
-        if not _INT.match(text):
+        if not _INT.match(text) or len(text) > 18:   # also keeps int() away from huge digit strings
             self.error("S003", f"{where} must be a whole number, not '{scalar.value}'", scalar)
             return default
         value = int(text)

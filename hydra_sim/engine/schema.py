@@ -144,6 +144,8 @@ class ScenarioSchema:
         return tuple(roles)
 
     def _briefing(self, node: YNode | None) -> Briefing:
+        if node is None:        # already reported as a missing required field
+            return Briefing("", "")
         m = self.r.mapping(node, "'briefing'", ("role", "situation"), ("expectations",))
         if m is None:
             return Briefing("", "")

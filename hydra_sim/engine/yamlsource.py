@@ -155,8 +155,9 @@ def read_yaml_text(text: str, name: str) -> tuple[YNode | None, list[Problem]]:
         message = (exc.problem or str(exc)).strip()
         if exc.context:
             message = f"{exc.context.strip()}: {message}"
-        return None, problems + [Problem("Y002", ERROR, f"YAML syntax: {message}", loc,
-                                         _syntax_hint(message))]
+        at_tab = bool(mark) and _char_at(text, mark.line, mark.column) == "\t"
+        hint = "indent with spaces, not tabs" if at_tab else _syntax_hint(message)
+        return None, problems + [Problem("Y002", ERROR, f"YAML syntax: {message}", loc, hint)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1, 1)
@@ -164,8 +165,13 @@ def read_yaml_text(text: str, name: str) -> tuple[YNode | None, list[Problem]]:
     return root, problems
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
 def _syntax_hint(message: str) -> str | None:
-    if "tab" in message:
+    if "tab" in message or "'\t'" in message or "\t" in message:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
         return "text containing ': ' must be quoted, or use a '|' or '>' block"

@@ -22,9 +22,9 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -169,7 +169,10 @@ class Case:
     code: str
     where: Where
     words: tuple[str, ...] = ()             # must appear (case-insensitive) in message + hint
-    extra: tuple[str, ...] = field(default=())  # other error codes that may accompany it
+    extra: tuple[str, ...] = ()             # other error codes that may accompany it
+
+
+TOUCH = "__import__('os').system('touch {pwned}')"     # Python, as a condition would hold it
 
 
 def text(value: str) -> Content:
@@ -179,8 +182,6 @@ def text(value: str) -> Content:
 def touch_pwned(path: Path) -> str:
     return TOUCH.format(pwned=path.parent / PWNED)
 
-
-TOUCH = "__import__('os').system('touch {pwned}')"
 
 CASES = [
     # malformed YAML
@@ -443,3 +444,25 @@ def test_media_path_without_an_allowed_suffix_is_refused(folder: Path) -> None:
     for problem in errors:
         assert "media 'note'" in problem.message and "'../../etc/passwd'" in problem.message
         assert (problem.location.line, problem.location.column) == (lines[0], column)
+
+
+def test_tab_indentation_gets_the_tab_hint():
+    from hydra_sim.engine.yamlsource import read_yaml_text
+    _root, problems = read_yaml_text("title: x\nscenes:\n\tcall: {}\n", "tabs.yaml")
+    assert problems[0].code == "Y002" and problems[0].hint == "indent with spaces, not tabs"
+
+
+def test_huge_number_is_a_located_error_not_a_crash(tmp_path):
+    from engine_helpers import write_variant
+    path = write_variant(tmp_path, [("duration_minutes: 5", "duration_minutes: " + "9" * 5000)])
+    problems = load_scenario(path).problems
+    assert any(p.code == "S003" and p.location.line == 6 for p in problems)
+
+
+def test_missing_briefing_is_reported_once_with_a_location(tmp_path):
+    from engine_helpers import write_variant
+    path = write_variant(tmp_path, [("briefing:\n  role: \"You are the call handler.\"\n  situation: \"A quiet night.\"\n"
+                                     "  expectations: [\"Life first.\"]\n", "")])
+    problems = load_scenario(path).problems
+    assert [p.code for p in problems if "briefing" in p.message] == ["S001"]
+    assert all(p.location.line >= 1 for p in problems)

@@ -1,0 +1,90 @@
+"""Composition root of the GUI: logging, the Qt message handler, QApplication, settings,
+the session store and the main window. ``run_app(args)`` is what ``hydra-sim`` (no
+subcommand) calls; it returns the process exit code.
+
+``args.home`` has already been applied through ``paths.set_home``; everything written
+(settings.ini, sessions, logs, exports) goes under ``paths.home_dir()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import paths
+
+log = logging.getLogger("hydra_sim")
+
+
+def _setup_logging(home: Path) -> None:
+    try:
+        (home / "logs").mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(home / "logs" / "hydra-sim.log", encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write the log file under %s: %s", home, exc)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def _install_qt_message_handler() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(mode, context, message):
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def settings_for_home():
+    """QSettings in INI format at <home>/settings.ini (nothing outside the home folder)."""
+    from PySide6.QtCore import QSettings
+    home = paths.home_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def build_main_window(*, show_error_windows: bool = True, real_time: bool = True, now=time.monotonic,
+                      system_points: float | None = None):
+    """The main window with its settings and store; tests and the crash test use this too."""
+    from .gui.main_window import MainWindow
+    from .gui.persistence import open_store
+    store = open_store()
+    return MainWindow(settings_for_home(), store, show_error_windows=show_error_windows, real_time=real_time,
+                      now=now, system_points=system_points)
+
+
+def run_app(args) -> int:
+    home = paths.home_dir()
+    _setup_logging(home)
+    from PySide6.QtWidgets import QApplication
+
+    from .gui.errors import ErrorReporter
+    from .gui.persistence import StoreError
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("hydra_sim")
+    app.setApplicationDisplayName("hydra_sim")
+    _install_qt_message_handler()
+    show_windows = not getattr(args, "no_err_windows", False)
+    try:
+        window = build_main_window(show_error_windows=show_windows)
+    except StoreError as exc:
+        ErrorReporter(show_windows).report(None, exc)
+        return 1
+    scenario = getattr(args, "scenario", None)
+    if scenario and not window.open_scenario_file(scenario):
+        log.error("could not open %s", scenario)
+    window.show()
+    log.info("hydra_sim started; data in %s", home)
+    return int(app.exec())

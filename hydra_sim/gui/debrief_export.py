@@ -1,0 +1,177 @@
+"""The debrief as one inert HTML document (shown on screen and printed to PDF).
+
+Builds HTML from the engine's ScoreReport, the runner's decision records and the
+explorer's full-marks path: every assessed action with its status in words and a symbol
+(colour only adds to them), why it matters, its sources as plain text, and the
+trainee's path beside the best path with the rationale written at each decision. All
+scenario text is escaped or passed through ``markdown_to_html``. ``write_pdf`` prints the
+document with QPdfWriter. Must not import the runner's mutating API, the controller or any
+screen.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from ..engine.model import NDM_FIELD_LABELS
+from ..engine.scoring import STATUS_LABELS
+from ..engine.text import markdown_to_html
+from .theme import STATUS_SYMBOLS, palette, status_colour
+
+e = html.escape
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_SYMBOLS.get(status, '')} {STATUS_LABELS.get(status, status)}"
+
+
+def summary_html(scenario, report, trainee=None) -> str:
+    ending = scenario.endings.get(report.ending_id) if report.ending_id else None
+    parts = [f"<h1>Debrief: {e(scenario.title)}</h1>"]
+    if trainee is not None:
+        parts.append(f"<p>Trainee: {e(trainee.trainee_id)}"
+                     + (f" ({e(trainee.display_name)})" if trainee.display_name else "") + "</p>")
+    if ending is not None:
+        parts.append(f"<h2>{e(ending.title)}</h2>{markdown_to_html(ending.text)}")
+    parts.append(f"<p><b>Result: {e(report.grade_label)}</b> with {report.percent:.0f}% "
+                 f"({report.earned:g} of {report.possible:g} points).</p>")
+    if report.critical_failures:
+        titles = {a.action_id: a.title for a in report.actions}
+        items = "".join(f"<li>{e(titles.get(a, a))}</li>" for a in report.critical_failures)
+        parts.append(f"<p><b>\u26a0 Critical actions missed or contravened</b> (these decide the result):</p>"
+                     f"<ul>{items}</ul>")
+    rows = "".join(f"<tr><td>{e(c.label)}</td><td align='right'>{c.percent:.0f}%</td>"
+                   f"<td align='right'>{c.earned:g} / {c.possible:g}</td></tr>" for c in report.categories)
+    parts.append("<h3>Scores by category</h3><table cellpadding='4' cellspacing='0' border='1'>"
+                 "<tr><th align='left'>Category</th><th>Percent</th><th>Points</th></tr>" + rows + "</table>")
+    return "".join(parts)
+
+
+def actions_html(scenario, report, high_contrast: bool = False) -> str:
+    order = {"contravened": 0, "missed": 1, "late": 2, "on_time": 3, "not_applicable": 4}
+    results = sorted(report.actions, key=lambda a: (not a.critical, order.get(a.status, 9)))
+    parts = ["<h2>Every assessed action</h2><p>Critical actions first, then the ones to work on.</p>"]
+    for a in results:
+        colour = status_colour(a.status, high_contrast)
+        critical = " \u00b7 <b>CRITICAL</b>" if a.critical else ""
+        parts.append(f"<h3><span style='color:{colour}'>{e(status_text(a.status))}</span>: {e(a.title)}</h3>")
+        parts.append(f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 "
+                     f"window: {e(a.window)}</i></p>")
+        parts.append(f"<p>{e(a.explanation)}</p>")
+        if a.feedback:
+            parts.append("<p>Feedback: " + " ".join(e(f) for f in a.feedback) + "</p>")
+        if a.why:
+            parts.append(f"<p><b>Why it matters:</b> {e(a.why)}</p>")
+        if a.sources:
+            items = "".join(f"<li>{e(s.get('title', ''))} \u2013 {e(s.get('url', ''))}</li>" for s in a.sources)
+            parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def _answer_text(scenario, scene_id: str, answer) -> str:
+    scene = scenario.scenes.get(scene_id)
+    decision = scene.decision if scene else None
+    if isinstance(answer, dict):
+        return "NDM rationale: " + "; ".join(
+            f"{NDM_FIELD_LABELS.get(k, k).split(':')[0]}: {v}" for k, v in answer.items())
+    ids = [answer] if isinstance(answer, str) else list(answer or [])
+    labels = []
+    for option_id in ids:
+        option = decision.option(option_id) if decision else None
+        labels.append(option.label if option else str(option_id))
+    if decision is not None and decision.kind == "rank":
+        return " \u203a ".join(labels)
+    return "; ".join(labels)
+
+
+def best_path_rows(scenario, steps: list[dict]) -> list[tuple[str, str]]:
+    """(scene title, answer) for each play-script step of the full-marks path."""
+    rows = []
+    for step in steps:
+        (key, value), = step.items()
+        if key == "continue":
+            scene = scenario.scenes.get(value)
+            rows.append((scene.title if scene else value, "Continue"))
+        elif key == "wait":
+            rows.append(("Wait", f"{value} minutes"))
+        elif key == "expire":
+            scene = scenario.scenes.get(value)
+            rows.append((scene.title if scene else value, "Let the time run out"))
+        else:
+            scene = scenario.scenes.get(key)
+            rows.append((scene.title if scene else key, _answer_text(scenario, key, value)))
+    return rows
+
+
+def trainee_path_rows(scenario, runner) -> list[tuple[str, str, str, str]]:
+    """(time, scene title, answer, rationale) for each scene the trainee passed through."""
+    rows = []
+    decisions = list(runner.decisions)
+    for scene_id, clock in runner.path:
+        time = runner.clock.label(clock)
+        if scene_id in scenario.endings:
+            rows.append((time, "End: " + scenario.endings[scene_id].title, "", ""))
+            continue
+        scene = scenario.scenes[scene_id]
+        if scene.decision is None:
+            rows.append((time, scene.title, "Continue", ""))
+            continue
+        if decisions and decisions[0].scene_id == scene_id:
+            record = decisions.pop(0)
+            if record.expired:
+                answer = "Time ran out: no decision"
+            else:
+                answer = _answer_text(scenario, scene_id, record.selection)
+            rationale = record.rationale if isinstance(record.rationale, str) else ""
+            rows.append((runner.clock.label(record.clock), scene.title, answer, rationale))
+        else:
+            rows.append((time, scene.title, "(moved on by events)", ""))
+    return rows
+
+
+def path_html(scenario, runner, best_steps: list[dict] | None) -> str:
+    mine = "".join(
+        f"<li><b>{e(t)}</b> {e(title)}<br>{e(answer)}"
+        + (f"<br><i>Your reason: {e(why)}</i>" if why else "") + "</li>"
+        for t, title, answer, why in trainee_path_rows(scenario, runner))
+    if best_steps is None:
+        best = "<p>Working out the best path\u2026</p>"
+    elif not best_steps:
+        best = "<p>No full-marks path exists in this scenario.</p>"
+    else:
+        best = "<ol>" + "".join(f"<li><b>{e(title)}</b><br>{e(answer)}</li>"
+                                for title, answer in best_path_rows(scenario, best_steps)) + "</ol>"
+    return ("<h2>Your path and the best path</h2>"
+            "<table width='100%' cellpadding='6' cellspacing='0' border='1'><tr>"
+            "<th align='left' width='50%'>Your path (with the reasons you recorded)</th>"
+            "<th align='left' width='50%'>The full-marks path</th></tr>"
+            f"<tr><td valign='top'><ol>{mine}</ol></td><td valign='top'>{best}</td></tr></table>")
+
+
+def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False) -> str:
+    p = palette(False)
+    return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee)
+            + actions_html(scenario, report, high_contrast) + path_html(scenario, runner, best_steps)
+            + "</body></html>")
+
+
+def write_pdf(html_text: str, path: Path, title: str = "Debrief") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("hydra_sim")
+    writer.setResolution(150)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    document = QTextDocument()
+    document.setDefaultStyleSheet("h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }"
+                                  " body { font-size: 10pt; }")
+    document.setHtml(html_text)
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    document.print_(writer)
+    return path

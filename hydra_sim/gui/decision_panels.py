@@ -1,0 +1,398 @@
+"""Decision panels: one widget per decision kind, plus the Continue panel.
+
+A panel shows the decision's prompt and options (as the engine offers them), collects the
+trainee's answer and emits it; it never judges the answer (the runner does, and the panel
+shows the runner's message inline). Single choice uses radio rows, checklists use check
+rows, ranking is a list reordered by drag or Alt+Up / Alt+Down, and the NDM form has one
+labelled box per field with "required" written in words.
+Must not import the runner, the controller or any screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.model import NDM_FIELD_LABELS
+from .widgets import WrapLabel
+
+
+def _label(text: str, role: str | None = None) -> QLabel:
+    return WrapLabel(text, role=role)
+
+
+class OptionRow(QFrame):
+    """A radio button or check box with a word-wrapped label; the whole row is the click target."""
+
+    def __init__(self, button: QAbstractButton, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "option")
+        self.button = button
+        button.setAccessibleName(text)
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.label = _label(text)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 10, 6)
+        layout.setSpacing(8)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        button.installEventFilter(self)
+        button.toggled.connect(self._restyle)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self.button.isEnabled():
+            self.button.click()
+            self.button.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mouseReleaseEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self._restyle()
+        return False
+
+    @Slot()
+    def _restyle(self, *_args) -> None:
+        self.setProperty("focused", self.button.hasFocus())
+        self.setProperty("checked", self.button.isChecked())
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class RankList(QListWidget):
+    """A list the trainee reorders: drag with the mouse, or Alt+Up / Alt+Down on the current row."""
+    reordered = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setWordWrap(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model().rowsMoved.connect(lambda *_: self.reordered.emit())
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_current(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+    def move_current(self, delta: int) -> None:
+        row = self.currentRow()
+        target = row + delta
+        if row < 0 or not 0 <= target < self.count():
+            return
+        item = self.takeItem(row)
+        self.insertItem(target, item)
+        self.setCurrentRow(target)
+        self.reordered.emit()
+
+    def fit_height(self) -> None:
+        height = sum(max(self.sizeHintForRow(i), 24) for i in range(self.count()))
+        self.setFixedHeight(height + 2 * self.frameWidth() + 8)
+
+
+class DecisionPanel(QWidget):
+    """Base: prompt, the kind-specific body, an optional 'why' box, an inline error and Decide."""
+    submitted = Signal(object, object)     # selection, rationale
+    rationale_started = Signal()
+
+    def __init__(self, decision, options, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.decision = decision
+        self.options = list(options)
+        self._started = False
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(10)
+        self.prompt = _label(decision.prompt, "heading")
+        self.layout_.addWidget(self.prompt)
+        hint = self.hint_text()
+        if hint:
+            self.hint = _label(hint, "muted")
+            self.layout_.addWidget(self.hint)
+        self.build_body()
+        self.rationale_box: QPlainTextEdit | None = None
+        if decision.kind != "ndm_rationale" and decision.rationale in ("optional", "required"):
+            required = decision.rationale == "required"
+            caption = "Why did you decide this? " + ("(required)" if required else "(optional)")
+            label = _label(caption)
+            self.rationale_box = QPlainTextEdit()
+            self.rationale_box.setAccessibleName(caption)
+            self.rationale_box.setPlaceholderText("Your reasons, in a sentence or two")
+            self.rationale_box.setTabChangesFocus(True)
+            self.rationale_box.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
+            self.rationale_box.textChanged.connect(self._note_started)
+            label.setBuddy(self.rationale_box)
+            self.layout_.addWidget(label)
+            self.layout_.addWidget(self.rationale_box)
+        self.error = _label("", "error")
+        self.error.setVisible(False)
+        self.error.setAccessibleName("Problem with your answer")
+        self.layout_.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.decide_button = QPushButton("Decide")
+        self.decide_button.setProperty("role", "primary")
+        self.decide_button.setAccessibleName("Decide: record this answer")
+        self.decide_button.setToolTip("Record your answer (Ctrl+Enter)")
+        self.decide_button.clicked.connect(self.submit)
+        row.addWidget(self.decide_button)
+        self.layout_.addLayout(row)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.submit)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Ctrl+Enter from any child that did not use it (the QShortcut covers real key presses)
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    # -- for subclasses ----------------------------------------------------------------------
+    def hint_text(self) -> str:
+        return ""
+
+    def build_body(self) -> None:
+        raise NotImplementedError
+
+    def selection(self):
+        """The answer so far, or None when there is nothing to submit yet."""
+        raise NotImplementedError
+
+    def missing_text(self) -> str:
+        return "Choose an option first."
+
+    def first_focus(self) -> QWidget:
+        return self.decide_button
+
+    # -- shared --------------------------------------------------------------------------------
+    @Slot()
+    def _note_started(self) -> None:
+        if not self._started:
+            self._started = True
+            self.rationale_started.emit()
+
+    def rationale(self):
+        return self.rationale_box.toPlainText().strip() if self.rationale_box is not None else None
+
+    @Slot()
+    def submit(self) -> None:
+        if not self.decide_button.isEnabled():
+            return
+        selection = self.selection()
+        if selection is None:
+            self.show_error(self.missing_text())
+            return
+        self.show_error("")
+        self.submitted.emit(selection, self.rationale())
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(f"\u26a0 {text}" if text else "")
+        self.error.setVisible(bool(text))
+
+    def set_blocked(self, blocked: bool) -> None:
+        """Paused: everything stays readable, but nothing can be answered."""
+        self.decide_button.setEnabled(not blocked)
+        self.decide_button.setText("Paused: resume to decide" if blocked else "Decide")
+
+
+class ChooseOnePanel(DecisionPanel):
+    def build_body(self) -> None:
+        self.group = QButtonGroup(self)
+        self.rows: dict[str, OptionRow] = {}
+        for option in self.options:
+            button = QRadioButton()
+            row = OptionRow(button, option.label)
+            self.group.addButton(button)
+            self.rows[option.id] = row
+            self.layout_.addWidget(row)
+        self.group.buttonToggled.connect(lambda *_: self.show_error(""))
+
+    def hint_text(self) -> str:
+        return "Choose one. Use the arrow keys to move between options, then Ctrl+Enter or Decide."
+
+    def option_button(self, option_id: str) -> QAbstractButton:
+        return self.rows[option_id].button
+
+    def selection(self):
+        for option_id, row in self.rows.items():
+            if row.button.isChecked():
+                return option_id
+        return None
+
+    def first_focus(self) -> QWidget:
+        return next(iter(self.rows.values())).button if self.rows else self.decide_button
+
+
+class ChooseManyPanel(DecisionPanel):
+    def build_body(self) -> None:
+        self.rows: dict[str, OptionRow] = {}
+        for option in self.options:
+            row = OptionRow(QCheckBox(), option.label)
+            self.rows[option.id] = row
+            self.layout_.addWidget(row)
+
+    def hint_text(self) -> str:
+        low, high = self.decision.min_picks, self.decision.max_picks
+        text = "Tick every action you take now (Space ticks the focused item)."
+        if low and high:
+            text += f" Tick between {low} and {high}."
+        elif low:
+            text += f" Tick at least {low}."
+        elif high:
+            text += f" Tick at most {high}."
+        return text
+
+    def option_button(self, option_id: str) -> QAbstractButton:
+        return self.rows[option_id].button
+
+    def selection(self):
+        return [option_id for option_id, row in self.rows.items() if row.button.isChecked()]
+
+    def first_focus(self) -> QWidget:
+        return next(iter(self.rows.values())).button if self.rows else self.decide_button
+
+
+class RankPanel(DecisionPanel):
+    def build_body(self) -> None:
+        self.list = RankList()
+        self.list.setAccessibleName("Items to put in order, most important first")
+        self.list.setAccessibleDescription("Alt+Up and Alt+Down move the selected item; you can also drag")
+        for option in self.options:
+            item = QListWidgetItem(option.label)
+            item.setData(Qt.ItemDataRole.UserRole, option.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.reordered.connect(self._renumber)
+        self._renumber()
+        self.layout_.addWidget(self.list)
+        buttons = QHBoxLayout()
+        self.up_button = QPushButton("\u2191 Move up")
+        self.up_button.setAccessibleName("Move the selected item up")
+        self.up_button.setToolTip("Alt+Up")
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button = QPushButton("\u2193 Move down")
+        self.down_button.setAccessibleName("Move the selected item down")
+        self.down_button.setToolTip("Alt+Down")
+        self.down_button.clicked.connect(lambda: self._move(1))
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        buttons.addStretch(1)
+        self.layout_.addLayout(buttons)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.list.fit_height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.list.fit_height()
+
+    def hint_text(self) -> str:
+        return "Put these in order, most important first: select an item, then Alt+Up / Alt+Down (or drag it)."
+
+    def _move(self, delta: int) -> None:
+        self.list.move_current(delta)
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _renumber(self) -> None:
+        labels = {o.id: o.label for o in self.options}
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setText(f"{row + 1}.  {labels[item.data(Qt.ItemDataRole.UserRole)]}")
+
+    def order(self) -> list[str]:
+        return [self.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.list.count())]
+
+    def selection(self):
+        return self.order()
+
+    def first_focus(self) -> QWidget:
+        return self.list
+
+
+class NdmPanel(DecisionPanel):
+    def build_body(self) -> None:
+        self.boxes: dict[str, QPlainTextEdit] = {}
+        for field_id in self.decision.fields:
+            required = field_id in self.decision.required
+            caption = f"{NDM_FIELD_LABELS.get(field_id, field_id)} {'(required)' if required else '(optional)'}"
+            label = _label(caption)
+            box = QPlainTextEdit()
+            box.setAccessibleName(caption)
+            box.setTabChangesFocus(True)
+            box.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
+            box.textChanged.connect(self._note_started)
+            label.setBuddy(box)
+            self.layout_.addWidget(label)
+            self.layout_.addWidget(box)
+            self.boxes[field_id] = box
+
+    def hint_text(self) -> str:
+        return ("Record your rationale using the National Decision Model. Boxes marked (required) must be "
+                "filled in. Tab moves to the next box.")
+
+    def selection(self):
+        return {field_id: box.toPlainText().strip() for field_id, box in self.boxes.items()
+                if box.toPlainText().strip()}
+
+    def first_focus(self) -> QWidget:
+        return next(iter(self.boxes.values())) if self.boxes else self.decide_button
+
+
+class ContinuePanel(QWidget):
+    """A scene with nothing to decide: read it, then continue."""
+    continued = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_label("Nothing to decide here. Continue when you have read the scene.", "muted"), 1)
+        self.decide_button = QPushButton("Continue \u2192")
+        self.decide_button.setProperty("role", "primary")
+        self.decide_button.setAccessibleName("Continue to the next scene")
+        self.decide_button.clicked.connect(self.continued)
+        layout.addWidget(self.decide_button)
+        self.error = _label("", "error")
+
+    def set_blocked(self, blocked: bool) -> None:
+        self.decide_button.setEnabled(not blocked)
+        self.decide_button.setText("Paused: resume to continue" if blocked else "Continue \u2192")
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+
+    def first_focus(self) -> QWidget:
+        return self.decide_button
+
+
+PANELS = {"choose_one": ChooseOnePanel, "choose_many": ChooseManyPanel, "rank": RankPanel,
+          "ndm_rationale": NdmPanel}
+
+
+def make_panel(decision, options, parent: QWidget | None = None) -> DecisionPanel:
+    return PANELS[decision.kind](decision, options, parent)

@@ -1,0 +1,79 @@
+"""The running incident log: a read-only timeline of scenes, updates, decisions and reading.
+
+``IncidentLogModel`` adapts the controller's ``history`` list (it never owns or edits it);
+``IncidentLogView`` shows it with the simulated time and the kind of entry in words, so
+the log reads the same with or without colour. Must not import the engine's runner or any
+screen; holds no scenario rules.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtWidgets import QAbstractItemView, QListView
+
+KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "Decision", "reference": "Reference",
+               "ended": "End", "note": "Note"}
+KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "reference": "\u2261",
+                "ended": "\u25a0", "note": "\u2022"}
+
+
+class IncidentLogModel(QAbstractListModel):
+    def __init__(self, source: list | None = None, parent=None):
+        super().__init__(parent)
+        self._source: list = source if source is not None else []
+        self._count = len(self._source)
+
+    def set_source(self, source: list) -> None:
+        self.beginResetModel()
+        self._source = source
+        self._count = len(source)
+        self.endResetModel()
+
+    @Slot(object)
+    def refresh(self, _entry=None) -> None:
+        """The source list grew: show the new rows."""
+        new = len(self._source)
+        if new > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, new - 1)
+            self._count = new
+            self.endInsertRows()
+        elif new < self._count:
+            self.set_source(self._source)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        entry = self._source[index.row()]
+        label = KIND_LABELS.get(entry.kind, entry.kind)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = f"{entry.time_label}   {KIND_SYMBOLS.get(entry.kind, '')} {label}: {entry.title}"
+            if entry.detail:
+                text += f"\n{entry.detail}"
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{label} at {entry.time_label}"
+        return None
+
+
+class IncidentLogView(QListView):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setSpacing(4)
+        self.setUniformItemSizes(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setAccessibleName("Incident log")
+        self.setAccessibleDescription("Everything that has happened so far, with the simulated time")
+
+    def setModel(self, model) -> None:  # noqa: N802 - Qt override
+        super().setModel(model)
+        model.rowsInserted.connect(lambda *_: self.scrollToBottom())
+
+    def texts(self) -> list[str]:
+        model = self.model()
+        return [model.data(model.index(row, 0)) for row in range(model.rowCount())] if model else []

@@ -1,0 +1,393 @@
+"""The incident screen: the scene, its media, the decision panel, the clock, the countdown,
+update banners, the incident log and the reference material.
+
+It renders what the session controller exposes and forwards the trainee's answers to it;
+every rule (what is offered, what an answer does, when time runs out) stays in the engine.
+Update banners never take keyboard focus. Pausing keeps everything readable but blocks
+deciding. Must not import the runner or the store.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import shiboken6
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine import RunnerError
+from ..engine.text import markdown_to_html
+from .decision_panels import ContinuePanel, make_panel
+from .errors import describe
+from .incident_log import IncidentLogModel, IncidentLogView
+from .media_viewer import MediaViewer
+from .session_controller import LogEntry, PausedError
+from .widgets import WrapLabel
+
+log = logging.getLogger(__name__)
+MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
+MEDIA_SYMBOLS = {"image": "\u25a3", "document": "\u2261", "audio": "\u266a"}
+
+
+def _label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
+    if wrap:
+        return WrapLabel(text, role=role)
+    label = QLabel(text)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+class IncidentScreen(QWidget):
+    pause_toggled = Signal()
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.panel = None
+        self.viewers: list[MediaViewer] = []
+        self.media_buttons: dict[str, QPushButton] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        # -- top bar: where, countdown, clock, pause ------------------------------------------------
+        bar = QFrame()
+        bar.setProperty("role", "topbar")
+        top = QHBoxLayout(bar)
+        top.setContentsMargins(24, 10, 24, 10)
+        top.setSpacing(16)
+        where = QVBoxLayout()
+        self.scenario_label = _label("", "small", wrap=False)
+        self.scene_heading = _label("", "heading", wrap=False)
+        where.addWidget(self.scenario_label)
+        where.addWidget(self.scene_heading)
+        top.addLayout(where, 1)
+        countdown = QVBoxLayout()
+        self.countdown_label = _label("", None, wrap=False)
+        self.countdown_label.setAccessibleName("Time left to decide")
+        self.countdown_bar = QProgressBar()
+        self.countdown_bar.setTextVisible(False)
+        self.countdown_bar.setAccessibleName("Time left to decide")
+        self.countdown_bar.setMinimumWidth(220)
+        countdown.addWidget(self.countdown_label)
+        countdown.addWidget(self.countdown_bar)
+        self.countdown_box = QWidget()
+        self.countdown_box.setLayout(countdown)
+        top.addWidget(self.countdown_box)
+        clock = QVBoxLayout()
+        clock.addWidget(_label("Incident time", "small", wrap=False))
+        self.clock_label = _label("--:--", "clock", wrap=False)
+        self.clock_label.setAccessibleName("Incident time")
+        clock.addWidget(self.clock_label)
+        top.addLayout(clock)
+        self.pause_button = QPushButton("\u2016 Pause")
+        self.pause_button.setAccessibleName("Pause the scenario (Ctrl+P)")
+        self.pause_button.setToolTip("Ctrl+P")
+        self.pause_button.clicked.connect(self.pause_toggled)
+        top.addWidget(self.pause_button)
+        outer.addWidget(bar)
+
+        # -- banners --------------------------------------------------------------------------
+        banners = QVBoxLayout()
+        banners.setContentsMargins(24, 10, 24, 0)
+        banners.setSpacing(6)
+        self.paused_banner = QFrame()
+        self.paused_banner.setProperty("role", "paused")
+        paused_row = QHBoxLayout(self.paused_banner)
+        paused_row.setContentsMargins(16, 10, 16, 10)
+        self.paused_text = _label("\u2016 PAUSED: the clock and any countdown are stopped. You can still read "
+                                  "everything. Press Resume (Ctrl+P) to carry on.")
+        paused_row.addWidget(self.paused_text, 1)
+        self.paused_banner.setVisible(False)
+        banners.addWidget(self.paused_banner)
+        self.banner = QFrame()
+        self.banner.setProperty("role", "banner")
+        self.banner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(16, 10, 10, 10)
+        self.banner_text = _label("")
+        self.banner_text.setAccessibleName("New update")
+        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)
+        banner_row.addWidget(self.banner_text, 1)
+        self.banner_close = QPushButton("Dismiss")
+        self.banner_close.setAccessibleName("Dismiss the update banner (it stays in the incident log)")
+        self.banner_close.clicked.connect(self.hide_banner)
+        banner_row.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignTop)
+        self.banner.setVisible(False)
+        banners.addWidget(self.banner)
+        outer.addLayout(banners)
+        self._banner_entries: list[LogEntry] = []
+
+        # -- scene + decision (left), log + reference (right) ------------------------------------
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget()
+        holder_row = QHBoxLayout(holder)
+        holder_row.setContentsMargins(24, 16, 16, 24)
+        column = QWidget()
+        self.column_widget = column
+        self.column = QVBoxLayout(column)
+        self.column.setSpacing(16)
+        holder_row.addWidget(column, 100)
+        holder_row.addStretch(1)
+        self.scroll.setWidget(holder)
+
+        self.scene_card = QFrame()
+        self.scene_card.setProperty("role", "card")
+        scene_layout = QVBoxLayout(self.scene_card)
+        scene_layout.setContentsMargins(24, 18, 24, 18)
+        scene_layout.setSpacing(10)
+        self.speaker_label = _label("", "muted")
+        self.speaker_label.setAccessibleName("Speaker")
+        self.scene_title = _label("", "title")
+        self.narrative = WrapLabel("", rich=True)
+        self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.narrative.setAccessibleName("Scene")
+        scene_layout.addWidget(self.speaker_label)
+        scene_layout.addWidget(self.scene_title)
+        scene_layout.addWidget(self.narrative)
+        self.media_row = QHBoxLayout()
+        self.media_row.setSpacing(8)
+        scene_layout.addLayout(self.media_row)
+        self.column.addWidget(self.scene_card)
+
+        self.decision_card = QFrame()
+        self.decision_card.setProperty("role", "card")
+        self.decision_layout = QVBoxLayout(self.decision_card)
+        self.decision_layout.setContentsMargins(24, 18, 24, 18)
+        self.column.addWidget(self.decision_card)
+        self.column.addStretch(1)
+        splitter.addWidget(self.scroll)
+
+        self.side = QTabWidget()
+        self.side.setAccessibleName("Incident log and reference material")
+        self.log_model = IncidentLogModel(controller.history, self)
+        self.log_view = IncidentLogView()
+        self.log_view.setModel(self.log_model)
+        self.side.addTab(self.log_view, "Incident log")
+        reference = QWidget()
+        ref_layout = QVBoxLayout(reference)
+        ref_layout.setContentsMargins(10, 10, 10, 10)
+        ref_intro = _label("Optional reading. What you open is noted in your log (it is not marked down).",
+                           "small")
+        ref_layout.addWidget(ref_intro)
+        self.reference_list = QListWidget()
+        self.reference_list.setAccessibleName("Reference material")
+        self.reference_list.setWordWrap(True)
+        self.reference_list.setMaximumHeight(180)
+        self.reference_list.itemActivated.connect(self._open_reference)
+        self.reference_list.itemClicked.connect(self._open_reference)
+        ref_layout.addWidget(self.reference_list)
+        self.reference_text = QTextBrowser()
+        self.reference_text.setOpenLinks(False)
+        self.reference_text.setAccessibleName("Reference text")
+        ref_layout.addWidget(self.reference_text, 1)
+        self.reference_media_button = QPushButton("View the picture")
+        self.reference_media_button.setAccessibleName("View this reference item's picture or document")
+        self.reference_media_button.setVisible(False)
+        self.reference_media_button.clicked.connect(self._view_reference_media)
+        ref_layout.addWidget(self.reference_media_button)
+        self.side.addTab(reference, "Reference")
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 460])
+        outer.addWidget(splitter, 1)
+        self._reference_media = None
+        self._fit_column()
+
+        controller.session_started.connect(self._on_session_started)
+        controller.scene_changed.connect(self.show_scene)
+        controller.clock_changed.connect(self.clock_label.setText)
+        controller.countdown_changed.connect(self._on_countdown)
+        controller.paused_changed.connect(self._on_paused)
+        controller.log_entry_added.connect(self.log_model.refresh)
+        controller.inject_arrived.connect(self._on_inject)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_column()
+
+    def _fit_column(self) -> None:
+        """Keep narrative lines to about 95 characters at the current text size."""
+        self.column_widget.setMaximumWidth(self.fontMetrics().averageCharWidth() * 95 + 100)
+
+    # -- session ------------------------------------------------------------------------------
+    @Slot()
+    def _on_session_started(self) -> None:
+        self.log_model.set_source(self.controller.history)
+        self.hide_banner()
+        self._on_paused(False)
+        scenario = self.controller.scenario
+        self.scenario_label.setText(scenario.title)
+        self.reference_list.clear()
+        self.reference_text.setHtml("<p>Choose an item above to read it.</p>")
+        self.reference_media_button.setVisible(False)
+        for ref_id, item in scenario.reference.items():
+            row = QListWidgetItem(item.title)
+            row.setData(Qt.ItemDataRole.UserRole, ref_id)
+            self.reference_list.addItem(row)
+        self.side.setTabVisible(1, bool(scenario.reference))
+
+    @Slot()
+    def show_scene(self) -> None:
+        scene = self.controller.scene
+        if scene is None or self.controller.runner.ended:
+            return
+        had_focus = self.panel is None or self.panel.isAncestorOf(self.focusWidget() or self) or \
+            self.focusWidget() is None
+        self.scene_heading.setText(scene.title)
+        speaker = self.controller.speaker_text(scene.speaker)
+        self.speaker_label.setText(f"Speaking: {speaker}" if speaker else "")
+        self.speaker_label.setVisible(bool(speaker))
+        self.scene_title.setText(scene.title)
+        self.narrative.setText(markdown_to_html(scene.text))
+        self._show_media(scene.media)
+        if self.panel is not None:
+            self.panel.hide()
+            self.panel.setParent(None)
+            self.panel.deleteLater()
+        decision = self.controller.decision
+        if decision is None:
+            self.panel = ContinuePanel()
+            self.panel.continued.connect(self._continue)
+        else:
+            self.panel = make_panel(decision, self.controller.available_options())
+            self.panel.submitted.connect(self._submit)
+            self.panel.rationale_started.connect(self.controller.note_rationale_started)
+        self.decision_layout.addWidget(self.panel)
+        self.panel.show()     # a child added to a visible parent is otherwise shown only later
+        self.panel.set_blocked(self.controller.paused)
+        self.scroll.verticalScrollBar().setValue(0)
+        self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
+        if had_focus and self.isVisible():
+            self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_media(self, media_ids) -> None:
+        while self.media_row.count():
+            item = self.media_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().setParent(None)
+                item.widget().deleteLater()
+        self.media_buttons = {}
+        scenario = self.controller.scenario
+        for media_id in media_ids:
+            media = scenario.media.get(media_id)
+            if media is None:
+                continue
+            verb = MEDIA_VERBS.get(media.kind, "Open")
+            button = QPushButton(f"{MEDIA_SYMBOLS.get(media.kind, '')} {verb}: {media.title}")
+            button.setAccessibleName(f"{verb}: {media.title}")
+            button.clicked.connect(lambda _=False, m=media: self.open_media(m))
+            self.media_buttons[media_id] = button
+            self.media_row.addWidget(button)
+            button.show()
+        self.media_row.addStretch(1)
+
+    def open_media(self, media) -> MediaViewer:
+        viewer = MediaViewer.show_media(self, media)
+        self.viewers = [v for v in self.viewers if shiboken6.isValid(v)] + [viewer]
+        return viewer
+
+    # -- answers --------------------------------------------------------------------------------
+    @Slot(object, object)
+    def _submit(self, selection, rationale) -> None:
+        self.hide_banner()
+        try:
+            self.controller.choose(selection, rationale)
+        except (RunnerError, PausedError) as exc:
+            if self.panel is not None:
+                self.panel.show_error(describe(exc).message if isinstance(exc, RunnerError) else str(exc) + ".")
+
+    @Slot()
+    def _continue(self) -> None:
+        self.hide_banner()
+        try:
+            self.controller.continue_()
+        except (RunnerError, PausedError) as exc:
+            log.warning("continue refused: %s", exc)
+
+    # -- clock, countdown, pause, banners -------------------------------------------------------------
+    @Slot(float, int)
+    def _on_countdown(self, remaining: float, limit: int) -> None:
+        self.countdown_box.setVisible(bool(limit))
+        if not limit:
+            return
+        seconds = int(remaining + 0.999)
+        self.countdown_label.setText(f"Time left to decide: {seconds // 60}:{seconds % 60:02d}")
+        self.countdown_bar.setRange(0, limit * 10)
+        self.countdown_bar.setValue(int(remaining * 10))
+        self.countdown_bar.setAccessibleDescription(f"{seconds} seconds left of {limit}")
+
+    @Slot(bool)
+    def _on_paused(self, paused: bool) -> None:
+        self.paused_banner.setVisible(paused)
+        self.pause_button.setText("\u25b6 Resume" if paused else "\u2016 Pause")
+        self.pause_button.setAccessibleName("Resume the scenario (Ctrl+P)" if paused else
+                                            "Pause the scenario (Ctrl+P)")
+        if self.panel is not None:
+            self.panel.set_blocked(paused)
+
+    @Slot(object)
+    def _on_inject(self, entry: LogEntry) -> None:
+        self._banner_entries = (self._banner_entries + [entry])[-3:]
+        lines = []
+        for item in self._banner_entries:
+            lines.append(f"\u2709 {item.title} at {item.time_label}:\n{item.detail}")
+        self.banner_text.setText("\n\n".join(lines))
+        self.banner.setVisible(True)      # shown, never focused: the trainee keeps typing
+
+    @Slot()
+    def hide_banner(self) -> None:
+        self._banner_entries = []
+        self.banner.setVisible(False)
+
+    # -- reference --------------------------------------------------------------------------------
+    @Slot(QListWidgetItem)
+    def _open_reference(self, row: QListWidgetItem) -> None:
+        ref_id = row.data(Qt.ItemDataRole.UserRole)
+        item = self.controller.scenario.reference.get(ref_id)
+        if item is None:
+            return
+        self.show_reference(ref_id)
+
+    def show_reference(self, ref_id: str) -> None:
+        scenario = self.controller.scenario
+        item = scenario.reference[ref_id]
+        self.side.setCurrentIndex(1)
+        body = markdown_to_html(item.text) if item.text else ""
+        media = scenario.media.get(item.media) if item.media else None
+        if media is not None and not body:
+            body = markdown_to_html(media.alt or "")
+        self.reference_text.setHtml(f"<h3>{html.escape(item.title)}</h3>{body}")
+        self._reference_media = media
+        self.reference_media_button.setVisible(media is not None)
+        if media is not None:
+            self.reference_media_button.setText(f"{MEDIA_VERBS.get(media.kind, 'Open')}: {media.title}")
+        self.controller.open_reference(ref_id)
+
+    @Slot()
+    def _view_reference_media(self) -> None:
+        if self._reference_media is not None:
+            self.open_media(self._reference_media)

@@ -1,0 +1,328 @@
+"""The main window: the four screens (start, briefing, incident, debrief), menus, shortcuts,
+settings (trainee, zoom, high contrast) and the wiring between screens, controller and store.
+
+Must not call runner methods (the session controller does) and holds no scenario rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
+
+from .. import paths
+from ..engine import ReplayError, ScenarioError, load_scenario, scan_library
+from .briefing_screen import BriefingScreen
+from .debrief_screen import DebriefScreen
+from .dialogs import ConfirmQuitDialog, ReplayFailedDialog
+from .errors import ErrorReporter, describe
+from .incident_screen import IncidentScreen
+from .persistence import StoreError, TraineeInfo, summarise
+from .session_controller import SessionController
+from .start_screen import StartScreen
+from .theme import apply as apply_theme
+from .theme import next_zoom
+
+log = logging.getLogger(__name__)
+DEFAULT_TRAINEE = TraineeInfo("trainee")
+
+SHORTCUTS = [
+    ("Tab / Shift+Tab", "Move between controls"),
+    ("Arrow keys", "Move between options; Space ticks a check box"),
+    ("Ctrl+Enter", "Decide (record your answer)"),
+    ("Alt+Up / Alt+Down", "Move the selected item in a ranking"),
+    ("Ctrl+P", "Pause or resume"),
+    ("Ctrl+L / Ctrl+R", "Show the incident log / the reference material"),
+    ("Ctrl++ / Ctrl+- / Ctrl+0", "Bigger text / smaller text / normal size"),
+    ("Ctrl+Shift+H", "High-contrast theme on or off"),
+    ("Ctrl+E", "Export the debrief as PDF"),
+    ("Ctrl+Q", "Quit (a running session is kept to resume)"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
+                 now=time.monotonic, system_points: float | None = None):
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.show_error_windows = show_error_windows
+        self.errors = ErrorReporter(show_error_windows)
+        app = QApplication.instance()
+        self.system_points = system_points or app.font().pointSizeF() or 10.0
+        self.zoom = float(settings.value("view/zoom", 1.0))
+        self.high_contrast = settings.value("view/high_contrast", False, type=bool)
+        self.setWindowTitle("hydra_sim: clandestine lorry drop training")
+        self.resize(1440, 900)
+        self.chosen_scenario = None
+        self.trainee: TraineeInfo | None = None
+
+        self.apply_view()
+        self.controller = SessionController(store, self, now=now, real_time=real_time)
+        self.stack = QStackedWidget()
+        self.start_screen = StartScreen()
+        self.briefing_screen = BriefingScreen()
+        self.incident_screen = IncidentScreen(self.controller)
+        self.debrief_screen = DebriefScreen(open_exports=show_error_windows,
+                                            high_contrast=lambda: self.high_contrast)
+        for screen in (self.start_screen, self.briefing_screen, self.incident_screen, self.debrief_screen):
+            self.stack.addWidget(screen)
+        self.setCentralWidget(self.stack)
+        self._build_menus()
+
+        self.start_screen.scenario_chosen.connect(self._on_scenario_chosen)
+        self.start_screen.resume_requested.connect(self._on_resume_requested)
+        self.start_screen.discard_requested.connect(self._on_discard_requested)
+        self.start_screen.trainee_changed.connect(self._refresh_sessions)
+        self.briefing_screen.back_requested.connect(self.show_start)
+        self.briefing_screen.start_requested.connect(self.start_session)
+        self.incident_screen.pause_toggled.connect(self.toggle_pause)
+        self.controller.session_ended.connect(self._on_session_ended)
+        self.controller.paused_changed.connect(self._on_paused_changed)
+        self.controller.store_failed.connect(lambda exc: self.errors.report(self, exc))
+        self.debrief_screen.new_session_requested.connect(self.show_start)
+
+        self.start_screen.set_trainee(self.remembered_trainee())
+        self.show_start()
+
+    # -- menus and view -------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcuts=(), checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&Start screen", self.request_start_screen)
+        self.export_action = self._action(file_menu, "&Export debrief as PDF\u2026",
+                                          lambda: self.debrief_screen.export_pdf(), ["Ctrl+E"])
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, ["Ctrl+Q"])
+        session_menu = bar.addMenu("&Session")
+        self.pause_action = self._action(session_menu, "&Pause", self.toggle_pause, ["Ctrl+P"])
+        self._action(session_menu, "Show incident &log", lambda: self._show_side(0), ["Ctrl+L"])
+        self._action(session_menu, "Show &reference material", lambda: self._show_side(1), ["Ctrl+R"])
+        view_menu = bar.addMenu("&View")
+        self.zoom_in_action = self._action(view_menu, "Zoom &in", lambda: self.set_zoom(next_zoom(self.zoom, 1)),
+                     ["Ctrl++", "Ctrl+="])
+        self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)), ["Ctrl+-"])
+        self._action(view_menu, "&Normal size", lambda: self.set_zoom(1.0), ["Ctrl+0"])
+        view_menu.addSeparator()
+        self.contrast_action = self._action(view_menu, "&High contrast", self.set_high_contrast,
+                                            ["Ctrl+Shift+H"], checkable=True)
+        self.contrast_action.setChecked(self.high_contrast)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self._update_actions()
+
+    def apply_view(self) -> None:
+        apply_theme(QApplication.instance(), self.system_points, self.zoom, self.high_contrast)
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = zoom
+        self.settings.setValue("view/zoom", zoom)
+        self.apply_view()
+
+    @Slot(bool)
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = bool(on)
+        self.contrast_action.setChecked(self.high_contrast)
+        self.settings.setValue("view/high_contrast", self.high_contrast)
+        self.apply_view()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        if self.show_error_windows:
+            QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding='4'>{rows}</table>")
+
+    def _show_side(self, index: int) -> None:
+        if self.stack.currentWidget() is self.incident_screen:
+            self.incident_screen.side.setCurrentIndex(index)
+            self.incident_screen.side.currentWidget().setFocus()
+
+    def _update_actions(self) -> None:
+        self.pause_action.setEnabled(self.controller.running and self.stack.currentWidget() is self.incident_screen)
+        self.export_action.setEnabled(self.stack.currentWidget() is self.debrief_screen)
+
+    # -- trainee and library -----------------------------------------------------------------
+    def remembered_trainee(self) -> TraineeInfo | None:
+        trainee_id = str(self.settings.value("trainee/id", "") or "")
+        if not trainee_id:
+            return None
+        return TraineeInfo(trainee_id, str(self.settings.value("trainee/name", "") or ""),
+                           str(self.settings.value("trainee/force", "") or ""),
+                           str(self.settings.value("trainee/role", "") or ""))
+
+    def remember_trainee(self, trainee: TraineeInfo) -> None:
+        self.settings.setValue("trainee/id", trainee.trainee_id)
+        self.settings.setValue("trainee/name", trainee.display_name)
+        self.settings.setValue("trainee/force", trainee.force)
+        self.settings.setValue("trainee/role", trainee.role)
+        self.settings.sync()
+
+    def reload_library(self) -> list:
+        user_dir = paths.user_scenarios_dir()
+        try:
+            user_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create the user scenario folder %s: %s", user_dir, exc)
+        entries = scan_library([(paths.bundled_scenarios_dir(), True), (user_dir, False)])
+        self.start_screen.set_library(entries)
+        return entries
+
+    @Slot(object)
+    def _refresh_sessions(self, trainee: TraineeInfo | None = None) -> None:
+        trainee = trainee or self.start_screen.trainee()
+        sessions = []
+        if trainee is not None:
+            try:
+                sessions = [summarise(info) for info in self.store.unfinished_sessions(trainee.trainee_id)]
+            except StoreError as exc:
+                self.errors.report(self, exc)
+        self.start_screen.set_sessions(sessions)
+
+    # -- navigation ---------------------------------------------------------------------------------
+    def _switch(self, screen) -> None:
+        self.stack.setCurrentWidget(screen)
+        self._update_actions()
+
+    @Slot()
+    def show_start(self) -> None:
+        self.debrief_screen.stop_worker()
+        if self.start_screen.trainee() is None:
+            self.start_screen.set_trainee(self.remembered_trainee())
+        self.reload_library()
+        self._refresh_sessions()
+        self._switch(self.start_screen)
+        self.start_screen.start_button.setFocus() if self.start_screen.trainee() else \
+            self.start_screen.trainee_id.setFocus()
+
+    @Slot()
+    def request_start_screen(self) -> None:
+        if self.controller.running:
+            if not ConfirmQuitDialog.ask(self):
+                return
+            self.controller.suspend()
+        self.show_start()
+
+    @Slot(object, object)
+    def _on_scenario_chosen(self, entry, trainee: TraineeInfo) -> None:
+        self.show_briefing(entry.scenario, trainee)
+
+    def show_briefing(self, scenario, trainee: TraineeInfo) -> None:
+        self.chosen_scenario = scenario
+        self.trainee = trainee
+        self.remember_trainee(trainee)
+        self.briefing_screen.show_scenario(scenario, trainee)
+        self._switch(self.briefing_screen)
+        self.briefing_screen.start_button.setFocus()
+
+    def open_scenario_file(self, path: str | Path) -> bool:
+        """--scenario FILE: straight to its briefing, with the remembered (or a default) trainee."""
+        result = load_scenario(path)
+        if not result.ok:
+            self.errors.report(self, ScenarioError(result.errors if hasattr(result, "errors") else
+                                                   [p for p in result.problems if p.severity == "error"]))
+            return False
+        self.show_briefing(result.scenario, self.remembered_trainee() or DEFAULT_TRAINEE)
+        return True
+
+    @Slot()
+    def start_session(self) -> None:
+        try:
+            self.controller.start(self.chosen_scenario, self.trainee)
+        except StoreError as exc:
+            self.errors.report(self, exc)
+            return
+        self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
+        if self.controller.running:
+            self._switch(self.incident_screen)
+            self.incident_screen.show_scene()
+
+    def _find_scenario(self, summary):
+        entries = self.reload_library()
+        for entry in entries:
+            if entry.ok and summary.scenario_path and Path(summary.scenario_path) == entry.path:
+                return entry.scenario
+        for entry in entries:
+            if entry.ok and entry.scenario.id == summary.scenario_id:
+                return entry.scenario
+        if summary.scenario_path and Path(summary.scenario_path).is_file():
+            result = load_scenario(summary.scenario_path)
+            if result.ok:
+                return result.scenario
+        return None
+
+    @Slot(object, object)
+    def _on_resume_requested(self, summary, trainee: TraineeInfo) -> None:
+        scenario = self._find_scenario(summary)
+        if scenario is None:
+            name = summary.scenario_title or summary.scenario_id
+            self.start_screen.show_error(f"The scenario for this session ({name}) is no longer in the library.")
+            return
+        self.trainee = trainee
+        self.chosen_scenario = scenario
+        try:
+            self.controller.resume(summary.session_id, scenario, trainee)
+        except ReplayError as exc:
+            text = describe(exc)
+            log.warning("resume failed: %s", exc)
+            if ReplayFailedDialog.ask(self, text.message):
+                self._discard(summary)
+                self.show_briefing(scenario, trainee)
+            else:
+                self.start_screen.show_error(text.message)
+            return
+        except StoreError as exc:
+            self.start_screen.show_error(self.errors.report(self, exc).message)
+            return
+        if self.controller.running:
+            self._switch(self.incident_screen)
+            self.incident_screen.show_scene()
+
+    def _discard(self, summary) -> None:
+        try:
+            self.store.abandon_session(summary.session_id)
+        except StoreError as exc:
+            self.errors.report(self, exc)
+
+    @Slot(object)
+    def _on_discard_requested(self, summary) -> None:
+        self._discard(summary)
+        self._refresh_sessions()
+
+    @Slot(object)
+    def _on_session_ended(self, report) -> None:
+        self.debrief_screen.show_report(self.controller.scenario, report, self.controller.runner, self.trainee)
+        self._switch(self.debrief_screen)
+
+    # -- pause and quit ---------------------------------------------------------------------------
+    @Slot()
+    def toggle_pause(self) -> None:
+        if self.controller.paused:
+            self.controller.resume_clock()
+        else:
+            self.controller.pause()
+
+    @Slot(bool)
+    def _on_paused_changed(self, paused: bool) -> None:
+        self.pause_action.setText("&Resume" if paused else "&Pause")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.controller.running:
+            if not ConfirmQuitDialog.ask(self):
+                event.ignore()
+                return
+            self.controller.suspend()
+        self.debrief_screen.stop_worker()
+        self.settings.sync()
+        super().closeEvent(event)

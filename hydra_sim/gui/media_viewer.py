@@ -1,0 +1,255 @@
+"""The media viewer: zoomable images and documents, PDFs, and audio with its transcript.
+
+PNG/JPG/SVG files are shown in a zoomable view (buttons, Ctrl + mouse wheel, +/-/0 keys);
+PDFs through QtPdf when it imports, else opened in the system viewer; audio plays through
+QtMultimedia when it imports (it needs the system sound libraries), and its transcript is
+always shown. The description (alt text) is always on screen, so no one depends on the
+picture. Must not import the runner, the controller or any screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.text import markdown_to_html
+
+log = logging.getLogger(__name__)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".bmp"}
+
+
+def multimedia_available() -> bool:
+    try:
+        from PySide6 import QtMultimedia  # noqa: F401
+    except ImportError as exc:
+        log.info("audio playback unavailable: %s", exc)
+        return False
+    return True
+
+
+def pdf_available() -> bool:
+    try:
+        from PySide6 import QtPdf, QtPdfWidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class ZoomableImage(QGraphicsView):
+    def __init__(self, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)
+        image = reader.read()
+        self.loaded = not image.isNull()
+        self.item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene().addItem(self.item)
+        self.setSceneRect(QRectF(self.item.boundingRect()))
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.zoom = 1.0
+        self._fitted = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            self.fit()
+
+    def fit(self) -> None:
+        self._fitted = True
+        self.fitInView(self.item, Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoom = self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        self.zoom = max(0.05, min(8.0, self.zoom * factor))
+        self.resetTransform()
+        self.scale(self.zoom, self.zoom)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+
+
+class MediaViewer(QDialog):
+    """One media item: its view, its description or transcript, and an 'open elsewhere' button."""
+
+    def __init__(self, media, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.media = media
+        self.setWindowTitle(media.title)
+        self.setAccessibleName(f"Viewer: {media.title}")
+        self.resize(1100, 780)
+        self.image: ZoomableImage | None = None
+        self.pdf_view = None
+        self.player = None
+        self.note: QLabel | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(10)
+        title = QLabel(media.title)
+        title.setProperty("role", "heading")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        path = media.resolved_path
+        self.controls = QHBoxLayout()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        view = self._build_view(path)
+        if view is not None:
+            splitter.addWidget(view)
+        self.description = QTextBrowser()
+        self.description.setOpenLinks(False)
+        self.description.setAccessibleName("Description" if media.kind != "audio" else "Transcript")
+        text = media.transcript if media.kind == "audio" else (media.alt or media.transcript)
+        heading = "Transcript" if media.kind == "audio" else "Description"
+        self.description.setHtml(f"<h3>{heading}</h3>" + (markdown_to_html(text) if text else
+                                                          "<p>No description was provided.</p>"))
+        splitter.addWidget(self.description)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        layout.addLayout(self.controls)
+        if self.note is not None:
+            layout.addWidget(self.note)
+        layout.addWidget(splitter, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = QPushButton("Open in another app")
+        self.open_button.setAccessibleName("Open this file in the system viewer")
+        self.open_button.setEnabled(path is not None)
+        self.open_button.clicked.connect(self.open_externally)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        if view is not None:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close the viewer")
+        layout.addWidget(buttons)
+
+    def _button(self, text: str, name: str, slot, shortcut: str | None = None) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(name)
+        button.clicked.connect(slot)
+        if shortcut:
+            button.setToolTip(shortcut)
+        self.controls.addWidget(button)
+        return button
+
+    def _set_note(self, text: str) -> None:
+        self.note = QLabel(text)
+        self.note.setWordWrap(True)
+        self.note.setProperty("role", "muted")
+
+    def _build_view(self, path: Path | None) -> QWidget | None:
+        if path is None:
+            self._set_note("\u26a0 The file for this item is missing; its description is below.")
+            return None
+        suffix = path.suffix.lower()
+        if self.media.kind == "audio":
+            return self._build_audio(path)
+        if suffix in IMAGE_SUFFIXES:
+            self.image = ZoomableImage(path)
+            if not self.image.loaded:
+                self._set_note("\u26a0 This picture could not be opened (the file may be damaged); "
+                               "its description is below.")
+            self.image.setAccessibleName(f"{self.media.title} (picture; description below)")
+            self._button("\u2212 Zoom out", "Zoom out", lambda: self.image.zoom_by(0.8), "-")
+            self._button("+ Zoom in", "Zoom in", lambda: self.image.zoom_by(1.25), "+")
+            self._button("Fit to window", "Fit the picture to the window", self.image.fit, "0")
+            self.controls.addStretch(1)
+            for key, factor in (("Ctrl+=", 1.25), ("Ctrl++", 1.25), ("Ctrl+-", 0.8)):
+                QShortcut(QKeySequence(key), self, activated=lambda f=factor: self.image.zoom_by(f))
+            return self.image
+        if suffix == ".pdf" and pdf_available():
+            from PySide6.QtPdf import QPdfDocument
+            from PySide6.QtPdfWidgets import QPdfView
+            self.pdf_document = QPdfDocument(self)
+            self.pdf_document.load(str(path))
+            self.pdf_view = QPdfView()
+            self.pdf_view.setDocument(self.pdf_document)
+            self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.pdf_view.setAccessibleName(f"{self.media.title} (PDF document)")
+            self._button("\u2212 Zoom out", "Zoom out", lambda: self._pdf_zoom(0.8))
+            self._button("+ Zoom in", "Zoom in", lambda: self._pdf_zoom(1.25))
+            self.controls.addStretch(1)
+            return self.pdf_view
+        self._set_note("This document opens in another app: press \u201cOpen in another app\u201d.")
+        return None
+
+    def _pdf_zoom(self, factor: float) -> None:
+        from PySide6.QtPdfWidgets import QPdfView
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.pdf_view.setZoomFactor(self.pdf_view.zoomFactor() * factor)
+
+    def _build_audio(self, path: Path) -> QWidget | None:
+        if not multimedia_available():
+            self._set_note("\u26a0 Audio cannot be played on this computer (its sound libraries are missing). "
+                           "Read the transcript below instead.")
+            return None
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        self.player = QMediaPlayer(self)
+        self.audio_output = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio_output)
+        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        self.play_button = self._button("\u25b6 Play", "Play or pause the recording", self._toggle_play, "Space")
+        self.controls.addStretch(1)
+        return None
+
+    @Slot()
+    def _toggle_play(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+            self.play_button.setText("\u25b6 Play")
+        else:
+            self.player.play()
+            self.play_button.setText("\u2016 Pause")
+
+    @Slot()
+    def open_externally(self) -> None:
+        if self.media.resolved_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.media.resolved_path)))
+
+    def done(self, result: int) -> None:
+        if self.player is not None:
+            self.player.stop()
+        super().done(result)
+
+    @classmethod
+    def show_media(cls, parent: QWidget | None, media) -> MediaViewer:
+        """Open the viewer beside the incident (not modal: the clock and log stay visible)."""
+        viewer = cls(media, parent)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer

@@ -1,0 +1,453 @@
+"""The session controller: owns the runner, the store and the one clock timer.
+
+It is the only place in the GUI that calls ``ScenarioRunner`` methods. One ``QTimer`` on the
+GUI thread measures real time; each tick advances the simulated clock by
+``real seconds x scenario.clock_speed`` and runs the decision countdown. Every input the
+runner logs and every engine event is written to the store the moment it happens, and the
+clock is checkpointed every few seconds and on pause and quit, so a session survives a
+crash. Screens listen to its past-tense signals and read its read-only properties.
+Must not import screens or widgets; holds no scenario rules (the engine decides).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from ..engine import ScenarioRunner, score_runner
+from ..engine.model import Scenario
+from ..engine.text import markdown_to_plain
+from .bridge import RunnerBridge
+from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 250
+CHECKPOINT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the incident log: simulated time, kind and text."""
+    clock: int
+    time_label: str
+    kind: str          # scene | inject | decision | reference | ended | note
+    title: str
+    detail: str = ""
+
+
+class SessionController(QObject):
+    session_started = Signal()            # a new or restored runner is in place
+    scene_changed = Signal()              # the current scene (and decision) changed
+    clock_changed = Signal(str)           # "HH:MM"
+    countdown_changed = Signal(float, int)   # remaining real seconds, the limit (0 = none)
+    paused_changed = Signal(bool)
+    log_entry_added = Signal(object)      # LogEntry
+    inject_arrived = Signal(object)       # LogEntry for an inject (the banner shows it)
+    session_ended = Signal(object)        # ScoreReport
+    store_failed = Signal(object)         # StoreError (the session keeps running in memory)
+
+    def __init__(self, store, parent: QObject | None = None, *, now: Callable[[], float] = time.monotonic,
+                 real_time: bool = True):
+        super().__init__(parent)
+        self.store = store
+        self.bridge = RunnerBridge(self)
+        self.runner: ScenarioRunner | None = None
+        self.session_id: str | None = None
+        self.trainee: TraineeInfo | None = None
+        self.report = None
+        self.paused = False
+        self.real_time = real_time
+        self.history: list[LogEntry] = []
+        self._now = now
+        self._last_tick = now()
+        self._carry = 0.0
+        self._scene_real = 0.0
+        self._paused_real = 0.0
+        self._since_checkpoint = 0.0
+        self._rationale_started_at: float | None = None
+        self._persisted = 0
+        self._visits = 0
+        self._store_ok = True
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._on_timeout)
+        self.bridge.scene_entered.connect(self._on_scene_entered)
+        self.bridge.inject_fired.connect(self._on_inject_fired)
+        self.bridge.decision_recorded.connect(self._on_decision_recorded)
+        self.bridge.reference_opened.connect(self._on_reference_opened)
+        self.bridge.ended.connect(self._on_ended)
+
+    # -- read-only views for screens ---------------------------------------------------
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.runner.scenario if self.runner else None
+
+    @property
+    def scene(self):
+        return self.runner.scene if self.runner else None
+
+    @property
+    def decision(self):
+        return self.runner.decision if self.runner else None
+
+    @property
+    def running(self) -> bool:
+        return self.runner is not None and not self.runner.ended
+
+    def available_options(self):
+        return self.runner.available_options() if self.runner else []
+
+    def clock_label(self, seconds: int | None = None) -> str:
+        return self.runner.clock.label(seconds) if self.runner else "--:--"
+
+    def time_limit(self) -> int:
+        decision = self.decision
+        return int(decision.time_limit_seconds or 0) if decision is not None and decision.on_expiry else 0
+
+    def remaining_seconds(self) -> float:
+        limit = self.time_limit()
+        return max(0.0, limit - self._scene_real) if limit else 0.0
+
+    @property
+    def scene_real_seconds(self) -> float:
+        """Real seconds the current scene has been shown, paused time excluded."""
+        return self._scene_real
+
+    # -- starting and resuming ---------------------------------------------------------
+    def start(self, scenario: Scenario, trainee: TraineeInfo) -> None:
+        """Begin a new session; StoreError propagates (the caller says so and may retry)."""
+        self._reset()
+        self.trainee = trainee
+        self.session_id = self.store.start_session(trainee, scenario)
+        self.runner = ScenarioRunner(scenario)
+        self.bridge.attach(self.runner)
+        self.session_started.emit()
+        self._turn(self.runner.start)
+        self._start_timer()
+
+    def resume(self, session_id: str, scenario: Scenario, trainee: TraineeInfo) -> None:
+        """Rebuild a stored session by replay; ReplayError / StoreError propagate to the caller."""
+        self._reset()
+        entries = self.store.inputs(session_id)
+        runner = ScenarioRunner.restore(scenario, entries)
+        checkpoint = checkpoint_clock_of(self.store, session_id)
+        if checkpoint is not None and checkpoint > runner.clock.seconds and not runner.ended:
+            runner.advance(checkpoint - runner.clock.seconds)      # catch up time spent reading
+        self.trainee = trainee
+        self.session_id = session_id
+        self.runner = runner
+        self._persisted = len(runner.log)
+        self._visits = len(runner.path)
+        self.history = self._history_of(runner)
+        self.bridge.attach(runner)
+        self.session_started.emit()
+        for entry in self.history:
+            self.log_entry_added.emit(entry)
+        self._emit_state()
+        self.scene_changed.emit()
+        if runner.ended:
+            self._finish()
+        else:
+            self._start_timer()
+
+    def _reset(self) -> None:
+        self.timer.stop()
+        self.bridge.attach(None)
+        self.runner = None
+        self.session_id = None
+        self.report = None
+        self.paused = False
+        self.history = []
+        self._carry = 0.0
+        self._scene_real = 0.0
+        self._since_checkpoint = 0.0
+        self._rationale_started_at = None
+        self._persisted = 0
+        self._visits = 0
+        self._store_ok = True
+
+    def _start_timer(self) -> None:
+        self._last_tick = self._now()
+        if self.real_time and self.running:
+            self.timer.start()
+
+    # -- the clock -----------------------------------------------------------------------
+    @Slot()
+    def _on_timeout(self) -> None:
+        now = self._now()
+        elapsed, self._last_tick = now - self._last_tick, now
+        self.tick(elapsed)
+
+    def tick(self, real_seconds: float) -> None:
+        """Let ``real_seconds`` of real time pass: the simulated clock, countdown and checkpoint."""
+        if not self.running or self.paused or real_seconds <= 0:
+            return
+        self._scene_real += real_seconds
+        self._since_checkpoint += real_seconds
+        self._carry += real_seconds * max(0.0, float(self.scenario.clock_speed))
+        whole = int(self._carry)
+        if whole:
+            self._carry -= whole
+            self._turn(lambda: self.runner.advance(whole))
+        if self.running and self.time_limit() and self.remaining_seconds() <= 0:
+            self.expire()
+            return
+        self._emit_state()
+        if self._since_checkpoint >= CHECKPOINT_SECONDS:
+            self.checkpoint()
+
+    def _catch_up(self) -> None:
+        if self.timer.isActive():
+            self._on_timeout()
+
+    @Slot()
+    def pause(self) -> None:
+        if not self.running or self.paused:
+            return
+        self._catch_up()
+        self.paused = True
+        self.timer.stop()
+        self.checkpoint()
+        self.paused_changed.emit(True)
+
+    @Slot()
+    def resume_clock(self) -> None:
+        if not self.paused:
+            return
+        self.paused = False
+        self._start_timer()
+        self.paused_changed.emit(False)
+
+    def checkpoint(self) -> None:
+        self._since_checkpoint = 0.0
+        if self.runner is not None and self.session_id:
+            self._store(self.store.checkpoint_clock, self.session_id, self.runner.clock.seconds)
+
+    # -- the trainee's inputs ------------------------------------------------------------
+    def note_rationale_started(self) -> None:
+        """The trainee began writing a rationale: entry time is measured from here."""
+        if self._rationale_started_at is None:
+            self._rationale_started_at = self._scene_real
+
+    def _meta(self) -> dict:
+        decided = round(self._scene_real, 2)
+        started = self._rationale_started_at
+        entry = round(decided - started, 2) if started is not None else 0.0
+        return {"decision_seconds": decided, "entry_seconds": entry}
+
+    def choose(self, selection: Any, rationale: Any = None) -> None:
+        """Answer the current decision; RunnerError propagates so the panel can say why."""
+        if self.paused:
+            raise_paused()
+        self._catch_up()
+        if not self.running:
+            return
+        meta = self._meta()
+        self._turn(lambda: self.runner.choose(selection, rationale, meta))
+
+    def expire(self) -> None:
+        if not self.running or self.decision is None or self.decision.on_expiry is None:
+            return
+        meta = self._meta()
+        self._turn(lambda: self.runner.expire(meta))
+
+    def continue_(self) -> None:
+        if self.paused:
+            raise_paused()
+        self._catch_up()
+        if self.running:
+            self._turn(self.runner.continue_)
+
+    def open_reference(self, reference_id: str) -> None:
+        if self.runner is not None and not self.runner.ended:
+            self._turn(lambda: self.runner.open_reference(reference_id))
+
+    def suspend(self) -> None:
+        """Quit mid-session: keep it resumable (checkpoint the clock, stop the timer)."""
+        self._catch_up()
+        self.checkpoint()
+        self.timer.stop()
+
+    def abandon(self) -> None:
+        if self.runner is not None and self.session_id and not self.runner.ended:
+            self._store(self.store.abandon_session, self.session_id)
+        self._reset()
+
+    # -- running the engine --------------------------------------------------------------
+    def _turn(self, call: Callable[[], Any]) -> None:
+        """Run one runner call, persist what it logged, then tell the screens what changed."""
+        visits_before = self._visits
+        try:
+            call()
+        finally:
+            self._persist_inputs()
+        self._visits = len(self.runner.path)
+        if self._visits != visits_before:
+            self._scene_real = 0.0
+            self._rationale_started_at = None
+            self._carry = 0.0
+            if not self.runner.ended:
+                self.scene_changed.emit()
+        self._emit_state()
+        if self.runner.ended and self.report is None:
+            self._finish()
+
+    def _persist_inputs(self) -> None:
+        log_entries = self.runner.log
+        # An 'advance' entry at the tail still grows (the runner merges waits); store it once final.
+        end = len(log_entries) - (1 if log_entries and log_entries[-1]["type"] == "advance" else 0)
+        while self._persisted < end:
+            self._store(self.store.append_input, self.session_id, dict(log_entries[self._persisted]))
+            self._persisted += 1
+
+    def _store(self, method, *args) -> None:
+        try:
+            method(*args)
+        except StoreError as exc:
+            log.error("session store: %s", exc)
+            if self._store_ok:
+                self._store_ok = False
+                self.store_failed.emit(exc)
+
+    def _emit_state(self) -> None:
+        if self.runner is not None:
+            self.clock_changed.emit(self.runner.clock.label())
+            self.countdown_changed.emit(self.remaining_seconds(), self.time_limit())
+
+    def _finish(self) -> None:
+        self.timer.stop()
+        self.report = score_runner(self.runner)
+        self._store(self.store.finish_session, self.session_id, self.report.to_dict())
+        self.session_ended.emit(self.report)
+
+    # -- engine events -> log, store ---------------------------------------------------------
+    def _add(self, entry: LogEntry) -> None:
+        self.history.append(entry)
+        self.log_entry_added.emit(entry)
+
+    def _event(self, kind: str, data: dict, clock: int) -> None:
+        if self.session_id:
+            self._store(self.store.append_event, self.session_id, kind, data, clock)
+
+    @Slot(object)
+    def _on_scene_entered(self, event) -> None:
+        self._event("scene_entered", {"scene_id": event.scene_id}, event.clock)
+        self._add(self._scene_entry(event.scene_id, event.clock))
+
+    @Slot(object)
+    def _on_inject_fired(self, event) -> None:
+        self._event("inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
+                                     "redirect": event.redirect}, event.clock)
+        entry = self._inject_entry(event)
+        self._add(entry)
+        self.inject_arrived.emit(entry)
+
+    @Slot(object)
+    def _on_decision_recorded(self, event) -> None:
+        record = event.record
+        self._event("decision_recorded", {"index": record.index, "scene_id": record.scene_id, "kind": record.kind,
+                                          "selection": record.selection, "rationale": record.rationale,
+                                          "expired": record.expired, "meta": record.meta}, record.clock)
+        self._add(self._decision_entry(record))
+
+    @Slot(object)
+    def _on_reference_opened(self, event) -> None:
+        self._event("reference_opened", {"reference_id": event.reference_id}, event.clock)
+        self._add(self._reference_entry(event.reference_id, event.clock))
+
+    @Slot(object)
+    def _on_ended(self, event) -> None:
+        self._event("ended", {"ending_id": event.ending_id}, event.clock)
+        ending = self.scenario.endings.get(event.ending_id)
+        self._add(LogEntry(event.clock, self.clock_label(event.clock), "ended",
+                           f"Incident closed: {ending.title if ending else event.ending_id}"))
+
+    # -- log lines (presentation of engine records, no rules) ---------------------------------
+    def speaker_text(self, speaker_id: str | None) -> str:
+        """'Name (role)' for a cast id, shown as text so it never relies on colour."""
+        if not speaker_id or self.scenario is None:
+            return ""
+        member = self.scenario.cast.get(speaker_id)
+        if member is None:
+            return speaker_id
+        return f"{member.name} ({member.role.replace('_', ' ')})"
+
+    def _scene_entry(self, scene_id: str, clock: int) -> LogEntry:
+        scene = self.scenario.scenes.get(scene_id)
+        return LogEntry(clock, self.clock_label(clock), "scene", scene.title if scene else scene_id)
+
+    def _inject_entry(self, event) -> LogEntry:
+        speaker = self.speaker_text(event.speaker)
+        return LogEntry(event.clock, self.clock_label(event.clock), "inject",
+                        f"Update from {speaker}" if speaker else "Update", markdown_to_plain(event.text))
+
+    def _reference_entry(self, reference_id: str, clock: int) -> LogEntry:
+        item = self.scenario.reference.get(reference_id)
+        return LogEntry(clock, self.clock_label(clock), "reference",
+                        f"Read reference: {item.title if item else reference_id}")
+
+    def describe_selection(self, scene_id: str, kind: str, selection: Any) -> str:
+        scene = self.scenario.scenes.get(scene_id)
+        decision = scene.decision if scene else None
+        if selection is None:
+            return "No answer in time"
+        if kind == "ndm_rationale" and isinstance(selection, dict):
+            return "Rationale recorded (" + ", ".join(selection) + ")"
+        ids = [selection] if isinstance(selection, str) else list(selection)
+        labels = []
+        for option_id in ids:
+            option = decision.option(option_id) if decision else None
+            labels.append(option.label if option else str(option_id))
+        if kind == "rank":
+            return " > ".join(labels)
+        return "; ".join(labels)
+
+    def _decision_entry(self, record) -> LogEntry:
+        if record.expired:
+            title = "Time ran out: no decision made"
+        else:
+            title = "You decided: " + self.describe_selection(record.scene_id, record.kind, record.selection)
+        detail = ""
+        if isinstance(record.rationale, str) and record.rationale:
+            detail = f"Why: {record.rationale}"
+        return LogEntry(record.clock, self.clock_label(record.clock), "decision", title, detail)
+
+    def _history_of(self, runner: ScenarioRunner) -> list[LogEntry]:
+        """The log of a restored session, rebuilt from the runner's records in time order.
+
+        Ties on the clock are broken by the scene visit each item belongs to, so a decision
+        made at the same minute as the next scene was entered is still listed before it."""
+        self.runner = runner   # the helpers read the scenario and clock through it
+        visits = runner.path
+        items: list[tuple[tuple, LogEntry]] = []
+
+        def visit_at(clock: int) -> int:
+            return max((k for k, (_, c) in enumerate(visits) if c <= clock), default=0)
+        for k, (scene_id, clock) in enumerate(visits):
+            if scene_id in runner.scenario.scenes:
+                items.append(((clock, k, 0), self._scene_entry(scene_id, clock)))
+        k = 0
+        for record in runner.decisions:
+            while k < len(visits) and visits[k][0] != record.scene_id:
+                k += 1
+            items.append(((record.clock, min(k, len(visits) - 1), 1), self._decision_entry(record)))
+            k += 1
+        for event in runner.inject_log:
+            items.append(((event.clock, visit_at(event.clock), 2), self._inject_entry(event)))
+        for reference_id, clock in runner.references_opened:
+            items.append(((clock, visit_at(clock), 3), self._reference_entry(reference_id, clock)))
+        return [entry for _, entry in sorted(items, key=lambda x: x[0])]
+
+
+class PausedError(Exception):
+    """Deciding is blocked while the session is paused."""
+
+
+def raise_paused() -> None:
+    raise PausedError("the session is paused: resume it to decide")

@@ -1,0 +1,154 @@
+"""Look and feel: the calm light theme, the high-contrast theme, zoom, and focus outlines.
+
+One function builds the whole stylesheet from a base point size, so the text scales with
+the system font and the trainee's zoom setting. Status colours always come with a text
+label and a symbol elsewhere: nothing here carries meaning by colour alone.
+Must not import the engine, the records package or any screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
+MIN_BASE_POINTS = 11.0
+
+
+@dataclass(frozen=True)
+class Palette:
+    window: str
+    surface: str
+    text: str
+    muted: str
+    accent: str
+    accent_text: str
+    border: str
+    focus: str
+    banner: str
+    banner_text: str
+    good: str
+    warn: str
+    bad: str
+    neutral: str
+    selection: str
+
+
+LIGHT = Palette(window="#f4f5f7", surface="#ffffff", text="#1d2433", muted="#4a5468", accent="#1f5fa8",
+                accent_text="#ffffff", border="#c9ced8", focus="#f0a500", banner="#fff4d6",
+                banner_text="#3d2e00", good="#1e7b46", warn="#9a5b00", bad="#b3261e", neutral="#5d6675",
+                selection="#dbe7f6")
+HIGH_CONTRAST = Palette(window="#000000", surface="#000000", text="#ffffff", muted="#ffffff", accent="#ffff00",
+                        accent_text="#000000", border="#ffffff", focus="#00ffff", banner="#ffff00",
+                        banner_text="#000000", good="#7CFC00", warn="#ffd700", bad="#ff6b6b", neutral="#ffffff",
+                        selection="#003a80")
+
+STATUS_SYMBOLS = {"on_time": "\u2714", "late": "\u25d1", "missed": "\u2716", "contravened": "\u26a0",
+                  "not_applicable": "\u2013"}
+
+
+def palette(high_contrast: bool) -> Palette:
+    return HIGH_CONTRAST if high_contrast else LIGHT
+
+
+def status_colour(status: str, high_contrast: bool) -> str:
+    p = palette(high_contrast)
+    return {"on_time": p.good, "late": p.warn, "missed": p.bad, "contravened": p.bad}.get(status, p.neutral)
+
+
+def base_points(system_points: float, zoom: float) -> float:
+    return max(MIN_BASE_POINTS, system_points) * zoom
+
+
+def stylesheet(points: float, high_contrast: bool) -> str:
+    p = palette(high_contrast)
+    big = points * 1.6
+    h2 = points * 1.3
+    small = points * 0.92
+    border_w = 2 if high_contrast else 1
+    return f"""
+QWidget {{ color: {p.text}; background: {p.window}; font-size: {points:.1f}pt; }}
+QMainWindow, QDialog {{ background: {p.window}; }}
+QMenuBar, QMenu {{ background: {p.surface}; color: {p.text}; }}
+QMenu::item:selected, QMenuBar::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
+QLabel {{ background: transparent; }}
+QLabel[role="title"] {{ font-size: {big:.1f}pt; font-weight: 600; }}
+QLabel[role="heading"] {{ font-size: {h2:.1f}pt; font-weight: 600; margin-top: 6px; }}
+QLabel[role="muted"] {{ color: {p.muted}; }}
+QLabel[role="small"] {{ color: {p.muted}; font-size: {small:.1f}pt; }}
+QLabel[role="clock"] {{ font-size: {big:.1f}pt; font-weight: 700; font-family: monospace; }}
+QLabel[role="error"] {{ color: {p.bad}; font-weight: 600; }}
+QFrame[role="card"] {{ background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: 8px; }}
+QFrame[role="card"] QLabel, QFrame[role="card"] QRadioButton, QFrame[role="card"] QCheckBox {{ background: {p.surface}; }}
+QFrame[role="topbar"] {{ background: {p.surface}; border-bottom: {border_w}px solid {p.border}; }}
+QFrame[role="topbar"] QLabel {{ background: {p.surface}; }}
+QFrame[role="banner"] {{ background: {p.banner}; border: 2px solid {p.focus}; border-radius: 8px; }}
+QFrame[role="banner"] QLabel {{ color: {p.banner_text}; background: {p.banner}; }}
+QFrame[role="paused"] {{ background: {p.accent}; border-radius: 8px; }}
+QFrame[role="paused"] QLabel {{ color: {p.accent_text}; background: {p.accent}; font-weight: 700; }}
+QFrame[role="option"] {{ background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: 6px; }}
+QFrame[role="option"] QLabel {{ background: transparent; }}
+QFrame[role="option"] QRadioButton, QFrame[role="option"] QCheckBox {{ padding: 2px; }}
+QFrame[role="option"] QRadioButton:focus, QFrame[role="option"] QCheckBox:focus {{
+    border: 2px solid transparent; background: transparent; }}
+QFrame[role="option"][checked="true"] {{ background: {p.selection}; border: 2px solid {p.accent}; }}
+QFrame[role="option"][focused="true"] {{ border: 3px solid {p.focus}; }}
+QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget, QComboBox {{
+    background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
+    padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
+QListWidget::item {{ padding: 8px 6px; border-bottom: 1px solid {p.border}; }}
+QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
+QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
+    border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}
+QPushButton:hover {{ border-color: {p.accent}; }}
+QPushButton[role="primary"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent};
+    font-weight: 600; }}
+QPushButton:disabled {{ color: {p.muted}; background: {p.window}; border-style: dashed; }}
+QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}; border-color: {p.border}; }}
+QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
+QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}
+QRadioButton:focus, QCheckBox:focus {{ border: 3px solid {p.focus}; background: {p.selection}; }}
+QTabWidget::pane {{ border: {border_w}px solid {p.border}; border-radius: 6px; background: {p.surface}; }}
+QTabBar::tab {{ background: {p.window}; color: {p.text}; padding: 8px 16px; border: {border_w}px solid {p.border};
+    border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px; }}
+QTabBar::tab:selected {{ background: {p.surface}; font-weight: 600; border-top: 3px solid {p.accent}; }}
+QTabBar::tab:focus {{ border: 3px solid {p.focus}; }}
+QProgressBar {{ border: {border_w}px solid {p.border}; border-radius: 6px; background: {p.surface};
+    text-align: center; color: {p.text}; min-height: 1.2em; }}
+QProgressBar::chunk {{ background: {p.accent}; border-radius: 5px; }}
+QScrollArea {{ border: none; }}
+QSplitter::handle {{ background: {p.border}; }}
+QToolTip {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border}; }}
+"""
+
+
+def apply(app: QApplication, system_points: float, zoom: float, high_contrast: bool) -> float:
+    """Set the application font and stylesheet; returns the base point size used."""
+    points = base_points(system_points, zoom)
+    p = palette(high_contrast)
+    qpalette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, p.window), (QPalette.ColorRole.WindowText, p.text),
+                         (QPalette.ColorRole.Base, p.surface), (QPalette.ColorRole.Text, p.text),
+                         (QPalette.ColorRole.Button, p.surface), (QPalette.ColorRole.ButtonText, p.text),
+                         (QPalette.ColorRole.Highlight, p.accent), (QPalette.ColorRole.HighlightedText, p.accent_text),
+                         (QPalette.ColorRole.PlaceholderText, p.muted)):
+        qpalette.setColor(role, QColor(colour))
+    app.setPalette(qpalette)     # Fusion draws radio and check indicators from the palette
+    font = QFont(app.font())
+    font.setPointSizeF(points)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(points, high_contrast))
+    return points
+
+
+def next_zoom(zoom: float, step: int) -> float:
+    """The zoom one step bigger (+1) or smaller (-1), or 1.0 for step 0."""
+    if step == 0:
+        return 1.0
+    steps = list(ZOOM_STEPS)
+    nearest = min(range(len(steps)), key=lambda i: abs(steps[i] - zoom))
+    return steps[max(0, min(len(steps) - 1, nearest + step))]

@@ -1,0 +1,21 @@
+"""Small shared widgets.
+
+``WrapLabel`` is a word-wrapped, plain-text-by-default QLabel (scenario text never goes
+in as raw HTML; rich text only from ``markdown_to_html``). Must not import the engine, the controller or any screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+class WrapLabel(QLabel):
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, role: str | None = None,
+                 rich: bool = False):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        if role:
+            self.setProperty("role", role)
+        self.setText(text)

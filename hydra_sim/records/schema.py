@@ -1,0 +1,105 @@
+"""The session store's SQLite layout and its migrations, one function per format version.
+
+``PRAGMA user_version`` holds the store format; ``MIGRATIONS[n]`` upgrades a store from
+version ``n`` to ``n + 1``, and ``migrate`` applies the missing ones in order inside one
+``BEGIN IMMEDIATE`` transaction, so a store is either fully upgraded or untouched.
+``PRAGMA application_id`` marks the file as a hydra_sim store, so another program's SQLite
+database is recognised and left alone. Never edit a published migration: add the next
+one (the later trainer store adds the tamper-evident hash chain as version 2 with
+``ALTER TABLE events ADD COLUMN``, filling it for existing rows there).
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x48594453          # "HYDS": a hydra_sim session store
+
+
+def _v0_to_v1(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE sessions (
+            session_id TEXT PRIMARY KEY NOT NULL,
+            trainee_id TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',
+            force TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT '',
+            scenario_id TEXT NOT NULL,
+            scenario_version TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_title TEXT NOT NULL,
+            catalogues_json TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'finished', 'abandoned')),
+            clock INTEGER NOT NULL DEFAULT 0,          -- latest simulated clock heard of
+            replay_clock INTEGER NOT NULL DEFAULT 0,   -- clock that replaying the stored inputs reaches
+            replay_exact INTEGER NOT NULL DEFAULT 1,   -- 0: only a lower bound (see store.append_input)
+            checkpointed INTEGER NOT NULL DEFAULT 0,   -- seconds of waits checkpoints wrote since the last input
+            scene_id TEXT,
+            result_json TEXT,
+            percent REAL,
+            grade TEXT,
+            ending_id TEXT,
+            critical_failures_json TEXT NOT NULL DEFAULT '[]'
+        )""")
+    conn.execute("CREATE INDEX sessions_by_trainee ON sessions (trainee_id, started_at)")
+    conn.execute("CREATE INDEX sessions_by_status ON sessions (status, started_at)")
+    # Inputs (the replay log) and events (what happened) share one numbered sequence per
+    # session, so the record is a single ordered timeline.
+    conn.execute("""
+        CREATE TABLE events (
+            session_id TEXT NOT NULL REFERENCES sessions (session_id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            is_input INTEGER NOT NULL CHECK (is_input IN (0, 1)),
+            clock INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL,
+            data_json TEXT NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerStoreError(Exception):
+    """The file's format is newer than this code knows (carries the version found)."""
+
+    def __init__(self, found: int):
+        super().__init__(found)
+        self.found = found
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the store up to ``SCHEMA_VERSION``; returns the version it was at.
+
+    Runs in one immediate transaction and re-reads the version inside it, so two processes
+    opening a new store at once cannot both create the tables. Raises ``NewerStoreError``
+    (having changed nothing) when the file is newer than this code.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise NewerStoreError(found)
+        for version in range(found, SCHEMA_VERSION):
+            log.info("upgrading the session store from format %d to %d", version, version + 1)
+            MIGRATIONS[version](conn)
+        if found < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return found

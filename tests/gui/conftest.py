@@ -1,0 +1,48 @@
+"""Fixtures for the GUI tests: a throwaway home folder, a deterministic clock, the main window."""
+
+from __future__ import annotations
+
+import pytest
+import shiboken6
+from helpers import FakeTime
+
+from hydra_sim import paths
+
+
+@pytest.fixture
+def home(tmp_path):
+    paths.set_home(tmp_path / "home")
+    yield tmp_path / "home"
+    paths.set_home(None)
+
+
+@pytest.fixture
+def fake_time():
+    return FakeTime()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch):
+    """Modal questions answer 'leave and keep the session' unless a test says otherwise."""
+    from hydra_sim.gui import dialogs
+    monkeypatch.setattr(dialogs.ConfirmQuitDialog, "ask", classmethod(lambda cls, parent: True))
+
+    def refuse(cls, parent, message):
+        raise AssertionError(f"unexpected replay dialog: {message}")
+    monkeypatch.setattr(dialogs.ReplayFailedDialog, "ask", classmethod(refuse))
+
+
+@pytest.fixture
+def window(qtbot, home, fake_time):
+    from hydra_sim.app import build_main_window
+    win = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.controller.timer.stop()
+    win.debrief_screen.stop_worker()
+    for viewer in win.incident_screen.viewers:
+        if shiboken6.isValid(viewer):
+            viewer.close()

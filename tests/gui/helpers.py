@@ -1,0 +1,95 @@
+"""Drive the real GUI the way a trainee does: clicks and keys on the incident screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from hydra_sim import paths
+from hydra_sim.gui.decision_panels import ChooseManyPanel, ChooseOnePanel, ContinuePanel, NdmPanel, RankPanel
+
+REPO = paths.bundled_root()
+FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
+MINI = REPO / "tests" / "fixtures" / "mini" / "mini.yaml"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+class FakeTime:
+    """Stands in for time.monotonic: tests move it, then fire the timer."""
+
+    def __init__(self):
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
+def shoot(widget, name: str) -> None:
+    """Save a screenshot into docs/screenshots/ (QWidget.grab works offscreen)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):      # let pending layout requests settle before grabbing
+        QApplication.processEvents()
+    assert widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+
+
+def identify_and_open(qtbot, win, title_part: str, trainee_id: str = "t-test") -> None:
+    start = win.start_screen
+    start.trainee_id.clear()
+    qtbot.keyClicks(start.trainee_id, trainee_id)
+    rows = [i for i, e in enumerate(start.entries) if e.ok and title_part in e.title]
+    assert rows, f"no scenario titled '{title_part}' in the library"
+    start.library_list.setCurrentRow(rows[0])
+    qtbot.mouseClick(start.start_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.briefing_screen
+
+
+def start_scenario(qtbot, win) -> None:
+    qtbot.mouseClick(win.briefing_screen.start_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.incident_screen
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def rank_by_keyboard(qtbot, panel: RankPanel, order: list[str]) -> None:
+    """Reorder with Alt+Up only, as a keyboard user would."""
+    for target, option_id in enumerate(order):
+        row = panel.order().index(option_id)
+        panel.list.setCurrentRow(row)
+        for _ in range(row - target):
+            qtbot.keyClick(panel.list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert panel.order() == list(order)
+
+
+def play_step(qtbot, win, step, fake_time=None) -> None:
+    controller = win.controller
+    screen = win.incident_screen
+    if step.kind == "wait":
+        fake_time.value += step.minutes * 60 / max(controller.scenario.clock_speed, 1e-9)
+        controller.timer.timeout.emit()
+        return
+    if step.kind == "expire":
+        controller.tick(controller.remaining_seconds() + 0.1)
+        return
+    assert controller.runner.scene_id == step.scene, f"expected scene {step.scene}, at {controller.runner.scene_id}"
+    panel = screen.panel
+    if step.kind == "continue":
+        assert isinstance(panel, ContinuePanel)
+        click(qtbot, panel.decide_button)
+        return
+    if isinstance(panel, ChooseOnePanel):
+        click(qtbot, panel.option_button(step.selection))
+        assert panel.option_button(step.selection).isChecked()
+    elif isinstance(panel, ChooseManyPanel):
+        for option_id in step.selection:
+            click(qtbot, panel.option_button(option_id))
+    elif isinstance(panel, RankPanel):
+        rank_by_keyboard(qtbot, panel, step.selection)
+    elif isinstance(panel, NdmPanel):
+        for field_id, text in step.selection.items():
+            panel.boxes[field_id].setPlainText(str(text).strip())
+    if step.rationale:
+        qtbot.keyClicks(panel.rationale_box, step.rationale)
+    click(qtbot, panel.decide_button)
+    assert not panel.error.isVisible() or not panel.error.text(), panel.error.text()
