@@ -84,7 +84,50 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     graph.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout; png needs FILE)")
     graph.set_defaults(handler=_cmd_graph)
+
+    # author mode hook: the scenario map, live preview and file watching (Qt imported in the handler)
+    author = sub.add_parser("author", help="open a scenario in Author mode (map, live preview, re-check on save)")
+    author.add_argument("scenario", metavar="SCENARIO")
+    author.set_defaults(handler=_cmd_author)
+
+    export = sub.add_parser("export", help="export session records: CSV, JSON, HTML or PDF reports, xAPI")
+    export.add_argument("--format", choices=("csv", "json", "html", "pdf", "xapi"), default="csv")
+    export.add_argument("--what", choices=("sessions", "decisions", "cohort"), default="sessions",
+                        help="sessions (one row or report each), decisions (one row each), or a cohort report")
+    export.add_argument("--session", metavar="ID", help="only this session")
+    export.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
+    export.add_argument("--scenario", dest="scenario_id", metavar="ID", help="only sessions of this scenario id")
+    export.add_argument("--status", choices=("in_progress", "finished", "abandoned"), help="only sessions with this status")
+    export.add_argument("--output", metavar="PATH", help="write here (default: stdout; pdf needs PATH)")
+    export.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base (default: https://hydra-sim.example.org)")
+    export.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    export.set_defaults(handler=_cmd_export)
+
+    push = sub.add_parser("push", help="send finished sessions as xAPI statements to a Learning Record Store")
+    push.add_argument("--endpoint", required=True, metavar="URL", help="the LRS xAPI address, e.g. https://lrs/xAPI")
+    push.add_argument("--user", required=True, metavar="USER", help="the LRS user (basic auth key)")
+    push.add_argument("--password-env", default="HYDRA_SIM_LRS_PASSWORD", metavar="VAR",
+                      help="environment variable holding the password (default: %(default)s); "
+                           "asked for when unset and interactive")
+    push.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base")
+    push.add_argument("--batch-size", type=int, default=50, metavar="N")
+    push.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    push.set_defaults(handler=_cmd_push)
+    _add_records_commands(sub)
+    # review window hook: the trainer review window alone (Qt imported inside the handler)
+    review = sub.add_parser("review", help="open the trainer review window on the sessions under --home")
+    review.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    review.set_defaults(handler=_cmd_review)
     return parser
+
+
+def _cmd_review(args) -> int:  # review window hook
+    try:
+        from .gui.review.window import run_review
+    except ImportError as exc:
+        print(f"hydra-sim review: cannot start the review window: {exc}", file=sys.stderr)
+        return 1
+    return run_review(args)
 
 
 # -- lint -------------------------------------------------------------------------------
@@ -324,7 +367,327 @@ def _cmd_graph(args) -> int:
     return 0
 
 
+# -- export, push (records) -------------------------------------------------------------
+def _open_store_or_report():
+    from .records import SessionStore, StoreError, default_store_path
+
+    path = default_store_path()
+    if not path.exists():
+        print(f"hydra-sim: no session store at {path} (nothing recorded yet, or check --home)", file=sys.stderr)
+        return None
+    try:
+        return SessionStore(path)
+    except StoreError as exc:
+        print(f"hydra-sim: {exc}", file=sys.stderr)
+        return None
+
+
+def _cmd_export(args) -> int:
+    from .records import StoreError, exports
+    from .records.xapi import DEFAULT_IRI_BASE, statements_for
+
+    if args.format == "pdf" and not args.output:
+        print("hydra-sim export: --format pdf needs --output FILE", file=sys.stderr)
+        return 2
+    store = _open_store_or_report()
+    if store is None:
+        return 1
+    try:
+        with store:
+            summaries = exports.select_sessions(store, session_id=args.session, trainee_id=args.trainee,
+                                                scenario_id=args.scenario_id, status=args.status)
+            records = exports.gather_all(store, summaries)
+    except StoreError as exc:
+        print(f"hydra-sim export: {exc}", file=sys.stderr)
+        return 1
+    filters = ", ".join(f"{k} {v}" for k, v in (("session", args.session), ("trainee", args.trainee),
+                                                   ("scenario", args.scenario_id), ("status", args.status)) if v)
+    try:
+        if args.format == "xapi":
+            text = json.dumps(statements_for(records, args.iri_base or DEFAULT_IRI_BASE), indent=2,
+                              ensure_ascii=False)
+        elif args.format == "csv":
+            text = exports.decisions_csv(records) if args.what == "decisions" else (
+                exports.sessions_csv(records) if args.what == "sessions" else None)
+            if text is None:
+                print("hydra-sim export: a cohort is a report: use --format html, pdf or json", file=sys.stderr)
+                return 2
+        elif args.format == "json":
+            text = exports.cohort_json(records) if args.what == "cohort" else exports.sessions_json(records)
+        else:
+            if args.what == "cohort":
+                text = exports.cohort_html(records, filters=filters)
+            elif len(records) == 1:
+                text = exports.session_html(records[0])
+            else:
+                print("hydra-sim export: an HTML or PDF session report is for one session: give --session ID "
+                      f"({len(records)} sessions match), or use --what cohort", file=sys.stderr)
+                return 2
+    except ValueError as exc:
+        print(f"hydra-sim export: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "pdf":
+        try:
+            from .gui.report_pdf import html_to_pdf
+        except ImportError as exc:
+            print(f"hydra-sim export: PDF needs the app's Qt libraries ({exc})", file=sys.stderr)
+            return 1
+        html_to_pdf(text, args.output)
+        print(args.output)
+        return 0
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(args.output)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _lrs_password(variable: str) -> str | None:
+    import os
+
+    password = os.environ.get(variable)
+    if password:
+        return password
+    if sys.stdin.isatty():
+        import getpass
+        return getpass.getpass(f"LRS password (or set {variable}): ")
+    return None
+
+
+def _cmd_push(args) -> int:
+    from .records import StoreError
+    from .records.lrs import LrsClient
+    from .records.queue import XapiQueue
+    from .records.xapi import DEFAULT_IRI_BASE, queue_finished_sessions
+
+    password = _lrs_password(args.password_env)
+    if not password:
+        print(f"hydra-sim push: no password: set {args.password_env} or run it in a terminal to be asked",
+              file=sys.stderr)
+        return 2
+    try:
+        client = LrsClient(args.endpoint, args.user, password, batch_size=args.batch_size)
+    except ValueError as exc:
+        print(f"hydra-sim push: {exc}", file=sys.stderr)
+        return 2
+    store = _open_store_or_report()
+    with XapiQueue() as queue:
+        if store is not None:
+            try:
+                with store:
+                    added = queue_finished_sessions(store, queue, client.endpoint, args.iri_base or DEFAULT_IRI_BASE)
+            except (StoreError, ValueError) as exc:
+                print(f"hydra-sim push: {exc}", file=sys.stderr)
+                return 1
+            if added:
+                print(f"queued {added} new statement{'s' if added != 1 else ''}", file=sys.stderr)
+        result = client.flush(queue)
+    for error in result.errors:
+        print(f"hydra-sim push: {error}", file=sys.stderr)
+    print(f"sent {result.sent}, already there {result.already}, still queued {result.queued}")
+    return 0 if result.queued == 0 else 1
+
+
+# -- records: verify, rescore, trainee, retention, bundles -----------------------------------
+def _add_records_commands(sub) -> None:
+    def home(command):          # --home after the subcommand too; SUPPRESS keeps a --home given before it
+        command.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+        return command
+
+    verify = home(sub.add_parser("verify", help="check the session records' hash chains for tampering"))
+    verify.set_defaults(handler=_cmd_verify)
+
+    rescore = home(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
+    rescore.add_argument("session_id", metavar="SESSION_ID")
+    rescore.add_argument("scenario", metavar="SCENARIO_FILE")
+    rescore.add_argument("--json", action="store_true", help="print the stored rescore as JSON")
+    rescore.set_defaults(handler=_cmd_rescore)
+
+    trainee = home(sub.add_parser("trainee", help="list, export or delete a trainee's records (UK GDPR)"))
+    actions = trainee.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every trainee id with sessions")
+    export = actions.add_parser("export", help="everything stored about a trainee, as JSON")
+    export.add_argument("trainee_id", metavar="ID")
+    export.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
+    delete = actions.add_parser("delete", help="delete every session of a trainee")
+    delete.add_argument("trainee_id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    trainee.set_defaults(handler=_cmd_trainee)
+
+    retention = home(sub.add_parser("retention", help="save the retention period and delete older sessions"))
+    retention.add_argument("--months", type=int, metavar="N", help="keep sessions for N months (saved)")
+    retention.add_argument("--off", action="store_true", help="clear the saved retention period")
+    retention.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention.set_defaults(handler=_cmd_retention)
+
+    export_bundle = home(sub.add_parser("export-bundle", help="write sessions to a bundle file for another machine"))
+    export_bundle.add_argument("file", metavar="FILE", help="the bundle (.jsonl, or .jsonl.gz compressed)")
+    export_bundle.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
+    export_bundle.set_defaults(handler=_cmd_export_bundle)
+
+    import_bundle = home(sub.add_parser("import-bundle", help="add the sessions of a bundle file to this store"))
+    import_bundle.add_argument("file", metavar="FILE")
+    import_bundle.set_defaults(handler=_cmd_import_bundle)
+
+
+def _records_command(run):
+    """Open the session store for a records command; a StoreError becomes a message and exit code 1."""
+    def handler(args) -> int:
+        from .records import SessionStore, StoreError, default_store_path
+
+        if getattr(args, "home", None):
+            paths.set_home(args.home)
+        try:
+            with SessionStore(default_store_path()) as store:
+                return run(args, store)
+        except StoreError as exc:
+            print(f"hydra-sim {args.command}: {exc.message}", file=sys.stderr)
+            return 1
+    return handler
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    """--yes, or an interactive "y"; refuses (False) when stdin is not a terminal."""
+    if yes:
+        return True
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        print("not deleting: confirm with --yes when not running interactively", file=sys.stderr)
+        return False
+    print(f"{question} [y/N] ", end="", flush=True)
+    return stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _session_line(summary) -> str:
+    return (f"{summary.session_id}  {summary.trainee.trainee_id}  {summary.scenario_id} {summary.scenario_version}"
+            f"  started {summary.started_at}  last activity {summary.updated_at}  {summary.status}")
+
+
+@_records_command
+def _cmd_verify(args, store) -> int:
+    issues = store.verify()
+    count = len(store.sessions())
+    for issue in issues:
+        print(issue)
+    bad = len({i.session_id for i in issues})
+    print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
+    return 1 if issues else 0
+
+
+@_records_command
+def _cmd_rescore(args, store) -> int:
+    from .engine.runner import ReplayError
+
+    scenario = _load_or_report(args.scenario)
+    if scenario is None:
+        return 1
+    original = store.session(args.session_id)
+    try:
+        stored = store.rescore(args.session_id, scenario)
+    except (ValueError, ReplayError) as exc:
+        print(f"hydra-sim rescore: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(stored, indent=2, ensure_ascii=False))
+    else:
+        was = f"{original.percent}% {original.grade}" if original.grade else "not finished"
+        catalogues = ", ".join(f"{k} {v}" for k, v in stored["catalogues"].items()) or "none"
+        print(f"session {args.session_id}: {scenario.id} {scenario.version} (catalogues {catalogues})")
+        print(f"  original: {was}; rescored: {stored['percent']}% {stored['grade_id']} (rescore {stored['id']})")
+    return 0
+
+
+@_records_command
+def _cmd_trainee(args, store) -> int:
+    if args.action == "list":
+        for trainee_id in store.trainee_ids():
+            print(f"{trainee_id}\t{len(store.sessions(trainee_id=trainee_id))} sessions")
+        return 0
+    if args.action == "export":
+        from .records.privacy import trainee_export_text, write_trainee_export
+        if args.output:
+            count = write_trainee_export(store, args.trainee_id, args.output)
+            print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
+                  file=sys.stderr)
+        else:
+            sys.stdout.write(trainee_export_text(store, args.trainee_id))
+        return 0
+    sessions = store.sessions(trainee_id=args.trainee_id)
+    if not sessions:
+        print(f"no sessions of trainee {args.trainee_id}", file=sys.stderr)
+        return 1
+    for summary in sessions:
+        print(_session_line(summary))
+    if not _confirm(f"Delete these {len(sessions)} sessions of {args.trainee_id} and everything attached?", args.yes):
+        return 1
+    print(f"deleted {store.delete_trainee(args.trainee_id)} sessions of {args.trainee_id}")
+    return 0
+
+
+@_records_command
+def _cmd_retention(args, store) -> int:
+    if args.off:
+        store.set_retention_months(None)
+        print("retention period cleared: sessions are kept until deleted")
+        return 0
+    if args.months is not None:
+        if args.months < 1:
+            print("hydra-sim retention: --months must be 1 or more", file=sys.stderr)
+            return 2
+        store.set_retention_months(args.months)
+    months = store.retention_months()
+    if months is None:
+        print("no retention period set (use --months N)")
+        return 0
+    due = store.sessions_older_than(months)
+    print(f"retention period: {months} months; {len(due)} session{'s' if len(due) != 1 else ''} older than that")
+    if not due:
+        return 0
+    for summary in due:
+        print(_session_line(summary))
+    if not _confirm(f"Delete these {len(due)} sessions and everything attached?", args.yes):
+        return 1
+    print(f"deleted {store.delete_sessions([s.session_id for s in due])} sessions")
+    return 0
+
+
+@_records_command
+def _cmd_export_bundle(args, store) -> int:
+    from .records.bundles import export_bundle
+    count = export_bundle(store, args.file, trainee_id=args.trainee)
+    print(f"wrote {count} session{'s' if count != 1 else ''} to {args.file}")
+    return 0
+
+
+@_records_command
+def _cmd_import_bundle(args, store) -> int:
+    from .records.bundles import BundleError, import_bundle
+    try:
+        result = import_bundle(store, args.file)
+    except BundleError as exc:
+        print(f"hydra-sim import-bundle: {exc}", file=sys.stderr)
+        return 1
+    for reason in result.rejected:
+        print(f"rejected: {reason}")
+    print(f"{result.added} added, {result.skipped_existing} already present, {len(result.rejected)} rejected")
+    return 1 if result.rejected else 0
+
+
 # -- gui --------------------------------------------------------------------------------
+def _cmd_author(args) -> int:
+    """author mode hook: ``hydra-sim author SCENARIO`` opens Author mode on that file."""
+    if not Path(args.scenario).is_file():
+        print(f"hydra-sim author: no such file: {args.scenario}", file=sys.stderr)
+        return 2
+    try:
+        from .gui.author import run_author
+    except ImportError as exc:
+        print(f"hydra-sim: cannot start Author mode: {exc}", file=sys.stderr)
+        return 1
+    return run_author(args.scenario)
+
+
 def _launch_gui(args) -> int:
     try:
         from .app import run_app

@@ -264,10 +264,14 @@ def layout(graph: Graph, sweeps: int = 4) -> Layout:
     dummy_layer: dict[str, int] = {}
     up: dict[str, list[str]] = defaultdict(list)      # neighbours in the layer to the left
     down: dict[str, list[str]] = defaultdict(list)    # neighbours in the layer to the right
+    span_cap = _dummy_span_cap([layer[b] - layer[a] for a in order for b in dag[a]], len(ids))
     for a in order:
         for b in dag[a]:
             chain = [a]
-            for k in range(layer[a] + 1, layer[b]):
+            # Long edges get a bend point in every layer they cross (routed round the boxes), up
+            # to a budget; beyond it the longest are drawn direct, which keeps big maps fast.
+            inner = range(layer[a] + 1, layer[b]) if layer[b] - layer[a] <= span_cap else range(0)
+            for k in inner:
                 dummy = f"\0{a}\0{b}\0{k}"
                 dummy_layer[dummy] = k
                 columns[k].append(dummy)
@@ -407,6 +411,17 @@ def _reduce_crossings(rows: list[list[str]], up: dict, down: dict, sweeps: int) 
             rows[k].sort(key=lambda n, bc=barycenter, cur=current: (bc(n), cur[n]))
 
 
+def _dummy_span_cap(spans: list[int], n_nodes: int) -> int:
+    """The longest edge span that still gets bend points, keeping them within a budget."""
+    budget = max(2000, 8 * n_nodes)
+    total = 0
+    for span in sorted(spans):
+        total += max(0, span - 1)
+        if total > budget:
+            return span - 1
+    return max(spans, default=0)
+
+
 def _assign_y(rows: list[list[str]], up: dict, down: dict, sizes: dict) -> dict[str, float]:
     """Stack each column, then pull nodes towards their neighbours and push them apart in order."""
     centre: dict[str, float] = {}
@@ -434,19 +449,18 @@ def _place_in_order(row: list[str], wanted: dict[str, float], sizes: dict, centr
     """Put each node as near its wanted centre as possible, keeping order and spacing."""
     if not row:
         return
-    def gap(i: int) -> float:       # centre-to-centre distance between row[i - 1] and row[i]
-        return sizes[row[i - 1]][1] / 2 + NODE_GAP + sizes[row[i]][1] / 2
-
+    half = [sizes[n][1] / 2 for n in row]
+    gap = [0.0] + [half[i - 1] + NODE_GAP + half[i] for i in range(1, len(row))]   # centre to centre
     down_pass = [wanted[row[0]]]    # push overlapping nodes down...
     for i in range(1, len(row)):
-        down_pass.append(max(wanted[row[i]], down_pass[-1] + gap(i)))
+        down_pass.append(max(wanted[row[i]], down_pass[-1] + gap[i]))
     up_pass = [0.0] * len(row)      # ...or up; the average of two spaced orders is spaced too
     up_pass[-1] = wanted[row[-1]]
     for i in range(len(row) - 2, -1, -1):
-        up_pass[i] = min(wanted[row[i]], up_pass[i + 1] - gap(i + 1))
+        up_pass[i] = min(wanted[row[i]], up_pass[i + 1] - gap[i + 1])
     placed = [(a + b) / 2 for a, b in zip(down_pass, up_pass, strict=True)]
     for i in range(1, len(row)):    # a final pass guarantees the spacing against rounding
-        placed[i] = max(placed[i], placed[i - 1] + gap(i))
+        placed[i] = max(placed[i], placed[i - 1] + gap[i])
     for n, y in zip(row, placed, strict=True):
         centre[n] = y
 

@@ -21,6 +21,7 @@ from ..engine.model import NDM_FIELD_LABELS
 from ..engine.scoring import STATUS_LABELS
 from ..engine.text import markdown_to_html
 from .theme import STATUS_SYMBOLS, palette, status_colour
+from .wording import strip_time_prefix
 
 e = html.escape
 
@@ -117,8 +118,9 @@ def trainee_path_rows(scenario, runner) -> list[tuple[str, str, str, str]]:
             rows.append((time, "End: " + scenario.endings[scene_id].title, "", ""))
             continue
         scene = scenario.scenes[scene_id]
+        title = strip_time_prefix(scene.title)       # the row shows its time already
         if scene.decision is None:
-            rows.append((time, scene.title, "Continue", ""))
+            rows.append((time, title, "Continue", ""))
             continue
         if decisions and decisions[0].scene_id == scene_id:
             record = decisions.pop(0)
@@ -127,9 +129,9 @@ def trainee_path_rows(scenario, runner) -> list[tuple[str, str, str, str]]:
             else:
                 answer = _answer_text(scenario, scene_id, record.selection)
             rationale = record.rationale if isinstance(record.rationale, str) else ""
-            rows.append((runner.clock.label(record.clock), scene.title, answer, rationale))
+            rows.append((runner.clock.label(record.clock), title, answer, rationale))
         else:
-            rows.append((time, scene.title, "(moved on by events)", ""))
+            rows.append((time, title, "(moved on by events)", ""))
     return rows
 
 

@@ -5,6 +5,11 @@ trainee's answer and emits it; it never judges the answer (the runner does, and 
 shows the runner's message inline). Single choice uses radio rows, checklists use check
 rows, ranking is a list reordered by drag or Alt+Up / Alt+Down, and the NDM form has one
 labelled box per field with "required" written in words.
+
+Each panel keeps its Decide (or Continue) button and its validation message in a separate
+``action_bar`` widget. Alone, a panel shows the bar at its foot; the incident screen takes it
+with ``take_action_bar()`` and pins it below the scrolling scene, so deciding never needs
+scrolling. Ctrl+Enter works with the focus anywhere in the panel or in the bar.
 Must not import the runner, the controller or any screen.
 """
 
@@ -110,6 +115,33 @@ class RankList(QListWidget):
         self.setFixedHeight(height + 2 * self.frameWidth() + 8)
 
 
+def add_decide_shortcuts(widget: QWidget, slot) -> list[QShortcut]:
+    """Ctrl+Enter and Ctrl+Return anywhere inside ``widget`` call ``slot``."""
+    shortcuts = []
+    for key in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(key), widget)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        shortcuts.append(shortcut)
+    return shortcuts
+
+
+class ActionBar(QWidget):
+    """The validation message (left, wrapping) and the primary button (right)."""
+
+    def __init__(self, button: QPushButton, message: QLabel | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("actionBar")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        if message is not None:
+            row.addWidget(message, 1)
+        else:
+            row.addStretch(1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class DecisionPanel(QWidget):
     """Base: prompt, the kind-specific body, an optional 'why' box, an inline error and Decide."""
     submitted = Signal(object, object)     # selection, rationale
@@ -144,23 +176,22 @@ class DecisionPanel(QWidget):
             label.setBuddy(self.rationale_box)
             self.layout_.addWidget(label)
             self.layout_.addWidget(self.rationale_box)
-        self.error = _label("", "error")
-        self.error.setVisible(False)
-        self.error.setAccessibleName("Problem with your answer")
-        self.layout_.addWidget(self.error)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.decide_button = QPushButton("Decide")
         self.decide_button.setProperty("role", "primary")
         self.decide_button.setAccessibleName("Decide: record this answer")
         self.decide_button.setToolTip("Record your answer (Ctrl+Enter)")
         self.decide_button.clicked.connect(self.submit)
-        row.addWidget(self.decide_button)
-        self.layout_.addLayout(row)
-        for key in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.submit)
+        self.error = _label("", "error")
+        self.error.setVisible(False)
+        self.error.setAccessibleName("Problem with your answer")
+        self.action_bar = ActionBar(self.decide_button, self.error)
+        self.layout_.addWidget(self.action_bar)
+        self.shortcuts = add_decide_shortcuts(self, self.submit) + add_decide_shortcuts(self.action_bar, self.submit)
+
+    def take_action_bar(self) -> QWidget:
+        """Hand the Decide bar to a host that shows it outside the panel (it stays this panel's)."""
+        self.layout_.removeWidget(self.action_bar)
+        return self.action_bar
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         # Ctrl+Enter from any child that did not use it (the QShortcut covers real key presses)
@@ -369,22 +400,29 @@ class ContinuePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_label("Nothing to decide here. Continue when you have read the scene.", "muted"), 1)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addWidget(_label("Nothing to decide here. Continue when you have read the scene.", "muted"))
         self.decide_button = QPushButton("Continue \u2192")
         self.decide_button.setProperty("role", "primary")
         self.decide_button.setAccessibleName("Continue to the next scene")
         self.decide_button.clicked.connect(self.continued)
-        layout.addWidget(self.decide_button)
         self.error = _label("", "error")
+        self.error.setVisible(False)
+        self.action_bar = ActionBar(self.decide_button, self.error)
+        self.layout_.addWidget(self.action_bar)
+
+    def take_action_bar(self) -> QWidget:
+        self.layout_.removeWidget(self.action_bar)
+        return self.action_bar
 
     def set_blocked(self, blocked: bool) -> None:
         self.decide_button.setEnabled(not blocked)
         self.decide_button.setText("Paused: resume to continue" if blocked else "Continue \u2192")
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
+        self.error.setText(f"\u26a0 {text}" if text else "")
+        self.error.setVisible(bool(text))
 
     def first_focus(self) -> QWidget:
         return self.decide_button

@@ -62,11 +62,18 @@ class IncidentLogView(QListView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setSpacing(4)
+        # no setSpacing(): Qt measures wrapped rows without the spacing but paints them with
+        # it, which cut long rows short ("call …") and left a gap below; the item padding
+        # comes from the stylesheet instead
         self.setUniformItemSizes(False)
+        # rows are laid out again on resize, so wrapped entries are never cut short or gapped
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setObjectName("incidentLog")
         self.setAccessibleName("Incident log")
         self.setAccessibleDescription("Everything that has happened so far, with the simulated time")
 

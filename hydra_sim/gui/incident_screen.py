@@ -1,6 +1,11 @@
 """The incident screen: the scene, its media, the decision panel, the clock, the countdown,
 update banners, the incident log and the reference material.
 
+Layout: the top bar (scene title, countdown, clock, pause) and the action bar at the foot of
+the left column (the validation message and Decide / Continue) never scroll; only the scene
+text and the decision's options between them do. So deciding never needs scrolling, even
+at 1280x720 with long options. The scene title is shown once, in the top bar.
+
 It renders what the session controller exposes and forwards the trainee's answers to it;
 every rule (what is offered, what an answer does, when time runs out) stays in the engine.
 Update banners never take keyboard focus. Pausing keeps everything readable but blocks
@@ -74,7 +79,8 @@ class IncidentScreen(QWidget):
         top.setSpacing(16)
         where = QVBoxLayout()
         self.scenario_label = _label("", "small", wrap=False)
-        self.scene_heading = _label("", "heading", wrap=False)
+        self.scene_heading = _label("", "heading")
+        self.scene_heading.setAccessibleName("Scene title")
         where.addWidget(self.scenario_label)
         where.addWidget(self.scene_heading)
         top.addLayout(where, 1)
@@ -150,6 +156,23 @@ class IncidentScreen(QWidget):
         holder_row.addWidget(column, 100)
         holder_row.addStretch(1)
         self.scroll.setWidget(holder)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.scroll, 1)
+        self.action_area = QFrame()
+        self.action_area.setProperty("role", "actionbar")
+        action_row = QHBoxLayout(self.action_area)
+        action_row.setContentsMargins(24, 10, 16, 10)
+        self.action_slot = QWidget()
+        self.action_slot.setObjectName("actionSlot")
+        self.action_slot_layout = QVBoxLayout(self.action_slot)
+        self.action_slot_layout.setContentsMargins(0, 0, 0, 0)
+        action_row.addWidget(self.action_slot, 100)
+        action_row.addStretch(1)
+        left_layout.addWidget(self.action_area)
+        self.action_bar: QWidget | None = None
 
         self.scene_card = QFrame()
         self.scene_card.setProperty("role", "card")
@@ -158,12 +181,10 @@ class IncidentScreen(QWidget):
         scene_layout.setSpacing(10)
         self.speaker_label = _label("", "muted")
         self.speaker_label.setAccessibleName("Speaker")
-        self.scene_title = _label("", "title")
         self.narrative = WrapLabel("", rich=True)
         self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.narrative.setAccessibleName("Scene")
         scene_layout.addWidget(self.speaker_label)
-        scene_layout.addWidget(self.scene_title)
         scene_layout.addWidget(self.narrative)
         self.media_row = QHBoxLayout()
         self.media_row.setSpacing(8)
@@ -176,7 +197,7 @@ class IncidentScreen(QWidget):
         self.decision_layout.setContentsMargins(24, 18, 24, 18)
         self.column.addWidget(self.decision_card)
         self.column.addStretch(1)
-        splitter.addWidget(self.scroll)
+        splitter.addWidget(left)
 
         self.side = QTabWidget()
         self.side.setAccessibleName("Incident log and reference material")
@@ -230,7 +251,9 @@ class IncidentScreen(QWidget):
 
     def _fit_column(self) -> None:
         """Keep narrative lines to about 95 characters at the current text size."""
-        self.column_widget.setMaximumWidth(self.fontMetrics().averageCharWidth() * 95 + 100)
+        width = self.fontMetrics().averageCharWidth() * 95 + 100
+        self.column_widget.setMaximumWidth(width)
+        self.action_slot.setMaximumWidth(width)
 
     # -- session ------------------------------------------------------------------------------
     @Slot()
@@ -254,19 +277,27 @@ class IncidentScreen(QWidget):
         scene = self.controller.scene
         if scene is None or self.controller.runner.ended:
             return
+        # one layout and one paint for the whole new scene, not one per widget swapped in
+        self.setUpdatesEnabled(False)
+        try:
+            self._build_scene(scene)
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _build_scene(self, scene) -> None:
         had_focus = self.panel is None or self.panel.isAncestorOf(self.focusWidget() or self) or \
             self.focusWidget() is None
         self.scene_heading.setText(scene.title)
         speaker = self.controller.speaker_text(scene.speaker)
         self.speaker_label.setText(f"Speaking: {speaker}" if speaker else "")
         self.speaker_label.setVisible(bool(speaker))
-        self.scene_title.setText(scene.title)
         self.narrative.setText(markdown_to_html(scene.text))
         self._show_media(scene.media)
-        if self.panel is not None:
-            self.panel.hide()
-            self.panel.setParent(None)
-            self.panel.deleteLater()
+        for old in (self.panel, self.action_bar):
+            if old is not None:
+                old.hide()
+                old.setParent(None)
+                old.deleteLater()
         decision = self.controller.decision
         if decision is None:
             self.panel = ContinuePanel()
@@ -276,7 +307,10 @@ class IncidentScreen(QWidget):
             self.panel.submitted.connect(self._submit)
             self.panel.rationale_started.connect(self.controller.note_rationale_started)
         self.decision_layout.addWidget(self.panel)
+        self.action_bar = self.panel.take_action_bar()
+        self.action_slot_layout.addWidget(self.action_bar)
         self.panel.show()     # a child added to a visible parent is otherwise shown only later
+        self.action_bar.show()
         self.panel.set_blocked(self.controller.paused)
         self.scroll.verticalScrollBar().setValue(0)
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())

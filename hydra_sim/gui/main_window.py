@@ -103,8 +103,12 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_action = self._action(file_menu, "&Start screen", self.request_start_screen)
+        # author mode hook: open a scenario file in Author mode (map, live preview, file watching)
+        self._action(file_menu, "&Author mode\u2026", lambda: _open_author(self))
         self.export_action = self._action(file_menu, "&Export debrief as PDF\u2026",
                                           lambda: self.debrief_screen.export_pdf(), ["Ctrl+E"])
+        # review window hook: the trainer review window on this app's store
+        self._action(file_menu, "&Trainer review\u2026", lambda: _open_review(self))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, ["Ctrl+Q"])
         session_menu = bar.addMenu("&Session")
@@ -326,3 +330,16 @@ class MainWindow(QMainWindow):
         self.debrief_screen.stop_worker()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _open_author(parent) -> None:
+    """Author mode is imported when asked for, so the trainee app starts without it."""
+    from .author import ask_and_open
+    ask_and_open(parent)
+
+
+def _open_review(window) -> None:  # review window hook
+    from .review.window import open_review_window
+    review = open_review_window(window.store, points=getattr(window, "points", 11.0))
+    window._review_window = review      # keep a reference: the window is top-level
+    review.show()

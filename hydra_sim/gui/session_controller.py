@@ -24,11 +24,14 @@ from ..engine.model import Scenario
 from ..engine.text import markdown_to_plain
 from .bridge import RunnerBridge
 from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
+from .wording import speaker_line, strip_time_prefix
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 250
 CHECKPOINT_SECONDS = 5.0
+MIN_RESUMED_SECONDS = 5.0     # a resumed countdown always leaves at least this long to read
+ACTION_KINDS = ("choose", "expire", "continue")
 
 
 @dataclass(frozen=True)
@@ -132,29 +135,51 @@ class SessionController(QObject):
         self._start_timer()
 
     def resume(self, session_id: str, scenario: Scenario, trainee: TraineeInfo) -> None:
-        """Rebuild a stored session by replay; ReplayError / StoreError propagate to the caller."""
+        """Rebuild a stored session by replay; ReplayError / StoreError propagate to the caller.
+
+        The bridge is attached before the clock catches up with the last checkpoint, so an
+        update that falls due during the catch-up is logged, stored and shown like any other.
+        The countdown carries on from what was left when the session stopped."""
         self._reset()
         entries = self.store.inputs(session_id)
         runner = ScenarioRunner.restore(scenario, entries)
         checkpoint = checkpoint_clock_of(self.store, session_id)
-        if checkpoint is not None and checkpoint > runner.clock.seconds and not runner.ended:
-            runner.advance(checkpoint - runner.clock.seconds)      # catch up time spent reading
         self.trainee = trainee
         self.session_id = session_id
-        self.runner = runner
-        self._persisted = len(runner.log)
-        self._visits = len(runner.path)
         self.history = self._history_of(runner)
+        self.runner = runner
         self.bridge.attach(runner)
         self.session_started.emit()
         for entry in self.history:
             self.log_entry_added.emit(entry)
+        if checkpoint is not None and checkpoint > runner.clock.seconds and not runner.ended:
+            # Time spent reading before the crash or quit; the checkpoint already stands for
+            # it in the store, so the wait itself is not written again (see _persisted below).
+            runner.advance(checkpoint - runner.clock.seconds)
+        self._persisted = len(runner.log)
+        self._visits = len(runner.path)
+        self._scene_real = self._resumed_scene_seconds()
         self._emit_state()
         self.scene_changed.emit()
         if runner.ended:
             self._finish()
         else:
             self._start_timer()
+
+    def _resumed_scene_seconds(self) -> float:
+        """Real seconds already spent on the current scene, from the simulated clock.
+
+        remaining = time_limit - (clock - scene_entered_at) / clock_speed, never below
+        MIN_RESUMED_SECONDS so a trainee coming back is not timed out before reading."""
+        runner = self.runner
+        speed = float(self.scenario.clock_speed)
+        if runner.ended or speed <= 0:
+            return 0.0
+        spent = max(0.0, (runner.clock.seconds - runner.scene_entered_at) / speed)
+        limit = self.time_limit()
+        if limit:
+            spent = min(spent, max(0.0, limit - MIN_RESUMED_SECONDS))
+        return spent
 
     def _reset(self) -> None:
         self.timer.stop()
@@ -303,12 +328,18 @@ class SessionController(QObject):
         # An 'advance' entry at the tail still grows (the runner merges waits); store it once final.
         end = len(log_entries) - (1 if log_entries and log_entries[-1]["type"] == "advance" else 0)
         while self._persisted < end:
-            self._store(self.store.append_input, self.session_id, dict(log_entries[self._persisted]))
+            entry = dict(log_entries[self._persisted])
+            if entry["type"] in ACTION_KINDS:
+                # one runner call makes at most one action, and it is the last entry it logs,
+                # so the runner's clock now is the clock after it (the store replays from there)
+                self._store(self.store.append_input, self.session_id, entry, clock_after=self.runner.clock.seconds)
+            else:
+                self._store(self.store.append_input, self.session_id, entry)
             self._persisted += 1
 
-    def _store(self, method, *args) -> None:
+    def _store(self, method, *args, **kwargs) -> None:
         try:
-            method(*args)
+            method(*args, **kwargs)
         except StoreError as exc:
             log.error("session store: %s", exc)
             if self._store_ok:
@@ -370,17 +401,18 @@ class SessionController(QObject):
 
     # -- log lines (presentation of engine records, no rules) ---------------------------------
     def speaker_text(self, speaker_id: str | None) -> str:
-        """'Name (role)' for a cast id, shown as text so it never relies on colour."""
+        """The cast name, with the role in words only when it adds something (see wording)."""
         if not speaker_id or self.scenario is None:
             return ""
         member = self.scenario.cast.get(speaker_id)
         if member is None:
             return speaker_id
-        return f"{member.name} ({member.role.replace('_', ' ')})"
+        return speaker_line(member.name, member.role)
 
     def _scene_entry(self, scene_id: str, clock: int) -> LogEntry:
         scene = self.scenario.scenes.get(scene_id)
-        return LogEntry(clock, self.clock_label(clock), "scene", scene.title if scene else scene_id)
+        title = strip_time_prefix(scene.title) if scene else scene_id     # the log shows the time already
+        return LogEntry(clock, self.clock_label(clock), "scene", title)
 
     def _inject_entry(self, event) -> LogEntry:
         speaker = self.speaker_text(event.speaker)

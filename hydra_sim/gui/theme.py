@@ -68,6 +68,14 @@ def stylesheet(points: float, high_contrast: bool) -> str:
     h2 = points * 1.3
     small = points * 0.92
     border_w = 2 if high_contrast else 1
+    # Radio and check indicators are drawn here, not by the platform style: at least 20 px
+    # (readable on a projector, growing with zoom) and in the theme's own colours, so they
+    # stay visible on the high-contrast theme's black. A checked box is filled inside its
+    # border (background-clip), a chosen radio has a filled dot.
+    ind = max(20, round(points * 1.8))
+    radius = ind // 2 + 2
+    dot = f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {p.accent}, stop:0.52 {p.accent}, " \
+          f"stop:0.6 {p.surface}, stop:1 {p.surface})"
     return f"""
 QWidget {{ color: {p.text}; background: {p.window}; font-size: {points:.1f}pt; }}
 QMainWindow, QDialog {{ background: {p.window}; }}
@@ -99,6 +107,7 @@ QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget,
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
     padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
 QListWidget::item {{ padding: 8px 6px; border-bottom: 1px solid {p.border}; }}
+QListView#incidentLog::item {{ padding: 4px 2px; }}
 QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
     border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}
@@ -112,6 +121,15 @@ QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QT
 QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}
 QRadioButton:focus, QCheckBox:focus {{ border: 3px solid {p.focus}; background: {p.selection}; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: {ind}px; height: {ind}px; border: 2px solid {p.text};
+    background: {p.surface}; }}
+QRadioButton::indicator {{ border-radius: {radius}px; }}
+QRadioButton::indicator:checked {{ background: {dot}; border-color: {p.accent}; }}
+QCheckBox::indicator {{ border-radius: 4px; width: {ind - 8}px; height: {ind - 8}px; padding: 4px; }}
+QCheckBox::indicator:checked {{ background: {p.accent}; background-clip: content; border-color: {p.accent}; }}
+QRadioButton::indicator:disabled, QCheckBox::indicator:disabled {{ border-style: dashed; border-color: {p.muted}; }}
+QFrame[role="actionbar"] {{ background: {p.surface}; border-top: {border_w}px solid {p.border}; }}
+QFrame[role="actionbar"] QLabel, QWidget#actionSlot, QWidget#actionBar {{ background: {p.surface}; }}
 QTabWidget::pane {{ border: {border_w}px solid {p.border}; border-radius: 6px; background: {p.surface}; }}
 QTabBar::tab {{ background: {p.window}; color: {p.text}; padding: 8px 16px; border: {border_w}px solid {p.border};
     border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px; }}

@@ -5,16 +5,20 @@ version ``n`` to ``n + 1``, and ``migrate`` applies the missing ones in order in
 ``BEGIN IMMEDIATE`` transaction, so a store is either fully upgraded or untouched.
 ``PRAGMA application_id`` marks the file as a hydra_sim store, so another program's SQLite
 database is recognised and left alone. Never edit a published migration: add the next
-one (the later trainer store adds the tamper-evident hash chain as version 2 with
-``ALTER TABLE events ADD COLUMN``, filling it for existing rows there).
+one. Version 2 added the tamper-evident hash chain (``ALTER TABLE ... ADD COLUMN``,
+backfilled for existing rows; see integrity.py) and the trainer's tables: annotations,
+grade overrides, rescores and settings.
 Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Callable
+
+from . import integrity
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,72 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID""")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1]
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Hash chains (backfilled for every existing session and event) and the trainer's tables."""
+    conn.execute("ALTER TABLE sessions ADD COLUMN genesis TEXT")       # chain start, from the identity fields
+    conn.execute("ALTER TABLE sessions ADD COLUMN head_hash TEXT")     # hash of the newest event (or genesis)
+    conn.execute("ALTER TABLE sessions ADD COLUMN result_hash TEXT")   # binds result_json, percent, grade to it
+    conn.execute("ALTER TABLE events ADD COLUMN prev_hash TEXT")
+    conn.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+    conn.execute("""
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions (session_id),
+            seq INTEGER,                                -- the event annotated, NULL for the whole session
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX annotations_by_session ON annotations (session_id, id)")
+    conn.execute("""
+        CREATE TABLE grade_overrides (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions (session_id),
+            grade_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX grade_overrides_by_session ON grade_overrides (session_id, id)")
+    conn.execute("""
+        CREATE TABLE rescores (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions (session_id),
+            created_at TEXT NOT NULL,
+            scenario_id TEXT NOT NULL,
+            scenario_version TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            catalogues_json TEXT NOT NULL,
+            report_json TEXT NOT NULL,
+            percent REAL,
+            grade TEXT
+        )""")
+    conn.execute("CREATE INDEX rescores_by_session ON rescores (session_id, id)")
+    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+    sessions = conn.execute("SELECT * FROM sessions").fetchall()
+    names = [d[0] for d in conn.execute("SELECT * FROM sessions LIMIT 0").description]
+    for values in sessions:
+        row = dict(zip(names, values))
+        session_id = row["session_id"]
+        prev = integrity.session_genesis(row)
+        updates = []
+        for seq, kind, is_input, clock, recorded_at, data_json in conn.execute(
+                "SELECT seq, kind, is_input, clock, recorded_at, data_json FROM events WHERE session_id = ?"
+                " ORDER BY seq", (session_id,)).fetchall():
+            digest = integrity.event_hash(session_id, seq, kind, bool(is_input), clock, recorded_at,
+                                          json.loads(data_json), prev)
+            updates.append((prev, digest, session_id, seq))
+            prev = digest
+        conn.executemany("UPDATE events SET prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?", updates)
+        result = None
+        if row["result_json"] is not None:
+            result = integrity.result_hash(prev, json.loads(row["result_json"]), row["percent"], row["grade"])
+        conn.execute("UPDATE sessions SET genesis = ?, head_hash = ?, result_hash = ? WHERE session_id = ?",
+                     (integrity.session_genesis(row), prev, result, session_id))
+    log.info("added hash chains to %d existing sessions", len(sessions))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

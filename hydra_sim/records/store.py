@@ -25,6 +25,12 @@ clock that replaying its stored inputs reaches (``replay_clock``), and
    settles it, so a restore may stop short of where the trainee was but never goes past it.
 Tests replay random sessions, recorded three ways, after every step.
 
+Tamper evidence: each append also extends the session's SHA-256 hash chain in the same
+transaction (integrity.py); ``verify`` checks it. Trainer annotations, grade overrides and
+rescores live in their own tables and never change the original events or result. The
+UK GDPR tools (``export_trainee``, ``delete_trainee``, retention) and whole-session
+copies (``session_record``, used by bundles.py) are here too; see docs/records.md.
+
 Must not import Qt or any GUI code.
 """
 
@@ -44,8 +50,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import schema
+from . import integrity, schema
 from .errors import StoreError
+from .integrity import VerifyIssue
 from .schema import APPLICATION_ID, NewerStoreError, migrate
 
 log = logging.getLogger(__name__)
@@ -138,14 +145,19 @@ class SessionStore:
         catalogues = {str(c.id): str(c.version) for c in scenario.catalogues}
         session_id = str(uuid.uuid4())
         now = _utc_now()
+        identity = {"session_id": session_id, "trainee_id": trainee.trainee_id, "display_name": trainee.display_name,
+                    "force": trainee.force, "role": trainee.role, "scenario_id": str(scenario.id),
+                    "scenario_version": str(scenario.version), "scenario_hash": str(scenario.content_hash),
+                    "scenario_path": str(scenario.path), "scenario_title": str(scenario.title),
+                    "catalogues_json": _dumps(catalogues, "the catalogue list"), "started_at": now}
+        genesis = integrity.session_genesis(identity)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO sessions (session_id, trainee_id, display_name, force, role, scenario_id,"
                 " scenario_version, scenario_hash, scenario_path, scenario_title, catalogues_json, started_at,"
-                " updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress')",
-                (session_id, trainee.trainee_id, trainee.display_name, trainee.force, trainee.role,
-                 str(scenario.id), str(scenario.version), str(scenario.content_hash), str(scenario.path),
-                 str(scenario.title), _dumps(catalogues, "the catalogue list"), now, now))
+                " updated_at, status, genesis, head_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+                (*identity.values(), now, genesis, genesis))
         log.info("started session %s of '%s' for %s", session_id, scenario.id, trainee.trainee_id)
         return session_id
 
@@ -296,11 +308,12 @@ class SessionStore:
                 raise ValueError(f"this report is for scenario '{reported}', but session {session_id} "
                                  f"plays '{row['scenario_id']}'")
             now = _utc_now()
+            sealed = integrity.result_hash(row["head_hash"], json.loads(text), percent, grade)
             conn.execute("UPDATE sessions SET status = 'finished', ended_at = ?, updated_at = ?, result_json = ?,"
                          " percent = ?, grade = ?, ending_id = COALESCE(?, ending_id),"
-                         " critical_failures_json = ? WHERE session_id = ?",
+                         " critical_failures_json = ?, result_hash = ? WHERE session_id = ?",
                          (now, now, text, percent, grade, ending_id, _dumps(failures, "the critical failures"),
-                          session_id))
+                          sealed, session_id))
         log.info("finished session %s: %s%% %s", session_id, percent, grade)
 
     def abandon_session(self, session_id: str) -> None:
@@ -365,6 +378,247 @@ class SessionStore:
         """Sessions still in progress (what a resume screen offers), newest first."""
         return self.sessions("in_progress", trainee_id)
 
+    # -- tamper evidence ---------------------------------------------------------------
+    def verify(self, session_id: str | None = None) -> list[VerifyIssue]:
+        """Check the hash chain of one session, or of every session; an empty list means intact.
+
+        Finds edited events or session identity, deleted events (in the middle or at the
+        end), reordered or inserted events, and an edited score report. Reads one
+        consistent snapshot, so sessions being written meanwhile are not mistaken for damage.
+        """
+        issues: list[VerifyIssue] = []
+        with self._read() as conn:
+            conn.execute("BEGIN")
+            try:
+                if session_id is not None:
+                    rows = [self._session_row(conn, session_id)]
+                else:
+                    rows = conn.execute("SELECT * FROM sessions ORDER BY started_at, session_id").fetchall()
+                for row in rows:
+                    events = conn.execute(
+                        "SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
+                        " WHERE session_id = ? ORDER BY seq", (row["session_id"],))
+                    issues += integrity.check_session(dict(row), (dict(e) for e in events))
+            finally:
+                conn.execute("COMMIT")
+        return issues
+
+    # -- trainer annotations and grade overrides (original events are never changed) ----
+    def annotate(self, session_id: str, seq: int | None, author: str, text: str) -> int:
+        """Add a trainer's note to a session (``seq`` None) or to one of its events; returns the note's id."""
+        author, text = _required(author, "an author"), _required(text, "the annotation text")
+        if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
+            raise ValueError(f"seq must be an event number or None, not {seq!r}")
+        with self._write() as conn:
+            self._session_row(conn, session_id)
+            if seq is not None and conn.execute("SELECT 1 FROM events WHERE session_id = ? AND seq = ?",
+                                                (session_id, seq)).fetchone() is None:
+                raise ValueError(f"session {session_id} has no event {seq}")
+            cursor = conn.execute("INSERT INTO annotations (session_id, seq, author, text, created_at)"
+                                  " VALUES (?, ?, ?, ?, ?)", (session_id, seq, author, text, _utc_now()))
+            return cursor.lastrowid
+
+    def annotations(self, session_id: str) -> list[dict]:
+        """A session's notes, oldest first: ``{"id", "seq", "author", "text", "created_at"}``."""
+        with self._read() as conn:
+            self._session_row(conn, session_id)
+            return _annotations(conn, session_id)
+
+    def override_grade(self, session_id: str, grade_id: str, reason: str, author: str) -> int:
+        """Record a trainer's grade for a session, with the reason (required); returns the override's id.
+
+        The stored score report is kept as it was; the latest override is what a review shows.
+        """
+        grade_id = _required(grade_id, "a grade id")
+        reason = _required(reason, "a reason for the override")
+        author = _required(author, "an author")
+        with self._write() as conn:
+            self._session_row(conn, session_id)
+            cursor = conn.execute("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
+                                  " VALUES (?, ?, ?, ?, ?)", (session_id, grade_id, reason, author, _utc_now()))
+            return cursor.lastrowid
+
+    def grade_override(self, session_id: str) -> dict | None:
+        """The latest override (``{"grade_id", "reason", "author", "created_at"}``), or None."""
+        history = self.grade_overrides(session_id)
+        if not history:
+            return None
+        latest = history[-1]
+        return {key: latest[key] for key in ("grade_id", "reason", "author", "created_at")}
+
+    def grade_overrides(self, session_id: str) -> list[dict]:
+        """Every override of a session, oldest first (each with its ``id``)."""
+        with self._read() as conn:
+            self._session_row(conn, session_id)
+            return _overrides(conn, session_id)
+
+    # -- re-scoring against a newer catalogue --------------------------------------------
+    def rescore(self, session_id: str, scenario) -> dict:
+        """Replay a session's inputs on ``scenario`` (loaded, e.g. with newer catalogues) and score it.
+
+        The new report is stored in the rescores table with the scenario's and catalogues'
+        versions; the session's original result is not touched. Returns the stored rescore
+        (as ``rescores`` lists it). Raises ``ValueError`` for another scenario's session and
+        ``hydra_sim.engine.ReplayError`` when the inputs no longer fit the scenario.
+        """
+        from ..engine.runner import ScenarioRunner
+        from ..engine.scoring import score_runner
+
+        summary = self.session(session_id)
+        if str(scenario.id) != summary.scenario_id:
+            raise ValueError(f"session {session_id} plays '{summary.scenario_id}', not '{scenario.id}'")
+        runner = ScenarioRunner.restore(scenario, self.inputs(session_id))
+        report = score_runner(runner).to_dict()
+        catalogues = {str(c.id): str(c.version) for c in scenario.catalogues}
+        with self._write() as conn:
+            self._session_row(conn, session_id)
+            cursor = conn.execute(
+                "INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
+                " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, _utc_now(), str(scenario.id), str(scenario.version), str(scenario.content_hash),
+                 _dumps(catalogues, "the catalogue list"), _dumps(report, "the score report"),
+                 report.get("percent"), report.get("grade_id")))
+            rescore_id = cursor.lastrowid
+            stored = _rescores(conn, session_id, rescore_id)
+        log.info("rescored session %s against '%s' %s: %s%% %s", session_id, scenario.id, scenario.version,
+                 report.get("percent"), report.get("grade_id"))
+        return stored[0]
+
+    def rescores(self, session_id: str) -> list[dict]:
+        """A session's rescores, oldest first: ``{"id", "session_id", "created_at", "scenario_id",
+        "scenario_version", "scenario_hash", "catalogues", "percent", "grade_id", "report"}``."""
+        with self._read() as conn:
+            self._session_row(conn, session_id)
+            return _rescores(conn, session_id)
+
+    # -- personal data: UK GDPR access, erasure and retention ----------------------------
+    def trainee_ids(self) -> list[str]:
+        """Every trainee id with at least one session, sorted."""
+        with self._read() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT trainee_id FROM sessions ORDER BY trainee_id")]
+
+    def export_trainee(self, trainee_id: str) -> dict:
+        """Everything stored about one trainee (a subject access request), as JSON-ready data.
+
+        ``{"trainee_id", "exported_at", "store", "store_format", "sessions": [...]}``, each
+        session as ``session_record`` gives it: the session row, every event and input with
+        its hashes, annotations, grade overrides and rescores.
+        """
+        with self._read() as conn:
+            conn.execute("BEGIN")
+            try:
+                ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?"
+                                                  " ORDER BY started_at, session_id", (trainee_id,))]
+                sessions = [_session_record(conn, session_id) for session_id in ids]
+            finally:
+                conn.execute("COMMIT")
+        return {"trainee_id": trainee_id, "exported_at": _utc_now(), "store": str(self.path),
+                "store_format": schema.SCHEMA_VERSION, "sessions": sessions}
+
+    def session_record(self, session_id: str) -> dict:
+        """One session with everything attached: ``{"session", "events", "annotations", "grade_overrides",
+        "rescores"}``; ``session`` is the stored row as it is (the form bundles carry)."""
+        with self._read() as conn:
+            conn.execute("BEGIN")
+            try:
+                self._session_row(conn, session_id)
+                return _session_record(conn, session_id)
+            finally:
+                conn.execute("COMMIT")
+
+    def delete_trainee(self, trainee_id: str) -> int:
+        """Erase every session of a trainee, with all its events, notes, overrides and rescores, in one
+        transaction; returns how many sessions were deleted."""
+        with self._write() as conn:
+            ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?", (trainee_id,))]
+            deleted = _delete(conn, ids)
+        self._checkpoint_after_delete()
+        log.info("deleted %d sessions of trainee %s", deleted, trainee_id)
+        return deleted
+
+    def sessions_older_than(self, months: int, *, now: datetime | None = None) -> list[SessionSummary]:
+        """Sessions with no activity (nothing recorded) for more than ``months`` calendar months, oldest first."""
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            raise ValueError(f"months must be a whole number of months, 1 or more, not {months!r}")
+        cutoff = _stamp(_months_before(now or datetime.now(UTC), months))
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM sessions WHERE updated_at < ? ORDER BY updated_at, session_id",
+                                (cutoff,)).fetchall()
+        return [_summary(r) for r in rows]
+
+    def delete_sessions(self, session_ids) -> int:
+        """Delete these sessions with everything attached, in one transaction; unknown ids are ignored.
+        Returns how many were deleted."""
+        ids = [str(i) for i in session_ids]
+        with self._write() as conn:
+            deleted = _delete(conn, ids)
+        self._checkpoint_after_delete()
+        log.info("deleted %d sessions", deleted)
+        return deleted
+
+    def retention_months(self) -> int | None:
+        """The saved retention period in months (None: keep sessions until deleted by hand)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'retention_months'").fetchone()
+        return int(row[0]) if row is not None else None
+
+    def set_retention_months(self, months: int | None) -> None:
+        """Save the retention period (None clears it). The app offers to apply it at start."""
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
+            raise ValueError(f"months must be a whole number of months, 1 or more, or None, not {months!r}")
+        with self._write() as conn:
+            if months is None:
+                conn.execute("DELETE FROM settings WHERE key = 'retention_months'")
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES ('retention_months', ?)"
+                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(months),))
+
+    def _checkpoint_after_delete(self) -> None:
+        """Move deleted pages out of the WAL file (overwritten there by secure_delete) where possible."""
+        with self._read() as conn:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error:          # another process is busy: its next checkpoint does it
+                log.debug("checkpoint after a delete did not run", exc_info=True)
+
+    # -- bulk copy (bundles, benchmarks) -----------------------------------------------------
+    def _import_record(self, record: dict) -> tuple[str, str]:
+        """Add one session record (``session_record``'s form), checked, in its own transaction.
+
+        Returns ``("added" | "exists" | "rejected", reason)``. A record whose hash chain does
+        not verify, or that cannot be stored, is rejected whole.
+        """
+        try:
+            session_id = str(record["session"]["session_id"])
+            issues = integrity.check_session(record["session"], record["events"])
+        except (KeyError, TypeError, ValueError) as exc:
+            return "rejected", f"the record is incomplete ({exc!r})"
+        if issues:
+            return "rejected", "; ".join(str(i) for i in issues[:5]) + (
+                f" (and {len(issues) - 5} more)" if len(issues) > 5 else "")
+        try:
+            with self._write() as conn:           # rolls back everything on any error
+                if conn.execute("SELECT 1 FROM sessions WHERE session_id = ?", (session_id,)).fetchone():
+                    return "exists", ""
+                try:
+                    _insert_record(conn, record)
+                except sqlite3.IntegrityError as exc:
+                    raise ValueError(str(exc)) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            return "rejected", f"the record cannot be stored ({exc!r})"
+        return "added", ""
+
+    def _bulk_insert(self, records) -> int:
+        """Internal, for generating test and benchmark data: insert session records (``session_record``'s
+        form) in ONE transaction with ``executemany``, without checking their chains or existing ids.
+        Not for user data: use ``bundles.import_bundle``. Returns how many were inserted."""
+        count = 0
+        with self._write() as conn:
+            for record in records:
+                _insert_record(conn, record)
+                count += 1
+        return count
+
     # -- internals ---------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -413,10 +667,15 @@ class SessionStore:
     @staticmethod
     def _insert(conn: sqlite3.Connection, session_id: str, kind: str, is_input: bool, clock: int,
                 recorded_at: str, text: str) -> int:
-        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?",
-                           (session_id,)).fetchone()[0]
-        conn.execute("INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?)", (session_id, seq, kind, int(is_input), clock, recorded_at, text))
+        """Append one event to the session's timeline and hash chain (inside the caller's transaction)."""
+        seq, prev = conn.execute(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?), head_hash"
+            " FROM sessions WHERE session_id = ?", (session_id, session_id)).fetchone()
+        digest = integrity.event_hash(session_id, seq, kind, is_input, clock, recorded_at, json.loads(text), prev)
+        conn.execute("INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json,"
+                     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (session_id, seq, kind, int(is_input), clock, recorded_at, text, prev, digest))
+        conn.execute("UPDATE sessions SET head_hash = ? WHERE session_id = ?", (digest, session_id))
         return seq
 
     @staticmethod
@@ -544,6 +803,7 @@ def _open_connection(path: Path) -> sqlite3.Connection:
             log.warning("the session store %s cannot use WAL (journal mode %s); writers will wait for readers",
                         path, mode)
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA secure_delete = ON")       # deleted trainee data is overwritten, not left in free pages
         found = migrate(conn)
         if found < schema.SCHEMA_VERSION:
             log.info("session store %s is at format %d (was %d)", path, schema.SCHEMA_VERSION, found)
@@ -660,3 +920,92 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
         status=row["status"], clock=row["clock"], scene_id=row["scene_id"], percent=row["percent"],
         grade=row["grade"], ending_id=row["ending_id"],
         critical_failures=json.loads(row["critical_failures_json"]))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the last day of a shorter month)."""
+    import calendar
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _required(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} is required (not blank)")
+    return value.strip()
+
+
+# -- session records: the trainer's tables and whole-session copies -----------------------------
+_DEPENDENT_TABLES = ("annotations", "grade_overrides", "rescores", "events")
+
+
+def _annotations(conn: sqlite3.Connection, session_id: str) -> list[dict]:
+    rows = conn.execute("SELECT id, seq, author, text, created_at FROM annotations WHERE session_id = ? ORDER BY id",
+                        (session_id,))
+    return [dict(r) for r in rows]
+
+
+def _overrides(conn: sqlite3.Connection, session_id: str) -> list[dict]:
+    rows = conn.execute("SELECT id, grade_id, reason, author, created_at FROM grade_overrides WHERE session_id = ?"
+                        " ORDER BY id", (session_id,))
+    return [dict(r) for r in rows]
+
+
+def _rescores(conn: sqlite3.Connection, session_id: str, rescore_id: int | None = None) -> list[dict]:
+    sql = "SELECT * FROM rescores WHERE session_id = ?" + (" AND id = ?" if rescore_id is not None else "")
+    args = (session_id,) if rescore_id is None else (session_id, rescore_id)
+    return [{"id": r["id"], "session_id": r["session_id"], "created_at": r["created_at"],
+             "scenario_id": r["scenario_id"], "scenario_version": r["scenario_version"],
+             "scenario_hash": r["scenario_hash"], "catalogues": json.loads(r["catalogues_json"]),
+             "percent": r["percent"], "grade_id": r["grade"], "report": json.loads(r["report_json"])}
+            for r in conn.execute(sql + " ORDER BY id", args)]
+
+
+def _session_record(conn: sqlite3.Connection, session_id: str) -> dict:
+    session = dict(conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone())
+    events = [{"seq": r["seq"], "kind": r["kind"], "is_input": bool(r["is_input"]), "clock": r["clock"],
+               "recorded_at": r["recorded_at"], "data": json.loads(r["data_json"]), "prev_hash": r["prev_hash"],
+               "hash": r["hash"]}
+              for r in conn.execute("SELECT * FROM events WHERE session_id = ? ORDER BY seq", (session_id,))]
+    return {"session": session, "events": events, "annotations": _annotations(conn, session_id),
+            "grade_overrides": _overrides(conn, session_id), "rescores": _rescores(conn, session_id)}
+
+
+def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
+    """Insert a whole session record into the caller's transaction (new ids for its notes and rescores)."""
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
+    session = record["session"]
+    names = [c for c in columns if c in session]
+    conn.execute(f"INSERT INTO sessions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                 [session[c] for c in names])
+    session_id = session["session_id"]
+    conn.executemany(
+        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
+          _dumps(e["data"], "event data"), e["prev_hash"], e["hash"]) for e in record["events"]])
+    conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                     [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
+                      for a in record.get("annotations", [])])
+    conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
+                     " VALUES (?, ?, ?, ?, ?)",
+                     [(session_id, o["grade_id"], o["reason"], o["author"], o["created_at"])
+                      for o in record.get("grade_overrides", [])])
+    conn.executemany("INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
+                     " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(session_id, r["created_at"], r["scenario_id"], r["scenario_version"], r["scenario_hash"],
+                       _dumps(r["catalogues"], "catalogues"), _dumps(r["report"], "a report"), r["percent"],
+                       r["grade_id"]) for r in record.get("rescores", [])])
+
+
+def _delete(conn: sqlite3.Connection, session_ids: list[str]) -> int:
+    args = [(i,) for i in session_ids]
+    for table in _DEPENDENT_TABLES:
+        conn.executemany(f"DELETE FROM {table} WHERE session_id = ?", args)
+    return conn.executemany("DELETE FROM sessions WHERE session_id = ?", args).rowcount

@@ -571,7 +571,7 @@ def test_migrations_run_in_order_and_a_failing_one_changes_nothing(store_path, m
         session_id = store.start_session(TRAINEE, mini)
 
     def add_column(conn):
-        conn.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+        conn.execute("ALTER TABLE events ADD COLUMN extra TEXT")
 
     def add_column_then_fail(conn):
         add_column(conn)
@@ -585,18 +585,19 @@ def test_migrations_run_in_order_and_a_failing_one_changes_nothing(store_path, m
         finally:
             conn.close()
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [schema.MIGRATIONS[0], add_column_then_fail])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_column_then_fail])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
     with pytest.raises(RuntimeError, match="migration bug"):
         SessionStore(store_path)
     found, version = columns()
-    assert "hash" not in found and version == 1
+    assert "extra" not in found and version == current
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [schema.MIGRATIONS[0], add_column])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:current], add_column])
     with SessionStore(store_path) as store:
         assert store.session(session_id).trainee == TRAINEE
     found, version = columns()
-    assert "hash" in found and version == 2
+    assert "extra" in found and version == current + 1
 
 
 def test_an_empty_file_becomes_a_new_store(store_path, mini):

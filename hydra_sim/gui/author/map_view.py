@@ -1,0 +1,452 @@
+"""The scenario map: the engine's graph and layered layout drawn in a QGraphicsView.
+
+``prepare_graph`` rewrites each node's text for the screen (decision kind in words, the
+outcome of an ending in words with a symbol, critical actions with a star, problems with a
+warning sign and a count) and measures it with the real font, so ``engine.graph.layout``
+places boxes of their true size and no two overlap. ``MapView`` adds zoom (Ctrl+wheel,
+Ctrl++ / Ctrl+-, fit), pan (drag, arrow keys), search with highlighted matches, and
+keyboard selection (Page Down / Page Up step through the scenes in map order).
+Colour never carries meaning alone: every colour has a word or a symbol beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget
+
+from ...engine import graph as graphs
+from ...engine.graph import Graph, Layout
+
+FONT_PIXELS = 12
+LABEL_PIXELS = 10
+PADDING_X = 12.0
+PADDING_Y = 8.0
+ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
+
+OUTCOME_WORDS = {
+    "good": "\u2714 good outcome",
+    "partial": "\u25d1 partial outcome",
+    "harm": "\u2716 harm to people",
+    "investigation_lost": "\u2716 investigation lost",
+    "safeguarding_failure": "\u2716 safeguarding failure",
+}
+KIND_WORDS = {"choose_one": "choose one", "choose_many": "checklist", "rank": "ranking",
+              "ndm_rationale": "NDM rationale", None: "continue (no decision)"}
+FOCUS = "#f0a500"
+SELECT = "#1f5fa8"
+PROBLEM = "#b3261e"
+
+
+def node_font(bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(FONT_PIXELS)
+    font.setBold(bold)
+    return font
+
+
+def label_font() -> QFont:
+    font = QFont()
+    font.setPixelSize(LABEL_PIXELS)
+    return font
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+@dataclass
+class NodeText:
+    lines: list[str]
+    bold: int            # how many leading lines are the title (bold)
+
+
+def prepare_graph(graph: Graph, problem_counts: dict[str, tuple[int, int]] | None = None) -> dict[str, NodeText]:
+    """Set each node's on-screen lines and measured size; returns the text per node id.
+
+    ``problem_counts`` maps a node id to (errors, warnings or notes) found in its YAML block.
+    """
+    problem_counts = problem_counts or {}
+    regular, bold = QFontMetricsF(node_font()), QFontMetricsF(node_font(True))
+    texts: dict[str, NodeText] = {}
+    for node in graph.nodes.values():
+        title = textwrap.wrap(node.title, graphs.TITLE_WRAP) or [node.id]
+        if len(title) > 3:
+            title = title[:2] + [_short(" ".join(title[2:]), graphs.TITLE_WRAP)]
+        extra: list[str] = []
+        if node.kind == "scene":
+            extra.append(f"{node.id} \u00b7 {KIND_WORDS.get(node.decision_kind, node.decision_kind)}")
+            if node.start:
+                extra.append("\u25b6 start scene")
+            if node.milestone:
+                extra.append(f"\u25c6 milestone: {node.milestone}")
+            extra += [f"\u2605 critical: {a}" for a in node.critical]
+        elif node.kind == "ending":
+            extra.append(f"ending {node.id}")
+            extra.append("Outcome: " + OUTCOME_WORDS.get(node.outcome or "", node.outcome or "?"))
+        else:
+            extra.append(f"inject {node.note}")
+        errors, others = problem_counts.get(node.id, (0, 0))
+        if errors or others:
+            parts = []
+            if errors:
+                parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+            if others:
+                parts.append(f"{others} warning{'s' if others != 1 else ''}")
+            extra.append("\u26a0 " + ", ".join(parts))
+        lines = title + extra
+        width = max(max((bold.horizontalAdvance(t) for t in title), default=0.0),
+                    max((regular.horizontalAdvance(t) for t in extra), default=0.0))
+        node.lines = lines
+        node.width = round(width + 2 * PADDING_X + 6, 1)
+        node.height = round(len(lines) * regular.lineSpacing() + 2 * PADDING_Y, 1)
+        texts[node.id] = NodeText(lines, len(title))
+    return texts
+
+
+class NodeItem(QGraphicsItem):
+    """One box: a scene (rounded), an ending (double border, outcome colour and words) or an inject."""
+
+    def __init__(self, node: graphs.Node, text: NodeText, box: graphs.Box, problems: tuple[int, int]):
+        super().__init__()
+        self.node = node
+        self.text = text
+        self.rect = QRectF(0, 0, box.width, box.height)
+        self.problems = problems
+        self.highlighted = False
+        self.setPos(box.x, box.y)
+        self.setZValue(2)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable, True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{node.id}: {node.title}")
+
+    @property
+    def node_id(self) -> str:
+        return self.node.id
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self.rect.adjusted(-7, -7, 7, 7)
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def colours(self) -> tuple[str, str]:
+        if self.node.kind == "ending":
+            return graphs.OUTCOME_COLOURS.get(self.node.outcome or "", graphs.SCENE_COLOURS)
+        if self.node.kind == "inject":
+            return graphs.INJECT_COLOURS
+        return graphs.SCENE_COLOURS
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        fill, stroke = self.colours()
+        rect = self.rect
+        if self.highlighted:                                     # search match: a wide halo
+            painter.setPen(QPen(QColor(FOCUS), 6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 11, 11)
+        width = 3.0 if (self.node.start or self.problems[0]) else 1.4
+        pen = QPen(QColor(PROBLEM if self.problems[0] else stroke), width)
+        if self.node.kind == "inject":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(QColor(fill)))
+        if self.node.kind == "ending":
+            painter.drawRect(rect)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(stroke), 1.2))
+            painter.drawRect(rect.adjusted(3, 3, -3, -3))
+        elif self.node.kind == "inject":
+            painter.drawRect(rect)
+        else:
+            painter.drawRoundedRect(rect, 8, 8)
+        if self.isSelected():
+            painter.setPen(QPen(QColor(SELECT), 3, Qt.PenStyle.SolidLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), 9, 9)
+        regular, bold = node_font(), node_font(True)
+        metrics = QFontMetricsF(regular)
+        y = PADDING_Y + metrics.ascent()
+        for index, line in enumerate(self.text.lines):
+            title = index < self.text.bold
+            painter.setFont(bold if title else regular)
+            colour = "#1d2433" if title else "#4a5468"
+            if line.startswith("\u2605"):
+                colour = "#8a1010"
+            elif line.startswith("\u26a0"):
+                colour = PROBLEM
+                painter.setFont(bold)
+            elif line.startswith("Outcome:"):
+                colour = "#1d2433"
+                painter.setFont(bold)
+            painter.setPen(QColor(colour))
+            painter.drawText(QPointF(PADDING_X, y), line)
+            y += metrics.lineSpacing()
+        if self.problems[0] or self.problems[1]:                 # a warning badge on the corner too
+            badge = QRectF(rect.right() - 12, rect.top() - 8, 20, 20)
+            painter.setPen(QPen(QColor("#ffffff"), 1.5))
+            painter.setBrush(QColor(PROBLEM if self.problems[0] else "#9a5b00"))
+            painter.drawEllipse(badge)
+            painter.setFont(bold)
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
+
+
+class EdgeItem(QGraphicsItem):
+    """An arrow along the layout's route; dashed for inject redirects; labelled with option ids."""
+
+    def __init__(self, route: graphs.EdgeRoute):
+        super().__init__()
+        self.route = route
+        self.setZValue(1 if route.edge.label else 0)
+        # A polyline, not a QPainterPath: with PySide6 6.12 on Python 3.11, thousands of
+        # QPainterPath.lineTo calls corrupted None's reference count and aborted the process.
+        points = [QPointF(x, y) for x, y in route.points]
+        self.line = QPolygonF(points)
+        self.arrow = _arrow_head(points[-2], points[-1]) if len(points) > 1 else QPolygonF()
+        self.label_rect = QRectF()
+        if route.label_at and route.edge.label:
+            metrics = QFontMetricsF(label_font())
+            w = metrics.horizontalAdvance(route.edge.label) + 8
+            h = metrics.height() + 2
+            x, y = route.label_at
+            self.label_rect = QRectF(x - w / 2, y - h / 2, w, h)
+        self._bounds = self.line.boundingRect().united(self.arrow.boundingRect()).united(self.label_rect) \
+            .adjusted(-4, -4, 4, 4)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        dashed = self.route.edge.dashed
+        colour = QColor("#9a6b00" if dashed else "#5d6675")
+        pen = QPen(colour, 1.4)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPolyline(self.line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(self.arrow)
+        if not self.label_rect.isNull():
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.setPen(QPen(QColor("#c9ced8"), 0.8))
+            painter.drawRoundedRect(self.label_rect, 3, 3)
+            painter.setFont(label_font())
+            painter.setPen(QColor("#1d2433"))
+            painter.drawText(self.label_rect, Qt.AlignmentFlag.AlignCenter, self.route.edge.label)
+
+
+def _arrow_head(a: QPointF, b: QPointF, size: float = 8.0) -> QPolygonF:
+    angle = math.atan2(b.y() - a.y(), b.x() - a.x())
+    left = QPointF(b.x() - size * math.cos(angle - 0.4), b.y() - size * math.sin(angle - 0.4))
+    right = QPointF(b.x() - size * math.cos(angle + 0.4), b.y() - size * math.sin(angle + 0.4))
+    return QPolygonF([b, left, right])
+
+
+class MapView(QGraphicsView):
+    """The map widget. ``node_selected`` names the node the author picked (click, search, keys)."""
+
+    node_selected = Signal(str)
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.map_scene = QGraphicsScene(self)
+        self.setScene(self.map_scene)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Scenario map")
+        self.setAccessibleDescription("Scenes and endings left to right. Arrow keys pan, Ctrl+plus and Ctrl+minus "
+                                      "zoom, Page Down and Page Up select the next or previous scene.")
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: list[EdgeItem] = []
+        self.order: list[str] = []
+        self.matches: list[str] = []
+        self.match_index = -1
+        self.graph: Graph | None = None
+        self.layout_: Layout | None = None
+        self.map_scene.selectionChanged.connect(self._on_selection_changed)
+
+    # -- building --------------------------------------------------------------------------------
+    def populate(self, graph: Graph, problem_counts: dict[str, tuple[int, int]] | None = None) -> Layout:
+        """Draw ``graph`` (replacing what was there); keeps the selection when the node still exists."""
+        selected = self.selected_id()
+        problem_counts = problem_counts or {}
+        texts = prepare_graph(graph, problem_counts)
+        placed = graphs.layout(graph)
+        self.map_scene.blockSignals(True)
+        self.map_scene.clear()
+        self.nodes.clear()
+        self.edges = []
+        for route in placed.routes:
+            item = EdgeItem(route)
+            self.map_scene.addItem(item)
+            self.edges.append(item)
+        for node_id, box in placed.boxes.items():
+            item = NodeItem(graph.nodes[node_id], texts[node_id], box, problem_counts.get(node_id, (0, 0)))
+            self.map_scene.addItem(item)
+            self.nodes[node_id] = item
+        self.map_scene.setSceneRect(QRectF(0, 0, placed.width, placed.height).adjusted(-40, -40, 40, 40))
+        self.order = sorted(placed.boxes, key=lambda n: (placed.layers.get(n, 0), placed.boxes[n].y))
+        self.graph, self.layout_ = graph, placed
+        self.map_scene.blockSignals(False)
+        self.matches, self.match_index = [], -1
+        if selected in self.nodes:
+            self.nodes[selected].setSelected(True)
+        return placed
+
+    # -- selection and search ------------------------------------------------------------------------
+    def selected_id(self) -> str | None:
+        items = [i for i in self.map_scene.selectedItems() if isinstance(i, NodeItem)]
+        return items[0].node_id if items else None
+
+    def select_node(self, node_id: str, centre: bool = True) -> bool:
+        item = self.nodes.get(node_id)
+        if item is None:
+            return False
+        self.map_scene.clearSelection()
+        item.setSelected(True)
+        item.setFocus()
+        if centre:
+            self.centerOn(item)
+        return True
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        node_id = self.selected_id()
+        if node_id:
+            self.node_selected.emit(node_id)
+
+    def search(self, text: str) -> list[str]:
+        """Highlight every node whose id or title contains ``text`` (case-insensitive)."""
+        needle = text.strip().lower()
+        self.matches = []
+        for node_id in self.order:
+            item = self.nodes[node_id]
+            hit = bool(needle) and (needle in node_id.lower() or needle in item.node.title.lower())
+            item.set_highlighted(hit)
+            if hit:
+                self.matches.append(node_id)
+        # an exact id match comes first, so typing a whole id and Enter goes straight there
+        exact = [m for m in self.matches if m.lower() == needle]
+        if exact:
+            self.matches.remove(exact[0])
+            self.matches.insert(0, exact[0])
+        self.match_index = -1
+        return self.matches
+
+    def next_match(self, step: int = 1) -> str | None:
+        """Centre on (and select) the next match; wraps around."""
+        if not self.matches:
+            return None
+        self.match_index = (self.match_index + step) % len(self.matches)
+        node_id = self.matches[self.match_index]
+        self.select_node(node_id)
+        return node_id
+
+    # -- zoom and pan ------------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        target = max(ZOOM_MIN, min(ZOOM_MAX, self.zoom() * factor))
+        factor = target / self.zoom()
+        if abs(factor - 1.0) > 1e-6:
+            self.scale(factor, factor)
+            self.zoom_changed.emit(self.zoom())
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    @Slot()
+    def zoom_actual(self) -> None:
+        self.zoom_by(1.0 / self.zoom())
+
+    @Slot()
+    def fit(self) -> None:
+        if self.map_scene.items():
+            self.fitInView(self.map_scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+            if self.zoom() < ZOOM_MIN:
+                self.zoom_by(1.0)
+            self.zoom_changed.emit(self.zoom())
+
+    @Slot()
+    def home(self) -> None:
+        """The opening view: readable text (zoom 0.6 to 1), the start scene on the left."""
+        if not self.nodes or self.graph is None:
+            return
+        height = self.map_scene.sceneRect().height()
+        wanted = min(1.0, max(0.6, self.viewport().height() / max(height, 1.0)))
+        self.zoom_by(wanted / self.zoom())
+        start = self.nodes.get(self.graph.start) or next(iter(self.nodes.values()))
+        centre = start.mapRectToScene(start.rect).center()
+        left = start.mapRectToScene(start.rect).left() - 30 / self.zoom()
+        self.centerOn(left + self.viewport().width() / (2 * self.zoom()), centre.y())
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def pan(self, dx: int, dy: int) -> None:
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        step = 120 if mods & Qt.KeyboardModifier.ShiftModifier else 40
+        moves = {Qt.Key.Key_Left: (-step, 0), Qt.Key.Key_Right: (step, 0), Qt.Key.Key_Up: (0, -step),
+                 Qt.Key.Key_Down: (0, step)}
+        if key in moves and not ctrl:
+            self.pan(*moves[key])
+        elif ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif ctrl and key == Qt.Key.Key_0:
+            self.fit()
+        elif key == Qt.Key.Key_Home:
+            self.home()
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp) and self.order:
+            current = self.selected_id()
+            index = self.order.index(current) if current in self.order else -1
+            index = (index + (1 if key == Qt.Key.Key_PageDown else -1)) % len(self.order)
+            self.select_node(self.order[index])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def overlapping_pairs(self) -> list[tuple[str, str]]:
+        """Pairs of node boxes that overlap on screen (tests use it; there should be none)."""
+        rects = sorted(((item.mapRectToScene(item.rect), node_id) for node_id, item in self.nodes.items()),
+                       key=lambda r: r[0].left())
+        pairs = []
+        for i, (a, a_id) in enumerate(rects):
+            for b, b_id in rects[i + 1:]:
+                if b.left() >= a.right():
+                    break
+                if a.intersects(b):
+                    pairs.append((a_id, b_id))
+        return pairs

@@ -1,0 +1,44 @@
+"""Print an HTML report (hydra_sim.records.exports) to PDF with Qt: QTextDocument + QPdfWriter.
+
+The only Qt piece of the exports; the command line imports it lazily for ``--format pdf``.
+Works headless: without a display it uses Qt's offscreen platform.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _application():
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY") or os.environ.get(
+                "WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QGuiApplication(sys.argv[:1])
+    return app
+
+
+def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim report") -> Path:
+    """Write ``html`` as an A4 PDF at ``path``; returns the path."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    _application()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("hydra_sim")
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    document = QTextDocument()
+    document.setHtml(html)
+    document.print_(writer)
+    del writer          # finishes the file
+    return path

@@ -1,0 +1,481 @@
+"""Plain-Python computations behind the trainer review window: rows, rates, histograms, timelines.
+
+Everything here works on plain values (dicts from the store, small dataclasses) so it is
+tested without a GUI. The review window's Qt models and charts only display what these
+functions return. Must not import Qt or any GUI code.
+
+Definitions (docs/trainer-guide.md):
+ - an action's *miss rate* is (missed + contravened) / sessions in which it was assessed
+   (every status except "not applicable"), sorted highest first;
+ - the score histogram has ten 10 % bins, 0-10 ... 90-100 (100 % falls in the last bin);
+ - the median time to a critical action is over the sessions that achieved it (on time or
+   late), from ``achieved_at`` (simulated seconds from the incident start).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ON_TIME, LATE, MISSED, CONTRAVENED, NOT_APPLICABLE = "on_time", "late", "missed", "contravened", "not_applicable"
+STATUS_WORDS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
+                CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable"}
+SESSION_STATUS_WORDS = {"finished": "Finished", "in_progress": "In progress", "abandoned": "Abandoned"}
+
+
+def humanise(ident: str | None) -> str:
+    """'not_yet_competent' -> 'Not yet competent' (for ids shown before a label is known)."""
+    if not ident:
+        return ""
+    text = str(ident).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def format_seconds(seconds: float | int | None) -> str:
+    """Simulated seconds as 'T+1h05m' / 'T+12m' / 'T+0m' (time from the incident start)."""
+    if seconds is None:
+        return ""
+    minutes = int(round(float(seconds) / 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"T+{hours}h{minutes:02d}m" if hours else f"T+{minutes}m"
+
+
+def format_duration(seconds: float | int | None) -> str:
+    """Real seconds a trainee took, as '42 s' or '2 min 05 s'."""
+    if seconds is None:
+        return ""
+    seconds = float(seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+# -- the sessions table ---------------------------------------------------------------------
+@dataclass
+class SessionRow:
+    """One line of the sessions table, read without touching the (large) stored report."""
+    session_id: str
+    trainee_id: str
+    display_name: str
+    force: str
+    role: str
+    scenario_id: str
+    scenario_version: str
+    scenario_title: str
+    started_at: str
+    ended_at: str | None
+    status: str
+    percent: float | None
+    grade_id: str | None
+    ending_id: str | None
+    critical_misses: int
+    grade_label: str = ""           # from the report index when known, else the humanised id
+    outcome: str | None = None
+    override: dict | None = None    # the store's grade_override(), when there is one
+    integrity: bool | None = None   # True OK, False FAILED, None not checked
+
+    @property
+    def scenario_text(self) -> str:
+        return f"{self.scenario_title} (v{self.scenario_version})"
+
+    @property
+    def grade_text(self) -> str:
+        if self.override:
+            label = self.override.get("grade_label") or humanise(self.override.get("grade_id"))
+            return f"{label} (override)"
+        return self.grade_label or humanise(self.grade_id)
+
+    @property
+    def effective_grade_id(self) -> str | None:
+        return (self.override or {}).get("grade_id") or self.grade_id
+
+    @property
+    def ending_text(self) -> str:
+        if not self.ending_id:
+            return ""
+        return f"{humanise(self.ending_id)} ({humanise(self.outcome)})" if self.outcome else humanise(self.ending_id)
+
+    @property
+    def integrity_text(self) -> str:
+        return {True: "OK", False: "FAILED", None: "Not checked"}[self.integrity]
+
+
+_ROW_SQL = ("SELECT session_id, trainee_id, display_name, force, role, scenario_id, scenario_version,"
+            " scenario_title, started_at, ended_at, status, percent, grade, ending_id, critical_failures_json"
+            " FROM sessions ORDER BY started_at DESC, rowid DESC")
+
+
+def load_rows(store) -> list[SessionRow]:
+    """Every session as a table row, in one narrow query.
+
+    ``SessionStore.sessions()`` selects every column, including each finished session's
+    score report (about 45 KB for the flagship scenario), which is several hundred MB for
+    10,000 sessions. So this reads only the columns the table shows, through a separate
+    read-only connection to the store's file; if that fails it falls back to ``sessions()``.
+    """
+    try:
+        conn = sqlite3.connect(readonly_uri(store.path), uri=True, timeout=5)
+        try:
+            rows = conn.execute(_ROW_SQL).fetchall()
+            overrides = _latest_overrides(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, AttributeError, TypeError) as exc:
+        log.info("narrow session query unavailable (%s); using store.sessions()", exc)
+        rows_ = [row_from_summary(s) for s in store.sessions()]
+        if hasattr(store, "grade_override"):
+            for row in rows_:
+                row.override = store.grade_override(row.session_id)
+        return rows_
+    out = []
+    for r in rows:
+        failures = r[14]
+        misses = 0 if failures in (None, "[]") else len(json.loads(failures))
+        out.append(SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                              r[13], misses, override=overrides.get(r[0])))
+    return out
+
+
+def _latest_overrides(conn: sqlite3.Connection) -> dict[str, dict]:
+    """The latest grade override of every session, in one query (empty if the store has none)."""
+    try:
+        rows = conn.execute("SELECT session_id, grade_id, reason, author, created_at FROM grade_overrides"
+                            " ORDER BY created_at, rowid").fetchall()
+    except sqlite3.Error:          # an older store without overrides
+        return {}
+    return {r[0]: {"grade_id": r[1], "reason": r[2], "author": r[3], "created_at": r[4]} for r in rows}
+
+
+def readonly_uri(path) -> str:
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
+def row_from_summary(summary) -> SessionRow:
+    t = summary.trainee
+    return SessionRow(summary.session_id, t.trainee_id, t.display_name, t.force, t.role, summary.scenario_id,
+                      summary.scenario_version, summary.scenario_title, summary.started_at, summary.ended_at,
+                      summary.status, summary.percent, summary.grade, summary.ending_id,
+                      len(summary.critical_failures or []))
+
+
+@dataclass
+class RowFilter:
+    """What the trainer narrowed the table to; empty fields match everything."""
+    text: str = ""
+    scenario_id: str = ""
+    force: str = ""
+    date_from: str = ""     # ISO date 'YYYY-MM-DD', inclusive
+    date_to: str = ""       # inclusive
+    grade_id: str = ""
+    critical_only: bool = False
+
+    def accepts(self, row: SessionRow) -> bool:
+        if self.text:
+            needle = self.text.casefold()
+            hay = " ".join((row.trainee_id, row.display_name, row.force, row.scenario_title,
+                            row.scenario_id)).casefold()
+            if needle not in hay:
+                return False
+        if self.scenario_id and row.scenario_id != self.scenario_id:
+            return False
+        if self.force and row.force != self.force:
+            return False
+        day = (row.started_at or "")[:10]
+        if self.date_from and day < self.date_from:
+            return False
+        if self.date_to and day > self.date_to:
+            return False
+        if self.grade_id and row.effective_grade_id != self.grade_id:
+            return False
+        return not (self.critical_only and row.critical_misses <= 0)
+
+
+# -- cohort statistics ------------------------------------------------------------------------
+@dataclass
+class CompactReport:
+    """The part of a stored score report the dashboard needs (see report_index)."""
+    session_id: str
+    scenario_id: str
+    percent: float | None
+    grade_label: str
+    outcome: str | None
+    actions: list[tuple[str, str, bool, int | None]] = field(default_factory=list)  # id, status, critical, at
+
+
+def compact_report(session_id: str, report: dict) -> tuple[CompactReport, dict[str, str]]:
+    """(compact report, {action_id: title}) from a ``ScoreReport.to_dict()``."""
+    actions, titles = [], {}
+    for a in report.get("actions") or []:
+        aid = str(a.get("action_id"))
+        titles[aid] = str(a.get("title") or aid)
+        at = a.get("achieved_at")
+        actions.append((aid, str(a.get("status")), bool(a.get("critical")), at if isinstance(at, int) else None))
+    percent = report.get("percent")
+    return (CompactReport(session_id, str(report.get("scenario_id") or ""),
+                          float(percent) if isinstance(percent, (int, float)) else None,
+                          str(report.get("grade_label") or ""), report.get("outcome"), actions), titles)
+
+
+@dataclass
+class MissRate:
+    action_id: str
+    title: str
+    critical: bool
+    missed: int          # missed or contravened
+    contravened: int
+    assessed: int        # sessions where the action was assessed (not "not applicable")
+
+    @property
+    def rate(self) -> float:
+        return self.missed / self.assessed if self.assessed else 0.0
+
+
+def miss_rates(reports: Iterable[CompactReport], titles: dict[str, str] | None = None) -> list[MissRate]:
+    """Per NRP action: (missed + contravened) / sessions where assessed, highest first."""
+    titles = titles or {}
+    acc: dict[str, list] = {}
+    for report in reports:
+        for aid, status, critical, _at in report.actions:
+            if status == NOT_APPLICABLE:
+                continue
+            entry = acc.get(aid)
+            if entry is None:
+                entry = acc[aid] = [0, 0, 0, critical]
+            entry[2] += 1
+            if status == MISSED:
+                entry[0] += 1
+            elif status == CONTRAVENED:
+                entry[0] += 1
+                entry[1] += 1
+            entry[3] = entry[3] or critical
+    rates = [MissRate(aid, titles.get(aid, humanise(aid)), e[3], e[0], e[1], e[2]) for aid, e in acc.items()]
+    rates.sort(key=lambda m: (-m.rate, -m.missed, m.action_id))
+    return rates
+
+
+def score_histogram(percents: Iterable[float | None]) -> list[int]:
+    """Counts in ten 10 % bins: [0,10), [10,20), ... [90,100]; None (unscored) is left out."""
+    bins = [0] * 10
+    for p in percents:
+        if p is None:
+            continue
+        bins[min(9, max(0, int(float(p) // 10)))] += 1
+    return bins
+
+
+HISTOGRAM_LABELS = [f"{10 * i}\u2013{10 * i + 10}%" for i in range(10)]
+
+
+@dataclass
+class CriticalTime:
+    action_id: str
+    title: str
+    median_seconds: float | None
+    achieved: int        # sessions that achieved it (on time or late)
+    assessed: int
+
+
+def median_critical_times(reports: Iterable[CompactReport], titles: dict[str, str] | None = None) -> list[CriticalTime]:
+    """Median simulated time (from the incident start) to each critical action, over sessions achieving it."""
+    titles = titles or {}
+    times: dict[str, list[int]] = {}
+    assessed: dict[str, int] = {}
+    for report in reports:
+        for aid, status, critical, at in report.actions:
+            if not critical or status == NOT_APPLICABLE:
+                continue
+            assessed[aid] = assessed.get(aid, 0) + 1
+            bucket = times.setdefault(aid, [])
+            if status in (ON_TIME, LATE) and at is not None:
+                bucket.append(at)
+    out = [CriticalTime(aid, titles.get(aid, humanise(aid)), statistics.median(v) if v else None, len(v),
+                        assessed[aid]) for aid, v in times.items()]
+    out.sort(key=lambda c: (c.median_seconds is None, c.median_seconds or 0, c.action_id))
+    return out
+
+
+@dataclass
+class CohortSummary:
+    sessions: int
+    scored: int
+    miss_rates: list[MissRate]
+    histogram: list[int]
+    critical_times: list[CriticalTime]
+
+
+def cohort_summary(reports: list[CompactReport], titles: dict[str, str]) -> CohortSummary:
+    return CohortSummary(len(reports), sum(r.percent is not None for r in reports), miss_rates(reports, titles),
+                         score_histogram(r.percent for r in reports), median_critical_times(reports, titles))
+
+
+# -- one session: timeline and actions ----------------------------------------------------------
+@dataclass
+class TimelineItem:
+    clock: int
+    kind: str                  # scene | inject | decision | reference | ended
+    title: str
+    detail: str = ""
+    seq: int | None = None     # the stored event's number (decisions can be annotated by it)
+    decision_index: int | None = None
+    scene_id: str | None = None
+    decision_seconds: float | None = None
+    rationale: str = ""
+    evidenced: list[str] = field(default_factory=list)
+    contravened: list[str] = field(default_factory=list)
+
+
+class Labels:
+    """Scene titles and option labels from the scenario, when it can be loaded; ids otherwise."""
+
+    def __init__(self, scenario: Any = None):
+        self.scenario = scenario
+
+    def scene(self, scene_id: str | None) -> str:
+        scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
+        return scene.title if scene is not None else humanise(scene_id)
+
+    def ending(self, ending_id: str | None) -> str:
+        ending = self.scenario.endings.get(ending_id) if self.scenario is not None and ending_id else None
+        return ending.title if ending is not None else humanise(ending_id)
+
+    def selection(self, scene_id: str | None, kind: str | None, selection: Any) -> str:
+        if selection is None:
+            return "No answer in time"
+        if kind == "ndm_rationale" and isinstance(selection, dict):
+            return "Rationale recorded (" + ", ".join(humanise(k) for k in selection) + ")"
+        scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
+        decision = getattr(scene, "decision", None)
+        ids = [selection] if isinstance(selection, str) else list(selection)
+        labels = []
+        for option_id in ids:
+            option = decision.option(option_id) if decision is not None else None
+            labels.append(option.label if option is not None else str(option_id))
+        return (" > " if kind == "rank" else "; ").join(labels)
+
+
+def rationale_text(rationale: Any, selection: Any = None) -> str:
+    if isinstance(rationale, str):
+        return rationale
+    if isinstance(rationale, dict):
+        return "; ".join(f"{humanise(k)}: {v}" for k, v in rationale.items() if v)
+    if isinstance(selection, dict):      # an NDM form: the boxes are the rationale
+        return "; ".join(f"{humanise(k)}: {v}" for k, v in selection.items() if v)
+    return ""
+
+
+def timeline(events: list[dict], report: dict | None, labels: Labels | None = None) -> list[TimelineItem]:
+    """The whole run in order: scenes entered, injects, decisions (time taken, rationale, actions), ending.
+
+    The stored decision events do not list the actions each choice evidenced; the score
+    report names, per action, the decision that first earned (or cost) its credit
+    (``decision_index``), and that is what a decision line shows.
+    """
+    labels = labels or Labels()
+    by_decision: dict[int, tuple[list[str], list[str]]] = {}
+    for action in (report or {}).get("actions") or []:
+        index = action.get("decision_index")
+        if index is None:
+            continue
+        good, bad = by_decision.setdefault(int(index), ([], []))
+        if action.get("status") == CONTRAVENED:
+            bad.append(action.get("title") or action.get("action_id"))
+        elif action.get("status") in (ON_TIME, LATE):
+            good.append(action.get("title") or action.get("action_id"))
+    items = []
+    for e in events:
+        kind, data, clock = e["kind"], e.get("data") or {}, e["clock"]
+        if kind == "scene_entered":
+            items.append(TimelineItem(clock, "scene", f"Entered: {labels.scene(data.get('scene_id'))}",
+                                      seq=e["seq"], scene_id=data.get("scene_id")))
+        elif kind == "inject_fired":
+            speaker = humanise(data.get("speaker")) if data.get("speaker") else "Update"
+            redirect = f" (moved to {labels.scene(data['redirect'])})" if data.get("redirect") else ""
+            items.append(TimelineItem(clock, "inject", f"Inject from {speaker}{redirect}",
+                                      str(data.get("text") or "").strip(), seq=e["seq"]))
+        elif kind == "decision_recorded":
+            index = data.get("index")
+            meta = data.get("meta") or {}
+            seconds = meta.get("decision_seconds")
+            chosen = ("Time ran out: no decision made" if data.get("expired")
+                      else labels.selection(data.get("scene_id"), data.get("kind"), data.get("selection")))
+            good, bad = by_decision.get(index, ([], [])) if isinstance(index, int) else ([], [])
+            items.append(TimelineItem(clock, "decision", f"Decided: {chosen}", seq=e["seq"], decision_index=index,
+                                      scene_id=data.get("scene_id"),
+                                      decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
+                                      rationale=rationale_text(data.get("rationale"), data.get("selection")),
+                                      evidenced=list(good), contravened=list(bad)))
+        elif kind == "reference_opened":
+            items.append(TimelineItem(clock, "reference", f"Read reference: {humanise(data.get('reference_id'))}",
+                                      seq=e["seq"]))
+        elif kind == "ended":
+            items.append(TimelineItem(clock, "ended", f"Incident closed: {labels.ending(data.get('ending_id'))}",
+                                      seq=e["seq"]))
+    return items
+
+
+def decision_details(item: TimelineItem) -> str:
+    """The second line of a decision in the timeline, all in words."""
+    parts = []
+    if item.decision_seconds is not None:
+        parts.append(f"took {format_duration(item.decision_seconds)}")
+    if item.rationale:
+        parts.append(f"rationale: \u201c{item.rationale}\u201d")
+    if item.evidenced:
+        parts.append("evidenced: " + ", ".join(item.evidenced))
+    if item.contravened:
+        parts.append("contravened: " + ", ".join(item.contravened))
+    return " \u2022 ".join(parts)
+
+
+# -- comparing two sessions -------------------------------------------------------------------
+@dataclass
+class DecisionPair:
+    scene_id: str
+    scene_title: str
+    a: TimelineItem | None
+    b: TimelineItem | None
+
+
+@dataclass
+class ActionPair:
+    action_id: str
+    title: str
+    critical: bool
+    a: str | None       # status id, None if not in that report
+    b: str | None
+
+    @property
+    def differs(self) -> bool:
+        return self.a != self.b
+
+
+def compare_decisions(a: list[TimelineItem], b: list[TimelineItem], labels: Labels | None = None) -> list[DecisionPair]:
+    """Decision points matched by scene id, in the order first met (A's order, then B's extras)."""
+    labels = labels or Labels()
+    first_a = {}
+    for item in a:
+        if item.kind == "decision" and item.scene_id and item.scene_id not in first_a:
+            first_a[item.scene_id] = item
+    first_b = {}
+    for item in b:
+        if item.kind == "decision" and item.scene_id and item.scene_id not in first_b:
+            first_b[item.scene_id] = item
+    order = list(first_a) + [s for s in first_b if s not in first_a]
+    return [DecisionPair(s, labels.scene(s), first_a.get(s), first_b.get(s)) for s in order]
+
+
+def compare_actions(report_a: dict | None, report_b: dict | None) -> list[ActionPair]:
+    a = {x["action_id"]: x for x in (report_a or {}).get("actions") or []}
+    b = {x["action_id"]: x for x in (report_b or {}).get("actions") or []}
+    order = list(a) + [k for k in b if k not in a]
+    return [ActionPair(k, (a.get(k) or b.get(k)).get("title", k), bool((a.get(k) or b.get(k)).get("critical")),
+                       a[k]["status"] if k in a else None, b[k]["status"] if k in b else None) for k in order]

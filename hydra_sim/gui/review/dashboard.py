@@ -1,0 +1,239 @@
+"""The cohort dashboard: NRP action miss rates, score distribution, time to critical actions.
+
+It only displays a ``cohort_stats.CohortSummary`` (computed without Qt); charts use QtCharts
+with large fonts, titles and axis labels, every number is also in a table, and both
+export: charts as PNG (``QChartView.grab()``), tables as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import theme
+from .cohort_stats import HISTOGRAM_LABELS, CohortSummary, format_seconds
+
+TOP_ACTIONS = 12
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+class CohortDashboard(QWidget):
+    def __init__(self, parent=None, points: float = 11.0):
+        super().__init__(parent)
+        self.points = points
+        self.summary: CohortSummary | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        self.heading = QLabel("Cohort dashboard")
+        self.heading.setProperty("role", "heading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+
+        self.miss_view = self._chart_view("Miss rate of each NRP action chart")
+        self.histogram_view = self._chart_view("Score distribution chart")
+        charts = QHBoxLayout()
+        charts.addWidget(self.miss_view, 3)
+        charts.addWidget(self.histogram_view, 2)
+        layout.addLayout(charts)
+        buttons = QHBoxLayout()
+        self.export_miss_png = QPushButton("Export miss-rate chart (&PNG)\u2026")
+        self.export_hist_png = QPushButton("Export score chart (P&NG)\u2026")
+        self.export_miss_csv = QPushButton("Export miss rates (&CSV)\u2026")
+        self.export_times_csv = QPushButton("Export critical times (CS&V)\u2026")
+        for b in (self.export_miss_png, self.export_hist_png, self.export_miss_csv, self.export_times_csv):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.export_miss_png.clicked.connect(lambda: self._ask_png(self.miss_view, "miss-rates.png"))
+        self.export_hist_png.clicked.connect(lambda: self._ask_png(self.histogram_view, "score-distribution.png"))
+        self.export_miss_csv.clicked.connect(lambda: self._ask_csv(self.miss_table, "miss-rates.csv"))
+        self.export_times_csv.clicked.connect(lambda: self._ask_csv(self.times_table, "critical-times.csv"))
+
+        tables = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        label = QLabel("Miss rate of each NRP action (missed or contravened \u00f7 sessions where assessed)")
+        label.setProperty("role", "heading")
+        label.setWordWrap(True)
+        left.addWidget(label)
+        self.miss_table = self._table(["Action", "Critical", "Missed or contravened", "Assessed", "Miss rate"],
+                                      "Miss rate of each NRP action")
+        left.addWidget(self.miss_table)
+        label = QLabel("Median simulated time to each critical action (sessions that achieved it)")
+        label.setProperty("role", "heading")
+        label.setWordWrap(True)
+        right.addWidget(label)
+        self.times_table = self._table(["Critical action", "Median time", "Achieved", "Assessed"],
+                                       "Median time to each critical action")
+        right.addWidget(self.times_table)
+        tables.addLayout(left, 3)
+        tables.addLayout(right, 2)
+        layout.addLayout(tables)
+
+    def _chart_view(self, name: str) -> QChartView:
+        view = QChartView()
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(int(self.points * 36))
+        view.setAccessibleName(name)
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return view
+
+    @staticmethod
+    def _table(headers: list[str], name: str) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setAccessibleName(name)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setMinimumHeight(260)
+        table.setWordWrap(True)
+        return table
+
+    def _fonts(self, chart: QChart, title: str) -> None:
+        chart.setTitle(title)
+        font = QFont()
+        font.setPointSizeF(self.points * 1.25)
+        font.setBold(True)
+        chart.setTitleFont(font)
+        chart.legend().setVisible(False)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setBackgroundRoundness(6)
+
+    def _axis_font(self, axis, title: str | None = None) -> None:
+        font = QFont()
+        font.setPointSizeF(self.points * 0.95)
+        axis.setLabelsFont(font)
+        if title:
+            axis.setTitleText(title)
+            bold = QFont(font)
+            bold.setBold(True)
+            axis.setTitleFont(bold)
+
+    def show_summary(self, summary: CohortSummary, description: str = "") -> None:
+        self.summary = summary
+        self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) in the filtered set, "
+                             f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
+        accent = QColor(theme.LIGHT.accent)
+        # Miss rates: the worst TOP_ACTIONS, highest at the top.
+        chart = QChart()
+        self._fonts(chart, f"Miss rate by NRP action (worst {min(TOP_ACTIONS, len(summary.miss_rates))})")
+        top = summary.miss_rates[:TOP_ACTIONS]
+        bars = QBarSet("Miss rate %")
+        bars.setColor(accent)
+        categories = []
+        for m in reversed(top):       # a horizontal bar chart draws its first category at the bottom
+            bars.append(round(m.rate * 100, 1))
+            categories.append(("\u2605 " if m.critical else "") + _short(m.title))
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value%")
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        chart.addSeries(series)
+        y = QBarCategoryAxis()
+        y.append(categories or ["(no finished sessions)"])
+        self._axis_font(y)
+        x = QValueAxis()
+        x.setRange(0, 110)
+        x.setTickCount(12)
+        x.setLabelFormat("%d")
+        self._axis_font(x, "Sessions that missed or contravened it (%)  \u2014  \u2605 critical action")
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(y)
+        series.attachAxis(x)
+        self.miss_view.setChart(chart)
+        self.miss_view.setMinimumHeight(int(max(self.points * 36, 60 + len(top) * self.points * 3.2)))
+        # Score distribution.
+        chart = QChart()
+        self._fonts(chart, "Score distribution (sessions per 10% band)")
+        bars = QBarSet("Sessions")
+        bars.setColor(accent)
+        for count in summary.histogram:
+            bars.append(count)
+        series = QBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        chart.addSeries(series)
+        xa = QBarCategoryAxis()
+        xa.append([label.split("\u2013")[0] for label in HISTOGRAM_LABELS])
+        self._axis_font(xa, "Score band, from (%): 0 = 0\u201310%, 90 = 90\u2013100%")
+        ya = QValueAxis()
+        top_count = max(1, max(summary.histogram or [0])) + 1
+        ya.setRange(0, top_count)
+        ya.setTickCount(min(top_count, 10) + 1) if top_count <= 10 else ya.applyNiceNumbers()
+        ya.setLabelFormat("%d")
+        self._axis_font(ya, "Sessions")
+        chart.addAxis(xa, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(ya, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(xa)
+        series.attachAxis(ya)
+        self.histogram_view.setChart(chart)
+        # Tables (every number, in words and figures).
+        self.miss_table.setRowCount(len(summary.miss_rates))
+        for i, m in enumerate(summary.miss_rates):
+            for j, value in enumerate((m.title, "Yes" if m.critical else "No", str(m.missed), str(m.assessed),
+                                       f"{m.rate * 100:.0f}%")):
+                item = QTableWidgetItem(value)
+                if j == 0:
+                    item.setToolTip(f"{m.action_id}: {m.title}")
+                self.miss_table.setItem(i, j, item)
+        self.times_table.setRowCount(len(summary.critical_times))
+        for i, c in enumerate(summary.critical_times):
+            median = format_seconds(c.median_seconds) if c.median_seconds is not None else "never achieved"
+            for j, value in enumerate((c.title, median, str(c.achieved), str(c.assessed))):
+                self.times_table.setItem(i, j, QTableWidgetItem(value))
+        for table in (self.miss_table, self.times_table):
+            table.resizeRowsToContents()
+
+    # -- exports ----------------------------------------------------------------------------
+    @staticmethod
+    def save_png(view: QChartView, path: str | Path) -> bool:
+        return bool(view.grab().save(str(path), "PNG"))
+
+    @staticmethod
+    def save_csv(table: QTableWidget, path: str | Path) -> None:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([table.horizontalHeaderItem(c).text() for c in range(table.columnCount())])
+            for r in range(table.rowCount()):
+                writer.writerow([(table.item(r, c).text() if table.item(r, c) else "")
+                                 for c in range(table.columnCount())])
+
+    def _ask_png(self, view: QChartView, name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export chart as PNG", name, "PNG image (*.png)")
+        if path:
+            self.save_png(view, path)
+
+    def _ask_csv(self, table: QTableWidget, name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export table as CSV", name, "CSV (*.csv)")
+        if path:
+            self.save_csv(table, path)

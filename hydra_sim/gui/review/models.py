@@ -1,0 +1,185 @@
+"""Qt item models of the review window: the sessions table and its filter.
+
+``SessionTableModel`` adapts a list of ``cohort_stats.SessionRow`` read-only (it never
+writes to the store); ``SessionFilterProxy`` applies a ``RowFilter`` and sorts on the
+raw values (numbers as numbers, dates as ISO text). Both pass pytest-qt's qtmodeltester.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
+
+from .. import theme
+from .cohort_stats import SESSION_STATUS_WORDS, RowFilter, SessionRow, humanise
+
+COLUMNS = ("Trainee", "Name", "Force", "Role", "Scenario", "Started", "Status", "Ending (outcome)", "Score",
+           "Grade", "Critical misses", "Integrity")
+(COL_TRAINEE, COL_NAME, COL_FORCE, COL_ROLE, COL_SCENARIO, COL_STARTED, COL_STATUS, COL_ENDING, COL_PERCENT,
+ COL_GRADE, COL_CRITICAL, COL_INTEGRITY) = range(len(COLUMNS))
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _started_text(iso: str) -> str:
+    return iso[:16].replace("T", " ") if iso else ""
+
+
+class SessionTableModel(QAbstractTableModel):
+    def __init__(self, rows: list[SessionRow] | None = None, parent=None):
+        super().__init__(parent)
+        self._rows: list[SessionRow] = list(rows or [])
+        self.high_contrast = False
+
+    def set_rows(self, rows: list[SessionRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[SessionRow]:
+        return self._rows
+
+    def row_at(self, row: int) -> SessionRow:
+        return self._rows[row]
+
+    def row_changed(self, session_id: str) -> None:
+        for i, r in enumerate(self._rows):
+            if r.session_id == session_id:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                return
+
+    def integrity_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_INTEGRITY), self.index(len(self._rows) - 1, COL_INTEGRITY))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return COLUMNS[section]
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            text = self._text(row, col)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if col == COL_GRADE and row.override:
+                    return f"Original grade: {row.grade_label or humanise(row.grade_id)}. " \
+                           f"Override by {row.override.get('author')}: {row.override.get('reason')}"
+                return text or None
+            return text
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_INTEGRITY and row.integrity is not None:
+            icon = QStyle.StandardPixmap.SP_DialogApplyButton if row.integrity else \
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+            return QApplication.style().standardIcon(icon)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            p = theme.palette(self.high_contrast)
+            if col == COL_INTEGRITY and row.integrity is False:
+                return QColor(p.bad)
+            if col == COL_CRITICAL and row.critical_misses:
+                return QColor(p.bad)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_PERCENT, COL_CRITICAL):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(row: SessionRow, col: int) -> str:
+        if col == COL_TRAINEE:
+            return row.trainee_id
+        if col == COL_NAME:
+            return row.display_name
+        if col == COL_FORCE:
+            return row.force
+        if col == COL_ROLE:
+            return humanise(row.role)
+        if col == COL_SCENARIO:
+            return row.scenario_text
+        if col == COL_STARTED:
+            return _started_text(row.started_at)
+        if col == COL_STATUS:
+            return SESSION_STATUS_WORDS.get(row.status, humanise(row.status))
+        if col == COL_ENDING:
+            return row.ending_text
+        if col == COL_PERCENT:
+            return "" if row.percent is None else f"{row.percent:.0f}%"
+        if col == COL_GRADE:
+            return row.grade_text
+        if col == COL_CRITICAL:
+            if row.status != "finished":
+                return ""
+            return "none" if row.critical_misses == 0 else f"\u2716 {row.critical_misses}"
+        if col == COL_INTEGRITY:
+            return {True: "OK", False: "\u26a0 FAILED", None: "Not checked"}[row.integrity]
+        return ""
+
+    @classmethod
+    def _sort_key(cls, row: SessionRow, col: int):
+        if col == COL_PERCENT:
+            return -1.0 if row.percent is None else float(row.percent)
+        if col == COL_CRITICAL:
+            return row.critical_misses
+        if col == COL_STARTED:
+            return row.started_at or ""
+        if col == COL_INTEGRITY:
+            return {False: 0, None: 1, True: 2}[row.integrity]
+        return cls._text(row, col).casefold()
+
+
+class SessionFilterProxy(QSortFilterProxyModel):
+    """Filters rows with a ``RowFilter`` and sorts on ``SORT_ROLE`` (numbers as numbers)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._filter = RowFilter()
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    @property
+    def row_filter(self) -> RowFilter:
+        return self._filter
+
+    def set_row_filter(self, row_filter: RowFilter) -> None:
+        if hasattr(self, "beginFilterChange"):        # Qt >= 6.9 (invalidateFilter is deprecated there)
+            self.beginFilterChange()
+            self._filter = row_filter
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._filter = row_filter
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if model is None or source_parent.isValid():
+            return False
+        return self._filter.accepts(model.row_at(source_row))
+
+    def lessThan(self, left, right) -> bool:  # noqa: N802
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a == b:
+            return left.row() < right.row()
+        return a < b
+
+    def visible_rows(self) -> list[SessionRow]:
+        model = self.sourceModel()
+        return [model.row_at(self.mapToSource(self.index(i, 0)).row()) for i in range(self.rowCount())]

@@ -1,0 +1,667 @@
+"""The trainer review window: sessions table with filters, session detail, compare, cohort dashboard.
+
+The table loads every session summary in one narrow query (``cohort_stats.load_rows``);
+details (events, report, notes) load only for the selected session; cohort statistics
+come from the compact ``ReportIndex``. Integrity (the store's hash-chain ``verify``) runs on
+a worker thread with its own store connection and fills the Integrity column when done.
+Annotations and grade overrides go through the store's own methods; the original events
+and score report are never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import theme
+from .cohort_stats import (
+    STATUS_WORDS,
+    Labels,
+    RowFilter,
+    SessionRow,
+    cohort_summary,
+    compare_actions,
+    compare_decisions,
+    decision_details,
+    format_duration,
+    format_seconds,
+    humanise,
+    load_rows,
+    timeline,
+)
+from .dashboard import CohortDashboard
+from .dialogs import AnnotationDialog, OverrideDialog
+from .models import SessionFilterProxy, SessionTableModel
+from .report_index import ReportIndex
+
+log = logging.getLogger(__name__)
+NOT_AVAILABLE = "not available in this store version"
+KIND_WORDS = {"scene": "Scene", "inject": "Inject", "decision": "Decision", "reference": "Reference",
+              "ended": "Ending"}
+
+
+class _Relay(QObject):
+    verified = Signal(object)       # set of session ids with issues, or an Exception
+
+
+class ReviewWindow(QMainWindow):
+    def __init__(self, store, parent=None, *, points: float = 11.0, verify_in_background: bool = True,
+                 author: str = ""):
+        super().__init__(parent)
+        self.store = store
+        self.points = points
+        self.author = author
+        self.setWindowTitle("hydra_sim \u2014 Trainer review")
+        self.index = ReportIndex(store.path)
+        self._labels: dict[str, Labels] = {}
+        self._relay = _Relay(self)
+        self._relay.verified.connect(self._on_verified)
+        self.issues: dict[str, list] | None = None
+        self.current: SessionRow | None = None
+        self.current_items = []
+
+        self.model = SessionTableModel(parent=self)
+        self.proxy = SessionFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        title = QLabel("Trainer review")
+        title.setProperty("role", "title")
+        outer.addWidget(title)
+        outer.addLayout(self._build_filters())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(splitter, 1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Sessions")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        top_layout.addWidget(self.table)
+        actions = QHBoxLayout()
+        self.count_label = QLabel("")
+        self.count_label.setProperty("role", "muted")
+        self.compare_button = QPushButton("&Compare the two selected")
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(self.compare_selected)
+        self.dashboard_button = QPushButton("Cohort &dashboard for the filtered set")
+        self.dashboard_button.clicked.connect(self.show_dashboard)
+        actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.compare_button)
+        actions.addWidget(self.dashboard_button)
+        top_layout.addLayout(actions)
+        splitter.addWidget(top)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Review views")
+        self.tabs.addTab(self._build_detail(), "Session &detail")
+        self.compare_page = self._build_compare()
+        self.tabs.addTab(self.compare_page, "Co&mpare")
+        self.dashboard = CohortDashboard(points=points)
+        self.tabs.addTab(self.dashboard, "Cohort das&hboard")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self._build_menu()
+        self.reload()
+        if verify_in_background:
+            self.start_verify()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Review")
+        for text, slot, key in (("&Reload sessions", self.reload, "F5"),
+                                ("Focus the &filter", lambda: self.filter_text.setFocus(), "Ctrl+F"),
+                                ("&Compare the two selected", self.compare_selected, "Ctrl+M"),
+                                ("Cohort &dashboard", self.show_dashboard, "Ctrl+D"),
+                                ("Add &note on the selected decision\u2026", self.add_note, "Ctrl+N"),
+                                ("&Override the grade\u2026", self.override_grade, "Ctrl+G"),
+                                ("Check &integrity again", self.start_verify, ""),
+                                ("&Close", self.close, "Ctrl+W")):
+            action = QAction(text, self)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Search trainee, name, force or scenario")
+        self.filter_text.setAccessibleName("Search trainee, name, force or scenario")
+        self.filter_text.setClearButtonEnabled(True)
+        self.scenario_box = self._combo("Scenario filter")
+        self.force_box = self._combo("Force filter")
+        self.grade_box = self._combo("Grade filter")
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit, name in ((self.date_from, "Started on or after"), (self.date_to, "Started on or before")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.setSpecialValueText("any")
+            edit.setMinimumDate(QDate(2000, 1, 1))
+            edit.setDate(edit.minimumDate())
+        self.critical_only = QCheckBox("Critical misses only")
+        self.critical_only.setAccessibleName("Only sessions with critical misses")
+        for label, widget in (("&Search:", self.filter_text), ("Sc&enario:", self.scenario_box),
+                              ("&Force:", self.force_box), ("&Grade:", self.grade_box), ("Fro&m:", self.date_from),
+                              ("&To:", self.date_to)):
+            text = QLabel(label)
+            text.setBuddy(widget)
+            row.addWidget(text)
+            row.addWidget(widget, 2 if widget is self.filter_text else 1)
+        row.addWidget(self.critical_only)
+        self.filter_text.textChanged.connect(self.apply_filters)
+        for box in (self.scenario_box, self.force_box, self.grade_box):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+        self.critical_only.toggled.connect(self.apply_filters)
+        return row
+
+    @staticmethod
+    def _combo(name: str) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(name)
+        box.setMinimumContentsLength(10)
+        return box
+
+    def _build_detail(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.detail_header = QLabel("Select a session to see its timeline, actions and notes.")
+        self.detail_header.setWordWrap(True)
+        self.detail_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                                   | Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail_header)
+        buttons = QHBoxLayout()
+        self.note_button = QPushButton("Add &note on the selected decision\u2026")
+        self.note_button.clicked.connect(self.add_note)
+        self.override_button = QPushButton("&Override the grade\u2026")
+        self.override_button.clicked.connect(self.override_grade)
+        for b in (self.note_button, self.override_button):
+            b.setEnabled(False)
+            buttons.addWidget(b)
+        self.store_note = QLabel("")
+        self.store_note.setProperty("role", "muted")
+        buttons.addWidget(self.store_note, 1)
+        layout.addLayout(buttons)
+        inner = QSplitter(Qt.Orientation.Horizontal)
+        self.timeline_tree = QTreeWidget()
+        self.timeline_tree.setHeaderLabels(["Time", "What", "Took", "Details", "Trainer notes"])
+        self.timeline_tree.setAccessibleName("Timeline of the session")
+        self.timeline_tree.setRootIsDecorated(False)
+        self.timeline_tree.setWordWrap(True)
+        self.timeline_tree.setUniformRowHeights(False)
+        self.timeline_tree.setAlternatingRowColors(True)
+        self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        inner.addWidget(self.timeline_tree)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.actions_table = QTableWidget(0, 6)
+        self.actions_table.setHorizontalHeaderLabels(["NRP action", "Status", "Critical", "Credit", "Why",
+                                                      "Sources"])
+        self.actions_table.setAccessibleName("Assessed actions of the session")
+        self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.actions_table.setWordWrap(True)
+        self.actions_table.verticalHeader().setVisible(False)
+        right_layout.addWidget(self.actions_table, 3)
+        notes_label = QLabel("Trainer notes and grade overrides")
+        notes_label.setProperty("role", "heading")
+        right_layout.addWidget(notes_label)
+        self.notes_list = QTreeWidget()
+        self.notes_list.setHeaderLabels(["When", "Author", "On", "Note"])
+        self.notes_list.setAccessibleName("Trainer notes and grade overrides")
+        self.notes_list.setRootIsDecorated(False)
+        self.notes_list.setWordWrap(True)
+        right_layout.addWidget(self.notes_list, 1)
+        inner.addWidget(right)
+        inner.setStretchFactor(0, 3)
+        inner.setStretchFactor(1, 2)
+        layout.addWidget(inner, 1)
+        return page
+
+    def _build_compare(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.compare_header = QLabel("Select two sessions in the table (Ctrl+click), then press Compare.")
+        self.compare_header.setWordWrap(True)
+        layout.addWidget(self.compare_header)
+        self.compare_decisions = QTableWidget(0, 3)
+        self.compare_decisions.setAccessibleName("Decisions side by side")
+        self.compare_actions = QTableWidget(0, 3)
+        self.compare_actions.setAccessibleName("Action statuses side by side")
+        for table in (self.compare_decisions, self.compare_actions):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setWordWrap(True)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.compare_decisions)
+        splitter.addWidget(self.compare_actions)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        return page
+
+    # -- loading and filtering -----------------------------------------------------------------
+    def reload(self) -> None:
+        rows = load_rows(self.store)
+        reports = self.index.reports
+        for row in rows:
+            compact = reports.get(row.session_id)
+            if compact is not None:
+                row.grade_label, row.outcome = compact.grade_label, compact.outcome
+            if self.issues is not None:
+                row.integrity = row.session_id not in self.issues
+        self.model.set_rows(rows)
+        self._fill_choices(rows)
+        self._update_count()
+
+    def _fill_choices(self, rows: list[SessionRow]) -> None:
+        def refill(box: QComboBox, everything: str, pairs: dict[str, str]) -> None:
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everything, "")
+            for key, text in sorted(pairs.items(), key=lambda kv: kv[1].casefold()):
+                box.addItem(text, key)
+            found = box.findData(current) if current else 0
+            box.setCurrentIndex(max(0, found))
+            box.blockSignals(False)
+        refill(self.scenario_box, "All scenarios", {r.scenario_id: r.scenario_title for r in rows})
+        refill(self.force_box, "All forces", {r.force: r.force for r in rows if r.force})
+        grades = {}
+        for r in rows:
+            if r.effective_grade_id:
+                grades[r.effective_grade_id] = r.grade_label if not r.override and r.grade_label else \
+                    humanise(r.effective_grade_id)
+        refill(self.grade_box, "All grades", grades)
+
+    def current_filter(self) -> RowFilter:
+        def day(edit: QDateEdit) -> str:
+            return "" if edit.date() == edit.minimumDate() else edit.date().toString("yyyy-MM-dd")
+        return RowFilter(self.filter_text.text().strip(), self.scenario_box.currentData() or "",
+                         self.force_box.currentData() or "", day(self.date_from), day(self.date_to),
+                         self.grade_box.currentData() or "", self.critical_only.isChecked())
+
+    @Slot()
+    def apply_filters(self) -> None:
+        self.proxy.set_row_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} sessions shown")
+
+    def selected_rows(self) -> list[SessionRow]:
+        indexes = self.table.selectionModel().selectedRows()
+        return [self.model.row_at(self.proxy.mapToSource(i).row()) for i in sorted(indexes, key=lambda i: i.row())]
+
+    def select_sessions(self, session_ids: list[str]) -> None:
+        """Select these sessions' rows (tests and keyboard helpers)."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        for r in range(self.proxy.rowCount()):
+            index = self.proxy.index(r, 0)
+            if self.model.row_at(self.proxy.mapToSource(index).row()).session_id in session_ids:
+                selection.select(index, QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
+    @Slot()
+    def _on_selection(self, *_args) -> None:
+        rows = self.selected_rows()
+        self.compare_button.setEnabled(len(rows) == 2)
+        if len(rows) == 1:
+            self.show_detail(rows[0])
+
+    # -- integrity --------------------------------------------------------------------------------
+    def start_verify(self) -> None:
+        if not hasattr(self.store, "verify"):
+            self.store_note.setText(f"Integrity check {NOT_AVAILABLE}.")
+            return
+        path = self.store.path
+        store_type = type(self.store)
+
+        def work() -> None:
+            try:
+                with store_type(path) as own:          # its own connection: the GUI's stays free
+                    issues: dict[str, list] = {}
+                    for issue in own.verify():
+                        issues.setdefault(issue.session_id, []).append(issue)
+                self._relay.verified.emit(issues)
+            except Exception as exc:  # noqa: BLE001 - reported in the window, never lost
+                self._relay.verified.emit(exc)
+        self._verify_thread = threading.Thread(target=work, name="review-verify", daemon=True)
+        self._verify_thread.start()
+
+    def verify_now(self) -> None:
+        """Run the integrity check on this thread (tests, small stores)."""
+        issues: dict[str, list] = {}
+        for issue in self.store.verify():
+            issues.setdefault(issue.session_id, []).append(issue)
+        self._on_verified(issues)
+
+    @Slot(object)
+    def _on_verified(self, result) -> None:
+        if isinstance(result, Exception):
+            log.error("integrity check failed: %s", result)
+            self.store_note.setText(f"Integrity check could not run: {result}")
+            return
+        self.issues = result
+        for row in self.model.rows():
+            row.integrity = row.session_id not in result
+        self.model.integrity_changed()
+        if self.current is not None:
+            self._fill_header()
+
+    # -- detail -----------------------------------------------------------------------------------
+    def labels_for(self, row: SessionRow) -> Labels:
+        """Scene and option labels from the session's scenario file, if it still loads (cached)."""
+        key = row.scenario_id + "@" + row.scenario_version
+        if key not in self._labels:
+            scenario = None
+            try:
+                from ...engine.loader import load_scenario
+                path = self.store.session(row.session_id).scenario_path
+                result = load_scenario(path) if path and Path(path).is_file() else None
+                scenario = result.scenario if result is not None and result.ok else None
+            except Exception as exc:  # noqa: BLE001 - labels are a nicety; ids still show
+                log.info("cannot load the scenario for labels: %s", exc)
+            self._labels[key] = Labels(scenario)
+        return self._labels[key]
+
+    def show_detail(self, row: SessionRow) -> None:
+        self.current = row
+        self.current_report = self.store.report(row.session_id)
+        events = self.store.events(row.session_id)
+        self.current_items = timeline(events, self.current_report, self.labels_for(row))
+        self._fill_header()
+        self._fill_timeline()
+        self._fill_actions()
+        self._fill_notes()
+        self._update_buttons()
+
+    def _fill_header(self) -> None:
+        row, report = self.current, self.current_report or {}
+        parts = [f"<b>{row.display_name or row.trainee_id}</b> ({row.trainee_id}, {row.force or 'no force'}, "
+                 f"{humanise(row.role) or 'no role'}) \u2014 {row.scenario_text}, started "
+                 f"{row.started_at[:16].replace('T', ' ')}."]
+        if report:
+            grade = report.get("grade_label") or humanise(report.get("grade_id"))
+            parts.append(f"Score <b>{report.get('percent', 0):.0f}%</b>, calculated grade <b>{grade}</b>; "
+                         f"ending {humanise(report.get('ending_id'))} ({humanise(report.get('outcome'))}).")
+            if report.get("critical_failures"):
+                parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
+        else:
+            parts.append(f"Not scored ({humanise(row.status)}).")
+        if row.override:
+            o = row.override
+            parts.append(f"<b>Grade override: {humanise(o.get('grade_id'))}</b> by {o.get('author')} "
+                         f"({str(o.get('created_at'))[:16].replace('T', ' ')}): \u201c{o.get('reason')}\u201d.")
+        parts.append(f"Record integrity: <b>{row.integrity_text}</b>" + (
+            f" \u2014 {'; '.join(i.message for i in (self.issues or {}).get(row.session_id, []))}"
+            if row.integrity is False else ""))
+        self.detail_header.setText(" ".join(parts))
+        self.tabs.setTabText(0, "Session &detail")
+
+    def _notes_by_seq(self) -> dict[int | None, list[dict]]:
+        out: dict[int | None, list[dict]] = {}
+        if hasattr(self.store, "annotations") and self.current is not None:
+            for note in self.store.annotations(self.current.session_id):
+                out.setdefault(note.get("seq"), []).append(note)
+        return out
+
+    def _fill_timeline(self) -> None:
+        self.timeline_tree.clear()
+        notes = self._notes_by_seq()
+        for item in self.current_items:
+            details = decision_details(item) if item.kind == "decision" else item.detail
+            took = format_duration(item.decision_seconds) if item.decision_seconds is not None else ""
+            note_text = "\n".join(f"{n['author']}: {n['text']}" for n in notes.get(item.seq, []))
+            tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
+                                         details, note_text])
+            tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
+            tree_item.setToolTip(3, details)
+            self.timeline_tree.addTopLevelItem(tree_item)
+        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
+            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
+
+    def _fill_actions(self) -> None:
+        actions = (self.current_report or {}).get("actions") or []
+        self.actions_table.setRowCount(len(actions))
+        for i, a in enumerate(actions):
+            status = a.get("status")
+            symbol = theme.STATUS_SYMBOLS.get(status, "")
+            sources = "; ".join(s.get("title") or s.get("id") for s in a.get("sources") or [])
+            values = (a.get("title"), f"{symbol} {STATUS_WORDS.get(status, humanise(status))}",
+                      "Critical" if a.get("critical") else "", f"{a.get('credit', 0):g} of {a.get('weight', 0)}",
+                      str(a.get("why") or "").strip(), sources)
+            for j, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if j in (4, 5):
+                    cell.setToolTip(value)
+                self.actions_table.setItem(i, j, cell)
+        for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
+            self.actions_table.setColumnWidth(col, int(width * self.points / 11))
+
+    def _fill_notes(self) -> None:
+        self.notes_list.clear()
+        if not hasattr(self.store, "annotations"):
+            self.store_note.setText(f"Notes and overrides {NOT_AVAILABLE}.")
+            return
+        seq_title = {i.seq: i.title for i in self.current_items}
+        for note in self.store.annotations(self.current.session_id):
+            on = seq_title.get(note.get("seq"), "the whole session")
+            self.notes_list.addTopLevelItem(QTreeWidgetItem([str(note.get("created_at"))[:16].replace("T", " "),
+                                                             note.get("author"), on, note.get("text")]))
+        if hasattr(self.store, "grade_overrides"):
+            for o in self.store.grade_overrides(self.current.session_id):
+                self.notes_list.addTopLevelItem(QTreeWidgetItem([
+                    str(o.get("created_at"))[:16].replace("T", " "), o.get("author"), "Grade override",
+                    f"Grade set to {humanise(o.get('grade_id'))}: {o.get('reason')}"]))
+
+    def _update_buttons(self) -> None:
+        has = self.current is not None
+        self.note_button.setEnabled(has and hasattr(self.store, "annotate"))
+        self.override_button.setEnabled(has and hasattr(self.store, "override_grade")
+                                        and self.current.status == "finished")
+
+    def selected_item(self):
+        current = self.timeline_tree.currentItem()
+        return current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
+
+    def add_note(self) -> None:
+        if self.current is None:
+            return
+        if not hasattr(self.store, "annotate"):
+            self.store_note.setText(f"Notes {NOT_AVAILABLE}.")
+            return
+        item = self.selected_item()
+        about = f"{format_seconds(item.clock)} {item.title}" if item is not None else "the whole session"
+        answer = AnnotationDialog.ask(self, about, self.author)
+        if answer is None:
+            return
+        author, text = answer
+        self.author = author
+        self.store.annotate(self.current.session_id, item.seq if item is not None else None, author, text)
+        self.store_note.setText("Note saved.")
+        keep = self.timeline_tree.indexOfTopLevelItem(self.timeline_tree.currentItem())
+        self._fill_timeline()
+        self._fill_notes()
+        if keep >= 0:
+            self.timeline_tree.setCurrentItem(self.timeline_tree.topLevelItem(keep))
+
+    def grade_choices(self, row: SessionRow) -> list[tuple[str, str]]:
+        scenario = self.labels_for(row).scenario
+        if scenario is not None:
+            return [(g.id, g.label) for g in scenario.scoring.grades]
+        seen = {r.grade_id: r.grade_label or humanise(r.grade_id) for r in self.model.rows()
+                if r.scenario_id == row.scenario_id and r.grade_id}
+        return sorted(seen.items())
+
+    def override_grade(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        if not hasattr(self.store, "override_grade"):
+            self.store_note.setText(f"Grade overrides {NOT_AVAILABLE}.")
+            return
+        answer = OverrideDialog.ask(self, self.grade_choices(row), row.grade_label or humanise(row.grade_id),
+                                    self.author)
+        if answer is None:
+            return
+        grade_id, reason, author = answer
+        try:
+            self.store.override_grade(row.session_id, grade_id, reason, author)
+        except ValueError as exc:
+            self.store_note.setText(f"Not saved: {exc}")
+            return
+        self.author = author
+        row.override = self.store.grade_override(row.session_id)
+        labels = dict(self.grade_choices(row))
+        if row.override is not None and grade_id in labels:
+            row.override["grade_label"] = labels[grade_id]
+        self.model.row_changed(row.session_id)
+        self.store_note.setText("Grade override saved; the original report is unchanged.")
+        self._fill_header()
+        self._fill_notes()
+
+    # -- compare ----------------------------------------------------------------------------------
+    def compare_selected(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 2:
+            self.compare_header.setText("Select exactly two sessions to compare (Ctrl+click or Shift+arrows).")
+            self.tabs.setCurrentWidget(self.compare_page)
+            return
+        self.compare(rows[0], rows[1])
+
+    def compare(self, a: SessionRow, b: SessionRow) -> None:
+        labels = self.labels_for(a)
+        report_a, report_b = self.store.report(a.session_id), self.store.report(b.session_id)
+        items_a = timeline(self.store.events(a.session_id), report_a, labels)
+        items_b = timeline(self.store.events(b.session_id), report_b, self.labels_for(b))
+        name_a = f"A: {a.display_name or a.trainee_id} ({'' if a.percent is None else f'{a.percent:.0f}%, '}" \
+                 f"{a.grade_text or humanise(a.status)})"
+        name_b = f"B: {b.display_name or b.trainee_id} ({'' if b.percent is None else f'{b.percent:.0f}%, '}" \
+                 f"{b.grade_text or humanise(b.status)})"
+        same = "" if a.scenario_id == b.scenario_id else " \u26a0 Different scenarios: only shared scenes line up."
+        self.compare_header.setText(f"Comparing {name_a} with {name_b}.{same}")
+        pairs = compare_decisions(items_a, items_b, labels)
+        self.compare_decisions.setRowCount(len(pairs))
+        self.compare_decisions.setHorizontalHeaderLabels(["Decision point", name_a, name_b])
+
+        def cell(item) -> str:
+            if item is None:
+                return "\u2014 not reached"
+            text = item.title.removeprefix("Decided: ")
+            extra = decision_details(item)
+            return f"{text}\n{extra}" if extra else text
+        for i, pair in enumerate(pairs):
+            differs = (pair.a.title if pair.a else None) != (pair.b.title if pair.b else None)
+            first = pair.scene_title + (" \u2260 different choice" if differs else " = same choice")
+            for j, value in enumerate((first, cell(pair.a), cell(pair.b))):
+                self.compare_decisions.setItem(i, j, QTableWidgetItem(value))
+        self.compare_decisions.resizeRowsToContents()
+        actions = compare_actions(report_a, report_b)
+        self.compare_actions.setRowCount(len(actions))
+        self.compare_actions.setHorizontalHeaderLabels(["NRP action", "A", "B"])
+
+        def word(status):
+            if status is None:
+                return "\u2014"
+            return f"{theme.STATUS_SYMBOLS.get(status, '')} {STATUS_WORDS.get(status, humanise(status))}"
+        for i, pair in enumerate(actions):
+            title = ("\u2605 " if pair.critical else "") + pair.title + (" \u2260" if pair.differs else "")
+            for j, value in enumerate((title, word(pair.a), word(pair.b))):
+                self.compare_actions.setItem(i, j, QTableWidgetItem(value))
+        self.compare_actions.resizeRowsToContents()
+        self.compare_pairs, self.compare_action_pairs = pairs, actions
+        self.tabs.setCurrentWidget(self.compare_page)
+
+    # -- dashboard --------------------------------------------------------------------------------
+    def show_dashboard(self) -> None:
+        reports = self.index.refresh() if not self.index.reports or self._index_stale() else self.index.reports
+        visible = self.proxy.visible_rows()
+        chosen = [reports[r.session_id] for r in visible if r.session_id in reports]
+        summary = cohort_summary(chosen, self.index.titles)
+        f = self.current_filter()
+        bits = [v for v in (f.text and f"matching \u201c{f.text}\u201d", self.scenario_box.currentData()
+                            and self.scenario_box.currentText(), f.force, f.grade_id and self.grade_box.currentText(),
+                            f.date_from and f"from {f.date_from}", f.date_to and f"to {f.date_to}",
+                            f.critical_only and "with critical misses") if v]
+        self.dashboard.show_summary(summary, ", ".join(bits) if bits else "all sessions")
+        self.tabs.setCurrentWidget(self.dashboard)
+
+    def _index_stale(self) -> bool:
+        finished = sum(1 for r in self.model.rows() if r.status == "finished")
+        return finished != len(self.index.reports)
+
+
+def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, **kwargs) -> ReviewWindow:
+    window = ReviewWindow(store, points=points, **kwargs)
+    window.model.high_contrast = high_contrast
+    window.resize(1500, 950)
+    return window
+
+
+def run_review(args) -> int:
+    """``hydra-sim review``: only the review window, on the store under ``--home``."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from ...records.store import SessionStore, default_store_path
+    from ..errors import ErrorReporter
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("hydra_sim")
+    points = theme.apply(app, app.font().pointSizeF(), 1.0, False)
+    try:
+        store = SessionStore(default_store_path())
+    except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
+        ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
+        return 1
+    window = open_review_window(store, points=points)
+    window.show()
+    code = int(app.exec())
+    store.close()
+    return code

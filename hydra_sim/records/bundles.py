@@ -1,0 +1,142 @@
+"""Moving sessions between machines: session bundles, written and read through the session store.
+
+A bundle is one JSON-lines file (gzip-compressed when its name ends in ``.gz``). The first
+line is a header ``{"format": "hydra-sim-bundle", "version": 1, "created_at", "sessions"}``;
+each further line is one whole session as ``SessionStore.session_record`` gives it: the
+session row, every input and event with its hashes, annotations, grade overrides and
+rescores.
+
+Importing is idempotent by session id (a session already in the store is skipped, never
+merged or overwritten), checks each session's hash chain first and rejects a session that
+does not verify, with the reason. Each session goes in whole, in its own transaction, or
+not at all. A bundle holds personal data: treat the file like the store itself.
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from .store import SessionStore, _utc_now
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FORMAT = "hydra-sim-bundle"
+BUNDLE_VERSION = 1
+
+
+@dataclass
+class ImportResult:
+    """What an import did: sessions added, sessions already in the store, and rejections with reasons."""
+    added: int = 0
+    skipped_existing: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+class BundleError(ValueError):
+    """The file is not a readable hydra_sim bundle (nothing was imported from it)."""
+
+
+@contextmanager
+def _open(path: Path, mode: str, compressed: bool) -> Iterator[IO[str]]:
+    if compressed:
+        with gzip.open(path, mode + "t", encoding="utf-8", newline="\n") as handle:
+            yield handle
+    else:
+        with path.open(mode, encoding="utf-8", newline="\n") as handle:
+            yield handle
+
+
+def export_bundle(store: SessionStore, path: str | os.PathLike, session_ids=None,
+                  trainee_id: str | None = None) -> int:
+    """Write the chosen sessions (default: all; or these ids; or one trainee's) to ``path``.
+
+    Written to a temporary file beside it and renamed, so a failed export never leaves
+    half a bundle. Returns how many sessions were written.
+    """
+    path = Path(path)
+    if session_ids is None:
+        ids = [s.session_id for s in store.sessions(trainee_id=trainee_id)]
+        ids.reverse()                                    # oldest first
+    else:
+        ids = [str(i) for i in session_ids]
+        if trainee_id is not None:
+            ids = [i for i in ids if store.session(i).trainee.trainee_id == trainee_id]
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with _open(partial, "w", path.name.endswith(".gz")) as out:
+            header = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "created_at": _utc_now(),
+                      "sessions": len(ids)}
+            out.write(json.dumps(header, ensure_ascii=False) + "\n")
+            for session_id in ids:
+                out.write(json.dumps(store.session_record(session_id), ensure_ascii=False, allow_nan=False,
+                                     separators=(",", ":")) + "\n")
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    log.info("exported %d sessions to %s", len(ids), path)
+    return len(ids)
+
+
+def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str]]:
+    """The session records of a bundle: ``(line number, record or None, why it cannot be read)``.
+
+    Raises ``BundleError`` when the file is not a bundle at all.
+    """
+    path = Path(path)
+    try:
+        with _open(path, "r", path.name.endswith(".gz")) as handle:
+            first = handle.readline()
+            try:
+                header = json.loads(first)
+            except ValueError:
+                header = None
+            if not isinstance(header, dict) or header.get("format") != BUNDLE_FORMAT:
+                raise BundleError(f"{path} is not a hydra_sim session bundle")
+            if header.get("version") != BUNDLE_VERSION:
+                raise BundleError(f"{path} is a bundle of version {header.get('version')}; this hydra_sim "
+                                  f"reads version {BUNDLE_VERSION}. Update hydra_sim to import it.")
+            for number, line in enumerate(handle, start=2):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError as exc:
+                    yield number, None, f"line {number} is not valid JSON ({exc}); truncated or damaged"
+                    continue
+                if not isinstance(record, dict) or not isinstance(record.get("session"), dict):
+                    yield number, None, f"line {number} is not a session record"
+                    continue
+                yield number, record, ""
+    except (OSError, EOFError, UnicodeDecodeError) as exc:        # gzip.BadGzipFile is an OSError
+        raise BundleError(f"cannot read the bundle {path} ({exc})") from exc
+
+
+def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
+    """Add the bundle's sessions that the store does not have yet; see the module docstring."""
+    result = ImportResult()
+    for _number, record, problem in read_bundle(path):
+        if record is None:
+            result.rejected.append(problem)
+            continue
+        outcome, reason = store._import_record(record)
+        session_id = record["session"].get("session_id", "?")
+        if outcome == "added":
+            result.added += 1
+        elif outcome == "exists":
+            result.skipped_existing += 1
+        else:
+            result.rejected.append(f"session {session_id}: {reason}")
+            log.warning("rejected session %s from %s: %s", session_id, path, reason)
+    log.info("imported %s: %d added, %d already present, %d rejected", path, result.added,
+             result.skipped_existing, len(result.rejected))
+    return result

@@ -1,0 +1,296 @@
+"""xAPI statements for recorded sessions: one per decision, and completed + passed/failed per session.
+
+Statements follow xAPI 1.0.3 (https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Data.md):
+
+- the actor is a pseudonymous account (``{iri_base}/trainees``, the trainee id), never an
+  e-mail address or display name;
+- a decision is an ``answered`` statement about the activity
+  ``{iri_base}/scenarios/{scenario_id}/decisions/{scene_id}`` (a ``cmi.interaction``:
+  choice, sequencing or long-fill-in), with the response, the points, success where it
+  can be told, the real time taken and the rationale;
+- a finished session adds ``completed`` and ``passed`` or ``failed`` about the scenario;
+- ``context.registration`` is the session id, so one attempt's statements group together;
+- each statement's ``id`` is derived from (session id, event number, verb), so sending a
+  session twice gives the same ids and a Learning Record Store keeps one copy.
+
+See docs/xapi.md. Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from .exports import DecisionRow, ScenarioCache, SessionRecord, gather
+from .store import SessionStore, SessionSummary
+
+DEFAULT_IRI_BASE = "https://hydra-sim.example.org"
+LANG = "en-GB"
+VERBS = {
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
+}
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+INTERACTION_TYPES = {"choose_one": "choice", "choose_many": "choice", "rank": "sequencing",
+                     "ndm_rationale": "long-fill-in"}
+# Statement ids: uuid5 in this namespace of "session id/event seq/verb" (fixed forever: changing it
+# would make every re-sent statement a new one).
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hydra-sim.example.org/xapi/statement-ids")
+DEFAULT_FAIL_GRADE = "not_yet_competent"
+
+
+def statement_id(session_id: str, seq: int, verb: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"{session_id}/{seq}/{verb}"))
+
+
+def _segment(text: str) -> str:
+    return quote(str(text), safe="-._~")
+
+
+def normalise_iri_base(iri_base: str) -> str:
+    base = (iri_base or DEFAULT_IRI_BASE).strip().rstrip("/")
+    if not (base.startswith("https://") or base.startswith("http://")) or len(base) <= len("https://"):
+        raise ValueError(f"the IRI base must be an absolute http(s) address, not {iri_base!r}")
+    return base
+
+
+class StatementBuilder:
+    def __init__(self, iri_base: str = DEFAULT_IRI_BASE):
+        self.base = normalise_iri_base(iri_base)
+
+    # -- IRIs -------------------------------------------------------------------------
+    def scenario_iri(self, scenario_id: str) -> str:
+        return f"{self.base}/scenarios/{_segment(scenario_id)}"
+
+    def decision_iri(self, scenario_id: str, scene_id: str) -> str:
+        return f"{self.scenario_iri(scenario_id)}/decisions/{_segment(scene_id)}"
+
+    def extension(self, name: str) -> str:
+        return f"{self.base}/extensions/{name}"
+
+    # -- parts ------------------------------------------------------------------------
+    def actor(self, summary: SessionSummary) -> dict:
+        return {"objectType": "Agent", "account": {"homePage": f"{self.base}/trainees",
+                                                   "name": summary.trainee.trainee_id}}
+
+    @staticmethod
+    def verb(name: str) -> dict:
+        return {"id": VERBS[name], "display": {LANG: name}}
+
+    def context(self, record: SessionRecord, parent: bool) -> dict:
+        s = record.summary
+        context: dict[str, Any] = {
+            "registration": s.session_id,
+            "language": LANG,
+            "extensions": {
+                self.extension("catalogues"): dict(sorted(s.catalogues.items())),
+                self.extension("scenario-version"): s.scenario_version,
+                self.extension("scenario-hash"): s.scenario_hash,
+            },
+        }
+        if parent:
+            context["contextActivities"] = {"parent": [self.scenario_activity(record)]}
+        return context
+
+    def scenario_activity(self, record: SessionRecord) -> dict:
+        s = record.summary
+        return {"objectType": "Activity", "id": self.scenario_iri(s.scenario_id),
+                "definition": {"type": SIMULATION, "name": {LANG: s.scenario_title or s.scenario_id}}}
+
+    # -- statements -------------------------------------------------------------------
+    def decision_statement(self, record: SessionRecord, decision: DecisionRow) -> dict:
+        s = record.summary
+        interaction = INTERACTION_TYPES.get(decision.kind, "other")
+        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": interaction,
+                                      "name": {LANG: decision.scene_title or decision.scene_id}}
+        if decision.prompt:
+            definition["description"] = {LANG: decision.prompt}
+        if interaction in ("choice", "sequencing") and decision.choices:
+            definition["choices"] = [{"id": option_id, "description": {LANG: label or option_id}}
+                                     for option_id, label in decision.choices]
+        result: dict[str, Any] = {}
+        if decision.kind == "ndm_rationale":
+            response = decision.rationale_text
+        else:
+            response = "[,]".join(decision.selection_ids)
+        if response and not decision.expired:
+            result["response"] = response
+        score = decision_score(decision)
+        if score is not None:
+            result["score"] = score
+        success = decision_success(decision, record)
+        if success is not None:
+            result["success"] = success
+        if decision.decision_seconds is not None:
+            result["duration"] = iso_duration(decision.decision_seconds)
+        extensions = {self.extension("simulated-clock"): decision.clock_label,
+                      self.extension("simulated-seconds"): decision.clock}
+        if decision.rationale_text:
+            extensions[self.extension("rationale")] = decision.rationale_text
+        if decision.expired:
+            extensions[self.extension("expired")] = True
+        if decision.evidenced:
+            extensions[self.extension("evidenced-actions")] = list(decision.evidenced)
+        if decision.contravened:
+            extensions[self.extension("contravened-actions")] = list(decision.contravened)
+        result["extensions"] = extensions
+        return {
+            "id": statement_id(s.session_id, decision.seq, "answered"),
+            "actor": self.actor(s),
+            "verb": self.verb("answered"),
+            "object": {"objectType": "Activity", "id": self.decision_iri(s.scenario_id, decision.scene_id),
+                       "definition": definition},
+            "result": result,
+            "context": self.context(record, parent=True),
+            "timestamp": timestamp(decision.recorded_at),
+        }
+
+    def session_statements(self, record: SessionRecord) -> list[dict]:
+        """completed, then passed or failed; nothing for a session that has not finished."""
+        s = record.summary
+        report = record.report
+        if s.status != "finished" or not report:
+            return []
+        seq = record.ended_seq if record.ended_seq is not None else 0
+        when = timestamp(s.ended_at or record.ended_recorded_at or s.updated_at)
+        percent = float(report.get("percent") or 0.0)
+        score = {"scaled": round(max(0.0, min(100.0, percent)) / 100, 4), "raw": round(percent, 1),
+                 "min": 0, "max": 100}
+        passed = session_passed(record)
+        extensions = {self.extension("grade"): report.get("grade_id") or "",
+                      self.extension("critical-failures"): list(report.get("critical_failures") or []),
+                      self.extension("simulated-seconds"): s.clock}
+        if report.get("ending_id"):
+            extensions[self.extension("ending")] = report["ending_id"]
+        if record.outcome:
+            extensions[self.extension("outcome")] = record.outcome
+        result: dict[str, Any] = {"score": score, "success": passed, "completion": True, "extensions": extensions}
+        duration = _real_duration(s.started_at, s.ended_at)
+        if duration is not None:
+            result["duration"] = duration
+        statements = []
+        for verb in ("completed", "passed" if passed else "failed"):
+            statements.append({
+                "id": statement_id(s.session_id, seq, verb),
+                "actor": self.actor(s),
+                "verb": self.verb(verb),
+                "object": self.scenario_activity(record),
+                "result": dict(result),
+                "context": self.context(record, parent=False),
+                "timestamp": when,
+            })
+        return statements
+
+    def statements(self, record: SessionRecord) -> list[dict]:
+        out = [self.decision_statement(record, d) for d in record.decisions]
+        return out + self.session_statements(record)
+
+
+def decision_score(decision: DecisionRow) -> dict | None:
+    """raw/min/max/scaled for a decision, or None when its scenario file is gone (max unknown)."""
+    if decision.max_points is None or decision.min_points is None:
+        return None
+    raw = round(decision.points, 3)
+    most = max(decision.max_points, raw)
+    least = min(decision.min_points, raw, 0.0)
+    if raw > 0 and most > 0:
+        scaled = raw / most
+    elif raw < 0 and least < 0:
+        scaled = raw / -least
+    else:
+        scaled = 0.0
+    return {"raw": raw, "min": least, "max": most, "scaled": round(max(-1.0, min(1.0, scaled)), 4)}
+
+
+def decision_success(decision: DecisionRow, record: SessionRecord) -> bool | None:
+    """False when the decision contravened an action, or left out credit it could have earned;
+    True when it earned all it could; None when it carries no assessed credit either way."""
+    if decision.contravened:
+        return False
+    if decision.expired:
+        return False if (decision.max_points or 0) > 0 else None
+    scenario = record.scenario
+    if scenario is None or decision.max_points is None:
+        return True if decision.evidenced else None
+    if decision.max_points <= 0:
+        return None
+    weights = sum(scenario.assessed[a].weight for a in set(decision.evidenced) if a in scenario.assessed)
+    return weights >= decision.max_points
+
+
+def session_passed(record: SessionRecord) -> bool:
+    report = record.report or {}
+    fail_grade = record.scenario.scoring.critical_fail_grade if record.scenario is not None else DEFAULT_FAIL_GRADE
+    return not report.get("critical_failures") and report.get("grade_id") != fail_grade
+
+
+def iso_duration(seconds: float) -> str:
+    """ISO 8601 duration, e.g. 72.5 -> PT1M12.5S."""
+    seconds = max(0.0, round(float(seconds), 2))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{int(hours)}H"
+    if minutes:
+        text += f"{int(minutes)}M"
+    if secs or text == "PT":
+        text += f"{secs:.2f}".rstrip("0").rstrip(".") + "S"
+    return text
+
+
+def _parse(when: str | None) -> datetime | None:
+    if not when:
+        return None
+    try:
+        return datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _real_duration(started: str | None, ended: str | None) -> str | None:
+    a, b = _parse(started), _parse(ended)
+    if a is None or b is None or b < a:
+        return None
+    return iso_duration((b - a).total_seconds())
+
+
+def timestamp(when: str | None) -> str:
+    """The store's UTC stamp as xAPI wants it (ISO 8601 with a zone): kept as written when it parses."""
+    parsed = _parse(when)
+    if parsed is None:
+        raise ValueError(f"not a timestamp: {when!r}")
+    if parsed.tzinfo is None:
+        return parsed.isoformat(timespec="milliseconds") + "Z"
+    return when if when.endswith("Z") else parsed.isoformat(timespec="milliseconds")
+
+
+def session_statements(store: SessionStore, summary: SessionSummary, iri_base: str = DEFAULT_IRI_BASE,
+                       scenarios: ScenarioCache | None = None) -> list[dict]:
+    return StatementBuilder(iri_base).statements(gather(store, summary, scenarios))
+
+
+def statements_for(records: list[SessionRecord], iri_base: str = DEFAULT_IRI_BASE) -> list[dict]:
+    builder = StatementBuilder(iri_base)
+    return [st for r in records for st in builder.statements(r)]
+
+
+def queue_finished_sessions(store: SessionStore, queue, endpoint: str, iri_base: str = DEFAULT_IRI_BASE) -> int:
+    """Put the statements of every finished session not yet queued for ``endpoint`` into ``queue``.
+
+    Returns how many statements were added. ``queue`` is a ``hydra_sim.records.queue.XapiQueue``.
+    """
+    done = queue.queued_sessions(endpoint)
+    builder = StatementBuilder(iri_base)
+    cache = ScenarioCache()
+    added = 0
+    for summary in reversed(store.sessions(status="finished")):
+        if summary.session_id in done:
+            continue
+        added += queue.add(endpoint, summary.session_id, builder.statements(gather(store, summary, cache)))
+    return added

@@ -1,0 +1,181 @@
+"""The trainer review window on a small recorded cohort (mini and flagship sessions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hydra_sim import paths
+from hydra_sim.engine.loader import load_scenario
+from hydra_sim.gui.review import cohort_stats as cs
+from hydra_sim.gui.review import sample_data as sd
+from hydra_sim.records.store import SessionStore, TraineeInfo
+
+REPO = paths.bundled_root()
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    path = tmp_path_factory.mktemp("review") / "sessions.sqlite3"
+    store = SessionStore(path)
+    mini = load_scenario(REPO / "tests" / "fixtures" / "mini" / "mini.yaml").scenario
+    flagship = load_scenario(REPO / "scenarios" / "brackenford-services.yaml").scenario
+    ids = {}
+    plans = sd.mini_plans()
+    people = [("t-001", "Alex Reid", "Kent", "good"), ("t-002", "Sam Patel", "Essex", "middling"),
+              ("t-003", "Jo Okafor", "Kent", "careless"), ("t-004", "Chris Lee", "Essex", "good")]
+    for tid, name, force, plan in people:
+        ids[tid] = sd.record_plan(store, mini, plans[plan], TraineeInfo(tid, name, force, "call_handler"))
+    for tid, name, force, plan in (("t-005", "Pat Morgan", "Kent", "best"), ("t-006", "Lee Quinn", "Essex", "careless")):
+        steps = sd.plan_steps(REPO / "scenarios" / f"brackenford-services.{plan}.plan.yaml")
+        ids[tid] = sd.record_plan(store, flagship, steps, TraineeInfo(tid, name, force, "first_responder"))
+    store.close()
+    return path, ids
+
+
+@pytest.fixture
+def review(qtbot, cohort):
+    from hydra_sim.gui.review.window import open_review_window
+    path, ids = cohort
+    store = SessionStore(path)
+    win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    if hasattr(store, "verify"):
+        win.verify_now()
+    yield win, ids
+    store.close()
+
+
+def _shoot(win, name):
+    from PySide6.QtWidgets import QApplication
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert win.grab().save(str(SCREENSHOTS / f"review-{name}.png"))
+
+
+def _column(win, col):
+    return [win.proxy.index(r, col).data() for r in range(win.proxy.rowCount())]
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, cohort):
+    from hydra_sim.gui.review.models import SessionFilterProxy, SessionTableModel
+    path, _ = cohort
+    with SessionStore(path) as store:
+        model = SessionTableModel(cs.load_rows(store))
+    qtmodeltester.check(model)
+    proxy = SessionFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+
+
+def test_table_rows_filters_and_sort(review):
+    win, ids = review
+    assert win.proxy.rowCount() == 6
+    assert set(_column(win, 0)) == set(ids)
+    assert all(v == "OK" for v in _column(win, 11))
+    win.filter_text.setText("essex")
+    assert sorted(_column(win, 0)) == ["t-002", "t-004", "t-006"]
+    win.filter_text.setText("")
+    win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
+    assert win.proxy.rowCount() == 4
+    win.critical_only.setChecked(True)
+    assert sorted(_column(win, 0)) == ["t-002", "t-003"] or all(
+        win.model.row_at(win.proxy.mapToSource(win.proxy.index(r, 0)).row()).critical_misses
+        for r in range(win.proxy.rowCount()))
+    win.critical_only.setChecked(False)
+    win.scenario_box.setCurrentIndex(0)
+    win.table.sortByColumn(8, pytest.importorskip("PySide6.QtCore").Qt.SortOrder.DescendingOrder)
+    scores = [float(v.rstrip("%")) for v in _column(win, 8)]
+    assert scores == sorted(scores, reverse=True)
+    win.grade_box.setCurrentIndex(win.grade_box.findData("distinction"))
+    assert sorted(_column(win, 0)) == ["t-001", "t-004", "t-005"]
+    win.grade_box.setCurrentIndex(0)
+    _shoot(win, "sessions")
+
+
+def test_detail_annotation_and_override(review, monkeypatch):
+    from hydra_sim.gui.review import dialogs
+    win, ids = review
+    win.select_sessions([ids["t-006"]])
+    assert win.current.session_id == ids["t-006"]
+    titles = [win.timeline_tree.topLevelItem(i).text(1) for i in range(win.timeline_tree.topLevelItemCount())]
+    assert any(t.startswith("Scene: Entered") for t in titles)
+    assert any(t.startswith("Decision: Decided") for t in titles)
+    assert titles[-1].startswith("Ending: Incident closed")
+    decision_rows = [i for i in range(win.timeline_tree.topLevelItemCount())
+                     if win.timeline_tree.topLevelItem(i).text(1).startswith("Decision")]
+    first = win.timeline_tree.topLevelItem(decision_rows[0])
+    assert first.text(2).endswith("s") and "contravened" in first.text(3)
+    statuses = {win.actions_table.item(r, 1).text() for r in range(win.actions_table.rowCount())}
+    assert any("Contravened" in s for s in statuses)
+    if not hasattr(win.store, "annotate"):
+        pytest.skip("annotations not available in this store version")
+    events_before = win.store.events(ids["t-006"])
+    win.timeline_tree.setCurrentItem(first)
+    first_seq = first.data(0, 256).seq
+    monkeypatch.setattr(dialogs.AnnotationDialog, "ask",
+                        classmethod(lambda cls, parent, about, author="": ("Sgt Trainer", "Discuss the ambulance.")))
+    win.add_note()
+    notes = win.store.annotations(ids["t-006"])
+    assert notes[-1]["text"] == "Discuss the ambulance." and notes[-1]["seq"] == first_seq
+    assert "Discuss the ambulance." in win.timeline_tree.topLevelItem(decision_rows[0]).text(4)
+    monkeypatch.setattr(dialogs.OverrideDialog, "ask", classmethod(
+        lambda cls, parent, grades, current, author="": ("competent", "Sound reasoning under pressure.", "Sgt T")))
+    assert "competent" in dict(win.grade_choices(win.current))
+    win.override_grade()
+    assert win.store.grade_override(ids["t-006"])["reason"] == "Sound reasoning under pressure."
+    grades = _column(win, 9)
+    assert "Competent (override)" in grades
+    assert "Grade override" in win.detail_header.text()
+    assert win.store.events(ids["t-006"]) == events_before           # the record is untouched
+    with pytest.raises(ValueError):
+        win.store.override_grade(ids["t-006"], "competent", "  ", "Sgt T")
+    win.timeline_tree.setCurrentItem(win.timeline_tree.topLevelItem(decision_rows[0]))
+    _shoot(win, "detail")
+
+
+def test_override_dialog_refuses_blank_reason(qtbot):
+    from hydra_sim.gui.review.dialogs import OverrideDialog
+    dialog = OverrideDialog(None, [("competent", "Competent")], "Not yet competent", "Sgt T")
+    qtbot.addWidget(dialog)
+    dialog._try_accept()
+    assert not dialog.result() and "reason is required" in dialog.error.text()
+
+
+def test_compare_two_sessions(review):
+    win, ids = review
+    win.select_sessions([ids["t-001"], ids["t-003"]])
+    assert win.compare_button.isEnabled()
+    win.compare_selected()
+    assert win.tabs.currentWidget() is win.compare_page
+    by_scene = {p.scene_id: p for p in win.compare_pairs}
+    assert by_scene["call"].a and by_scene["call"].b
+    assert {by_scene["call"].a.title, by_scene["call"].b.title} == {"Decided: Send an ambulance",
+                                                                    "Decided: Refer to the Home Office"}
+    actions = {p.action_id: p for p in win.compare_action_pairs}
+    assert {actions["send_ambulance"].a, actions["send_ambulance"].b} == {"on_time", "contravened"}
+    _shoot(win, "compare")
+
+
+def test_dashboard_and_exports(review, tmp_path):
+    win, ids = review
+    win.show_dashboard()
+    summary = win.dashboard.summary
+    assert summary.sessions == 6
+    rates = [m.rate for m in summary.miss_rates]
+    assert rates == sorted(rates, reverse=True)
+    assert sum(summary.histogram) == 6
+    assert win.dashboard.miss_table.rowCount() == len(summary.miss_rates)
+    png = tmp_path / "miss.png"
+    assert win.dashboard.save_png(win.dashboard.miss_view, png) and png.stat().st_size > 1000
+    csv_path = tmp_path / "miss.csv"
+    win.dashboard.save_csv(win.dashboard.miss_table, csv_path)
+    assert csv_path.read_text().splitlines()[0].startswith("Action,Critical")
+    win.resize(1500, 1300)
+    _shoot(win, "dashboard")
+    win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
+    win.show_dashboard()
+    assert win.dashboard.summary.sessions == 4

@@ -1,0 +1,105 @@
+"""Shared helpers for the records tests (imported by them, never collected): a played, recorded and
+finished session of the mini scenario, a v1 store built with the v1 layout, and raw SQL access."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict
+from pathlib import Path
+
+from hydra_sim.engine import (
+    DecisionRecorded,
+    Ended,
+    InjectFired,
+    ReferenceOpened,
+    ScenarioRunner,
+    SceneEntered,
+    score_runner,
+)
+from hydra_sim.records import SessionStore, TraineeInfo
+
+REPO = Path(__file__).resolve().parents[2]
+MINI = REPO / "tests" / "fixtures" / "mini" / "mini.yaml"
+TRAINEE = TraineeInfo("t-7f3a", display_name="PC Example", force="Brackenford", role="call_handler")
+GOOD_PATH = [("open_reference", "card"), ("choose", "ambulance"), ("advance", 30), ("choose", ["doors", "bwv"]),
+             ("choose", ["medical", "lorry", "forms"]), ("choose", {"threat_risk": "people may suffocate"}),
+             ("choose", "arrest", "he controls the vehicle"), ("continue_",)]
+
+
+def _record(event) -> tuple[str, dict, int]:
+    if isinstance(event, DecisionRecorded):
+        return "decision_recorded", asdict(event), event.record.clock
+    kinds = {SceneEntered: "scene_entered", InjectFired: "inject_fired", ReferenceOpened: "reference_opened",
+             Ended: "ended"}
+    return kinds[type(event)], asdict(event), event.clock
+
+
+def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True) -> str:
+    """Record a session of ``scenario`` as the app does; returns its id (finished with its score by default)."""
+    session_id = store.start_session(trainee, scenario)
+    runner = ScenarioRunner(scenario)
+    runner.subscribe(lambda event: store.append_event(session_id, *_record(event)))
+    runner.start()
+    for step, *args in steps:
+        if step == "advance":
+            runner.advance(*args)
+            store.checkpoint_clock(session_id, runner.clock.seconds)
+            continue
+        getattr(runner, step)(*args)
+        store.append_input(session_id, runner.log[-1], clock_after=runner.clock.seconds)
+    if finish:
+        store.finish_session(session_id, score_runner(runner).to_dict())
+    return session_id
+
+
+def raw(path: Path, sql: str, args=()) -> list[tuple]:
+    """Run one statement on the store file directly (as someone with an SQLite tool would) and commit."""
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute(sql, args).fetchall()
+        conn.commit()
+        return rows
+
+
+# The v1 layout, frozen here as it was published (hydra_sim 'records' format 1), so the
+# migration tests keep testing upgrades from real v1 files whatever later code does.
+V1_DDL = """
+CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY NOT NULL, trainee_id TEXT NOT NULL, display_name TEXT NOT NULL DEFAULT '',
+    force TEXT NOT NULL DEFAULT '', role TEXT NOT NULL DEFAULT '', scenario_id TEXT NOT NULL,
+    scenario_version TEXT NOT NULL, scenario_hash TEXT NOT NULL, scenario_path TEXT NOT NULL,
+    scenario_title TEXT NOT NULL, catalogues_json TEXT NOT NULL, started_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    ended_at TEXT, status TEXT NOT NULL CHECK (status IN ('in_progress', 'finished', 'abandoned')),
+    clock INTEGER NOT NULL DEFAULT 0, replay_clock INTEGER NOT NULL DEFAULT 0,
+    replay_exact INTEGER NOT NULL DEFAULT 1, checkpointed INTEGER NOT NULL DEFAULT 0, scene_id TEXT,
+    result_json TEXT, percent REAL, grade TEXT, ending_id TEXT, critical_failures_json TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX sessions_by_trainee ON sessions (trainee_id, started_at);
+CREATE INDEX sessions_by_status ON sessions (status, started_at);
+CREATE TABLE events (
+    session_id TEXT NOT NULL REFERENCES sessions (session_id), seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    is_input INTEGER NOT NULL CHECK (is_input IN (0, 1)), clock INTEGER NOT NULL, recorded_at TEXT NOT NULL,
+    data_json TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+PRAGMA application_id = 1213809747;
+PRAGMA user_version = 1;
+"""
+
+V1_SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", "scenario_id", "scenario_version",
+                      "scenario_hash", "scenario_path", "scenario_title", "catalogues_json", "started_at",
+                      "updated_at", "ended_at", "status", "clock", "replay_clock", "replay_exact", "checkpointed",
+                      "scene_id", "result_json", "percent", "grade", "ending_id", "critical_failures_json")
+
+
+def make_v1_store(path: Path, records: list[dict]) -> None:
+    """A format-1 store holding ``records`` (``session_record`` dicts; their v2-only fields are dropped)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(V1_DDL)
+        for record in records:
+            session = record["session"]
+            conn.execute(f"INSERT INTO sessions ({', '.join(V1_SESSION_COLUMNS)}) VALUES "
+                         f"({', '.join('?' * len(V1_SESSION_COLUMNS))})", [session[c] for c in V1_SESSION_COLUMNS])
+            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                (session["session_id"], e["seq"], e["kind"], int(e["is_input"]), e["clock"], e["recorded_at"],
+                 json.dumps(e["data"], separators=(",", ":"))) for e in record["events"]])
+        conn.commit()
