@@ -564,6 +564,13 @@ def _session_line(summary) -> str:
             f"  started {summary.started_at}  last activity {summary.updated_at}  {summary.status}")
 
 
+def _confirm_deletion(sessions, question: str, yes: bool) -> bool:
+    """List the sessions about to be deleted, one line each, then ask as ``_confirm`` does."""
+    for summary in sessions:
+        print(_session_line(summary))
+    return _confirm(question, yes)
+
+
 @_records_command
 def _cmd_verify(args, store) -> int:
     issues = store.verify()
@@ -617,9 +624,8 @@ def _cmd_trainee(args, store) -> int:
     if not sessions:
         print(f"no sessions of trainee {args.trainee_id}", file=sys.stderr)
         return 1
-    for summary in sessions:
-        print(_session_line(summary))
-    if not _confirm(f"Delete these {len(sessions)} sessions of {args.trainee_id} and everything attached?", args.yes):
+    if not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} and everything "
+                             "attached?", args.yes):
         return 1
     print(f"deleted {store.delete_trainee(args.trainee_id)} sessions of {args.trainee_id}")
     return 0
@@ -644,9 +650,7 @@ def _cmd_retention(args, store) -> int:
     print(f"retention period: {months} months; {len(due)} session{'s' if len(due) != 1 else ''} older than that")
     if not due:
         return 0
-    for summary in due:
-        print(_session_line(summary))
-    if not _confirm(f"Delete these {len(due)} sessions and everything attached?", args.yes):
+    if not _confirm_deletion(due, f"Delete these {len(due)} sessions and everything attached?", args.yes):
         return 1
     print(f"deleted {store.delete_sessions([s.session_id for s in due])} sessions")
     return 0

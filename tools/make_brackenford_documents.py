@@ -18,61 +18,30 @@ scenarios/brackenford-services.yaml; keep the two in step if you change anything
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
-from PySide6.QtGui import (  # noqa: E402
-    QBrush,
-    QColor,
-    QFont,
-    QGuiApplication,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPolygonF,
+from document_drawing import (
+    ASSETS,
+    INK,
+    MONO,
+    SANS,
+    SANS_COND,
+    SERIF,
+    draw_documents,
+    exit_now,
+    font,
+    new_image,
+    save,
+    text,
 )
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
-OUT = Path(__file__).resolve().parent.parent / "assets" / "brackenford-services"
+OUT = ASSETS / "brackenford-services"
 
-SANS = "DejaVu Sans"
-SANS_COND = "DejaVu Sans Condensed"
-MONO = "DejaVu Sans Mono"
-SERIF = "DejaVu Serif"
-
-INK = QColor("#1b1b1b")
 FORM_RED = QColor("#b3262d")      # pre-printed CMR rules and captions
 PEN_BLUE = QColor("#1f3f9a")      # hand-filled entries
 PENCIL = QColor("#5b4a2f")        # officer's annotations
-
-
-def font(family: str, px: int, bold: bool = False, italic: bool = False) -> QFont:
-    f = QFont(family)
-    f.setPixelSize(px)
-    f.setBold(bold)
-    f.setItalic(italic)
-    f.setHintingPreference(QFont.PreferFullHinting)
-    return f
-
-
-def new_image(w: int, h: int, colour: str) -> tuple[QImage, QPainter]:
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(QColor(colour))
-    p = QPainter(img)
-    p.setRenderHint(QPainter.Antialiasing, True)
-    p.setRenderHint(QPainter.TextAntialiasing, True)
-    return img, p
-
-
-def text(p: QPainter, x: float, y: float, s: str, f: QFont, colour: QColor,
-         w: float = 2000, h: float = 400, flags=Qt.AlignLeft | Qt.AlignTop) -> None:
-    p.setFont(f)
-    p.setPen(colour)
-    p.drawText(QRectF(x, y, w, h), int(flags) | int(Qt.TextWordWrap), s)
 
 
 # --------------------------------------------------------------------------- CMR note
@@ -174,8 +143,7 @@ def make_cmr(path: Path) -> None:
     stamp(p, x0 + third * 1.5, y + sig_h / 2 + 10, 120, "KOVAL", "LOGISTICS", QColor("#6d2a8c"))
     text(p, x0 + third * 1.5 - 60, y + sig_h - 48, "D. Tarrow", font(SERIF, 24, italic=True), PEN_BLUE, 220, 40)
     text(p, x0 + 2 * third + 20, y + 60, "(blank)", font(SANS, 17, italic=True), QColor("#8a8a8a"), 200, 30)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # ------------------------------------------------------------------- tachograph printout
@@ -288,8 +256,7 @@ def make_tacho(path: Path) -> None:
     p.drawPath(arrow)
     p.drawLine(QPointF(RX + RW - 16, note_y - 20), QPointF(RX + RW - 2, note_y - 4))
     p.drawLine(QPointF(RX + RW - 16, note_y - 20), QPointF(RX + RW - 26, note_y - 2))
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # ------------------------------------------------------------------------ services map
@@ -366,7 +333,9 @@ def make_map(path: Path) -> None:
     p.drawLine(QPointF(580, 800), QPointF(760, 800))
     p.drawLine(QPointF(580, 340), QPointF(760, 340))
     # first caller's lorry and the Koval lorry's first bay
-    def lorry(x, y, w, h, colour, txt, txt_colour=QColor("white")):
+    def lorry(x, y, w, h, colour, txt, txt_colour=None):
+        if txt_colour is None:
+            txt_colour = QColor("white")
         p.setPen(QPen(INK, 2))
         p.setBrush(colour)
         p.drawRect(QRectF(x, y, w, h))
@@ -478,8 +447,7 @@ def make_map(path: Path) -> None:
     p.drawLine(QPointF(nb_x - 12, 0), QPointF(nb_x - 12, H))
     label(p, 834, 356, "- · -  site boundary: a low fence\nand a grass verge, then the live\nnorthbound lanes",
           15, False, colour=QColor("#5c1f99"), w=284)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # ------------------------------------------------------------- NCCU intelligence form
@@ -536,27 +504,16 @@ def make_nccu_form(path: Path) -> None:
     text(p, M, y + 24, "White boxes: filled in from the referral call and the first officer's notes. "
          "Yellow boxes: still to be completed before the form is returned.", font(SANS, 16),
          QColor("#555555"), W - 2 * M, 60)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
-def main() -> int:
-    app = QGuiApplication(sys.argv[:1])  # noqa: F841 (text drawing needs a GUI application)
-    OUT.mkdir(parents=True, exist_ok=True)
-    make_cmr(OUT / "cmr-consignment-note.png")
-    make_tacho(OUT / "tachograph-printout.png")
-    make_map(OUT / "services-map.png")
-    make_nccu_form(OUT / "nccu-intelligence-form.png")
-    for name in sorted(os.listdir(OUT)):
-        print(OUT / name)
-    return 0
+DOCUMENTS = [
+        ("cmr-consignment-note.png", make_cmr),
+        ("tachograph-printout.png", make_tacho),
+        ("services-map.png", make_map),
+        ("nccu-intelligence-form.png", make_nccu_form),
+]
 
 
 if __name__ == "__main__":
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Leave without running interpreter finalisation: with the PySide6 build in this
-    # venv, tearing down after a few thousand QPainter calls aborts with
-    # "none_dealloc: deallocating None" although every file has been written.
-    os._exit(status)
+    exit_now(draw_documents(OUT, DOCUMENTS))

@@ -16,61 +16,31 @@ scenarios/layby-drop.yaml; keep the two in step if you change anything here.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
-from PySide6.QtGui import (  # noqa: E402
-    QColor,
-    QFont,
-    QGuiApplication,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPolygonF,
+from document_drawing import (
+    ASSETS,
+    INK,
+    MONO,
+    SANS,
+    SANS_COND,
+    SERIF,
+    draw_documents,
+    exit_now,
+    font,
+    new_image,
+    save,
+    text,
 )
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
-OUT = Path(__file__).resolve().parent.parent / "assets" / "layby-drop"
+OUT = ASSETS / "layby-drop"
 
-SANS = "DejaVu Sans"
-SANS_COND = "DejaVu Sans Condensed"
-MONO = "DejaVu Sans Mono"
-SERIF = "DejaVu Serif"
-
-INK = QColor("#1b1b1b")
 RED = QColor("#c0392b")
 PEN_BLUE = QColor("#1f3f9a")
 WATER = QColor("#3f7fbf")
 PATH_BROWN = QColor("#7a4e1d")
-
-
-def font(family: str, px: int, bold: bool = False, italic: bool = False) -> QFont:
-    f = QFont(family)
-    f.setPixelSize(px)
-    f.setBold(bold)
-    f.setItalic(italic)
-    f.setHintingPreference(QFont.PreferFullHinting)
-    return f
-
-
-def new_image(w: int, h: int, colour: str) -> tuple[QImage, QPainter]:
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(QColor(colour))
-    p = QPainter(img)
-    p.setRenderHint(QPainter.Antialiasing, True)
-    p.setRenderHint(QPainter.TextAntialiasing, True)
-    return img, p
-
-
-def text(p: QPainter, x: float, y: float, s: str, f: QFont, colour: QColor,
-         w: float = 2000, h: float = 400, flags=Qt.AlignLeft | Qt.AlignTop) -> None:
-    p.setFont(f)
-    p.setPen(colour)
-    p.drawText(QRectF(x, y, w, h), int(flags) | int(Qt.TextWordWrap), s)
 
 
 def label(p: QPainter, x: float, y: float, s: str, px: int = 18, bold: bool = False,
@@ -322,8 +292,7 @@ def make_map(path: Path) -> None:
     p.drawLine(QPointF(1108, 843), QPointF(1140, 843))
     text(p, 1148, 832, "Drainage ditch (Long Dyke)", font(SANS, 15), INK, 300, 24)
 
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # --------------------------------------------------------------------------- ANPR printout
@@ -415,25 +384,14 @@ def make_anpr(path: Path) -> None:
     p.setBrush(Qt.NoBrush)
     p.drawRoundedRect(QRectF(M - 10, y - 6, 860, 172), 10, 10)
     text(p, M + 6, y, note, hand, PEN_BLUE, 850, 210)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
-def main() -> int:
-    app = QGuiApplication(sys.argv[:1])  # noqa: F841 (text drawing needs a GUI application)
-    OUT.mkdir(parents=True, exist_ok=True)
-    make_map(OUT / "layby-map.png")
-    make_anpr(OUT / "anpr-hit-list.png")
-    for name in sorted(os.listdir(OUT)):
-        print(OUT / name)
-    return 0
+DOCUMENTS = [
+        ("layby-map.png", make_map),
+        ("anpr-hit-list.png", make_anpr),
+]
 
 
 if __name__ == "__main__":
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Leave without running interpreter finalisation: with the PySide6 build in this
-    # venv, tearing down after many QPainter calls can abort with "none_dealloc:
-    # deallocating None" although every file has been written.
-    os._exit(status)
+    exit_now(draw_documents(OUT, DOCUMENTS))

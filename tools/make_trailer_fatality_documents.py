@@ -17,62 +17,33 @@ scenarios/trailer-fatality.yaml; keep the two in step if you change anything her
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
-from PySide6.QtGui import (  # noqa: E402
-    QColor,
-    QFont,
-    QGuiApplication,
-    QImage,
-    QPainter,
-    QPen,
-    QPolygonF,
+from document_drawing import (
+    ASSETS,
+    INK,
+    MONO,
+    SANS,
+    SANS_COND,
+    SERIF,
+    draw_documents,
+    exit_now,
+    font,
+    new_image,
+    save,
+    text,
 )
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
-OUT = Path(__file__).resolve().parent.parent / "assets" / "trailer-fatality"
+OUT = ASSETS / "trailer-fatality"
 
-SANS = "DejaVu Sans"
-SANS_COND = "DejaVu Sans Condensed"
-MONO = "DejaVu Sans Mono"
-SERIF = "DejaVu Serif"
-
-INK = QColor("#1b1b1b")
 PEN_BLUE = QColor("#1f3f9a")       # handwritten entries
 PENCIL = QColor("#5b4a2f")         # pencil annotation
 CORDON_RED = QColor("#c0262d")
 CORDON_BLUE = QColor("#1f5fbf")
 PATH_GREEN = QColor("#1e8a3a")
 NAVY = QColor("#1d3557")
-
-
-def font(family: str, px: int, bold: bool = False, italic: bool = False) -> QFont:
-    f = QFont(family)
-    f.setPixelSize(px)
-    f.setBold(bold)
-    f.setItalic(italic)
-    f.setHintingPreference(QFont.PreferFullHinting)
-    return f
-
-
-def new_image(w: int, h: int, colour: str) -> tuple[QImage, QPainter]:
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(QColor(colour))
-    p = QPainter(img)
-    p.setRenderHint(QPainter.Antialiasing, True)
-    p.setRenderHint(QPainter.TextAntialiasing, True)
-    return img, p
-
-
-def text(p: QPainter, x: float, y: float, s: str, f: QFont, colour: QColor,
-         w: float = 2000, h: float = 400, flags=Qt.AlignLeft | Qt.AlignTop) -> None:
-    p.setFont(f)
-    p.setPen(colour)
-    p.drawText(QRectF(x, y, w, h), int(flags) | int(Qt.TextWordWrap), s)
 
 
 def dashed_rect(p: QPainter, r: QRectF, colour: QColor, width: int, style) -> None:
@@ -275,8 +246,7 @@ def make_yard_plan(path: Path) -> None:
     p.setBrush(INK)
     p.drawPolygon(QPolygonF([QPointF(1455, 16), QPointF(1440, 62), QPointF(1470, 62)]))
     text(p, 1435, 70, "N", font(SANS, 26, bold=True), INK, 40, 34, Qt.AlignHCenter)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # --------------------------------------------------------------------------- gate log
@@ -367,8 +337,7 @@ def make_gate_log(path: Path) -> None:
     p.drawLine(QPointF(M + 700, by + 56 + 6 * 34 + 14), QPointF(M + 760, by + 250))
     text(p, M, H - 50, "Photocopy handed to police 14:39 by C. Mendes, shift manager.",
          font(SANS, 16, italic=True), QColor("#555555"), W - 2 * M, 26)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
 # --------------------------------------------------------------------------- METHANE form
@@ -417,25 +386,15 @@ def make_methane(path: Path) -> None:
         y += h + 8
     text(p, M, y + 14, "Passed by radio 14:29; update to follow after joint meeting at the RVP.",
          font(SANS, 17, italic=True), QColor("#555555"), W - 2 * M, 30)
-    p.end()
-    img.save(str(path))
+    save(img, p, path)
 
 
-def main() -> int:
-    app = QGuiApplication(sys.argv[:1])  # noqa: F841 (text drawing needs a GUI application)
-    OUT.mkdir(parents=True, exist_ok=True)
-    make_yard_plan(OUT / "yard-plan.png")
-    make_gate_log(OUT / "gate-log.png")
-    make_methane(OUT / "methane-message.png")
-    for name in sorted(os.listdir(OUT)):
-        print(OUT / name)
-    return 0
+DOCUMENTS = [
+        ("yard-plan.png", make_yard_plan),
+        ("gate-log.png", make_gate_log),
+        ("methane-message.png", make_methane),
+]
 
 
 if __name__ == "__main__":
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Leave without interpreter finalisation: with the PySide6 build in this venv,
-    # tearing down after many QPainter calls can abort although every file is written.
-    os._exit(status)
+    exit_now(draw_documents(OUT, DOCUMENTS))

@@ -30,6 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from .graphwalk import back_edges
 from .model import Outcome, Scenario, Scene
 
 OUTCOME_COLOURS = {          # fill, border
@@ -344,27 +345,7 @@ def _dfs_order(start: str, ids: list[str], succ: dict[str, list[str]]) -> list[s
 
 def _back_edges(order: list[str], succ: dict[str, list[str]]) -> set[tuple[str, str]]:
     """Edges that close a cycle in a depth-first search (iterative: big files must not recurse)."""
-    colour: dict[str, int] = {}
-    back: set[tuple[str, str]] = set()
-    for root in order:
-        if root in colour:
-            continue
-        colour[root] = 1
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                colour[node] = 2
-                stack.pop()
-                continue
-            state = colour.get(child, 0)
-            if state == 1:
-                back.add((node, child))
-            elif state == 0:
-                colour[child] = 1
-                stack.append((child, iter(succ[child])))
-    return back
+    return set(back_edges(order, succ.__getitem__))
 
 
 def _longest_path_layers(order: list[str], dag: dict[str, list[str]]) -> dict[str, int]:

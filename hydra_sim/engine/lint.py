@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from .graphwalk import back_edges
 from .loader import referenced_action_ids
 from .model import Outcome, Route, Scenario
 from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
@@ -307,22 +308,7 @@ def _reachable(start: str, graph: dict[str, set[str]]) -> set[str]:
 
 def _has_cycle(start: str, graph: dict[str, set[str]], scenes: set[str]) -> bool:
     """Iterative depth-first search (a 2,000-scene chain must not hit the recursion limit)."""
-    colour: dict[str, int] = {}
-    stack = [(start, iter(sorted(graph.get(start, ()))))]
-    colour[start] = 1
-    while stack:
-        node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            colour[node] = 2
-            stack.pop()
-            continue
-        if child not in scenes:
-            continue
-        state = colour.get(child, 0)
-        if state == 1:
-            return True
-        if state == 0:
-            colour[child] = 1
-            stack.append((child, iter(sorted(graph.get(child, ())))))
-    return False
+    def successors(node: str) -> list[str]:
+        return [child for child in sorted(graph.get(node, ())) if child in scenes]
+
+    return next(back_edges([start], successors), None) is not None

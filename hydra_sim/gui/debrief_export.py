@@ -5,7 +5,7 @@ explorer's full-marks path: every assessed action with its status in words and a
 (colour only adds to them), why it matters, its sources as plain text, and the
 trainee's path beside the best path with the rationale written at each decision. All
 scenario text is escaped or passed through ``markdown_to_html``. ``write_pdf`` prints the
-document with QPdfWriter. Must not import the runner's mutating API, the controller or any
+document with report_pdf.html_to_pdf. Must not import the runner's mutating API, the controller or any
 screen.
 """
 
@@ -14,12 +14,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
 from ..engine.model import NDM_FIELD_LABELS
 from ..engine.scoring import STATUS_LABELS
 from ..engine.text import markdown_to_html
+from .report_pdf import html_to_pdf
 from .theme import STATUS_SYMBOLS, palette, status_colour
 from .wording import strip_time_prefix
 
@@ -161,19 +159,8 @@ def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contra
             + "</body></html>")
 
 
+PDF_STYLE = "h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; } body { font-size: 10pt; }"
+
+
 def write_pdf(html_text: str, path: Path, title: str = "Debrief") -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(path))
-    writer.setTitle(title)
-    writer.setCreator("hydra_sim")
-    writer.setResolution(150)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    document = QTextDocument()
-    document.setDefaultStyleSheet("h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }"
-                                  " body { font-size: 10pt; }")
-    document.setHtml(html_text)
-    document.setPageSize(QSizeF(writer.width(), writer.height()))
-    document.print_(writer)
-    return path
+    return html_to_pdf(html_text, path, title, resolution=150, style_sheet=PDF_STYLE, fit_page=True)

@@ -23,9 +23,14 @@ def _application():
     return app
 
 
-def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim report") -> Path:
-    """Write ``html`` as an A4 PDF at ``path``; returns the path."""
-    from PySide6.QtCore import QMarginsF
+def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim report", *, resolution: int = 300,
+                style_sheet: str = "", fit_page: bool = False) -> Path:
+    """Write ``html`` as an A4 PDF at ``path``; returns the path.
+
+    ``style_sheet`` is the document's default CSS; ``fit_page`` lays the text out on the writer's
+    whole printable page instead of letting Qt add its own document margin (the debrief uses both).
+    """
+    from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     _application()
@@ -34,11 +39,15 @@ def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim repo
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("hydra_sim")
-    writer.setResolution(300)
+    writer.setResolution(resolution)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
     document = QTextDocument()
+    if style_sheet:
+        document.setDefaultStyleSheet(style_sheet)
     document.setHtml(html)
+    if fit_page:
+        document.setPageSize(QSizeF(writer.width(), writer.height()))
     document.print_(writer)
     del writer          # finishes the file
     return path

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from records_support import MINI, REPO, gui_event
+
 from hydra_sim.engine import ScenarioRunner, load_plan, load_scenario, run_plan, score_runner
-from hydra_sim.engine.runner import DecisionRecorded, Ended, InjectFired, ReferenceOpened, SceneEntered
 from hydra_sim.records import SessionStore, TraineeInfo
 
-ROOT = Path(__file__).resolve().parents[2]
-MINI = ROOT / "tests" / "fixtures" / "mini" / "mini.yaml"
-FLAGSHIP = ROOT / "scenarios" / "brackenford-services.yaml"
-PLANS = {"best": ROOT / "scenarios" / "brackenford-services.best.plan.yaml",
-         "careless": ROOT / "scenarios" / "brackenford-services.careless.plan.yaml"}
-
-
-def gui_event(event) -> tuple[str, dict, int]:
-    """(kind, data, clock) in the shape hydra_sim.gui.session_controller stores."""
-    if isinstance(event, DecisionRecorded):
-        r = event.record
-        return "decision_recorded", {"index": r.index, "scene_id": r.scene_id, "kind": r.kind,
-                                     "selection": r.selection, "rationale": r.rationale, "expired": r.expired,
-                                     "meta": r.meta}, r.clock
-    if isinstance(event, SceneEntered):
-        return "scene_entered", {"scene_id": event.scene_id}, event.clock
-    if isinstance(event, InjectFired):
-        return "inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
-                                "redirect": event.redirect}, event.clock
-    if isinstance(event, ReferenceOpened):
-        return "reference_opened", {"reference_id": event.reference_id}, event.clock
-    assert isinstance(event, Ended)
-    return "ended", {"ending_id": event.ending_id}, event.clock
+FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
+PLANS = {"best": REPO / "scenarios" / "brackenford-services.best.plan.yaml",
+         "careless": REPO / "scenarios" / "brackenford-services.careless.plan.yaml"}
 
 
 def _load(path: Path):

@@ -1,14 +1,22 @@
 """Shared helpers for the records tests (imported by them, never collected): a played, recorded and
-finished session of the mini scenario, a v1 store built with the v1 layout, and raw SQL access."""
+finished session of the mini scenario, engine events in the store's shapes, a v1 store built with
+the v1 layout, raw SQL access, store_child.py processes, and the common fixtures (``mini``,
+``store_path``, ``store``, ``forget_home``), which conftest.py hands to pytest."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
+from hydra_sim import paths
 from hydra_sim.engine import (
     DecisionRecorded,
     Ended,
@@ -16,6 +24,7 @@ from hydra_sim.engine import (
     ReferenceOpened,
     ScenarioRunner,
     SceneEntered,
+    load_scenario,
     score_runner,
 )
 from hydra_sim.records import SessionStore, TraineeInfo
@@ -27,8 +36,39 @@ GOOD_PATH = [("open_reference", "card"), ("choose", "ambulance"), ("advance", 30
              ("choose", ["medical", "lorry", "forms"]), ("choose", {"threat_risk": "people may suffocate"}),
              ("choose", "arrest", "he controls the vehicle"), ("continue_",)]
 
+CHILD = REPO / "tests" / "records" / "store_child.py"
+CHILD_TIMEOUT = 60          # seconds before a stuck child is killed (a watchdog, never a sleep)
 
-def _record(event) -> tuple[str, dict, int]:
+
+# -- fixtures (conftest.py makes them visible to the tests) --------------------------------
+@pytest.fixture
+def forget_home():
+    """The CLI sets the home folder for the process; put it back for the next test.
+
+    Modules that run the CLI use it with ``pytestmark = pytest.mark.usefixtures("forget_home")``."""
+    yield
+    paths.set_home(None)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_scenario(MINI).raise_for_errors()
+
+
+@pytest.fixture
+def store_path(tmp_path) -> Path:
+    return tmp_path / "home" / "records" / "sessions.sqlite3"
+
+
+@pytest.fixture
+def store(store_path):
+    with SessionStore(store_path) as opened:
+        yield opened
+
+
+# -- recording a live runner ---------------------------------------------------------------
+def event_record(event) -> tuple[str, dict, int]:
+    """(kind, data, clock) for an engine event, stored as ``dataclasses.asdict``."""
     if isinstance(event, DecisionRecorded):
         return "decision_recorded", asdict(event), event.record.clock
     kinds = {SceneEntered: "scene_entered", InjectFired: "inject_fired", ReferenceOpened: "reference_opened",
@@ -36,11 +76,29 @@ def _record(event) -> tuple[str, dict, int]:
     return kinds[type(event)], asdict(event), event.clock
 
 
+def gui_event(event) -> tuple[str, dict, int]:
+    """(kind, data, clock) in the flat shape hydra_sim.gui.session_controller stores."""
+    if isinstance(event, DecisionRecorded):
+        r = event.record
+        return "decision_recorded", {"index": r.index, "scene_id": r.scene_id, "kind": r.kind,
+                                     "selection": r.selection, "rationale": r.rationale, "expired": r.expired,
+                                     "meta": r.meta}, r.clock
+    if isinstance(event, SceneEntered):
+        return "scene_entered", {"scene_id": event.scene_id}, event.clock
+    if isinstance(event, InjectFired):
+        return "inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
+                                "redirect": event.redirect}, event.clock
+    if isinstance(event, ReferenceOpened):
+        return "reference_opened", {"reference_id": event.reference_id}, event.clock
+    assert isinstance(event, Ended)
+    return "ended", {"ending_id": event.ending_id}, event.clock
+
+
 def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True) -> str:
     """Record a session of ``scenario`` as the app does; returns its id (finished with its score by default)."""
     session_id = store.start_session(trainee, scenario)
     runner = ScenarioRunner(scenario)
-    runner.subscribe(lambda event: store.append_event(session_id, *_record(event)))
+    runner.subscribe(lambda event: store.append_event(session_id, *event_record(event)))
     runner.start()
     for step, *args in steps:
         if step == "advance":
@@ -52,6 +110,21 @@ def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GO
     if finish:
         store.finish_session(session_id, score_runner(runner).to_dict())
     return session_id
+
+
+# -- store_child.py processes ----------------------------------------------------------------
+def start_child(*args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, str(CHILD), *args], cwd=REPO, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def read_line(child: subprocess.Popen) -> str:
+    line = child.stdout.readline()
+    if not line:
+        child.wait()
+        raise AssertionError(f"the child ended early ({child.returncode}): {child.stderr.read()}")
+    return line.strip()
 
 
 def raw(path: Path, sql: str, args=()) -> list[tuple]:

@@ -6,35 +6,18 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 from contextlib import closing
 
 import pytest
-from records_support import MINI, REPO, play, raw
+from records_support import CHILD_TIMEOUT, play, raw, read_line, start_child
 
-from hydra_sim import cli, paths
-from hydra_sim.engine import load_scenario
+from hydra_sim import cli
 from hydra_sim.records import SessionStore, TraineeInfo
 from hydra_sim.records.bundles import BundleError, ImportResult, export_bundle, import_bundle
 
-CHILD = REPO / "tests" / "records" / "store_child.py"
-CHILD_TIMEOUT = 60          # a watchdog for stuck children, never a sleep
-
-
-@pytest.fixture(autouse=True)
-def forget_home():
-    """The CLI sets the home folder for the process; put it back for the next test."""
-    yield
-    paths.set_home(None)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI).raise_for_errors()
+pytestmark = pytest.mark.usefixtures("forget_home")
 
 
 @pytest.fixture
@@ -211,20 +194,6 @@ def test_cli_export_and_import_bundle(source, tmp_path, capsys):
 
 
 # -- concurrency -----------------------------------------------------------------------------------
-def start_child(*args: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, str(CHILD), *args], cwd=REPO, env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def read_line(child: subprocess.Popen) -> str:
-    line = child.stdout.readline()
-    if not line:
-        child.wait()
-        raise AssertionError(f"the child ended early ({child.returncode}): {child.stderr.read()}")
-    return line.strip()
-
-
 def test_two_writers_and_an_import_at_once_leave_a_sound_store(source, tmp_path, mini):
     count = 120
     bundle = tmp_path / "incoming.jsonl"

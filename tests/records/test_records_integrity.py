@@ -7,35 +7,13 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from records_support import MINI, TRAINEE, make_v1_store, play, raw
+from records_support import TRAINEE, make_v1_store, play, raw
 
-from hydra_sim import cli, paths
-from hydra_sim.engine import load_scenario
+from hydra_sim import cli
 from hydra_sim.records import SCHEMA_VERSION, SessionStore, TraineeInfo
 from hydra_sim.records.integrity import VerifyIssue, event_hash, session_genesis
 
-
-@pytest.fixture(autouse=True)
-def forget_home():
-    """The CLI sets the home folder for the process; put it back for the next test."""
-    yield
-    paths.set_home(None)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI).raise_for_errors()
-
-
-@pytest.fixture
-def store_path(tmp_path):
-    return tmp_path / "home" / "records" / "sessions.sqlite3"
-
-
-@pytest.fixture
-def store(store_path):
-    with SessionStore(store_path) as opened:
-        yield opened
+pytestmark = pytest.mark.usefixtures("forget_home")
 
 
 def chain(store, session_id):

@@ -8,10 +8,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from records_support import MINI, play, raw
+from records_support import play, raw
 
-from hydra_sim import cli, paths
-from hydra_sim.engine import load_scenario
+from hydra_sim import cli
 from hydra_sim.records import SessionStore, TraineeInfo
 from hydra_sim.records.privacy import apply_retention, retention_due
 from hydra_sim.records.store import _months_before
@@ -19,32 +18,12 @@ from hydra_sim.records.store import _months_before
 DEPENDENT = ("events", "annotations", "grade_overrides", "rescores")
 
 
-@pytest.fixture(autouse=True)
-def forget_home():
-    """The CLI sets the home folder for the process; put it back for the next test."""
-    yield
-    paths.set_home(None)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI).raise_for_errors()
+pytestmark = pytest.mark.usefixtures("forget_home")
 
 
 @pytest.fixture
 def home(tmp_path):
     return tmp_path / "home"
-
-
-@pytest.fixture
-def store_path(home):
-    return home / "records" / "sessions.sqlite3"
-
-
-@pytest.fixture
-def store(store_path):
-    with SessionStore(store_path) as opened:
-        yield opened
 
 
 def populated(store, mini) -> dict[str, list[str]]:

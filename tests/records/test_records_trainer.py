@@ -10,29 +10,14 @@ import shutil
 import pytest
 from records_support import MINI, REPO, TRAINEE, play
 
-from hydra_sim import cli, paths
+from hydra_sim import cli
 from hydra_sim.engine import ReplayError, load_scenario
 from hydra_sim.records import SessionStore, StoreError
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-@pytest.fixture(autouse=True)
-def forget_home():
-    """The CLI sets the home folder for the process; put it back for the next test."""
-    yield
-    paths.set_home(None)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI).raise_for_errors()
-
-
-@pytest.fixture
-def store(tmp_path):
-    with SessionStore(tmp_path / "home" / "records" / "sessions.sqlite3") as opened:
-        yield opened
+pytestmark = pytest.mark.usefixtures("forget_home")
 
 
 @pytest.fixture

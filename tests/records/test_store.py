@@ -16,73 +16,23 @@ import subprocess
 import sys
 import threading
 import uuid
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from records_support import CHILD_TIMEOUT, REPO, TRAINEE, event_record, gui_event, read_line, start_child
 
 from hydra_sim import paths
 from hydra_sim.engine import (
-    DecisionRecorded,
-    Ended,
-    InjectFired,
-    ReferenceOpened,
     ScenarioRunner,
-    SceneEntered,
-    load_scenario,
     score_runner,
 )
 from hydra_sim.records import SCHEMA_VERSION, SessionStore, SessionSummary, StoreError, TraineeInfo, default_store_path
 from hydra_sim.records.schema import APPLICATION_ID
 
-REPO = Path(__file__).resolve().parents[2]
-MINI = REPO / "tests" / "fixtures" / "mini" / "mini.yaml"
-CHILD = Path(__file__).with_name("store_child.py")
 UTC_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-CHILD_TIMEOUT = 60          # seconds before a stuck child is killed (a watchdog, never a sleep)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_scenario(MINI).raise_for_errors()
-
-
-@pytest.fixture
-def store_path(tmp_path) -> Path:
-    return tmp_path / "home" / "records" / "sessions.sqlite3"
-
-
-@pytest.fixture
-def store(store_path):
-    with SessionStore(store_path) as opened:
-        yield opened
-
-
-TRAINEE = TraineeInfo("t-7f3a", display_name="PC Example", force="Brackenford", role="call_handler")
 
 
 # -- recording a live runner ---------------------------------------------------------------
-def event_record(event) -> tuple[str, dict, int]:
-    """(kind, data, clock) for an engine event, stored as ``dataclasses.asdict``."""
-    if isinstance(event, DecisionRecorded):
-        return "decision_recorded", asdict(event), event.record.clock
-    kinds = {SceneEntered: "scene_entered", InjectFired: "inject_fired", ReferenceOpened: "reference_opened",
-             Ended: "ended"}
-    return kinds[type(event)], asdict(event), event.clock
-
-
-def gui_event_record(event) -> tuple[str, dict, int]:
-    """(kind, data, clock) in the flat shape hydra_sim.gui.session_controller stores."""
-    if isinstance(event, DecisionRecorded):
-        r = event.record
-        return "decision_recorded", {"index": r.index, "scene_id": r.scene_id, "kind": r.kind,
-                                     "selection": r.selection, "rationale": r.rationale, "expired": r.expired,
-                                     "meta": r.meta}, r.clock
-    kind, data, clock = event_record(event)
-    data.pop("clock", None)
-    return kind, data, clock
-
-
 # How a front end may persist a runner: every one must restore exactly.
 #   clock_after: each action's log entry with clock_after=runner.clock.seconds
 #   clock_from_events: the same without clock_after (the store reads the clock from the events)
@@ -103,7 +53,7 @@ class Recorder:
         runner.subscribe(self._on_event)
 
     def _on_event(self, event) -> None:
-        record = gui_event_record(event) if self.style == "gui_log" else event_record(event)
+        record = gui_event(event) if self.style == "gui_log" else event_record(event)
         self.events.append(record)
         self.store.append_event(self.session_id, *record)
 
@@ -762,20 +712,6 @@ def test_store_can_be_used_from_another_thread(store, mini):
 
 
 # -- crashes and concurrency --------------------------------------------------------------
-def start_child(*args: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, str(CHILD), *args], cwd=REPO, env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def read_line(child: subprocess.Popen) -> str:
-    line = child.stdout.readline()
-    if not line:
-        child.wait()
-        raise AssertionError(f"the child ended early ({child.returncode}): {child.stderr.read()}")
-    return line.strip()
-
-
 def finish_child(child: subprocess.Popen) -> None:
     if child.poll() is None:
         child.kill()
