@@ -62,6 +62,10 @@ class OptionRow(QFrame):
         button.installEventFilter(self)
         button.toggled.connect(self._restyle)
 
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.button.setAccessibleName(text)
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self.button.isEnabled():
             self.button.click()
@@ -143,7 +147,11 @@ class ActionBar(QWidget):
 
 
 class DecisionPanel(QWidget):
-    """Base: prompt, the kind-specific body, an optional 'why' box, an inline error and Decide."""
+    """Base: prompt, the kind-specific body, an optional 'why' box, an inline error and Decide.
+
+    A panel can be reused for the next decision of the same kind: ``load(decision, options)``
+    updates the texts and reuses the option rows (more are made only when needed), so going
+    from scene to scene does not build, style and lay out a new panel each time."""
     submitted = Signal(object, object)     # selection, rationale
     rationale_started = Signal()
 
@@ -155,27 +163,22 @@ class DecisionPanel(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(10)
-        self.prompt = _label(decision.prompt, "heading")
+        self.prompt = _label("", "heading")
         self.layout_.addWidget(self.prompt)
-        hint = self.hint_text()
-        if hint:
-            self.hint = _label(hint, "muted")
-            self.layout_.addWidget(self.hint)
+        self.hint = _label("", "muted")
+        self.layout_.addWidget(self.hint)
+        self.body_start = self.layout_.count()     # the kind's body widgets go from here
         self.build_body()
-        self.rationale_box: QPlainTextEdit | None = None
-        if decision.kind != "ndm_rationale" and decision.rationale in ("optional", "required"):
-            required = decision.rationale == "required"
-            caption = "Why did you decide this? " + ("(required)" if required else "(optional)")
-            label = _label(caption)
-            self.rationale_box = QPlainTextEdit()
-            self.rationale_box.setAccessibleName(caption)
-            self.rationale_box.setPlaceholderText("Your reasons, in a sentence or two")
-            self.rationale_box.setTabChangesFocus(True)
-            self.rationale_box.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
-            self.rationale_box.textChanged.connect(self._note_started)
-            label.setBuddy(self.rationale_box)
-            self.layout_.addWidget(label)
-            self.layout_.addWidget(self.rationale_box)
+        self.rationale_box: QPlainTextEdit | None = None     # the 'why' box, when this decision has one
+        self.rationale_label = _label("")
+        self._rationale_edit = QPlainTextEdit()
+        self._rationale_edit.setPlaceholderText("Your reasons, in a sentence or two")
+        self._rationale_edit.setTabChangesFocus(True)
+        self._rationale_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
+        self._rationale_edit.textChanged.connect(self._note_started)
+        self.rationale_label.setBuddy(self._rationale_edit)
+        self.layout_.addWidget(self.rationale_label)
+        self.layout_.addWidget(self._rationale_edit)
         self.decide_button = QPushButton("Decide")
         self.decide_button.setProperty("role", "primary")
         self.decide_button.setAccessibleName("Decide: record this answer")
@@ -187,6 +190,31 @@ class DecisionPanel(QWidget):
         self.action_bar = ActionBar(self.decide_button, self.error)
         self.layout_.addWidget(self.action_bar)
         self.shortcuts = add_decide_shortcuts(self, self.submit) + add_decide_shortcuts(self.action_bar, self.submit)
+        self.load(decision, options)
+
+    def load(self, decision, options) -> None:
+        """Show this decision (of this panel's kind), reusing the widgets already made."""
+        self.decision = decision
+        self.options = list(options)
+        self._started = False
+        self.prompt.setText(decision.prompt)
+        hint = self.hint_text()
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.fill_body()
+        wanted = decision.kind != "ndm_rationale" and decision.rationale in ("optional", "required")
+        box = self._rationale_edit
+        box.blockSignals(True)
+        box.clear()
+        box.blockSignals(False)
+        if wanted:
+            caption = "Why did you decide this? " + ("(required)" if decision.rationale == "required" else "(optional)")
+            self.rationale_label.setText(caption)
+            box.setAccessibleName(caption)
+        self.rationale_label.setVisible(wanted)
+        box.setVisible(wanted)
+        self.rationale_box = box if wanted else None
+        self.show_error("")
 
     def take_action_bar(self) -> QWidget:
         """Hand the Decide bar to a host that shows it outside the panel (it stays this panel's)."""
@@ -206,6 +234,10 @@ class DecisionPanel(QWidget):
         return ""
 
     def build_body(self) -> None:
+        """Make the widgets every decision of this kind has (once)."""
+
+    def fill_body(self) -> None:
+        """Show ``self.decision`` and ``self.options`` in the body (on every load)."""
         raise NotImplementedError
 
     def selection(self):
@@ -249,23 +281,60 @@ class DecisionPanel(QWidget):
         self.decide_button.setText("Paused: resume to decide" if blocked else "Decide")
 
 
-class ChooseOnePanel(DecisionPanel):
-    def build_body(self) -> None:
-        self.group = QButtonGroup(self)
-        self.rows: dict[str, OptionRow] = {}
-        for option in self.options:
-            button = QRadioButton()
-            row = OptionRow(button, option.label)
-            self.group.addButton(button)
-            self.rows[option.id] = row
-            self.layout_.addWidget(row)
-        self.group.buttonToggled.connect(lambda *_: self.show_error(""))
+class _OptionRowsPanel(DecisionPanel):
+    """Radio or check rows, one per option, from a pool that only grows."""
 
-    def hint_text(self) -> str:
-        return "Choose one. Use the arrow keys to move between options, then Ctrl+Enter or Decide."
+    def make_button(self) -> QAbstractButton:
+        raise NotImplementedError
+
+    def build_body(self) -> None:
+        self.pool: list[OptionRow] = []
+        self.rows: dict[str, OptionRow] = {}
+
+    def fill_body(self) -> None:
+        for row in self.pool:
+            row.button.setChecked(False)
+        while len(self.pool) < len(self.options):
+            row = OptionRow(self.make_button(), "")
+            self.layout_.insertWidget(self.body_start + len(self.pool), row)
+            self.pool.append(row)
+            self.added_row(row)
+        self.rows = {}
+        for row, option in zip(self.pool, self.options, strict=False):
+            row.set_text(option.label)
+            self.rows[option.id] = row
+        for k, row in enumerate(self.pool):
+            row.setVisible(k < len(self.options))
+
+    def added_row(self, row: OptionRow) -> None:
+        pass
 
     def option_button(self, option_id: str) -> QAbstractButton:
         return self.rows[option_id].button
+
+    def first_focus(self) -> QWidget:
+        return next(iter(self.rows.values())).button if self.rows else self.decide_button
+
+
+class ChooseOnePanel(_OptionRowsPanel):
+    def build_body(self) -> None:
+        super().build_body()
+        self.group = QButtonGroup(self)
+        self.group.buttonToggled.connect(lambda *_: self.show_error(""))
+
+    def make_button(self) -> QAbstractButton:
+        return QRadioButton()
+
+    def added_row(self, row: OptionRow) -> None:
+        self.group.addButton(row.button)
+
+    def fill_body(self) -> None:
+        self.group.setExclusive(False)     # an exclusive group never unchecks its last button
+        super().fill_body()
+        self.group.setExclusive(True)
+
+    def hint_text(self) -> str:
+        return "Choose one. Use the arrow keys to move between options, then Ctrl+Enter or Decide."
 
     def selection(self):
         for option_id, row in self.rows.items():
@@ -273,17 +342,10 @@ class ChooseOnePanel(DecisionPanel):
                 return option_id
         return None
 
-    def first_focus(self) -> QWidget:
-        return next(iter(self.rows.values())).button if self.rows else self.decide_button
 
-
-class ChooseManyPanel(DecisionPanel):
-    def build_body(self) -> None:
-        self.rows: dict[str, OptionRow] = {}
-        for option in self.options:
-            row = OptionRow(QCheckBox(), option.label)
-            self.rows[option.id] = row
-            self.layout_.addWidget(row)
+class ChooseManyPanel(_OptionRowsPanel):
+    def make_button(self) -> QAbstractButton:
+        return QCheckBox()
 
     def hint_text(self) -> str:
         low, high = self.decision.min_picks, self.decision.max_picks
@@ -296,14 +358,8 @@ class ChooseManyPanel(DecisionPanel):
             text += f" Tick at most {high}."
         return text
 
-    def option_button(self, option_id: str) -> QAbstractButton:
-        return self.rows[option_id].button
-
     def selection(self):
         return [option_id for option_id, row in self.rows.items() if row.button.isChecked()]
-
-    def first_focus(self) -> QWidget:
-        return next(iter(self.rows.values())).button if self.rows else self.decide_button
 
 
 class RankPanel(DecisionPanel):
@@ -311,13 +367,7 @@ class RankPanel(DecisionPanel):
         self.list = RankList()
         self.list.setAccessibleName("Items to put in order, most important first")
         self.list.setAccessibleDescription("Alt+Up and Alt+Down move the selected item; you can also drag")
-        for option in self.options:
-            item = QListWidgetItem(option.label)
-            item.setData(Qt.ItemDataRole.UserRole, option.id)
-            self.list.addItem(item)
-        self.list.setCurrentRow(0)
         self.list.reordered.connect(self._renumber)
-        self._renumber()
         self.layout_.addWidget(self.list)
         buttons = QHBoxLayout()
         self.up_button = QPushButton("\u2191 Move up")
@@ -332,6 +382,17 @@ class RankPanel(DecisionPanel):
         buttons.addWidget(self.down_button)
         buttons.addStretch(1)
         self.layout_.addLayout(buttons)
+
+    def fill_body(self) -> None:
+        self.list.clear()
+        for option in self.options:
+            item = QListWidgetItem(option.label)
+            item.setData(Qt.ItemDataRole.UserRole, option.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self._renumber()
+        if self.isVisible():
+            self.list.fit_height()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -367,20 +428,37 @@ class RankPanel(DecisionPanel):
 
 class NdmPanel(DecisionPanel):
     def build_body(self) -> None:
+        self.pool: list[tuple[QLabel, QPlainTextEdit]] = []
         self.boxes: dict[str, QPlainTextEdit] = {}
-        for field_id in self.decision.fields:
-            required = field_id in self.decision.required
-            caption = f"{NDM_FIELD_LABELS.get(field_id, field_id)} {'(required)' if required else '(optional)'}"
-            label = _label(caption)
+
+    def fill_body(self) -> None:
+        fields = list(self.decision.fields)
+        while len(self.pool) < len(fields):
+            label = _label("")
             box = QPlainTextEdit()
-            box.setAccessibleName(caption)
             box.setTabChangesFocus(True)
             box.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
             box.textChanged.connect(self._note_started)
             label.setBuddy(box)
-            self.layout_.addWidget(label)
-            self.layout_.addWidget(box)
-            self.boxes[field_id] = box
+            at = self.body_start + 2 * len(self.pool)
+            self.layout_.insertWidget(at, label)
+            self.layout_.insertWidget(at + 1, box)
+            self.pool.append((label, box))
+        self.boxes = {}
+        for k, (label, box) in enumerate(self.pool):
+            used = k < len(fields)
+            box.blockSignals(True)
+            box.clear()
+            box.blockSignals(False)
+            if used:
+                field_id = fields[k]
+                required = field_id in self.decision.required
+                caption = f"{NDM_FIELD_LABELS.get(field_id, field_id)} {'(required)' if required else '(optional)'}"
+                label.setText(caption)
+                box.setAccessibleName(caption)
+                self.boxes[field_id] = box
+            label.setVisible(used)
+            box.setVisible(used)
 
     def hint_text(self) -> str:
         return ("Record your rationale using the National Decision Model. Boxes marked (required) must be "

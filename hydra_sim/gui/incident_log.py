@@ -8,8 +8,8 @@ screen; holds no scenario rules.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtWidgets import QAbstractItemView, QListView
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
 KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "Decision", "reference": "Reference",
                "ended": "End", "note": "Note"}
@@ -58,6 +58,29 @@ class IncidentLogModel(QAbstractListModel):
         return None
 
 
+class _MeasuredOnceDelegate(QStyledItemDelegate):
+    """The standard delegate, remembering each row's wrapped size for its text, width and font.
+
+    Adding an entry makes the list lay out every row again; without this each one is
+    word-wrapped and measured anew, which grows with the log. The view forgets the sizes
+    when its style or font changes."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._sizes: dict = {}
+
+    def forget(self) -> None:
+        self._sizes.clear()
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt override
+        key = (index.data(Qt.ItemDataRole.DisplayRole), option.rect.width(), option.font.key(),
+               int(option.features.value if hasattr(option.features, "value") else option.features))
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = super().sizeHint(option, index)
+        return size
+
+
 class IncidentLogView(QListView):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,12 +97,32 @@ class IncidentLogView(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setObjectName("incidentLog")
+        self._scroll_pending = False
+        self._delegate = _MeasuredOnceDelegate(self)
+        self.setItemDelegate(self._delegate)
         self.setAccessibleName("Incident log")
         self.setAccessibleDescription("Everything that has happened so far, with the simulated time")
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._delegate.forget()
+        super().changeEvent(event)
+
     def setModel(self, model) -> None:  # noqa: N802 - Qt override
         super().setModel(model)
-        model.rowsInserted.connect(lambda *_: self.scrollToBottom())
+        model.rowsInserted.connect(self._scroll_soon)
+
+    @Slot()
+    def _scroll_soon(self, *_args) -> None:
+        """Scroll to the newest entry once the rows added together are laid out (one scroll, not one per row)."""
+        if not self._scroll_pending:
+            self._scroll_pending = True
+            QTimer.singleShot(0, self, self._scroll_to_end)
+
+    @Slot()
+    def _scroll_to_end(self) -> None:
+        self._scroll_pending = False
+        self.scrollToBottom()
 
     def texts(self) -> list[str]:
         model = self.model()

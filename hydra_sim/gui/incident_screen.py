@@ -65,6 +65,7 @@ class IncidentScreen(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.panel = None
+        self._panels: dict[str, QWidget] = {}      # one panel per decision kind, reused scene to scene
         self.viewers: list[MediaViewer] = []
         self.media_buttons: dict[str, QPushButton] = {}
         outer = QVBoxLayout(self)
@@ -285,30 +286,36 @@ class IncidentScreen(QWidget):
             self.setUpdatesEnabled(True)
 
     def _build_scene(self, scene) -> None:
-        had_focus = self.panel is None or self.panel.isAncestorOf(self.focusWidget() or self) or \
-            self.focusWidget() is None
+        focus = self.focusWidget()
+        had_focus = self.panel is None or focus is None or self.panel.isAncestorOf(focus) or \
+            (self.action_bar is not None and (focus is self.action_bar or self.action_bar.isAncestorOf(focus)))
         self.scene_heading.setText(scene.title)
         speaker = self.controller.speaker_text(scene.speaker)
         self.speaker_label.setText(f"Speaking: {speaker}" if speaker else "")
         self.speaker_label.setVisible(bool(speaker))
         self.narrative.setText(markdown_to_html(scene.text))
         self._show_media(scene.media)
-        for old in (self.panel, self.action_bar):
-            if old is not None:
-                old.hide()
-                old.setParent(None)
-                old.deleteLater()
         decision = self.controller.decision
-        if decision is None:
-            self.panel = ContinuePanel()
-            self.panel.continued.connect(self._continue)
-        else:
-            self.panel = make_panel(decision, self.controller.available_options())
-            self.panel.submitted.connect(self._submit)
-            self.panel.rationale_started.connect(self.controller.note_rationale_started)
-        self.decision_layout.addWidget(self.panel)
-        self.action_bar = self.panel.take_action_bar()
-        self.action_slot_layout.addWidget(self.action_bar)
+        kind = "continue" if decision is None else decision.kind
+        panel = self._panels.get(kind)
+        if panel is None:
+            if decision is None:
+                panel = ContinuePanel()
+                panel.continued.connect(self._continue)
+            else:
+                panel = make_panel(decision, self.controller.available_options())
+                panel.submitted.connect(self._submit)
+                panel.rationale_started.connect(self.controller.note_rationale_started)
+            self.decision_layout.addWidget(panel)
+            self.action_slot_layout.addWidget(panel.take_action_bar())
+            self._panels[kind] = panel
+        elif decision is not None:
+            panel.load(decision, self.controller.available_options())     # same widgets, new texts
+        if self.panel is not None and self.panel is not panel:
+            self.panel.hide()
+            self.panel.action_bar.hide()
+        self.panel = panel
+        self.action_bar = panel.action_bar
         self.panel.show()     # a child added to a visible parent is otherwise shown only later
         self.action_bar.show()
         self.panel.set_blocked(self.controller.paused)

@@ -1,6 +1,11 @@
 """The main window: the four screens (start, briefing, incident, debrief), menus, shortcuts,
 settings (trainee, zoom, high contrast) and the wiring between screens, controller and store.
 
+Start-up is kept short: only the start screen is built before the window is shown; its
+scenario library is scanned (loaded and linted) on a worker thread and filled in when the
+scan arrives, and the briefing, incident and debrief screens (and their modules) are
+built the first time they are needed.
+
 Must not call runner methods (the session controller does) and holds no scenario rules.
 """
 
@@ -10,17 +15,14 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from .. import paths
 from ..engine import ReplayError, ScenarioError, load_scenario, scan_library
-from .briefing_screen import BriefingScreen
-from .debrief_screen import DebriefScreen
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog
 from .errors import ErrorReporter, describe
-from .incident_screen import IncidentScreen
 from .persistence import StoreError, TraineeInfo, summarise
 from .session_controller import SessionController
 from .start_screen import StartScreen
@@ -44,7 +46,42 @@ SHORTCUTS = [
 ]
 
 
+def library_folders() -> list[tuple[Path, bool]]:
+    """The folders the library is scanned from: (folder, bundled)."""
+    user_dir = paths.user_scenarios_dir()
+    try:
+        user_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("cannot create the user scenario folder %s: %s", user_dir, exc)
+    return [(paths.bundled_scenarios_dir(), True), (user_dir, False)]
+
+
+class _LibraryScan(QRunnable):
+    """Scans the library on a pool thread; the result reaches the GUI thread as a queued signal."""
+
+    class Relay(QObject):
+        done = Signal(int, object)      # generation, list of LibraryEntry (or an exception)
+
+    def __init__(self, generation: int, folders: list[tuple[Path, bool]]):
+        super().__init__()
+        self.generation = generation
+        self.folders = folders
+        self.relay = _LibraryScan.Relay()
+
+    def run(self) -> None:
+        try:
+            result = scan_library(self.folders)        # Qt-free and safe off the GUI thread
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which logs it
+            result = exc
+        try:
+            self.relay.done.emit(self.generation, result)
+        except RuntimeError:       # the application quit while the scan ran: nobody is waiting
+            pass
+
+
 class MainWindow(QMainWindow):
+    library_loaded = Signal(list)      # the start screen's library has been (re)filled
+
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
                  now=time.monotonic, system_points: float | None = None):
         super().__init__()
@@ -65,12 +102,12 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(store, self, now=now, real_time=real_time)
         self.stack = QStackedWidget()
         self.start_screen = StartScreen()
-        self.briefing_screen = BriefingScreen()
-        self.incident_screen = IncidentScreen(self.controller)
-        self.debrief_screen = DebriefScreen(open_exports=show_error_windows,
-                                            high_contrast=lambda: self.high_contrast)
-        for screen in (self.start_screen, self.briefing_screen, self.incident_screen, self.debrief_screen):
-            self.stack.addWidget(screen)
+        self._briefing = None
+        self._incident = None
+        self._debrief = None
+        self._library_generation = 0
+        self._library_scans: dict[int, _LibraryScan] = {}
+        self.stack.addWidget(self.start_screen)
         self.setCentralWidget(self.stack)
         self._build_menus()
 
@@ -78,16 +115,46 @@ class MainWindow(QMainWindow):
         self.start_screen.resume_requested.connect(self._on_resume_requested)
         self.start_screen.discard_requested.connect(self._on_discard_requested)
         self.start_screen.trainee_changed.connect(self._refresh_sessions)
-        self.briefing_screen.back_requested.connect(self.show_start)
-        self.briefing_screen.start_requested.connect(self.start_session)
-        self.incident_screen.pause_toggled.connect(self.toggle_pause)
         self.controller.session_ended.connect(self._on_session_ended)
         self.controller.paused_changed.connect(self._on_paused_changed)
         self.controller.store_failed.connect(lambda exc: self.errors.report(self, exc))
-        self.debrief_screen.new_session_requested.connect(self.show_start)
 
         self.start_screen.set_trainee(self.remembered_trainee())
         self.show_start()
+
+    # -- screens, built on first use ----------------------------------------------------------
+    @property
+    def briefing_screen(self):
+        if self._briefing is None:
+            from .briefing_screen import BriefingScreen
+            self._briefing = BriefingScreen()
+            self._briefing.back_requested.connect(self.show_start)
+            self._briefing.start_requested.connect(self.start_session)
+            self.stack.addWidget(self._briefing)
+        return self._briefing
+
+    @property
+    def incident_screen(self):
+        if self._incident is None:
+            from .incident_screen import IncidentScreen
+            self._incident = IncidentScreen(self.controller)
+            self._incident.pause_toggled.connect(self.toggle_pause)
+            self.stack.addWidget(self._incident)
+        return self._incident
+
+    @property
+    def debrief_screen(self):
+        if self._debrief is None:
+            from .debrief_screen import DebriefScreen
+            self._debrief = DebriefScreen(open_exports=self.show_error_windows,
+                                          high_contrast=lambda: self.high_contrast)
+            self._debrief.new_session_requested.connect(self.show_start)
+            self.stack.addWidget(self._debrief)
+        return self._debrief
+
+    def _stop_debrief_worker(self) -> None:
+        if self._debrief is not None:
+            self._debrief.stop_worker()
 
     # -- menus and view -------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcuts=(), checkable: bool = False) -> QAction:
@@ -149,13 +216,14 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding='4'>{rows}</table>")
 
     def _show_side(self, index: int) -> None:
-        if self.stack.currentWidget() is self.incident_screen:
+        if self._incident is not None and self.stack.currentWidget() is self._incident:
             self.incident_screen.side.setCurrentIndex(index)
             self.incident_screen.side.currentWidget().setFocus()
 
     def _update_actions(self) -> None:
-        self.pause_action.setEnabled(self.controller.running and self.stack.currentWidget() is self.incident_screen)
-        self.export_action.setEnabled(self.stack.currentWidget() is self.debrief_screen)
+        current = self.stack.currentWidget()
+        self.pause_action.setEnabled(self.controller.running and current is not None and current is self._incident)
+        self.export_action.setEnabled(current is not None and current is self._debrief)
 
     # -- trainee and library -----------------------------------------------------------------
     def remembered_trainee(self) -> TraineeInfo | None:
@@ -174,14 +242,44 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def reload_library(self) -> list:
-        user_dir = paths.user_scenarios_dir()
-        try:
-            user_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            log.warning("cannot create the user scenario folder %s: %s", user_dir, exc)
-        entries = scan_library([(paths.bundled_scenarios_dir(), True), (user_dir, False)])
-        self.start_screen.set_library(entries)
+        """Scan the library now, on this thread, and fill the start screen (resuming needs the answer)."""
+        self._library_generation += 1          # a scan still running is out of date
+        entries = scan_library(library_folders())
+        self._fill_library(entries)
         return entries
+
+    def load_library_in_background(self) -> None:
+        """Show "Loading scenarios…" and scan the library on a pool thread; ``library_loaded`` says when done."""
+        self._library_generation += 1
+        scan = _LibraryScan(self._library_generation, library_folders())
+        scan.setAutoDelete(False)
+        scan.relay.done.connect(self._on_library_scanned, Qt.ConnectionType.QueuedConnection)
+        self._library_scans[scan.generation] = scan       # kept alive until its answer arrives
+        self.start_screen.set_library_loading()
+        QThreadPool.globalInstance().start(scan)
+
+    @property
+    def library_loading(self) -> bool:
+        return self.start_screen.library_loading
+
+    @Slot(int, object)
+    def _on_library_scanned(self, generation: int, result) -> None:
+        self._library_scans.pop(generation, None)
+        if generation != self._library_generation:
+            return                                   # a newer scan (or a direct reload) replaced it
+        if isinstance(result, BaseException):
+            log.error("scanning the scenario library failed: %s", result)
+            result = []
+        self._fill_library(result)
+
+    def _fill_library(self, entries: list) -> None:
+        start = self.start_screen
+        waiting = start.library_loading and self.stack.currentWidget() is start and \
+            QApplication.focusWidget() in (None, start.library_list)
+        start.set_library(entries)
+        if waiting and start.trainee() is not None and start.start_button.isEnabled():
+            start.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.library_loaded.emit(list(entries))
 
     @Slot(object)
     def _refresh_sessions(self, trainee: TraineeInfo | None = None) -> None:
@@ -201,13 +299,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_start(self) -> None:
-        self.debrief_screen.stop_worker()
+        self._stop_debrief_worker()
         if self.start_screen.trainee() is None:
             self.start_screen.set_trainee(self.remembered_trainee())
-        self.reload_library()
+        self.load_library_in_background()
         self._refresh_sessions()
         self._switch(self.start_screen)
-        self.start_screen.start_button.setFocus() if self.start_screen.trainee() else \
+        # while the library loads, a known trainee waits on the list (Read the briefing is
+        # not enabled yet); the focus moves on to that button when the scenarios arrive
+        self.start_screen.library_list.setFocus() if self.start_screen.trainee() else \
             self.start_screen.trainee_id.setFocus()
 
     @Slot()
@@ -242,6 +342,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def start_session(self) -> None:
+        incident = self.incident_screen    # built (and listening to the controller) before the session starts
         try:
             self.controller.start(self.chosen_scenario, self.trainee)
         except StoreError as exc:
@@ -249,8 +350,8 @@ class MainWindow(QMainWindow):
             return
         self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
         if self.controller.running:
-            self._switch(self.incident_screen)
-            self.incident_screen.show_scene()
+            self._switch(incident)
+            incident.show_scene()
 
     def _find_scenario(self, summary):
         entries = self.reload_library()
@@ -275,6 +376,7 @@ class MainWindow(QMainWindow):
             return
         self.trainee = trainee
         self.chosen_scenario = scenario
+        incident = self.incident_screen    # built (and listening to the controller) before the session is restored
         try:
             self.controller.resume(summary.session_id, scenario, trainee)
         except ReplayError as exc:
@@ -290,8 +392,8 @@ class MainWindow(QMainWindow):
             self.start_screen.show_error(self.errors.report(self, exc).message)
             return
         if self.controller.running:
-            self._switch(self.incident_screen)
-            self.incident_screen.show_scene()
+            self._switch(incident)
+            incident.show_scene()
 
     def _discard(self, summary) -> None:
         try:
@@ -327,7 +429,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.controller.suspend()
-        self.debrief_screen.stop_worker()
+        self._stop_debrief_worker()
         self.settings.sync()
         super().closeEvent(event)
 

@@ -92,6 +92,12 @@ except ImportError:  # pragma: no cover - depends on what is installed
         def append_event(self, session_id: str, kind: str, data: dict, clock: int) -> None:
             self._append(session_id, {"type": "event", "kind": kind, "data": data, "clock": clock})
 
+        def append_batch(self, session_id: str, inputs: list[dict], events: list, *, clock_after=None) -> None:
+            for kind, data, clock in events:
+                self.append_event(session_id, kind, data, clock)
+            for entry in inputs:
+                self.append_input(session_id, entry)
+
         def checkpoint_clock(self, session_id: str, clock: int) -> None:
             self._append(session_id, {"type": "clock", "clock": clock})
 

@@ -2,10 +2,11 @@
 
 It is the only place in the GUI that calls ``ScenarioRunner`` methods. One ``QTimer`` on the
 GUI thread measures real time; each tick advances the simulated clock by
-``real seconds x scenario.clock_speed`` and runs the decision countdown. Every input the
-runner logs and every engine event is written to the store the moment it happens, and the
-clock is checkpointed every few seconds and on pause and quit, so a session survives a
-crash. Screens listen to its past-tense signals and read its read-only properties.
+``real seconds x scenario.clock_speed`` and runs the decision countdown. What one runner
+call produces (the inputs it logs and the engine events it emits) is written to the store
+in one durable transaction (``append_batch``) as soon as the call returns and before any
+screen hears of it, so nothing is shown as recorded unless it is on disk; the clock is
+checkpointed every few seconds and on pause and quit, so a session survives a crash. Screens listen to its past-tense signals and read its read-only properties.
 Must not import screens or widgets; holds no scenario rules (the engine decides).
 """
 
@@ -77,6 +78,8 @@ class SessionController(QObject):
         self._persisted = 0
         self._visits = 0
         self._store_ok = True
+        self._batch: list[tuple[str, dict, int]] | None = None    # events of the runner call under way
+        self._announce: list[Callable[[], None]] = []              # what to tell the screens after it
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._on_timeout)
@@ -196,6 +199,7 @@ class SessionController(QObject):
         self._persisted = 0
         self._visits = 0
         self._store_ok = True
+        self._batch, self._announce = None, []
 
     def _start_timer(self) -> None:
         self._last_tick = self._now()
@@ -306,12 +310,17 @@ class SessionController(QObject):
 
     # -- running the engine --------------------------------------------------------------
     def _turn(self, call: Callable[[], Any]) -> None:
-        """Run one runner call, persist what it logged, then tell the screens what changed."""
+        """Run one runner call, persist what it logged and emitted in one transaction, then tell the screens."""
         visits_before = self._visits
+        self._batch, self._announce = [], []
         try:
             call()
         finally:
-            self._persist_inputs()
+            events, self._batch = self._batch, None
+            announce, self._announce = self._announce, []
+            self._persist(events)
+            for tell in announce:
+                tell()
         self._visits = len(self.runner.path)
         if self._visits != visits_before:
             self._scene_real = 0.0
@@ -323,19 +332,21 @@ class SessionController(QObject):
         if self.runner.ended and self.report is None:
             self._finish()
 
-    def _persist_inputs(self) -> None:
+    def _persist(self, events: list[tuple[str, dict, int]]) -> None:
+        """Write the events of one runner call, then its final log entries, in one transaction.
+
+        The events come first, as a runner subscriber would have stored them one by one."""
         log_entries = self.runner.log
         # An 'advance' entry at the tail still grows (the runner merges waits); store it once final.
         end = len(log_entries) - (1 if log_entries and log_entries[-1]["type"] == "advance" else 0)
-        while self._persisted < end:
-            entry = dict(log_entries[self._persisted])
-            if entry["type"] in ACTION_KINDS:
-                # one runner call makes at most one action, and it is the last entry it logs,
-                # so the runner's clock now is the clock after it (the store replays from there)
-                self._store(self.store.append_input, self.session_id, entry, clock_after=self.runner.clock.seconds)
-            else:
-                self._store(self.store.append_input, self.session_id, entry)
-            self._persisted += 1
+        inputs = [dict(entry) for entry in log_entries[self._persisted:end]]
+        self._persisted = max(self._persisted, end)
+        if not self.session_id or not (inputs or events):
+            return
+        # one runner call makes at most one action, and it is the last entry it logs, so the
+        # runner's clock now is the clock after it (the store replays from there)
+        clock_after = self.runner.clock.seconds if any(e["type"] in ACTION_KINDS for e in inputs) else None
+        self._store(self.store.append_batch, self.session_id, inputs, events, clock_after=clock_after)
 
     def _store(self, method, *args, **kwargs) -> None:
         try:
@@ -362,42 +373,50 @@ class SessionController(QObject):
         self.history.append(entry)
         self.log_entry_added.emit(entry)
 
-    def _event(self, kind: str, data: dict, clock: int) -> None:
-        if self.session_id:
+    def _event(self, kind: str, data: dict, clock: int, tell: Callable[[], None]) -> None:
+        """Record an engine event, then ``tell`` the screens; within a runner call both wait for its end."""
+        if self._batch is not None:
+            self._batch.append((kind, data, clock))
+            self._announce.append(tell)
+            return
+        if self.session_id:      # outside a runner call (the catch-up on resume): write it now
             self._store(self.store.append_event, self.session_id, kind, data, clock)
+        tell()
 
     @Slot(object)
     def _on_scene_entered(self, event) -> None:
-        self._event("scene_entered", {"scene_id": event.scene_id}, event.clock)
-        self._add(self._scene_entry(event.scene_id, event.clock))
+        self._event("scene_entered", {"scene_id": event.scene_id}, event.clock,
+                    lambda: self._add(self._scene_entry(event.scene_id, event.clock)))
 
     @Slot(object)
     def _on_inject_fired(self, event) -> None:
+        def tell() -> None:
+            entry = self._inject_entry(event)
+            self._add(entry)
+            self.inject_arrived.emit(entry)
         self._event("inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
-                                     "redirect": event.redirect}, event.clock)
-        entry = self._inject_entry(event)
-        self._add(entry)
-        self.inject_arrived.emit(entry)
+                                     "redirect": event.redirect}, event.clock, tell)
 
     @Slot(object)
     def _on_decision_recorded(self, event) -> None:
         record = event.record
         self._event("decision_recorded", {"index": record.index, "scene_id": record.scene_id, "kind": record.kind,
                                           "selection": record.selection, "rationale": record.rationale,
-                                          "expired": record.expired, "meta": record.meta}, record.clock)
-        self._add(self._decision_entry(record))
+                                          "expired": record.expired, "meta": record.meta}, record.clock,
+                    lambda: self._add(self._decision_entry(record)))
 
     @Slot(object)
     def _on_reference_opened(self, event) -> None:
-        self._event("reference_opened", {"reference_id": event.reference_id}, event.clock)
-        self._add(self._reference_entry(event.reference_id, event.clock))
+        self._event("reference_opened", {"reference_id": event.reference_id}, event.clock,
+                    lambda: self._add(self._reference_entry(event.reference_id, event.clock)))
 
     @Slot(object)
     def _on_ended(self, event) -> None:
-        self._event("ended", {"ending_id": event.ending_id}, event.clock)
-        ending = self.scenario.endings.get(event.ending_id)
-        self._add(LogEntry(event.clock, self.clock_label(event.clock), "ended",
-                           f"Incident closed: {ending.title if ending else event.ending_id}"))
+        def tell() -> None:
+            ending = self.scenario.endings.get(event.ending_id)
+            self._add(LogEntry(event.clock, self.clock_label(event.clock), "ended",
+                               f"Incident closed: {ending.title if ending else event.ending_id}"))
+        self._event("ended", {"ending_id": event.ending_id}, event.clock, tell)
 
     # -- log lines (presentation of engine records, no rules) ---------------------------------
     def speaker_text(self, speaker_id: str | None) -> str:

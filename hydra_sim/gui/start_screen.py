@@ -61,6 +61,7 @@ class StartScreen(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.entries: list = []
+        self.library_loading = False
         self.sessions: list[SessionSummary] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 24, 32, 24)
@@ -182,7 +183,21 @@ class StartScreen(QWidget):
         return TraineeInfo(trainee_id, self.name.text().strip(), self.force.text().strip(),
                            self.role.currentData() or "")
 
+    def set_library_loading(self) -> None:
+        """Show that the library is being scanned: a placeholder row, nothing to start yet."""
+        self.library_loading = True
+        self.entries = []
+        self.library_list.clear()
+        item = QListWidgetItem("Loading scenarios\u2026")
+        item.setFlags(Qt.ItemFlag.NoItemFlags)       # not selectable, not a scenario
+        self.library_list.addItem(item)
+        self.library_list.setAccessibleDescription("Loading scenarios")
+        self.details.setHtml("<p>Loading the scenario library\u2026</p>")
+        self._update_buttons()
+
     def set_library(self, entries: list) -> None:
+        self.library_loading = False
+        self.library_list.setAccessibleDescription("")
         self.entries = list(entries)
         self.library_list.clear()
         for entry in self.entries:

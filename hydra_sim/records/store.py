@@ -115,6 +115,7 @@ class SessionStore:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path).expanduser().absolute()
         self._lock = threading.RLock()
+        self._batch_depth = 0         # > 0 inside _write: nested writes join that transaction
         self._conn: sqlite3.Connection | None = None
         _prepare_folder(self.path)
         _probe_existing(self.path)
@@ -222,6 +223,23 @@ class SessionStore:
                          " clock = MAX(clock, ?), updated_at = ? WHERE session_id = ?",
                          (after, int(exact), after, now, session_id))
         return seq
+
+    def append_batch(self, session_id: str, inputs: list[dict], events: list[tuple[str, dict, int]],
+                     clock_after: int | None = None) -> list[int]:
+        """Store what one runner call produced in ONE durable transaction (one fsync); returns the sequence numbers.
+
+        The same as ``append_event(session_id, kind, data, clock)`` for each of ``events`` in
+        order, then ``append_input(session_id, entry)`` for each of ``inputs`` in order, with
+        ``clock_after`` passed to the choose / expire / continue among them (the order a
+        runner subscriber stores them in): the same records, sequence numbers and hash chain,
+        written by the same code, but all or nothing and durable once this returns.
+        """
+        with self._write():
+            seqs = [self.append_event(session_id, kind, data, clock) for kind, data, clock in events]
+            for entry in inputs:
+                action = isinstance(entry, dict) and entry.get("type") in ("choose", "expire", "continue")
+                seqs.append(self.append_input(session_id, entry, clock_after=clock_after if action else None))
+        return seqs
 
     def _store_wait(self, conn: sqlite3.Connection, session_id: str, seconds: int, row: sqlite3.Row,
                     now: str) -> int:
@@ -627,9 +645,20 @@ class SessionStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One durable transaction: BEGIN IMMEDIATE, the caller's statements, COMMIT."""
+        """One durable transaction: BEGIN IMMEDIATE, the caller's statements, COMMIT.
+
+        Nested inside another ``_write`` on the same thread (``append_batch``), it joins the
+        outer transaction, which alone commits (or rolls everything back)."""
         with self._lock:
             conn = self._connection()
+            if self._batch_depth:
+                self._batch_depth += 1
+                try:
+                    yield conn
+                finally:
+                    self._batch_depth -= 1
+                return
+            self._batch_depth = 1
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -640,6 +669,8 @@ class SessionStore:
                         _rollback(conn)
             except sqlite3.Error as exc:
                 raise _store_error(exc, self.path, writing=True) from exc
+            finally:
+                self._batch_depth = 0
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

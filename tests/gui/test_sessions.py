@@ -70,7 +70,8 @@ def test_resume_after_a_crash(qtbot, home):
     start = win.start_screen
     assert start.trainee_id.text() == "t-crash"        # remembered in <home>/settings.ini
     assert len(start.sessions) == 1
-    assert start.resume_button.isEnabled()
+    assert start.resume_button.isEnabled()            # resuming does not wait for the library scan
+    qtbot.waitUntil(lambda: not start.library_loading, timeout=10000)
     shoot(win, "start-resume")
     click(qtbot, start.resume_button)
     assert win.stack.currentWidget() is win.incident_screen
@@ -132,6 +133,7 @@ def test_broken_scenario_is_listed_with_its_problems(qtbot, home):
     win.resize(1440, 900)
     win.show()
     start = win.start_screen
+    qtbot.waitUntil(lambda: not start.library_loading, timeout=10000)     # scanned off the GUI thread
     rows = [i for i, e in enumerate(start.entries) if e.path.name == "broken.yaml"]
     assert rows, "the broken scenario is listed"
     item_text = start.library_list.item(rows[0]).text()
