@@ -355,7 +355,8 @@ def _cmd_graph(args) -> int:
         if not args.output:
             print("hydra-sim graph: --format png needs --output FILE", file=sys.stderr)
             return 2
-        graphs.to_png(graphs.to_svg(model), Path(args.output))
+        from .gui.svg_png import svg_to_png  # the one Qt import here, only for PNG output
+        svg_to_png(graphs.to_svg(model), Path(args.output))
         print(args.output)
         return 0
     text = {"mermaid": graphs.to_mermaid, "dot": graphs.to_dot, "svg": graphs.to_svg}[args.format](model)

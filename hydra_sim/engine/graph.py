@@ -18,13 +18,12 @@ layers, Sugiyama style:
 
 Positions and sizes are abstract units (about one pixel at 100 %). The GUI's Author mode
 reuses ``build_graph`` and ``layout``; ``to_mermaid``, ``to_dot`` and ``to_svg`` are the
-text exports, and ``to_png`` renders our own SVG with Qt (imported only inside it).
-Must not import Qt or any GUI code at module level.
+text exports (``hydra_sim.gui.svg_png`` turns the SVG into a PNG with Qt).
+Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -628,29 +627,3 @@ def _extra_line_count(node: Node) -> int:
     if node.kind == "scene":
         count += len(node.critical) + (1 if node.milestone else 0)
     return count
-
-
-def to_png(svg: str, path, scale: float = 1.0) -> tuple[int, int]:
-    """Render our SVG to a PNG with Qt's SVG renderer; returns the image size in pixels."""
-    import os
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QByteArray, QRectF
-    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
-
-    app = QGuiApplication.instance() or QGuiApplication([])   # noqa: F841 (kept alive while rendering)
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    if not renderer.isValid():
-        raise ValueError("the SVG could not be read")
-    size = renderer.defaultSize()
-    width, height = max(1, math.ceil(size.width() * scale)), max(1, math.ceil(size.height() * scale))
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    renderer.render(painter, QRectF(0, 0, width, height))
-    painter.end()
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"cannot write {path}")
-    return width, height

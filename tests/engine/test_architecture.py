@@ -40,3 +40,11 @@ def test_transitions_gets_callables_not_strings():
                 for condition in transition.conditions:
                     assert callable(condition.func)
                 assert not transition.before and not transition.after and not transition.prepare
+
+
+def test_core_has_no_qt_import_even_inside_functions():
+    pattern = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6|hydra_sim\.gui)")
+    for folder in ("engine", "records"):
+        for path in (REPO / "hydra_sim" / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                assert not pattern.match(line), f"{path.relative_to(REPO)}:{number}: {line.strip()}"
