@@ -8,9 +8,12 @@ Must not import screens or widgets; holds no scenario rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from ..engine import DecisionRecorded, Ended, InjectFired, ReferenceOpened, ScenarioRunner, SceneEntered
+if TYPE_CHECKING:
+    from ..engine import ScenarioRunner
 
 
 class RunnerBridge(QObject):
@@ -32,6 +35,7 @@ class RunnerBridge(QObject):
     def _relay(self, source: ScenarioRunner, event: object) -> None:
         if source is not self._runner:
             return
+        from ..engine import DecisionRecorded, Ended, InjectFired, ReferenceOpened, SceneEntered
         if isinstance(event, SceneEntered):
             self.scene_entered.emit(event)
         elif isinstance(event, InjectFired):

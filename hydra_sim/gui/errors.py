@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..engine import ReplayError, RunnerError, ScenarioError
 from .persistence import StoreError
 
 log = logging.getLogger(__name__)
@@ -41,6 +40,7 @@ def problem_line(problem, short: bool = False) -> str:
 
 
 def describe(exc: BaseException) -> ErrorText:
+    from ..engine import ReplayError, RunnerError, ScenarioError  # not at start-up: see the start screen
     if isinstance(exc, ScenarioError):
         lines = "\n".join(problem_line(p) for p in exc.problems[:20])
         more = f"\n... and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
@@ -69,6 +69,7 @@ class ErrorReporter:
         self.last: ErrorText | None = None
 
     def report(self, parent: QWidget | None, exc: BaseException) -> ErrorText:
+        from ..engine import RunnerError, ScenarioError
         text = describe(exc)
         self.last = text
         log.error("%s: %s", text.title, text.message, exc_info=not isinstance(

@@ -1,15 +1,17 @@
 """The running incident log: a read-only timeline of scenes, updates, decisions and reading.
 
 ``IncidentLogModel`` adapts the controller's ``history`` list (it never owns or edits it);
-``IncidentLogView`` shows it with the simulated time and the kind of entry in words, so
+``IncidentLogView`` shows it as read-only text with the simulated time and the kind of entry in words, so
 the log reads the same with or without colour. Must not import the engine's runner or any
 screen; holds no scenario rules.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
+import html
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtWidgets import QPlainTextEdit
 
 KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "Decision", "reference": "Reference",
                "ended": "End", "note": "Note"}
@@ -58,63 +60,74 @@ class IncidentLogModel(QAbstractListModel):
         return None
 
 
-class _MeasuredOnceDelegate(QStyledItemDelegate):
-    """The standard delegate, remembering each row's wrapped size for its text, width and font.
+class IncidentLogView(QPlainTextEdit):
+    """The log as read-only text, one paragraph per entry, appended as the model grows.
 
-    Adding an entry makes the list lay out every row again; without this each one is
-    word-wrapped and measured anew, which grows with the log. The view forgets the sizes
-    when its style or font changes."""
+    A plain-text document lays out only the paragraphs added (and paints only those in
+    view), so a decision's few new entries cost the same however long the log is; a list
+    view with word-wrapped rows laid out and measured every row again. Read-only, but the
+    text can be scrolled and selected with the keyboard, and a screen reader reads it as
+    text. ``texts()`` gives the entries as the model words them."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._sizes: dict = {}
-
-    def forget(self) -> None:
-        self._sizes.clear()
-
-    def sizeHint(self, option, index):  # noqa: N802 - Qt override
-        key = (index.data(Qt.ItemDataRole.DisplayRole), option.rect.width(), option.font.key(),
-               int(option.features.value if hasattr(option.features, "value") else option.features))
-        size = self._sizes.get(key)
-        if size is None:
-            size = self._sizes[key] = super().sizeHint(option, index)
-        return size
-
-
-class IncidentLogView(QListView):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        # no setSpacing(): Qt measures wrapped rows without the spacing but paints them with
-        # it, which cut long rows short ("call …") and left a gap below; the item padding
-        # comes from the stylesheet instead
-        self.setUniformItemSizes(False)
-        # rows are laid out again on resize, so wrapped entries are never cut short or gapped
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setUndoRedoEnabled(False)
         self.setObjectName("incidentLog")
-        self._scroll_pending = False
-        self._delegate = _MeasuredOnceDelegate(self)
-        self.setItemDelegate(self._delegate)
         self.setAccessibleName("Incident log")
         self.setAccessibleDescription("Everything that has happened so far, with the simulated time")
+        self._model = None
+        self._shown = 0                 # model rows already in the document
+        self._scroll_pending = False
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
-            self._delegate.forget()
-        super().changeEvent(event)
+    def model(self):
+        return self._model
 
-    def setModel(self, model) -> None:  # noqa: N802 - Qt override
-        super().setModel(model)
-        model.rowsInserted.connect(self._scroll_soon)
+    def setModel(self, model) -> None:  # noqa: N802 - mirrors QAbstractItemView
+        if self._model is not None:
+            self._model.rowsInserted.disconnect(self._append_rows)
+            self._model.modelReset.disconnect(self._reload)
+        self._model = model
+        model.rowsInserted.connect(self._append_rows)
+        model.modelReset.connect(self._reload)
+        self._reload()
+
+    @staticmethod
+    def _html(text: str) -> str:
+        head, _, detail = text.partition("\n")
+        out = f"<b>{html.escape(head)}</b>"
+        if detail:
+            out += "<br>" + html.escape(detail).replace("\n", "<br>")
+        return out
+
+    def _append(self, first: int, last: int) -> None:
+        model = self._model
+        for row in range(first, last + 1):
+            self.appendHtml(self._html(model.data(model.index(row, 0)) or ""))
+        self._shown = last + 1
 
     @Slot()
-    def _scroll_soon(self, *_args) -> None:
-        """Scroll to the newest entry once the rows added together are laid out (one scroll, not one per row)."""
+    def _reload(self) -> None:
+        self.clear()
+        self._shown = 0
+        if self._model is not None and self._model.rowCount():
+            self._append(0, self._model.rowCount() - 1)
+        self._scroll_soon()
+
+    @Slot(QModelIndex, int, int)
+    def _append_rows(self, _parent, first: int, last: int) -> None:
+        if first != self._shown:          # not an append at the end: show the model again
+            self._reload()
+            return
+        self._append(first, last)
+        self._scroll_soon()
+
+    def _scroll_soon(self) -> None:
+        """Scroll to the newest entry once the rows added together are in (one scroll, not one per row)."""
         if not self._scroll_pending:
             self._scroll_pending = True
             QTimer.singleShot(0, self, self._scroll_to_end)
@@ -122,8 +135,9 @@ class IncidentLogView(QListView):
     @Slot()
     def _scroll_to_end(self) -> None:
         self._scroll_pending = False
-        self.scrollToBottom()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def texts(self) -> list[str]:
-        model = self.model()
+        model = self._model
         return [model.data(model.index(row, 0)) for row in range(model.rowCount())] if model else []

@@ -15,12 +15,11 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from .. import paths
-from ..engine import ReplayError, ScenarioError, load_scenario, scan_library
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog
 from .errors import ErrorReporter, describe
 from .persistence import StoreError, TraineeInfo, summarise
@@ -70,6 +69,7 @@ class _LibraryScan(QRunnable):
 
     def run(self) -> None:
         try:
+            from ..engine import scan_library  # the engine is loaded here, off the GUI thread
             result = scan_library(self.folders)        # Qt-free and safe off the GUI thread
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which logs it
             result = exc
@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
     def reload_library(self) -> list:
         """Scan the library now, on this thread, and fill the start screen (resuming needs the answer)."""
         self._library_generation += 1          # a scan still running is out of date
+        from ..engine import scan_library
         entries = scan_library(library_folders())
         self._fill_library(entries)
         return entries
@@ -256,7 +257,9 @@ class MainWindow(QMainWindow):
         scan.relay.done.connect(self._on_library_scanned, Qt.ConnectionType.QueuedConnection)
         self._library_scans[scan.generation] = scan       # kept alive until its answer arrives
         self.start_screen.set_library_loading()
-        QThreadPool.globalInstance().start(scan)
+        # started after the first paint: the scan imports the engine and holds the GIL for its
+        # Python work, which would otherwise delay showing the start screen
+        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(scan))
 
     @property
     def library_loading(self) -> bool:
@@ -332,6 +335,7 @@ class MainWindow(QMainWindow):
 
     def open_scenario_file(self, path: str | Path) -> bool:
         """--scenario FILE: straight to its briefing, with the remembered (or a default) trainee."""
+        from ..engine import ScenarioError, load_scenario
         result = load_scenario(path)
         if not result.ok:
             self.errors.report(self, ScenarioError(result.errors if hasattr(result, "errors") else
@@ -362,6 +366,7 @@ class MainWindow(QMainWindow):
             if entry.ok and entry.scenario.id == summary.scenario_id:
                 return entry.scenario
         if summary.scenario_path and Path(summary.scenario_path).is_file():
+            from ..engine import load_scenario
             result = load_scenario(summary.scenario_path)
             if result.ok:
                 return result.scenario
@@ -369,6 +374,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_resume_requested(self, summary, trainee: TraineeInfo) -> None:
+        from ..engine import ReplayError
         scenario = self._find_scenario(summary)
         if scenario is None:
             name = summary.scenario_title or summary.scenario_id

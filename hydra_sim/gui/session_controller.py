@@ -16,14 +16,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..engine import ScenarioRunner, score_runner
-from ..engine.model import Scenario
-from ..engine.text import markdown_to_plain
 from .bridge import RunnerBridge
+
+if TYPE_CHECKING:      # the engine is imported when a session starts, not with the start screen
+    from ..engine import ScenarioRunner
+    from ..engine.model import Scenario
 from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
 from .wording import speaker_line, strip_time_prefix
 
@@ -131,6 +132,7 @@ class SessionController(QObject):
         self._reset()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
+        from ..engine import ScenarioRunner
         self.runner = ScenarioRunner(scenario)
         self.bridge.attach(self.runner)
         self.session_started.emit()
@@ -145,6 +147,7 @@ class SessionController(QObject):
         The countdown carries on from what was left when the session stopped."""
         self._reset()
         entries = self.store.inputs(session_id)
+        from ..engine import ScenarioRunner
         runner = ScenarioRunner.restore(scenario, entries)
         checkpoint = checkpoint_clock_of(self.store, session_id)
         self.trainee = trainee
@@ -364,6 +367,7 @@ class SessionController(QObject):
 
     def _finish(self) -> None:
         self.timer.stop()
+        from ..engine import score_runner
         self.report = score_runner(self.runner)
         self._store(self.store.finish_session, self.session_id, self.report.to_dict())
         self.session_ended.emit(self.report)
@@ -434,6 +438,7 @@ class SessionController(QObject):
         return LogEntry(clock, self.clock_label(clock), "scene", title)
 
     def _inject_entry(self, event) -> LogEntry:
+        from ..engine.text import markdown_to_plain
         speaker = self.speaker_text(event.speaker)
         return LogEntry(event.clock, self.clock_label(event.clock), "inject",
                         f"Update from {speaker}" if speaker else "Update", markdown_to_plain(event.text))

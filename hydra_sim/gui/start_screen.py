@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..engine.model import TRAINEE_ROLES
-from ..engine.text import markdown_to_html
 from .errors import problem_line
 from .persistence import SessionSummary, TraineeInfo
 
 ROLE_LABELS = {"call_handler": "Call handler", "first_responder": "First responder",
                "incident_manager": "Incident manager", "investigator": "Investigator"}
+# the engine's TRAINEE_ROLES, in its order (a test checks they match): importing the engine
+# here would load it on the GUI thread before the start screen could be shown
+TRAINEE_ROLES = tuple(ROLE_LABELS)
 
 
 def role_label(role: str) -> str:
@@ -255,6 +256,7 @@ class StartScreen(QWidget):
                 f"<p>{html.escape(str(entry.path))}</p><p>Problems found (file:line: message):</p><ul>{items}</ul>"
                 "<p>Ask the scenario's author to fix these; <i>hydra-sim lint</i> lists them too.</p>")
             return
+        from ..engine.text import markdown_to_html  # the engine is loaded by now (the scan made the entry)
         s = entry.scenario
         roles = ", ".join(role_label(r) for r in s.roles) or "Any"
         self.details.setHtml(

@@ -107,7 +107,6 @@ QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget,
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
     padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
 QListWidget::item {{ padding: 8px 6px; border-bottom: 1px solid {p.border}; }}
-QListView#incidentLog::item {{ padding: 4px 2px; }}
 QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
     border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}

@@ -38,3 +38,9 @@ def test_incident_log_model_in_a_session(qtbot, qtmodeltester, window):
     click(qtbot, screen.panel.decide_button)
     assert model.rowCount() >= 3
     qtmodeltester.check(model, force_py=True)
+
+
+def test_start_screen_roles_match_the_engine():
+    from hydra_sim.engine.model import TRAINEE_ROLES
+    from hydra_sim.gui.start_screen import TRAINEE_ROLES as SHOWN
+    assert SHOWN == TRAINEE_ROLES
