@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .files import FileCache, display_name
 from .problems import ERROR, INFO, WARNING, Problem, did_you_mean
 from .reader import NodeReader
 from .yamlsource import YMap, read_yaml_file
@@ -88,7 +89,6 @@ def find_project_file(start: Path) -> Path | None:
     return None
 
 
-_cache: dict[tuple[str, int, int], LintConfig] = {}
 
 
 def config_for(path: Path) -> LintConfig:
@@ -96,23 +96,12 @@ def config_for(path: Path) -> LintConfig:
     project = find_project_file(path)
     if project is None:
         return LintConfig()
-    stat = project.stat()
-    key = (str(project), stat.st_mtime_ns, stat.st_size)
-    if key not in _cache:
-        _cache[key] = read_config(project)
-    return _cache[key]
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return _configs.get(project)
 
 
 def read_config(path: Path) -> LintConfig:
     """Read one project file; problems in it are kept in ``LintConfig.problems``."""
-    name = _display(path)
+    name = display_name(path)
     config = LintConfig(path)
     root, problems = read_yaml_file(path, name)
     config.problems += problems
@@ -156,3 +145,6 @@ def read_config(path: Path) -> LintConfig:
 def apply_config(problems: list[Problem], path: Path) -> list[Problem]:
     """Apply the project file that covers ``path`` (a convenience for callers)."""
     return config_for(path).apply(problems)
+
+
+_configs = FileCache(read_config)   # project files, re-read only when they change

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import paths
 from .catalogue import CATALOGUE_SUFFIX, load_catalogue
+from .files import FileCache, display_name
 from .model import Assessment, Catalogue, Scenario
 from .problems import ERROR, Location, Problem, ScenarioError, did_you_mean, has_errors, sort_problems
 from .schema import ScenarioSchema
@@ -42,23 +43,12 @@ class LoadResult:
         return self.scenario  # type: ignore[return-value]
 
 
-_catalogue_cache: dict[tuple[str, int, int], tuple[Catalogue | None, list[Problem]]] = {}
+_catalogues = FileCache(lambda path: load_catalogue(path, display_name(path)))
 
 
 def cached_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
     """Catalogues are shared by many scenarios; re-read one only when the file changes."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _catalogue_cache:
-        _catalogue_cache[key] = load_catalogue(path, _display(path))
-    return _catalogue_cache[key]
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return _catalogues.get(path)
 
 
 def find_catalogue_file(catalogue_id: str, scenario_dir: Path) -> Path | None:
@@ -107,7 +97,7 @@ def resolve_media_path(file: str, scenario_dir: Path) -> tuple[Path | None, str 
 
 def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
     path = Path(path)
-    name = _display(path)
+    name = display_name(path)
     root, problems = read_yaml_file(path, name)
     if root is None:
         return LoadResult(None, sort_problems(problems))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...engine.files import display_name
 from ...engine.problems import Problem
 from ...engine.yamlsource import YList, YMap, read_yaml_file
 
@@ -29,13 +30,6 @@ class Block:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.first}"
-
-
-def display_name(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def scene_blocks(path: str | Path) -> dict[str, Block]:

@@ -165,10 +165,7 @@ class CohortDashboard(QWidget):
         x.setTickCount(12)
         x.setLabelFormat("%d")
         self._axis_font(x, "Sessions that missed or contravened it (%)  \u2014  \u2605 critical action")
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(y)
-        series.attachAxis(x)
+        _attach_axes(chart, series, bottom=x, left=y)
         self.miss_view.setChart(chart)
         self.miss_view.setMinimumHeight(int(max(self.points * 36, 60 + len(top) * self.points * 3.2)))
         # Score distribution.
@@ -189,13 +186,13 @@ class CohortDashboard(QWidget):
         ya = QValueAxis()
         top_count = max(1, max(summary.histogram or [0])) + 1
         ya.setRange(0, top_count)
-        ya.setTickCount(min(top_count, 10) + 1) if top_count <= 10 else ya.applyNiceNumbers()
+        if top_count <= 10:
+            ya.setTickCount(top_count + 1)        # one tick per whole session
+        else:
+            ya.applyNiceNumbers()
         ya.setLabelFormat("%d")
         self._axis_font(ya, "Sessions")
-        chart.addAxis(xa, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(ya, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(xa)
-        series.attachAxis(ya)
+        _attach_axes(chart, series, bottom=xa, left=ya)
         self.histogram_view.setChart(chart)
         # Tables (every number, in words and figures).
         self.miss_table.setRowCount(len(summary.miss_rates))
@@ -237,3 +234,11 @@ class CohortDashboard(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export table as CSV", name, "CSV (*.csv)")
         if path:
             self.save_csv(table, path)
+
+
+def _attach_axes(chart, series, *, bottom, left) -> None:
+    """Put the axes on the chart and tie the series to both."""
+    chart.addAxis(bottom, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(bottom)
+    series.attachAxis(left)
