@@ -104,21 +104,38 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_cmd_export)
 
     push = sub.add_parser("push", help="send finished sessions as xAPI statements to a Learning Record Store")
-    push.add_argument("--endpoint", required=True, metavar="URL", help="the LRS xAPI address, e.g. https://lrs/xAPI")
-    push.add_argument("--user", required=True, metavar="USER", help="the LRS user (basic auth key)")
+    push.add_argument("--endpoint", metavar="URL",
+                      help="the LRS xAPI address, e.g. https://lrs/xAPI (default: saved with 'hydra-sim lrs set')")
+    push.add_argument("--user", metavar="USER", help="the LRS user (basic auth key; default: the saved one)")
     push.add_argument("--password-env", default="HYDRA_SIM_LRS_PASSWORD", metavar="VAR",
-                      help="environment variable holding the password (default: %(default)s); "
-                           "asked for when unset and interactive")
+                      help="environment variable holding the password (default: %(default)s); otherwise the "
+                           "password saved in the OS keyring, otherwise asked for when interactive")
+    push.add_argument("--save-password", action="store_true",
+                      help="save the endpoint and user in settings.ini and the password in the OS keyring "
+                           "(never in a file; refused where there is no secure keyring)")
     push.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base")
     push.add_argument("--batch-size", type=int, default=50, metavar="N")
     push.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     push.set_defaults(handler=_cmd_push)
+    _add_lrs_commands(sub)
     _add_records_commands(sub)
+    from .exercise.commands import add_exercise_commands  # facilitate / station (network imported lazily)
+    add_exercise_commands(sub, open_console=_open_exercise_console)
     # review window hook: the trainer review window alone (Qt imported inside the handler)
     review = sub.add_parser("review", help="open the trainer review window on the sessions under --home")
     review.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     review.set_defaults(handler=_cmd_review)
     return parser
+
+
+def _open_exercise_console(args) -> int:  # facilitator console hook (hydra-sim facilitate, no --headless)
+    try:
+        from .gui.exercise.console import run
+    except ImportError as exc:
+        print(f"hydra-sim facilitate: the console window is not available ({exc}); "
+              "use --headless to run the exercise from the terminal", file=sys.stderr)
+        return 2
+    return run(args)
 
 
 def _cmd_review(args) -> int:  # review window hook
@@ -434,26 +451,58 @@ def _cmd_export(args) -> int:
             print(f"hydra-sim export: PDF needs the app's Qt libraries ({exc})", file=sys.stderr)
             return 1
         html_to_pdf(text, args.output)
+        _owner_only(args.output)
         print(args.output)
         return 0
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
+        _owner_only(args.output)
         print(args.output)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
-def _lrs_password(variable: str) -> str | None:
-    import os
+def _owner_only(path) -> None:
+    """Exports hold personal data: readable by their owner only (POSIX), unless it is not a regular file."""
+    from .records import filemodes
 
-    password = os.environ.get(variable)
-    if password:
-        return password
-    if sys.stdin.isatty():
-        import getpass
-        return getpass.getpass(f"LRS password (or set {variable}): ")
-    return None
+    if Path(path).is_file():
+        filemodes.restrict(path)
+
+
+def _lrs_password(variable: str, settings=None) -> str | None:
+    """The LRS password: the environment variable, then the OS keyring, then a prompt (never a file)."""
+    from .records import credentials
+
+    def ask():
+        if sys.stdin.isatty():
+            import getpass
+            return getpass.getpass(f"LRS password (or set {variable}): ")
+        return None
+
+    if settings is None:
+        import os
+        return os.environ.get(variable) or ask()
+    return credentials.password_from(settings, variable, ask)[0]
+
+
+def _lrs_target(args):
+    """Endpoint and user from the command line, else the saved ones; None after printing why."""
+    from .records import credentials
+
+    try:
+        saved = credentials.load_settings()
+    except ValueError as exc:
+        print(f"hydra-sim push: {exc}", file=sys.stderr)
+        return None
+    endpoint = args.endpoint or (saved.endpoint if saved else None)
+    user = args.user or (saved.user if saved else None)
+    if not endpoint or not user:
+        print("hydra-sim push: give --endpoint and --user, or save them once with "
+              "'hydra-sim lrs set --endpoint URL --user USER'", file=sys.stderr)
+        return None
+    return credentials.LrsSettings(endpoint.strip().rstrip("/"), user.strip())
 
 
 def _cmd_push(args) -> int:
@@ -462,16 +511,21 @@ def _cmd_push(args) -> int:
     from .records.queue import XapiQueue
     from .records.xapi import DEFAULT_IRI_BASE, queue_finished_sessions
 
-    password = _lrs_password(args.password_env)
+    target = _lrs_target(args)
+    if target is None:
+        return 2
+    password = _lrs_password(args.password_env, target)
     if not password:
-        print(f"hydra-sim push: no password: set {args.password_env} or run it in a terminal to be asked",
-              file=sys.stderr)
+        print(f"hydra-sim push: no password: set {args.password_env}, save one with 'hydra-sim lrs set', "
+              "or run it in a terminal to be asked", file=sys.stderr)
         return 2
     try:
-        client = LrsClient(args.endpoint, args.user, password, batch_size=args.batch_size)
+        client = LrsClient(target.endpoint, target.user, password, batch_size=args.batch_size)
     except ValueError as exc:
         print(f"hydra-sim push: {exc}", file=sys.stderr)
         return 2
+    if args.save_password:
+        _save_lrs(target, password, "hydra-sim push")
     store = _open_store_or_report()
     with XapiQueue() as queue:
         if store is not None:
@@ -488,6 +542,96 @@ def _cmd_push(args) -> int:
         print(f"hydra-sim push: {error}", file=sys.stderr)
     print(f"sent {result.sent}, already there {result.already}, still queued {result.queued}")
     return 0 if result.queued == 0 else 1
+
+
+# -- lrs: saved LRS settings (endpoint and user in settings.ini, password in the OS keyring) ----
+def _add_lrs_commands(sub) -> None:
+    lrs = sub.add_parser("lrs", help="save, show or forget the Learning Record Store settings used by push")
+    lrs.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    actions = lrs.add_subparsers(dest="lrs_command", metavar="ACTION", required=True)
+    set_ = actions.add_parser("set", help="save the endpoint and user, and the password in the OS keyring")
+    set_.add_argument("--endpoint", required=True, metavar="URL", help="the LRS xAPI address")
+    set_.add_argument("--user", required=True, metavar="USER", help="the LRS user (basic auth key)")
+    set_.add_argument("--password-env", default="HYDRA_SIM_LRS_PASSWORD", metavar="VAR",
+                      help="read the password to save from this variable (default: %(default)s; else asked)")
+    set_.add_argument("--no-password", action="store_true", help="save the endpoint and user only")
+    set_.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    show = actions.add_parser("show", help="show the saved endpoint and user and where the password is kept")
+    show.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    forget = actions.add_parser("forget", help="remove the saved settings and the password from the keyring")
+    forget.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    for action in (set_, show, forget):
+        action.set_defaults(handler=_cmd_lrs)
+
+
+def _save_lrs(target, password: str | None, who: str) -> bool:
+    """Save endpoint and user, and the password in the keyring; False (after saying why) if not all was saved."""
+    from .records import credentials
+
+    try:
+        path = credentials.save_settings(target)
+    except ValueError as exc:
+        print(f"{who}: {exc}", file=sys.stderr)
+        return False
+    print(f"saved the LRS endpoint and user in {path}", file=sys.stderr)
+    if password is None:
+        return True
+    try:
+        credentials.save_password(target, password)
+    except credentials.KeyringUnavailable as exc:
+        print(f"{who}: the password was NOT saved: {exc}", file=sys.stderr)
+        return False
+    print(f"saved the password in the OS keyring ({credentials.keyring_description()})", file=sys.stderr)
+    return True
+
+
+def _cmd_lrs(args) -> int:
+    import os
+
+    from .records import credentials
+
+    who = f"hydra-sim lrs {args.lrs_command}"
+    try:
+        if args.lrs_command == "show":
+            saved = credentials.load_settings()
+            if saved is None:
+                print(f"no LRS settings saved in {credentials.settings_path()}")
+                return 0
+            print(f"endpoint: {saved.endpoint}\nuser: {saved.user}")
+            try:
+                credentials.secure_backend()
+            except credentials.KeyringUnavailable as exc:
+                print(f"password: not saved ({exc})")
+                return 0
+            found = credentials.get_password(saved)
+            print("password: " + (f"saved in the OS keyring ({credentials.keyring_description()})" if found
+                                  else "not saved (push uses $HYDRA_SIM_LRS_PASSWORD or asks)"))
+            return 0
+        if args.lrs_command == "forget":
+            removed = credentials.forget()
+            print("removed the saved LRS settings and password" if removed else "no LRS settings were saved")
+            return 0
+    except ValueError as exc:
+        print(f"{who}: {exc}", file=sys.stderr)
+        return 1
+    target = credentials.LrsSettings(args.endpoint.strip().rstrip("/"), args.user.strip())
+    password = None
+    if not args.no_password:
+        try:
+            credentials.secure_backend()
+        except credentials.KeyringUnavailable as exc:
+            _save_lrs(target, None, who)
+            print(f"{who}: the password was NOT saved: {exc}", file=sys.stderr)
+            return 1
+        password = os.environ.get(args.password_env)
+        if not password and sys.stdin.isatty():
+            import getpass
+            password = getpass.getpass("LRS password to save in the OS keyring: ")
+        if not password:
+            print(f"{who}: no password: set {args.password_env} or run it in a terminal to be asked "
+                  "(or use --no-password)", file=sys.stderr)
+            return 2
+    return 0 if _save_lrs(target, password, who) else 1
 
 
 # -- records: verify, rescore, trainee, retention, bundles -----------------------------------

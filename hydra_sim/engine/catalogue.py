@@ -91,6 +91,8 @@ def _build(r: NodeReader, root: YNode, path: Path) -> Catalogue | None:
 
 def _raw_entries(r: NodeReader, node: YNode | None, where: str):
     """Role codes (CR, FR) and source ids (S1, S22a) keep their published form."""
+    if node is None:            # a missing required field: already reported (S001) where the mapping is
+        return []
     if not isinstance(node, YMap):
         r.mapping(node, where)
         return []

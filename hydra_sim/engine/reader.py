@@ -21,6 +21,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
+MAX_TEXT_CHARS = 20_000      # one text field (S015); long documents belong in media files
 _TYPE_NAMES = {YMap: "a mapping (key: value lines)", YList: "a list", YScalar: "a single value"}
 
 
@@ -112,6 +113,10 @@ class NodeReader:
                          "read as a number, true/false or null", scalar, f"write it in quotes: \"{scalar.value}\"")
         if nonempty and not scalar.value.strip():
             self.error("S008", f"'{key}' in {where} is empty", scalar, "write the text")
+        if len(scalar.value) > MAX_TEXT_CHARS:
+            self.error("S015", f"'{key}' in {where} is {len(scalar.value):,} characters long; the limit is "
+                       f"{MAX_TEXT_CHARS:,}", scalar, "shorten it, or put long documents in a media file")
+            return scalar.value[:MAX_TEXT_CHARS]
         return scalar.value
 
     def check_id(self, value: str, node: YNode, where: str, pattern: re.Pattern = ID_PATTERN) -> bool:

@@ -6,6 +6,9 @@ injects as the clock passes them, routes to the next scene through the state mac
 emits events (scene entered, inject fired, decision recorded, reference opened, ended)
 to subscribers. Every input is appended to ``log``, from which ``restore`` rebuilds the
 exact session. No threads, no real time, no ``Timeout`` states.
+A facilitated exercise adds facilitator interventions (``apply_intervention``: ad-hoc
+inject, pause, resume, timer adjust, end), logged as ``"facilitator"`` entries so replay
+reproduces them and scoring can mark the session (docs/facilitation.md).
 Must not import Qt or any GUI code.
 """
 
@@ -97,6 +100,18 @@ class Ended:
     clock: int
 
 
+@dataclass(frozen=True)
+class FacilitatorIntervention:
+    """A facilitator intervention was applied; ``entry`` is its log entry (action, clock, scene, ...)."""
+    entry: dict
+
+
+#: ``runner.ended`` after the facilitator ends a session: not one of the scenario's endings.
+FACILITATOR_ENDING = "ended_by_facilitator"
+FACILITATOR_OUTCOME = "ended by the facilitator"
+INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end")
+
+
 class _MachineModel:
     """The object ``transitions`` drives; kept apart so scene ids never clash with our names."""
 
@@ -116,6 +131,10 @@ class ScenarioRunner:
         self.log: list[dict] = []
         self.ended: str | None = None
         self.scene_entered_at = 0
+        self.paused = False                 # by the facilitator: the clock stops, no decisions
+        self.time_limit_adjustment = 0      # seconds added to the current decision's real-time limit
+        self.interventions: list[dict] = []  # the facilitator entries of the log, in order
+        self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
         self._triggers: dict[int, str] = {}
@@ -172,6 +191,17 @@ class ScenarioRunner:
         env["scene_minutes"] = (self.clock.seconds - self.scene_entered_at) // 60
         return env
 
+    def time_limit(self) -> int:
+        """The current decision's real-time limit in seconds after facilitator adjustments (0: untimed)."""
+        decision = self.decision
+        if decision is None or not decision.time_limit_seconds or decision.on_expiry is None:
+            return 0
+        return max(0, int(decision.time_limit_seconds) + self.time_limit_adjustment)
+
+    @property
+    def ended_by_facilitator(self) -> bool:
+        return self.ended == FACILITATOR_ENDING
+
     def available_options(self):
         decision = self.decision
         if decision is None:
@@ -227,7 +257,7 @@ class ScenarioRunner:
         scene_id = self.scene_id
         # The clock ran while the countdown did. The GUI has already advanced it; a headless
         # player (play scripts, the explorer) catches up here, so both agree on the time.
-        deadline = self.scene_entered_at + int(decision.time_limit_seconds * self.scenario.clock_speed)
+        deadline = self.scene_entered_at + int(self.time_limit() * self.scenario.clock_speed)
         if self.clock.seconds < deadline:
             self._advance_clock(deadline)
             if self.ended or self.scene_id != scene_id:
@@ -248,8 +278,8 @@ class ScenarioRunner:
         self._route(scene.next)
 
     def advance(self, seconds: int) -> None:
-        """Let simulated time pass (the trainee is reading or thinking)."""
-        if seconds <= 0 or self.ended or not self._started:
+        """Let simulated time pass (the trainee is reading or thinking); not while paused."""
+        if seconds <= 0 or self.ended or not self._started or self.paused:
             return
         if self.log and self.log[-1]["type"] == "advance":
             self.log[-1]["seconds"] += seconds     # keep the log compact: one entry per pause
@@ -264,12 +294,101 @@ class ScenarioRunner:
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
 
+    # -- facilitator interventions (facilitated exercises) -----------------------------
+    def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
+                           seconds: int | None = None, command_id: str | None = None,
+                           by: str | None = None) -> dict | None:
+        """Apply one facilitator intervention now and log it; returns its log entry.
+
+        ``inject``: ``text`` (free text) or ``inject_id`` (a prepared inject of the scenario,
+        fired now whatever its time or condition); ``pause`` / ``resume``: stop or restart
+        the clock (no decisions while paused); ``timer``: add ``seconds`` (negative to
+        shorten) to the current timed decision's real-time limit; ``end``: end the session
+        now (``ended == FACILITATOR_ENDING``). A ``command_id`` already applied returns None
+        (a command delivered twice after a reconnect is applied once).
+        """
+        if command_id is not None and any(e.get("id") == command_id for e in self.interventions):
+            return None
+        if action not in INTERVENTION_ACTIONS:
+            raise RunnerError(f"unknown facilitator intervention '{action}' "
+                              f"(expected one of: {', '.join(INTERVENTION_ACTIONS)})")
+        if not self._started:
+            raise RunnerError("the session has not started")
+        if self.ended:
+            raise RunnerError("the session has already ended")
+        entry: dict = {"type": "facilitator", "action": action, "scene": self.scene_id, "clock": self.clock.seconds}
+        if command_id is not None:
+            entry["id"] = command_id
+        if by:
+            entry["by"] = by
+        if action == "inject":
+            entry.update(self._check_inject(text, inject_id))
+        elif action == "timer":
+            if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds == 0:
+                raise RunnerError("a timer adjustment needs a whole, non-zero number of seconds")
+            decision = self.decision
+            if decision is None or not decision.time_limit_seconds or decision.on_expiry is None:
+                raise RunnerError(f"scene '{self.scene_id}' has no timed decision to extend or shorten")
+            entry["seconds"] = seconds
+        elif action == "pause" and self.paused:
+            raise RunnerError("the session is already paused")
+        elif action == "resume" and not self.paused:
+            raise RunnerError("the session is not paused")
+        self.log.append(entry)
+        self.interventions.append(entry)
+        self._apply_logged_intervention(entry)
+        return entry
+
+    def _check_inject(self, text: str | None, inject_id: str | None) -> dict:
+        if (text is None) == (inject_id is None):
+            raise RunnerError("an inject needs either free text or a prepared inject id, not both")
+        if inject_id is not None:
+            known = {i.id for i in self.scenario.all_injects()}
+            if inject_id not in known:
+                raise RunnerError(f"no prepared inject '{inject_id}' in this scenario "
+                                  f"(injects: {', '.join(sorted(known)) or 'none'})")
+            return {"inject_id": inject_id}
+        if not isinstance(text, str) or not text.strip():
+            raise RunnerError("a free-text inject needs some text")
+        return {"text": text.strip()}
+
+    def _apply_logged_intervention(self, entry: dict) -> None:
+        action = entry["action"]
+        self._emit(FacilitatorIntervention(dict(entry)))
+        if action == "pause":
+            self.paused = True
+        elif action == "resume":
+            self.paused = False
+        elif action == "timer":
+            self.time_limit_adjustment += entry["seconds"]
+        elif action == "end":
+            self.paused = False
+            self.ended = FACILITATOR_ENDING      # not appended to path: it is not a scene or an ending
+            self._emit(Ended(FACILITATOR_ENDING, self.clock.seconds))
+        elif "inject_id" in entry:
+            inject = next(i for i in self.scenario.all_injects() if i.id == entry["inject_id"])
+            self.fired.add(inject.id)      # it does not fire again at its scheduled time
+            self._apply_effects(inject.outcome)
+            event = InjectFired(inject.id, self.clock.seconds, inject.text, inject.speaker, inject.goto)
+            self.inject_log.append(event)
+            self._emit(event)
+            if inject.goto:
+                self._model.trigger(self._triggers[id(inject)])
+                self._enter(self._model.state)
+        else:
+            number = sum(1 for e in self.interventions if e["action"] == "inject" and "text" in e)
+            event = InjectFired(f"facilitator-{number}", self.clock.seconds, entry["text"], None, None)
+            self.inject_log.append(event)
+            self._emit(event)
+
     # -- choice handling -------------------------------------------------------------
     def _require_running(self) -> None:
         if not self._started:
             raise RunnerError("the session has not started")
         if self.ended:
             raise RunnerError("the scenario has ended")
+        if self.paused:
+            raise RunnerError("the facilitator has paused the exercise: wait until it resumes")
 
     def _require_decision(self) -> Decision:
         self._require_running()
@@ -382,6 +501,7 @@ class ScenarioRunner:
             return
         scene = self.scenario.scenes[target]
         self.scene_entered_at = self.clock.seconds
+        self.time_limit_adjustment = 0          # a facilitator's timer change is for one decision
         self.path.append((target, self.clock.seconds))
         if scene.milestone and scene.milestone not in self.milestones:
             self.milestones[scene.milestone] = self.clock.seconds
@@ -481,6 +601,9 @@ class ScenarioRunner:
                 self.expire(entry.get("meta"))
             elif kind == "continue":
                 self.continue_()
+            elif kind == "facilitator":
+                params = {k: entry.get(k) for k in ("text", "inject_id", "seconds")}
+                self.apply_intervention(entry["action"], command_id=entry.get("id"), by=entry.get("by"), **params)
             else:
                 raise ReplayError(index, entry, f"unknown log entry type '{kind}'")
         except ReplayError:
@@ -528,4 +651,6 @@ def _describe_entry(entry: dict) -> str:
         return f"{kind} in '{entry.get('scene')}'"
     if kind == "advance":
         return f"wait {entry.get('seconds')} s"
+    if kind == "facilitator":
+        return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
     return kind

@@ -49,6 +49,11 @@ SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_sp
                             "reference", "cast", "media", "variables", "injects")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
 _MAX_MINUTES = 7 * 24 * 60
+# Size limits (S015): scenario files are untrusted, and the state machine, the explorer and the
+# GUI all grow with these counts. Far above any real exercise (the flagship has under 40 scenes).
+MAX_SCENES = 2000          # scenes and endings together
+MAX_OPTIONS = 100          # options (or ranking rules) in one decision
+MAX_INJECTS = 1000         # injects in the whole scenario
 
 
 class ScenarioSchema:
@@ -110,6 +115,7 @@ class ScenarioSchema:
             assess_overrides=self._assess(m.items.get("assess")),
         )
         scenario.injects = tuple(i for i in scenario.injects if i is not None)
+        self._check_sizes(m, scenario)
         if "start" in m.items:
             scenario.start_location = r.loc(m.items["start"])
         if "catalogues" in m.items and not scenario.catalogue_ids:
@@ -117,6 +123,16 @@ class ScenarioSchema:
                     "add 'catalogues: [nrp-core]'")
         self._check_conditions()
         return scenario
+
+    def _check_sizes(self, m: YMap, scenario: Scenario) -> None:
+        states = len(scenario.scenes) + len(scenario.endings)
+        if states > MAX_SCENES:
+            self.r.error("S015", f"the scenario has {states:,} scenes and endings; the limit is {MAX_SCENES:,}",
+                         m.items.get("scenes"), "split it into several scenarios")
+        injects = len(scenario.injects) + sum(len(s.injects) for s in scenario.scenes.values())
+        if injects > MAX_INJECTS:
+            self.r.error("S015", f"the scenario has {injects:,} injects; the limit is {MAX_INJECTS:,}",
+                         m.items.get("injects") or m.items.get("scenes"), "split it into several scenarios")
 
     # -- metadata --------------------------------------------------------------------
     def _datetime(self, m: YMap, key: str) -> datetime:
@@ -395,6 +411,10 @@ class ScenarioSchema:
         options = []
         seen: dict[str, YNode] = {}
         items = r.sequence(node, f"'options' of {where}")
+        if len(items) > MAX_OPTIONS:
+            r.error("S015", f"{where} has {len(items)} options; the limit is {MAX_OPTIONS}", node,
+                    "split the decision into several")
+            items = items[:MAX_OPTIONS]
         if node is not None and not items:
             r.error("S001", f"{where} has no options", node)
         for index, item in enumerate(items):
@@ -423,7 +443,12 @@ class ScenarioSchema:
         r = self.r
         option_ids = [o.id for o in decision.options]
         rules = []
-        for index, item in enumerate(r.sequence(node, f"'rules' of {where}")):
+        items = r.sequence(node, f"'rules' of {where}")
+        if len(items) > MAX_OPTIONS:
+            r.error("S015", f"{where} has {len(items)} ranking rules; the limit is {MAX_OPTIONS}", node,
+                    "keep the rules that matter")
+            items = items[:MAX_OPTIONS]
+        for index, item in enumerate(items):
             rule_where = f"rule {index + 1} of {where}"
             m = r.mapping(item, rule_where, ("id", "higher", "lower"), ("description", "when_kept", "when_broken"))
             if m is None:

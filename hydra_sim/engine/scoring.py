@@ -4,6 +4,8 @@ Each assessed action ends as achieved on time, achieved late (reduced credit), m
 contravened, or not applicable; category scores and the overall percentage follow; a
 missed or contravened critical action decides the grade whatever the total. Every line
 carries the action's reason and sources so the debrief can explain it (docs/scoring.md).
+A facilitated session's report lists the facilitator's interventions and says
+``facilitated``, so cohorts can be compared or filtered (docs/facilitation.md).
 Must not import Qt or any GUI code.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .clock import format_clock
 from .model import Assessment, Scenario, Window
-from .runner import Credit
+from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, Credit
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -73,6 +75,10 @@ class ScoreReport:
     outcome: str | None
     decision_points: dict[int, float]
     finished: bool
+    # Facilitated exercises: every intervention ({"action", "clock", "scene", ...}) in order;
+    # facilitated is True when there was any, so a cohort can be filtered on it.
+    interventions: list[dict] = field(default_factory=list)
+    facilitated: bool = False
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -185,5 +191,11 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
 
 
 def score_runner(runner) -> ScoreReport:
-    return score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
-                         runner.clock.seconds)
+    report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
+                           runner.clock.seconds)
+    interventions = [dict(e) for e in getattr(runner, "interventions", ())]
+    report.interventions = interventions
+    report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))
+    if runner.ended == FACILITATOR_ENDING:
+        report.outcome = FACILITATOR_OUTCOME
+    return report

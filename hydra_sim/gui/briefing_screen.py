@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine.text import markdown_to_html
+from .safe_text import inert, plain_label
 
 SCORING_TEXT = (
     "Each choice you make takes simulated time, and the clock keeps running while you read. "
@@ -44,7 +45,7 @@ def text_column(max_chars: int = 78) -> tuple[QWidget, QVBoxLayout, QScrollArea]
 
 
 def rich_label(html_text: str, role: str | None = None) -> QLabel:
-    label = QLabel(html_text)
+    label = QLabel(inert(html_text))      # a second wall: only inert HTML reaches a rich label
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
     label.setOpenExternalLinks(False)
@@ -93,7 +94,7 @@ class BriefingScreen(QWidget):
         self.sections = {}
         self.column.setMaximumWidth(self.fontMetrics().averageCharWidth() * 78 + 64)
         b = scenario.briefing
-        title = QLabel(scenario.title)
+        title = plain_label(scenario.title)
         title.setProperty("role", "title")
         title.setWordWrap(True)
         self.body.addWidget(title)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from .. import paths
 from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
 from .debrief_export import actions_html, debrief_html, path_html, summary_html, write_pdf
+from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class DebriefScreen(QWidget):
         head = QHBoxLayout(header)
         head.setContentsMargins(24, 16, 24, 16)
         left = QVBoxLayout()
-        self.ending_label = QLabel()
+        self.ending_label = plain_label()
         self.ending_label.setProperty("role", "title")
         self.ending_label.setWordWrap(True)
         self.outcome_label = QLabel()
@@ -104,7 +104,7 @@ class DebriefScreen(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Debrief details")
-        self.actions_view = QTextBrowser()
+        self.actions_view = SafeTextBrowser()
         self.actions_view.setOpenLinks(False)
         self.actions_view.setAccessibleName("Every assessed action with its result")
         self.tabs.addTab(self.actions_view, "Assessed actions")
@@ -118,7 +118,7 @@ class DebriefScreen(QWidget):
         self.busy_label.setProperty("role", "muted")
         path_layout.addWidget(self.busy_label)
         path_layout.addWidget(self.busy)
-        self.path_view = QTextBrowser()
+        self.path_view = SafeTextBrowser()
         self.path_view.setOpenLinks(False)
         self.path_view.setAccessibleName("Your path beside the full-marks path")
         path_layout.addWidget(self.path_view, 1)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .persistence import StoreError
@@ -75,5 +76,7 @@ class ErrorReporter:
         log.error("%s: %s", text.title, text.message, exc_info=not isinstance(
             exc, (ScenarioError, RunnerError, StoreError, OSError)))
         if self.show_windows:
-            QMessageBox.warning(parent, text.title, text.message)
+            box = QMessageBox(QMessageBox.Icon.Warning, text.title, text.message, QMessageBox.StandardButton.Ok, parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)      # messages quote scenario text: never rich text
+            box.exec()
         return text

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from .decision_panels import ContinuePanel, make_panel
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
+from .safe_text import SafeTextBrowser
 from .session_controller import LogEntry, PausedError
 from .widgets import WrapLabel
 
@@ -53,6 +53,7 @@ def _label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel
     if wrap:
         return WrapLabel(text, role=role)
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)     # scenario titles are untrusted: never rich text
     if role:
         label.setProperty("role", role)
     return label
@@ -68,6 +69,7 @@ class IncidentScreen(QWidget):
         self._panels: dict[str, QWidget] = {}      # one panel per decision kind, reused scene to scene
         self.viewers: list[MediaViewer] = []
         self.media_buttons: dict[str, QPushButton] = {}
+        self._media_pool: list[QPushButton] = []      # media buttons, reused scene to scene
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -172,6 +174,13 @@ class IncidentScreen(QWidget):
         self.action_slot_layout.setContentsMargins(0, 0, 0, 0)
         action_row.addWidget(self.action_slot, 100)
         action_row.addStretch(1)
+        # Says a decision is recorded only once the store has it on disk (store_writer.py). A
+        # fixed width, so the text changing never re-lays out the scene.
+        self.record_status = _label("", "muted", wrap=False)
+        self.record_status.setAccessibleName("Recording status")
+        self.record_status.setFixedWidth(self.record_status.fontMetrics().horizontalAdvance(
+            "\u2713 Decision at 00:00 recorded") + 24)
+        action_row.addWidget(self.record_status, 0, Qt.AlignmentFlag.AlignVCenter)
         left_layout.addWidget(self.action_area)
         self.action_bar: QWidget | None = None
 
@@ -189,6 +198,7 @@ class IncidentScreen(QWidget):
         scene_layout.addWidget(self.narrative)
         self.media_row = QHBoxLayout()
         self.media_row.setSpacing(8)
+        self.media_row.addStretch(1)             # media buttons go in before it
         scene_layout.addLayout(self.media_row)
         self.column.addWidget(self.scene_card)
 
@@ -219,7 +229,7 @@ class IncidentScreen(QWidget):
         self.reference_list.itemActivated.connect(self._open_reference)
         self.reference_list.itemClicked.connect(self._open_reference)
         ref_layout.addWidget(self.reference_list)
-        self.reference_text = QTextBrowser()
+        self.reference_text = SafeTextBrowser()
         self.reference_text.setOpenLinks(False)
         self.reference_text.setAccessibleName("Reference text")
         ref_layout.addWidget(self.reference_text, 1)
@@ -244,6 +254,9 @@ class IncidentScreen(QWidget):
         controller.paused_changed.connect(self._on_paused)
         controller.log_entry_added.connect(self.log_model.refresh)
         controller.inject_arrived.connect(self._on_inject)
+        controller.recorded.connect(self._on_recorded)
+        controller.store_failed.connect(self._on_store_failed)
+        controller.store_recovered.connect(self._on_store_recovered)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -262,6 +275,7 @@ class IncidentScreen(QWidget):
         self.log_model.set_source(self.controller.history)
         self.hide_banner()
         self._on_paused(False)
+        self.record_status.setText("")
         scenario = self.controller.scenario
         self.scenario_label.setText(scenario.title)
         self.reference_list.clear()
@@ -272,18 +286,23 @@ class IncidentScreen(QWidget):
             row.setData(Qt.ItemDataRole.UserRole, ref_id)
             self.reference_list.addItem(row)
         self.side.setTabVisible(1, bool(scenario.reference))
+        self._prepare_panels(scenario)
 
     @Slot()
     def show_scene(self) -> None:
         scene = self.controller.scene
         if scene is None or self.controller.runner.ended:
             return
-        # one layout and one paint for the whole new scene, not one per widget swapped in
-        self.setUpdatesEnabled(False)
+        # one layout and one paint for the new scene, not one per widget swapped in; only the
+        # scene column and the Decide bar (the log and top bar repaint just what changes there)
+        changing = (self.scroll, self.action_area)
+        for widget in changing:
+            widget.setUpdatesEnabled(False)
         try:
             self._build_scene(scene)
         finally:
-            self.setUpdatesEnabled(True)
+            for widget in changing:
+                widget.setUpdatesEnabled(True)
 
     def _build_scene(self, scene) -> None:
         focus = self.focusWidget()
@@ -297,54 +316,81 @@ class IncidentScreen(QWidget):
         self._show_media(scene.media)
         decision = self.controller.decision
         kind = "continue" if decision is None else decision.kind
-        panel = self._panels.get(kind)
-        if panel is None:
-            if decision is None:
-                panel = ContinuePanel()
-                panel.continued.connect(self._continue)
-            else:
-                panel = make_panel(decision, self.controller.available_options())
-                panel.submitted.connect(self._submit)
-                panel.rationale_started.connect(self.controller.note_rationale_started)
-            self.decision_layout.addWidget(panel)
-            self.action_slot_layout.addWidget(panel.take_action_bar())
-            self._panels[kind] = panel
-        elif decision is not None:
+        panel = self._panels.get(kind) or self._add_panel(kind, decision, self.controller.available_options())
+        if decision is not None:
             panel.load(decision, self.controller.available_options())     # same widgets, new texts
         if self.panel is not None and self.panel is not panel:
             self.panel.hide()
             self.panel.action_bar.hide()
         self.panel = panel
         self.action_bar = panel.action_bar
-        self.panel.show()     # a child added to a visible parent is otherwise shown only later
-        self.action_bar.show()
+        if panel.isHidden():
+            panel.show()     # a child added to a visible parent is otherwise shown only later
+            self.action_bar.show()
         self.panel.set_blocked(self.controller.paused)
         self.scroll.verticalScrollBar().setValue(0)
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
         if had_focus and self.isVisible():
             self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _add_panel(self, kind: str, decision, options):
+        if decision is None:
+            panel = ContinuePanel()
+            panel.continued.connect(self._continue)
+        else:
+            panel = make_panel(decision, options)
+            panel.submitted.connect(self._submit)
+            panel.rationale_started.connect(self.controller.note_rationale_started)
+        self.decision_layout.addWidget(panel)
+        self.action_slot_layout.addWidget(panel.take_action_bar())
+        self._panels[kind] = panel
+        return panel
+
+    def _prepare_panels(self, scenario) -> None:
+        """Make, in advance, one panel per decision kind the scenario uses, with as many option
+        rows as its longest decision, and style them: a Decide click then only swaps texts."""
+        widest: dict[str, object] = {}
+        for scene in scenario.scenes.values():
+            decision = getattr(scene, "decision", None)
+            kind = "continue" if decision is None else decision.kind
+            if kind not in widest or (decision is not None and len(decision.options) > len(widest[kind].options)):
+                widest[kind] = decision
+        for kind, decision in widest.items():
+            options = () if decision is None else decision.options
+            panel = self._panels.get(kind) or self._add_panel(kind, decision, options)
+            if decision is not None:
+                panel.load(decision, options)
+            if panel is not self.panel:
+                panel.hide()
+                panel.action_bar.hide()
+            panel.ensurePolished()
+            panel.action_bar.ensurePolished()
+
     def _show_media(self, media_ids) -> None:
-        while self.media_row.count():
-            item = self.media_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().setParent(None)
-                item.widget().deleteLater()
-        self.media_buttons = {}
+        """Show one button per medium, reusing the buttons of earlier scenes (a pool that only grows)."""
         scenario = self.controller.scenario
-        for media_id in media_ids:
-            media = scenario.media.get(media_id)
-            if media is None:
+        shown = [(media_id, scenario.media[media_id]) for media_id in media_ids if media_id in scenario.media]
+        while len(self._media_pool) < len(shown):
+            button = QPushButton()
+            button.clicked.connect(lambda _=False, b=button: self.open_media(b.property("media")) if
+                                   b.property("media") is not None else None)
+            self.media_row.insertWidget(len(self._media_pool), button)
+            self._media_pool.append(button)
+        self.media_buttons = {}
+        for index, button in enumerate(self._media_pool):
+            if index >= len(shown):
+                if not button.isHidden():
+                    button.hide()
+                button.setProperty("media", None)
                 continue
+            media_id, media = shown[index]
             verb = MEDIA_VERBS.get(media.kind, "Open")
-            button = QPushButton(f"{MEDIA_SYMBOLS.get(media.kind, '')} {verb}: {media.title}")
+            button.setText(f"{MEDIA_SYMBOLS.get(media.kind, '')} {verb}: {media.title}")
             button.setAccessibleName(f"{verb}: {media.title}")
-            button.clicked.connect(lambda _=False, m=media: self.open_media(m))
+            button.setProperty("media", media)
             self.media_buttons[media_id] = button
-            self.media_row.addWidget(button)
-            button.show()
-        self.media_row.addStretch(1)
+            if button.isHidden():
+                button.show()
 
     def open_media(self, media) -> MediaViewer:
         viewer = MediaViewer.show_media(self, media)
@@ -403,6 +449,25 @@ class IncidentScreen(QWidget):
     def hide_banner(self) -> None:
         self._banner_entries = []
         self.banner.setVisible(False)
+
+    # -- recording status ---------------------------------------------------------------------------
+    @Slot(object)
+    def _on_recorded(self, entry: LogEntry) -> None:
+        if not self.controller.writer.failing:
+            self.record_status.setText(f"\u2713 Decision at {entry.time_label} recorded")
+            self.record_status.setToolTip("Your decision is saved on this computer.")
+
+    @Slot(object)
+    def _on_store_failed(self, exc) -> None:
+        self.record_status.setText("\u26a0 Not saved yet: retrying")
+        self.record_status.setToolTip("The score store cannot be written just now. Your decisions are kept "
+                                      "and will be written, in order, as soon as it can be.")
+
+    @Slot()
+    def _on_store_recovered(self) -> None:
+        last = self.controller.last_recorded
+        self.record_status.setText(f"\u2713 Decision at {last.time_label} recorded" if last else "\u2713 Saved")
+        self.record_status.setToolTip("Every decision so far is saved on this computer.")
 
     # -- reference --------------------------------------------------------------------------------
     @Slot(QListWidgetItem)

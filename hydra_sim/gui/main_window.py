@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from .. import paths
-from .dialogs import ConfirmQuitDialog, ReplayFailedDialog
+from .dialogs import ConfirmQuitDialog, ReplayFailedDialog, UnsavedWorkDialog
 from .errors import ErrorReporter, describe
 from .persistence import StoreError, TraineeInfo, summarise
 from .session_controller import SessionController
@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
         trainee = trainee or self.start_screen.trainee()
         sessions = []
         if trainee is not None:
+            self.controller.flush()          # a session just left or finished is listed as it is now
             try:
                 sessions = [summarise(info) for info in self.store.unfinished_sessions(trainee.trainee_id)]
             except StoreError as exc:
@@ -435,6 +436,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.controller.suspend()
+        if not self.controller.flush() and not UnsavedWorkDialog.ask(self, self.controller.unsaved):
+            event.ignore()
+            return
+        self.controller.writer.stop(0)
         self._stop_debrief_worker()
         self.settings.sync()
         super().closeEvent(event)

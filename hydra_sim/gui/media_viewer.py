@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ..engine.text import markdown_to_html
+from .safe_text import SafeTextBrowser, plain_label
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".bmp"}
@@ -120,7 +120,7 @@ class MediaViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(10)
-        title = QLabel(media.title)
+        title = plain_label(media.title)
         title.setProperty("role", "heading")
         title.setWordWrap(True)
         layout.addWidget(title)
@@ -130,7 +130,7 @@ class MediaViewer(QDialog):
         view = self._build_view(path)
         if view is not None:
             splitter.addWidget(view)
-        self.description = QTextBrowser()
+        self.description = SafeTextBrowser()
         self.description.setOpenLinks(False)
         self.description.setAccessibleName("Description" if media.kind != "audio" else "Transcript")
         text = media.transcript if media.kind == "audio" else (media.alt or media.transcript)
@@ -166,7 +166,7 @@ class MediaViewer(QDialog):
         return button
 
     def _set_note(self, text: str) -> None:
-        self.note = QLabel(text)
+        self.note = plain_label(text)
         self.note.setWordWrap(True)
         self.note.setProperty("role", "muted")
 

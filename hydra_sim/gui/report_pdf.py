@@ -31,7 +31,9 @@ def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim repo
     whole printable page instead of letting Qt add its own document margin (the debrief uses both).
     """
     from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+    from .safe_text import SafeTextDocument  # loads no images, style sheets or files named in the HTML
 
     _application()
     path = Path(path)
@@ -42,7 +44,7 @@ def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim repo
     writer.setResolution(resolution)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    document = QTextDocument()
+    document = SafeTextDocument()
     if style_sheet:
         document.setDefaultStyleSheet(style_sheet)
     document.setHtml(html)
@@ -50,4 +52,6 @@ def html_to_pdf(html: str, path: str | os.PathLike, title: str = "hydra_sim repo
         document.setPageSize(QSizeF(writer.width(), writer.height()))
     document.print_(writer)
     del writer          # finishes the file
+    from ..records.filemodes import restrict
+    restrict(path)      # 0600: reports name a trainee and their decisions
     return path

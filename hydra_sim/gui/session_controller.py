@@ -25,7 +25,8 @@ from .bridge import RunnerBridge
 if TYPE_CHECKING:      # the engine is imported when a session starts, not with the start screen
     from ..engine import ScenarioRunner
     from ..engine.model import Scenario
-from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
+from .persistence import TraineeInfo, checkpoint_clock_of
+from .store_writer import StoreWriter
 from .wording import speaker_line, strip_time_prefix
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 TICK_MS = 250
 CHECKPOINT_SECONDS = 5.0
 MIN_RESUMED_SECONDS = 5.0     # a resumed countdown always leaves at least this long to read
+RETRY_MS = 3000               # how often a failing store is tried again
+FLUSH_SECONDS = 5.0           # how long quitting or resuming waits for the last writes
 ACTION_KINDS = ("choose", "expire", "continue")
 
 
@@ -55,7 +58,9 @@ class SessionController(QObject):
     log_entry_added = Signal(object)      # LogEntry
     inject_arrived = Signal(object)       # LogEntry for an inject (the banner shows it)
     session_ended = Signal(object)        # ScoreReport
-    store_failed = Signal(object)         # StoreError (the session keeps running in memory)
+    store_failed = Signal(object)         # StoreError (the session keeps running; writes are retried)
+    store_recovered = Signal()            # the failed writes went through after all
+    recorded = Signal(object)             # LogEntry of a decision now durable in the store
 
     def __init__(self, store, parent: QObject | None = None, *, now: Callable[[], float] = time.monotonic,
                  real_time: bool = True):
@@ -79,6 +84,16 @@ class SessionController(QObject):
         self._persisted = 0
         self._visits = 0
         self._store_ok = True
+        self._decision_jobs: list[tuple[int, LogEntry]] = []      # decisions waiting to be durable
+        self._batch_decision: LogEntry | None = None              # the decision of the call under way
+        self._last_decision: LogEntry | None = None
+        self.writer = StoreWriter()
+        self.writer.written.connect(self._on_written)
+        self.writer.failed.connect(self._on_write_failed)
+        self.writer.recovered.connect(self._on_write_recovered)
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setInterval(RETRY_MS)
+        self.retry_timer.timeout.connect(self.writer.retry)
         self._batch: list[tuple[str, dict, int]] | None = None    # events of the runner call under way
         self._announce: list[Callable[[], None]] = []              # what to tell the screens after it
         self.timer = QTimer(self)
@@ -130,6 +145,7 @@ class SessionController(QObject):
     def start(self, scenario: Scenario, trainee: TraineeInfo) -> None:
         """Begin a new session; StoreError propagates (the caller says so and may retry)."""
         self._reset()
+        self.flush()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
         from ..engine import ScenarioRunner
@@ -146,6 +162,7 @@ class SessionController(QObject):
         update that falls due during the catch-up is logged, stored and shown like any other.
         The countdown carries on from what was left when the session stopped."""
         self._reset()
+        self.flush()
         entries = self.store.inputs(session_id)
         from ..engine import ScenarioRunner
         runner = ScenarioRunner.restore(scenario, entries)
@@ -201,7 +218,8 @@ class SessionController(QObject):
         self._rationale_started_at = None
         self._persisted = 0
         self._visits = 0
-        self._store_ok = True
+        self._decision_jobs = []
+        self._last_decision = None
         self._batch, self._announce = None, []
 
     def _start_timer(self) -> None:
@@ -301,10 +319,25 @@ class SessionController(QObject):
             self._turn(lambda: self.runner.open_reference(reference_id))
 
     def suspend(self) -> None:
-        """Quit mid-session: keep it resumable (checkpoint the clock, stop the timer)."""
+        """Quit mid-session: keep it resumable (checkpoint the clock, stop the timer, write all)."""
         self._catch_up()
         self.checkpoint()
         self.timer.stop()
+        self.flush()
+
+    def flush(self, timeout: float = FLUSH_SECONDS) -> bool:
+        """Wait for every queued write; False if the store is failing (nothing is dropped)."""
+        return self.writer.flush(timeout)
+
+    @property
+    def last_recorded(self) -> LogEntry | None:
+        """The last decision known to be durable in the store."""
+        return self._last_decision
+
+    @property
+    def unsaved(self) -> int:
+        """Writes not yet durable (kept in memory and retried)."""
+        return self.writer.pending
 
     def abandon(self) -> None:
         if self.runner is not None and self.session_id and not self.runner.ended:
@@ -316,6 +349,7 @@ class SessionController(QObject):
         """Run one runner call, persist what it logged and emitted in one transaction, then tell the screens."""
         visits_before = self._visits
         self._batch, self._announce = [], []
+        self._batch_decision = None
         try:
             call()
         finally:
@@ -349,16 +383,35 @@ class SessionController(QObject):
         # one runner call makes at most one action, and it is the last entry it logs, so the
         # runner's clock now is the clock after it (the store replays from there)
         clock_after = self.runner.clock.seconds if any(e["type"] in ACTION_KINDS for e in inputs) else None
-        self._store(self.store.append_batch, self.session_id, inputs, events, clock_after=clock_after)
+        job = self._store(self.store.append_batch, self.session_id, inputs, events, clock_after=clock_after)
+        if clock_after is not None and self._batch_decision is not None:
+            self._decision_jobs.append((job, self._batch_decision))
 
-    def _store(self, method, *args, **kwargs) -> None:
-        try:
-            method(*args, **kwargs)
-        except StoreError as exc:
-            log.error("session store: %s", exc)
-            if self._store_ok:
-                self._store_ok = False
-                self.store_failed.emit(exc)
+    def _store(self, method, *args, **kwargs) -> int:
+        """Queue one write for the writer thread; returns its job number."""
+        return self.writer.submit(method, *args, **kwargs)
+
+    @Slot(int)
+    def _on_written(self, job: int) -> None:
+        while self._decision_jobs and self._decision_jobs[0][0] <= job:
+            _, entry = self._decision_jobs.pop(0)
+            self._last_decision = entry
+            self.recorded.emit(entry)
+
+    @Slot(object)
+    def _on_write_failed(self, exc) -> None:
+        log.error("session store: %s", exc)
+        if not self.retry_timer.isActive():
+            self.retry_timer.start()
+        if self._store_ok:
+            self._store_ok = False
+            self.store_failed.emit(exc)
+
+    @Slot()
+    def _on_write_recovered(self) -> None:
+        self.retry_timer.stop()
+        self._store_ok = True
+        self.store_recovered.emit()
 
     def _emit_state(self) -> None:
         if self.runner is not None:
@@ -404,10 +457,11 @@ class SessionController(QObject):
     @Slot(object)
     def _on_decision_recorded(self, event) -> None:
         record = event.record
+        entry = self._batch_decision = self._decision_entry(record)
         self._event("decision_recorded", {"index": record.index, "scene_id": record.scene_id, "kind": record.kind,
                                           "selection": record.selection, "rationale": record.rationale,
                                           "expired": record.expired, "meta": record.meta}, record.clock,
-                    lambda: self._add(self._decision_entry(record)))
+                    lambda: self._add(entry))
 
     @Slot(object)
     def _on_reference_opened(self, event) -> None:

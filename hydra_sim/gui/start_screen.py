@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from .errors import problem_line
 from .persistence import SessionSummary, TraineeInfo
+from .safe_text import SafeTextBrowser, plain_tooltip
 
 ROLE_LABELS = {"call_handler": "Call handler", "first_responder": "First responder",
                "incident_manager": "Incident manager", "investigator": "Investigator"}
@@ -142,7 +142,7 @@ class StartScreen(QWidget):
         self.library_list.currentRowChanged.connect(self._show_details)
         self.library_list.itemActivated.connect(lambda _item: self._choose())
         row.addWidget(self.library_list, 2)
-        self.details = QTextBrowser()
+        self.details = SafeTextBrowser()
         self.details.setOpenLinks(False)
         self.details.setAccessibleName("About the selected scenario")
         row.addWidget(self.details, 3)
@@ -238,7 +238,7 @@ class StartScreen(QWidget):
             text = (f"\u26a0 {entry.path.name}: cannot be used ({count} problem{'s' if count != 1 else ''})\n"
                     f"{first}")
         item = QListWidgetItem(text)
-        item.setToolTip(text)
+        item.setToolTip(plain_tooltip(text))     # scenario titles and problems are untrusted text
         return item
 
     # -- reacting ----------------------------------------------------------------------------

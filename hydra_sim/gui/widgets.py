@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .safe_text import inert
+
 
 class WrapLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None, *, role: str | None = None,
@@ -19,3 +21,8 @@ class WrapLabel(QLabel):
         if role:
             self.setProperty("role", role)
         self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if self.textFormat() != Qt.TextFormat.PlainText:
+            text = inert(text)        # a second wall: only inert HTML reaches a rich label
+        super().setText(text)

@@ -19,18 +19,21 @@ import gzip
 import json
 import logging
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from . import filemodes
 from .store import SessionStore, _utc_now
 
 log = logging.getLogger(__name__)
 
 BUNDLE_FORMAT = "hydra-sim-bundle"
 BUNDLE_VERSION = 1
+MAX_LINE_CHARS = 64_000_000      # one session record; the flagship's are about 100 kB
 
 
 @dataclass
@@ -79,6 +82,7 @@ def export_bundle(store: SessionStore, path: str | os.PathLike, session_ids=None
             for session_id in ids:
                 out.write(json.dumps(store.session_record(session_id), ensure_ascii=False, allow_nan=False,
                                      separators=(",", ":")) + "\n")
+        filemodes.restrict(partial)                  # 0600: a bundle holds trainees' records
         os.replace(partial, path)
     finally:
         if partial.exists():
@@ -95,7 +99,7 @@ def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str
     path = Path(path)
     try:
         with _open(path, "r", path.name.endswith(".gz")) as handle:
-            first = handle.readline()
+            first = handle.readline(MAX_LINE_CHARS)
             try:
                 header = json.loads(first)
             except ValueError:
@@ -105,7 +109,11 @@ def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str
             if header.get("version") != BUNDLE_VERSION:
                 raise BundleError(f"{path} is a bundle of version {header.get('version')}; this hydra_sim "
                                   f"reads version {BUNDLE_VERSION}. Update hydra_sim to import it.")
-            for number, line in enumerate(handle, start=2):
+            for number, line in enumerate(_bounded_lines(handle), start=2):
+                if line is None:
+                    yield number, None, (f"line {number} is longer than {MAX_LINE_CHARS // 1_000_000} million "
+                                         "characters; no session is that large (damaged or hostile file)")
+                    continue
                 if not line.strip():
                     continue
                 try:
@@ -117,8 +125,74 @@ def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str
                     yield number, None, f"line {number} is not a session record"
                     continue
                 yield number, record, ""
-    except (OSError, EOFError, UnicodeDecodeError) as exc:        # gzip.BadGzipFile is an OSError
+    # gzip.BadGzipFile is an OSError; a damaged deflate stream inside a good gzip header raises zlib.error
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
         raise BundleError(f"cannot read the bundle {path} ({exc})") from exc
+
+
+def _bounded_lines(handle) -> Iterator[str | None]:
+    """The file's lines, each read with a size cap (None for a line over it), so a bundle that
+    decompresses to one endless line cannot exhaust memory."""
+    while True:
+        line = handle.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            while True:                      # skip the rest of the over-long line, a chunk at a time
+                rest = handle.readline(1_000_000)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+# What each field of a session record must hold. The hash chain does not cover every column
+# (a session's clock, status, critical failures; notes and rescores), and SQLite stores any type
+# in any column, so a damaged bundle could otherwise put a list where text belongs, an integer
+# beyond 64 bits (OverflowError), or text that is not JSON where JSON is read back.
+_JSON_VALUES = {"data": object, "catalogues": dict, "report": dict}          # stored as JSON text
+_JSON_TEXT = {"catalogues_json": dict, "critical_failures_json": list, "result_json": dict}
+_INTEGERS = {"id", "seq", "clock", "replay_clock", "replay_exact", "checkpointed"}
+_NUMBERS = {"percent"}
+_SQLITE_INT = range(-(2**63), 2**63)
+
+
+def _unstorable(record: dict) -> str | None:
+    """Why a record cannot be stored as it is, or None. Checked before the store sees it, so a
+    damaged bundle is rejected with a reason instead of failing inside SQLite (which reads like
+    a broken store) or being stored and breaking every later list of sessions."""
+    parts = [("the session", record["session"])]
+    for name in ("events", "annotations", "grade_overrides", "rescores"):
+        rows = record.get(name, [])
+        if not isinstance(rows, list):
+            return f"'{name}' is not a list"
+        parts += [(f"{name} item {i + 1}", row) for i, row in enumerate(rows)]
+    for where, row in parts:
+        if not isinstance(row, dict):
+            return f"{where} is not a JSON object"
+        for key, value in row.items():
+            if not _fits(key, value):
+                return f"field '{key}' of {where} cannot hold {type(value).__name__} {str(value)[:40]!r}"
+    return None
+
+
+def _fits(key: str, value) -> bool:
+    if key in _JSON_VALUES:
+        return _JSON_VALUES[key] is object or isinstance(value, _JSON_VALUES[key])
+    if value is None:
+        return True             # NOT NULL columns refuse it themselves, as a rejection
+    if key in _JSON_TEXT:
+        try:
+            return isinstance(value, str) and isinstance(json.loads(value), _JSON_TEXT[key])
+        except ValueError:
+            return False
+    if key in _INTEGERS or key == "is_input":
+        return isinstance(value, int) and value in _SQLITE_INT
+    if key in _NUMBERS:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+            and abs(value) != float("inf")
+    return isinstance(value, str)
 
 
 def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
@@ -128,7 +202,8 @@ def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
         if record is None:
             result.rejected.append(problem)
             continue
-        outcome, reason = store._import_record(record)
+        unstorable = _unstorable(record)
+        outcome, reason = ("rejected", unstorable) if unstorable else store._import_record(record)
         session_id = record["session"].get("session_id", "?")
         if outcome == "added":
             result.added += 1

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from . import filemodes
 from .store import SessionStore, SessionSummary
 
 
@@ -27,6 +28,7 @@ def write_trainee_export(store: SessionStore, trainee_id: str, path: str | os.Pa
     """Write a trainee's subject access export to ``path``; returns the number of sessions in it."""
     data = store.export_trainee(trainee_id)
     Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    filemodes.restrict(path)                         # 0600: everything about one person
     return len(data["sessions"])
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import paths
+from . import filemodes
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
@@ -54,7 +55,8 @@ def normalise_endpoint(endpoint: str) -> str:
 class XapiQueue:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_queue_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        filemodes.private_folder(self.path.parent)
+        filemodes.private_file(self.path)           # 0600: statements name trainees
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(str(self.path), timeout=5, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode = WAL")

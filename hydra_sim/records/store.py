@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import integrity, schema
+from . import filemodes, integrity, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .schema import APPLICATION_ID, NewerStoreError, migrate
@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance")
+INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator")
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
@@ -119,6 +119,7 @@ class SessionStore:
         self._conn: sqlite3.Connection | None = None
         _prepare_folder(self.path)
         _probe_existing(self.path)
+        filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
         self._conn = _open_connection(self.path)
         log.info("opened the session store %s", self.path)
 
@@ -551,7 +552,7 @@ class SessionStore:
             ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?", (trainee_id,))]
             deleted = _delete(conn, ids)
         self._checkpoint_after_delete()
-        log.info("deleted %d sessions of trainee %s", deleted, trainee_id)
+        log.info("deleted %d sessions of one trainee", deleted)     # no id: the log must not keep an erased person
         return deleted
 
     def sessions_older_than(self, months: int, *, now: datetime | None = None) -> list[SessionSummary]:
@@ -747,7 +748,7 @@ class SessionStore:
 def _prepare_folder(path: Path) -> None:
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        filemodes.private_folder(folder)        # folders it creates are 0700 (personal data)
     except OSError as exc:
         raise StoreError(f"Cannot create the folder {folder} for the session store ({exc.strerror or exc}). "
                          "Choose another location with --home or HYDRA_SIM_HOME.", path) from exc
@@ -776,6 +777,7 @@ def _probe_existing(path: Path) -> None:
     150 MB, and catches truncation and damaged pages at open rather than halfway through
     a session.
     """
+    _probe_wal(path)
     try:
         size = path.stat().st_size
         if size == 0:
@@ -801,10 +803,93 @@ def _probe_existing(path: Path) -> None:
                          f"session store. {_KEEP_FILE}", path)
     if version > schema.SCHEMA_VERSION:
         raise _newer_error(path, version)
+    if version < 0:         # the header's format number is damaged (migrate would fail on it)
+        raise StoreError(f"The session store {path} is damaged (its format number {version} is not valid). "
+                         f"{_KEEP_FILE}", path)
     with _readonly(path, immutable=False) as conn:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        problems = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
         raise StoreError(f"The session store {path} is damaged ({'; '.join(problems)}). {_KEEP_FILE}", path)
+
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)     # little-endian / big-endian checksums
+_WAL_HEADER, _WAL_FRAME_HEADER = 32, 24
+
+
+def _probe_wal(path: Path) -> None:
+    """Refuse a store whose write-ahead log (``-wal``) is damaged, before SQLite silently drops it.
+
+    SQLite reads the log only up to its first frame that fails the checksum and resets it
+    on the next write, so a log that was zeroed, or damaged in the middle, would quietly
+    lose every session written since the last checkpoint. Committed frames after a bad one
+    (same salts as the header) or a header that is not a WAL header mean damage; frames
+    with other salts are left over from before the last reset and are normal, as is a torn
+    frame at the very end (a write cut short before it was committed). A WAL truncated at a
+    frame boundary cannot be told from a shorter one. The log is read twice when it looks
+    damaged: another process may be resetting it at that moment.
+    """
+    wal = Path(f"{path}-wal")
+    for attempt in range(2):
+        try:
+            data = wal.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"Cannot read the session store's journal {wal} ({exc.strerror or exc}). "
+                             "Check the file's permissions, or choose another location with --home.", path) from exc
+        problem = _wal_problem(data)
+        if problem is None:
+            return
+        if attempt == 0:
+            continue
+    raise StoreError(f"The session store's journal {wal} is damaged ({problem}): the sessions recorded since it "
+                     f"was last merged into {path.name} cannot all be read. Both files are kept as they are: "
+                     f"restore them from a backup, or move {wal.name} aside to open the store as it was at its "
+                     "last merge.", path)
+
+
+def _wal_problem(data: bytes) -> str | None:
+    """What is wrong with a WAL file's bytes, or None when SQLite will read every committed frame."""
+    import struct
+    if not data:
+        return None
+    if len(data) < _WAL_HEADER:
+        return "its header is cut short"
+    magic, version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", data[:_WAL_HEADER])
+    if magic not in _WAL_MAGIC or page_size < 512 or page_size & (page_size - 1) or page_size > 65536:
+        return "its header is not a write-ahead log header"
+    order = ">" if magic & 1 else "<"
+
+    def checksum(chunk: bytes, s0: int, s1: int) -> tuple[int, int]:
+        words = struct.unpack(f"{order}{len(chunk) // 4}I", chunk)
+        for i in range(0, len(words), 2):
+            s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+            s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+        return s0, s1
+
+    s0, s1 = checksum(data[:24], 0, 0)
+    if (s0, s1) != (c1, c2):
+        return "its header checksum does not match"
+    size = _WAL_FRAME_HEADER + page_size
+    frames = (len(data) - _WAL_HEADER) // size
+    valid = True
+    for k in range(frames):
+        start = _WAL_HEADER + k * size
+        _page, commit, f1, f2, fc1, fc2 = struct.unpack(">6I", data[start:start + _WAL_FRAME_HEADER])
+        current = (f1, f2) == (salt1, salt2)
+        if valid:
+            if current:
+                s0, s1 = checksum(data[start:start + 8], s0, s1)
+                s0, s1 = checksum(data[start + _WAL_FRAME_HEADER:start + size], s0, s1)
+                valid = (s0, s1) == (fc1, fc2)
+                if not valid:
+                    bad = k
+            else:
+                valid = False
+                bad = None        # the end of this log's frames: older ones follow
+        elif current and commit and bad is not None:
+            return f"frame {bad + 1} of {frames} fails its checksum, and committed frames follow it"
+    return None
 
 
 @contextmanager
@@ -862,17 +947,26 @@ def _store_error(exc: sqlite3.Error, path: Path, writing: bool) -> StoreError:
     """Turn an SQLite failure into a StoreError a person can act on."""
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorname", "") or ""
-    if "not a database" in text or "malformed" in text or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+    if "not a database" in text or "malformed" in text or "could not decode" in text \
+            or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         message = f"The session store {path} is damaged ({exc}). {_KEEP_FILE}"
     elif "locked" in text or "busy" in text:
-        message = (f"The session store {path} is busy: another hydra_sim kept it locked for more than "
-                   f"{BUSY_TIMEOUT_MS // 1000} s. Close other copies of hydra_sim and try again.")
+        message = (f"The session store {path} is in use by another program (another copy of hydra_sim, or a "
+                   f"database tool) that kept it locked for more than {BUSY_TIMEOUT_MS / 1000:g} s. Close that "
+                   "program and try again; what was recorded before is safe.")
     elif "readonly" in text or "read-only" in text:
         message = (f"Cannot write the session store {path}: it is read-only. Make the file and its folder "
                    "writable, or choose another location with --home or HYDRA_SIM_HOME.")
     elif "full" in text:
         message = (f"Cannot write the session store {path}: the disk is full. Free some space and try "
                    "again; what was recorded before is safe.")
+    elif "disk i/o" in text or code.startswith("SQLITE_IOERR"):
+        # SQLite reports most failed writes this way (a file-size limit, a failing or removed drive),
+        # and a read fails so when SQLite cannot create its side files on a full disk
+        action = "write" if writing else "read"
+        message = (f"Cannot {action} the session store {path}: the disk refused the {action} ({exc}); it may "
+                   "be full, removed or failing. Free some space or check the drive, then try again; what was "
+                   "recorded before is safe.")
     elif "unable to open" in text:
         message = (f"Cannot open the session store {path} ({exc}). Check that the folder exists and is "
                    "writable, or choose another location with --home or HYDRA_SIM_HOME.")

@@ -192,12 +192,15 @@ class StatementBuilder:
 
 
 def decision_score(decision: DecisionRow) -> dict | None:
-    """raw/min/max/scaled for a decision, or None when its scenario file is gone (max unknown)."""
+    """raw/min/max/scaled for a decision, or None when its scenario file is gone (max unknown) or
+    the decision could neither earn nor lose points (xAPI 1.0.3 requires min < max)."""
     if decision.max_points is None or decision.min_points is None:
         return None
     raw = round(decision.points, 3)
     most = max(decision.max_points, raw)
     least = min(decision.min_points, raw, 0.0)
+    if most <= least:
+        return None
     if raw > 0 and most > 0:
         scaled = raw / most
     elif raw < 0 and least < 0:

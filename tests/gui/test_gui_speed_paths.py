@@ -102,26 +102,60 @@ def test_append_batch_is_all_or_nothing(home, tmp_path):
     assert store.verify() == []
 
 
-def test_a_decision_is_one_store_transaction_written_before_the_screen_changes(qtbot, window, monkeypatch):
+def test_a_decision_is_one_store_transaction_and_shown_as_recorded_only_once_durable(qtbot, window, monkeypatch):
     assert window.open_scenario_file(MINI)
     click(qtbot, window.briefing_screen.start_button)
     screen, store = window.incident_screen, window.store
-    batches = []
+    batches, recorded = [], []
     original = store.append_batch
-    seen_by_screen = []
 
     def spy(session_id, inputs, events, clock_after=None):
+        # runs on the store writer's thread: nothing may be called recorded before this returns
+        assert not recorded, "the decision was shown as recorded before it was stored"
+        original(session_id, inputs, events, clock_after=clock_after)
         batches.append(([e["type"] for e in inputs], [k for k, _, _ in events]))
-        assert not seen_by_screen, "the screen heard of the decision before it was stored"
-        return original(session_id, inputs, events, clock_after=clock_after)
     monkeypatch.setattr(store, "append_batch", spy)
-    window.controller.log_entry_added.connect(lambda entry: seen_by_screen.append(entry))
+    window.controller.recorded.connect(lambda entry: recorded.append((entry, len(batches))))
+    assert screen.record_status.text() == ""
     click(qtbot, screen.panel.option_button("ambulance"))
     click(qtbot, screen.panel.decide_button)
-    assert len(batches) == 1
+    qtbot.waitUntil(lambda: bool(recorded), timeout=5000)
+    assert len(batches) == 1 and recorded[0][1] == 1          # one transaction, durable before the word
     inputs, events = batches[0]
     assert inputs[-1] == "choose" and "decision_recorded" in events and "scene_entered" in events
-    assert seen_by_screen and store.verify(window.controller.session_id) == []
+    assert recorded[0][0].kind == "decision"
+    assert screen.record_status.text() == f"\u2713 Decision at {recorded[0][0].time_label} recorded"
+    assert store.verify(window.controller.session_id) == []
+
+
+def test_a_failed_write_is_kept_and_retried_in_order(qtbot, window, monkeypatch):
+    """A store that refuses writes (disk full, locked) loses nothing: the batch waits and goes in later."""
+    from hydra_sim.records.errors import StoreError
+    assert window.open_scenario_file(MINI)
+    click(qtbot, window.briefing_screen.start_button)
+    controller, screen, store = window.controller, window.incident_screen, window.store
+    original = store.append_batch
+    refusing = [True]
+
+    def flaky(*args, **kwargs):
+        if refusing[0]:
+            raise StoreError("the disk is full")
+        return original(*args, **kwargs)
+    monkeypatch.setattr(store, "append_batch", flaky)
+    monkeypatch.setattr(window.errors, "report", lambda *a, **k: None)
+    with qtbot.waitSignal(controller.store_failed, timeout=5000):
+        click(qtbot, screen.panel.option_button("ambulance"))
+        click(qtbot, screen.panel.decide_button)
+    qtbot.waitUntil(lambda: "Not saved" in screen.record_status.text(), timeout=5000)
+    assert not controller.flush(0.5) and controller.unsaved >= 1
+    refusing[0] = False
+    with qtbot.waitSignal(controller.store_recovered, timeout=5000):
+        controller.writer.retry()
+    assert controller.flush() and controller.unsaved == 0
+    qtbot.waitUntil(lambda: "recorded" in screen.record_status.text(), timeout=5000)
+    chosen = [e for e in store.inputs(controller.session_id) if e["type"] == "choose"]
+    assert [e["selection"] for e in chosen] == ["ambulance"]
+    assert store.verify(controller.session_id) == []
 
 
 def test_start_screen_first_then_the_library_arrives(qtbot, window):

@@ -54,6 +54,7 @@ def test_actions_are_stored_with_the_clock_after_them(qtbot, window, monkeypatch
     controller.tick(30)
     click(qtbot, screen.panel.option_button("ambulance"))
     click(qtbot, screen.panel.decide_button)
+    assert controller.flush()         # written on the store writer's thread
     chooses = [after for kind, after in calls if kind == "choose"]
     assert chooses == [controller.runner.clock.seconds]
 
@@ -69,6 +70,7 @@ def test_updates_during_the_catch_up_are_recorded(qtbot, window, fake_time, monk
     fresh = SessionController(window.store, now=fake_time, real_time=False)
     fresh.resume(session_id, load_scenario(MINI).scenario, controller.trainee)
     assert fresh.runner.clock.seconds == later
+    assert fresh.flush()             # the store writer's thread has written it
     fired = [e for e in window.store.events(session_id) if e["kind"] == "inject_fired"]
     assert [e["data"]["inject_id"] for e in fired] == ["late_ambulance_warning"]
     assert sum(1 for entry in fresh.history if entry.kind == "inject") == 1

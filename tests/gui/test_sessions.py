@@ -35,6 +35,9 @@ CHILD = textwrap.dedent("""
     panel.option_button("bwv").click()
     panel.submit()
     win.controller.tick(6)      # reading time; the clock checkpoint is written after 5 s
+    assert win.controller.flush()      # the writer thread has the decisions on disk ...
+    app.processEvents()                # ... and the screen now says so
+    assert "recorded" in win.incident_screen.record_status.text()
     runner = win.controller.runner
     print("READY", runner.scene_id, runner.clock.seconds, flush=True)
     while True:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QSty
 
 from ...engine import graph as graphs
 from ...engine.graph import Graph, Layout
+from ..safe_text import plain_tooltip
 
 FONT_PIXELS = 12
 LABEL_PIXELS = 10
@@ -123,7 +124,7 @@ class NodeItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(f"{node.id}: {node.title}")
+        self.setToolTip(plain_tooltip(f"{node.id}: {node.title}"))
 
     @property
     def node_id(self) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...engine.model import Scenario
 from ...engine.runner import RunnerError
 from ..decision_panels import ContinuePanel, make_panel
+from ..safe_text import plain_tooltip
 from ..widgets import WrapLabel
 from .map_view import OUTCOME_WORDS
 from .session import PreviewSession, PreviewStart, Stopped
@@ -85,10 +86,10 @@ class VariableForm(QWidget):
                 control = QLineEdit(str(value if value is not None else ""))
             description = f": {variable.description}" if variable.description else ""
             control.setAccessibleName(f"Variable {name} ({variable.type}){description}")
-            control.setToolTip(variable.description or name)
+            control.setToolTip(plain_tooltip(variable.description or name))
             label = QLabel(name)
             label.setBuddy(control)
-            label.setToolTip(variable.description or name)
+            label.setToolTip(plain_tooltip(variable.description or name))
             row, column = 1 + index // self.COLUMNS, (index % self.COLUMNS) * 2
             self.grid.addWidget(label, row, column)
             self.grid.addWidget(control, row, column + 1)

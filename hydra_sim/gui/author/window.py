@@ -11,6 +11,7 @@ modal pop-ups.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -83,7 +84,7 @@ class AuthorWindow(QMainWindow):
         top.setProperty("role", "topbar")
         bar = QHBoxLayout(top)
         bar.setContentsMargins(10, 6, 10, 6)
-        self.file_label = QLabel(f"<b>{self.path.name}</b>")
+        self.file_label = QLabel(f"<b>{html.escape(self.path.name)}</b>")     # a file name may contain tags
         self.file_label.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(self.file_label)
         find_label = QLabel("&Find scene:")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..safe_text import plain_tooltip
 from .cohort_stats import HISTOGRAM_LABELS, CohortSummary, format_seconds
 
 TOP_ACTIONS = 12
@@ -201,7 +202,7 @@ class CohortDashboard(QWidget):
                                        f"{m.rate * 100:.0f}%")):
                 item = QTableWidgetItem(value)
                 if j == 0:
-                    item.setToolTip(f"{m.action_id}: {m.title}")
+                    item.setToolTip(plain_tooltip(f"{m.action_id}: {m.title}"))
                 self.miss_table.setItem(i, j, item)
         self.times_table.setRowCount(len(summary.critical_times))
         for i, c in enumerate(summary.critical_times):

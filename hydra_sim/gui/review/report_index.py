@@ -20,6 +20,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from ...records.filemodes import private_file
 from .cohort_stats import CompactReport, compact_report, readonly_uri
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,10 @@ class ReportIndex:
         self.built = 0          # reports parsed from the store by the last refresh
 
     def _open(self) -> sqlite3.Connection:
+        try:
+            private_file(self.path)              # 0600: it names trainees' results
+        except OSError:
+            log.debug("could not restrict %s", self.path, exc_info=True)
         conn = sqlite3.connect(str(self.path), timeout=5)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != INDEX_VERSION:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..safe_text import plain_tooltip
 from .cohort_stats import (
     STATUS_WORDS,
     Labels,
@@ -209,6 +210,7 @@ class ReviewWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.detail_header = QLabel("Select a session to see its timeline, actions and notes.")
+        self.detail_header.setTextFormat(Qt.TextFormat.PlainText)     # names and titles are untrusted text
         self.detail_header.setWordWrap(True)
         self.detail_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                                    | Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -265,6 +267,7 @@ class ReviewWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.compare_header = QLabel("Select two sessions in the table (Ctrl+click), then press Compare.")
+        self.compare_header.setTextFormat(Qt.TextFormat.PlainText)
         self.compare_header.setWordWrap(True)
         layout.addWidget(self.compare_header)
         self.compare_decisions = QTableWidget(0, 3)
@@ -461,7 +464,7 @@ class ReviewWindow(QMainWindow):
             tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
-            tree_item.setToolTip(3, details)
+            tree_item.setToolTip(3, plain_tooltip(details))      # rationale is the trainee's text
             self.timeline_tree.addTopLevelItem(tree_item)
         for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
             self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
@@ -479,7 +482,7 @@ class ReviewWindow(QMainWindow):
             for j, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 if j in (4, 5):
-                    cell.setToolTip(value)
+                    cell.setToolTip(plain_tooltip(value))
                 self.actions_table.setItem(i, j, cell)
         for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
             self.actions_table.setColumnWidth(col, int(width * self.points / 11))

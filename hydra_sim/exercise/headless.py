@@ -1,0 +1,218 @@
+"""A station without a screen: plays a play script (*.plan.yaml) as one syndicate of an exercise.
+
+Runs the scenario on the same runner and SessionStore a trainee app uses, linked to the
+facilitator by a ``StationLink``: each step is recorded locally, then sent; facilitator
+interventions are applied between steps (a paused station waits for the resume). After
+a crash, starting it again on the same store resumes the syndicate's session where the
+store left it and the link catches the facilitator up. ``hold_at`` scenes make it wait,
+as a syndicate deliberating would, until the facilitator's next intervention there
+(the multi-process tests use this to intervene at a known point). Used by
+``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..engine.loader import load_scenario
+from ..engine.plan import Step, load_plan
+from ..engine.runner import RunnerError, ScenarioRunner
+from ..records.store import SessionStore, TraineeInfo
+from .recorder import SessionRecorder
+from .station import DEFAULT_BACKOFF, StationLink
+from .views import Command
+
+log = logging.getLogger(__name__)
+
+_ACTION_STEPS = ("choose", "expire", "continue")
+
+
+class HeadlessError(Exception):
+    """The headless station cannot run (unreadable scenario or plan, unusable store)."""
+
+
+class HeadlessStation:
+    """One syndicate's recording station, driven by a play script. ``run()`` blocks until done."""
+
+    def __init__(self, scenario_path: str | Path, store_path: str | Path, *, host: str, port: int, code: str,
+                 syndicate: str, members: Sequence[str], station_id: str | None = None,
+                 plan_path: str | Path | None = None, steps: list[Step] | None = None, pace: float = 0.0,
+                 hold_at: Sequence[str] = (), backoff: Sequence[float] = DEFAULT_BACKOFF,
+                 on_event: Callable[[dict], None] | None = None):
+        result = load_scenario(Path(scenario_path))
+        if result.scenario is None:
+            raise HeadlessError(f"cannot load {scenario_path}: "
+                                + "; ".join(pr.format() for pr in result.problems[:3]))
+        self.scenario = result.scenario
+        if steps is None:
+            if plan_path is None:
+                steps = []
+            else:
+                steps, problems = load_plan(Path(plan_path))
+                if steps is None:
+                    raise HeadlessError(f"cannot load the play script {plan_path}: "
+                                        + "; ".join(pr.format() for pr in problems[:3]))
+        self.steps = list(steps)
+        self.store_path = Path(store_path)
+        self.members = [m.strip() for m in members if m.strip()] or ["member"]
+        self.syndicate = syndicate
+        self.station_id = station_id or f"{syndicate}-{uuid.uuid4().hex[:6]}"
+        self.pace = float(pace)
+        self.hold_at = set(hold_at)
+        self.on_event = on_event
+        self.commands: queue.Queue[Command] = queue.Queue()
+        self.link = None
+        self._link_args = dict(host=host, port=port, code=code, backoff=backoff)
+        self.runner: ScenarioRunner | None = None
+        self.session_id: str | None = None
+        self._released: set[str] = set()
+        self._stopped = False
+
+    # -- running -----------------------------------------------------------------------------------
+    def run(self, timeout: float = 300.0) -> dict:
+        """Play until the session ends and the facilitator holds all of it (or ``timeout`` s pass)."""
+        deadline = time.monotonic() + timeout
+        with SessionStore(self.store_path) as store:
+            recorder = self._open_session(store)
+            runner = self.runner
+            self.link = StationLink(self._link_args["host"], self._link_args["port"], self._link_args["code"],
+                                    self.syndicate, self.station_id, self.members, role="recording", store=store,
+                                    scenario_id=self.scenario.id, scenario_hash=self.scenario.content_hash,
+                                    on_command=self.commands.put, on_status=self._on_status,
+                                    backoff=self._link_args["backoff"])
+            self.link.start()
+            self.link.attach_session(self.session_id)
+            try:
+                remaining = self._remaining_steps(runner)
+                while not runner.ended and not self._stopped and time.monotonic() < deadline:
+                    if self._apply_commands(recorder, block=0):
+                        continue
+                    holding = runner.scene_id in self.hold_at and runner.scene_id not in self._released
+                    if runner.paused or holding or not remaining:
+                        self._apply_commands(recorder, block=min(1.0, max(0.0, deadline - time.monotonic())))
+                        continue
+                    if self.pace and self._apply_commands(recorder, block=self.pace):
+                        continue
+                    step = remaining.pop(0)
+                    if not self._play(runner, step):
+                        remaining = []          # the plan no longer fits (an inject redirected): wait for the end
+                    recorder.persist()
+                    self.link.notify()
+                recorder.finish_if_ended()
+                self.link.notify()
+                synced = self.link.wait_synced(max(0.5, deadline - time.monotonic()))
+                self._emit("done", ended=runner.ended, synced=synced, decisions=len(runner.decisions))
+                return {"session_id": self.session_id, "ended": runner.ended, "synced": synced,
+                        "decisions": len(runner.decisions), "interventions": list(runner.interventions)}
+            finally:
+                self.link.close()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    # -- pieces ------------------------------------------------------------------------------------
+    def _open_session(self, store: SessionStore) -> SessionRecorder:
+        mine = [s for s in store.sessions(trainee_id=self.syndicate) if s.scenario_id == self.scenario.id]
+        if mine and mine[0].status in ("in_progress", "finished"):
+            self.session_id = mine[0].session_id
+            runner = ScenarioRunner.restore(self.scenario, store.inputs(self.session_id))
+            recorder = SessionRecorder(store, runner, self.session_id, persisted=len(runner.log))
+            self._emit("resumed", session_id=self.session_id, scene=runner.scene_id, decisions=len(runner.decisions))
+        else:
+            self.session_id = store.start_session(TraineeInfo(self.syndicate, ", ".join(self.members)),
+                                                  self.scenario)
+            runner = ScenarioRunner(self.scenario)
+            recorder = SessionRecorder(store, runner, self.session_id)
+            runner.start()
+            recorder.persist()
+            self._emit("started", session_id=self.session_id)
+        runner.facilitated = True
+        runner.subscribe(self._on_runner_event)
+        self.runner = runner
+        return recorder
+
+    def _remaining_steps(self, runner: ScenarioRunner) -> list[Step]:
+        """The plan's steps after those the stored session has already played (after a restart)."""
+        done = sum(1 for e in runner.log if e["type"] in _ACTION_STEPS)
+        steps = list(self.steps)
+        while done and steps:
+            if steps.pop(0).kind in _ACTION_STEPS:
+                done -= 1
+        return steps
+
+    def _play(self, runner: ScenarioRunner, step: Step) -> bool:
+        member = self.members[len(runner.decisions) % len(self.members)]
+        meta = {"entered_by": member, "decision_seconds": self.pace, "station_id": self.station_id}
+        try:
+            if step.kind == "wait":
+                runner.advance(int(round(step.minutes * 60)))
+                return True
+            if step.kind == "expect":
+                return True
+            if step.scene != runner.scene_id:
+                raise RunnerError(f"the step is for scene '{step.scene}' but the session is at '{runner.scene_id}'")
+            if step.kind == "expire":
+                runner.expire(meta)
+            elif step.kind == "continue":
+                runner.continue_()
+            else:
+                runner.choose(step.selection, step.rationale, meta)
+        except RunnerError as exc:
+            log.warning("syndicate %s: the play script stops here: %s", self.syndicate, exc)
+            self._emit("script_stopped", reason=str(exc))
+            return False
+        return True
+
+    def _apply_commands(self, recorder: SessionRecorder, block: float) -> bool:
+        """Apply the interventions that have arrived (waiting up to ``block`` s for one); True if any came."""
+        try:
+            command = self.commands.get(timeout=block) if block > 0 else self.commands.get_nowait()
+        except queue.Empty:
+            return False
+        while True:
+            self._apply(recorder, command)
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return True
+
+    def _apply(self, recorder: SessionRecorder, command: Command) -> None:
+        runner = self.runner
+        self._released.add(runner.scene_id)      # any intervention at a hold scene releases the hold
+        try:
+            entry = runner.apply_intervention(command.action, **command.params())
+        except RunnerError as exc:
+            self.link.command_failed(command.command_id, str(exc))
+            self._emit("intervention_failed", command_id=command.command_id, action=command.action, reason=str(exc))
+            return
+        if entry is None:
+            return                  # delivered again after a reconnect: applied already
+        recorder.persist()
+        recorder.finish_if_ended()
+        self.link.notify()
+        self._emit("intervention", command_id=command.command_id, action=command.action, scene=entry["scene"])
+
+    def _on_runner_event(self, event) -> None:
+        name = type(event).__name__
+        if name == "SceneEntered":
+            self._emit("scene", scene=event.scene_id, clock=event.clock)
+        elif name == "DecisionRecorded":
+            self._emit("decision", index=event.record.index, scene=event.record.scene_id)
+        elif name == "Ended":
+            self._emit("ended", ending=event.ending_id)
+
+    def _on_status(self, connected: bool, message: str) -> None:
+        self._emit("link", connected=connected, message=message)
+
+    def _emit(self, event: str, **data) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event({"event": event, "syndicate": self.syndicate, **data})
+            except Exception:
+                log.exception("a headless station event callback failed")

@@ -1,0 +1,111 @@
+"""The facilitator's copy of each syndicate's session, kept in its own SessionStore.
+
+A station sends its session row and stored events (each with ``seq``, ``prev_hash`` and
+``hash``, as ``SessionStore.session_record`` gives them); ``SessionMirror.apply`` adds
+the ones not held yet, after checking that each one continues the chain (right ``seq``,
+``prev_hash`` = the held head, hash recomputed). So a batch sent twice, or resent after a
+reconnect, is stored once (de-duplicated by ``(session_id, seq)``), a gap or a forged
+event is refused, and ``hydra-sim verify`` passes on the facilitator's store. The mutable
+columns of the session row (status, clock, score ...) are copied only when the mirror
+holds every event the row's head covers, so the row never claims more than is stored.
+
+Uses the store's transaction and insert helpers (``SessionStore._write``, ``_insert_record``):
+the mirror writes records another store made, which the public API does not offer.
+Must not import Qt, the GUI or the network library.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+from ..records import integrity
+from ..records.store import SessionStore, _insert_record
+
+_IMMUTABLE = set(integrity.IDENTITY_FIELDS) | {"session_id", "genesis"}
+
+
+class MirrorError(ValueError):
+    """A station sent records that do not continue the held chain; ``str(exc)`` says why."""
+
+
+@dataclass
+class MirrorResult:
+    new: list[dict]            # the events stored by this call, in order
+    held: int                  # the highest seq now held
+    caught_up: bool            # the held chain reaches the row's head: the row's status and score are current
+
+
+class SessionMirror:
+    """Adds stations' session records to ``store``; thread-safe."""
+
+    def __init__(self, store: SessionStore):
+        self.store = store
+        self._lock = threading.Lock()
+
+    def held(self, session_id: str) -> int:
+        """The highest ``seq`` held for this session (0 when none)."""
+        with self.store._read() as conn:
+            row = conn.execute("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,)).fetchone()
+        return int(row[0] or 0)
+
+    def apply(self, session: dict, events: list[dict]) -> MirrorResult:
+        """Store the events not held yet and refresh the row (one transaction)."""
+        session_id = str(session.get("session_id", ""))
+        try:
+            genesis = integrity.session_genesis(session)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MirrorError(f"the session row of {session_id} is incomplete ({exc!r})") from None
+        if session.get("genesis") != genesis:
+            raise MirrorError(f"session {session_id}: its identity does not match its genesis hash")
+        with self._lock, self.store._write() as conn:
+            columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
+            existing = conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+            if existing is not None and existing["genesis"] != genesis:
+                raise MirrorError(f"session {session_id} is already held with another identity")
+            head = existing["head_hash"] if existing is not None else genesis
+            held = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?",
+                                (session_id,)).fetchone()[0]
+            new = []
+            for event in sorted(events, key=lambda e: e["seq"]):
+                if event["seq"] <= held:
+                    continue                      # a resend: held already
+                if event["seq"] != held + 1:
+                    raise MirrorError(f"session {session_id}: event {held + 1} is missing before event "
+                                      f"{event['seq']}; send from {held + 1}")
+                if event["prev_hash"] != head:
+                    raise MirrorError(f"session {session_id}: event {event['seq']} does not follow the held chain")
+                computed = integrity.event_hash(session_id, event["seq"], event["kind"], event["is_input"],
+                                                event["clock"], event["recorded_at"], event["data"],
+                                                event["prev_hash"])
+                if computed != event["hash"]:
+                    raise MirrorError(f"session {session_id}: event {event['seq']} does not match its hash")
+                new.append(event)
+                head, held = event["hash"], event["seq"]
+            row = {c: session.get(c) for c in columns if c in session}
+            if existing is None:
+                row.update({"status": "in_progress", "result_json": None, "result_hash": None, "percent": None,
+                            "grade": None, "ended_at": None})
+                if session.get("head_hash") == head:
+                    row.update({c: session.get(c) for c in columns if c in session})
+                row["head_hash"] = head
+                _insert_record(conn, {"session": row, "events": new})
+            else:
+                if new:
+                    conn.executemany(
+                        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json,"
+                        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
+                          _dumps(e["data"]), e["prev_hash"], e["hash"]) for e in new])
+                updates = {"head_hash": head}
+                if session.get("head_hash") == head:          # the row describes exactly what is held
+                    updates.update({c: session.get(c) for c in columns if c in session and c not in _IMMUTABLE})
+                names = sorted(updates)
+                conn.execute(f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE session_id = ?",
+                             [updates[n] for n in names] + [session_id])
+        return MirrorResult(new, held, session.get("head_hash") == head)
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

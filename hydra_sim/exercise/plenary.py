@@ -1,0 +1,159 @@
+"""The plenary debrief's data: syndicates side by side at each decision point, and the cohort.
+
+``plenary(store, session_ids)`` reads the facilitator's store (the mirrored sessions) via
+the records exports (``gather``), and lines the syndicates up at each scene where any of
+them decided: choice, rationale, who entered it, when, how long it took, points. Each
+syndicate's result (score, grade, outcome, interventions) and the cohort statistics of
+the records issue come with it. ``plenary_html`` exports it as a self-contained report.
+The GUI's plenary view shows the same data. Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..records.exports import CohortStats, DecisionRow, ScenarioCache, SessionRecord, cohort_stats, gather
+from ..records.store import SessionStore
+
+
+@dataclass
+class DecisionPoint:
+    """One scene with a decision, and what each syndicate did there (None: never decided there)."""
+    scene_id: str
+    scene_title: str
+    prompt: str
+    entries: dict[str, DecisionRow | None] = field(default_factory=dict)
+    entered_by: dict[str, str] = field(default_factory=dict)     # syndicate -> the member who entered it
+
+
+@dataclass
+class SyndicateResult:
+    syndicate: str
+    session_id: str
+    status: str
+    percent: float | None
+    grade: str | None
+    outcome: str | None
+    ending: str
+    facilitated: bool
+    interventions: list[dict]
+    critical_failures: list[str]
+
+
+@dataclass
+class Plenary:
+    scenario_id: str
+    scenario_title: str
+    syndicates: list[str]
+    points: list[DecisionPoint]
+    results: list[SyndicateResult]
+    cohort: CohortStats
+    records: dict[str, SessionRecord]
+
+
+def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
+    """Line up the syndicates' sessions (``{syndicate: session_id}``, e.g. ``server.session_ids()``)."""
+    cache = ScenarioCache()
+    records = {name: gather(store, store.session(sid), cache) for name, sid in session_ids.items()}
+    names = list(session_ids)
+    scenario = next((r.scenario for r in records.values() if r.scenario is not None), None)
+    order = {scene_id: i for i, scene_id in enumerate(scenario.scenes)} if scenario is not None else {}
+    points: dict[str, DecisionPoint] = {}
+    for name, record in records.items():
+        for row in record.decisions:
+            point = points.get(row.scene_id)
+            if point is None:
+                point = points[row.scene_id] = DecisionPoint(row.scene_id, row.scene_title, row.prompt,
+                                                             {n: None for n in names})
+            if point.entries.get(name) is None:         # the first decision there (a scene revisited keeps it)
+                point.entries[name] = row
+                point.entered_by[name] = _entered_by(record, row)
+    first_clock = {sid: min((r.clock for r in p.entries.values() if r is not None), default=0)
+                   for sid, p in points.items()}
+    ordered = sorted(points.values(), key=lambda p: (order.get(p.scene_id, len(order)), first_clock[p.scene_id]))
+    results = []
+    for name, record in records.items():
+        report = record.report or {}
+        results.append(SyndicateResult(name, record.session_id, record.summary.status, record.summary.percent,
+                                       report.get("grade_label") or record.summary.grade, record.outcome,
+                                       record.ending_title, bool(report.get("facilitated")),
+                                       list(report.get("interventions") or []),
+                                       list(record.summary.critical_failures)))
+    first = next(iter(records.values()), None)
+    return Plenary(first.summary.scenario_id if first else "", first.summary.scenario_title if first else "",
+                   names, ordered, results, cohort_stats(list(records.values())), records)
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:1em 0}"
+        "th,td{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}"
+        "th{background:#eee}.muted{color:#555}.none{color:#888;font-style:italic}")
+
+
+def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
+    """The plenary as one HTML page (open in a browser, print to PDF)."""
+    when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    body = [f"<h1>{_e(title)}: {_e(data.scenario_title)}</h1>",
+            f"<p class=\"muted\">Generated {_e(when)}. Syndicates: {_e(', '.join(data.syndicates))}.</p>",
+            "<h2>Results</h2>", "<table><tr><th>Syndicate</th><th>Score</th><th>Grade</th><th>Outcome</th>"
+            "<th>Critical failures</th><th>Facilitator interventions</th></tr>"]
+    for r in data.results:
+        score = "" if r.percent is None else f"{r.percent:.1f}%"
+        interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
+        body.append(f"<tr><td>{_e(r.syndicate)}</td><td>{_e(score)}</td><td>{_e(r.grade)}</td>"
+                    f"<td>{_e((r.outcome or r.status).replace('_', ' '))}</td>"
+                    f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td></tr>")
+    body.append("</table>")
+    body.append("<h2>Decision points, side by side</h2>")
+    for point in data.points:
+        body.append(f"<h3>{_e(point.scene_title)}</h3><p class=\"muted\">{_e(point.prompt)}</p>")
+        body.append("<table><tr><th>Syndicate</th><th>Choice</th><th>Rationale</th><th>Entered by</th>"
+                    "<th>Time</th><th>Took</th><th>Points</th></tr>")
+        for name in data.syndicates:
+            row = point.entries.get(name)
+            if row is None:
+                body.append(f"<tr><td>{_e(name)}</td><td class=\"none\" colspan=\"6\">did not reach this "
+                            "decision</td></tr>")
+                continue
+            took = "" if row.decision_seconds is None else f"{row.decision_seconds:.0f} s"
+            choice = "time ran out" if row.expired else row.selection_text
+            body.append(f"<tr><td>{_e(name)}</td><td>{_e(choice)}</td><td>{_e(row.rationale_text)}</td>"
+                        f"<td>{_e(point.entered_by.get(name, ''))}</td><td>{_e(row.clock_label)}</td>"
+                        f"<td>{_e(took)}</td><td>{_e(f'{row.points:g}')}</td></tr>")
+        body.append("</table>")
+    cohort = data.cohort
+    body.append("<h2>Cohort</h2>")
+    body.append(f"<p>{cohort.finished} of {cohort.sessions} sessions finished. Grades: "
+                f"{_e(', '.join(f'{k} {v}' for k, v in sorted(cohort.grades.items())) or 'none')}. Outcomes: "
+                f"{_e(', '.join(f'{k} {v}' for k, v in sorted(cohort.outcomes.items())) or 'none')}.</p>")
+    missed = [a for a in cohort.actions if a["miss_rate"] > 0]
+    if missed:
+        body.append("<table><tr><th>Action missed or contravened</th><th>Critical</th><th>Syndicates</th></tr>")
+        for a in missed:
+            body.append(f"<tr><td>{_e(a['title'])}</td><td>{'yes' if a['critical'] else 'no'}</td>"
+                        f"<td>{a['missed'] + a['contravened']} of {a['assessed']}</td></tr>")
+        body.append("</table>")
+    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _entered_by(record: SessionRecord, row: DecisionRow) -> str:
+    """DecisionRow has no meta; the decision's stored event (same seq) has ``entered_by``."""
+    event = next((e for e in record.events if e.get("seq") == row.seq), None)
+    meta = (event or {}).get("data", {}).get("meta") or {}
+    return str(meta.get("entered_by", "")) if isinstance(meta, dict) else ""
+
+
+def _intervention_text(entry: dict) -> str:
+    action = entry.get("action", "?")
+    if action == "inject":
+        what = entry.get("inject_id") or f"\u201c{entry.get('text', '')}\u201d"
+        return f"inject {what}"
+    if action == "timer":
+        return f"timer {entry.get('seconds', 0):+d} s"
+    return str(action)

@@ -1,0 +1,245 @@
+"""The exercise wire protocol: JSON text messages between the facilitator's server and stations.
+
+One message is one JSON object with a ``type``; every inbound message is checked here
+(type known, fields present with the right types, sizes bounded) before anyone acts on
+it, because the network is untrusted. ``decode`` raises ``ProtocolError`` with a message
+that can be sent back to the peer; it never lets a bad message crash the receiver.
+Also the join code (random, short, typable) and its constant-time check.
+Must not import Qt, the GUI, or the network library (this module is pure data).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from typing import Any
+
+PROTOCOL_VERSION = 1
+DEFAULT_PORT = 8765
+MAX_MESSAGE_BYTES = 1_000_000       # a whole session record fits with room to spare; more is refused
+MAX_TEXT = 4000                     # free-text inject, member name, reason ...
+MAX_NAME = 64                       # syndicate, station and member names
+MAX_MEMBERS = 12
+MAX_EVENTS_PER_SYNC = 2000
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I/L: read aloud and typed without doubt
+CODE_LENGTH = 6
+
+# WebSocket close codes (4000-4999 are free for applications); the reason text says what to do.
+CLOSE_BAD_CODE = 4001
+CLOSE_BAD_VERSION = 4002
+CLOSE_REFUSED = 4003               # e.g. the syndicate already has another recording station
+CLOSE_PROTOCOL = 4004              # the first message was not a valid hello
+CLOSE_SERVER_STOPPING = 1001
+
+ROLES = ("recording", "follower")
+ACTIONS = ("inject", "pause", "resume", "timer", "end")
+ALL = "all"
+
+# Client -> server
+HELLO = "hello"              # first message: join code, syndicate, station, members, role, scenario
+SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
+COMMAND_FAILED = "command_failed"   # an intervention could not be applied (e.g. the session had ended)
+# Server -> client
+WELCOME = "welcome"          # joined: the role granted and what the facilitator already holds
+ACK = "ack"                  # the facilitator holds this session up to seq
+COMMAND = "command"          # a facilitator intervention to apply (each with an id, applied once)
+VIEW = "view"                # followers: the syndicate as the console sees it
+ERROR = "error"              # the last message was refused (the connection stays open)
+
+CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED)
+SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR)
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol; ``str(exc)`` is safe to send back."""
+
+
+def new_join_code(length: int = CODE_LENGTH) -> str:
+    """A random join code, e.g. ``K7QM2X``: 6 characters of 31 give ~ 887 million codes."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(code: str) -> str:
+    """What the trainee typed, as the server compares it: upper case, spaces and dashes dropped."""
+    return "".join(ch for ch in str(code).upper() if ch not in " -")
+
+
+def codes_match(given: Any, expected: str) -> bool:
+    """Constant-time comparison, so the time taken does not leak how much of a guess was right."""
+    if not isinstance(given, str) or len(given) > 64:
+        return False
+    return hmac.compare_digest(normalise_code(given).encode(), normalise_code(expected).encode())
+
+
+def encode(message: dict) -> str:
+    """One message as JSON text (compact, UTF-8 safe). Raises ProtocolError if too big."""
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of type {message.get('type')!r} is larger than {MAX_MESSAGE_BYTES} bytes")
+    return text
+
+
+def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
+    """Parse and validate one inbound message whose type must be in ``allowed``."""
+    if isinstance(raw, (bytes, bytearray)):
+        raise ProtocolError("binary messages are not part of the protocol; send JSON text")
+    if not isinstance(raw, str):
+        raise ProtocolError("a message must be JSON text")
+    if len(raw.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message larger than {MAX_MESSAGE_BYTES} bytes")
+    try:
+        message = json.loads(raw)
+    except ValueError as exc:
+        raise ProtocolError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("a message must be a JSON object with a 'type'")
+    kind = message.get("type")
+    if kind not in allowed:
+        raise ProtocolError(f"unknown message type {kind!r} here (expected one of: {', '.join(allowed)})")
+    _CHECKS[kind](message)
+    return message
+
+
+# -- builders (what each side sends) ----------------------------------------------------------
+def hello(code: str, syndicate: str, station_id: str, members: list[str], role: str,
+          scenario_id: str, scenario_hash: str) -> dict:
+    return {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
+            "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
+
+
+def sync(session_id: str, session_row: dict, events: list[dict], sent_at: float) -> dict:
+    return {"type": SYNC, "session_id": session_id, "session": session_row, "events": events, "sent_at": sent_at}
+
+
+def command_failed(command_id: str, reason: str) -> dict:
+    return {"type": COMMAND_FAILED, "command_id": command_id, "reason": reason[:MAX_TEXT]}
+
+
+def welcome(role: str, syndicate: str, acked: dict[str, int]) -> dict:
+    return {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
+
+
+def ack(session_id: str, seq: int) -> dict:
+    return {"type": ACK, "session_id": session_id, "seq": seq}
+
+
+def command(command_id: str, action: str, **params) -> dict:
+    return {"type": COMMAND, "command_id": command_id, "action": action, **params}
+
+
+def error(message: str) -> dict:
+    return {"type": ERROR, "message": message[:MAX_TEXT]}
+
+
+# -- field checks ----------------------------------------------------------------------------
+def _text(message: dict, name: str, limit: int = MAX_NAME, *, optional: bool = False, blank: bool = False) -> None:
+    value = message.get(name)
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise ProtocolError(f"'{name}' must be text")
+    if not blank and not value.strip():
+        raise ProtocolError(f"'{name}' must not be blank")
+    if len(value) > limit:
+        raise ProtocolError(f"'{name}' is longer than {limit} characters")
+
+
+def _int(message: dict, name: str, *, optional: bool = False, minimum: int | None = None) -> None:
+    value = message.get(name)
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProtocolError(f"'{name}' must be a whole number")
+    if minimum is not None and value < minimum:
+        raise ProtocolError(f"'{name}' must be at least {minimum}")
+
+
+def _check_hello(m: dict) -> None:
+    if m.get("v") != PROTOCOL_VERSION:
+        raise ProtocolError(f"protocol version {m.get('v')!r} is not supported (this facilitator speaks "
+                            f"version {PROTOCOL_VERSION}); install the same hydra_sim version on every machine")
+    _text(m, "code", 64)
+    for name in ("syndicate", "station_id"):
+        _text(m, name)
+    members = m.get("members")
+    if not isinstance(members, list) or not members or len(members) > MAX_MEMBERS:
+        raise ProtocolError(f"'members' must list 1 to {MAX_MEMBERS} names")
+    for member in members:
+        if not isinstance(member, str) or not member.strip() or len(member) > MAX_NAME:
+            raise ProtocolError(f"each member must be a name of 1 to {MAX_NAME} characters")
+    if m.get("role") not in ROLES:
+        raise ProtocolError(f"'role' must be one of: {', '.join(ROLES)}")
+    _text(m, "scenario_id", 200)
+    _text(m, "scenario_hash", 200, blank=True)
+
+
+_EVENT_FIELDS = {"seq": int, "kind": str, "is_input": bool, "clock": int, "recorded_at": str,
+                 "prev_hash": str, "hash": str}
+
+
+def _check_sync(m: dict) -> None:
+    _text(m, "session_id", 100)
+    if not isinstance(m.get("session"), dict) or m["session"].get("session_id") != m["session_id"]:
+        raise ProtocolError("'session' must be the session row of 'session_id'")
+    events = m.get("events")
+    if not isinstance(events, list) or len(events) > MAX_EVENTS_PER_SYNC:
+        raise ProtocolError(f"'events' must be a list of at most {MAX_EVENTS_PER_SYNC} events")
+    for event in events:
+        if not isinstance(event, dict) or "data" not in event:
+            raise ProtocolError("each event must be an object with its 'data'")
+        for name, kind in _EVENT_FIELDS.items():
+            value = event.get(name)
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise ProtocolError(f"event field '{name}' must be {kind.__name__}")
+    sent_at = m.get("sent_at")
+    if isinstance(sent_at, bool) or not isinstance(sent_at, (int, float)):
+        raise ProtocolError("'sent_at' must be a number (seconds since the epoch)")
+
+
+def _check_command_failed(m: dict) -> None:
+    _text(m, "command_id", 100)
+    _text(m, "reason", MAX_TEXT, blank=True)
+
+
+def _check_welcome(m: dict) -> None:
+    if m.get("role") not in ROLES:
+        raise ProtocolError("'role' must be recording or follower")
+    _text(m, "syndicate")
+    acked = m.get("acked")
+    if not isinstance(acked, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in acked.values()):
+        raise ProtocolError("'acked' must map session ids to sequence numbers")
+
+
+def _check_ack(m: dict) -> None:
+    _text(m, "session_id", 100)
+    _int(m, "seq", minimum=0)
+
+
+def _check_command(m: dict) -> None:
+    _text(m, "command_id", 100)
+    action = m.get("action")
+    if action not in ACTIONS:
+        raise ProtocolError(f"unknown intervention {action!r} (expected one of: {', '.join(ACTIONS)})")
+    if action == "inject":
+        _text(m, "text", MAX_TEXT, optional=True)
+        _text(m, "inject_id", 200, optional=True)
+        if (m.get("text") is None) == (m.get("inject_id") is None):
+            raise ProtocolError("an inject needs either 'text' or 'inject_id'")
+    if action == "timer":
+        _int(m, "seconds")
+    _text(m, "by", MAX_NAME, optional=True)
+
+
+def _check_view(m: dict) -> None:
+    if not isinstance(m.get("syndicate"), dict):
+        raise ProtocolError("'syndicate' must be an object")
+
+
+def _check_error(m: dict) -> None:
+    _text(m, "message", MAX_TEXT, blank=True)
+
+
+_CHECKS = {HELLO: _check_hello, SYNC: _check_sync, COMMAND_FAILED: _check_command_failed,
+           WELCOME: _check_welcome, ACK: _check_ack, COMMAND: _check_command, VIEW: _check_view,
+           ERROR: _check_error}

@@ -1,0 +1,610 @@
+"""The facilitator's exercise server: stations join with the code, records flow in, interventions flow out.
+
+``ExerciseServer`` listens for WebSocket connections (python-websockets, threading API:
+one thread per connection), checks each station's join code and scenario, mirrors every
+recording station's session into the facilitator's SessionStore (mirror.py), keeps one
+``SyndicateView`` per syndicate for the console, and sends facilitator interventions to
+recording stations: queued while a station is offline, resent on reconnect until the
+station's log shows them applied (each has an id; the runner applies an id once).
+
+Thread-safe: every public method may be called from any thread. Subscriber callbacks run
+on a network thread (a GUI marshals them to its own thread); a callback that raises is
+logged and ignored. Bad messages get an ``error`` reply and never stop the server.
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import ServerConnection, serve
+
+from ..engine.clock import format_clock
+from ..engine.loader import load_scenario
+from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
+from ..records.errors import StoreError
+from ..records.store import SessionStore
+from . import protocol as p
+from .mirror import MirrorError, SessionMirror
+from .views import (
+    DecisionReceived,
+    DecisionView,
+    ExerciseEnded,
+    InterventionApplied,
+    InterventionFailed,
+    InterventionView,
+    StationJoined,
+    StationLeft,
+    SyndicateUpdated,
+    SyndicateView,
+)
+
+log = logging.getLogger(__name__)
+
+HELLO_TIMEOUT = 10.0
+MAX_TIMER_SECONDS = 3600
+_CLOSE_REASON_BYTES = 120           # a WebSocket close reason must fit in 123 bytes
+
+
+class ExerciseError(Exception):
+    """The exercise cannot start or an intervention cannot be made; the message says what to do."""
+
+
+@dataclass
+class _Peer:
+    """One connected station, with its own writer thread.
+
+    ``send`` only queues, so a stalled station (a laptop asleep with its connection still
+    open) never holds up the console, another syndicate or a recording station's records;
+    ``send_view`` keeps just the newest view for a follower that falls behind.
+    """
+    conn: ServerConnection
+    station_id: str
+    role: str
+    syndicate: str
+    synced: bool = False             # the recording station has sent its session on this connection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _queue: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
+    _view: dict | None = None
+    _writer: threading.Thread | None = None
+    _closed: bool = False
+
+    def send(self, message: dict) -> None:
+        self._put(message)
+
+    def send_view(self, message: dict) -> None:
+        with self.lock:
+            waiting, self._view = self._view is not None, message
+        if not waiting:
+            self._put(_VIEW)
+
+    def close(self) -> None:
+        with self.lock:
+            self._closed = True
+        self._queue.put(None)
+
+    def _put(self, item) -> None:
+        with self.lock:
+            if self._closed:
+                return
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write, daemon=True,
+                                                name=f"exercise-send-{self.station_id}")
+                self._writer.start()
+        self._queue.put(item)
+
+    def _write(self) -> None:
+        while True:
+            message = self._queue.get()
+            if message is None:
+                return
+            if message is _VIEW:
+                with self.lock:
+                    message, self._view = self._view, None
+                if message is None:
+                    continue
+            try:
+                self.conn.send(p.encode(message))
+            except (ConnectionClosed, OSError, p.ProtocolError) as exc:
+                log.info("could not send %s to station %s: %s", message.get("type"), self.station_id, exc)
+                if isinstance(exc, (ConnectionClosed, OSError)):
+                    return
+
+
+_VIEW = object()       # queue marker: send the follower's newest view here
+
+
+@dataclass
+class _Syndicate:
+    view: SyndicateView
+    recording: _Peer | None = None
+    followers: dict[str, _Peer] = field(default_factory=dict)
+    commands: dict[str, dict] = field(default_factory=dict)   # command id -> message, in the order made
+
+
+class ExerciseServer:
+    """One facilitated exercise of one scenario. ``start()``, then share ``address`` and ``code``."""
+
+    def __init__(self, scenario_path: str | Path, store_path: str | Path, *, host: str = "0.0.0.0",
+                 port: int = p.DEFAULT_PORT, code: str | None = None, facilitator: str = "facilitator"):
+        result = load_scenario(Path(scenario_path))
+        if result.scenario is None:
+            first = result.problems[0].format() if result.problems else "it could not be read"
+            raise ExerciseError(f"cannot run an exercise of {scenario_path}: {first}")
+        self.scenario = result.scenario
+        self.scenario_path = Path(scenario_path)
+        self.store_path = Path(store_path)
+        self.host, self.port = host, port
+        self.code = p.normalise_code(code) if code else p.new_join_code()
+        if len(self.code) < 4:
+            raise ExerciseError("a join code needs at least 4 letters or digits")
+        self.facilitator = facilitator
+        self.store: SessionStore | None = None
+        self.mirror: SessionMirror | None = None
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()
+        self._syndicates: dict[str, _Syndicate] = {}
+        self._owners: dict[str, str] = {}        # session id -> the syndicate whose station records it
+        self._subscribers: list[Callable[[object], None]] = []
+        self._ended_reported = False
+        self._injects = {i.id: i for i in self.scenario.all_injects()}
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the store and listen; raises ExerciseError (port in use, store unusable)."""
+        if self._server is not None:
+            return
+        try:
+            self.store = SessionStore(self.store_path)
+        except StoreError as exc:
+            raise ExerciseError(exc.message) from exc
+        self.mirror = SessionMirror(self.store)
+        try:
+            self._server = serve(self._handle, self.host, self.port, max_size=p.MAX_MESSAGE_BYTES,
+                                 compression=None, ping_interval=10, ping_timeout=20, close_timeout=2)
+        except OSError as exc:
+            self.store.close()
+            raise ExerciseError(f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}). Another "
+                                "program (or exercise) may be using the port: choose another with --port.") from exc
+        self._thread = threading.Thread(target=self._server.serve_forever, name="exercise-server", daemon=True)
+        self._thread.start()
+        log.info("exercise of '%s' listening on %s:%s", self.scenario.id, *self.address)
+
+    def stop(self) -> None:
+        """Close every connection and the store. Stations keep recording locally."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown(reason="the facilitator closed the exercise")
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> ExerciseServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """(host, port) actually listened on (port 0 asks the system for a free one)."""
+        if self._server is None:
+            return self.host, self.port
+        host, port = self._server.socket.getsockname()[:2]
+        return host, port
+
+    # -- observing -------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[object], None]) -> None:
+        """``callback(event)`` for StationJoined, StationLeft, SyndicateUpdated, DecisionReceived,
+        InterventionApplied, InterventionFailed and ExerciseEnded, on a network thread."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: Callable[[object], None]) -> None:
+        with self._lock:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+    def snapshot(self) -> list[SyndicateView]:
+        """Every syndicate as it stands now (copies), by name."""
+        with self._lock:
+            return [copy.deepcopy(s.view) for _, s in sorted(self._syndicates.items())]
+
+    def syndicate(self, name: str) -> SyndicateView:
+        with self._lock:
+            return copy.deepcopy(self._require(name).view)
+
+    def session_ids(self) -> dict[str, str]:
+        """Syndicate name -> its session id in the facilitator's store (for the debrief and review)."""
+        with self._lock:
+            return {n: s.view.session_id for n, s in sorted(self._syndicates.items()) if s.view.session_id}
+
+    # -- interventions ---------------------------------------------------------------------------
+    def inject(self, target: str, *, text: str | None = None, inject_id: str | None = None) -> list[InterventionView]:
+        """Send an inject now: free ``text``, or a prepared ``inject_id`` of the scenario."""
+        if (text is None) == (inject_id is None):
+            raise ExerciseError("give either the inject's text or a prepared inject id")
+        if inject_id is not None and inject_id not in self._injects:
+            raise ExerciseError(f"the scenario has no inject '{inject_id}' "
+                                f"(prepared injects: {', '.join(sorted(self._injects)) or 'none'})")
+        if text is not None:
+            text = text.strip()
+            if not text or len(text) > p.MAX_TEXT:
+                raise ExerciseError(f"an inject's text must be 1 to {p.MAX_TEXT} characters")
+        params = {"text": text} if text is not None else {"inject_id": inject_id}
+        return self._intervene(target, "inject", params)
+
+    def pause(self, target: str = p.ALL) -> list[InterventionView]:
+        return self._intervene(target, "pause", {})
+
+    def resume(self, target: str = p.ALL) -> list[InterventionView]:
+        return self._intervene(target, "resume", {})
+
+    def adjust_timer(self, target: str, seconds: int) -> list[InterventionView]:
+        """Extend (seconds > 0) or shorten (< 0) the current timed decision's real-time limit."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds == 0 \
+                or abs(seconds) > MAX_TIMER_SECONDS:
+            raise ExerciseError(f"a timer change is a whole number of seconds, not 0, at most {MAX_TIMER_SECONDS}")
+        return self._intervene(target, "timer", {"seconds": seconds})
+
+    def end(self, target: str = p.ALL) -> list[InterventionView]:
+        """End the session(s) now; each is scored as it stands, outcome "ended by the facilitator"."""
+        return self._intervene(target, "end", {})
+
+    def _intervene(self, target: str, action: str, params: dict) -> list[InterventionView]:
+        made: list[tuple[_Peer | None, dict]] = []
+        views = []
+        with self._lock:
+            for syn in self._targets(target):
+                command_id = uuid.uuid4().hex[:12]
+                view = InterventionView(command_id, syn.view.name, action, text=params.get("text"),
+                                        inject_id=params.get("inject_id"), seconds=params.get("seconds"))
+                message = p.command(command_id, action, by=self.facilitator, **params)
+                syn.commands[command_id] = message
+                syn.view.interventions.append(view)
+                peer = syn.recording if syn.recording is not None and syn.recording.synced else None
+                if peer is not None:
+                    view.status = "sent"
+                made.append((peer, message))
+                views.append(copy.deepcopy(view))
+        for peer, message in made:
+            if peer is not None:
+                peer.send(message)
+        for name in {v.target for v in views}:
+            self._publish_view(name)
+        return views
+
+    def _targets(self, target: str) -> list[_Syndicate]:
+        if target == p.ALL:
+            return [s for _, s in sorted(self._syndicates.items()) if not s.view.ended]
+        syn = self._require(target)
+        if syn.view.ended:
+            raise ExerciseError(f"syndicate {target}'s session has already ended")
+        return [syn]
+
+    def _require(self, name: str) -> _Syndicate:
+        syn = self._syndicates.get(name)
+        if syn is None:          # "alpha" for "Alpha" when that is the only such name
+            matches = [s for n, s in self._syndicates.items() if n.casefold() == str(name).casefold()]
+            syn = matches[0] if len(matches) == 1 else None
+        if syn is None:
+            known = ", ".join(sorted(self._syndicates)) or "none has joined yet"
+            raise ExerciseError(f"no syndicate '{name}' in this exercise (syndicates: {known})")
+        return syn
+
+    # -- connections -----------------------------------------------------------------------------
+    def _handle(self, conn: ServerConnection) -> None:
+        peer = self._join(conn)
+        if peer is None:
+            return
+        name = peer.syndicate
+        reason = ""
+        try:
+            for raw in conn:
+                try:
+                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED))
+                except p.ProtocolError as exc:
+                    peer.send(p.error(str(exc)))
+                    continue
+                if message["type"] == p.SYNC:
+                    if peer.role != "recording":
+                        peer.send(p.error("a follower station does not send records; only the recording "
+                                          "station of the syndicate does"))
+                        continue
+                    self._on_sync(name, peer, message)
+                else:
+                    self._on_command_failed(name, message)
+        except ConnectionClosed as exc:
+            reason = str(exc)
+        finally:
+            self._leave(name, peer, reason)
+            peer.close()
+
+    def _refuse(self, conn: ServerConnection, code: int, message: str) -> None:
+        try:
+            conn.send(p.encode(p.error(message)))
+            conn.close(code, message.encode("utf-8")[:_CLOSE_REASON_BYTES].decode("utf-8", "ignore"))
+        except (ConnectionClosed, OSError):
+            pass
+        log.info("refused a station: %s", message)
+
+    def _join(self, conn: ServerConnection) -> _Peer | None:
+        try:
+            raw = conn.recv(timeout=HELLO_TIMEOUT)
+        except TimeoutError:
+            self._refuse(conn, p.CLOSE_PROTOCOL, "no hello within 10 s: this port is for hydra_sim stations")
+            return None
+        except ConnectionClosed:
+            return None
+        try:
+            hello = p.decode(raw, (p.HELLO,))
+        except p.ProtocolError as exc:
+            version = isinstance(raw, str) and '"v"' in raw and "version" in str(exc)
+            self._refuse(conn, p.CLOSE_BAD_VERSION if version else p.CLOSE_PROTOCOL, str(exc))
+            return None
+        if not p.codes_match(hello["code"], self.code):
+            self._refuse(conn, p.CLOSE_BAD_CODE, "wrong join code: check the code shown on the facilitator's "
+                                                 "screen and type it again")
+            return None
+        if hello["scenario_id"] != self.scenario.id or (
+                hello["scenario_hash"] and hello["scenario_hash"] != self.scenario.content_hash):
+            self._refuse(conn, p.CLOSE_REFUSED, f"this exercise runs scenario '{self.scenario.id}' from the "
+                                                "facilitator's file; open the same scenario file on this station")
+            return None
+        name, station_id, role = hello["syndicate"].strip(), hello["station_id"].strip(), hello["role"]
+        peer = _Peer(conn, station_id, role, name)
+        with self._lock:
+            syn = self._syndicates.get(name)
+            if syn is None:
+                syn = self._syndicates[name] = _Syndicate(SyndicateView(name))
+            if role == "recording":
+                owner = syn.view.recording_station
+                if owner not in (None, station_id):
+                    refusal = (f"syndicate {name} already records at station '{owner}': join as a follower, "
+                               f"or restart that station with id '{owner}'")
+                else:
+                    refusal = None
+                    old, syn.recording = syn.recording, peer
+                    syn.view.recording_station = station_id
+                    syn.view.recording_connected = True
+                    syn.view.members = [m.strip() for m in hello["members"]]
+            else:
+                refusal = None
+                old = syn.followers.get(station_id)
+                syn.followers[station_id] = peer
+                syn.view.followers = len(syn.followers)
+        if refusal is not None:
+            self._refuse(conn, p.CLOSE_REFUSED, refusal)
+            return None
+        if old is not None and old.conn is not conn:     # the same station reconnected before its old link died
+            try:
+                old.conn.close(p.CLOSE_REFUSED, "replaced by a new connection from the same station")
+            except (ConnectionClosed, OSError):
+                pass
+        acked = {}
+        session_id = syn.view.session_id
+        if session_id and role == "recording":
+            acked[session_id] = self.mirror.held(session_id)
+        peer.send(p.welcome(role, name, acked))
+        log.info("station %s joined syndicate %s as %s", station_id, name, role)
+        self._emit(StationJoined(name, station_id, role, tuple(hello["members"])))
+        if role == "follower":
+            peer.send_view({"type": p.VIEW, "syndicate": self.syndicate(name).to_dict()})
+        self._publish_view(name, followers=role != "follower")
+        return peer
+
+    def _leave(self, name: str, peer: _Peer, reason: str) -> None:
+        with self._lock:
+            syn = self._syndicates.get(name)
+            if syn is None:
+                return
+            if syn.recording is peer:
+                syn.recording = None
+                syn.view.recording_connected = False
+            elif syn.followers.get(peer.station_id) is peer:
+                del syn.followers[peer.station_id]
+                syn.view.followers = len(syn.followers)
+            else:
+                return                  # already replaced by a newer connection of the same station
+        log.info("station %s of syndicate %s left (%s)", peer.station_id, name, reason or "closed")
+        self._emit(StationLeft(name, peer.station_id, peer.role, reason))
+        self._publish_view(name)
+
+    # -- records in --------------------------------------------------------------------------------
+    def _on_sync(self, name: str, peer: _Peer, message: dict) -> None:
+        received_at = time.time()
+        session_id = message["session_id"]
+        row = message["session"]
+        if row.get("scenario_id") != self.scenario.id:
+            peer.send(p.error(f"session {session_id} plays '{row.get('scenario_id')}', not this exercise's "
+                              f"scenario '{self.scenario.id}'"))
+            peer.send(p.ack(session_id, 0))
+            return
+        with self._lock:
+            owner = self._owners.setdefault(session_id, name)
+        if owner != name:
+            peer.send(p.error(f"session {session_id} is syndicate {owner}'s; a station records only its own "
+                              "syndicate's session"))
+            peer.send(p.ack(session_id, 0))
+            return
+        try:
+            result = self.mirror.apply(row, message["events"])
+        except MirrorError as exc:
+            peer.send(p.error(str(exc)))
+            peer.send(p.ack(session_id, self._held(session_id)))      # resend from what is held
+            return
+        except (StoreError, KeyError, TypeError, ValueError) as exc:
+            log.warning("could not mirror session %s of %s: %s", session_id, name, exc)
+            peer.send(p.error(f"the facilitator could not store these records ({exc}); they stay on the "
+                              "station and are sent again"))
+            peer.send(p.ack(session_id, self._held(session_id)))
+            return
+        new = result.new
+        decisions, applied, resend = [], [], []
+        with self._lock:
+            syn = self._syndicates[name]
+            view = syn.view
+            if view.session_id != session_id:
+                if view.session_id is not None:
+                    log.warning("syndicate %s started a new session %s", name, session_id)
+                fresh_view = SyndicateView(name, view.members, view.recording_connected, view.recording_station,
+                                           view.followers, session_id, interventions=view.interventions)
+                syn.view = view = fresh_view
+                # Held from before (the facilitator restarted): rebuild the view quietly from the mirror.
+                fresh = {e["seq"] for e in new}
+                for event in self.store.session_record(session_id)["events"]:
+                    if event["seq"] not in fresh:
+                        self._apply_event(syn, event, received_at, [], [])
+            for event in new:
+                self._apply_event(syn, event, received_at, decisions, applied)
+            view.last_seq = result.held
+            if row.get("status") == "finished" and result.caught_up:
+                view.percent, view.grade = row.get("percent"), row.get("grade")
+            if not peer.synced and syn.recording is peer:
+                peer.synced = True
+                for command_id, command in syn.commands.items():
+                    intervention = _find(view.interventions, command_id)
+                    if intervention is not None and intervention.status in ("queued", "sent"):
+                        intervention.status = "sent"
+                        resend.append(command)
+            held = view.last_seq
+            finished_all = (not self._ended_reported and self._syndicates
+                            and all(s.view.ended for s in self._syndicates.values() if s.view.session_id))
+            if finished_all:
+                self._ended_reported = True
+            names = tuple(sorted(self._syndicates))
+        for decision in decisions:
+            self._emit(DecisionReceived(name, decision, float(message["sent_at"]), received_at))
+        for intervention in applied:
+            self._emit(InterventionApplied(name, intervention))
+        peer.send(p.ack(session_id, held))
+        for command in resend:
+            peer.send(command)
+        self._publish_view(name)
+        if finished_all:
+            self._emit(ExerciseEnded(names))
+
+    def _apply_event(self, syn: _Syndicate, event: dict, received_at: float, decisions: list,
+                     applied: list) -> None:
+        view, data, clock, kind = syn.view, event["data"], event["clock"], event["kind"]
+        view.clock = max(view.clock, clock)
+        view.clock_label = format_clock(self.scenario.incident_start, view.clock)
+        if kind == "scene_entered":
+            view.scene_id = data.get("scene_id")
+            scene = self.scenario.scenes.get(view.scene_id)
+            view.scene_title = scene.title if scene else view.scene_id
+        elif kind == "decision_recorded":
+            decision = self._decision_view(data, clock, received_at)
+            decision.recorded_at = str(event.get("recorded_at", ""))
+            view.decisions.append(decision)
+            decisions.append(copy.deepcopy(decision))
+        elif kind == "inject_fired":
+            view.injects.append({"inject_id": data.get("inject_id"), "text": data.get("text"), "clock": clock,
+                                 "by_facilitator": str(data.get("inject_id", "")).startswith("facilitator-")})
+        elif kind == "ended":
+            view.ended = True
+            view.ending_id = data.get("ending_id")
+            ending = self.scenario.endings.get(view.ending_id)
+            view.outcome = FACILITATOR_OUTCOME if view.ending_id == FACILITATOR_ENDING else (
+                ending.outcome if ending else None)
+            view.paused = False
+        elif kind == "facilitator" and event["is_input"]:
+            action = data.get("action")
+            if action == "pause":
+                view.paused = True
+            elif action == "resume":
+                view.paused = False
+            intervention = _find(view.interventions, data.get("id"))
+            if intervention is None:          # made before a facilitator restart, or by hand at the station
+                intervention = InterventionView(str(data.get("id") or f"seq-{event['seq']}"), view.name,
+                                                str(action), data.get("text"), data.get("inject_id"),
+                                                data.get("seconds"))
+                view.interventions.append(intervention)
+            intervention.status, intervention.clock = "applied", clock
+            applied.append(copy.deepcopy(intervention))
+
+    def _held(self, session_id: str) -> int:
+        try:
+            return self.mirror.held(session_id)
+        except StoreError:               # the store is failing: the station resends everything later
+            return 0
+
+    def _decision_view(self, data: dict, clock: int, received_at: float) -> DecisionView:
+        scene = self.scenario.scenes.get(str(data.get("scene_id")))
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        seconds = meta.get("decision_seconds")
+        return DecisionView(
+            index=int(data.get("index", 0)), scene_id=str(data.get("scene_id")),
+            scene_title=scene.title if scene else str(data.get("scene_id")), kind=str(data.get("kind")),
+            selection=data.get("selection"), choice_text=_choice_text(scene, data), rationale=data.get("rationale"),
+            entered_by=str(meta.get("entered_by") or ""), clock=clock,
+            clock_label=format_clock(self.scenario.incident_start, clock),
+            decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
+            expired=bool(data.get("expired")), received_at=received_at)
+
+    def _on_command_failed(self, name: str, message: dict) -> None:
+        with self._lock:
+            view = self._syndicates[name].view
+            intervention = _find(view.interventions, message["command_id"])
+            if intervention is None or intervention.status == "applied":
+                return
+            intervention.status, intervention.reason = "failed", message["reason"]
+            failed = copy.deepcopy(intervention)
+        log.info("intervention %s at %s failed: %s", failed.command_id, name, failed.reason)
+        self._emit(InterventionFailed(name, failed))
+        self._publish_view(name)
+
+    # -- out to the console and followers -------------------------------------------------------
+    def _publish_view(self, name: str, followers: bool = True) -> None:
+        with self._lock:
+            syn = self._syndicates.get(name)
+            if syn is None:
+                return
+            view = copy.deepcopy(syn.view)
+            peers = list(syn.followers.values()) if followers else []
+        self._emit(SyndicateUpdated(view))
+        if peers:
+            message = {"type": p.VIEW, "syndicate": view.to_dict()}
+            for peer in peers:
+                peer.send_view(message)
+
+    def _emit(self, event: object) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:         # a console bug must not stop the records flowing
+                log.exception("an exercise subscriber failed on %s", type(event).__name__)
+
+
+def _find(interventions: list[InterventionView], command_id) -> InterventionView | None:
+    return next((i for i in interventions if i.command_id == command_id), None)
+
+
+def _choice_text(scene, data: dict) -> str:
+    selection = data.get("selection")
+    if data.get("expired"):
+        return "(time ran out)"
+    decision = scene.decision if scene is not None else None
+    if isinstance(selection, dict):
+        return "; ".join(f"{k}: {v}" for k, v in selection.items())
+    ids = [selection] if isinstance(selection, str) else list(selection or [])
+
+    def label(option_id) -> str:
+        option = decision.option(option_id) if decision is not None else None
+        return option.label if option is not None else str(option_id)
+    return "; ".join(label(i) for i in ids)

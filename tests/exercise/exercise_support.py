@@ -1,0 +1,56 @@
+"""Helpers for the exercise tests: paths, a waitable event log, threads that run headless stations."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
+BEST = REPO / "scenarios" / "brackenford-services.best.plan.yaml"
+CARELESS = REPO / "scenarios" / "brackenford-services.careless.plan.yaml"
+WAIT = 20.0          # bounded waits: generous for a loaded 2-core machine, never reached when all is well
+
+
+class EventLog:
+    """Collects server events; ``wait_for(predicate)`` blocks until one matches (or fails after WAIT s)."""
+
+    def __init__(self):
+        self.events: list = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event) -> None:
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def wait_for(self, predicate, timeout: float = WAIT, what: str = "an event"):
+        with self._cond:
+            found = self._cond.wait_for(lambda: next((e for e in self.events if predicate(e)), None), timeout)
+        assert found is not None, f"timed out after {timeout} s waiting for {what}"
+        return found
+
+    def of(self, kind) -> list:
+        with self._cond:
+            return [e for e in self.events if isinstance(e, kind)]
+
+
+class StationThread(threading.Thread):
+    """Runs one HeadlessStation in a thread; ``result`` is what ``run`` returned."""
+
+    def __init__(self, station, timeout: float = 60.0):
+        super().__init__(daemon=True, name=f"station-{station.syndicate}")
+        self.station, self.timeout, self.result, self.error = station, timeout, None, None
+
+    def run(self) -> None:
+        try:
+            self.result = self.station.run(timeout=self.timeout)
+        except BaseException as exc:       # reported by finish(), not lost in the thread
+            self.error = exc
+
+    def finish(self, timeout: float = 60.0) -> dict:
+        self.join(timeout)
+        assert not self.is_alive(), f"station {self.station.syndicate} did not finish"
+        if self.error is not None:
+            raise self.error
+        return self.result

@@ -1,0 +1,195 @@
+"""The wire protocol refuses bad input with a clear message; the server survives it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from exercise_support import FLAGSHIP, EventLog
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from hydra_sim.exercise import protocol as p
+from hydra_sim.exercise.server import ExerciseServer
+
+
+def hello(code="ABCDEF", **over) -> dict:
+    message = p.hello(code, "Alpha", "alpha-1", ["PC Hale"], "recording", "brackenford-services", "")
+    message.update(over)
+    return message
+
+
+def test_join_codes_are_typable_and_compared_leniently():
+    code = p.new_join_code()
+    assert len(code) == p.CODE_LENGTH and set(code) <= set(p.CODE_ALPHABET)
+    assert not set("01OIL") & set(p.CODE_ALPHABET)
+    assert p.codes_match("k7q-m2x ", "K7QM2X")
+    assert not p.codes_match("K7QM2Y", "K7QM2X")
+    assert not p.codes_match(None, "K7QM2X") and not p.codes_match("K" * 100, "K7QM2X")
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "JSON object"),
+    (json.dumps({"type": "launch"}), "unknown message type 'launch'"),
+    (json.dumps({"no": "type"}), "unknown message type None"),
+    (b"\x00\x01", "binary messages"),
+    ("x" * (p.MAX_MESSAGE_BYTES + 1), "larger than"),
+    (json.dumps(hello(v=99)), "protocol version 99"),
+    (json.dumps(hello(members=[])), "'members' must list"),
+    (json.dumps(hello(role="boss")), "'role' must be one of"),
+    (json.dumps(hello(syndicate="  ")), "'syndicate' must not be blank"),
+    (json.dumps(hello(syndicate="A" * 200)), "longer than"),
+])
+def test_bad_messages_are_refused_with_a_reason(raw, message):
+    with pytest.raises(p.ProtocolError, match=message):
+        p.decode(raw, p.CLIENT_TYPES)
+
+
+def test_a_sync_is_checked_field_by_field():
+    good = p.sync("s1", {"session_id": "s1"}, [{"seq": 1, "kind": "scene_entered", "is_input": False, "clock": 0,
+                                                "recorded_at": "t", "prev_hash": "a", "hash": "b", "data": {}}], 1.0)
+    assert p.decode(json.dumps(good), p.CLIENT_TYPES)["session_id"] == "s1"
+    bad = json.loads(json.dumps(good))
+    bad["events"][0]["seq"] = "1"
+    with pytest.raises(p.ProtocolError, match="'seq' must be int"):
+        p.decode(json.dumps(bad), p.CLIENT_TYPES)
+    with pytest.raises(p.ProtocolError, match="session row"):
+        p.decode(json.dumps({**good, "session": {"session_id": "other"}}), p.CLIENT_TYPES)
+
+
+def test_commands_are_checked():
+    with pytest.raises(p.ProtocolError, match="either 'text' or 'inject_id'"):
+        p.decode(json.dumps(p.command("c1", "inject")), p.SERVER_TYPES)
+    with pytest.raises(p.ProtocolError, match="unknown intervention"):
+        p.decode(json.dumps(p.command("c1", "explode")), p.SERVER_TYPES)
+    assert p.decode(json.dumps(p.command("c1", "timer", seconds=-30)), p.SERVER_TYPES)["seconds"] == -30
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, code="ABCDEF")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def url(server) -> str:
+    host, port = server.address
+    return f"ws://{host}:{port}/"
+
+
+def closed_with(conn) -> tuple[int, str]:
+    with pytest.raises(ConnectionClosed) as info:
+        while True:
+            conn.recv(timeout=10)
+    return info.value.rcvd.code, info.value.rcvd.reason
+
+
+def test_wrong_code_closes_with_a_clear_reason(server):
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello(code="WRONG1")))
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_BAD_CODE and "wrong join code" in reason
+    assert server.snapshot() == []
+
+
+def test_other_scenario_and_bad_hello_are_refused(server):
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello(scenario_id="layby-drop")))
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_REFUSED and "same scenario file" in reason
+    with connect(url(server), proxy=None) as conn:
+        conn.send("{not json")
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_PROTOCOL and "not valid JSON" in reason
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello(v=2)))
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_BAD_VERSION
+
+
+def test_after_joining_bad_messages_get_an_error_and_the_link_stays_open(server):
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello()))
+        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+        conn.send(json.dumps({"type": "launch_missiles"}))
+        reply = json.loads(conn.recv(timeout=10))
+        assert reply["type"] == p.ERROR and "unknown message type 'launch_missiles'" in reply["message"]
+        conn.send(json.dumps(p.sync("s1", {"session_id": "s1", "scenario_id": "brackenford-services"}, [], 1.0)))
+        reply = json.loads(conn.recv(timeout=10))
+        assert reply["type"] == p.ERROR and "incomplete" in reply["message"]
+        assert json.loads(conn.recv(timeout=10)) == p.ack("s1", 0)
+    assert [v.name for v in server.snapshot()] == ["Alpha"]
+
+
+def test_an_oversize_message_closes_only_that_connection(server):
+    with connect(url(server), proxy=None, max_size=None) as conn:
+        conn.send(json.dumps(hello()))
+        conn.recv(timeout=10)
+        conn.send("x" * (p.MAX_MESSAGE_BYTES + 10))
+        code, _reason = closed_with(conn)
+    assert code == 1009                     # message too big
+    with connect(url(server), proxy=None) as conn:      # the server still takes stations
+        conn.send(json.dumps(hello()))
+        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+
+
+def _recorded_session(tmp_path):
+    from hydra_sim.engine import load_scenario
+    from hydra_sim.engine.runner import ScenarioRunner
+    from hydra_sim.exercise.recorder import SessionRecorder
+    from hydra_sim.records.store import SessionStore, TraineeInfo
+
+    scenario = load_scenario(FLAGSHIP).scenario
+    store = SessionStore(tmp_path / "raw-station.sqlite3")
+    session_id = store.start_session(TraineeInfo("Alpha"), scenario)
+    runner = ScenarioRunner(scenario)
+    recorder = SessionRecorder(store, runner, session_id)
+    runner.start()
+    recorder.persist()
+    record = store.session_record(session_id)
+    store.close()
+    return scenario, session_id, record
+
+
+def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path):
+    from hydra_sim.exercise.views import InterventionFailed
+
+    log = EventLog()
+    server.subscribe(log)
+    scenario, session_id, record = _recorded_session(tmp_path)
+    join = hello(code="ABCDEF", scenario_hash=scenario.content_hash)
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(join))
+        assert json.loads(conn.recv(timeout=10))["acked"] == {}
+        conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
+        assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
+        made = server.pause("Alpha")
+        assert made[0].status == "sent"
+        first = json.loads(conn.recv(timeout=10))
+        assert first["type"] == p.COMMAND and first["action"] == "pause"
+    # the station went away before its log showed the pause: on its return the command comes again
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(join))
+        assert json.loads(conn.recv(timeout=10))["acked"] == {session_id: len(record["events"])}
+        conn.send(json.dumps(p.sync(session_id, record["session"], [], 2.0)))
+        assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
+        again = json.loads(conn.recv(timeout=10))
+        assert again == first
+        conn.send(json.dumps(p.command_failed(first["command_id"], "already paused")))
+        log.wait_for(lambda e: isinstance(e, InterventionFailed), what="the failure reported")
+    (intervention,) = server.syndicate("Alpha").interventions
+    assert (intervention.status, intervention.reason) == ("failed", "already paused")
+
+
+def test_a_follower_cannot_send_records(server, tmp_path):
+    _scenario, session_id, record = _recorded_session(tmp_path)
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello(role="follower", station_id="screen-2")))
+        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+        assert json.loads(conn.recv(timeout=10))["type"] == p.VIEW
+        conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
+        reply = json.loads(conn.recv(timeout=10))
+        assert reply["type"] == p.ERROR and "follower station does not send records" in reply["message"]
+    assert not server.store.sessions()

@@ -1,0 +1,154 @@
+"""The app when the session store fails: locked by another program or out of disk space
+mid-session, damaged at start. The trainee sees a clear message (not a traceback), the app
+keeps running with the session in memory, and once the fault clears what was decided
+meanwhile reaches the store (in order, once). No sleeps: the lock holder is a child process
+synchronised through its stdout.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import MINI
+
+from hydra_sim.records import SessionStore
+from hydra_sim.records import store as store_module
+
+LOCKER = textwrap.dedent("""
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    conn.close()
+    print("released", flush=True)
+""")
+
+
+@pytest.fixture
+def app_window(qtbot, home, fake_time, monkeypatch):
+    """The main window on a store that waits only 0.3 s for a lock (so a locked store fails fast)."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    from hydra_sim.app import build_main_window
+    win = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.controller.timer.stop()
+    win.debrief_screen.stop_worker()
+
+
+def start_mini(win) -> None:
+    assert win.open_scenario_file(MINI)
+    win.briefing_screen.start_button.click()
+    assert win.stack.currentWidget() is win.incident_screen
+
+
+def decide(win, *option_ids: str) -> None:
+    panel = win.incident_screen.panel
+    for option_id in option_ids:
+        panel.option_button(option_id).click()
+    panel.decide_button.click()
+
+
+def stored_decisions(win) -> list:
+    with SessionStore(win.store.path) as reader:
+        return [e["data"]["selection"] for e in reader.events(win.controller.session_id)
+                if e["kind"] == "decision_recorded"]
+
+
+def wait_for_store(qtbot, win, expected: list, timeout_ms: int = 20000) -> None:
+    """Wait (bounded) until the store holds ``expected`` decisions, then check it holds exactly those."""
+    try:
+        qtbot.waitUntil(lambda: len(stored_decisions(win)) >= len(expected), timeout=timeout_ms)
+    except AssertionError:
+        pass                   # the assertion below says what is missing
+    assert stored_decisions(win) == expected
+
+
+def test_a_store_locked_mid_session_is_reported_and_the_session_carries_on(qtbot, app_window):
+    win = app_window
+    start_mini(win)
+    failures = []
+    win.controller.store_failed.connect(failures.append)
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(win.store.path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert locker.stdout.readline().strip() == "locked", locker.stderr.read()
+        decide(win, "ambulance")
+        qtbot.waitUntil(lambda: bool(failures), timeout=20000)     # the write may run off the GUI thread
+        locker.stdin.write("go\n")
+        locker.stdin.flush()
+        assert locker.stdout.readline().strip() == "released"
+    finally:
+        try:
+            locker.stdin.close()            # also ends a locker still waiting for "go"
+        except BrokenPipeError:
+            pass
+        locker.wait(timeout=60)
+        locker.stdout.close()
+        locker.stderr.close()
+    assert len(failures) == 1
+    shown = win.errors.last
+    assert shown.title == "Your session could not be saved"
+    assert "in use by another program" in shown.message and str(win.store.path) in shown.message
+    assert "Traceback" not in shown.message
+    # the app carries on: the decision is on screen and the next one can be made
+    assert [d.selection for d in win.controller.runner.decisions] == ["ambulance"]
+    assert any("Send an ambulance" in t for t in win.incident_screen.log_view.texts())
+    assert win.isVisible() and win.stack.currentWidget() is win.incident_screen
+    decide(win, "doors", "bwv")
+    assert [d.selection for d in win.controller.runner.decisions] == ["ambulance", ["doors", "bwv"]]
+    # once the lock is gone, what was decided meanwhile reaches the store, in order, once
+    wait_for_store(qtbot, win, ["ambulance", ["doors", "bwv"]])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX only")
+def test_a_full_disk_mid_session_is_reported_and_nothing_decided_is_lost(qtbot, app_window):
+    import resource
+    import signal
+    win = app_window
+    start_mini(win)
+    failures = []
+    win.controller.store_failed.connect(failures.append)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (512, limits[1]))      # every write that grows a file fails
+    try:
+        decide(win, "ambulance")
+        qtbot.waitUntil(lambda: bool(failures), timeout=20000)     # the write may run off the GUI thread
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
+    assert len(failures) == 1
+    assert "may be full" in win.errors.last.message and str(win.store.path) in win.errors.last.message
+    assert [d.selection for d in win.controller.runner.decisions] == ["ambulance"]
+    decide(win, "doors", "bwv")               # the disk has room again
+    wait_for_store(qtbot, win, ["ambulance", ["doors", "bwv"]])
+    issues = win.store.verify()
+    assert issues == []
+
+
+def test_a_damaged_store_at_start_gives_a_clear_message_and_is_left_alone(qtbot, home, caplog):
+    path = home / "records" / "sessions.sqlite3"
+    path.parent.mkdir(parents=True)
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 64
+    path.write_bytes(damaged)
+    from types import SimpleNamespace
+
+    from hydra_sim.app import run_app
+    with caplog.at_level(logging.ERROR):
+        code = run_app(SimpleNamespace(no_err_windows=True, scenario=None, home=str(home)))
+    assert code == 1                                        # a message and a clean exit, not a crash
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("Your session could not be saved" in m and str(path) in m and "damaged" in m for m in messages), \
+        messages
+    assert not any("Traceback" in m for m in messages)
+    assert path.read_bytes() == damaged
+    assert sorted(p.name for p in Path(path.parent).iterdir() if p.stat().st_size) == ["sessions.sqlite3"]
