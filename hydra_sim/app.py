@@ -64,23 +64,46 @@ def build_main_window(*, show_error_windows: bool = True, real_time: bool = True
                       now=now, system_points=system_points)
 
 
+def _open_window_despite_store_problems(show_windows: bool):
+    """The main window; while the store cannot be opened, say why and let the user try again,
+    or keep the old file (renamed) and start a new store. None when they quit (or, without
+    dialogs, at once: the message is in the log)."""
+    from .gui.dialogs import StoreProblemDialog
+    from .gui.errors import ErrorReporter
+    from .gui.persistence import StoreError, move_store_aside
+
+    while True:
+        try:
+            return build_main_window(show_error_windows=show_windows)
+        except StoreError as exc:
+            if not show_windows:
+                ErrorReporter(False).report(None, exc)
+                return None
+            choice = StoreProblemDialog.ask(None, exc.message if hasattr(exc, "message") else str(exc))
+            if choice == StoreProblemDialog.QUIT:
+                return None
+            if choice == StoreProblemDialog.FRESH:
+                try:
+                    kept = move_store_aside()
+                    log.warning("unreadable store kept as %s; starting a new one", kept)
+                except OSError as move_error:
+                    ErrorReporter(True).report(None, StoreError(
+                        f"Could not rename the old store to make room for a new one ({move_error.strerror}). "
+                        "Check that the data folder is writable, or start with --home pointing elsewhere."))
+
+
 def run_app(args) -> int:
     home = paths.home_dir()
     _setup_logging(home)
     from PySide6.QtWidgets import QApplication
-
-    from .gui.errors import ErrorReporter
-    from .gui.persistence import StoreError
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     app.setApplicationDisplayName("hydra_sim")
     _install_qt_message_handler()
     show_windows = not getattr(args, "no_err_windows", False)
-    try:
-        window = build_main_window(show_error_windows=show_windows)
-    except StoreError as exc:
-        ErrorReporter(show_windows).report(None, exc)
+    window = _open_window_despite_store_problems(show_windows)
+    if window is None:
         return 1
     scenario = getattr(args, "scenario", None)
     if scenario and not window.open_scenario_file(scenario):

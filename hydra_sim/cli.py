@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", metavar="DIR", help="keep all user data under DIR")
     parser.add_argument("--scenario", metavar="FILE", help="open straight into this scenario (app)")
     parser.add_argument("--no-err-windows", action="store_true", help="log errors instead of showing dialogs (app)")
+    # join a facilitated exercise straight away (the app opens the join dialog filled in with these)
+    parser.add_argument("--join", metavar="HOST:PORT", help="join the facilitated exercise at HOST:PORT (app)")
+    parser.add_argument("--code", dest="join_code", metavar="CODE", help="the exercise's join code (with --join)")
+    parser.add_argument("--syndicate", dest="join_syndicate", metavar="NAME", help="your syndicate (with --join)")
+    parser.add_argument("--member", dest="join_members", action="append", metavar="NAME",
+                        help="a member of the syndicate, repeat for each (with --join)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lint = sub.add_parser("lint", help="check scenario, catalogue and play-script files")
@@ -843,6 +849,13 @@ def _launch_gui(args) -> int:
     except ImportError as exc:
         print(f"hydra-sim: cannot start the app: {exc}. Install it with: pip install hydra-sim", file=sys.stderr)
         return 1
+    if getattr(args, "join", None):        # facilitated exercise: the join dialog, filled in
+        from .gui.exercise.station import schedule_join
+        try:
+            schedule_join(args)
+        except ValueError as exc:
+            print(f"hydra-sim --join: {exc}", file=sys.stderr)
+            return 2
     return run_app(args)
 
 

@@ -8,6 +8,7 @@ import Qt.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -23,6 +24,7 @@ def _inline(text: str) -> str:
     return _ITALIC.sub(r"<i>\1</i>", escaped)
 
 
+@functools.lru_cache(maxsize=1024)       # scene texts repeat (revisits, previews): convert each once
 def markdown_to_html(text: str) -> str:
     """Safe HTML for a QLabel/QTextBrowser; block structure from blank lines and markers."""
     blocks: list[str] = []

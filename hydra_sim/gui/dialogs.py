@@ -9,22 +9,39 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
+def _message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+                 informative: str = "", plain_text: bool = True) -> QMessageBox:
+    """A message box with its icon, title and text; ``plain_text`` when the text may quote user input."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    if plain_text:
+        box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    return box
+
+
+def _leave_or_stay(box: QMessageBox, leave_text: str, leave_role: QMessageBox.ButtonRole, stay_text: str) -> bool:
+    """Ask ``box`` with a leave and a stay button (stay is the default and Escape); True to leave."""
+    leave = box.addButton(leave_text, leave_role)
+    stay = box.addButton(stay_text, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.setEscapeButton(stay)
+    box.exec()
+    return box.clickedButton() is leave
+
+
 class ConfirmQuitDialog:
     """Quitting mid-scenario: keep the session to resume later, or stay."""
 
     @classmethod
     def ask(cls, parent: QWidget | None) -> bool:
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Leave the scenario?")
-        box.setText("The scenario is still running.")
-        box.setInformativeText("Your answers so far are saved. You can resume from the start screen next time.")
-        leave = box.addButton("Leave and resume later", QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton("Keep playing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
-        box.exec()
-        return box.clickedButton() is leave
+        box = _message_box(parent, QMessageBox.Icon.Question, "Leave the scenario?", "The scenario is still running.",
+                           "Your answers so far are saved. You can resume from the start screen next time.",
+                           plain_text=False)
+        return _leave_or_stay(box, "Leave and resume later", QMessageBox.ButtonRole.AcceptRole, "Keep playing")
 
 
 class UnsavedWorkDialog:
@@ -32,20 +49,33 @@ class UnsavedWorkDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, count: int) -> bool:
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Some entries are not saved yet")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"{count} of your latest entries could not be written to the score store yet.")
-        box.setInformativeText("hydra_sim keeps them and tries again every few seconds. If you leave now they "
-                               "are lost. Free some disk space or close the program that holds the store, "
-                               "then wait for \u2018recorded\u2019 beside the Decide button.")
-        leave = box.addButton("Leave anyway", QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton("Stay and keep them", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
+        box = _message_box(parent, QMessageBox.Icon.Warning, "Some entries are not saved yet",
+                           f"{count} of your latest entries could not be written to the score store yet.",
+                           "hydra_sim keeps them and tries again every few seconds. If you leave now they "
+                           "are lost. Free some disk space or close the program that holds the store, "
+                           "then wait for \u2018recorded\u2019 beside the Decide button.")
+        return _leave_or_stay(box, "Leave anyway", QMessageBox.ButtonRole.DestructiveRole, "Stay and keep them")
+
+
+class StoreProblemDialog:
+    """The score store cannot be opened at start: try again, start a new one beside it, or quit."""
+
+    RETRY, FRESH, QUIT = "retry", "fresh", "quit"
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, message: str) -> str:
+        box = _message_box(parent, QMessageBox.Icon.Warning, "The score store cannot be opened", message,
+                           "Try again once the problem is fixed (for example after closing the other "
+                           "program), or start a new, empty store: the old file is renamed, never "
+                           "deleted, so a trainer can still recover it.")
+        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        fresh = box.addButton("Keep the old file and start a new store", QMessageBox.ButtonRole.DestructiveRole)
+        quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(quit_)
         box.exec()
-        return box.clickedButton() is leave
+        clicked = box.clickedButton()
+        return cls.RETRY if clicked is retry else cls.FRESH if clicked is fresh else cls.QUIT
 
 
 class ReplayFailedDialog:
@@ -53,11 +83,8 @@ class ReplayFailedDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, message: str) -> bool:
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("This session cannot be resumed")
-        box.setTextFormat(Qt.TextFormat.PlainText)       # the message quotes scenario text
-        box.setText(message)
+        # plain text: the message quotes scenario text
+        box = _message_box(parent, QMessageBox.Icon.Warning, "This session cannot be resumed", message)
         again = box.addButton("Start the scenario again", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Back to the start screen", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(again)

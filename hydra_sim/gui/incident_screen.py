@@ -20,6 +20,7 @@ import logging
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -105,6 +106,11 @@ class IncidentScreen(QWidget):
         self.clock_label.setAccessibleName("Incident time")
         clock.addWidget(self.clock_label)
         top.addLayout(clock)
+        # facilitated exercises: the link to the facilitator (hidden in a self-paced session)
+        self.link_label = _label("", "small", wrap=False)
+        self.link_label.setAccessibleName("Connection to the facilitator")
+        self.link_label.setVisible(False)
+        top.addWidget(self.link_label)
         self.pause_button = QPushButton("\u2016 Pause")
         self.pause_button.setAccessibleName("Pause the scenario (Ctrl+P)")
         self.pause_button.setToolTip("Ctrl+P")
@@ -174,6 +180,15 @@ class IncidentScreen(QWidget):
         self.action_slot_layout.setContentsMargins(0, 0, 0, 0)
         action_row.addWidget(self.action_slot, 100)
         action_row.addStretch(1)
+        # facilitated exercises: which syndicate member enters the decision (hidden otherwise)
+        self.entered_by_label = _label("Entered by", "small", wrap=False)
+        self.entered_by_box = QComboBox()
+        self.entered_by_box.setAccessibleName("Entered by: the syndicate member entering this decision")
+        self.entered_by_label.setBuddy(self.entered_by_box)
+        self.entered_by_box.currentTextChanged.connect(self._on_entered_by)
+        for widget in (self.entered_by_label, self.entered_by_box):
+            widget.setVisible(False)
+            action_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         # Says a decision is recorded only once the store has it on disk (store_writer.py). A
         # fixed width, so the text changing never re-lays out the scene.
         self.record_status = _label("", "muted", wrap=False)
@@ -257,6 +272,7 @@ class IncidentScreen(QWidget):
         controller.recorded.connect(self._on_recorded)
         controller.store_failed.connect(self._on_store_failed)
         controller.store_recovered.connect(self._on_store_recovered)
+        controller.intervention_applied.connect(self._on_intervention)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -349,6 +365,8 @@ class IncidentScreen(QWidget):
     def _prepare_panels(self, scenario) -> None:
         """Make, in advance, one panel per decision kind the scenario uses, with as many option
         rows as its longest decision, and style them: a Decide click then only swaps texts."""
+        self._grow_media_pool(max((len(getattr(scene, "media", ()) or ()) for scene in scenario.scenes.values()),
+                                  default=0))
         widest: dict[str, object] = {}
         for scene in scenario.scenes.values():
             decision = getattr(scene, "decision", None)
@@ -366,16 +384,21 @@ class IncidentScreen(QWidget):
             panel.ensurePolished()
             panel.action_bar.ensurePolished()
 
-    def _show_media(self, media_ids) -> None:
-        """Show one button per medium, reusing the buttons of earlier scenes (a pool that only grows)."""
-        scenario = self.controller.scenario
-        shown = [(media_id, scenario.media[media_id]) for media_id in media_ids if media_id in scenario.media]
-        while len(self._media_pool) < len(shown):
+    def _grow_media_pool(self, count: int) -> None:
+        while len(self._media_pool) < count:
             button = QPushButton()
             button.clicked.connect(lambda _=False, b=button: self.open_media(b.property("media")) if
                                    b.property("media") is not None else None)
             self.media_row.insertWidget(len(self._media_pool), button)
+            button.hide()
+            button.ensurePolished()
             self._media_pool.append(button)
+
+    def _show_media(self, media_ids) -> None:
+        """Show one button per medium, reusing the buttons of earlier scenes (a pool that only grows)."""
+        scenario = self.controller.scenario
+        shown = [(media_id, scenario.media[media_id]) for media_id in media_ids if media_id in scenario.media]
+        self._grow_media_pool(len(shown))
         self.media_buttons = {}
         for index, button in enumerate(self._media_pool):
             if index >= len(shown):
@@ -429,6 +452,7 @@ class IncidentScreen(QWidget):
 
     @Slot(bool)
     def _on_paused(self, paused: bool) -> None:
+        self._show_pause_owner(paused)
         self.paused_banner.setVisible(paused)
         self.pause_button.setText("\u25b6 Resume" if paused else "\u2016 Pause")
         self.pause_button.setAccessibleName("Resume the scenario (Ctrl+P)" if paused else
@@ -497,3 +521,50 @@ class IncidentScreen(QWidget):
     def _view_reference_media(self) -> None:
         if self._reference_media is not None:
             self.open_media(self._reference_media)
+
+    # -- facilitated exercises (hydra_sim/gui/exercise/station.py sets these) -----------------------
+    def set_exercise(self, syndicate: str, members: list[str]) -> None:
+        """Show the exercise widgets: the 'Entered by' selector and the connection indicator."""
+        self.entered_by_box.blockSignals(True)
+        self.entered_by_box.clear()
+        self.entered_by_box.addItems(list(members))
+        self.entered_by_box.blockSignals(False)
+        self.entered_by_box.setToolTip(f"Syndicate {syndicate}: choose who is entering the decision")
+        for widget in (self.entered_by_label, self.entered_by_box, self.link_label):
+            widget.setVisible(True)
+        self._on_entered_by(self.entered_by_box.currentText())
+
+    def clear_exercise(self) -> None:
+        for widget in (self.entered_by_label, self.entered_by_box, self.link_label):
+            widget.setVisible(False)
+        self.controller.entered_by = None
+
+    @Slot(str)
+    def _on_entered_by(self, member: str) -> None:
+        self.controller.entered_by = member or None
+
+    def set_link_state(self, connected: bool, message: str = "") -> None:
+        if connected:
+            self.link_label.setText("\u25cf Connected to the facilitator")
+        else:
+            self.link_label.setText("\u25cb Working offline: will catch up")
+        self.link_label.setToolTip(message or ("Your decisions reach the facilitator as you make them." if connected
+                                               else "Decisions are saved on this computer and sent when the "
+                                                    "connection comes back."))
+
+    def _show_pause_owner(self, paused: bool) -> None:
+        by_facilitator = paused and self.controller.facilitator_paused
+        self.paused_text.setText(
+            "\u2016 PAUSED BY THE FACILITATOR: the clock and any countdown are stopped. You can still read "
+            "everything; the facilitator will resume the exercise." if by_facilitator else
+            "\u2016 PAUSED: the clock and any countdown are stopped. You can still read everything. Press "
+            "Resume (Ctrl+P) to carry on.")
+        self.pause_button.setEnabled(not by_facilitator)
+
+    @Slot(object)
+    def _on_intervention(self, entry: dict) -> None:
+        if entry.get("action") == "timer":
+            seconds = int(entry.get("seconds") or 0)
+            change = f"{abs(seconds)} s {'more' if seconds > 0 else 'less'}"
+            self._on_inject(LogEntry(int(entry.get("clock") or 0), self.controller.clock_label(entry.get("clock")),
+                                     "note", "Timer changed by the facilitator", f"You have {change} to decide."))

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self.chosen_scenario = None
         self.trainee: TraineeInfo | None = None
+        self.exercise_station = None       # a facilitated exercise's link (gui/exercise/station.py)
 
         self.apply_view()
         self.controller = SessionController(store, self, now=now, real_time=real_time)
@@ -176,6 +177,9 @@ class MainWindow(QMainWindow):
                                           lambda: self.debrief_screen.export_pdf(), ["Ctrl+E"])
         # review window hook: the trainer review window on this app's store
         self._action(file_menu, "&Trainer review\u2026", lambda: _open_review(self))
+        # facilitated exercise hooks (hydra_sim/gui/exercise): the facilitator console, joining as a station
+        self._action(file_menu, "&Facilitate an exercise\u2026", lambda: _open_console(self))
+        self._action(file_menu, "&Join a facilitated exercise\u2026", lambda: self.ask_join())
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, ["Ctrl+Q"])
         session_menu = bar.addMenu("&Session")
@@ -303,6 +307,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_start(self) -> None:
+        self._leave_exercise()
         self._stop_debrief_worker()
         if self.start_screen.trainee() is None:
             self.start_screen.set_trainee(self.remembered_trainee())
@@ -439,10 +444,39 @@ class MainWindow(QMainWindow):
         if not self.controller.flush() and not UnsavedWorkDialog.ask(self, self.controller.unsaved):
             event.ignore()
             return
+        self._leave_exercise(wait=2.0)
         self.controller.writer.stop(0)
         self._stop_debrief_worker()
         self.settings.sync()
         super().closeEvent(event)
+
+
+    # -- facilitated exercises (hydra_sim/gui/exercise/station.py does the work) ---------------------
+    def ask_join(self, initial=None):
+        """File > Join a facilitated exercise...: this app becomes a syndicate's station."""
+        if self.controller.running:
+            if not ConfirmQuitDialog.ask(self):
+                return None
+            self.controller.suspend()
+        from .exercise.station import ask_join
+        return ask_join(self, initial)
+
+    def join_exercise(self, request, **kwargs):
+        from .exercise.station import join
+        return join(self, request, **kwargs)
+
+    def _leave_exercise(self, wait: float = 5.0) -> None:
+        if self.exercise_station is not None:
+            from .exercise.station import leave
+            leave(self, wait)
+
+
+def _open_console(window) -> None:
+    """The facilitator console, imported when asked for (it loads the network library)."""
+    from .exercise.console import ExerciseConsole
+    console = ExerciseConsole(high_contrast=window.high_contrast)
+    window._exercise_console = console      # keep a reference: the window is top-level
+    console.show()
 
 
 def _open_author(parent) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -176,6 +178,22 @@ def summarise(info: Any) -> SessionSummary:
 
 def open_store(path: str | Path | None = None) -> SessionStore:
     return SessionStore(Path(path) if path else default_store_path())
+
+
+def move_store_aside(path: str | Path | None = None) -> Path:
+    """Rename an unreadable store (and its journal files) out of the way, keeping every byte.
+
+    Only ever on the user's explicit choice; returns the new name of the main file. Raises
+    OSError when the folder cannot be written (the caller says so)."""
+    store = Path(path) if path else default_store_path()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = store.with_name(f"{store.name}.unreadable-{stamp}")
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = store.with_name(store.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    os.replace(store, target)
+    return target
 
 
 def checkpoint_clock_of(store, session_id: str) -> int | None:

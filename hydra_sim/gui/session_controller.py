@@ -61,6 +61,7 @@ class SessionController(QObject):
     store_failed = Signal(object)         # StoreError (the session keeps running; writes are retried)
     store_recovered = Signal()            # the failed writes went through after all
     recorded = Signal(object)             # LogEntry of a decision now durable in the store
+    intervention_applied = Signal(object)  # a facilitator intervention's log entry (facilitated exercises)
 
     def __init__(self, store, parent: QObject | None = None, *, now: Callable[[], float] = time.monotonic,
                  real_time: bool = True):
@@ -87,6 +88,7 @@ class SessionController(QObject):
         self._decision_jobs: list[tuple[int, LogEntry]] = []      # decisions waiting to be durable
         self._batch_decision: LogEntry | None = None              # the decision of the call under way
         self._last_decision: LogEntry | None = None
+        self.entered_by: str | None = None     # facilitated exercises: see the exercise section below
         self.writer = StoreWriter()
         self.writer.written.connect(self._on_written)
         self.writer.failed.connect(self._on_write_failed)
@@ -129,8 +131,8 @@ class SessionController(QObject):
         return self.runner.clock.label(seconds) if self.runner else "--:--"
 
     def time_limit(self) -> int:
-        decision = self.decision
-        return int(decision.time_limit_seconds or 0) if decision is not None and decision.on_expiry else 0
+        # the runner's limit includes a facilitator's timer changes (facilitated exercises)
+        return self.runner.time_limit() if self.runner is not None else 0
 
     def remaining_seconds(self) -> float:
         limit = self.time_limit()
@@ -268,7 +270,7 @@ class SessionController(QObject):
 
     @Slot()
     def resume_clock(self) -> None:
-        if not self.paused:
+        if not self.paused or self.facilitator_paused:     # only the facilitator resumes their pause
             return
         self.paused = False
         self._start_timer()
@@ -289,7 +291,10 @@ class SessionController(QObject):
         decided = round(self._scene_real, 2)
         started = self._rationale_started_at
         entry = round(decided - started, 2) if started is not None else 0.0
-        return {"decision_seconds": decided, "entry_seconds": entry}
+        meta = {"decision_seconds": decided, "entry_seconds": entry}
+        if self.entered_by:          # facilitated exercise: the syndicate member who entered it
+            meta["entered_by"] = self.entered_by
+        return meta
 
     def choose(self, selection: Any, rationale: Any = None) -> None:
         """Answer the current decision; RunnerError propagates so the panel can say why."""
@@ -494,6 +499,8 @@ class SessionController(QObject):
     def _inject_entry(self, event) -> LogEntry:
         from ..engine.text import markdown_to_plain
         speaker = self.speaker_text(event.speaker)
+        if not speaker and str(event.inject_id).startswith("facilitator-"):
+            speaker = "the facilitator"       # a free-text inject of a facilitated exercise
         return LogEntry(event.clock, self.clock_label(event.clock), "inject",
                         f"Update from {speaker}" if speaker else "Update", markdown_to_plain(event.text))
 
@@ -553,6 +560,47 @@ class SessionController(QObject):
         for reference_id, clock in runner.references_opened:
             items.append(((clock, visit_at(clock), 3), self._reference_entry(reference_id, clock)))
         return [entry for _, entry in sorted(items, key=lambda x: x[0])]
+
+
+    # -- facilitated exercises (hydra_sim/gui/exercise/station.py drives these) -------------
+    @property
+    def facilitator_paused(self) -> bool:
+        """The facilitator has paused this session: only the facilitator can resume it."""
+        return self.runner is not None and self.runner.paused
+
+    def mark_facilitated(self) -> None:
+        """This session runs in a facilitated exercise (the score report says so)."""
+        if self.runner is not None:
+            self.runner.facilitated = True
+
+    def apply_intervention(self, action: str, **params) -> dict | None:
+        """Apply a facilitator intervention inside one ``_turn`` (persisted like any input, screens told).
+
+        Returns its log entry, or None when this command id was applied already (a resend after
+        a reconnect). RunnerError propagates: the caller reports the failure to the facilitator."""
+        if self.runner is None:
+            from ..engine import RunnerError
+            raise RunnerError("no session is running at this station")
+        if action == "pause":
+            self._catch_up()        # the clock runs up to the moment of the pause, then stops
+        applied: list[dict | None] = []
+        self._turn(lambda: applied.append(self.runner.apply_intervention(action, **params)))
+        entry = applied[0] if applied else None
+        if entry is None:
+            return None
+        if action == "pause" and not self.runner.ended:
+            if not self.paused:
+                self.paused = True
+                self.timer.stop()
+                self.checkpoint()
+            self.paused_changed.emit(True)
+        elif action == "resume" and self.paused and not self.runner.ended:
+            self.paused = False
+            self._start_timer()
+            self.paused_changed.emit(False)
+        self._emit_state()           # a timer change moves the countdown at once
+        self.intervention_applied.emit(dict(entry))
+        return entry
 
 
 class PausedError(Exception):

@@ -30,6 +30,12 @@ def no_blocking_dialogs(monkeypatch):
     def refuse(cls, parent, message):
         raise AssertionError(f"unexpected replay dialog: {message}")
     monkeypatch.setattr(dialogs.ReplayFailedDialog, "ask", classmethod(refuse))
+    # closing a window whose store still refuses writes: leave (a test that cares says otherwise)
+    monkeypatch.setattr(dialogs.UnsavedWorkDialog, "ask", classmethod(lambda cls, parent, count: True))
+
+    def no_store_problem(cls, parent, message):
+        raise AssertionError(f"unexpected store problem dialog: {message}")
+    monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(no_store_problem))
 
 
 @pytest.fixture

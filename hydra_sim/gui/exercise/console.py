@@ -1,0 +1,698 @@
+"""The facilitator console: create an exercise, show the join code, watch every syndicate, intervene.
+
+A window over ``hydra_sim.exercise.server.ExerciseServer``: a table of syndicates (a model
+over the server's ``SyndicateView`` copies), the selected syndicate's decisions (choice,
+rationale, who entered it, when) and injects, and the facilitator's actions (inject free text
+or a prepared inject, pause, resume, change the timer, end, open the plenary debrief). Every
+action's result (queued / sent / applied / failed and why) is listed. Server events arrive on
+a network thread and reach the window through a ``Relay`` signal. ``run(args)`` is the
+``hydra-sim facilitate SCENARIO`` hook. Holds no rules: the server and the stations decide.
+Must not import the runner, the trainee app's screens or the session controller.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...exercise.protocol import ALL, DEFAULT_PORT
+from ...exercise.views import (
+    DecisionReceived,
+    ExerciseEnded,
+    InterventionApplied,
+    InterventionFailed,
+    StationJoined,
+    StationLeft,
+    SyndicateUpdated,
+)
+from .relay import Relay
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("Syndicate", "Members", "Station", "Scene", "Clock", "Decisions", "Last decision", "State", "Score")
+ALL_LABEL = "All syndicates"
+_ROOT = QModelIndex()
+STATUS_WORDS = {"queued": "\u23f3 queued (station offline)", "sent": "\u2192 sent", "applied": "\u2714 applied",
+                "failed": "\u2716 failed"}
+
+
+def _label(text: str = "", role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)       # names and scenario text are untrusted: never rich text
+    label.setWordWrap(True)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+def _card() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 12)
+    return frame, layout
+
+
+def station_state(view) -> str:
+    if not view.recording_station:
+        state = "no recording station yet"
+    elif view.recording_connected:
+        state = "\u25cf connected"
+    elif view.ended:
+        state = "finished (station closed)"
+    else:
+        state = "\u25cb offline (recording locally)"
+    if view.followers:
+        state += f" + {view.followers} follower{'s' if view.followers != 1 else ''}"
+    return state
+
+
+def run_state(view) -> str:
+    if view.ended:
+        return f"ended: {view.outcome or view.ending_id or ''}".rstrip(": ")
+    if view.paused:
+        return "\u2016 PAUSED"
+    return "running" if view.session_id else "waiting"
+
+
+def intervention_text(item) -> str:
+    what = item.action
+    if item.action == "inject":
+        what = f"inject '{item.inject_id}'" if item.inject_id else f"inject \u201c{item.text}\u201d"
+    elif item.action == "timer":
+        what = f"timer {int(item.seconds or 0):+d} s"
+    status = STATUS_WORDS.get(item.status, item.status)
+    reason = f": {item.reason}" if item.reason else ""
+    return f"{item.target}: {what} \u2013 {status}{reason}"
+
+
+class SyndicateModel(QAbstractTableModel):
+    """The syndicates table: one row per ``SyndicateView``, by name."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.views: list = []
+
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.views)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt override
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        view = self.views[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.cell(view, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6 and view.decisions:
+            last = view.decisions[-1]
+            why = last.rationale if isinstance(last.rationale, str) else ""
+            return f"{last.choice_text}\nEntered by {last.entered_by or '?'}" + (f"\nWhy: {why}" if why else "")
+        return None
+
+    @staticmethod
+    def cell(view, column: int) -> str:
+        last = view.decisions[-1] if view.decisions else None
+        grade = (view.grade or "").replace("_", " ")
+        score = "" if view.percent is None else f"{view.percent:.0f}% {grade}".strip()
+        return (view.name, ", ".join(view.members), station_state(view), view.scene_title or "-",
+                view.clock_label or "-", str(len(view.decisions)),
+                f"{last.clock_label} {last.choice_text}" if last else "-", run_state(view), score)[column]
+
+    def set_view(self, view) -> int:
+        """Insert or replace one syndicate; returns its row."""
+        names = [v.name for v in self.views]
+        if view.name in names:
+            row = names.index(view.name)
+            self.views[row] = view
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return row
+        row = sum(1 for n in names if n < view.name)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.views.insert(row, view)
+        self.endInsertRows()
+        return row
+
+    def view(self, name: str):
+        return next((v for v in self.views if v.name == name), None)
+
+
+class ExerciseConsole(QMainWindow):
+    """The facilitator's window. Give a started ``server``, or let the facilitator create one here."""
+
+    def __init__(self, server=None, *, scenario_path: str | Path | None = None, host: str = "0.0.0.0",
+                 port: int = DEFAULT_PORT, code: str | None = None, store_path: str | Path | None = None,
+                 high_contrast: bool = False, confirm: Callable[[str], bool] | None = None):
+        super().__init__()
+        self.setWindowTitle("Facilitator console \u2013 hydra_sim")
+        self.resize(1440, 900)
+        self.server = None
+        self.owns_server = False
+        self.store_path = store_path
+        self.high_contrast = high_contrast
+        self.confirm = confirm or self._ask
+        self.plenary_window = None
+        self.relay = Relay(self)
+        self.relay.event.connect(self._on_event)
+        self._result_items: dict[str, QListWidgetItem] = {}
+        self._selected: str | None = None
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(10)
+
+        # -- create an exercise ---------------------------------------------------------------------
+        self.setup_card, setup = _card()
+        setup.addWidget(_label("Create an exercise", "heading"))
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.scenario_box = QComboBox()
+        self.scenario_box.setAccessibleName("Scenario to run")
+        row.addWidget(self.scenario_box, 1)
+        self.browse_button = QPushButton("Other &file\u2026")
+        self.browse_button.setAccessibleName("Choose a scenario file")
+        self.browse_button.clicked.connect(self._browse)
+        row.addWidget(self.browse_button)
+        form.addRow("&Scenario", row)
+        self.host_edit = QLineEdit(host)
+        self.host_edit.setAccessibleName("Address to listen on (0.0.0.0: every network interface)")
+        form.addRow("Listen on &address", self.host_edit)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setValue(int(port))
+        self.port_spin.setAccessibleName("Port (0: any free port)")
+        form.addRow("&Port", self.port_spin)
+        self.code_edit = QLineEdit(code or "")
+        self.code_edit.setPlaceholderText("leave empty for a new random code")
+        self.code_edit.setAccessibleName("Join code (optional)")
+        form.addRow("Join &code", self.code_edit)
+        setup.addLayout(form)
+        start_row = QHBoxLayout()
+        self.start_button = QPushButton("&Start the exercise")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setAccessibleName("Start the exercise and show the join code")
+        self.start_button.clicked.connect(self.start_exercise)
+        start_row.addWidget(self.start_button)
+        start_row.addStretch(1)
+        setup.addLayout(start_row)
+        self.setup_error = _label("", "error")
+        self.setup_error.setAccessibleName("Why the exercise could not start")
+        setup.addWidget(self.setup_error)
+        outer.addWidget(self.setup_card)
+
+        # -- the join code ----------------------------------------------------------------------------
+        self.join_card, join = _card()
+        join_row = QHBoxLayout()
+        code_column = QVBoxLayout()
+        code_column.addWidget(_label("JOIN CODE", "small"))
+        self.code_label = _label("")
+        self.code_label.setAccessibleName("Join code")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setStyleSheet("font-size: 30pt; font-weight: 800; font-family: monospace; "
+                                      "letter-spacing: 6px;")
+        code_column.addWidget(self.code_label)
+        join_row.addLayout(code_column)
+        join_row.addSpacing(24)
+        where = QVBoxLayout()
+        self.scenario_label = _label("", "heading")
+        self.address_label = _label("")
+        self.address_label.setAccessibleName("What stations type to join")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.addWidget(self.scenario_label)
+        where.addWidget(self.address_label)
+        join_row.addLayout(where, 1)
+        join.addLayout(join_row)
+        outer.addWidget(self.join_card)
+
+        # -- actions: one full-width card under the code, so the table below gets the whole width ------------
+        self.actions_card, actions_layout = _card()
+        actions = QGridLayout()
+        actions.setHorizontalSpacing(10)
+        actions_layout.addLayout(actions)
+        self.target_box = QComboBox()
+        self.target_box.setAccessibleName("Send to: a syndicate or all syndicates")
+        self.target_box.addItem(ALL_LABEL, ALL)
+        self.target_box.setMinimumWidth(180)
+        target_label = QLabel("Send &to")
+        target_label.setProperty("role", "heading")
+        target_label.setBuddy(self.target_box)
+        actions.addWidget(target_label, 0, 0)
+        actions.addWidget(self.target_box, 1, 0)
+        self.inject_text = QLineEdit()
+        self.inject_text.setPlaceholderText("Free-text inject, e.g. A journalist is at the cordon asking questions.")
+        self.inject_text.setAccessibleName("Free-text inject")
+        self.inject_text.returnPressed.connect(self.send_text_inject)
+        self.inject_button = QPushButton("Send text &inject")
+        self.inject_button.clicked.connect(self.send_text_inject)
+        actions.addWidget(self.inject_text, 0, 1, 1, 2)
+        actions.addWidget(self.inject_button, 0, 3)
+        self.prepared_box = QComboBox()
+        self.prepared_box.setAccessibleName("Prepared inject from the scenario")
+        self.prepared_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.prepared_box.setMinimumContentsLength(30)
+        self.prepared_button = QPushButton("Fire &prepared inject")
+        self.prepared_button.clicked.connect(self.send_prepared_inject)
+        actions.addWidget(self.prepared_box, 1, 1, 1, 2)
+        actions.addWidget(self.prepared_button, 1, 3)
+        self.pause_button = QPushButton("\u2016 P&ause")
+        self.pause_button.setAccessibleName("Pause: stop the clock and deciding")
+        self.pause_button.clicked.connect(self.pause)
+        self.resume_button = QPushButton("\u25b6 &Resume")
+        self.resume_button.setAccessibleName("Resume the clock")
+        self.resume_button.clicked.connect(self.resume)
+        actions.addWidget(self.pause_button, 0, 4)
+        actions.addWidget(self.resume_button, 1, 4)
+        self.timer_spin = QSpinBox()
+        self.timer_spin.setRange(5, 600)
+        self.timer_spin.setSingleStep(5)
+        self.timer_spin.setValue(30)
+        self.timer_spin.setPrefix("\u00b1 ")
+        self.timer_spin.setSuffix(" s")
+        self.timer_spin.setAccessibleName("Seconds to add to or take off the current timed decision")
+        self.timer_spin.setToolTip("Seconds to add to or take off the current timed decision")
+        self.more_button = QPushButton("+ &More time")
+        self.more_button.setAccessibleName("More time on the current timed decision")
+        self.more_button.clicked.connect(lambda: self.adjust_timer(self.timer_spin.value()))
+        self.less_button = QPushButton("\u2212 &Less time")
+        self.less_button.setAccessibleName("Less time on the current timed decision")
+        self.less_button.clicked.connect(lambda: self.adjust_timer(-self.timer_spin.value()))
+        actions.addWidget(self.timer_spin, 0, 5, 2, 1)
+        actions.addWidget(self.more_button, 0, 6)
+        actions.addWidget(self.less_button, 1, 6)
+        self.end_button = QPushButton("\u25a0 &End\u2026")
+        self.end_button.setAccessibleName("End the session now (asks first)")
+        self.end_button.clicked.connect(self.end)
+        self.plenary_button = QPushButton("Plenary &debrief")
+        self.plenary_button.setProperty("role", "primary")
+        self.plenary_button.setAccessibleName("Open the plenary debrief")
+        self.plenary_button.clicked.connect(self.open_plenary)
+        actions.addWidget(self.end_button, 0, 7)
+        actions.addWidget(self.plenary_button, 1, 7)
+        actions.setColumnStretch(1, 1)
+        actions.setColumnStretch(2, 1)
+
+        # -- syndicates (full width), then the selected one's detail and the actions' results ---------------
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        self.model = SyndicateModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Syndicates")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (3, 6):          # scene and last decision share what is left; long text is elided
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.empty_label = _label("No syndicate has joined yet. Stations join with the address and code above.",
+                                  "muted")
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(_label("Syndicates", "heading"))
+        top_layout.addWidget(self.empty_label)
+        top_layout.addWidget(self.table, 1)
+        splitter.addWidget(top)
+
+        bottom = QWidget()
+        grid = QGridLayout(bottom)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.detail_heading = _label("Select a syndicate to see its decisions", "heading")
+        self.detail_heading.setAccessibleName("Selected syndicate")
+        grid.addWidget(self.detail_heading, 0, 0)
+        self.decisions = QTableWidget(0, 6)
+        self.decisions.setHorizontalHeaderLabels(["Time", "Scene", "Choice", "Why (rationale)", "Entered by",
+                                                  "Took"])
+        self.decisions.setAccessibleName("The selected syndicate's decisions")
+        self.decisions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.decisions.setWordWrap(True)
+        self.decisions.setTabKeyNavigation(False)
+        self.decisions.verticalHeader().setVisible(False)
+        header = self.decisions.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
+        header.resizeSection(1, 220)
+        grid.addWidget(self.decisions, 1, 0)
+        received_heading = _label("Injects and interventions received", "heading")
+        grid.addWidget(received_heading, 0, 1)
+        self.received = QListWidget()
+        self.received.setAccessibleName("Injects and interventions the selected syndicate received")
+        self.received.setWordWrap(True)
+        grid.addWidget(self.received, 1, 1)
+        grid.addWidget(_label("What happened to each action", "heading"), 0, 2)
+        self.results = QListWidget()
+        self.results.setAccessibleName("Interventions and their results")
+        self.results.setWordWrap(True)
+        grid.addWidget(self.results, 1, 2)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 2)
+        grid.setRowStretch(1, 1)
+        splitter.addWidget(bottom)
+        splitter.setSizes([200, 500])
+        self.activity = _label("", "small")
+        self.activity.setAccessibleName("Latest station activity")
+
+        live = QWidget()
+        live_layout = QVBoxLayout(live)
+        live_layout.setContentsMargins(0, 0, 0, 0)
+        live_layout.addWidget(self.actions_card)
+        live_layout.addWidget(splitter, 1)
+        live_layout.addWidget(self.activity)
+        self.live = live
+        outer.addWidget(live, 1)
+
+        if server is not None:
+            self.attach(server)
+        else:
+            self._fill_library(scenario_path)
+            self._show_live(False)
+
+    # -- creating ---------------------------------------------------------------------------------------
+    def _fill_library(self, chosen: str | Path | None) -> None:
+        from ...engine import scan_library
+        from ..main_window import library_folders
+        if chosen:
+            self._add_scenario_file(Path(chosen))
+        try:
+            entries = scan_library(library_folders())
+        except Exception as exc:  # noqa: BLE001 - a broken library still leaves "Other file..."
+            log.error("cannot scan the scenario library: %s", exc)
+            entries = []
+        for entry in entries:
+            if entry.ok and (not chosen or Path(chosen).resolve() != entry.path.resolve()):
+                self.scenario_box.addItem(f"{entry.scenario.title} ({entry.path.name})", str(entry.path))
+
+    def _add_scenario_file(self, path: Path) -> None:
+        self.scenario_box.insertItem(0, str(path), str(path))
+        self.scenario_box.setCurrentIndex(0)
+
+    @Slot()
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a scenario", "", "Scenarios (*.yaml)")
+        if path:
+            self._add_scenario_file(Path(path))
+
+    @Slot()
+    def start_exercise(self) -> bool:
+        """Create the exercise from the setup fields; the reason shows when it cannot start."""
+        from ...exercise.server import ExerciseError, ExerciseServer
+        from ...records.store import default_store_path
+        path = self.scenario_box.currentData()
+        if not path:
+            self.setup_error.setText("Choose a scenario first (the list, or Other file\u2026).")
+            return False
+        try:
+            server = ExerciseServer(Path(path), Path(self.store_path or default_store_path()),
+                                    host=self.host_edit.text().strip() or "0.0.0.0", port=self.port_spin.value(),
+                                    code=self.code_edit.text().strip() or None)
+            server.start()
+        except ExerciseError as exc:
+            self.setup_error.setText(str(exc))
+            return False
+        self.setup_error.setText("")
+        self.owns_server = True
+        self.attach(server)
+        return True
+
+    def attach(self, server) -> None:
+        """Show ``server`` (started): the join code, its syndicates, live from now on."""
+        self.server = server
+        server.subscribe(self.relay.emit_event)
+        host, port = server.address
+        self.code_label.setText(server.code)
+        self.scenario_label.setText(f"Exercise: {server.scenario.title}")
+        hosts = lan_addresses() if host in ("0.0.0.0", "::", "") else [host]
+        self.address_label.setText(
+            f"Stations: File > Join a facilitated exercise, then type address {' or '.join(hosts)}, port {port}, "
+            f"code {server.code}.\nOr: hydra-sim --join {hosts[0]}:{port} --code {server.code} --syndicate NAME "
+            "--member NAME")
+        self.prepared_box.clear()
+        for inject in server.scenario.all_injects():
+            text = " ".join(str(inject.text).split())
+            short = text if len(text) <= 70 else text[:70] + "\u2026"
+            self.prepared_box.addItem(f"{inject.id}: {short}", inject.id)
+            self.prepared_box.setItemData(self.prepared_box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        self.prepared_button.setEnabled(self.prepared_box.count() > 0)
+        self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {server.code} \u2013 hydra_sim")
+        for view in server.snapshot():
+            self._show_view(view)
+        self._show_live(True)
+
+    def _show_live(self, live: bool) -> None:
+        self.setup_card.setVisible(not live)
+        self.join_card.setVisible(live)
+        self.live.setVisible(live)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        self.empty_label.setVisible(not self.model.views)
+
+    # -- live ---------------------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_event(self, event) -> None:
+        if isinstance(event, SyndicateUpdated):
+            self._show_view(event.view)
+        elif isinstance(event, (InterventionApplied, InterventionFailed)):
+            self._show_result(event.intervention)
+        elif isinstance(event, StationJoined):
+            self.activity.setText(f"{event.syndicate}: station {event.station_id} joined ({event.role}).")
+        elif isinstance(event, StationLeft):
+            self.activity.setText(f"{event.syndicate}: station {event.station_id} left"
+                                  f"{f' ({event.reason})' if event.reason else ''}; it keeps recording locally.")
+        elif isinstance(event, DecisionReceived):
+            self.activity.setText(f"{event.syndicate}: decision at {event.decision.clock_label} "
+                                  f"entered by {event.decision.entered_by or '?'}.")
+        elif isinstance(event, ExerciseEnded):
+            self.activity.setText("Every syndicate has finished: open the plenary debrief.")
+
+    def _show_view(self, view) -> None:
+        row = self.model.set_view(view)
+        if self.target_box.findData(view.name) < 0:
+            self.target_box.addItem(view.name, view.name)
+        if self.table.currentIndex().row() < 0 and row == 0:
+            self.table.selectRow(0)
+        for item in view.interventions:
+            self._show_result(item)
+        if view.name == self._selected:
+            self._show_detail(view)
+        self._update_empty()
+
+    def _show_result(self, item) -> None:
+        text = intervention_text(item)
+        existing = self._result_items.get(item.command_id)
+        if existing is None:
+            existing = QListWidgetItem(text)
+            self._result_items[item.command_id] = existing
+            self.results.insertItem(0, existing)
+        elif existing.text() != text:
+            existing.setText(text)
+
+    def _show_error(self, what: str, reason: str) -> None:
+        self.results.insertItem(0, QListWidgetItem(f"{what} \u2013 \u2716 failed: {reason}"))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        view = self.model.views[current.row()]
+        self._selected = view.name
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(view.name)))
+        self._show_detail(view)
+
+    def _show_detail(self, view) -> None:
+        members = ", ".join(view.members) or "no members listed"
+        self.detail_heading.setText(f"{view.name} ({members}) \u2013 {view.clock_label or '--:--'} \u2013 "
+                                    f"{view.scene_title or 'not started'} \u2013 {run_state(view)}")
+        table = self.decisions
+        table.setRowCount(len(view.decisions))
+        for row, d in enumerate(view.decisions):
+            took = "" if d.decision_seconds is None else f"{d.decision_seconds:.0f} s"
+            rationale = d.rationale if isinstance(d.rationale, str) else (
+                "; ".join(f"{k}: {v}" for k, v in d.rationale.items()) if isinstance(d.rationale, dict) else "")
+            for column, text in enumerate((d.clock_label, d.scene_title, d.choice_text, rationale, d.entered_by,
+                                           took)):
+                item = QTableWidgetItem(str(text))
+                if column in (2, 3) and text:
+                    item.setToolTip(html.escape(str(text)))
+                table.setItem(row, column, item)
+        table.resizeRowsToContents()
+        tallest = table.fontMetrics().lineSpacing() * 4 + 10      # long choices: 4 lines here, all in the tooltip
+        for row in range(table.rowCount()):
+            if table.rowHeight(row) > tallest:
+                table.setRowHeight(row, tallest)
+        if view.decisions:
+            table.scrollToBottom()
+        self.received.clear()
+        for inject in view.injects:
+            who = "facilitator" if inject.get("by_facilitator") else "scenario"
+            text = " ".join(str(inject.get("text") or "").split())
+            self.received.addItem(f"\u2709 inject ({who}): {text[:120]}")
+        for item in view.interventions:
+            if item.action != "inject":
+                self.received.addItem(f"\u2691 {intervention_text(item)}")
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def target(self) -> str:
+        return self.target_box.currentData() or ALL
+
+    def _target_words(self) -> str:
+        target = self.target()
+        return "every syndicate" if target == ALL else f"syndicate {target}"
+
+    def _intervene(self, what: str, call) -> list:
+        from ...exercise.server import ExerciseError
+        if self.server is None:
+            return []
+        try:
+            made = call()
+        except ExerciseError as exc:
+            self._show_error(what, str(exc))
+            return []
+        if not made:
+            self._show_error(what, "no syndicate to send it to (none has joined, or all have ended)")
+        for item in made:
+            self._show_result(item)
+        return made
+
+    @Slot()
+    def send_text_inject(self) -> list:
+        text = self.inject_text.text().strip()
+        if not text:
+            self._show_error("inject", "type the inject's text first")
+            return []
+        made = self._intervene(f"inject to {self._target_words()}", lambda: self.server.inject(self.target(), text=text))
+        if made:
+            self.inject_text.clear()
+        return made
+
+    @Slot()
+    def send_prepared_inject(self) -> list:
+        inject_id = self.prepared_box.currentData()
+        if not inject_id:
+            self._show_error("prepared inject", "the scenario has no prepared injects")
+            return []
+        return self._intervene(f"inject '{inject_id}'", lambda: self.server.inject(self.target(), inject_id=inject_id))
+
+    @Slot()
+    def pause(self) -> list:
+        return self._intervene(f"pause {self._target_words()}", lambda: self.server.pause(self.target()))
+
+    @Slot()
+    def resume(self) -> list:
+        return self._intervene(f"resume {self._target_words()}", lambda: self.server.resume(self.target()))
+
+    def adjust_timer(self, seconds: int) -> list:
+        return self._intervene(f"timer {seconds:+d} s", lambda: self.server.adjust_timer(self.target(), int(seconds)))
+
+    @Slot()
+    def end(self) -> list:
+        words = self._target_words()
+        if not self.confirm(f"End the session of {words} now? It is scored as it stands, marked "
+                            "\u201cended by the facilitator\u201d. This cannot be undone."):
+            return []
+        return self._intervene(f"end {words}", lambda: self.server.end(self.target()))
+
+    def _ask(self, question: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "End the session?", question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def open_plenary(self):
+        from .plenary import PlenaryWindow
+        if self.server is None:
+            return None
+        ids = self.server.session_ids()
+        if not ids:
+            self._show_error("plenary debrief", "no syndicate has recorded anything yet")
+            return None
+        self.plenary_window = PlenaryWindow.from_store_path(self.server.store_path, ids)
+        self.plenary_window.show()
+        return self.plenary_window
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.server is not None:
+            self.server.unsubscribe(self.relay.emit_event)
+            if self.owns_server:
+                self.server.stop()
+        super().closeEvent(event)
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback (what stations type), or the host name."""
+    from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QNetworkInterface
+    found = [a.toString() for a in QNetworkInterface.allAddresses()
+             if a.protocol() == QAbstractSocket.NetworkLayerProtocol.IPv4Protocol
+             and not a.isLoopback() and a != QHostAddress(QHostAddress.SpecialAddress.LocalHost)]
+    if not found:
+        import socket
+        found = [socket.gethostname()]
+    return found
+
+
+def run(args) -> int:
+    """``hydra-sim facilitate SCENARIO`` (no --headless): the console on a new exercise; the exit code."""
+    from ...app import _install_qt_message_handler, settings_for_home
+    from ...exercise.commands import start_server
+    from ..theme import apply as apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("hydra_sim")
+    _install_qt_message_handler()
+    settings = settings_for_home()
+    high_contrast = settings.value("view/high_contrast", False, type=bool)
+    apply_theme(app, app.font().pointSizeF() or 10.0, float(settings.value("view/zoom", 1.0)), high_contrast)
+    server = start_server(args)
+    if server is None:
+        return 1
+    console = ExerciseConsole(server, high_contrast=high_contrast)
+    console.owns_server = True
+    console.show()
+    return int(app.exec())
