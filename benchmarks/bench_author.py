@@ -5,11 +5,12 @@
 (b) after a save of the flagship: load_scenario + replaying a 15-choice preview log
     (a fresh runner, load_snapshot of the preview's start, replay of each entry).
     Target < 200 ms.
-Prints ``figure | target | measured | pass``. Run: python -m benchmarks.bench_author
+Prints the shared table (benchmarks.figures). Run: python -m benchmarks.bench_author [--json]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -21,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.figures import Figure, emit  # noqa: E402
 from benchmarks.synthetic import make_scenario  # noqa: E402
 from hydra_sim.engine.graph import build_graph  # noqa: E402
 from hydra_sim.engine.loader import load_scenario  # noqa: E402
@@ -28,12 +30,12 @@ from hydra_sim.engine.loader import load_scenario  # noqa: E402
 FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
 
 
-def bench_map(folder: Path, repeats: int = 5) -> float:
+def bench_map(folder: Path, scenes: int = 300, repeats: int = 5) -> float:
     from PySide6.QtWidgets import QApplication
 
     from hydra_sim.gui.author.map_view import MapView
     app = QApplication.instance() or QApplication([])
-    scenario = load_scenario(make_scenario(300, folder)).raise_for_errors()
+    scenario = load_scenario(make_scenario(scenes, folder)).raise_for_errors()
     view = MapView()
     view.resize(1000, 700)
     view.show()
@@ -80,17 +82,22 @@ def bench_recheck(repeats: int = 15) -> tuple[float, int]:
     return statistics.median(times), steps
 
 
-def main() -> int:
+def figures(scenes: int = 300) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
-        map_s = bench_map(Path(tmp))
+        map_s = bench_map(Path(tmp), scenes)
     recheck_s, steps = bench_recheck()
-    rows = [("map layout + first paint, 300 scenes", "< 1 s", map_s, map_s < 1.0),
-            (f"re-check + preview replay after a save, flagship, {steps} choices", "< 200 ms", recheck_s,
-             recheck_s < 0.2)]
-    print("figure | target | measured | pass")
-    for figure, target, seconds, ok in rows:
-        print(f"{figure} | {target} | {seconds * 1000:.0f} ms | {'yes' if ok else 'NO'}")
-    return 0 if all(r[3] for r in rows) else 1
+    return [Figure(f"map layout + first paint, {scenes} scenes", "< 1 s", f"{map_s * 1000:.0f} ms", map_s / 1.0,
+                   "target", passed=map_s < 1.0, module="author"),
+            Figure(f"re-check + preview replay after a save, flagship, {steps} choices", "< 200 ms",
+                   f"{recheck_s * 1000:.0f} ms", recheck_s / 0.2, "target", passed=recheck_s < 0.2, module="author")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_author", description=__doc__.split("\n")[0])
+    parser.add_argument("--scenes", type=int, default=300, help="size of the synthetic scenario (default 300)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
+    args = parser.parse_args(argv)
+    return emit(figures(args.scenes), as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_engine            # the three figures, as a table
     python -m benchmarks.bench_engine --profile  # also cProfile each figure, top functions
+    python -m benchmarks.bench_engine --json     # the figures as JSON (python -m benchmarks reads it)
 
 (a) load + validate + lint of a 2,000-scene synthetic scenario (``load_scenario``: YAML,
     schema, catalogue, media, assessments, lint), against a bare
@@ -24,17 +25,17 @@ import argparse
 import cProfile
 import gc
 import io
-import platform
 import pstats
 import statistics
 import sys
 import tempfile
 import time
-from importlib import metadata
+from functools import partial
 from pathlib import Path
 
 import yaml
 
+from benchmarks.figures import Figure, emit, format_machine
 from benchmarks.synthetic import make_scenario
 from hydra_sim.engine import loader
 from hydra_sim.engine.explorer import explore
@@ -55,42 +56,6 @@ def best_of(repeat: int, function) -> float:
     return min(times)
 
 
-def machine() -> list[tuple[str, str]]:
-    def version(package: str) -> str:
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    import os
-    return [
-        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())),
-        ("CPU model", cpu),
-        ("Memory", memory),
-        ("OS", platform.platform()),
-        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("PySide6", version("PySide6")),
-        ("transitions", version("transitions")),
-        ("PyYAML", f"{version('PyYAML')} (libyaml: {'yes' if _CLoader else 'no'})"),
-    ]
-
-
 # -- (a) loading ----------------------------------------------------------------------------
 def bench_load(path: Path, repeat: int) -> dict:
     text = path.read_text(encoding="utf-8")
@@ -101,7 +66,8 @@ def bench_load(path: Path, repeat: int) -> dict:
     if not result.ok or errors:
         raise SystemExit(f"the synthetic scenario does not load cleanly: {[p.format() for p in errors[:5]]}")
     def cold() -> None:
-        loader._catalogue_cache.clear()       # also re-read the 44 KB catalogue every time
+        # also re-read the 44 KB catalogue every time (the cache is engine.files.FileCache since f01d875)
+        loader._catalogues._entries.clear()
         load_scenario(path)
 
     # Interleave the three so that a slow spell on a shared machine hits all of them alike.
@@ -160,17 +126,6 @@ def bench_explore(repeat: int) -> dict:
 
 
 # -- output ---------------------------------------------------------------------------------
-def table(rows: list[tuple[str, str, str, str]]) -> str:
-    header = ("figure", "target", "measured", "ratio / pass")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
 def profile(label: str, function, top: int = 5) -> None:
     """cProfile one call of function. The garbage collector is paused while profiling: with
     it on, its pauses are charged to whichever function happens to allocate, which hides the
@@ -192,53 +147,60 @@ def profile(label: str, function, top: int = 5) -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:4000])
 
 
+def figures(scenes: int = 2000) -> list[Figure]:
+    """Run the three figures on a synthetic scenario of ``scenes`` scenes; one row each, plus info rows."""
+    with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
+        path = make_scenario(scenes, Path(tmp))
+        load = bench_load(path, repeat=5)
+        step = bench_step(path)
+    explored = bench_explore(repeat=3)
+    ratio = load["warm"] / load["bare"]
+    cold_ratio = load["cold"] / load["bare"]
+    bare = "bare yaml.load"
+    row = partial(Figure, module="engine")
+    return [
+        row(f"(a) bare yaml.load, CSafeLoader ({load['scenes']:,} scenes, {load['bytes'] / 1e6:.1f} MB), best of 5",
+            "baseline", f"{load['bare'] * 1000:.0f} ms", 1.0, "baseline", bare),
+        row("(a) load + validate + lint (load_scenario), best of 5", "<= 2.0x bare",
+            f"{load['warm'] * 1000:.0f} ms", ratio, "baseline", bare, ratio <= 2.0,
+            note=f"synthetic scenario lint: {load['warnings']} problems"),
+        row("(a) the same, catalogue re-read each time", "(info)",
+            f"{load['cold'] * 1000:.0f} ms", cold_ratio, "baseline", bare),
+        row(f"(b) one decision step: median of {step['calls']:,} choose() calls", "< 1 ms",
+            f"{step['median_ms']:.3f} ms", step["median_ms"] / 1.0, "target", passed=step["median_ms"] < 1.0,
+            note=f"(b) chain played to '{step['ending']}'"),
+        row("(b) the same: 95th percentile / slowest", "(info)",
+            f"{step['p95_ms']:.3f} / {step['max_ms']:.3f} ms"),
+        row("(b) runner set-up (state machine for the whole scenario)", "(info)",
+            f"{step['setup_s'] * 1000:.0f} ms"),
+        row(f"(c) explore flagship ({explored['states']:,} states, {explored['moves']:,} moves), best of 3",
+            "< 2 s", f"{explored['seconds']:.2f} s", explored["seconds"] / 2.0, "target",
+            passed=explored["seconds"] < 2.0, note=f"(c) explorer found a full-marks path: {explored['full_marks']}"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_engine", description=__doc__.split("\n")[0])
     parser.add_argument("--scenes", type=int, default=2000, help="size of the synthetic scenario (default 2000)")
     parser.add_argument("--profile", action="store_true", help="also print the top 5 functions of each figure")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
     args = parser.parse_args(argv)
 
-    print("Machine")
-    for key, value in machine():
-        print(f"  {key:13} {value}")
-    print(f"  {'command':13} {' '.join(['python', '-m', 'benchmarks.bench_engine', *(argv or sys.argv[1:])])}")
-    print()
-
-    with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
-        path = make_scenario(args.scenes, Path(tmp))
-        load = bench_load(path, repeat=5)
-        step = bench_step(path)
-        explored = bench_explore(repeat=3)
-        ratio = load["warm"] / load["bare"]
-        cold_ratio = load["cold"] / load["bare"]
-        rows = [
-            (f"(a) bare yaml.load, CSafeLoader ({load['scenes']:,} scenes, {load['bytes'] / 1e6:.1f} MB), best of 5",
-             "baseline", f"{load['bare'] * 1000:.0f} ms", "1.00x"),
-            ("(a) load + validate + lint (load_scenario), best of 5", "<= 2.0x bare",
-             f"{load['warm'] * 1000:.0f} ms", f"{ratio:.2f}x {verdict(ratio <= 2.0)}"),
-            ("(a) the same, catalogue re-read each time", "(info)",
-             f"{load['cold'] * 1000:.0f} ms", f"{cold_ratio:.2f}x"),
-            (f"(b) one decision step: median of {step['calls']:,} choose() calls", "< 1 ms",
-             f"{step['median_ms']:.3f} ms", f"{step['median_ms']:.2f} of target {verdict(step['median_ms'] < 1.0)}"),
-            ("(b) the same: 95th percentile / slowest", "(info)",
-             f"{step['p95_ms']:.3f} / {step['max_ms']:.3f} ms", ""),
-            ("(b) runner set-up (state machine for the whole scenario)", "(info)",
-             f"{step['setup_s'] * 1000:.0f} ms", ""),
-            (f"(c) explore flagship ({explored['states']:,} states, {explored['moves']:,} moves), best of 3",
-             "< 2 s", f"{explored['seconds']:.2f} s",
-             f"{explored['seconds'] / 2.0:.2f} of target {verdict(explored['seconds'] < 2.0)}"),
-        ]
-        print(table(rows))
-        print()
-        print(f"Chain played to '{step['ending']}'; synthetic scenario lint: {load['warnings']} problems; "
-              f"explorer found a full-marks path: {explored['full_marks']}.")
-        if args.profile:
+    rows = figures(args.scenes)
+    if args.json:
+        return emit(rows, as_json=True)
+    print(format_machine())
+    print(f"\ncommand: {' '.join(['python', '-m', 'benchmarks.bench_engine', *(argv or sys.argv[1:])])}\n")
+    code = emit(rows, as_json=False)
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
+            path = make_scenario(args.scenes, Path(tmp))
             profile("(a) load_scenario", lambda: load_scenario(path))
             runner = started_runner(load_scenario(path).raise_for_errors())
             profile("(b) the choose() calls of one chain", lambda: play_chain(runner))
-            flagship = load_scenario(FLAGSHIP).raise_for_errors()
-            profile("(c) explore flagship", lambda: explore(flagship))
-    return 0
+        flagship = load_scenario(FLAGSHIP).raise_for_errors()
+        profile("(c) explore flagship", lambda: explore(flagship))
+    return code
 
 
 if __name__ == "__main__":

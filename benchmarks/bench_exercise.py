@@ -4,6 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_exercise                      # 8 syndicates, 4 followers each, 1 decision/s each
     python -m benchmarks.bench_exercise --syndicates 4 --pace 0.5
+    python -m benchmarks.bench_exercise --json                # the figures as JSON
 
 The facilitator's ``ExerciseServer`` runs in this process. One child process runs the 8
 recording stations (``HeadlessStation`` threads playing the flagship's best play script,
@@ -21,8 +22,6 @@ A script, not a test: it prints numbers and never runs under pytest.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,10 @@ import tempfile
 import threading
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+
+from benchmarks.figures import Figure, emit
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "brackenford-services.yaml"
@@ -48,19 +50,24 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--code", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
     args = parser.parse_args(argv)
     if args.child == "recording":
         return _recording_child(args)
     if args.child == "followers":
         return _followers_child(args)
-    return _facilitator(args)
+    return emit(figures(args.syndicates, args.followers, args.pace, args.timeout), as_json=args.json)
+
+
+def figures(syndicates: int = 8, followers: int = 4, pace: float = 1.0, timeout: float = 120.0) -> list[Figure]:
+    return _facilitator(argparse.Namespace(syndicates=syndicates, followers=followers, pace=pace, timeout=timeout))
 
 
 def _names(count: int) -> list[str]:
     return [f"Syndicate{i + 1}" for i in range(count)]
 
 
-def _facilitator(args) -> int:
+def _facilitator(args) -> list[Figure]:
     from hydra_sim.exercise.server import ExerciseServer
     from hydra_sim.exercise.views import DecisionReceived, ExerciseEnded, StationJoined
 
@@ -100,30 +107,26 @@ def _facilitator(args) -> int:
         views = server.snapshot()
         verify = server.store.verify()
         server.stop()
+    row = partial(Figure, module="exercise")
+    mirrored = sum(len(v.decisions) for v in views)
+    stations = joined["recording"] + joined["follower"]
+    setting = (f"{stations} stations ({joined['recording']} recording + {joined['follower']} followers), "
+               f"{args.syndicates} syndicates, one step every {args.pace} s each")
+    whole = row("exercise ran to the end, every decision mirrored, hash chains verify", "ends, chains verify",
+                f"{'ended' if finished else 'TIMED OUT'} after {elapsed:.1f} s; {mirrored} decisions mirrored; "
+                f"hash chains {'verify' if not verify else f'FAIL ({len(verify)} issues)'}",
+                passed=bool(finished and latencies and not verify), note=setting)
     if not latencies:
-        print("no decisions reached the facilitator", file=sys.stderr)
-        return 1
-    print(f"machine: {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}")
-    print(f"stations: {joined['recording']} recording + {joined['follower']} followers = "
-          f"{joined['recording'] + joined['follower']}; syndicates {args.syndicates}, one step every {args.pace} s each")
-    print(f"exercise {'ended' if finished else 'TIMED OUT'} after {elapsed:.1f} s; "
-          f"{sum(len(v.decisions) for v in views)} decisions mirrored; hash chains "
-          f"{'verify' if not verify else f'FAIL ({len(verify)} issues)'}")
-    print()
-    print("| figure | target | measured | ratio / pass |")
-    print("|---|---|---|---|")
-    worst = 0.0
+        return [whole]
+    rows = [whole]
     for what, values in (("station send -> console callback", latencies),
                          ("decision stored at the station -> console callback", end_to_end)):
         ms = sorted(x * 1000 for x in values)
         p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-        worst = max(worst, p95)
         for label, value in (("p50", statistics.median(ms)), ("p95", p95), ("max", ms[-1])):
-            verdict = "PASS" if value < TARGET_MS else "FAIL"
-            print(f"| {what}, {label} ({len(ms)} decisions) | < {TARGET_MS:.0f} ms | "
-                  f"{value:.1f} ms | {value / TARGET_MS:.2f} of target {verdict} |")
-    return 0 if finished and worst < TARGET_MS and not verify else 1
+            rows.append(row(f"{what}, {label} ({len(ms)} decisions)", f"< {TARGET_MS:.0f} ms", f"{value:.1f} ms",
+                            value / TARGET_MS, "target", passed=value < TARGET_MS))
+    return rows
 
 
 def _recording_child(args) -> int:

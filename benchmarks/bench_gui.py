@@ -4,6 +4,7 @@ Run from the repository root (no display needed; Qt's offscreen platform is used
 
     python -m benchmarks.bench_gui             # the three figures, as a table
     python -m benchmarks.bench_gui --profile   # also cProfile figure (b), top functions
+    python -m benchmarks.bench_gui --json      # the figures as JSON (python -m benchmarks reads it)
 
 (a) start-up: process launch to the first idle moment after the start screen is shown
     (a ``QTimer.singleShot(0, ...)`` queued right after ``show()`` fires once the event
@@ -11,13 +12,14 @@ Run from the repository root (no display needed; Qt's offscreen platform is used
     ``QMainWindow``. Each child gets the parent's ``time.monotonic()`` at launch (the
     monotonic clock is system-wide on Linux) and prints the time elapsed. One warm-up run
     each, then the median of N=5. Target: at most 2x the bare window.
-(b) a decision: in-process, the flagship played along its full-marks plan at 1440x900.
-    For each choice or continue that leads to another scene: from the click on Decide to
-    the end of processing (``QApplication.processEvents()``) and a full repaint of the
-    window (``QWidget.repaint()``: paints every visible widget now, into the window's backing
-    store, as the next frame would; ``grab()`` paints the same widgets again into a separate
-    pixmap, about 5 ms more, which the trainee never waits for). Median and 95th percentile.
-    Target: under 16 ms.
+(b) a decision: in-process, the flagship played along its full-marks plan at 1440x900,
+    three times (about 60 decisions). For each choice or continue that leads to another
+    scene: from the click on Decide to the end of ``QApplication.processEvents()``, which
+    runs the layout and paints the next frame into the window's backing store (the script
+    checks that the new scene's heading and text were painted in that call; if they were
+    not, it forces ``repaint()`` and counts that time too). The durable store write runs on
+    the store writer's thread meanwhile and is not waited for: the screen says "recorded"
+    only when it is done. Median and 95th percentile. Target: under 16 ms.
 (c) memory: resident set size (``VmRSS`` from /proc/self/status) with the flagship open
     on the incident screen. Target: under 200 MB.
 
@@ -30,15 +32,16 @@ import argparse
 import cProfile
 import io
 import os
-import platform
 import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
+from functools import partial
 from pathlib import Path
+
+from benchmarks.figures import Figure, emit, format_machine
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 5
@@ -129,68 +132,105 @@ def _prepare(panel, step) -> None:
         panel.rationale_box.setPlainText(step.rationale)
 
 
-def bench_decisions(profile: bool = False) -> tuple[list[float], float, str]:
-    """Milliseconds per decision (click to next scene rendered), RSS on the incident screen."""
+class _PaintCounter:
+    """Counts Paint events reaching some widgets (the new scene's heading and text)."""
+
+    def __init__(self, widgets):
+        from PySide6.QtCore import QEvent, QObject
+
+        counter = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+                if event.type() == QEvent.Type.Paint:
+                    counter.painted.add(id(obj))
+                return False
+        self.painted: set[int] = set()
+        self.widgets = list(widgets)
+        self.filter = Filter()
+        for widget in self.widgets:
+            widget.installEventFilter(self.filter)
+
+    def all_painted(self) -> bool:
+        return all(id(widget) in self.painted for widget in self.widgets)
+
+    def remove(self) -> None:
+        for widget in self.widgets:
+            widget.removeEventFilter(self.filter)
+
+
+def bench_decisions(profile: bool = False, rounds: int = 3) -> tuple[list[float], float, str, int]:
+    """Milliseconds per decision (click to next scene painted), RSS on the incident screen, and
+    how many frames needed a forced repaint (0 when processEvents painted them all)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     from hydra_sim import paths
     from hydra_sim.engine import load_plan
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as home:
-        paths.set_home(home)
-        from hydra_sim.app import build_main_window
-        clock = [1000.0]
-        window = build_main_window(show_error_windows=False, real_time=False, now=lambda: clock[0])
-        window.resize(1440, 900)
-        window.show()
-        app.processEvents()
-        assert window.open_scenario_file(REPO / "scenarios" / "brackenford-services.yaml")
-        window.start_session()
-        app.processEvents()
-        window.grab()
-        rss = _rss_mb()
-        steps, problems = load_plan(REPO / "scenarios" / "brackenford-services.best.plan.yaml")
-        assert steps, problems
-        controller, screen = window.controller, window.incident_screen
-        times: list[float] = []
-        profiler = cProfile.Profile() if profile else None
-        for step in steps:
-            if step.kind == "wait":
-                clock[0] += step.minutes * 60 / max(controller.scenario.clock_speed, 1e-9)
-                controller.timer.timeout.emit()
-                app.processEvents()
-                continue
-            if step.kind == "expire":
-                controller.tick(controller.remaining_seconds() + 0.1)
-                app.processEvents()
-                continue
-            panel = screen.panel
-            if step.kind != "continue":
-                _prepare(panel, step)
+    times: list[float] = []
+    forced = 0
+    rss = 0.0
+    profiler = cProfile.Profile() if profile else None
+    steps, problems = load_plan(REPO / "scenarios" / "brackenford-services.best.plan.yaml")
+    assert steps, problems
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as home:
+            paths.set_home(home)
+            from hydra_sim.app import build_main_window
+            clock = [1000.0]
+            window = build_main_window(show_error_windows=False, real_time=False, now=lambda clock=clock: clock[0])
+            window.resize(1440, 900)
+            window.show()
             app.processEvents()
-            if profiler:
-                profiler.enable()
-            started = time.perf_counter()
-            panel.decide_button.click()
+            assert window.open_scenario_file(REPO / "scenarios" / "brackenford-services.yaml")
+            window.start_session()
             app.processEvents()
-            window.repaint()
-            elapsed = (time.perf_counter() - started) * 1000
-            if profiler:
-                profiler.disable()
-            if controller.runner.ended:
-                break              # the debrief is not a scene
-            times.append(elapsed)
-        controller.timer.stop()
-        window.debrief_screen.stop_worker()
-        window.close()
-        paths.set_home(None)
+            window.grab()
+            rss = rss or _rss_mb()        # the first window only: later rounds add their own
+            controller, screen = window.controller, window.incident_screen
+            counter = _PaintCounter([screen.scene_heading, screen.narrative])
+            for step in steps:
+                if step.kind == "wait":
+                    clock[0] += step.minutes * 60 / max(controller.scenario.clock_speed, 1e-9)
+                    controller.timer.timeout.emit()
+                    app.processEvents()
+                    continue
+                if step.kind == "expire":
+                    controller.tick(controller.remaining_seconds() + 0.1)
+                    app.processEvents()
+                    continue
+                panel = screen.panel
+                if step.kind != "continue":
+                    _prepare(panel, step)
+                app.processEvents()
+                counter.painted.clear()
+                if profiler:
+                    profiler.enable()
+                started = time.perf_counter()
+                panel.decide_button.click()
+                app.processEvents()
+                if not counter.all_painted():
+                    forced += 1
+                    window.repaint()
+                elapsed = (time.perf_counter() - started) * 1000
+                if profiler:
+                    profiler.disable()
+                if controller.runner.ended:
+                    break              # the debrief is not a scene
+                times.append(elapsed)
+            counter.remove()
+            controller.flush()
+            controller.timer.stop()
+            window.debrief_screen.stop_worker()
+            window.close()
+            paths.set_home(None)
     report = ""
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
         report = out.getvalue()
-    return times, rss, report
+    return times, rss, report, forced
 
 
 def _p95(values: list[float]) -> float:
@@ -198,34 +238,44 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def figures(profile: bool = False) -> tuple[list[Figure], str]:
+    """The three figures (the bare window's start as a baseline row), and the cProfile report of (b) if asked."""
+    bare, start = bench_startup()
+    times, rss, report, forced = bench_decisions(profile)
+    ratio = start / bare
+    median, p95 = statistics.median(times), _p95(times)
+    bare_name = "bare QMainWindow start"
+    row = partial(Figure, module="gui")
+    rows = [
+        row("(a) bare QMainWindow start to first idle moment (median of 5)", "baseline", f"{bare * 1000:.0f} ms",
+            1.0, "baseline", bare_name),
+        row("(a) start to interactive start screen (median of 5)", "<= 2.0x bare window",
+            f"{start * 1000:.0f} ms", ratio, "baseline", bare_name, passed=ratio <= 2.0),
+        # The pass/fail and the ratio are the 95th percentile's, as the script always judged (b).
+        row(f"(b) Decide click to next scene rendered ({len(times)} decisions)", "< 16 ms",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms", p95 / 16, "target", passed=p95 < 16,
+            note=f"(b) median {median:.2f} ms, p95 {p95:.2f} ms, max {max(times):.2f} ms; frames that needed a "
+                 f"forced repaint: {forced} of {len(times)}; QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}"),
+        row("(c) resident memory, flagship on the incident screen", "< 200 MB", f"{rss:.0f} MB", rss / 200,
+            "target", passed=rss < 200),
+    ]
+    return rows, report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="cProfile figure (b)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
     args = parser.parse_args(argv)
-    bare, start = bench_startup()
-    times, rss, report = bench_decisions(args.profile)
-    ratio = start / bare
-    median, p95 = statistics.median(times), _p95(times)
-    rows = [
-        ("(a) start to interactive start screen (median of 5)", "<= 2.0x bare window",
-         f"{start * 1000:.0f} ms vs bare {bare * 1000:.0f} ms = {ratio:.2f}x", ratio <= 2.0),
-        (f"(b) Decide click to next scene rendered ({len(times)} decisions)", "< 16 ms",
-         f"median {median:.1f} ms, p95 {_p95(times):.1f} ms", p95 < 16),
-        ("(c) resident memory, flagship on the incident screen", "< 200 MB", f"{rss:.0f} MB", rss < 200),
-    ]
-    print("| figure | target | measured | pass |")
-    print("|---|---|---|---|")
-    for figure, target, measured, ok in rows:
-        print(f"| {figure} | {target} | {measured} | {'yes' if ok else 'NO'} |")
-    from importlib.metadata import version
-    pyside = version("PySide6")
-    print(textwrap.dedent(f"""
-        Machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs, {platform.system()}
-        {platform.release()}, Python {platform.python_version()}, PySide6 {pyside}, QT_QPA_PLATFORM=offscreen.
-        (b) median {median:.2f} ms, p95 {p95:.2f} ms, max {max(times):.2f} ms.""").strip())
+    rows, report = figures(args.profile and not args.json)
+    if args.json:
+        return emit(rows, as_json=True)
+    print(format_machine())
+    print()
+    code = emit(rows, as_json=False)
     if report:
         print(report)
-    return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_records                    # 10,000 sessions, ~300,000 events
     python -m benchmarks.bench_records --sessions 2000    # smaller
+    python -m benchmarks.bench_records --json             # the figures as JSON
 
 The store is generated in a temporary folder through ``SessionStore._bulk_insert`` (one
 transaction, ``executemany``; the documented internal helper for test and benchmark data),
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import sqlite3
 import statistics
@@ -35,8 +35,10 @@ import time
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
+from benchmarks.figures import Figure, emit
 from hydra_sim.records import SessionStore, integrity
 from hydra_sim.records.bundles import export_bundle, import_bundle
 
@@ -92,27 +94,23 @@ def best(function, repeats: int) -> tuple[float, object]:
     return min(times), value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--events", type=int, default=30, help="events per session (default 30)")
-    parser.add_argument("--folder", help="where to make the temporary store (default: the system temp folder)")
-    args = parser.parse_args(argv)
+def figures(sessions: int = 10_000, events_each: int = 30, folder: str | None = None) -> list[Figure]:
+    """Generate the store in a temporary folder (inside ``folder`` if given) and time (a), (b), (c)."""
     rng = random.Random(7)
-    rows: list[tuple[str, str, str, str]] = []
-    with tempfile.TemporaryDirectory(dir=args.folder, prefix="bench-records-") as folder:
+    with tempfile.TemporaryDirectory(dir=folder, prefix="bench-records-") as folder:
         path = Path(folder) / "sessions.sqlite3"
         start = datetime(2024, 1, 1, tzinfo=UTC)
         began = time.perf_counter()
         with SessionStore(path) as store:
             batch = 1000
-            for first in range(0, args.sessions, batch):
-                store._bulk_insert(make_record(rng, i, args.events, start)
-                                   for i in range(first, min(first + batch, args.sessions)))
+            for first in range(0, sessions, batch):
+                store._bulk_insert(make_record(rng, i, events_each, start)
+                                   for i in range(first, min(first + batch, sessions)))
         generated = time.perf_counter() - began
-        events = args.sessions * args.events
+        events = sessions * events_each
         size = path.stat().st_size / 1e6
-        print(f"generated {args.sessions:,} sessions, {events:,} events, {size:.0f} MB in {generated:.1f} s")
+        generated_note = (f"generated {sessions:,} sessions, {events:,} events, {size:.0f} MB "
+                          f"in {generated:.1f} s (SQLite {sqlite3.sqlite_version})")
 
         opened, store = best(lambda: SessionStore(path), 1)
         with store:
@@ -131,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             with closing(sqlite3.connect(path)) as bare_conn:
                 bare, bare_rows = best(lambda: bare_conn.execute(
                     "SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC").fetchall(), 5)
-            assert len(summaries) == len(bare_rows) == args.sessions
+            assert len(summaries) == len(bare_rows) == sessions
 
             verify, issues = best(store.verify, 3)
             assert issues == [], issues[:3]
@@ -145,26 +143,33 @@ def main(argv: list[str] | None = None) -> int:
             trainee = summaries[0].trainee.trainee_id
             deleted, count = best(lambda: store.delete_trainee(trainee), 1)
 
-    rows = [
-        ("(a) one durable decision: median of 200 `append_input` (fsync each)", "< 10 ms", f"{append_ms:.2f} ms",
-         f"{append_ms / 10:.2f} of target {'PASS' if append_ms < 10 else 'FAIL'}"),
-        ("(a) the same, 95th percentile", "(info)", f"{p95_ms:.2f} ms", ""),
-        (f"(b) bare sqlite3 SELECT of {args.sessions:,} session rows, best of 5", "baseline",
-         f"{bare * 1000:.0f} ms", "1.00x"),
-        ("(b) `store.sessions()` (SessionSummary objects), best of 5", "(info)", f"{listing * 1000:.0f} ms",
-         f"{listing / bare:.2f}x"),
-        (f"(c) `store.verify()` of {args.sessions:,} sessions, {events:,} events, best of 3", "(info)",
-         f"{verify:.2f} s", f"{events / verify / 1000:.0f}k events/s"),
-        (f"open the store ({size:.0f} MB, quick_check)", "(info)", f"{opened * 1000:.0f} ms", ""),
-        ("export a 100-session bundle (gzip)", "(info)", f"{exported * 1000:.0f} ms", ""),
-        ("import it into an empty store (chains checked)", "(info)", f"{imported * 1000:.0f} ms", ""),
-        (f"delete one trainee ({count} sessions)", "(info)", f"{deleted * 1000:.0f} ms", ""),
+    bare_name = "bare sqlite3 SELECT"
+    row = partial(Figure, module="records")
+    return [
+        row("(a) one durable decision: median of 200 `append_input` (fsync each)", "< 10 ms", f"{append_ms:.2f} ms",
+            append_ms / 10, "target", passed=append_ms < 10, note=generated_note),
+        row("(a) the same, 95th percentile", "(info)", f"{p95_ms:.2f} ms"),
+        row(f"(b) bare sqlite3 SELECT of {sessions:,} session rows, best of 5", "baseline",
+            f"{bare * 1000:.0f} ms", 1.0, "baseline", bare_name),
+        row("(b) `store.sessions()` (SessionSummary objects), best of 5", "(info)", f"{listing * 1000:.0f} ms",
+            listing / bare, "baseline", bare_name),
+        row(f"(c) `store.verify()` of {sessions:,} sessions, {events:,} events, best of 3", "(info)",
+            f"{verify:.2f} s ({events / verify / 1000:.0f}k events/s)"),
+        row(f"open the store ({size:.0f} MB, quick_check)", "(info)", f"{opened * 1000:.0f} ms"),
+        row("export a 100-session bundle (gzip)", "(info)", f"{exported * 1000:.0f} ms"),
+        row("import it into an empty store (chains checked)", "(info)", f"{imported * 1000:.0f} ms"),
+        row(f"delete one trainee ({count} sessions)", "(info)", f"{deleted * 1000:.0f} ms"),
     ]
-    print(f"\nPython {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}\n")
-    print("| figure | target | measured | ratio / pass |\n|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    return 0 if append_ms < 10 else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=30, help="events per session (default 30)")
+    parser.add_argument("--folder", help="where to make the temporary store (default: the system temp folder)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
+    args = parser.parse_args(argv)
+    return emit(figures(args.sessions, args.events, args.folder), as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ sessions the records benchmark uses), then times, each against its target:
   store) and again (< 1 s);
 - a bare ``sqlite3`` SELECT of the same summary rows, for the ratio.
 
-Run: ``QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_review [--sessions N]``.
+Run: ``QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_review [--sessions N] [--json]``.
 A script, not a test: it prints figures and never asserts on time.
 """
 
@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,6 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.bench_records import make_record  # noqa: E402
+from benchmarks.figures import Figure, emit  # noqa: E402
 from hydra_sim.gui.review.window import open_review_window  # noqa: E402
 from hydra_sim.records import SessionStore  # noqa: E402
 
@@ -41,21 +43,17 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - began, value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--events", type=int, default=30)
-    args = parser.parse_args(argv)
+def figures(sessions: int = 10_000, events_each: int = 30) -> list[Figure]:
     app = QApplication.instance() or QApplication([])
     rng = random.Random(7)
     with tempfile.TemporaryDirectory(prefix="bench-review-") as folder:
         path = Path(folder) / "sessions.sqlite3"
         start = datetime(2024, 1, 1, tzinfo=UTC)
         with SessionStore(path) as store:
-            for first in range(0, args.sessions, 1000):
-                store._bulk_insert(make_record(rng, i, args.events, start)
-                                   for i in range(first, min(first + 1000, args.sessions)))
-        print(f"generated {args.sessions:,} sessions, {args.sessions * args.events:,} events")
+            for first in range(0, sessions, 1000):
+                store._bulk_insert(make_record(rng, i, events_each, start)
+                                   for i in range(first, min(first + 1000, sessions)))
+        generated = f"generated {sessions:,} sessions, {sessions * events_each:,} events"
 
         def bare_select():
             with sqlite3.connect(path) as connection:
@@ -74,15 +72,27 @@ def main(argv: list[str] | None = None) -> int:
             again, _ = timed(lambda: (window.show_dashboard(), app.processEvents()))
             window.close()
 
-    print(f"{'figure':<58} | target | measured | ratio / pass")
-    print(f"{'bare sqlite3 SELECT of the session summaries':<58} | baseline | {bare * 1000:.0f} ms | 1.00x")
-    print(f"{f'review window open, table showing {rows:,} rows':<58} | < 1 s | {opened * 1000:.0f} ms | "
-          f"{opened / bare:.1f}x bare, {'PASS' if opened < 1 else 'MISS'}")
-    print(f"{'cohort dashboard, all sessions, first (builds the index)':<58} | < 1 s | "
-          f"{first_dashboard * 1000:.0f} ms | {'PASS' if first_dashboard < 1 else 'MISS'}")
-    print(f"{'cohort dashboard, all sessions, again':<58} | < 1 s | {again * 1000:.0f} ms | "
-          f"{'PASS' if again < 1 else 'MISS'}")
-    return 0
+    bare_name = "bare sqlite3 SELECT"
+    row = partial(Figure, module="review")
+    return [
+        row("bare sqlite3 SELECT of the session summaries, best of 3", "baseline", f"{bare * 1000:.0f} ms", 1.0,
+            "baseline", bare_name, note=generated),
+        row(f"review window open, table showing {rows:,} rows", "< 1 s", f"{opened * 1000:.0f} ms", opened / bare,
+            "baseline", bare_name, passed=opened < 1),
+        row("cohort dashboard, all sessions, first (builds the index)", "< 1 s", f"{first_dashboard * 1000:.0f} ms",
+            first_dashboard / 1.0, "target", passed=first_dashboard < 1),
+        row("cohort dashboard, all sessions, again", "< 1 s", f"{again * 1000:.0f} ms", again / 1.0, "target",
+            passed=again < 1),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=30)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
+    args = parser.parse_args(argv)
+    return emit(figures(args.sessions, args.events), as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import Decision, Outcome, Route, Scenario, Scene
+from .model import Decision, Inject, Outcome, Route, Scenario, Scene
 
 log = logging.getLogger(__name__)
 
@@ -368,13 +368,7 @@ class ScenarioRunner:
         elif "inject_id" in entry:
             inject = next(i for i in self.scenario.all_injects() if i.id == entry["inject_id"])
             self.fired.add(inject.id)      # it does not fire again at its scheduled time
-            self._apply_effects(inject.outcome)
-            event = InjectFired(inject.id, self.clock.seconds, inject.text, inject.speaker, inject.goto)
-            self.inject_log.append(event)
-            self._emit(event)
-            if inject.goto:
-                self._model.trigger(self._triggers[id(inject)])
-                self._enter(self._model.state)
+            self._fire_inject(inject)
         else:
             number = sum(1 for e in self.interventions if e["action"] == "inject" and "text" in e)
             event = InjectFired(f"facilitator-{number}", self.clock.seconds, entry["text"], None, None)
@@ -533,15 +527,19 @@ class ScenarioRunner:
             self.fired.add(inject.id)          # fires at most once, even if its condition is false now
             if inject.condition is not None and not inject.condition.evaluate(self.env()):
                 continue
-            self._apply_effects(inject.outcome)
-            event = InjectFired(inject.id, self.clock.seconds, inject.text, inject.speaker, inject.goto)
-            self.inject_log.append(event)
-            self._emit(event)
-            if inject.goto:
-                self._model.trigger(self._triggers[id(inject)])
-                self._enter(self._model.state)
+            self._fire_inject(inject)
         if not self.ended and target > self.clock.seconds:
             self.clock.advance_to(target)
+
+    def _fire_inject(self, inject: Inject) -> None:
+        """Apply a prepared inject now (scheduled or sent by the facilitator): effects, event, redirect."""
+        self._apply_effects(inject.outcome)
+        event = InjectFired(inject.id, self.clock.seconds, inject.text, inject.speaker, inject.goto)
+        self.inject_log.append(event)
+        self._emit(event)
+        if inject.goto:
+            self._model.trigger(self._triggers[id(inject)])
+            self._enter(self._model.state)
 
     # -- snapshots (the explorer steps one runner through many states) ---------------
     def snapshot(self) -> tuple:

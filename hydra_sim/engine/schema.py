@@ -51,7 +51,7 @@ _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedbac
 _MAX_MINUTES = 7 * 24 * 60
 # Size limits (S015): scenario files are untrusted, and the state machine, the explorer and the
 # GUI all grow with these counts. Far above any real exercise (the flagship has under 40 scenes).
-MAX_SCENES = 2000          # scenes and endings together
+MAX_SCENES = 10_000        # scenes and endings together (a real scenario has tens; 10,000 loads in ~5 s)
 MAX_OPTIONS = 100          # options (or ranking rules) in one decision
 MAX_INJECTS = 1000         # injects in the whole scenario
 

@@ -50,7 +50,7 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     station.add_argument("--station-id", help="this station's id (default: <syndicate>-station)")
     station.add_argument("--pace", type=float, default=0.0, metavar="S", help="seconds before each step")
     station.add_argument("--hold-at", action="append", default=[], metavar="SCENE",
-                         help="wait at SCENE until the facilitator's next intervention (repeatable)")
+                         help="wait at SCENE until the facilitator's next intervention there (repeat a scene to wait for more than one)")
     station.add_argument("--timeout", type=float, default=600.0, metavar="S")
     station.set_defaults(handler=cmd_station)
 
@@ -79,7 +79,9 @@ def cmd_facilitate(args, open_console=None) -> int:
     return run_headless_facilitator(args, sys.stdin, _Printer())
 
 
-def run_headless_facilitator(args, stdin, out) -> int:
+def start_server(args):
+    """The started ``ExerciseServer`` for ``facilitate`` args (console or headless), or None after
+    saying on stderr why it cannot start."""
     from ..records.store import default_store_path
     from .server import ExerciseError, ExerciseServer
 
@@ -89,6 +91,13 @@ def run_headless_facilitator(args, stdin, out) -> int:
         server.start()
     except ExerciseError as exc:
         print(f"hydra-sim facilitate: {exc}", file=sys.stderr)
+        return None
+    return server
+
+
+def run_headless_facilitator(args, stdin, out) -> int:
+    server = start_server(args)
+    if server is None:
         return 1
     host, port = server.address
     server.subscribe(lambda event: out(_event_line(event)))

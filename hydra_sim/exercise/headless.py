@@ -5,14 +5,15 @@ facilitator by a ``StationLink``: each step is recorded locally, then sent; faci
 interventions are applied between steps (a paused station waits for the resume). After
 a crash, starting it again on the same store resumes the syndicate's session where the
 store left it and the link catches the facilitator up. ``hold_at`` scenes make it wait,
-as a syndicate deliberating would, until the facilitator's next intervention there
-(the multi-process tests use this to intervene at a known point). Used by
+as a syndicate deliberating would, until the facilitator's next intervention there (a
+scene listed twice waits for two), so tests can intervene at a known point. Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import time
@@ -64,14 +65,14 @@ class HeadlessStation:
         self.syndicate = syndicate
         self.station_id = station_id or f"{syndicate}-{uuid.uuid4().hex[:6]}"
         self.pace = float(pace)
-        self.hold_at = set(hold_at)
+        # a scene listed n times holds the station until n interventions have arrived there
+        self.hold_at = collections.Counter(hold_at)
         self.on_event = on_event
         self.commands: queue.Queue[Command] = queue.Queue()
         self.link = None
         self._link_args = dict(host=host, port=port, code=code, backoff=backoff)
         self.runner: ScenarioRunner | None = None
         self.session_id: str | None = None
-        self._released: set[str] = set()
         self._stopped = False
 
     # -- running -----------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ class HeadlessStation:
                 while not runner.ended and not self._stopped and time.monotonic() < deadline:
                     if self._apply_commands(recorder, block=0):
                         continue
-                    holding = runner.scene_id in self.hold_at and runner.scene_id not in self._released
+                    holding = self.hold_at[runner.scene_id] > 0
                     if runner.paused or holding or not remaining:
                         self._apply_commands(recorder, block=min(1.0, max(0.0, deadline - time.monotonic())))
                         continue
@@ -184,7 +185,8 @@ class HeadlessStation:
 
     def _apply(self, recorder: SessionRecorder, command: Command) -> None:
         runner = self.runner
-        self._released.add(runner.scene_id)      # any intervention at a hold scene releases the hold
+        if self.hold_at[runner.scene_id] > 0:
+            self.hold_at[runner.scene_id] -= 1    # an intervention at a hold scene counts towards its release
         try:
             entry = runner.apply_intervention(command.action, **command.params())
         except RunnerError as exc:

@@ -275,10 +275,11 @@ class DecisionPanel(QWidget):
         self.error.setText(f"\u26a0 {text}" if text else "")
         self.error.setVisible(bool(text))
 
-    def set_blocked(self, blocked: bool) -> None:
+    def set_blocked(self, blocked: bool, by_facilitator: bool = False) -> None:
         """Paused: everything stays readable, but nothing can be answered."""
         self.decide_button.setEnabled(not blocked)
-        self.decide_button.setText("Paused: resume to decide" if blocked else "Decide")
+        self.decide_button.setText(("Paused by the facilitator" if by_facilitator else "Paused: resume to decide")
+                                   if blocked else "Decide")
 
 
 class _OptionRowsPanel(DecisionPanel):
@@ -494,9 +495,10 @@ class ContinuePanel(QWidget):
         self.layout_.removeWidget(self.action_bar)
         return self.action_bar
 
-    def set_blocked(self, blocked: bool) -> None:
+    def set_blocked(self, blocked: bool, by_facilitator: bool = False) -> None:
         self.decide_button.setEnabled(not blocked)
-        self.decide_button.setText("Paused: resume to continue" if blocked else "Continue \u2192")
+        self.decide_button.setText(("Paused by the facilitator" if by_facilitator else "Paused: resume to continue")
+                                   if blocked else "Continue \u2192")
 
     def show_error(self, text: str) -> None:
         self.error.setText(f"\u26a0 {text}" if text else "")

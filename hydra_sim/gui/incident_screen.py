@@ -343,7 +343,7 @@ class IncidentScreen(QWidget):
         if panel.isHidden():
             panel.show()     # a child added to a visible parent is otherwise shown only later
             self.action_bar.show()
-        self.panel.set_blocked(self.controller.paused)
+        self.panel.set_blocked(self.controller.paused, self.controller.facilitator_paused)
         self.scroll.verticalScrollBar().setValue(0)
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
         if had_focus and self.isVisible():
@@ -458,7 +458,7 @@ class IncidentScreen(QWidget):
         self.pause_button.setAccessibleName("Resume the scenario (Ctrl+P)" if paused else
                                             "Pause the scenario (Ctrl+P)")
         if self.panel is not None:
-            self.panel.set_blocked(paused)
+            self.panel.set_blocked(paused, paused and self.controller.facilitator_paused)
 
     @Slot(object)
     def _on_inject(self, entry: LogEntry) -> None:

@@ -74,12 +74,28 @@ class ZoomableImage(QGraphicsView):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self._fitted:
-            self.fit()
+            self.fit_for_reading()
 
     def fit(self) -> None:
+        """The whole picture in the window."""
         self._fitted = True
         self.fitInView(self.item, Qt.AspectRatioMode.KeepAspectRatio)
         self.zoom = self.transform().m11()
+
+    def fit_for_reading(self) -> None:
+        """How a document first opens: a tall page (a CMR note, a printout) fills the width, top
+        first, so its text is readable at once; anything else fits whole."""
+        rect = self.item.boundingRect()
+        viewport = self.viewport().size()
+        if rect.width() <= 0 or viewport.width() <= 0 or \
+                rect.height() / rect.width() <= 1.3 * viewport.height() / max(1, viewport.width()):
+            self.fit()
+            return
+        self._fitted = True
+        self.zoom = min(8.0, (viewport.width() - 4) / rect.width())
+        self.resetTransform()
+        self.scale(self.zoom, self.zoom)
+        self.centerOn(rect.center().x(), rect.top())
 
     def zoom_by(self, factor: float) -> None:
         self.zoom = max(0.05, min(8.0, self.zoom * factor))

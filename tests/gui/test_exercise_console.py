@@ -106,7 +106,7 @@ def test_console_shows_syndicates_live_and_its_actions_reach_the_stations(qtbot,
     assert console.prepared_box.findData("tango_update") >= 0
 
     alpha = headless(server, tmp_path, "Alpha", BEST, ["PC Hale", "Sgt Brennan"],
-                     hold_at=["lorry_moving", "priorities", "runners", "driver_account"])
+                     hold_at=["lorry_moving", "priorities", "runners", "runners", "driver_account"])
     bravo = headless(server, tmp_path, "Bravo", CARELESS, ["DC Osei"])
     alpha.start()
     bravo.start()

@@ -117,6 +117,7 @@ def test_gui_station_takes_interventions_and_catches_up_after_the_facilitator_re
     qtbot.waitUntil(lambda: win.controller.paused, timeout=WAIT_MS)
     assert win.controller.facilitator_paused and screen.paused_banner.isVisible()
     assert "PAUSED BY THE FACILITATOR" in screen.paused_text.text() and not screen.pause_button.isEnabled()
+    assert screen.panel.decide_button.text() == "Paused by the facilitator" and not screen.panel.decide_button.isEnabled()
     shoot(win, "exercise-station-incident")
     win.toggle_pause()
     assert win.controller.paused, "the trainee resumed the facilitator's pause"

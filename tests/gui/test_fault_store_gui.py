@@ -2,15 +2,13 @@
 mid-session, damaged at start. The trainee sees a clear message (not a traceback), the app
 keeps running with the session in memory, and once the fault clears what was decided
 meanwhile reaches the store (in order, once). No sleeps: the lock holder is a child process
-synchronised through its stdout.
+synchronised through its stdout (records_support.locked_by_another_program).
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,16 +17,8 @@ from helpers import MINI
 from hydra_sim.records import SessionStore
 from hydra_sim.records import store as store_module
 
-LOCKER = textwrap.dedent("""
-    import sqlite3, sys
-    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-    conn.execute("BEGIN EXCLUSIVE")
-    print("locked", flush=True)
-    sys.stdin.readline()
-    conn.execute("COMMIT")
-    conn.close()
-    print("released", flush=True)
-""")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))
+from records_support import locked_by_another_program  # noqa: E402  (the records tests' store locker)
 
 
 @pytest.fixture
@@ -77,23 +67,10 @@ def test_a_store_locked_mid_session_is_reported_and_the_session_carries_on(qtbot
     start_mini(win)
     failures = []
     win.controller.store_failed.connect(failures.append)
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(win.store.path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert locker.stdout.readline().strip() == "locked", locker.stderr.read()
+    with locked_by_another_program(win.store.path) as release:
         decide(win, "ambulance")
         qtbot.waitUntil(lambda: bool(failures), timeout=20000)     # the write may run off the GUI thread
-        locker.stdin.write("go\n")
-        locker.stdin.flush()
-        assert locker.stdout.readline().strip() == "released"
-    finally:
-        try:
-            locker.stdin.close()            # also ends a locker still waiting for "go"
-        except BrokenPipeError:
-            pass
-        locker.wait(timeout=60)
-        locker.stdout.close()
-        locker.stderr.close()
+        release()
     assert len(failures) == 1
     shown = win.errors.last
     assert shown.title == "Your session could not be saved"

@@ -50,3 +50,32 @@ def test_audio_shows_transcript_and_playback_state(qtbot, window, tmp_path):
         assert "transcript" in viewer.note.text()
     shoot(viewer, "media-audio")
     viewer.close()
+
+
+def _viewer_for(qtbot, tmp_path, width: int, height: int):
+    from PySide6.QtGui import QColor, QImage
+
+    from hydra_sim.gui.media_viewer import ZoomableImage
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    path = tmp_path / f"page-{width}x{height}.png"
+    assert image.save(str(path))
+    view = ZoomableImage(path)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_a_tall_document_opens_at_full_width_from_the_top(qtbot, tmp_path):
+    view = _viewer_for(qtbot, tmp_path, 800, 2400)          # an A4-like printout, three times as tall
+    assert abs(view.zoom * 800 - (view.viewport().width() - 4)) < 2     # the page fills the width
+    assert view.verticalScrollBar().value() == view.verticalScrollBar().minimum()    # its top is shown
+    view.fit()                                               # "Fit to window" (key 0) shows it whole
+    assert view.zoom * 2400 <= view.viewport().height() + 1
+
+
+def test_a_wide_picture_opens_whole(qtbot, tmp_path):
+    view = _viewer_for(qtbot, tmp_path, 1600, 900)
+    assert view.zoom * 1600 <= view.viewport().width() + 1 and view.zoom * 900 <= view.viewport().height() + 1

@@ -1,6 +1,6 @@
 """Shared helpers for the records tests (imported by them, never collected): a played, recorded and
 finished session of the mini scenario, engine events in the store's shapes, a v1 store built with
-the v1 layout, raw SQL access, store_child.py processes, and the common fixtures (``mini``,
+the v1 layout, raw SQL access, store_child.py processes, a store locked by another program, the fuzz modules' hypothesis settings, and the common fixtures (``mini``,
 ``store_path``, ``store``, ``forget_home``), which conftest.py hands to pytest."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+import textwrap
+from contextlib import closing, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -112,6 +113,18 @@ def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GO
     return session_id
 
 
+# -- hypothesis ---------------------------------------------------------------------------------
+def fuzz_settings(profile: str, examples: int):
+    """Deterministic, bounded hypothesis settings for a fuzz module (registered as ``profile``);
+    HYDRA_FUZZ_EXAMPLES, when set, replaces the default ``examples``."""
+    from hypothesis import HealthCheck, Phase, settings  # only the fuzz modules need hypothesis
+
+    settings.register_profile(profile, derandomize=True, deadline=None, database=None, print_blob=True,
+                              phases=(Phase.explicit, Phase.generate, Phase.shrink),
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    return settings(settings.get_profile(profile), max_examples=int(os.environ.get("HYDRA_FUZZ_EXAMPLES") or examples))
+
+
 # -- store_child.py processes ----------------------------------------------------------------
 def start_child(*args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -125,6 +138,44 @@ def read_line(child: subprocess.Popen) -> str:
         child.wait()
         raise AssertionError(f"the child ended early ({child.returncode}): {child.stderr.read()}")
     return line.strip()
+
+
+# A child that holds an exclusive lock on the store until it reads a line (another program's lock).
+LOCKER = textwrap.dedent("""
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    conn.close()
+    print("released", flush=True)
+""")
+
+
+@contextmanager
+def locked_by_another_program(path: Path):
+    """Hold an exclusive lock on the store at ``path`` in a child process; yields ``release()``, which
+    lets go of it and waits until it has. Leaving the block ends the child (released or not)."""
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def release() -> None:
+        locker.stdin.write("go\n")
+        locker.stdin.flush()
+        assert locker.stdout.readline().strip() == "released"
+
+    try:
+        assert locker.stdout.readline().strip() == "locked", locker.stderr.read()
+        yield release
+    finally:
+        try:
+            locker.stdin.close()            # also ends a locker still waiting for "go"
+        except BrokenPipeError:
+            pass
+        locker.wait(timeout=CHILD_TIMEOUT)
+        locker.stdout.close()
+        locker.stderr.close()
 
 
 def raw(path: Path, sql: str, args=()) -> list[tuple]:

@@ -21,27 +21,22 @@ import copy
 import gzip
 import itertools
 import json
-import os
 import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
-from records_support import play
+from records_support import fuzz_settings, play
 
 from hydra_sim.records import SessionStore, TraineeInfo
 from hydra_sim.records.bundles import BundleError, ImportResult, export_bundle, import_bundle
 
 pytestmark = pytest.mark.usefixtures("forget_home")
 
-settings.register_profile("hydra-fuzz-bundles", derandomize=True, deadline=None, database=None, print_blob=True,
-                          phases=(Phase.explicit, Phase.generate, Phase.shrink),
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-EXAMPLES = int(os.environ.get("HYDRA_FUZZ_EXAMPLES") or 300)
-FUZZ = settings(settings.get_profile("hydra-fuzz-bundles"), max_examples=EXAMPLES)
+FUZZ = fuzz_settings("hydra-fuzz-bundles", examples=300)
 TABLES = ("sessions", "events", "annotations", "grade_overrides", "rescores")
 _counter = itertools.count()
 

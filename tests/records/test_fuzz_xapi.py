@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import re
 import uuid
@@ -24,9 +23,9 @@ from datetime import datetime
 
 import pytest
 from export_cohort import REPO, record
-from hypothesis import HealthCheck, Phase, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
-from records_support import MINI
+from records_support import MINI, fuzz_settings
 
 from hydra_sim.engine import ScenarioRunner, load_scenario
 from hydra_sim.engine.runner import RunnerError
@@ -37,11 +36,7 @@ statements_model = pytest.importorskip("ralph.models.xapi.base.statements")
 
 pytestmark = pytest.mark.usefixtures("forget_home")
 
-settings.register_profile("hydra-fuzz-xapi", derandomize=True, deadline=None, database=None, print_blob=True,
-                          phases=(Phase.explicit, Phase.generate, Phase.shrink),
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-EXAMPLES = int(os.environ.get("HYDRA_FUZZ_EXAMPLES") or 30)
-FUZZ = settings(settings.get_profile("hydra-fuzz-xapi"), max_examples=EXAMPLES)
+FUZZ = fuzz_settings("hydra-fuzz-xapi", examples=30)
 SCENARIO_PATHS = [MINI, *sorted(p for p in (REPO / "scenarios").glob("*.yaml")
                                 if not p.name.endswith((".plan.yaml", ".catalogue.yaml")))]
 NASTY = ["", " ", "\x00", "\x01\x02\x1b[0m", "\x7f", "\u2028", "\ufeff", "\u202eevil", "🚑🚓👮", "e\u0301",

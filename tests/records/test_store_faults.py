@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from records_support import MINI, REPO, TRAINEE, play
+from records_support import MINI, REPO, TRAINEE, locked_by_another_program, play
 
 from hydra_sim.records import SessionStore, StoreError
 from hydra_sim.records import store as store_module
@@ -280,45 +280,20 @@ def test_a_folder_or_file_without_write_permission_is_named_for_an_ordinary_user
 
 
 # -- a store locked by another program ------------------------------------------------------------
-LOCKER = textwrap.dedent("""
-    import sqlite3, sys
-    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-    conn.execute("BEGIN EXCLUSIVE")
-    print("locked", flush=True)
-    sys.stdin.readline()
-    conn.execute("COMMIT")
-    conn.close()
-    print("released", flush=True)
-""")
-
-
 def test_a_store_locked_by_another_program_says_so_and_writes_once_released(tmp_path, mini, monkeypatch):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)   # wait 0.3 s for the lock, not 5 s
     home = tmp_path / "home"
     path, ids = make_home(home, mini)
     before = counts(path)
     store = SessionStore(path)
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert locker.stdout.readline().strip() == "locked", locker.stderr.read()
+    with locked_by_another_program(path) as release:
         with pytest.raises(StoreError) as caught:
             store.append_batch(ids[-1], [{"type": "reference", "id": "card", "clock": 0}],
                                [("reference_opened", {"reference_id": "card"}, 0)])
         assert_clear(caught.value.message, path, "in use by another program", "try again", "safe")
         assert "0.3 s" in caught.value.message
         assert len(store.sessions()) == 2                 # reading still works while it is locked
-        locker.stdin.write("go\n")
-        locker.stdin.flush()
-        assert locker.stdout.readline().strip() == "released"
-    finally:
-        try:
-            locker.stdin.close()            # also ends a locker still waiting for "go"
-        except BrokenPipeError:
-            pass
-        locker.wait(timeout=TIMEOUT)
-        locker.stdout.close()
-        locker.stderr.close()
+        release()
     store.append_batch(ids[-1], [{"type": "reference", "id": "card", "clock": 0}],
                        [("reference_opened", {"reference_id": "card"}, 0)])
     store.close()
