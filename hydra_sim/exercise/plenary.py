@@ -138,8 +138,26 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
             body.append(f"<tr><td>{_e(a['title'])}</td><td>{'yes' if a['critical'] else 'no'}</td>"
                         f"<td>{a['missed'] + a['contravened']} of {a['assessed']}</td></tr>")
         body.append("</table>")
+    # the rest of the cohort picture (the GUI's dashboard charts these): scores and critical-action times
+    if cohort.finished:
+        body.append("<table><tr><th>Score band</th><th>Syndicates</th></tr>"
+                    + "".join(f"<tr><td>{_e(band)}</td><td>{n}</td></tr>" for band, n in cohort.distribution if n)
+                    + "</table>")
+    if cohort.critical_times:
+        body.append("<table><tr><th>Critical action</th><th>Median time to it</th><th>Achieved</th></tr>")
+        for c in cohort.critical_times:
+            median = "never achieved" if c["median_seconds"] is None else _clock(c["median_seconds"])
+            body.append(f"<tr><td>{_e(c['title'])}</td><td>{_e(median)}</td>"
+                        f"<td>{c['achieved']} of {c['assessed']}</td></tr>")
+        body.append("</table>")
     return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _clock(seconds: float) -> str:
+    """Simulated seconds from the incident start as 'T+1h05m' / 'T+12m' (as the review dashboard says it)."""
+    hours, minutes = divmod(int(round(seconds / 60)), 60)
+    return f"T+{hours}h{minutes:02d}m" if hours else f"T+{minutes}m"
 
 
 def _entered_by(record: SessionRecord, row: DecisionRow) -> str:

@@ -2,10 +2,14 @@
 
 Shows ``hydra_sim.exercise.plenary.plenary(store, session_ids)``: a grid (rows = decision
 points, columns = syndicates; each cell the choice, the time and who entered it, the
-rationale in the tooltip and in the detail pane below), each syndicate's result (score,
-grade, outcome, facilitator interventions received: facilitated sessions are marked), the
-cohort numbers, and exports the report as HTML (``plenary_html``) or PDF (Qt's printer,
-as report_pdf.py does). Holds no rules. Must not import the runner or the session controller.
+rationale in the tooltip and in the detail pane below; the decision points are row headers
+that wrap, so they are read in full), each syndicate's result (score, grade, outcome,
+facilitator interventions received: facilitated sessions are marked), and the cohort
+picture of the records issue: the review window's ``CohortDashboard`` (miss rate per NRP
+action, score distribution, median time to each critical action; charts to PNG, tables to
+CSV) fed with exactly the exercise's sessions through ``exercise_cohort_summary``. Exports
+the report as HTML (``plenary_html``) or PDF (Qt's printer, as report_pdf.py does).
+Holds no rules. Must not import the runner or the session controller.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QRect, QSize, Qt, Slot
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -22,13 +27,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyle,
+    QStyleOptionHeader,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...exercise.plenary import Plenary, _intervention_text, plenary, plenary_html
+from ..review.cohort_stats import CohortSummary, cohort_summary, compact_report
+from ..review.dashboard import CohortDashboard
 from ..safe_text import SafeTextBrowser
 
 RESULT_COLUMNS = ("Syndicate", "Score", "Grade", "Outcome", "Critical failures", "Facilitator interventions")
@@ -41,6 +51,74 @@ def _label(text: str, role: str | None = None) -> QLabel:
     if role:
         label.setProperty("role", role)
     return label
+
+
+def exercise_cohort_summary(data: Plenary) -> CohortSummary:
+    """The review dashboard's input for exactly this exercise's sessions.
+
+    The review window builds its ``CompactReport`` list from a report index of the whole
+    store; the plenary already holds each syndicate's full score report, so it compacts
+    those (sessions not finished yet have no report and are left out, as in the review)."""
+    reports, titles = [], {}
+    for record in data.records.values():
+        if record.report:
+            compact, found = compact_report(record.session_id, record.report)
+            reports.append(compact)
+            titles.update(found)
+    return cohort_summary(reports, titles)
+
+
+class WrappingHeader(QHeaderView):
+    """A vertical header of fixed width whose labels wrap onto as many lines as they need.
+
+    Qt's header draws one elided line; a decision point's title ("04:10: A 999 call from
+    Brackenford Services (you: call handler)") must be read in full in a debrief. The row
+    height grows to fit (``sectionSizeFromContents``); the current row's label is bold."""
+
+    PAD_X, PAD_Y = 8, 6
+
+    def __init__(self, width: int, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setFixedWidth(width)
+        self.setSectionsClickable(True)           # a click selects the row, as the default header does
+        self.setHighlightSections(True)
+
+    def _text(self, logical: int) -> str:
+        model = self.model()
+        value = model.headerData(logical, self.orientation(), Qt.ItemDataRole.DisplayRole) if model else None
+        return "" if value is None else str(value)
+
+    def _font(self, logical: int) -> QFont:
+        font = QFont(self.font())
+        selection = self.selectionModel()
+        if selection is not None and selection.currentIndex().row() == logical:
+            font.setBold(True)
+        return font
+
+    def _text_rect(self, rect: QRect) -> QRect:
+        return rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:  # noqa: N802 - Qt override
+        bold = QFont(self.font())
+        bold.setBold(True)                       # room for the bold (current) form too
+        bounds = QFontMetrics(bold).boundingRect(QRect(0, 0, self.width() - 2 * self.PAD_X, 10000),
+                                                 int(Qt.TextFlag.TextWordWrap), self._text(logical))
+        return QSize(self.width(), bounds.height() + 2 * self.PAD_Y)
+
+    def paintSection(self, painter, rect: QRect, logical: int) -> None:  # noqa: N802 - Qt override
+        if not rect.isValid():
+            return
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect, option.section, option.text = rect, logical, ""
+        option.orientation = self.orientation()
+        painter.save()
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)   # background, frame
+        painter.setFont(self._font(logical))
+        painter.setPen(self.palette().color(QPalette.ColorRole.ButtonText))
+        painter.drawText(self._text_rect(rect), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                                                    | Qt.TextFlag.TextWordWrap), self._text(logical))
+        painter.restore()
 
 
 def cell_text(row, entered_by: str) -> str:
@@ -68,7 +146,7 @@ class PlenaryWindow(QWidget):
         self.html_button = QPushButton("Export &HTML\u2026")
         self.html_button.setAccessibleName("Export the plenary report as an HTML page")
         self.html_button.clicked.connect(self._ask_html)
-        self.pdf_button = QPushButton("Export &PDF\u2026")
+        self.pdf_button = QPushButton("Export P&DF\u2026")       # Alt+P: the cohort tab's PNG export
         self.pdf_button.setAccessibleName("Export the plenary report as a PDF")
         self.pdf_button.clicked.connect(self._ask_pdf)
         head.addWidget(self.html_button)
@@ -106,10 +184,19 @@ class PlenaryWindow(QWidget):
         self.cohort_label.setAccessibleName("The cohort picture")
         outer.addWidget(self.cohort_label)
 
-        outer.addWidget(_label("Decision points, side by side (select a cell for the rationale)", "heading"))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Side by side, or the cohort picture")
+        outer.addWidget(self.tabs, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 8, 0, 0)
+        side_layout.addWidget(_label("Decision points, side by side (select a cell for the rationale)", "heading"))
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.grid = QTableWidget(len(data.points), len(data.syndicates))
         self.grid.setAccessibleName("Decision points by syndicate")
+        self.grid.setAccessibleDescription("One row per decision point, one column per syndicate; arrow keys move "
+                                           "between cells and the selected cell is shown in full below")
+        self.grid.setVerticalHeader(WrappingHeader(self._header_width(), self.grid))
         self.grid.setHorizontalHeaderLabels(list(data.syndicates))
         self.grid.setVerticalHeaderLabels([p.scene_title for p in data.points])
         for row, point in enumerate(data.points):
@@ -118,7 +205,6 @@ class PlenaryWindow(QWidget):
         self.grid.setWordWrap(True)
         self.grid.setTabKeyNavigation(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.verticalHeader().setMaximumWidth(320)
         for row, point in enumerate(data.points):
             for column, name in enumerate(data.syndicates):
                 entry = point.entries.get(name)
@@ -128,15 +214,32 @@ class PlenaryWindow(QWidget):
                 self.grid.setItem(row, column, item)
         self.grid.resizeRowsToContents()
         self.grid.currentCellChanged.connect(self._show_cell)
+        self.grid.currentCellChanged.connect(lambda *_: self.grid.verticalHeader().viewport().update())
         splitter.addWidget(self.grid)
         self.detail = SafeTextBrowser()
         self.detail.setAccessibleName("The selected decision in full")
         self.detail.setHtml("<p>Select a cell to read the syndicate's choice and rationale in full.</p>")
         splitter.addWidget(self.detail)
         splitter.setSizes([520, 160])
-        outer.addWidget(splitter, 1)
+        side_layout.addWidget(splitter, 1)
+        self.tabs.addTab(side, "Side &by side")
+
+        # The cohort picture of the records issue: the review window's dashboard, these sessions only.
+        self.dashboard = CohortDashboard(points=max(8.0, self.font().pointSizeF()))
+        self.dashboard.setAccessibleName("The cohort picture of this exercise")
+        self.cohort_summary = exercise_cohort_summary(data)
+        description = f"syndicates {', '.join(data.syndicates)}"
+        if self.cohort_summary.sessions < len(data.results):     # a debrief opened before every syndicate ended
+            description += (f" ({len(data.results) - self.cohort_summary.sessions} not finished yet, "
+                            "so not in the charts)")
+        self.dashboard.show_summary(self.cohort_summary, description, scope="of this exercise")
+        self.tabs.addTab(self.dashboard, "C&ohort picture")
         if data.points and data.syndicates:
             self.grid.setCurrentCell(0, 0)
+
+    def _header_width(self) -> int:
+        """About 36 characters: most titles fit on two lines; the window keeps room for the syndicates."""
+        return max(220, min(420, self.fontMetrics().averageCharWidth() * 36))
 
     @classmethod
     def from_store_path(cls, store_path: str | Path, session_ids: dict[str, str]) -> PlenaryWindow:

@@ -22,8 +22,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QSpinBox,
     QTableWidget,
@@ -257,7 +261,12 @@ class ExerciseStation(QObject):
 
 
 class FollowerWindow(QWidget):
-    """A follower station: the syndicate's scene, clock and decisions, read-only, updated live."""
+    """A follower station: the syndicate's scene, clock and decisions, read-only, updated live.
+
+    Shows the newest ``SyndicateView`` the facilitator sends: the clock and current scene, a
+    banner while the facilitator has paused the syndicate, every decision (time, scene,
+    choice, who entered it; the rationale in the tooltip) and the updates (injects) received.
+    """
 
     def __init__(self, request: JoinRequest, *, backoff=DEFAULT_BACKOFF, parent: QWidget | None = None):
         super().__init__(parent)
@@ -266,22 +275,49 @@ class FollowerWindow(QWidget):
         self.request = request
         self.view = None
         layout = QVBoxLayout(self)
-        self.heading = QLabel(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026")
-        self.heading.setProperty("role", "title")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setAccessibleName("Syndicate and current scene")
-        self.link_label = QLabel("\u25cb Connecting\u2026")
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.title = _plain(f"Syndicate {request.syndicate} \u2013 follower screen", "title")
+        top.addWidget(self.title, 1)
+        self.link_label = _plain("\u25cb Connecting\u2026")
         self.link_label.setAccessibleName("Connection to the facilitator")
-        self.note = QLabel("Read-only: decisions are entered on the syndicate's recording station.")
-        self.note.setProperty("role", "muted")
+        self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
+        top.addWidget(self.link_label)
+        layout.addLayout(top)
+        # the clock and scene, as large as the trainee screen's: the follower reads it from across a table
+        self.heading = _plain(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026", "heading")
+        self.heading.setAccessibleName("Syndicate, clock and current scene")
+        layout.addWidget(self.heading)
+        self.paused_banner = QFrame()
+        self.paused_banner.setProperty("role", "paused")
+        paused_row = QHBoxLayout(self.paused_banner)
+        paused_row.setContentsMargins(16, 10, 16, 10)
+        self.paused_text = _plain("\u2016 PAUSED BY THE FACILITATOR: the syndicate's clock is stopped until the "
+                                  "facilitator resumes it.")
+        paused_row.addWidget(self.paused_text, 1)
+        self.paused_banner.setVisible(False)
+        layout.addWidget(self.paused_banner)
+        self.note = _plain("Read-only: decisions are entered on the syndicate's recording station. Hover a "
+                           "decision for the rationale.", "muted")
+        layout.addWidget(self.note)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Time", "Scene", "Decision", "Entered by"])
         self.table.setAccessibleName("The syndicate's decisions so far")
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for widget in (self.heading, self.link_label, self.note):
-            layout.addWidget(widget)
-        layout.addWidget(self.table, 1)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
+        header.resizeSection(1, 300)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(_plain("Updates received (injects; the facilitator's are marked)", "heading"))
+        self.updates = QListWidget()
+        self.updates.setAccessibleName("Updates the syndicate received")
+        self.updates.setWordWrap(True)
+        layout.addWidget(self.updates, 1)
         self.relay = Relay(self)
         self.relay.update.connect(self.show_view)
         self.relay.status.connect(self._on_status)
@@ -299,24 +335,47 @@ class FollowerWindow(QWidget):
         state = " (paused by the facilitator)" if view.paused else ""
         if view.ended:
             state = f" (ended: {view.outcome or view.ending_id})"
-        self.heading.setText(f"Syndicate {view.name} \u2013 {view.clock_label or '--:--'} \u2013 "
+        self.heading.setText(f"Clock {view.clock_label or '--:--'} \u2013 current scene: "
                              f"{view.scene_title or 'not started'}{state}")
+        self.paused_banner.setVisible(bool(view.paused) and not view.ended)
         self.table.setRowCount(len(view.decisions))
         for row, decision in enumerate(view.decisions):
-            for column, text in enumerate((decision.clock_label, decision.scene_title, decision.choice_text,
-                                           decision.entered_by)):
+            choice = "\u23f1 time ran out" if decision.expired else decision.choice_text
+            for column, text in enumerate((decision.clock_label, decision.scene_title, choice,
+                                           decision.entered_by or "not recorded")):
                 item = QTableWidgetItem(str(text))
                 if column == 2 and isinstance(decision.rationale, str) and decision.rationale:
                     item.setToolTip(html.escape(f"Why: {decision.rationale}"))
                 self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+        for row in range(self.table.rowCount()):          # air between decisions, read from a distance
+            self.table.setRowHeight(row, self.table.rowHeight(row) + 10)
+        if view.decisions:
+            self.table.scrollToBottom()          # the newest decision in sight
+        self.updates.clear()
+        for inject in view.injects:
+            text = str(inject.get("text") or inject.get("inject_id") or "")
+            self.updates.addItem(f"\u2691 From the facilitator: {text}" if inject.get("by_facilitator") else text)
 
     @Slot(bool, str)
     def _on_status(self, connected: bool, message: str) -> None:
-        self.link_label.setText("\u25cf Connected" if connected else f"\u25cb Not connected: {message}")
+        self.link_label.setText("\u25cf Connected to the facilitator" if connected
+                                else f"\u25cb Not connected: {message}")
+        self.link_label.setToolTip(html.escape(message))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.link.close()
         super().closeEvent(event)
+
+
+def _plain(text: str, role: str | None = None) -> QLabel:
+    """A label showing untrusted text (names, scene titles from the network) as plain text."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if role:
+        label.setProperty("role", role)
+    return label
 
 
 # -- the main window's side: join, play, leave ------------------------------------------------------

@@ -137,9 +137,10 @@ class CohortDashboard(QWidget):
             bold.setBold(True)
             axis.setTitleFont(bold)
 
-    def show_summary(self, summary: CohortSummary, description: str = "") -> None:
+    def show_summary(self, summary: CohortSummary, description: str = "", scope: str = "in the filtered set") -> None:
+        """Show ``summary``; ``scope`` says which sessions these are (the plenary: "of this exercise")."""
         self.summary = summary
-        self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) in the filtered set, "
+        self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) {scope}, "
                              f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
         accent = QColor(theme.LIGHT.accent)
         # Miss rates: the worst TOP_ACTIONS, highest at the top.
@@ -165,7 +166,7 @@ class CohortDashboard(QWidget):
         x.setRange(0, 110)
         x.setTickCount(12)
         x.setLabelFormat("%d")
-        self._axis_font(x, "Sessions that missed or contravened it (%)  \u2014  \u2605 critical action")
+        self._axis_font(x, "Missed or contravened (% of sessions); \u2605 = critical")
         _attach_axes(chart, series, bottom=x, left=y)
         self.miss_view.setChart(chart)
         self.miss_view.setMinimumHeight(int(max(self.points * 36, 60 + len(top) * self.points * 3.2)))
