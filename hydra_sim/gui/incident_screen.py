@@ -43,7 +43,7 @@ from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
 from .safe_text import SafeTextBrowser
 from .session_controller import LogEntry, PausedError
-from .widgets import WrapLabel
+from .widgets import WrapLabel, banner
 
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
@@ -122,14 +122,9 @@ class IncidentScreen(QWidget):
         banners = QVBoxLayout()
         banners.setContentsMargins(24, 10, 24, 0)
         banners.setSpacing(6)
-        self.paused_banner = QFrame()
-        self.paused_banner.setProperty("role", "paused")
-        paused_row = QHBoxLayout(self.paused_banner)
-        paused_row.setContentsMargins(16, 10, 16, 10)
-        self.paused_text = _label("\u2016 PAUSED: the clock and any countdown are stopped. You can still read "
-                                  "everything. Press Resume (Ctrl+P) to carry on.")
-        paused_row.addWidget(self.paused_text, 1)
-        self.paused_banner.setVisible(False)
+        self.paused_banner, self.paused_text = banner(
+            "paused", "\u2016 PAUSED: the clock and any countdown are stopped. You can still read everything. "
+            "Press Resume (Ctrl+P) to carry on.")
         banners.addWidget(self.paused_banner)
         self.banner = QFrame()
         self.banner.setProperty("role", "banner")

@@ -7,7 +7,7 @@ in as raw HTML; rich text only from ``markdown_to_html``). Must not import the e
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from .safe_text import inert
 
@@ -26,3 +26,16 @@ class WrapLabel(QLabel):
         if self.textFormat() != Qt.TextFormat.PlainText:
             text = inert(text)        # a second wall: only inert HTML reaches a rich label
         super().setText(text)
+
+
+def banner(role: str, text: str) -> tuple[QFrame, WrapLabel]:
+    """A full-width coloured strip (the theme styles ``QFrame[role=...]``) holding one line of
+    plain text; hidden until shown. Returns the strip and its label."""
+    frame = QFrame()
+    frame.setProperty("role", role)
+    row = QHBoxLayout(frame)
+    row.setContentsMargins(16, 10, 16, 10)
+    label = WrapLabel(text)
+    row.addWidget(label, 1)
+    frame.setVisible(False)
+    return frame, label

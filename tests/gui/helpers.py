@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -93,3 +95,25 @@ def play_step(qtbot, win, step, fake_time=None) -> None:
         qtbot.keyClicks(panel.rationale_box, step.rationale)
     click(qtbot, panel.decide_button)
     assert not panel.error.isVisible() or not panel.error.text(), panel.error.text()
+
+
+class StationThread(threading.Thread):
+    """A headless exercise station (hydra_sim.exercise.headless) playing in a thread;
+    ``finish()`` waits for it and re-raises what went wrong there."""
+
+    def __init__(self, station):
+        super().__init__(daemon=True, name=f"station-{station.syndicate}")
+        self.station, self.result, self.error = station, None, None
+
+    def run(self) -> None:
+        try:
+            self.result = self.station.run(timeout=60)
+        except BaseException as exc:        # reported by finish()
+            self.error = exc
+
+    def finish(self) -> dict:
+        self.join(60)
+        assert not self.is_alive(), f"station {self.station.syndicate} did not finish"
+        if self.error is not None:
+            raise self.error
+        return self.result

@@ -8,11 +8,10 @@ stations, each with its result listed, including the ones refused and why.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import FLAGSHIP, click, shoot
+from helpers import FLAGSHIP, StationThread, click, shoot
 from PySide6.QtCore import Qt
 
 from hydra_sim.engine.plan import load_plan
@@ -25,32 +24,14 @@ CARELESS = FLAGSHIP.with_name("brackenford-services.careless.plan.yaml")
 WAIT_MS = 20000
 
 
-class Station(threading.Thread):
-    def __init__(self, station):
-        super().__init__(daemon=True, name=f"station-{station.syndicate}")
-        self.station, self.result, self.error = station, None, None
 
-    def run(self) -> None:
-        try:
-            self.result = self.station.run(timeout=60)
-        except BaseException as exc:        # reported by finish()
-            self.error = exc
-
-    def finish(self) -> dict:
-        self.join(60)
-        assert not self.is_alive(), f"station {self.station.syndicate} did not finish"
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def headless(server, tmp_path: Path, name: str, plan: Path, members, **kw) -> Station:
+def headless(server, tmp_path: Path, name: str, plan: Path, members, **kw) -> StationThread:
     host, port = server.address
     steps, problems = load_plan(plan)
     assert steps is not None, problems
     # the first decision carries a rationale, as a syndicate would type it
     steps[0] = dataclasses.replace(steps[0], rationale=f"{name}: people shut in a lorry, a threat to life")
-    return Station(HeadlessStation(FLAGSHIP, tmp_path / f"{name}.sqlite3", host=host, port=port, code=server.code,
+    return StationThread(HeadlessStation(FLAGSHIP, tmp_path / f"{name}.sqlite3", host=host, port=port, code=server.code,
                                    syndicate=name, members=members, steps=steps, station_id=f"{name}-1",
                                    backoff=(0.05, 0.1), **kw))
 

@@ -7,10 +7,8 @@ injects, and says so when the facilitator goes away. No sleeps: every wait is on
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from helpers import FLAGSHIP, shoot
+from helpers import FLAGSHIP, StationThread, shoot
 
 from hydra_sim.exercise.headless import HeadlessStation
 from hydra_sim.exercise.server import ExerciseServer
@@ -20,26 +18,6 @@ BEST = FLAGSHIP.with_name("brackenford-services.best.plan.yaml")
 WAIT_MS = 20000
 MEMBERS = ["PC Hale", "Sgt Brennan"]
 
-
-class Station(threading.Thread):
-    """A headless recording station playing in a thread; ``finish()`` re-raises what went wrong."""
-
-    def __init__(self, station: HeadlessStation):
-        super().__init__(daemon=True, name=f"station-{station.syndicate}")
-        self.station, self.result, self.error = station, None, None
-
-    def run(self) -> None:
-        try:
-            self.result = self.station.run(timeout=60)
-        except BaseException as exc:        # reported by finish()
-            self.error = exc
-
-    def finish(self) -> dict:
-        self.join(60)
-        assert not self.is_alive(), "the station did not finish"
-        if self.error is not None:
-            raise self.error
-        return self.result
 
 
 @pytest.fixture
@@ -74,7 +52,7 @@ def test_follower_shows_its_syndicate_live_the_pause_and_the_facilitator_leaving
 
     # the recording station holds after its first decision (until an inject), then at "runners"
     # (until the pause and the resume), so the test sees the follower at known points
-    station = Station(HeadlessStation(FLAGSHIP, tmp_path / "alpha.sqlite3", host=host, port=port, code=server.code,
+    station = StationThread(HeadlessStation(FLAGSHIP, tmp_path / "alpha.sqlite3", host=host, port=port, code=server.code,
                                       syndicate="Alpha", members=MEMBERS, plan_path=BEST, station_id="Alpha-1",
                                       backoff=(0.05, 0.1), hold_at=["lorry_moving", "runners", "runners"]))
     station.start()

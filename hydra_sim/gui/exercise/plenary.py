@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QStyle,
@@ -40,17 +39,10 @@ from ...exercise.plenary import Plenary, _intervention_text, plenary, plenary_ht
 from ..review.cohort_stats import CohortSummary, cohort_summary, compact_report
 from ..review.dashboard import CohortDashboard
 from ..safe_text import SafeTextBrowser
+from ..widgets import WrapLabel
 
 RESULT_COLUMNS = ("Syndicate", "Score", "Grade", "Outcome", "Critical failures", "Facilitator interventions")
 
-
-def _label(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 def exercise_cohort_summary(data: Plenary) -> CohortSummary:
@@ -141,7 +133,7 @@ class PlenaryWindow(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         head = QHBoxLayout()
-        title = _label(f"Plenary debrief: {data.scenario_title}", "title")
+        title = WrapLabel(f"Plenary debrief: {data.scenario_title}", role="title")
         head.addWidget(title, 1)
         self.html_button = QPushButton("Export &HTML\u2026")
         self.html_button.setAccessibleName("Export the plenary report as an HTML page")
@@ -153,7 +145,7 @@ class PlenaryWindow(QWidget):
         head.addWidget(self.pdf_button)
         outer.addLayout(head)
 
-        outer.addWidget(_label("Results", "heading"))
+        outer.addWidget(WrapLabel("Results", role="heading"))
         self.results = QTableWidget(len(data.results), len(RESULT_COLUMNS))
         self.results.setAccessibleName("Each syndicate's result")
         self.results.setHorizontalHeaderLabels(list(RESULT_COLUMNS))
@@ -180,7 +172,7 @@ class PlenaryWindow(QWidget):
         self.results.setMaximumHeight(self.results.verticalHeader().defaultSectionSize() * (len(data.results) + 1)
                                       + 40)
         outer.addWidget(self.results)
-        self.cohort_label = _label(self._cohort_text(), "muted")
+        self.cohort_label = WrapLabel(self._cohort_text(), role="muted")
         self.cohort_label.setAccessibleName("The cohort picture")
         outer.addWidget(self.cohort_label)
 
@@ -190,7 +182,7 @@ class PlenaryWindow(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 8, 0, 0)
-        side_layout.addWidget(_label("Decision points, side by side (select a cell for the rationale)", "heading"))
+        side_layout.addWidget(WrapLabel("Decision points, side by side (select a cell for the rationale)", role="heading"))
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.grid = QTableWidget(len(data.points), len(data.syndicates))
         self.grid.setAccessibleName("Decision points by syndicate")

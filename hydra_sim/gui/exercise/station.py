@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...exercise.protocol import DEFAULT_PORT
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
+from ..widgets import WrapLabel, banner
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -277,28 +277,23 @@ class FollowerWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
-        self.title = _plain(f"Syndicate {request.syndicate} \u2013 follower screen", "title")
+        self.title = WrapLabel(f"Syndicate {request.syndicate} \u2013 follower screen", role="title")
         top.addWidget(self.title, 1)
-        self.link_label = _plain("\u25cb Connecting\u2026")
+        self.link_label = WrapLabel("\u25cb Connecting\u2026")
         self.link_label.setAccessibleName("Connection to the facilitator")
         self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
         top.addWidget(self.link_label)
         layout.addLayout(top)
         # the clock and scene, as large as the trainee screen's: the follower reads it from across a table
-        self.heading = _plain(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026", "heading")
+        self.heading = WrapLabel(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026", role="heading")
         self.heading.setAccessibleName("Syndicate, clock and current scene")
         layout.addWidget(self.heading)
-        self.paused_banner = QFrame()
-        self.paused_banner.setProperty("role", "paused")
-        paused_row = QHBoxLayout(self.paused_banner)
-        paused_row.setContentsMargins(16, 10, 16, 10)
-        self.paused_text = _plain("\u2016 PAUSED BY THE FACILITATOR: the syndicate's clock is stopped until the "
-                                  "facilitator resumes it.")
-        paused_row.addWidget(self.paused_text, 1)
-        self.paused_banner.setVisible(False)
+        self.paused_banner, self.paused_text = banner(
+            "paused", "\u2016 PAUSED BY THE FACILITATOR: the syndicate's clock is stopped until the "
+                      "facilitator resumes it.")
         layout.addWidget(self.paused_banner)
-        self.note = _plain("Read-only: decisions are entered on the syndicate's recording station. Hover a "
-                           "decision for the rationale.", "muted")
+        self.note = WrapLabel("Read-only: decisions are entered on the syndicate's recording station. Hover a "
+                           "decision for the rationale.", role="muted")
         layout.addWidget(self.note)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Time", "Scene", "Decision", "Entered by"])
@@ -313,7 +308,7 @@ class FollowerWindow(QWidget):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(1, 300)
         layout.addWidget(self.table, 3)
-        layout.addWidget(_plain("Updates received (injects; the facilitator's are marked)", "heading"))
+        layout.addWidget(WrapLabel("Updates received (injects; the facilitator's are marked)", role="heading"))
         self.updates = QListWidget()
         self.updates.setAccessibleName("Updates the syndicate received")
         self.updates.setWordWrap(True)
@@ -367,15 +362,6 @@ class FollowerWindow(QWidget):
         self.link.close()
         super().closeEvent(event)
 
-
-def _plain(text: str, role: str | None = None) -> QLabel:
-    """A label showing untrusted text (names, scene titles from the network) as plain text."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 # -- the main window's side: join, play, leave ------------------------------------------------------
