@@ -4,9 +4,12 @@ It is the only place in the GUI that calls ``ScenarioRunner`` methods. One ``QTi
 GUI thread measures real time; each tick advances the simulated clock by
 ``real seconds x scenario.clock_speed`` and runs the decision countdown. What one runner
 call produces (the inputs it logs and the engine events it emits) is written to the store
-in one durable transaction (``append_batch``) as soon as the call returns and before any
-screen hears of it, so nothing is shown as recorded unless it is on disk; the clock is
-checkpointed every few seconds and on pause and quit, so a session survives a crash. Screens listen to its past-tense signals and read its read-only properties.
+in one durable transaction (``append_batch``), in order, on the store writer's thread
+(store_writer.py), so the next scene is drawn while the disk syncs. ``recorded`` says when a
+decision is on disk, and only then does a screen call it recorded; a write that fails stays
+queued and is retried, so nothing is lost. The clock is checkpointed every few seconds and
+on pause and quit, so a session survives a crash. Screens listen to its past-tense signals
+and read its read-only properties.
 Must not import screens or widgets; holds no scenario rules (the engine decides).
 """
 
