@@ -131,6 +131,47 @@ class _Syndicate:
     commands: dict[str, dict] = field(default_factory=dict)   # command id -> message, in the order made
 
 
+MAX_WRONG_CODES = 10           # wrong join codes from one address within WRONG_CODE_WINDOW ...
+WRONG_CODE_WINDOW = 60.0       # ... seconds lock that address out until the window has passed
+
+
+class WrongCodeGuard:
+    """Slows down guessing the join code: an address that sends ``limit`` wrong codes within
+    ``window`` seconds is refused until its oldest failure is that old. A typo or two never
+    trips it; a guesser gets ten tries a minute, which makes the 887 million codes useless."""
+
+    def __init__(self, limit: int = MAX_WRONG_CODES, window: float = WRONG_CODE_WINDOW,
+                 clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str) -> list[float]:
+        now = self.clock()
+        recent = [t for t in self._failures.get(address, []) if now - t < self.window]
+        if recent:
+            self._failures[address] = recent
+        else:
+            self._failures.pop(address, None)
+        return recent
+
+    def locked_out(self, address: str) -> bool:
+        with self._lock:
+            return len(self._recent(address)) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._recent(address)
+            self._failures.setdefault(address, []).append(self.clock())
+
+
+def _address_of(conn: ServerConnection) -> str:
+    try:
+        return str(conn.remote_address[0])
+    except (TypeError, IndexError, OSError):
+        return "unknown"
+
+
 class ExerciseServer:
     """One facilitated exercise of one scenario. ``start()``, then share ``address`` and ``code``."""
 
@@ -158,6 +199,7 @@ class ExerciseServer:
         self._subscribers: list[Callable[[object], None]] = []
         self._ended_reported = False
         self._injects = {i.id: i for i in self.scenario.all_injects()}
+        self.wrong_codes = WrongCodeGuard()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -355,7 +397,13 @@ class ExerciseServer:
             version = isinstance(raw, str) and '"v"' in raw and "version" in str(exc)
             self._refuse(conn, p.CLOSE_BAD_VERSION if version else p.CLOSE_PROTOCOL, str(exc))
             return None
+        address = _address_of(conn)
+        if self.wrong_codes.locked_out(address):
+            self._refuse(conn, p.CLOSE_BAD_CODE, "too many wrong join codes from this computer: wait a minute, "
+                                                 "then type the code shown on the facilitator's screen")
+            return None
         if not p.codes_match(hello["code"], self.code):
+            self.wrong_codes.failed(address)
             self._refuse(conn, p.CLOSE_BAD_CODE, "wrong join code: check the code shown on the facilitator's "
                                                  "screen and type it again")
             return None

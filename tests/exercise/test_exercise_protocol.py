@@ -10,7 +10,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from hydra_sim.exercise import protocol as p
-from hydra_sim.exercise.server import ExerciseServer
+from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
 
 
 def hello(code="ABCDEF", **over) -> dict:
@@ -92,6 +92,36 @@ def test_wrong_code_closes_with_a_clear_reason(server):
         code, reason = closed_with(conn)
     assert code == p.CLOSE_BAD_CODE and "wrong join code" in reason
     assert server.snapshot() == []
+
+
+def test_guessing_the_code_locks_the_address_out_for_a_while(server):
+    clock = [1000.0]
+    server.wrong_codes = WrongCodeGuard(limit=3, window=60.0, clock=lambda: clock[0])
+    for _ in range(3):
+        with connect(url(server), proxy=None) as conn:
+            conn.send(json.dumps(hello(code="WRONG1")))
+            assert "wrong join code" in closed_with(conn)[1]
+    with connect(url(server), proxy=None) as conn:      # now even the right code waits
+        conn.send(json.dumps(hello()))
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_BAD_CODE and "too many wrong join codes" in reason
+    assert server.snapshot() == []
+    clock[0] += 61                                        # the window has passed: the right code joins
+    with connect(url(server), proxy=None) as conn:
+        conn.send(json.dumps(hello()))
+        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+
+
+def test_a_typo_or_two_does_not_lock_anyone_out():
+    clock = [0.0]
+    guard = WrongCodeGuard(limit=10, window=60.0, clock=lambda: clock[0])
+    for _ in range(9):
+        guard.failed("10.0.0.5")
+    assert not guard.locked_out("10.0.0.5")
+    guard.failed("10.0.0.5")
+    assert guard.locked_out("10.0.0.5") and not guard.locked_out("10.0.0.6")
+    clock[0] = 60.0
+    assert not guard.locked_out("10.0.0.5")
 
 
 def test_other_scenario_and_bad_hello_are_refused(server):
