@@ -783,7 +783,8 @@ def _probe_existing(path: Path) -> None:
         if size == 0:
             return      # what sqlite3.connect leaves before the first write: nothing to lose
         with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
+            first = handle.read(100)
+        header = first[:len(_SQLITE_MAGIC)]
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -792,6 +793,12 @@ def _probe_existing(path: Path) -> None:
     if header != _SQLITE_MAGIC:
         raise StoreError(f"The session store {path} is not a hydra_sim session store (it is not an SQLite "
                          f"database at all). {_KEEP_FILE}", path)
+    # With frames in the WAL, pages past the file's end may be there (a checkpoint cut off by a
+    # crash writes page 1 first): then quick_check, which reads through the WAL, decides.
+    wal = Path(f"{path}-wal")
+    cut = None if wal.exists() and wal.stat().st_size > 0 else _cut_short(first, size)
+    if cut:
+        raise StoreError(f"The session store {path} is damaged ({cut}). {_KEEP_FILE}", path)
     immutable = not Path(f"{path}-wal").exists()
     with _readonly(path, immutable) as conn:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -810,6 +817,28 @@ def _probe_existing(path: Path) -> None:
         problems = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
         raise StoreError(f"The session store {path} is damaged ({'; '.join(problems)}). {_KEEP_FILE}", path)
+
+
+def _cut_short(header: bytes, size: int) -> str | None:
+    """Why the file is shorter than SQLite's own header says, or None.
+
+    quick_check only notices a truncated file when a page it walks is missing; pages past the
+    end that hold free space or the tail of a table can go unnoticed, so the size is checked
+    against the header: whole pages, and at least the page count the header records (valid
+    when its change counter matches its version-valid-for number, as SQLite itself decides)."""
+    if len(header) < 100:
+        return "its header is cut short"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return None                   # a damaged page size: quick_check reports it in its words
+    if size % page_size:
+        return f"it ends part-way through a page ({size:,} bytes is not a whole number of {page_size:,}-byte pages)"
+    pages = int.from_bytes(header[28:32], "big")
+    counter, valid_for = header[24:28], header[92:96]
+    if counter == valid_for and pages and size < pages * page_size:
+        return f"it is cut short: {size:,} bytes where its header records {pages * page_size:,}"
+    return None
 
 
 _WAL_MAGIC = (0x377F0682, 0x377F0683)     # little-endian / big-endian checksums

@@ -384,6 +384,25 @@ def test_a_damaged_store_gives_a_clear_message_and_is_never_changed(damage, dama
     assert _snapshot(home / "records") == original
 
 
+def test_a_store_cut_short_at_any_page_is_refused(damaged_sources, tmp_path):
+    """Truncation that removes only trailing pages (free space, a table's tail) can pass SQLite's
+    quick_check; the size check against the header catches every cut, page-aligned or not."""
+    source = damaged_sources / "plain" / "records" / "sessions.sqlite3"
+    data = source.read_bytes()
+    page = int.from_bytes(data[16:18], "big")
+    pages = len(data) // page
+    cuts = sorted({len(data) - k * page for k in range(1, min(pages - 1, 12))} | {len(data) - 1, len(data) - 100})
+    for cut in cuts:
+        path = tmp_path / f"cut-{cut}" / "sessions.sqlite3"
+        path.parent.mkdir()
+        path.write_bytes(data[:cut])
+        with pytest.raises(StoreError) as caught:
+            SessionStore(path)
+        assert "is damaged" in caught.value.message and "cut short" in caught.value.message or \
+            "part-way through a page" in caught.value.message, (cut, caught.value.message)
+        assert path.read_bytes() == data[:cut]
+
+
 def test_a_changed_byte_inside_a_record_is_found_by_verify_and_left_as_it_is(damaged_sources, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(damaged_sources / "plain", home)
