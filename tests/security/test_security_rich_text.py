@@ -15,7 +15,7 @@ import shutil
 import socket
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QTextBrowser
 
@@ -257,6 +257,9 @@ def test_hostile_scenario_through_every_screen(qtbot, app_window, hostile, no_ne
     review.select_sessions([sessions[0].session_id])
     qtbot.waitUntil(lambda: review.timeline_tree.topLevelItemCount() > 0, timeout=5000)
     assert_screen_is_inert(review)
+    header = review.detail_header       # bold names, and the hostile title only as escaped text
+    assert header.textFormat() == Qt.TextFormat.RichText and header.text().startswith("<b>")
+    assert "&lt;" in header.text() and "<img" not in header.text()
 
 
 def qtbot_left():

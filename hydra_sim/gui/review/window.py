@@ -10,6 +10,7 @@ and score report are never changed.
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from pathlib import Path
@@ -425,25 +426,29 @@ class ReviewWindow(QMainWindow):
         self._update_buttons()
 
     def _fill_header(self) -> None:
+        # Rich text for the bold parts only: every value in it is escaped (names, titles, reasons
+        # are untrusted text), so the label holds nothing but our own <b> tags.
+        e = html.escape
         row, report = self.current, self.current_report or {}
-        parts = [f"<b>{row.display_name or row.trainee_id}</b> ({row.trainee_id}, {row.force or 'no force'}, "
-                 f"{humanise(row.role) or 'no role'}) \u2014 {row.scenario_text}, started "
-                 f"{row.started_at[:16].replace('T', ' ')}."]
+        parts = [f"<b>{e(row.display_name or row.trainee_id)}</b> ({e(row.trainee_id)}, "
+                 f"{e(row.force or 'no force')}, {e(humanise(row.role) or 'no role')}) \u2014 "
+                 f"{e(row.scenario_text)}, started {e(row.started_at[:16].replace('T', ' '))}."]
         if report:
             grade = report.get("grade_label") or humanise(report.get("grade_id"))
-            parts.append(f"Score <b>{report.get('percent', 0):.0f}%</b>, calculated grade <b>{grade}</b>; "
-                         f"ending {humanise(report.get('ending_id'))} ({humanise(report.get('outcome'))}).")
+            parts.append(f"Score <b>{report.get('percent', 0):.0f}%</b>, calculated grade <b>{e(str(grade))}</b>; "
+                         f"ending {e(humanise(report.get('ending_id')))} ({e(humanise(report.get('outcome')))}).")
             if report.get("critical_failures"):
                 parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
         else:
-            parts.append(f"Not scored ({humanise(row.status)}).")
+            parts.append(f"Not scored ({e(humanise(row.status))}).")
         if row.override:
             o = row.override
-            parts.append(f"<b>Grade override: {humanise(o.get('grade_id'))}</b> by {o.get('author')} "
-                         f"({str(o.get('created_at'))[:16].replace('T', ' ')}): \u201c{o.get('reason')}\u201d.")
-        parts.append(f"Record integrity: <b>{row.integrity_text}</b>" + (
-            f" \u2014 {'; '.join(i.message for i in (self.issues or {}).get(row.session_id, []))}"
+            parts.append(f"<b>Grade override: {e(humanise(o.get('grade_id')))}</b> by {e(str(o.get('author')))} "
+                         f"({e(str(o.get('created_at'))[:16].replace('T', ' '))}): \u201c{e(str(o.get('reason')))}\u201d.")
+        parts.append(f"Record integrity: <b>{e(row.integrity_text)}</b>" + (
+            f" \u2014 {e('; '.join(i.message for i in (self.issues or {}).get(row.session_id, [])))}"
             if row.integrity is False else ""))
+        self.detail_header.setTextFormat(Qt.TextFormat.RichText)
         self.detail_header.setText(" ".join(parts))
         self.tabs.setTabText(0, "Session &detail")
 
@@ -456,6 +461,9 @@ class ReviewWindow(QMainWindow):
 
     def _fill_timeline(self) -> None:
         self.timeline_tree.clear()
+        # widths first: the rows' wrapped heights are worked out as the items go in
+        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
+            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
         notes = self._notes_by_seq()
         for item in self.current_items:
             details = decision_details(item) if item.kind == "decision" else item.detail
@@ -464,10 +472,9 @@ class ReviewWindow(QMainWindow):
             tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
+            tree_item.setToolTip(1, plain_tooltip(tree_item.text(1)))     # the whole line, however narrow
             tree_item.setToolTip(3, plain_tooltip(details))      # rationale is the trainee's text
             self.timeline_tree.addTopLevelItem(tree_item)
-        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
-            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
 
     def _fill_actions(self) -> None:
         actions = (self.current_report or {}).get("actions") or []
