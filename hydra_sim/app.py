@@ -79,10 +79,12 @@ def _open_window_despite_store_problems(show_windows: bool):
             if not show_windows:
                 ErrorReporter(False).report(None, exc)
                 return None
-            choice = StoreProblemDialog.ask(None, exc.message if hasattr(exc, "message") else str(exc))
+            unreadable = getattr(exc, "kind", "") == "unreadable"
+            choice = StoreProblemDialog.ask(None, exc.message if hasattr(exc, "message") else str(exc),
+                                            can_start_fresh=unreadable)
             if choice == StoreProblemDialog.QUIT:
                 return None
-            if choice == StoreProblemDialog.FRESH:
+            if choice == StoreProblemDialog.FRESH and unreadable:
                 try:
                     kept = move_store_aside()
                     log.warning("unreadable store kept as %s; starting a new one", kept)

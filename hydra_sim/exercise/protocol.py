@@ -15,6 +15,8 @@ import json
 import secrets
 from typing import Any
 
+from ..records.store import EVENT_KINDS, INPUT_KINDS
+
 PROTOCOL_VERSION = 1
 DEFAULT_PORT = 8765
 MAX_MESSAGE_BYTES = 1_000_000       # a whole session record fits with room to spare; more is refused
@@ -174,6 +176,7 @@ def _check_hello(m: dict) -> None:
     _text(m, "scenario_hash", 200, blank=True)
 
 
+_MAX_INT = 2 ** 53         # JSON numbers beyond this lose precision, and SQLite stores 64 bits at most
 _EVENT_FIELDS = {"seq": int, "kind": str, "is_input": bool, "clock": int, "recorded_at": str,
                  "prev_hash": str, "hash": str}
 
@@ -186,14 +189,19 @@ def _check_sync(m: dict) -> None:
     if not isinstance(events, list) or len(events) > MAX_EVENTS_PER_SYNC:
         raise ProtocolError(f"'events' must be a list of at most {MAX_EVENTS_PER_SYNC} events")
     for event in events:
-        if not isinstance(event, dict) or "data" not in event:
-            raise ProtocolError("each event must be an object with its 'data'")
+        if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
+            raise ProtocolError("each event must be an object whose 'data' is an object")
         for name, kind in _EVENT_FIELDS.items():
             value = event.get(name)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ProtocolError(f"event field '{name}' must be {kind.__name__}")
+            if kind is int and not 0 <= value <= _MAX_INT:
+                raise ProtocolError(f"event field '{name}' is out of range")
+        known = INPUT_KINDS if event["is_input"] else EVENT_KINDS
+        if event["kind"] not in known:
+            raise ProtocolError(f"unknown event kind '{event['kind'][:40]}'")
     sent_at = m.get("sent_at")
-    if isinstance(sent_at, bool) or not isinstance(sent_at, (int, float)):
+    if isinstance(sent_at, bool) or not isinstance(sent_at, (int, float)) or not 0 <= sent_at <= _MAX_INT:
         raise ProtocolError("'sent_at' must be a number (seconds since the epoch)")
 
 

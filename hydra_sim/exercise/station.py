@@ -55,6 +55,7 @@ class StationLink:
         self.scenario_id, self.scenario_hash = scenario_id, scenario_hash
         self.on_command, self.on_update, self.on_status = on_command, on_update, on_status
         self.backoff = tuple(backoff) or DEFAULT_BACKOFF
+        self._refusals = 0           # refusals in a row: each waits longer before the resend
         self.open_timeout = open_timeout
         self.session_id: str | None = None
         self.last_error: str = ""           # the latest refusal or error from the facilitator
@@ -209,12 +210,13 @@ class StationLink:
                         if self._inflight:
                             self._acked_row = self._inflight.popleft()
                         sent = self._sent.get(message["session_id"], 0)
+                        refused = message["seq"] < sent and not self._inflight
                         if sent < message["seq"] or not self._inflight:
                             # Every sync is answered: below what was sent means the facilitator
                             # refused some (or lost its copy), so send again from what it holds.
                             self._sent[message["session_id"]] = message["seq"]
                         self._acked_changed.notify_all()
-                    self.notify()
+                    self._resend(refused)
                 elif kind == p.COMMAND:
                     self._deliver(Command.from_message(message))
                 elif kind == p.VIEW:
@@ -231,6 +233,19 @@ class StationLink:
         except OSError as exc:
             log.info("station %s: connection lost (%s)", self.station_id, exc)
         return welcomed
+
+    def _resend(self, refused: bool) -> None:
+        """Send what is not acknowledged: at once, or after the backoff when the facilitator has
+        just refused it (its store full, say), so a refusal never becomes a tight resend loop."""
+        if not refused:
+            self._refusals = 0
+            self.notify()
+            return
+        self._refusals += 1
+        delay = self.backoff[min(self._refusals - 1, len(self.backoff) - 1)]
+        timer = threading.Timer(delay, self.notify)
+        timer.daemon = True
+        timer.start()
 
     def _deliver(self, command: Command) -> None:
         if self.on_command is None:

@@ -63,19 +63,23 @@ class StoreProblemDialog:
     RETRY, FRESH, QUIT = "retry", "fresh", "quit"
 
     @classmethod
-    def ask(cls, parent: QWidget | None, message: str) -> str:
+    def ask(cls, parent: QWidget | None, message: str, can_start_fresh: bool = True) -> str:
+        """``can_start_fresh`` only for a file that cannot be read (damaged, not a store): a store
+        that is locked, full or newer is someone's live data and is never renamed."""
         box = _message_box(parent, QMessageBox.Icon.Warning, "The score store cannot be opened", message,
-                           "Try again once the problem is fixed (for example after closing the other "
-                           "program), or start a new, empty store: the old file is renamed, never "
-                           "deleted, so a trainer can still recover it.")
+                           "Try again once the problem is fixed, or start a new, empty store: the old file "
+                           "is renamed, never deleted, so a trainer can still recover it." if can_start_fresh
+                           else "Try again once the problem is fixed (for example after closing the other "
+                                "program or freeing disk space).")
         retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
-        fresh = box.addButton("Keep the old file and start a new store", QMessageBox.ButtonRole.DestructiveRole)
+        fresh = box.addButton("Keep the old file and start a new store",
+                              QMessageBox.ButtonRole.DestructiveRole) if can_start_fresh else None
         quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(retry)
         box.setEscapeButton(quit_)
         box.exec()
         clicked = box.clickedButton()
-        return cls.RETRY if clicked is retry else cls.FRESH if clicked is fresh else cls.QUIT
+        return cls.RETRY if clicked is retry else cls.FRESH if fresh is not None and clicked is fresh else cls.QUIT
 
 
 class ReplayFailedDialog:

@@ -41,7 +41,7 @@ from .decision_panels import ContinuePanel, make_panel
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
-from .safe_text import SafeTextBrowser
+from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
 from .widgets import WrapLabel, banner
 
@@ -543,7 +543,7 @@ class IncidentScreen(QWidget):
             self.link_label.setText("\u25cf Connected to the facilitator")
         else:
             self.link_label.setText("\u25cb Working offline: will catch up")
-        self.link_label.setToolTip(message or ("Your decisions reach the facilitator as you make them." if connected
+        self.link_label.setToolTip(plain_tooltip(message) if message else ("Your decisions reach the facilitator as you make them." if connected
                                                else "Decisions are saved on this computer and sent when the "
                                                     "connection comes back."))
 

@@ -409,6 +409,7 @@ class MainWindow(QMainWindow):
 
     def _discard(self, summary) -> None:
         try:
+            self.controller.require_saved()      # its queued writes go in first, never after
             self.store.abandon_session(summary.session_id)
         except StoreError as exc:
             self.errors.report(self, exc)
@@ -442,6 +443,7 @@ class MainWindow(QMainWindow):
                 return
             self.controller.suspend()
         if not self.controller.flush() and not UnsavedWorkDialog.ask(self, self.controller.unsaved):
+            self.controller.carry_on()       # staying: the clock that suspend() stopped runs again
             event.ignore()
             return
         self._leave_exercise(wait=2.0)

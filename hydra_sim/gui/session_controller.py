@@ -28,7 +28,7 @@ from .bridge import RunnerBridge
 if TYPE_CHECKING:      # the engine is imported when a session starts, not with the start screen
     from ..engine import ScenarioRunner
     from ..engine.model import Scenario
-from .persistence import TraineeInfo, checkpoint_clock_of
+from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
 from .store_writer import StoreWriter
 from .wording import speaker_line, strip_time_prefix
 
@@ -96,6 +96,7 @@ class SessionController(QObject):
         self.writer.written.connect(self._on_written)
         self.writer.failed.connect(self._on_write_failed)
         self.writer.recovered.connect(self._on_write_recovered)
+        self.writer.dropped.connect(self._on_write_dropped)
         self.retry_timer = QTimer(self)
         self.retry_timer.setInterval(RETRY_MS)
         self.retry_timer.timeout.connect(self.writer.retry)
@@ -150,7 +151,7 @@ class SessionController(QObject):
     def start(self, scenario: Scenario, trainee: TraineeInfo) -> None:
         """Begin a new session; StoreError propagates (the caller says so and may retry)."""
         self._reset()
-        self.flush()
+        self.require_saved()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
         from ..engine import ScenarioRunner
@@ -167,7 +168,7 @@ class SessionController(QObject):
         update that falls due during the catch-up is logged, stored and shown like any other.
         The countdown carries on from what was left when the session stopped."""
         self._reset()
-        self.flush()
+        self.require_saved()
         entries = self.store.inputs(session_id)
         from ..engine import ScenarioRunner
         runner = ScenarioRunner.restore(scenario, entries)
@@ -333,6 +334,19 @@ class SessionController(QObject):
         self.timer.stop()
         self.flush()
 
+    def require_saved(self) -> None:
+        """Starting or resuming reads the store: earlier entries must be in it first, or a resumed
+        session would be rebuilt without them and answered twice."""
+        if not self.flush():
+            raise StoreError(f"{self.unsaved} of the latest entries are not saved in the score store yet (it "
+                             "cannot be written just now). hydra_sim keeps trying; start or resume once "
+                             "the problem is fixed.")
+
+    def carry_on(self) -> None:
+        """Back to a session after a quit was cancelled: the clock runs again."""
+        if self.running and not self.paused:
+            self._start_timer()
+
     def flush(self, timeout: float = FLUSH_SECONDS) -> bool:
         """Wait for every queued write; False if the store is failing (nothing is dropped)."""
         return self.writer.flush(timeout)
@@ -414,6 +428,14 @@ class SessionController(QObject):
         if self._store_ok:
             self._store_ok = False
             self.store_failed.emit(exc)
+
+    @Slot(int, object)
+    def _on_write_dropped(self, job: int, exc) -> None:
+        # its session is closed or gone (another program finished, abandoned or deleted it):
+        # say so once; the decisions in it are not called recorded
+        self._decision_jobs = [(n, entry) for n, entry in self._decision_jobs if n > job]
+        log.error("session store: %s", exc)
+        self.store_failed.emit(exc)
 
     @Slot()
     def _on_write_recovered(self) -> None:

@@ -18,7 +18,14 @@ class StoreError(Exception):
     ``path`` is the store file (or the folder it should live in) when known.
     """
 
-    def __init__(self, message: str, path: Path | None = None):
+    #: ``kind`` says what the caller can do: "unreadable" (the file is damaged or not a store:
+    #: keep it and start a new one), "session" (that session cannot take the write: it does not
+    #: exist, or is finished or abandoned; retrying never helps) or "" (anything else, often
+    #: passing: full, locked, read-only: retrying later may help).
+    UNREADABLE, SESSION = "unreadable", "session"
+
+    def __init__(self, message: str, path: Path | None = None, kind: str = ""):
         super().__init__(message)
         self.message = message
         self.path = path
+        self.kind = kind

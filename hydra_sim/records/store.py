@@ -686,14 +686,16 @@ class SessionStore:
         row = conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
         if row is None:
             raise StoreError(f"There is no session {session_id} in the session store {self.path}; "
-                             "it may have been started in another store (check --home).", self.path)
+                             "it may have been started in another store (check --home).", self.path,
+                             StoreError.SESSION)
         return row
 
     def _live_session(self, conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
         row = self._session_row(conn, session_id)
         if row["status"] != "in_progress":
             raise StoreError(f"Session {session_id} in the session store {self.path} is {row['status']}, "
-                             "so nothing more can be recorded in it; start a new session.", self.path)
+                             "so nothing more can be recorded in it; start a new session.", self.path,
+                             StoreError.SESSION)
         return row
 
     @staticmethod
@@ -792,13 +794,27 @@ def _probe_existing(path: Path) -> None:
                          "Check the file's permissions, or choose another location with --home.", path) from exc
     if header != _SQLITE_MAGIC:
         raise StoreError(f"The session store {path} is not a hydra_sim session store (it is not an SQLite "
-                         f"database at all). {_KEEP_FILE}", path)
+                         f"database at all). {_KEEP_FILE}", path, StoreError.UNREADABLE)
     # With frames in the WAL, pages past the file's end may be there (a checkpoint cut off by a
     # crash writes page 1 first): then quick_check, which reads through the WAL, decides.
-    wal = Path(f"{path}-wal")
-    cut = None if wal.exists() and wal.stat().st_size > 0 else _cut_short(first, size)
+    try:
+        pending = Path(f"{path}-wal").stat().st_size > 0
+    except OSError:           # no WAL (or it went while we looked: another copy just closed)
+        pending = False
+    cut = None if pending else _cut_short(first, size)
+    if cut:                   # look again: another copy may have checkpointed and grown the file meanwhile
+        try:
+            with path.open("rb") as handle:
+                first = handle.read(100)
+            size = path.stat().st_size
+            pending = Path(f"{path}-wal").stat().st_size > 0
+        except FileNotFoundError:
+            pending = False
+        except OSError:
+            pending = True
+        cut = None if pending else _cut_short(first, size)
     if cut:
-        raise StoreError(f"The session store {path} is damaged ({cut}). {_KEEP_FILE}", path)
+        raise StoreError(f"The session store {path} is damaged ({cut}). {_KEEP_FILE}", path, StoreError.UNREADABLE)
     immutable = not Path(f"{path}-wal").exists()
     with _readonly(path, immutable) as conn:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -807,16 +823,17 @@ def _probe_existing(path: Path) -> None:
     ours = app_id == APPLICATION_ID or (app_id == 0 and "sessions" in tables)
     if not ours and (tables or app_id or version):
         raise StoreError(f"The file {path} is an SQLite database of another program, not a hydra_sim "
-                         f"session store. {_KEEP_FILE}", path)
+                         f"session store. {_KEEP_FILE}", path, StoreError.UNREADABLE)
     if version > schema.SCHEMA_VERSION:
         raise _newer_error(path, version)
     if version < 0:         # the header's format number is damaged (migrate would fail on it)
         raise StoreError(f"The session store {path} is damaged (its format number {version} is not valid). "
-                         f"{_KEEP_FILE}", path)
+                         f"{_KEEP_FILE}", path, StoreError.UNREADABLE)
     with _readonly(path, immutable=False) as conn:
         problems = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
-        raise StoreError(f"The session store {path} is damaged ({'; '.join(problems)}). {_KEEP_FILE}", path)
+        raise StoreError(f"The session store {path} is damaged ({'; '.join(problems)}). {_KEEP_FILE}", path,
+                         StoreError.UNREADABLE)
 
 
 def _cut_short(header: bytes, size: int) -> str | None:
@@ -874,7 +891,7 @@ def _probe_wal(path: Path) -> None:
     raise StoreError(f"The session store's journal {wal} is damaged ({problem}): the sessions recorded since it "
                      f"was last merged into {path.name} cannot all be read. Both files are kept as they are: "
                      f"restore them from a backup, or move {wal.name} aside to open the store as it was at its "
-                     "last merge.", path)
+                     "last merge.", path, StoreError.UNREADABLE)
 
 
 def _wal_problem(data: bytes) -> str | None:
@@ -975,10 +992,12 @@ def _newer_error(path: Path, found: int) -> StoreError:
 def _store_error(exc: sqlite3.Error, path: Path, writing: bool) -> StoreError:
     """Turn an SQLite failure into a StoreError a person can act on."""
     text = str(exc).lower()
+    kind = ""
     code = getattr(exc, "sqlite_errorname", "") or ""
     if "not a database" in text or "malformed" in text or "could not decode" in text \
             or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         message = f"The session store {path} is damaged ({exc}). {_KEEP_FILE}"
+        kind = StoreError.UNREADABLE
     elif "locked" in text or "busy" in text:
         message = (f"The session store {path} is in use by another program (another copy of hydra_sim, or a "
                    f"database tool) that kept it locked for more than {BUSY_TIMEOUT_MS / 1000:g} s. Close that "
@@ -1003,7 +1022,7 @@ def _store_error(exc: sqlite3.Error, path: Path, writing: bool) -> StoreError:
         action = "write" if writing else "read"
         message = (f"Cannot {action} the session store {path} ({exc}). The file is kept as it is; "
                    "try again, and if this keeps happening move it aside or restore it from a backup.")
-    return StoreError(message, path)
+    return StoreError(message, path, kind)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -56,6 +56,15 @@ def test_a_sync_is_checked_field_by_field():
         p.decode(json.dumps(bad), p.CLIENT_TYPES)
     with pytest.raises(p.ProtocolError, match="session row"):
         p.decode(json.dumps({**good, "session": {"session_id": "other"}}), p.CLIENT_TYPES)
+    # what the store and the mirror could not take is refused here, not half-stored there
+    for field, value, message in (("data", "x", "'data' is an object"), ("kind", "launch", "unknown event kind"),
+                                  ("clock", 2 ** 70, "out of range"), ("seq", -1, "out of range")):
+        bad = json.loads(json.dumps(good))
+        bad["events"][0][field] = value
+        with pytest.raises(p.ProtocolError, match=message):
+            p.decode(json.dumps(bad), p.CLIENT_TYPES)
+    with pytest.raises(p.ProtocolError, match="sent_at"):
+        p.decode(json.dumps({**good, "sent_at": 1e300}), p.CLIENT_TYPES)
 
 
 def test_commands_are_checked():

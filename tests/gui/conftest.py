@@ -33,7 +33,7 @@ def no_blocking_dialogs(monkeypatch):
     # closing a window whose store still refuses writes: leave (a test that cares says otherwise)
     monkeypatch.setattr(dialogs.UnsavedWorkDialog, "ask", classmethod(lambda cls, parent, count: True))
 
-    def no_store_problem(cls, parent, message):
+    def no_store_problem(cls, parent, message, can_start_fresh=True):
         raise AssertionError(f"unexpected store problem dialog: {message}")
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(no_store_problem))
 

@@ -189,3 +189,51 @@ def test_decision_panels_are_reused_between_scenes(qtbot, window):
         click(qtbot, panel.decide_button)
         if window.controller.runner.ended or screen.panel.error.isVisible():
             break
+
+
+def test_a_write_that_can_never_succeed_is_dropped_and_later_writes_go_on(qtbot, window, monkeypatch):
+    """A session closed behind the app's back (another program abandoned it): its pending write is
+    dropped with a message, never called recorded, and does not block the writes after it."""
+    from hydra_sim.records.errors import StoreError
+    assert window.open_scenario_file(MINI)
+    click(qtbot, window.briefing_screen.start_button)
+    controller, screen, store = window.controller, window.incident_screen, window.store
+    original = store.append_batch
+    calls = []
+
+    def closed_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreError("Session x is abandoned, so nothing more can be recorded in it.", kind="session")
+        return original(*args, **kwargs)
+    monkeypatch.setattr(store, "append_batch", closed_once)
+    reported = []
+    monkeypatch.setattr(window.errors, "report", lambda parent, exc, *a, **k: reported.append(exc))
+    recorded = []
+    controller.recorded.connect(recorded.append)
+    with qtbot.waitSignal(controller.store_failed, timeout=5000):
+        click(qtbot, screen.panel.option_button("ambulance"))
+        click(qtbot, screen.panel.decide_button)
+    assert controller.flush() and controller.unsaved == 0 and not controller.writer.failing
+    assert recorded == []                              # the dropped decision is not called recorded
+    controller.checkpoint()                            # the next write goes through
+    assert controller.flush() and len(calls) == 1
+    assert any("abandoned" in str(e) for e in reported)
+
+
+def test_resume_waits_for_earlier_writes(qtbot, window, monkeypatch):
+    """While the store refuses writes, resuming (which reads the store) is refused with a reason."""
+    from hydra_sim.records.errors import StoreError
+    assert window.open_scenario_file(MINI)
+    click(qtbot, window.briefing_screen.start_button)
+    controller, store = window.controller, window.store
+    session_id = controller.session_id
+    monkeypatch.setattr(store, "append_batch", lambda *a, **k: (_ for _ in ()).throw(StoreError("disk full")))
+    monkeypatch.setattr(window.errors, "report", lambda *a, **k: None)
+    click(qtbot, window.incident_screen.panel.option_button("ambulance"))
+    click(qtbot, window.incident_screen.panel.decide_button)
+    qtbot.waitUntil(lambda: controller.writer.failing, timeout=5000)
+    scenario, trainee = controller.scenario, controller.trainee
+    import pytest
+    with pytest.raises(StoreError, match="not saved in the score store yet"):
+        controller.resume(session_id, scenario, trainee)

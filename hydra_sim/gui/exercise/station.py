@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...exercise.protocol import DEFAULT_PORT
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
+from ..safe_text import plain_tooltip
 from ..widgets import WrapLabel, banner
 from .relay import Relay
 
@@ -432,7 +433,7 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
 
 def _refused(window, incident, reason: str) -> None:
     incident.link_label.setText("\u26a0 Refused by the facilitator")
-    incident.link_label.setToolTip(reason)
+    incident.link_label.setToolTip(plain_tooltip(reason))     # the server's words: never rich text
     log.warning("the facilitator refused this station: %s", reason)
     if window.show_error_windows:
         from PySide6.QtWidgets import QMessageBox
