@@ -2,7 +2,7 @@
 
 ``ExerciseServer`` listens for WebSocket connections (python-websockets, threading API:
 one thread per connection), checks each station's join code and scenario, mirrors every
-recording station's session into the facilitator's SessionStore (mirror.py), keeps one
+recording station's session into the facilitator's SessionStore (records/mirror.py), keeps one
 ``SyndicateView`` per syndicate for the console, and sends facilitator interventions to
 recording stations: queued while a station is offline, resent on reconnect until the
 station's log shows them applied (each has an id; the runner applies an id once).
@@ -32,9 +32,9 @@ from ..engine.clock import format_clock
 from ..engine.loader import load_scenario
 from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
 from ..records.errors import StoreError
+from ..records.mirror import MirrorError, SessionMirror
 from ..records.store import SessionStore
 from . import protocol as p
-from .mirror import MirrorError, SessionMirror
 from .views import (
     DecisionReceived,
     DecisionView,
@@ -494,7 +494,7 @@ class ExerciseServer:
             peer.send(p.error(str(exc)))
             peer.send(p.ack(session_id, self._held(session_id)))      # resend from what is held
             return
-        except (StoreError, KeyError, TypeError, ValueError) as exc:
+        except (StoreError, KeyError, TypeError, ValueError, OverflowError) as exc:
             log.warning("could not mirror session %s of %s: %s", session_id, name, exc)
             peer.send(p.error(f"the facilitator could not store these records ({exc}); they stay on the "
                               "station and are sent again"))

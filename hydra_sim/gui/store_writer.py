@@ -137,6 +137,8 @@ class StoreWriter:
             try:
                 method(*args, **kwargs)
             except Exception as exc:          # noqa: BLE001 - a failure keeps the job queued ...
+                if not isinstance(exc, StoreError):
+                    log.error("store writer: unexpected failure", exc_info=exc)
                 if _can_never_succeed(exc):   # ... unless retrying can never help: drop it, go on
                     log.error("store writer: a write that cannot succeed was dropped: %s", exc)
                     self._done(number, was_failing, written=False)
@@ -167,5 +169,4 @@ def _can_never_succeed(exc: Exception) -> bool:
     retrying would block every later write for nothing. Full, locked or read-only: retry."""
     if isinstance(exc, StoreError):
         return getattr(exc, "kind", "") == "session"
-    log.exception("store writer: unexpected failure", exc_info=exc)
     return isinstance(exc, (TypeError, ValueError))

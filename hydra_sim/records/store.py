@@ -1150,6 +1150,15 @@ def _session_record(conn: sqlite3.Connection, session_id: str) -> dict:
             "grade_overrides": _overrides(conn, session_id), "rescores": _rescores(conn, session_id)}
 
 
+def _insert_events(conn: sqlite3.Connection, session_id: str, events: list[dict]) -> None:
+    """Insert events as another store recorded them (``session_record``'s form): seq and hashes kept."""
+    conn.executemany(
+        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
+          _dumps(e["data"], "event data"), e["prev_hash"], e["hash"]) for e in events])
+
+
 def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
     """Insert a whole session record into the caller's transaction (new ids for its notes and rescores)."""
     columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
@@ -1158,11 +1167,7 @@ def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
     conn.execute(f"INSERT INTO sessions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                  [session[c] for c in names])
     session_id = session["session_id"]
-    conn.executemany(
-        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
-          _dumps(e["data"], "event data"), e["prev_hash"], e["hash"]) for e in record["events"]])
+    _insert_events(conn, session_id, record["events"])
     conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
                      [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
                       for a in record.get("annotations", [])])

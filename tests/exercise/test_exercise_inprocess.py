@@ -13,7 +13,6 @@ from hydra_sim.engine import load_scenario
 from hydra_sim.engine.runner import FACILITATOR_ENDING, ScenarioRunner
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.headless import HeadlessStation
-from hydra_sim.exercise.mirror import MirrorError, SessionMirror
 from hydra_sim.exercise.recorder import SessionRecorder
 from hydra_sim.exercise.server import ExerciseError, ExerciseServer
 from hydra_sim.exercise.station import StationLink
@@ -24,6 +23,7 @@ from hydra_sim.exercise.views import (
     StationJoined,
     SyndicateUpdated,
 )
+from hydra_sim.records.mirror import MirrorError, SessionMirror
 from hydra_sim.records.store import SessionStore, TraineeInfo
 
 

@@ -9,19 +9,19 @@ event is refused, and ``hydra-sim verify`` passes on the facilitator's store. Th
 columns of the session row (status, clock, score ...) are copied only when the mirror
 holds every event the row's head covers, so the row never claims more than is stored.
 
-Uses the store's transaction and insert helpers (``SessionStore._write``, ``_insert_record``):
-the mirror writes records another store made, which the public API does not offer.
+Part of the records package because it writes records another store made, with the store's
+own transaction and insert helpers (as bundle import does); the facilitated-exercise server
+(hydra_sim.exercise) uses it for its copy of each syndicate's session.
 Must not import Qt, the GUI or the network library.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 
-from ..records import integrity
-from ..records.store import SessionStore, _insert_record
+from . import integrity
+from .store import SessionStore, _insert_events, _insert_record
 
 _IMMUTABLE = set(integrity.IDENTITY_FIELDS) | {"session_id", "genesis"}
 
@@ -92,12 +92,7 @@ class SessionMirror:
                 row["head_hash"] = head
                 _insert_record(conn, {"session": row, "events": new})
             else:
-                if new:
-                    conn.executemany(
-                        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json,"
-                        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
-                          _dumps(e["data"]), e["prev_hash"], e["hash"]) for e in new])
+                _insert_events(conn, session_id, new)
                 updates = {"head_hash": head}
                 if session.get("head_hash") == head:          # the row describes exactly what is held
                     updates.update({c: session.get(c) for c in columns if c in session and c not in _IMMUTABLE})
@@ -106,6 +101,3 @@ class SessionMirror:
                              [updates[n] for n in names] + [session_id])
         return MirrorResult(new, held, session.get("head_hash") == head)
 
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
