@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 LOG_FILE_BYTES = 1_048_576
@@ -20,14 +21,25 @@ _FORMAT_TERMINAL = "%(levelname)s %(name)s: %(message)s"
 _FORMAT_FILE = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _TerminalHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (tests and embedders swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def configure_terminal() -> None:
     """Warnings and errors to stderr; chatty libraries quietened. Safe to call more than once."""
     root = logging.getLogger()
-    if not any(getattr(h, "_hydra_terminal", False) for h in root.handlers):
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _TerminalHandler) for h in root.handlers):
+        handler = _TerminalHandler()
         handler.setLevel(logging.WARNING)
         handler.setFormatter(logging.Formatter(_FORMAT_TERMINAL))
-        handler._hydra_terminal = True
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
