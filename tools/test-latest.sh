@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"     # some tests run a child as an unprivileged user, who must reach the venv
 python3 -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --upgrade --upgrade-strategy eager ".[test]"
 "$work/venv/bin/python" -m pip list --format=freeze

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"     # some tests run a child as an unprivileged user, who must reach the venv
 python3 -m venv "$work/lock" && "$work/lock/bin/python" -m pip install -q uv
 "$work/lock/bin/uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 \
     --no-header --upgrade -o "$work/constraints.txt"
