@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--quiet", action="store_true", help="errors only, no warnings or notes")
     lint.add_argument("--no-deep", action="store_true",
-                      help="skip the deep scoring checks (A003-A007), which explore every path")
+                      help="skip the deep scoring checks (A003-A007, and the assessment audit A101-A112), "
+                           "which play every path")
     lint.set_defaults(handler=_cmd_lint)
 
     play = sub.add_parser("play", help="play a scenario headless from a play script")
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="plan files or folders (default: .)")
     test.add_argument("--format", choices=("text", "json"), default="text")
     test.set_defaults(handler=_cmd_test)
+
+    audit = sub.add_parser("audit", help="can a trainee who ignores the text pass? (cues and text-blind strategies)")
+    audit.add_argument("paths", nargs="+", metavar="SCENARIO", help="scenario files or folders")
+    audit.add_argument("--seeds", type=int, default=41, metavar="N", help="random-choice runs (default: 41)")
+    audit.add_argument("--json", action="store_true", help="print the reports as JSON")
+    audit.set_defaults(handler=_cmd_audit)
 
     explore = sub.add_parser("explore", help="explore every reachable state and report score bounds")
     explore.add_argument("scenario", metavar="SCENARIO")
@@ -186,8 +193,12 @@ def lint_paths(arguments: list[str], deep: bool = False) -> tuple[list[Problem],
             result = load_scenario(file)
             found = result.problems
             if deep and result.ok:
+                from .engine.audit import audit_problems
                 from .engine.deep_checks import deep_check
+                from .engine.deep_checks import MAX_SCENES
                 found = found + deep_check(result.scenario)
+                if len(result.scenario.scenes) <= MAX_SCENES:    # too big to play out: A007 says so
+                    found = found + audit_problems(result.scenario)
         config = config_for(file)
         if config.path is not None and config.path not in configs_seen:
             configs_seen.add(config.path)
@@ -324,6 +335,39 @@ def _cmd_test(args) -> int:
 
 
 # -- explore ----------------------------------------------------------------------------
+def _cmd_audit(args) -> int:
+    """Exit 0 when every scenario is within the audit's targets, 1 otherwise (or on a load error)."""
+    from dataclasses import asdict
+
+    from .engine.audit import audit, format_report, within_targets
+
+    files, problems = _collect_files(args.paths)
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    scenarios = [f for f in files if not f.name.endswith((CATALOGUE_SUFFIX, PLAN_SUFFIX))
+                 and f.name != "hydra-project.yaml"]
+    status = 1 if problems or not scenarios else 0
+    reports = []
+    for file in scenarios:
+        scenario = _load_or_report(str(file))
+        if scenario is None:
+            status = 1
+            continue
+        report = audit(scenario, seeds=max(1, args.seeds))
+        status |= 0 if within_targets(report) else 1
+        if args.json:
+            data = asdict(report)
+            data["cues"] = [dict(c, location=str(c["location"])) for c in data["cues"]]
+            data.update(file=str(file), within_targets=within_targets(report),
+                        longest_share=report.longest_share)
+            reports.append(data)
+        else:
+            print(format_report(report))
+    if args.json:
+        print(json.dumps(reports, indent=2, default=str))
+    return status
+
+
 def _cmd_explore(args) -> int:
     from .console import explore_text
     from .engine.explorer import explore

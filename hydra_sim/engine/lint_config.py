@@ -41,16 +41,18 @@ KNOWN_CODES = (
     "S001 S002 S003 S004 S005 S006 S007 S008 S009 S010 S011 S012 S014 S015 "
     "R001 R002 R003 R004 R005 R006 R007 R008 R009 R010 R011 R012 R013 R014 "
     "C001 C002 C003 G001 G002 G003 G004 G005 G006 G007 V001 V002 V003 T001 T002 T003 "
-    "A001 A002 A003 A004 A005 A006 A007 M001 M002 M003 M004 P001 P002 P003 P004 L001 L002 L003"
+    "A001 A002 A003 A004 A005 A006 A007 A101 A102 A110 A111 A112 M001 M002 M003 M004 P001 P002 P003 P004 L001 L002 L003"
 ).split()
 # Errors an author may lower: the scenario still runs safely with them (a missing alt text,
 # a TODO, a trap the trainer wants to demonstrate). Everything else stays an error.
-DOWNGRADABLE_ERRORS = frozenset({"M001", "M002", "M004", "G004", "G005"})
+# A110 (a text-blind strategy passes) may be lowered for a practice or engine-test scenario that
+# is never used for assessment; bundled scenarios never lower it (tests/authoring/test_audit.py).
+DOWNGRADABLE_ERRORS = frozenset({"M001", "M002", "M004", "G004", "G005", "A110"})
 # The codes whose problems are errors (docs/lint.md).
 ERROR_CODES = frozenset(
     [c for c in KNOWN_CODES if c[0] in "YP"]
     + "S001 S002 S003 S004 S005 S006 S008 S009 S010 S011 S014 S015 R001 R002 R003 R004 R005 R006 R007 R008 R009 "
-      "R011 R012 R013 R014 C001 C002 G003 G004 G005 V002 T001 M001 M002 M004 L001".split())
+      "R011 R012 R013 R014 C001 C002 G003 G004 G005 V002 T001 M001 M002 M004 L001 A110".split())
 
 
 @dataclass
@@ -133,8 +135,8 @@ def read_config(path: Path) -> LintConfig:
                 continue
             if code in ERROR_CODES and code not in DOWNGRADABLE_ERRORS and _RANK[value] > _RANK[ERROR]:
                 r.warning("L003", f"{code} is an error that stops the app from running the file; it stays "
-                          "an error", value_node, "only warnings, notes and content errors (M001, M002, M004, "
-                          "G004, G005) can be lowered")
+                          "an error", value_node, "only warnings, notes, content errors and the audit's A110 (M001, M002, M004, "
+                          "G004, G005, A110) can be lowered")
             config.severity[code] = value
     elif severity is not None:
         r.mapping(severity, "'severity'")

@@ -80,7 +80,16 @@ scenes:
     decision:
       kind: choose_one         # the trainee picks exactly one option
       prompt: "How do you grade and resource the call?"
+      # Options alike in length and detail, the best neither first nor last nor longest:
+      # 'hydra-sim audit' checks that a trainee who ignores the text cannot pass.
       options:
+        - id: refer
+          label: "Log it as an immigration matter for the Home Office"
+          minutes: 2
+          contravenes:         # choices that go against an action cost marks
+            - action: ch_dispatch_ambulance
+              feedback: "No ambulance was sent, although people may be suffocating."
+          next: arrival
         - id: emergency
           label: "Grade it as a threat to life: send police and an ambulance"
           minutes: 2           # simulated minutes this choice takes
@@ -88,12 +97,13 @@ scenes:
           evidences: [ch_classify_immigration_crime, ch_threat_to_life_questions, ch_dispatch_ambulance]
           feedback: "Right: a sealed trailer can kill. Life first."
           next: arrival        # the scene (or ending) this option leads to
-        - id: refer
-          label: "Log it as an immigration matter for the Home Office"
+        - id: patrol_first
+          label: "Send the nearest patrol to look first, and call an ambulance if they find anyone ill"
           minutes: 2
-          contravenes:         # choices that go against an action cost marks
+          evidences: [ch_classify_immigration_crime]
+          contravenes:
             - action: ch_dispatch_ambulance
-              feedback: "No ambulance was sent, although people may be suffocating."
+              feedback: "Waiting for a patrol to confirm loses minutes that people in a sealed trailer may not have."
           next: arrival
 
   arrival:
@@ -136,7 +146,7 @@ scenes:
           evidences: [preserve_life_medical_triage]
           next: handover
         - id: paperwork_first
-          label: "Take names and start the paperwork"
+          label: "Take everyone's names first, so nobody is lost in the handover"
           contravenes: [preserve_life_medical_triage]
           next: handover
 

@@ -84,11 +84,15 @@ def test_big_scenarios_skip_deep_checks(tmp_path: Path) -> None:
 
 
 def test_lint_runs_deep_checks_unless_no_deep() -> None:
+    # The mini fixture lists its best option last on purpose, so the deep run
+    # also reports the assessment audit's A110 (a blind strategy passes) as an error.
     deep = hydra("lint", str(MINI))
-    assert deep.returncode == 0 and " info A003 " in deep.stdout and " info A006 " in deep.stdout
+    assert " info A003 " in deep.stdout and " info A006 " in deep.stdout
+    assert " error A110 " in deep.stdout and deep.returncode == 1
     shallow = hydra("lint", str(MINI), "--no-deep")
     assert shallow.returncode == 0
-    assert not any(f" {code} " in shallow.stdout for code in ("A003", "A004", "A005", "A006", "A007"))
+    deep_codes = ("A003", "A004", "A005", "A006", "A007", "A101", "A102", "A110", "A111", "A112")
+    assert not any(f" {code} " in shallow.stdout for code in deep_codes)
 
 
 def test_broken_scenario_gets_no_deep_checks(tmp_path: Path) -> None:

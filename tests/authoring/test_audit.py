@@ -1,0 +1,127 @@
+"""The assessment audit (A101-A112): text-blind strategies played through the real runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from authoring_helpers import MINI, hydra
+
+from hydra_sim.engine.audit import (
+    Last,
+    Longest,
+    RandomChoice,
+    audit,
+    audit_problems,
+    option_value,
+    play,
+    wording_cues,
+)
+from hydra_sim.engine.loader import load_scenario
+from hydra_sim.engine.problems import ERROR, WARNING
+from hydra_sim.engine.runner import ScenarioRunner
+from hydra_sim.engine.scaffold import write_scaffold
+from hydra_sim.engine.scoring import score_runner
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+BUNDLED = [p for p in BUNDLED if not p.name.endswith((".catalogue.yaml", ".plan.yaml"))
+           and p.name != "hydra-project.yaml"]
+
+
+def by_code(problems, code):
+    return [p for p in problems if p.code == code]
+
+
+def test_mini_fails_the_audit_because_the_first_option_is_always_best() -> None:
+    scenario = load_scenario(MINI).raise_for_errors()
+    report = audit(scenario, seeds=11)
+    first = next(s for s in report.strategies if s.name == "first")
+    assert first.passed and first.percent >= 60
+    a110 = by_code(audit_problems(scenario, report), "A110")
+    assert a110 and all(p.severity == ERROR for p in a110)
+    assert any("always the first option" in p.message for p in a110)
+
+
+def test_a_strategy_scores_what_the_same_choices_score_by_hand() -> None:
+    """The audit plays the real runner: 'always last' equals a manual playthrough of the last options."""
+    scenario = load_scenario(MINI).raise_for_errors()
+    by_strategy, problem = play(scenario, Last())
+    assert problem == ""
+    runner = ScenarioRunner(scenario)
+    runner.start()
+    while not runner.ended:
+        decision = runner.decision
+        if decision is None:
+            runner.continue_()
+            continue
+        options = runner.available_options()
+        if decision.kind == "choose_one":
+            runner.choose(options[-1].id, "x" if decision.rationale == "required" else "")
+        else:
+            runner.choose(Last().answer(decision, options), "x" if decision.rationale == "required" else "")
+    by_hand = score_runner(runner)
+    assert by_strategy.percent == by_hand.percent
+    assert by_strategy.ending_id == by_hand.ending_id
+
+
+def test_random_choice_is_reproducible_from_its_seed() -> None:
+    import random
+
+    scenario = load_scenario(MINI).raise_for_errors()
+    one, _ = play(scenario, RandomChoice(random.Random(7)))
+    two, _ = play(scenario, RandomChoice(random.Random(7)))
+    assert one.percent == two.percent and one.ending_id == two.ending_id
+
+
+def test_a_best_option_that_stands_out_is_a_wording_cue() -> None:
+    scenario = load_scenario(MINI).raise_for_errors()
+    options = list(scenario.scenes["call"].decision.options)
+    best = max(options, key=lambda o: option_value(scenario, o))
+    others = [o for o in options if o is not best]
+    plain = wording_cues(best, others)
+    best.label = best.label + ", then check the casualties and request HEMS, then cordon the scene"
+    cued = wording_cues(best, others)
+    assert len(cued) > len(plain)
+    assert any("longest" in cue for cue in cued)
+
+
+def test_a_new_scenario_from_the_scaffold_is_within_the_audit_targets(tmp_path: Path) -> None:
+    written = write_scaffold("audit-check", tmp_path)
+    scenario = load_scenario(written.scenario).raise_for_errors()
+    report = audit(scenario, seeds=11)
+    assert not any(s.passed for s in report.strategies), [(s.name, s.percent) for s in report.strategies]
+    assert not by_code(audit_problems(scenario, report), "A110")
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_no_text_blind_strategy_passes_a_bundled_scenario(path: Path) -> None:
+    scenario = load_scenario(path).raise_for_errors()
+    report = audit(scenario, seeds=11)
+    assert not [s.name for s in report.strategies if s.passed]
+
+
+def test_cli_audit_prints_the_table_and_fails_the_mini_fixture() -> None:
+    done = hydra("audit", str(MINI))
+    assert done.returncode == 1
+    assert "always the first option" in done.stdout and "FAIL: a text-blind strategy passes" in done.stdout
+    as_json = hydra("audit", str(MINI), "--json", "--seeds", "5")
+    data = json.loads(as_json.stdout)
+    assert data[0]["scenario_id"] == "mini"
+    assert {s["name"] for s in data[0]["strategies"]} >= {"first", "last", "longest", "random"}
+
+
+def test_audit_warnings_are_warnings_not_errors() -> None:
+    scenario = load_scenario(MINI).raise_for_errors()
+    for problem in audit_problems(scenario, audit(scenario, seeds=5)):
+        assert problem.severity == (ERROR if problem.code == "A110" else WARNING), problem.format()
+
+
+def test_longest_ticks_the_longest_half_of_a_checklist() -> None:
+    scenario = load_scenario(MINI).raise_for_errors()
+    checklist = next(s.decision for s in scenario.scenes.values()
+                     if s.decision is not None and s.decision.kind == "choose_many")
+    picks = Longest().many(checklist, list(checklist.options))
+    longest = sorted(checklist.options, key=lambda o: len(o.label), reverse=True)
+    assert {o.id for o in longest[: len(picks)]} == {o.id for o in picks}
