@@ -75,6 +75,10 @@ def _nullable_enum(values, description: str) -> dict:
     return {"enum": list(values) + [None], "description": description}
 
 
+_PIN = _nullable_enum(("first", "last"), "Keep this option at the start or end when the session shuffles the "
+                      "order (e.g. 'none of these' last); without it the option's position is shuffled.")
+
+
 def _one_or_many(item: dict, description: str, min_items: int = 0) -> dict:
     """One value or a list of them (the loader reads a single id as a one-item list)."""
     many: dict = {"type": "array", "items": item}
@@ -279,14 +283,16 @@ def scenario_schema() -> dict:
         "plainOutcome": _obj(outcome, (), "An outcome: set, add, minutes, evidences, contravenes, feedback."),
         "chooseOneOption": _obj(dict({"id": _ref("id", "The option's id, used by play scripts and score logs."),
                                       "label": _required_text("The text the trainee sees."),
-                                      "if": _ref("condition", "Offer the option only when this is true.")},
+                                      "if": _ref("condition", "Offer the option only when this is true."),
+                                      "pin": _PIN},
                                      **_outcome_properties(True)), ("id", "label", "next")),
         "checklistItem": _obj(dict({"id": _ref("id", "The item's id."),
                                     "label": _required_text("The text the trainee sees."),
-                                    "if": _ref("condition", "Offer the item only when this is true.")},
+                                    "if": _ref("condition", "Offer the item only when this is true."),
+                                    "pin": _PIN},
                                    **outcome), ("id", "label")),
-        "rankItem": _obj({"id": _ref("id", "The item's id."), "label": _required_text("The text the trainee sees.")},
-                         ("id", "label")),
+        "rankItem": _obj({"id": _ref("id", "The item's id."), "label": _required_text("The text the trainee sees."),
+                          "pin": _PIN}, ("id", "label")),
         "rankRule": _obj({
             "id": _ref("id", "The rule's id."),
             "higher": _ref("id", "One item, which must be placed above every item in lower."),

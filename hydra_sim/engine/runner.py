@@ -9,6 +9,10 @@ exact session. No threads, no real time, no ``Timeout`` states.
 A facilitated exercise adds facilitator interventions (``apply_intervention``: ad-hoc
 inject, pause, resume, timer adjust, end), logged as ``"facilitator"`` entries so replay
 reproduces them and scoring can mark the session (docs/facilitation.md).
+A session's ``seed`` fixes the order its decisions' options are shown in
+(presentation.py); it is the log's first entry (``{"type": "order", "seed": N}``), so a
+restore shows exactly what the trainee saw. No seed (older records, play scripts, the
+explorer) means the file order.
 Must not import Qt or any GUI code.
 """
 
@@ -22,7 +26,8 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import Decision, Inject, Outcome, Route, Scenario, Scene
+from .model import Decision, Inject, Option, Outcome, Route, Scenario, Scene
+from .presentation import presentation_order
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +122,11 @@ class _MachineModel:
 
 
 class ScenarioRunner:
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise RunnerError(f"a presentation seed is a whole number of 0 or more, not {seed!r}")
         self.scenario = scenario
+        self.seed = seed                    # presentation order of options (None: file order)
         self.clock = SimClock(scenario.incident_start)
         self.variables: dict[str, Any] = {n: v.initial for n, v in scenario.variables.items()}
         self.ledger: list[Credit] = []
@@ -202,12 +210,20 @@ class ScenarioRunner:
     def ended_by_facilitator(self) -> bool:
         return self.ended == FACILITATOR_ENDING
 
-    def available_options(self):
+    def available_options(self) -> list[Option]:
+        """The current decision's options that are offered now, in the order this session shows them."""
         decision = self.decision
         if decision is None:
             return []
         env = self.env()
-        return [o for o in decision.options if o.condition is None or o.condition.evaluate(env)]
+        return [o for o in self.presented(self.scene_id) if o.condition is None or o.condition.evaluate(env)]
+
+    def presented(self, scene_id: str) -> list[Option]:
+        """All the options of a scene's decision in this session's presentation order (review, exports)."""
+        scene = self.scenario.scenes.get(scene_id)
+        if scene is None or scene.decision is None:
+            return []
+        return presentation_order(self.seed, scene_id, scene.decision.options)
 
     def subscribe(self, callback: Callable[[object], None]) -> None:
         self._subscribers.append(callback)
@@ -225,6 +241,8 @@ class ScenarioRunner:
         if self._started:
             raise RunnerError("the session has already started")
         self._started = True
+        if self.seed is not None:
+            self.log.append({"type": "order", "seed": self.seed, "clock": 0})
         self._enter(self.scenario.start)
 
     def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
@@ -569,8 +587,11 @@ class ScenarioRunner:
     @classmethod
     def restore(cls, scenario: Scenario, entries: list[dict],
                 subscriber: Callable[[object], None] | None = None) -> ScenarioRunner:
-        """Rebuild a session by replaying its log; raises ReplayError where it no longer fits."""
-        runner = cls(scenario)
+        """Rebuild a session by replaying its log; raises ReplayError where it no longer fits.
+
+        The seed comes from the log's ``order`` entry; a log without one (recorded before
+        seeds existed) replays in the file order, as it was shown then."""
+        runner = cls(scenario, seed_of(entries))
         if subscriber is not None:
             runner.subscribe(subscriber)
         runner.start()
@@ -581,6 +602,11 @@ class ScenarioRunner:
     def replay(self, index: int, entry: dict) -> None:
         kind = entry.get("type")
         try:
+            if kind == "order":
+                if entry.get("seed") != self.seed:
+                    raise ReplayError(index, entry, f"a second presentation seed ({entry.get('seed')!r}); "
+                                                    f"the session's is {self.seed!r}")
+                return
             if kind == "advance":
                 self.advance(int(entry["seconds"]))
                 return
@@ -608,6 +634,19 @@ class ScenarioRunner:
             raise
         except (RunnerError, KeyError, TypeError, ValueError) as exc:
             raise ReplayError(index, entry, str(exc)) from exc
+
+
+def seed_of(entries: list[dict]) -> int | None:
+    """A stored log's presentation seed (its ``order`` entry), or None: the file order."""
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("type") == "order":
+            seed = entry.get("seed")
+            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+                raise ReplayError(0, entry, f"the presentation seed {seed!r} is not a whole number of 0 or more")
+            return seed
+        if isinstance(entry, dict) and entry.get("type") in ("choose", "expire", "continue"):
+            return None         # an order entry comes first or not at all
+    return None
 
 
 def _route_sets(scene: Scene):
@@ -651,4 +690,6 @@ def _describe_entry(entry: dict) -> str:
         return f"wait {entry.get('seconds')} s"
     if kind == "facilitator":
         return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
+    if kind == "order":
+        return f"presentation seed {entry.get('seed')!r}"
     return kind

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import NDM_FIELD_LABELS
+from ..engine.presentation import presentation_order
 from .store import SessionStore, SessionSummary
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class DecisionRow:
     min_points: float | None
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
-    choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label)
+    choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label), in the order shown
 
 
 @dataclass
@@ -108,6 +109,7 @@ class SessionRecord:
     ending_title: str
     ended_seq: int | None
     ended_recorded_at: str | None
+    seed: int | None = None     # presentation seed (None: options were shown in the file order)
 
     @property
     def session_id(self) -> str:
@@ -124,6 +126,7 @@ class SessionRecord:
             "clock": s.clock, "scene_id": s.scene_id, "ending_id": s.ending_id, "ending_title": self.ending_title,
             "outcome": self.outcome, "percent": s.percent, "grade": s.grade,
             "critical_failures": list(s.critical_failures), "report": self.report,
+            "presentation_seed": self.seed,
             "decisions": [asdict(d) for d in self.decisions], "events": self.events,
         }
 
@@ -147,19 +150,30 @@ def gather(store: SessionStore, summary: SessionSummary, scenarios: ScenarioCach
     scenario = scenarios.get(summary)
     report = store.report(summary.session_id)
     events = store.events(summary.session_id)
-    credits = _replayed_credits(store, summary, scenario)
+    inputs = store.inputs(summary.session_id)
+    seed = _seed(inputs)
+    credits = _replayed_credits(inputs, summary, scenario)
     points = {int(k): float(v) for k, v in ((report or {}).get("decision_points") or {}).items()}
     decisions = []
     for event in events:
         if event["kind"] == "decision_recorded":
-            decisions.append(_decision_row(event, scenario, report, credits, points))
+            decisions.append(_decision_row(event, scenario, report, credits, points, seed))
     ending_id = summary.ending_id or (report or {}).get("ending_id")
     ending = scenario.endings.get(ending_id) if scenario is not None and ending_id else None
     outcome = (report or {}).get("outcome") or (ending.outcome if ending else None)
     ended = next((e for e in reversed(events) if e["kind"] == "ended"), None)
     return SessionRecord(summary, report, events, decisions, scenario, outcome,
                          ending.title if ending else (ending_id or ""),
-                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None)
+                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None, seed)
+
+
+def _seed(inputs: list[dict]) -> int | None:
+    from ..engine.runner import RunnerError, seed_of
+    try:
+        return seed_of(inputs)
+    except RunnerError:
+        log.warning("a session's presentation seed is not readable; showing options in the file order")
+        return None
 
 
 def gather_all(store: SessionStore, summaries: list[SessionSummary]) -> list[SessionRecord]:
@@ -167,13 +181,13 @@ def gather_all(store: SessionStore, summaries: list[SessionSummary]) -> list[Ses
     return [gather(store, s, cache) for s in summaries]
 
 
-def _replayed_credits(store: SessionStore, summary: SessionSummary, scenario) -> dict[int, list] | None:
+def _replayed_credits(inputs: list[dict], summary: SessionSummary, scenario) -> dict[int, list] | None:
     """Credits per decision index, by replaying the stored inputs (None when that is not possible)."""
     if scenario is None:
         return None
     from ..engine.runner import RunnerError, ScenarioRunner
     try:
-        runner = ScenarioRunner.restore(scenario, store.inputs(summary.session_id))
+        runner = ScenarioRunner.restore(scenario, inputs)
     except (RunnerError, KeyError, TypeError, ValueError):
         log.info("session %s no longer replays against %s; using the stored report", summary.session_id,
                  summary.scenario_path)
@@ -182,7 +196,7 @@ def _replayed_credits(store: SessionStore, summary: SessionSummary, scenario) ->
 
 
 def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int, list] | None,
-                  points: dict[int, float]) -> DecisionRow:
+                  points: dict[int, float], seed: int | None = None) -> DecisionRow:
     data = event["data"]
     record = data.get("record") if isinstance(data.get("record"), dict) else data
     index = int(record.get("index", 0))
@@ -227,7 +241,8 @@ def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int,
         expired=bool(record.get("expired")), decision_seconds=_number(meta.get("decision_seconds")),
         entry_seconds=_number(meta.get("entry_seconds")), points=points.get(index, 0.0),
         max_points=max_points, min_points=min_points, evidenced=evidenced, contravened=contravened,
-        choices=[(o.id, o.label) for o in decision.options] if decision is not None else [])
+        choices=[(o.id, o.label) for o in presentation_order(seed, scene_id, decision.options)]
+        if decision is not None else [])
 
 
 def _selection_ids(kind: str, selection: Any) -> list[str]:
