@@ -98,3 +98,21 @@ def test_an_old_session_without_a_seed_resumes_in_the_file_order(qtbot, window):
     assert window.controller.runner.scene_id == "arrive"
     assert shown(window.incident_screen.panel) == ["doors", "bwv", "wait"]     # the file order, as then
     window.controller.timer.stop()
+
+
+def test_the_review_timeline_lists_each_decisions_options_as_shown():
+    from dataclasses import asdict
+
+    from hydra_sim.gui.review.cohort_stats import Labels, timeline
+    scenario = load_scenario(MINI).scenario
+    runner = ScenarioRunner(scenario, seed=1)
+    runner.start()
+    record = runner.choose("ambulance", "because")
+    events = [{"seq": 1, "kind": "decision_recorded", "clock": record.clock, "data": asdict(record)}]
+    labels = Labels(scenario)
+    decision = next(i for i in timeline(events, None, labels, seed=1) if i.kind == "decision")
+    options = scenario.scenes["call"].decision.options
+    assert decision.shown == [o.label for o in presentation_order(1, "call", options)]
+    assert decision.shown != [o.label for o in options]
+    old = next(i for i in timeline(events, None, labels) if i.kind == "decision")
+    assert old.shown == [o.label for o in options]       # no seed: the file order

@@ -331,6 +331,7 @@ class TimelineItem:
     rationale: str = ""
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)     # decisions: the option labels top to bottom as shown
 
 
 class Labels:
@@ -361,6 +362,15 @@ class Labels:
             labels.append(option.label if option is not None else str(option_id))
         return (" > " if kind == "rank" else "; ").join(labels)
 
+    def shown(self, scene_id: str | None, seed: int | None) -> list[str]:
+        """A decision's option labels in the order the session showed them (its seed; None: file order)."""
+        scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
+        decision = getattr(scene, "decision", None)
+        if decision is None or decision.kind == "ndm_rationale":
+            return []
+        from ...engine.presentation import presentation_order
+        return [o.label for o in presentation_order(seed, scene_id, decision.options)]
+
 
 def rationale_text(rationale: Any, selection: Any = None) -> str:
     if isinstance(rationale, str):
@@ -372,8 +382,12 @@ def rationale_text(rationale: Any, selection: Any = None) -> str:
     return ""
 
 
-def timeline(events: list[dict], report: dict | None, labels: Labels | None = None) -> list[TimelineItem]:
+def timeline(events: list[dict], report: dict | None, labels: Labels | None = None,
+             seed: int | None = None) -> list[TimelineItem]:
     """The whole run in order: scenes entered, injects, decisions (time taken, rationale, actions), ending.
+
+    ``seed`` is the session's presentation seed, so each decision lists its options in the
+    order the trainee saw them (None: the file order, as sessions before seeds were shown).
 
     The stored decision events do not list the actions each choice evidenced; the score
     report names, per action, the decision that first earned (or cost) its credit
@@ -412,7 +426,8 @@ def timeline(events: list[dict], report: dict | None, labels: Labels | None = No
                                       scene_id=data.get("scene_id"),
                                       decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
                                       rationale=rationale_text(data.get("rationale"), data.get("selection")),
-                                      evidenced=list(good), contravened=list(bad)))
+                                      evidenced=list(good), contravened=list(bad),
+                                      shown=labels.shown(data.get("scene_id"), seed)))
         elif kind == "reference_opened":
             items.append(TimelineItem(clock, "reference", f"Read reference: {humanise(data.get('reference_id'))}",
                                       seq=e["seq"]))

@@ -414,11 +414,20 @@ class ReviewWindow(QMainWindow):
             self._labels[key] = Labels(scenario)
         return self._labels[key]
 
+    def _seed_of(self, row: SessionRow) -> int | None:
+        """The session's presentation seed, so decisions list their options as the trainee saw them."""
+        from ...engine.runner import RunnerError, seed_of
+        try:
+            return seed_of(self.store.inputs(row.session_id)) if hasattr(self.store, "inputs") else None
+        except RunnerError as exc:
+            log.info("session %s: unreadable presentation seed (%s); options in the file order", row.session_id, exc)
+            return None
+
     def show_detail(self, row: SessionRow) -> None:
         self.current = row
         self.current_report = self.store.report(row.session_id)
         events = self.store.events(row.session_id)
-        self.current_items = timeline(events, self.current_report, self.labels_for(row))
+        self.current_items = timeline(events, self.current_report, self.labels_for(row), self._seed_of(row))
         self._fill_header()
         self._fill_timeline()
         self._fill_actions()
@@ -472,7 +481,8 @@ class ReviewWindow(QMainWindow):
             tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
-            tree_item.setToolTip(1, plain_tooltip(tree_item.text(1)))     # the whole line, however narrow
+            shown = "".join(f"\n{n}. {label}" for n, label in enumerate(item.shown, 1))
+            tree_item.setToolTip(1, plain_tooltip(tree_item.text(1) + (f"\n\nOptions as shown:{shown}" if shown else "")))
             tree_item.setToolTip(3, plain_tooltip(details))      # rationale is the trainee's text
             self.timeline_tree.addTopLevelItem(tree_item)
 
