@@ -13,6 +13,10 @@ A session's ``seed`` fixes the order its decisions' options are shown in
 (presentation.py); it is the log's first entry (``{"type": "order", "seed": N}``), so a
 restore shows exactly what the trainee saw. No seed (older records, play scripts, the
 explorer) means the file order.
+For a fair debrief the runner also notes what the session *offered*: every action some
+decision it showed could have evidenced (``offered``), which decision last set each
+variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
+"missed" from "not reached" with the first, and ending.py explains the ending with the rest.
 Must not import Qt or any GUI code.
 """
 
@@ -143,6 +147,9 @@ class ScenarioRunner:
         self.time_limit_adjustment = 0      # seconds added to the current decision's real-time limit
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
+        self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
+        self.setters: dict[str, int] = {}   # variable -> index of the decision that last set it
+        self.turns: list[dict] = []         # conditional routes and inject redirects the path took
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
         self._triggers: dict[int, str] = {}
@@ -251,6 +258,7 @@ class ScenarioRunner:
         boxes (ndm_rationale)."""
         decision = self._require_decision()
         scene_id = self.scene_id
+        self._note_offers()
         selection, outcomes, sources = self._outcomes_for(decision, selection)
         if decision.kind != "ndm_rationale":
             rationale = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else rationale
@@ -273,6 +281,7 @@ class ScenarioRunner:
         if decision.on_expiry is None or not decision.time_limit_seconds:
             raise RunnerError("this decision has no time limit")
         scene_id = self.scene_id
+        self._note_offers()
         # The clock ran while the countdown did. The GUI has already advanced it; a headless
         # player (play scripts, the explorer) catches up here, so both agree on the time.
         deadline = self.scene_entered_at + int(self.time_limit() * self.scenario.clock_speed)
@@ -472,6 +481,8 @@ class ScenarioRunner:
                                              ref.feedback))
             if outcome.feedback:
                 record.feedback.append(outcome.feedback)
+            for name in list(outcome.sets) + list(outcome.adds):
+                self.setters[name] = record.index
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
@@ -500,6 +511,10 @@ class ScenarioRunner:
         self._route(routes)
 
     def _route(self, routes: tuple[Route, ...]) -> None:
+        env = self.env()
+        taken = next((r for r in routes if r.condition is None or r.condition.evaluate(env)), None)
+        if taken is not None and taken.condition is not None:     # the first that holds: as transitions picks
+            self._note_turn(taken.target, taken.condition.reads)
         name = self._triggers.get(id(routes))
         if name is None or not self._model.trigger(name):
             raise RunnerError(f"no route out of scene '{self.scene_id}' applies")
@@ -519,6 +534,23 @@ class ScenarioRunner:
             self.milestones[scene.milestone] = self.clock.seconds
         self._emit(SceneEntered(target, self.clock.seconds))
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
+        if self.scene_id == target and not self.ended:
+            self._note_offers()                     # the decision is on screen now
+
+    def _note_offers(self) -> None:
+        """Remember the actions the decision on screen could evidence: the trainee has had the chance."""
+        decision = self.decision
+        if decision is None:
+            return
+        outcomes = [decision.outcome] + [o.outcome for o in self.available_options()]
+        outcomes += [rule.when_kept for rule in decision.rules]
+        self.offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
+
+    def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
+        reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
+        self.turns.append({"from": self.scene_id, "to": target, "reads": reads, "inject": inject,
+                           "decisions": sorted({self.setters[v] for v in reads if v in self.setters}),
+                           "clock": self.clock.seconds})
 
     def next_inject_due(self) -> int | None:
         """Clock second at which the next inject could fire, if any (explorer and GUI use it)."""
@@ -556,6 +588,7 @@ class ScenarioRunner:
         self.inject_log.append(event)
         self._emit(event)
         if inject.goto:
+            self._note_turn(inject.goto, inject.condition.reads if inject.condition else (), inject.id)
             self._model.trigger(self._triggers[id(inject)])
             self._enter(self._model.state)
 
@@ -582,6 +615,7 @@ class ScenarioRunner:
         self.path.clear()
         self.log.clear()
         self.inject_log.clear()
+        self.turns.clear()
 
     # -- save and restore ------------------------------------------------------------
     @classmethod
