@@ -47,10 +47,10 @@ def ending_account(runner) -> dict:
             reasons.setdefault(index, []).append(f"what it set ({names}) decided {how} from '{where}' to '{to}'")
     for record in runner.decisions:
         harmed = [c.action_id for c in record.credits if c.contravened]
-        for action_id in dict.fromkeys(harmed):
-            action = scenario.action(action_id)
-            reasons.setdefault(record.index, []).append(
-                f"it went against '{action.title if action else action_id}'")
+        titles = [f"'{a.title}'" if (a := scenario.action(i)) else f"'{i}'" for i in dict.fromkeys(harmed)]
+        if titles:
+            joined = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+            reasons.setdefault(record.index, []).append(f"it went against {joined}")
     for index in sorted(reasons)[-MAX_DECISIONS:]:
         record = records.get(index)
         if record is None:
