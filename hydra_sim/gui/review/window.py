@@ -448,6 +448,13 @@ class ReviewWindow(QMainWindow):
                          f"ending {e(humanise(report.get('ending_id')))} ({e(humanise(report.get('outcome')))}).")
             if report.get("critical_failures"):
                 parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
+            if report.get("not_reached"):
+                count = len(report["not_reached"])
+                parts.append(f"{theme.STATUS_SYMBOLS['not_reached']} Not reached: {count} "
+                             + ("(counted as 0: the incident did not end well)." if report.get("not_reached_counted")
+                                else "(not counted: the path did not call for them)."))
+            if report.get("outcome_judgement"):
+                parts.append(e(str(report["outcome_judgement"])))
         else:
             parts.append(f"Not scored ({e(humanise(row.status))}).")
         if row.override:
@@ -500,6 +507,8 @@ class ReviewWindow(QMainWindow):
                 cell = QTableWidgetItem(value)
                 if j in (4, 5):
                     cell.setToolTip(plain_tooltip(value))
+                elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
+                    cell.setToolTip(plain_tooltip(str(a["explanation"])))
                 self.actions_table.setItem(i, j, cell)
         for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
             self.actions_table.setColumnWidth(col, int(width * self.points / 11))
