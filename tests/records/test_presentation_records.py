@@ -57,3 +57,27 @@ def test_a_bad_seed_entry_is_refused_and_nothing_is_written(store, mini, seed):
     with pytest.raises(ValueError, match="seed"):
         store.append_input(session_id, {"type": "order", "seed": seed, "clock": 0})
     assert store.inputs(session_id) == []
+
+
+TRAGEDY = [("choose", "refer", "home office job"), ("choose", ["doors", "bwv"])]
+
+
+def test_exports_and_xapi_say_not_reached_apart_from_missed(store, mini):
+    from hydra_sim.records.exports import cohort_stats, session_html
+    from hydra_sim.records.xapi import StatementBuilder
+    session_id = play(store, mini, steps=TRAGEDY, seed=5)
+    report = store.report(session_id)
+    assert report["ending_id"] == "tragedy" and report["not_reached"] and report["not_reached_counted"]
+    record = gather(store, store.session(session_id))
+    page = session_html(record)
+    assert "Not reached" in page and "How it ended" in page and "did not end well" in page
+    stats = cohort_stats([record])
+    cut_off = {a["action_id"]: a for a in stats.actions if a["not_reached"]}
+    assert set(cut_off) == set(report["not_reached"])
+    assert all(a["assessed"] == 0 and a["miss_rate"] == 0.0 for a in cut_off.values())   # no chance: no miss
+    statements = StatementBuilder().session_statements(record)
+    extensions = statements[0]["result"]["extensions"]
+    key = next(k for k in extensions if k.endswith("/not-reached-actions"))
+    assert extensions[key] == report["not_reached"]
+    assert next(v for k, v in extensions.items() if k.endswith("/not-reached-counted")) is True
+    assert next(v for k, v in extensions.items() if k.endswith("/presentation-seed")) == 5
