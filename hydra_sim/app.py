@@ -19,17 +19,8 @@ log = logging.getLogger("hydra_sim")
 
 
 def _setup_logging(home: Path) -> None:
-    try:
-        (home / "logs").mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(home / "logs" / "hydra-sim.log", encoding="utf-8")
-    except OSError as exc:
-        log.warning("cannot write the log file under %s: %s", home, exc)
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
+    from .logs import configure_file
+    configure_file(home / "logs")
 
 
 def _install_qt_message_handler() -> None:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .logs import configure_terminal
 from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
 from .engine.plan import PLAN_SUFFIX, load_plan
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_terminal()
     if getattr(args, "home", None):
         paths.set_home(args.home)
     if args.command is None:

@@ -153,6 +153,8 @@ def read_yaml_text(text: str, name: str) -> tuple[YNode | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 0, 0)
         message = (exc.problem or str(exc)).strip()
+        if "nesting depth" in message:
+            return None, problems + [_deep_nesting_problem(text, name, mark, loc)]
         if exc.context:
             message = f"{exc.context.strip()}: {message}"
         at_tab = bool(mark) and _char_at(text, mark.line, mark.column) == "\t"
@@ -161,8 +163,46 @@ def read_yaml_text(text: str, name: str) -> tuple[YNode | None, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1, 1)
-        return None, problems + [Problem("Y002", ERROR, f"YAML syntax: {exc}", loc)]
+        return None, problems + [Problem("Y002", ERROR, f"YAML syntax: {exc}", loc, _syntax_hint(str(exc)))]
     return root, problems
+
+
+def _nesting_problem(loc: Location) -> Problem:
+    return Problem("Y013", ERROR, f"nested more than {MAX_DEPTH} levels deep", loc,
+                   "a scenario never needs this much nesting: look for runs of '[', '{' or '- '")
+
+
+def _deep_nesting_problem(text: str, name: str, mark, fallback: Location) -> Problem:
+    """Our Y013, located at the first level past MAX_DEPTH, when libyaml's own limit tripped first.
+
+    Newer libyaml (PyYAML 6.0.3+) refuses deep flow nesting while it scans ahead, before it
+    emits the events our depth check counts, so its mark sits at its own limit. Reading the
+    text up to that mark with the pure-Python parser (no such limit; the prefix is small when
+    the limit trips early) finds the same place an older libyaml lets us find, so the message
+    and location do not depend on which PyYAML release is installed.
+    """
+    offset = _mark_offset(text, mark) if mark else 0
+    if 0 < offset <= _RELOCATE_LIMIT:
+        found: list[Problem] = []
+        try:
+            _compose(text[:offset], name, found, yaml.SafeLoader)
+        except (_TooLarge, yaml.YAMLError):
+            pass
+        for problem in found:
+            if problem.code == "Y013":
+                return problem
+    return _nesting_problem(fallback)
+
+
+_RELOCATE_LIMIT = 1_048_576  # characters of prefix the pure-Python parser re-reads, at most
+
+
+def _mark_offset(text: str, mark) -> int:
+    index = getattr(mark, "index", None)
+    if isinstance(index, int) and 0 <= index <= len(text):
+        return index
+    lines = text.split("\n", mark.line + 1)
+    return sum(len(line) + 1 for line in lines[:mark.line]) + mark.column
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -170,7 +210,7 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
-def _syntax_hint(message: str) -> str | None:
+def _syntax_hint(message: str) -> str:
     if "tab" in message or "'\t'" in message or "\t" in message:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
@@ -179,10 +219,11 @@ def _syntax_hint(message: str) -> str | None:
         return "check the indentation of this line and the one before"
     if "found character" in message and "cannot start any token" in message:
         return "quote the text, for example \"@home\""
-    return None
+    # Every syntax error carries advice, not only the parser's own words.
+    return "check the quotes, colons and indentation at this place (and the line before)"
 
 
-def _compose(text: str, name: str, problems: list[Problem]) -> YNode | None:
+def _compose(text: str, name: str, problems: list[Problem], parser=None) -> YNode | None:
     """Build YMap/YList/YScalar nodes from parser events, with limits checked as we go."""
     stack: list[list] = []  # [container node, pending key scalar or None]
     anchors: dict[str, YNode] = {}
@@ -191,7 +232,7 @@ def _compose(text: str, name: str, problems: list[Problem]) -> YNode | None:
     documents = 0
     MapStart, SeqStart, Scalar = ev.MappingStartEvent, ev.SequenceStartEvent, ev.ScalarEvent
     MapEnd, SeqEnd, Alias = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
-    for event in yaml.parse(text, Loader=_Parser):
+    for event in yaml.parse(text, Loader=parser or _Parser):
         kind = type(event)
         if kind is Scalar:
             mark = event.start_mark
@@ -209,9 +250,7 @@ def _compose(text: str, name: str, problems: list[Problem]) -> YNode | None:
                 anchors[event.anchor] = container
             stack.append([container, None])
             if len(stack) > MAX_DEPTH:
-                problems.append(Problem("Y013", ERROR, f"nested more than {MAX_DEPTH} levels deep",
-                                        Location(name, mark.line + 1, mark.column + 1),
-                                        "a scenario never needs this much nesting"))
+                problems.append(_nesting_problem(Location(name, mark.line + 1, mark.column + 1)))
                 raise _TooLarge
             continue
         elif kind is MapEnd or kind is SeqEnd:

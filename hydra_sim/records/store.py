@@ -160,7 +160,7 @@ class SessionStore:
                 " updated_at, status, genesis, head_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
                 (*identity.values(), now, genesis, genesis))
-        log.info("started session %s of '%s' for %s", session_id, scenario.id, trainee.trainee_id)
+        log.info("started session %s of %s", session_id, scenario.id)   # no trainee id: logs keep no personal data
         return session_id
 
     def append_input(self, session_id: str, entry: dict, *, clock_after: int | None = None) -> int:

@@ -466,3 +466,34 @@ def test_missing_briefing_is_reported_once_with_a_location(tmp_path):
     problems = load_scenario(path).problems
     assert [p.code for p in problems if "briefing" in p.message] == ["S001"]
     assert all(p.location.line >= 1 for p in problems)
+
+
+class _LibyamlWithNestingLimit:
+    """Stands in for a libyaml that stops deep flow nesting while scanning ahead (PyYAML 6.0.3+)."""
+
+    LIMIT = 1000
+
+    def __new__(cls, text):
+        import yaml
+        depth = 0
+        for index, char in enumerate(text):
+            depth += char == "["
+            if depth > cls.LIMIT:
+                mark = yaml.Mark("<input>", index, 0, index, text, index)
+                raise yaml.scanner.ScannerError("while increasing flow level", mark,
+                                                "exceeded maximum nesting depth", mark)
+        return yaml.SafeLoader(text)
+
+
+@pytest.mark.parametrize("parser", ["no-limit", "limit-while-scanning"])
+def test_deep_flow_nesting_is_y013_at_the_same_place_whatever_libyaml_does(parser, monkeypatch):
+    import yaml
+
+    from hydra_sim.engine import yamlsource
+    monkeypatch.setattr(yamlsource, "_Parser", yaml.SafeLoader if parser == "no-limit" else _LibyamlWithNestingLimit)
+    root, problems = yamlsource.read_yaml_text("[" * 5_000 + "]" * 5_000 + "\n", "deep.yaml")
+    assert root is None
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("Y013", 1, 65)]
+    assert "nested more than 64 levels" in problems[0].message
+    assert "libyaml" not in problems[0].message and "maximum nesting depth" not in problems[0].message
+    assert problems[0].hint

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -13,7 +15,11 @@ from hydra_sim.gui.decision_panels import ChooseManyPanel, ChooseOnePanel, Conti
 REPO = paths.bundled_root()
 FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
 MINI = REPO / "tests" / "fixtures" / "mini" / "mini.yaml"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# Tests never write tracked files: screenshots go to build/screenshots (ignored by git) unless
+# HYDRA_SIM_SCREENSHOTS names another folder. Refreshing the documentation's pictures is an
+# explicit command: bash tools/refresh-screenshots.sh (docs/screenshots/README.md).
+SCREENSHOTS = Path(os.environ.get("HYDRA_SIM_SCREENSHOTS")
+                   or Path(__file__).resolve().parents[2] / "build" / "screenshots")
 
 
 class FakeTime:
@@ -27,7 +33,7 @@ class FakeTime:
 
 
 def shoot(widget, name: str) -> None:
-    """Save a screenshot into docs/screenshots/ (QWidget.grab works offscreen)."""
+    """Save a screenshot into SCREENSHOTS (QWidget.grab works offscreen)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for _ in range(3):      # let pending layout requests settle before grabbing
         QApplication.processEvents()

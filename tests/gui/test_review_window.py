@@ -10,8 +10,9 @@ from hydra_sim.gui.review import cohort_stats as cs
 from hydra_sim.gui.review import sample_data as sd
 from hydra_sim.records.store import SessionStore, TraineeInfo
 
+from helpers import SCREENSHOTS
+
 REPO = paths.bundled_root()
-SCREENSHOTS = REPO / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")

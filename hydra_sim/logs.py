@@ -1,0 +1,68 @@
+"""Logging set-up, configured once by the entry points (cli, app): what goes to the terminal
+and what goes to the log file under the home folder. Must not import Qt or the engine.
+
+The terminal shows warnings and errors only. The log file keeps INFO and above, rotated at
+1 MB with three old files, so a long classroom day never fills a disk. Libraries that log
+every step (``transitions`` logs each state change at INFO: one debrief's best-path search
+wrote about 23,000 lines) are held at WARNING everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+LOG_FILE_BYTES = 1_048_576
+LOG_FILE_BACKUPS = 3
+QUIET_LIBRARIES = ("transitions",)
+_FORMAT_TERMINAL = "%(levelname)s %(name)s: %(message)s"
+_FORMAT_FILE = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _TerminalHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (tests and embedders swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def configure_terminal() -> None:
+    """Warnings and errors to stderr; chatty libraries quietened. Safe to call more than once."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _TerminalHandler) for h in root.handlers):
+        handler = _TerminalHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter(_FORMAT_TERMINAL))
+        root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def configure_file(logs_dir: Path) -> Path | None:
+    """INFO and above to ``logs_dir/hydra-sim.log``, rotated; returns the path, or None if unwritable."""
+    path = logs_dir / "hydra-sim.log"
+    try:
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_FILE_BYTES,
+                                                       backupCount=LOG_FILE_BACKUPS, encoding="utf-8")
+    except OSError as exc:
+        logging.getLogger("hydra_sim").warning("cannot write the log file in %s: %s", logs_dir, exc)
+        return None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(_FORMAT_FILE))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return path
