@@ -37,7 +37,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {"scenario": "scenario.schema.json", "catalogue": "catalogue.schema.json",
                 "plan": "plan.schema.json"}
 _MAX_MINUTES = 7 * 24 * 60
-_STATUSES = ("on_time", "late", "missed", "contravened", "not_applicable")
+_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable")
 _RESERVED_VARIABLES = tuple(BUILTIN_VARIABLES) + ("and", "or", "not", "true", "false")
 
 
