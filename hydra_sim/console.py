@@ -13,6 +13,7 @@ from .engine.runner import ScenarioRunner
 from .engine.scoring import STATUS_LABELS, ScoreReport
 
 _STATUS_MARK = {"on_time": "ON TIME", "late": "LATE", "missed": "MISSED", "contravened": "CONTRAVENED",
+                "not_reached": "NOT REACHED",
                 "not_applicable": "N/A"}
 
 
@@ -55,6 +56,8 @@ def play_text(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -
         lines.append(f"Not finished: the session is at scene '{runner.scene_id}'")
     lines.append(f"Score: {report.earned:g} of {report.possible:g} ({report.percent:.1f}%)")
     lines.append(f"Grade: {report.grade_label}")
+    if report.outcome_judgement:
+        lines.append(f"Outcome: {report.outcome_judgement}")
     if report.critical_failures:
         lines.append("Critical actions missed or contravened: " + ", ".join(report.critical_failures))
     else:

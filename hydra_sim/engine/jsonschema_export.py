@@ -37,7 +37,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {"scenario": "scenario.schema.json", "catalogue": "catalogue.schema.json",
                 "plan": "plan.schema.json"}
 _MAX_MINUTES = 7 * 24 * 60
-_STATUSES = ("on_time", "late", "missed", "contravened", "not_applicable")
+_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable")
 _RESERVED_VARIABLES = tuple(BUILTIN_VARIABLES) + ("and", "or", "not", "true", "false")
 
 
@@ -73,6 +73,10 @@ def _id_map(value: dict, description: str, key_pattern: str = ID_PATTERN.pattern
 
 def _nullable_enum(values, description: str) -> dict:
     return {"enum": list(values) + [None], "description": description}
+
+
+_PIN = _nullable_enum(("first", "last"), "Keep this option at the start or end when the session shuffles the "
+                      "order (e.g. 'none of these' last); without it the option's position is shuffled.")
 
 
 def _one_or_many(item: dict, description: str, min_items: int = 0) -> dict:
@@ -279,14 +283,16 @@ def scenario_schema() -> dict:
         "plainOutcome": _obj(outcome, (), "An outcome: set, add, minutes, evidences, contravenes, feedback."),
         "chooseOneOption": _obj(dict({"id": _ref("id", "The option's id, used by play scripts and score logs."),
                                       "label": _required_text("The text the trainee sees."),
-                                      "if": _ref("condition", "Offer the option only when this is true.")},
+                                      "if": _ref("condition", "Offer the option only when this is true."),
+                                      "pin": _PIN},
                                      **_outcome_properties(True)), ("id", "label", "next")),
         "checklistItem": _obj(dict({"id": _ref("id", "The item's id."),
                                     "label": _required_text("The text the trainee sees."),
-                                    "if": _ref("condition", "Offer the item only when this is true.")},
+                                    "if": _ref("condition", "Offer the item only when this is true."),
+                                    "pin": _PIN},
                                    **outcome), ("id", "label")),
-        "rankItem": _obj({"id": _ref("id", "The item's id."), "label": _required_text("The text the trainee sees.")},
-                         ("id", "label")),
+        "rankItem": _obj({"id": _ref("id", "The item's id."), "label": _required_text("The text the trainee sees."),
+                          "pin": _PIN}, ("id", "label")),
         "rankRule": _obj({
             "id": _ref("id", "The rule's id."),
             "higher": _ref("id", "One item, which must be placed above every item in lower."),

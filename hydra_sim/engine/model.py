@@ -152,6 +152,7 @@ class Option:
     outcome: Outcome
     condition: Expression | None
     location: Location
+    pin: str | None = None      # "first" / "last": kept at that end when the order is shuffled
 
 
 @dataclass

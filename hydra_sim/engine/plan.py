@@ -103,7 +103,7 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
 
 _EXPECT_FIELDS = ("scene", "ending", "outcome", "grade", "score", "variables", "actions", "critical_failures",
                   "visited", "not_visited", "injects_fired")
-_STATUSES = ("on_time", "late", "missed", "contravened", "not_applicable")
+_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable")
 
 
 def _expectation(r: NodeReader, node: YNode, where: str) -> Expectation | None:

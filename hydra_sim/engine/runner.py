@@ -9,6 +9,14 @@ exact session. No threads, no real time, no ``Timeout`` states.
 A facilitated exercise adds facilitator interventions (``apply_intervention``: ad-hoc
 inject, pause, resume, timer adjust, end), logged as ``"facilitator"`` entries so replay
 reproduces them and scoring can mark the session (docs/facilitation.md).
+A session's ``seed`` fixes the order its decisions' options are shown in
+(presentation.py); it is the log's first entry (``{"type": "order", "seed": N}``), so a
+restore shows exactly what the trainee saw. No seed (older records, play scripts, the
+explorer) means the file order.
+For a fair debrief the runner also notes what the session *offered*: every action some
+decision it showed could have evidenced (``offered``), which decision last set each
+variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
+"missed" from "not reached" with the first, and ending.py explains the ending with the rest.
 Must not import Qt or any GUI code.
 """
 
@@ -22,7 +30,8 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import Decision, Inject, Outcome, Route, Scenario, Scene
+from .model import Decision, Inject, Option, Outcome, Route, Scenario, Scene
+from .presentation import presentation_order
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +126,11 @@ class _MachineModel:
 
 
 class ScenarioRunner:
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise RunnerError(f"a presentation seed is a whole number of 0 or more, not {seed!r}")
         self.scenario = scenario
+        self.seed = seed                    # presentation order of options (None: file order)
         self.clock = SimClock(scenario.incident_start)
         self.variables: dict[str, Any] = {n: v.initial for n, v in scenario.variables.items()}
         self.ledger: list[Credit] = []
@@ -135,6 +147,9 @@ class ScenarioRunner:
         self.time_limit_adjustment = 0      # seconds added to the current decision's real-time limit
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
+        self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
+        self.setters: dict[str, int] = {}   # variable -> index of the decision that last set it
+        self.turns: list[dict] = []         # conditional routes and inject redirects the path took
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
         self._triggers: dict[int, str] = {}
@@ -202,12 +217,20 @@ class ScenarioRunner:
     def ended_by_facilitator(self) -> bool:
         return self.ended == FACILITATOR_ENDING
 
-    def available_options(self):
+    def available_options(self) -> list[Option]:
+        """The current decision's options that are offered now, in the order this session shows them."""
         decision = self.decision
         if decision is None:
             return []
         env = self.env()
-        return [o for o in decision.options if o.condition is None or o.condition.evaluate(env)]
+        return [o for o in self.presented(self.scene_id) if o.condition is None or o.condition.evaluate(env)]
+
+    def presented(self, scene_id: str) -> list[Option]:
+        """All the options of a scene's decision in this session's presentation order (review, exports)."""
+        scene = self.scenario.scenes.get(scene_id)
+        if scene is None or scene.decision is None:
+            return []
+        return presentation_order(self.seed, scene_id, scene.decision.options)
 
     def subscribe(self, callback: Callable[[object], None]) -> None:
         self._subscribers.append(callback)
@@ -225,6 +248,8 @@ class ScenarioRunner:
         if self._started:
             raise RunnerError("the session has already started")
         self._started = True
+        if self.seed is not None:
+            self.log.append({"type": "order", "seed": self.seed, "clock": 0})
         self._enter(self.scenario.start)
 
     def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
@@ -233,6 +258,7 @@ class ScenarioRunner:
         boxes (ndm_rationale)."""
         decision = self._require_decision()
         scene_id = self.scene_id
+        self._note_offers()
         selection, outcomes, sources = self._outcomes_for(decision, selection)
         if decision.kind != "ndm_rationale":
             rationale = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else rationale
@@ -255,6 +281,7 @@ class ScenarioRunner:
         if decision.on_expiry is None or not decision.time_limit_seconds:
             raise RunnerError("this decision has no time limit")
         scene_id = self.scene_id
+        self._note_offers()
         # The clock ran while the countdown did. The GUI has already advanced it; a headless
         # player (play scripts, the explorer) catches up here, so both agree on the time.
         deadline = self.scene_entered_at + int(self.time_limit() * self.scenario.clock_speed)
@@ -454,6 +481,8 @@ class ScenarioRunner:
                                              ref.feedback))
             if outcome.feedback:
                 record.feedback.append(outcome.feedback)
+            for name in list(outcome.sets) + list(outcome.adds):
+                self.setters[name] = record.index
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
@@ -482,6 +511,10 @@ class ScenarioRunner:
         self._route(routes)
 
     def _route(self, routes: tuple[Route, ...]) -> None:
+        env = self.env()
+        taken = next((r for r in routes if r.condition is None or r.condition.evaluate(env)), None)
+        if taken is not None and taken.condition is not None:     # the first that holds: as transitions picks
+            self._note_turn(taken.target, taken.condition.reads)
         name = self._triggers.get(id(routes))
         if name is None or not self._model.trigger(name):
             raise RunnerError(f"no route out of scene '{self.scene_id}' applies")
@@ -501,6 +534,23 @@ class ScenarioRunner:
             self.milestones[scene.milestone] = self.clock.seconds
         self._emit(SceneEntered(target, self.clock.seconds))
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
+        if self.scene_id == target and not self.ended:
+            self._note_offers()                     # the decision is on screen now
+
+    def _note_offers(self) -> None:
+        """Remember the actions the decision on screen could evidence: the trainee has had the chance."""
+        decision = self.decision
+        if decision is None:
+            return
+        outcomes = [decision.outcome] + [o.outcome for o in self.available_options()]
+        outcomes += [rule.when_kept for rule in decision.rules]
+        self.offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
+
+    def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
+        reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
+        self.turns.append({"from": self.scene_id, "to": target, "reads": reads, "inject": inject,
+                           "decisions": sorted({self.setters[v] for v in reads if v in self.setters}),
+                           "clock": self.clock.seconds})
 
     def next_inject_due(self) -> int | None:
         """Clock second at which the next inject could fire, if any (explorer and GUI use it)."""
@@ -538,6 +588,7 @@ class ScenarioRunner:
         self.inject_log.append(event)
         self._emit(event)
         if inject.goto:
+            self._note_turn(inject.goto, inject.condition.reads if inject.condition else (), inject.id)
             self._model.trigger(self._triggers[id(inject)])
             self._enter(self._model.state)
 
@@ -564,13 +615,17 @@ class ScenarioRunner:
         self.path.clear()
         self.log.clear()
         self.inject_log.clear()
+        self.turns.clear()
 
     # -- save and restore ------------------------------------------------------------
     @classmethod
     def restore(cls, scenario: Scenario, entries: list[dict],
                 subscriber: Callable[[object], None] | None = None) -> ScenarioRunner:
-        """Rebuild a session by replaying its log; raises ReplayError where it no longer fits."""
-        runner = cls(scenario)
+        """Rebuild a session by replaying its log; raises ReplayError where it no longer fits.
+
+        The seed comes from the log's ``order`` entry; a log without one (recorded before
+        seeds existed) replays in the file order, as it was shown then."""
+        runner = cls(scenario, seed_of(entries))
         if subscriber is not None:
             runner.subscribe(subscriber)
         runner.start()
@@ -581,6 +636,11 @@ class ScenarioRunner:
     def replay(self, index: int, entry: dict) -> None:
         kind = entry.get("type")
         try:
+            if kind == "order":
+                if entry.get("seed") != self.seed:
+                    raise ReplayError(index, entry, f"a second presentation seed ({entry.get('seed')!r}); "
+                                                    f"the session's is {self.seed!r}")
+                return
             if kind == "advance":
                 self.advance(int(entry["seconds"]))
                 return
@@ -608,6 +668,19 @@ class ScenarioRunner:
             raise
         except (RunnerError, KeyError, TypeError, ValueError) as exc:
             raise ReplayError(index, entry, str(exc)) from exc
+
+
+def seed_of(entries: list[dict]) -> int | None:
+    """A stored log's presentation seed (its ``order`` entry), or None: the file order."""
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("type") == "order":
+            seed = entry.get("seed")
+            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+                raise ReplayError(0, entry, f"the presentation seed {seed!r} is not a whole number of 0 or more")
+            return seed
+        if isinstance(entry, dict) and entry.get("type") in ("choose", "expire", "continue"):
+            return None         # an order entry comes first or not at all
+    return None
 
 
 def _route_sets(scene: Scene):
@@ -651,4 +724,6 @@ def _describe_entry(entry: dict) -> str:
         return f"wait {entry.get('seconds')} s"
     if kind == "facilitator":
         return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
+    if kind == "order":
+        return f"presentation seed {entry.get('seed')!r}"
     return kind

@@ -38,6 +38,7 @@ from .model import (
     Scene,
     Variable,
 )
+from .presentation import PINS
 from .problems import ERROR, Problem
 from .reader import NAME_PATTERN, NodeReader
 from .yamlsource import YMap, YNode, YScalar, is_null
@@ -420,9 +421,9 @@ class ScenarioSchema:
         for index, item in enumerate(items):
             option_where = f"option {index + 1} of {where}"
             if kind == "rank":
-                m = r.mapping(item, option_where, ("id", "label"), ())
+                m = r.mapping(item, option_where, ("id", "label"), ("pin",))
             else:
-                fields = ("if",) + _OUTCOME_FIELDS + (("next",) if kind == "choose_one" else ())
+                fields = ("if", "pin") + _OUTCOME_FIELDS + (("next",) if kind == "choose_one" else ())
                 m = r.mapping(item, option_where, ("id", "label") + (("next",) if kind == "choose_one" else ()),
                               fields)
             if m is None:
@@ -436,7 +437,8 @@ class ScenarioSchema:
                        self._outcome(m, option_where, with_next=(kind == "choose_one"),
                                      next_required=(kind == "choose_one"), fields_already_checked=True))
             options.append(Option(option_id, r.text(m, "label", option_where, nonempty=True), outcome,
-                                  r.condition(m, "if", option_where, self.pending_conditions), r.loc(m)))
+                                  r.condition(m, "if", option_where, self.pending_conditions), r.loc(m),
+                                  pin=r.choice(m, "pin", option_where, PINS, None)))
         return tuple(options)
 
     def _rank_rules(self, node: YNode | None, decision: Decision, where: str) -> tuple[RankRule, ...]:

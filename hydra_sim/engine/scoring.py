@@ -1,9 +1,17 @@
 """Score a session against the scenario's assessed NRP actions, line by line.
 
 Each assessed action ends as achieved on time, achieved late (reduced credit), missed,
-contravened, or not applicable; category scores and the overall percentage follow; a
-missed or contravened critical action decides the grade whatever the total. Every line
-carries the action's reason and sources so the debrief can explain it (docs/scoring.md).
+contravened, not reached, or not applicable; category scores and the overall percentage
+follow; a missed or contravened critical action decides the grade whatever the total.
+Every line carries the action's reason and sources so the debrief can explain it
+(docs/scoring.md).
+
+Fair denominators. An action no decision of the trainee's path ever offered is *not
+reached*, not missed. How it counts depends on how the incident ended (``reach_rule``):
+after a good ending (or when the facilitator ended the session) it is left out of the
+total, so the percentage is of what the path allowed; after any other ending the trainee's
+handling ended the incident before they got to it, so it counts as 0 (a critical one is a
+critical failure) and the grade is capped below the top grade. Ending early never pays.
 A facilitated session's report lists the facilitator's interventions and says
 ``facilitated``, so cohorts can be compared or filtered (docs/facilitation.md).
 Must not import Qt or any GUI code.
@@ -22,8 +30,10 @@ LATE = "late"
 MISSED = "missed"
 CONTRAVENED = "contravened"
 NOT_APPLICABLE = "not_applicable"
+NOT_REACHED = "not_reached"
 STATUS_LABELS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
-                 CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable"}
+                 CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable"}
+GOOD_OUTCOME = "good"
 
 
 @dataclass
@@ -79,6 +89,15 @@ class ScoreReport:
     # facilitated is True when there was any, so a cohort can be filtered on it.
     interventions: list[dict] = field(default_factory=list)
     facilitated: bool = False
+    # Fair denominators (docs/scoring.md#not-reached): the actions the path never offered,
+    # whether they count ("counted": after an ending that was not good), the possible total
+    # over every applicable action, the grade the outcome allowed at most, and why.
+    not_reached: list[str] = field(default_factory=list)
+    not_reached_counted: bool = False
+    scenario_possible: float = 0.0
+    grade_cap: str | None = None
+    outcome_judgement: str = ""
+    ending_account: dict = field(default_factory=dict)     # what ended the incident (ending.py)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -105,8 +124,15 @@ def deadline_for(window: Window | None, milestones: dict[str, int]) -> tuple[int
 
 
 def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str, int],
-                  variables: dict, ending_id: str | None, clock_seconds: int | None = None) -> ScoreReport:
+                  variables: dict, ending_id: str | None, clock_seconds: int | None = None,
+                  offered: set[str] | None = None, ended_by_facilitator: bool = False) -> ScoreReport:
+    """Score a session. ``offered``: the actions the path's decisions could have evidenced
+    (``runner.offered``); with it, an ended session's never-offered actions are "not reached"."""
     policy = scenario.scoring
+    ending = scenario.endings.get(ending_id) if ending_id else None
+    ended = ending is not None or ended_by_facilitator
+    # not reached counts against the trainee unless the incident ended well (or the facilitator ended it)
+    counted = ended and not ended_by_facilitator and (ending is None or ending.outcome != GOOD_OUTCOME)
     env = dict(variables)
     env.setdefault("elapsed", (clock_seconds or 0) // 60)
     env.setdefault("scene_minutes", 0)
@@ -117,12 +143,15 @@ def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str
     decision_points: dict[int, float] = {}
     for action_id, assessment in scenario.assessed.items():
         result = _score_action(scenario, assessment, by_action.get(action_id, []), milestones, env, policy)
+        if result.status == MISSED and ended and offered is not None and action_id not in offered:
+            _not_reached(result, scenario, ending, counted)
         results.append(result)
         if result.decision_index is not None and result.credit:
             decision_points[result.decision_index] = decision_points.get(result.decision_index, 0) + result.credit
     categories = {}
+    scenario_possible = sum(r.weight for r in results if r.status != NOT_APPLICABLE)
     for result in results:
-        if result.status == NOT_APPLICABLE:
+        if result.status == NOT_APPLICABLE or (result.status == NOT_REACHED and not counted):
             continue
         cat = categories.setdefault(result.category, CategoryScore(
             result.category, scenario.category_label(result.category), 0.0, 0.0))
@@ -131,15 +160,61 @@ def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str
     earned = sum(c.earned for c in categories.values())
     possible = sum(c.possible for c in categories.values())
     percent = 0.0 if possible <= 0 else max(0.0, earned) / possible * 100
-    critical_failures = [r.action_id for r in results if r.critical and r.status in (MISSED, CONTRAVENED)]
+    failing = (MISSED, CONTRAVENED, NOT_REACHED) if counted else (MISSED, CONTRAVENED)
+    critical_failures = [r.action_id for r in results if r.critical and r.status in failing]
     grade = policy.grade_by_id(policy.critical_fail_grade) if critical_failures else policy.grade_for(percent)
-    ending = scenario.endings.get(ending_id) if ending_id else None
+    cap = policy.grades[1] if counted and len(policy.grades) > 1 else None
+    if cap is not None and grade.min_percent > cap.min_percent:
+        grade = cap
+    not_reached = [r.action_id for r in results if r.status == NOT_REACHED]
     order = {cat: scenario.category_order(cat) for cat in categories}
-    return ScoreReport(
+    report = ScoreReport(
         scenario.id, scenario.version, {c.id: c.version for c in scenario.catalogues}, results,
         sorted(categories.values(), key=lambda c: (order[c.category], c.category)),
         round(earned, 3), float(possible), round(percent, 1), grade.id, grade.label, critical_failures,
         ending_id, ending.outcome if ending else None, decision_points, ending_id is not None)
+    report.not_reached = not_reached
+    report.not_reached_counted = counted and bool(not_reached)
+    report.scenario_possible = float(scenario_possible)
+    report.grade_cap = cap.id if cap is not None else None
+    report.outcome_judgement = _judgement(ending, ended_by_facilitator, counted, not_reached, results, cap)
+    return report
+
+
+def _not_reached(result: ActionResult, scenario: Scenario, ending, counted: bool) -> None:
+    result.status = NOT_REACHED
+    where = f"the incident ended at '{ending.title}'" if ending is not None else "the facilitator ended the session"
+    if counted:
+        result.explanation = (f"Not reached: {where} before any decision offered it. It counts as 0 of "
+                              f"{result.weight}, because the incident did not end well: the way it was "
+                              "handled closed the chance to do this.")
+    else:
+        result.explanation = (f"Not reached: {where} before any decision offered it, so it is not counted "
+                              "(your path did not call for it).")
+
+
+def _judgement(ending, by_facilitator: bool, counted: bool, not_reached: list[str], results, cap) -> str:
+    """The outcome judgement in one sentence: how the ending and what was not reached bear on the grade."""
+    if by_facilitator:
+        return ("The facilitator ended the session: it is scored on what was reached; "
+                f"{len(not_reached)} action{'s' if len(not_reached) != 1 else ''} not reached are not counted.")
+    if ending is None:
+        return "The session has not ended: it is not judged yet."
+    if not counted:
+        return ("The incident ended well. The score is of what your path allowed"
+                + (f": {len(not_reached)} action{'s' if len(not_reached) != 1 else ''} your path never called "
+                   "for are not counted." if not_reached else "."))
+    critical = [r for r in results if r.status == NOT_REACHED and r.critical]
+    text = (f"The incident did not end well ({ending.outcome.replace('_', ' ')}), so the result can be no "
+            f"better than {cap.label if cap else 'the grade its score earns'}")
+    if len(not_reached) == 1:
+        text += ", and the action it ended before you reached counts as 0" + (
+            " (it is critical, so it decides the result)" if critical else "")
+    elif not_reached:
+        text += f", and the {len(not_reached)} actions it ended before you reached count as 0"
+        if critical:
+            text += f" ({len(critical)} of them critical, which decide the result)"
+    return text + "."
 
 
 def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Credit],
@@ -191,8 +266,14 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
 
 
 def score_runner(runner) -> ScoreReport:
-    report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
-                           runner.clock.seconds)
+    by_facilitator = runner.ended == FACILITATOR_ENDING
+    report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables,
+                           None if by_facilitator else runner.ended, runner.clock.seconds,
+                           offered=set(getattr(runner, "offered", ())), ended_by_facilitator=by_facilitator)
+    if by_facilitator:
+        report.ending_id, report.finished = runner.ended, True     # as before: the facilitator's ending id
+    from .ending import ending_account
+    report.ending_account = ending_account(runner)
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))

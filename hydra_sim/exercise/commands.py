@@ -33,6 +33,8 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     facilitate.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
     facilitate.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default: %(default)s; 0: any)")
     facilitate.add_argument("--code", help="the join code (default: a new random one)")
+    facilitate.add_argument("--order", choices=("per-syndicate", "shared"), default="per-syndicate",
+                            help="option order: each syndicate its own shuffle (default), or one shared by all")
     facilitate.add_argument("--headless", action="store_true",
                             help="no window: read commands on stdin, print events as JSON lines")
     facilitate.set_defaults(handler=lambda args: cmd_facilitate(args, open_console))
@@ -87,7 +89,7 @@ def start_server(args):
 
     try:
         server = ExerciseServer(Path(args.scenario), default_store_path(), host=args.host, port=args.port,
-                                code=args.code)
+                                code=args.code, order=getattr(args, "order", "per-syndicate").replace("-", "_"))
         server.start()
     except ExerciseError as exc:
         print(f"hydra-sim facilitate: {exc}", file=sys.stderr)
@@ -101,7 +103,7 @@ def run_headless_facilitator(args, stdin, out) -> int:
         return 1
     host, port = server.address
     server.subscribe(lambda event: out(_event_line(event)))
-    out({"event": "listening", "host": host, "port": port, "code": server.code,
+    out({"event": "listening", "host": host, "port": port, "code": server.code, "order": server.order,
          "scenario": server.scenario.id, "store": str(server.store_path)})
     try:
         for line in stdin:

@@ -6,7 +6,9 @@ interventions are applied between steps (a paused station waits for the resume).
 a crash, starting it again on the same store resumes the syndicate's session where the
 store left it and the link catches the facilitator up. ``hold_at`` scenes make it wait,
 as a syndicate deliberating would, until the facilitator's next intervention there (a
-scene listed twice waits for two), so tests can intervene at a known point. Used by
+scene listed twice waits for two), so tests can intervene at a known point. A new session
+uses the presentation seed from the facilitator's welcome (waiting up to ``seed_wait`` s
+for it; without it the station draws its own). Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from ..engine.loader import load_scenario
 from ..engine.plan import Step, load_plan
+from ..engine.presentation import new_seed
 from ..engine.runner import RunnerError, ScenarioRunner
 from ..records.store import SessionStore, TraineeInfo
 from .recorder import SessionRecorder
@@ -45,7 +48,7 @@ class HeadlessStation:
                  syndicate: str, members: Sequence[str], station_id: str | None = None,
                  plan_path: str | Path | None = None, steps: list[Step] | None = None, pace: float = 0.0,
                  hold_at: Sequence[str] = (), backoff: Sequence[float] = DEFAULT_BACKOFF,
-                 on_event: Callable[[dict], None] | None = None):
+                 on_event: Callable[[dict], None] | None = None, seed_wait: float = 5.0):
         result = load_scenario(Path(scenario_path))
         if result.scenario is None:
             raise HeadlessError(f"cannot load {scenario_path}: "
@@ -73,6 +76,7 @@ class HeadlessStation:
         self._link_args = dict(host=host, port=port, code=code, backoff=backoff)
         self.runner: ScenarioRunner | None = None
         self.session_id: str | None = None
+        self.seed_wait = float(seed_wait)
         self._stopped = False
 
     # -- running -----------------------------------------------------------------------------------
@@ -80,16 +84,16 @@ class HeadlessStation:
         """Play until the session ends and the facilitator holds all of it (or ``timeout`` s pass)."""
         deadline = time.monotonic() + timeout
         with SessionStore(self.store_path) as store:
-            recorder = self._open_session(store)
-            runner = self.runner
             self.link = StationLink(self._link_args["host"], self._link_args["port"], self._link_args["code"],
                                     self.syndicate, self.station_id, self.members, role="recording", store=store,
                                     scenario_id=self.scenario.id, scenario_hash=self.scenario.content_hash,
                                     on_command=self.commands.put, on_status=self._on_status,
                                     backoff=self._link_args["backoff"])
-            self.link.start()
-            self.link.attach_session(self.session_id)
             try:
+                self.link.start()        # first, so a new session can take the facilitator's presentation seed
+                recorder = self._open_session(store)
+                runner = self.runner
+                self.link.attach_session(self.session_id)
                 remaining = self._remaining_steps(runner)
                 while not runner.ended and not self._stopped and time.monotonic() < deadline:
                     if self._apply_commands(recorder, block=0):
@@ -128,7 +132,8 @@ class HeadlessStation:
         else:
             self.session_id = store.start_session(TraineeInfo(self.syndicate, ", ".join(self.members)),
                                                   self.scenario)
-            runner = ScenarioRunner(self.scenario)
+            seed = self.link.wait_for_seed(self.seed_wait) if self.link is not None else None
+            runner = ScenarioRunner(self.scenario, seed=new_seed() if seed is None else seed)
             recorder = SessionRecorder(store, runner, self.session_id)
             runner.start()
             recorder.persist()

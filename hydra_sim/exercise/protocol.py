@@ -43,7 +43,7 @@ HELLO = "hello"              # first message: join code, syndicate, station, mem
 SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
 COMMAND_FAILED = "command_failed"   # an intervention could not be applied (e.g. the session had ended)
 # Server -> client
-WELCOME = "welcome"          # joined: the role granted and what the facilitator already holds
+WELCOME = "welcome"          # joined: the role granted, what the facilitator already holds, the order seed
 ACK = "ack"                  # the facilitator holds this session up to seq
 COMMAND = "command"          # a facilitator intervention to apply (each with an id, applied once)
 VIEW = "view"                # followers: the syndicate as the console sees it
@@ -118,8 +118,12 @@ def command_failed(command_id: str, reason: str) -> dict:
     return {"type": COMMAND_FAILED, "command_id": command_id, "reason": reason[:MAX_TEXT]}
 
 
-def welcome(role: str, syndicate: str, acked: dict[str, int]) -> dict:
-    return {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
+def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None) -> dict:
+    """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional)."""
+    message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
+    if seed is not None:
+        message["seed"] = seed
+    return message
 
 
 def ack(session_id: str, seq: int) -> dict:
@@ -217,6 +221,9 @@ def _check_welcome(m: dict) -> None:
     acked = m.get("acked")
     if not isinstance(acked, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in acked.values()):
         raise ProtocolError("'acked' must map session ids to sequence numbers")
+    seed = m.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63):
+        raise ProtocolError("'seed' must be a whole number of 0 or more")
 
 
 def _check_ack(m: dict) -> None:

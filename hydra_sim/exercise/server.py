@@ -10,6 +10,10 @@ station's log shows them applied (each has an id; the runner applies an id once)
 Thread-safe: every public method may be called from any thread. Subscriber callbacks run
 on a network thread (a GUI marshals them to its own thread); a callback that raises is
 logged and ignored. Bad messages get an ``error`` reply and never stop the server.
+The facilitator chooses the order options are shown in (``order``): ``per_syndicate``
+(default: each syndicate its own shuffle, so neighbours cannot copy a position) or
+``shared`` (every syndicate sees the same order, for a plenary that compares them); the
+seed goes to each station in its welcome and is stored as its session's first input.
 Must not import Qt or any GUI code.
 """
 
@@ -30,6 +34,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from ..engine.clock import format_clock
 from ..engine.loader import load_scenario
+from ..engine.presentation import derived_seed, new_seed
 from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
 from ..records.errors import StoreError
 from ..records.mirror import MirrorError, SessionMirror
@@ -172,11 +177,15 @@ def _address_of(conn: ServerConnection) -> str:
         return "unknown"
 
 
+ORDERS = ("per_syndicate", "shared")
+
+
 class ExerciseServer:
     """One facilitated exercise of one scenario. ``start()``, then share ``address`` and ``code``."""
 
     def __init__(self, scenario_path: str | Path, store_path: str | Path, *, host: str = "0.0.0.0",
-                 port: int = p.DEFAULT_PORT, code: str | None = None, facilitator: str = "facilitator"):
+                 port: int = p.DEFAULT_PORT, code: str | None = None, facilitator: str = "facilitator",
+                 order: str = "per_syndicate", seed: int | None = None):
         result = load_scenario(Path(scenario_path))
         if result.scenario is None:
             first = result.problems[0].format() if result.problems else "it could not be read"
@@ -189,6 +198,10 @@ class ExerciseServer:
         if len(self.code) < 4:
             raise ExerciseError("a join code needs at least 4 letters or digits")
         self.facilitator = facilitator
+        if order not in ORDERS:
+            raise ExerciseError(f"the option order must be one of: {', '.join(ORDERS)} (not {order!r})")
+        self.order = order
+        self.seed = new_seed() if seed is None else int(seed)     # the exercise's; per syndicate it is derived
         self.store: SessionStore | None = None
         self.mirror: SessionMirror | None = None
         self._server = None
@@ -200,6 +213,10 @@ class ExerciseServer:
         self._ended_reported = False
         self._injects = {i.id: i for i in self.scenario.all_injects()}
         self.wrong_codes = WrongCodeGuard()
+
+    def seed_for(self, syndicate: str) -> int:
+        """The presentation seed a syndicate's new session uses: the exercise's, or one derived per syndicate."""
+        return self.seed if self.order == "shared" else derived_seed(self.seed, syndicate)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -446,7 +463,7 @@ class ExerciseServer:
         session_id = syn.view.session_id
         if session_id and role == "recording":
             acked[session_id] = self.mirror.held(session_id)
-        peer.send(p.welcome(role, name, acked))
+        peer.send(p.welcome(role, name, acked, self.seed_for(name)))
         log.info("station %s joined syndicate %s as %s", station_id, name, role)
         self._emit(StationJoined(name, station_id, role, tuple(hello["members"])))
         if role == "follower":

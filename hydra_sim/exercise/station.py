@@ -71,6 +71,7 @@ class StationLink:
         self._inflight: deque = deque()     # row keys of the syncs sent and not acknowledged yet, in order
         self._generation = 0                # +1 per connection: the sender never updates a newer one's state
         self._welcomed = threading.Event()
+        self.seed: int | None = None        # the presentation seed the facilitator's welcome gave, if any
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._acked_changed = threading.Condition(self._lock)
@@ -88,6 +89,20 @@ class StationLink:
             thread = threading.Thread(target=target, name=f"station-{self.station_id}-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+
+    def wait_for_seed(self, timeout: float) -> int | None:
+        """Wait up to ``timeout`` s for the facilitator's welcome; the presentation seed it gave, or None.
+
+        A station asks before it starts a new session, so the facilitator's choice (one order
+        for every syndicate, or one per syndicate) decides what the trainees see. None (no
+        facilitator reachable yet, or an older one) means the station draws its own."""
+        deadline = time.monotonic() + timeout
+        while not self._welcomed.is_set() and not self.failed and not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            self._welcomed.wait(min(remaining, 0.05))      # a refusal (wrong code ...) ends the wait early
+        return self.seed
 
     def attach_session(self, session_id: str) -> None:
         """The session this station records for its syndicate; its records start flowing."""
@@ -196,6 +211,7 @@ class StationLink:
                     continue
                 kind = message["type"]
                 if kind == p.WELCOME:
+                    self.seed = message.get("seed")
                     with self._lock:
                         for session_id, seq in message["acked"].items():
                             self._acked[session_id] = seq

@@ -28,21 +28,31 @@ def status_text(status: str) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {STATUS_LABELS.get(status, status)}"
 
 
+def score_words(report) -> str:
+    """'40% (12 of 30 points)' and what the total covers when the path did not reach everything."""
+    text = f"{report.percent:.0f}% ({report.earned:g} of {report.possible:g} points)"
+    count = len(report.not_reached)
+    if count and report.not_reached_counted:
+        text += f"; {count} not reached, counted as 0"
+    elif count:
+        text += f", of what your path allowed ({count} not reached, not counted)"
+    return text
+
+
 def summary_html(scenario, report, trainee=None) -> str:
-    ending = scenario.endings.get(report.ending_id) if report.ending_id else None
     parts = [f"<h1>Debrief: {e(scenario.title)}</h1>"]
     if trainee is not None:
         parts.append(f"<p>Trainee: {e(trainee.trainee_id)}"
                      + (f" ({e(trainee.display_name)})" if trainee.display_name else "") + "</p>")
-    if ending is not None:
-        parts.append(f"<h2>{e(ending.title)}</h2>{markdown_to_html(ending.text)}")
-    parts.append(f"<p><b>Result: {e(report.grade_label)}</b> with {report.percent:.0f}% "
-                 f"({report.earned:g} of {report.possible:g} points).</p>")
+    parts.append(f"<p><b>Result: {e(report.grade_label)}</b> with {e(score_words(report))}.</p>")
+    if report.outcome_judgement:
+        parts.append(f"<p>{e(report.outcome_judgement)}</p>")
+    parts.append(ending_html(scenario, report))
     if report.critical_failures:
         titles = {a.action_id: a.title for a in report.actions}
         items = "".join(f"<li>{e(titles.get(a, a))}</li>" for a in report.critical_failures)
-        parts.append(f"<p><b>\u26a0 Critical actions missed or contravened</b> (these decide the result):</p>"
-                     f"<ul>{items}</ul>")
+        parts.append(f"<p><b>\u26a0 Critical actions missed, contravened or cut off</b> (these decide the "
+                     f"result):</p><ul>{items}</ul>")
     rows = "".join(f"<tr><td>{e(c.label)}</td><td align='right'>{c.percent:.0f}%</td>"
                    f"<td align='right'>{c.earned:g} / {c.possible:g}</td></tr>" for c in report.categories)
     parts.append("<h3>Scores by category</h3><table cellpadding='4' cellspacing='0' border='1'>"
@@ -50,24 +60,57 @@ def summary_html(scenario, report, trainee=None) -> str:
     return "".join(parts)
 
 
+def ending_html(scenario, report) -> str:
+    """What ended the incident, and the decisions that led there (from the report's ending account)."""
+    account = getattr(report, "ending_account", None) or {}
+    if not account:
+        return ""
+    parts = [f"<h2>How it ended: {e(account.get('title', ''))}</h2>"]
+    if account.get("text"):
+        parts.append(markdown_to_html(account["text"]))
+    decisions = account.get("decisions") or []
+    if decisions:
+        parts.append("<p><b>The decisions that led here</b></p><ul>")
+        for d in decisions:
+            parts.append(f"<li><b>{e(strip_time_prefix(d.get('scene_title', '')))}</b>: "
+                         f"\u201c{e(d.get('choice', ''))}\u201d \u2013 {e('; '.join(d.get('reasons') or []))}</li>")
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def _action_html(scenario, a, high_contrast: bool) -> list[str]:
+    colour = status_colour(a.status, high_contrast)
+    critical = " \u00b7 <b>CRITICAL</b>" if a.critical else ""
+    parts = [f"<h3><span style='color:{colour}'>{e(status_text(a.status))}</span>: {e(a.title)}</h3>",
+             f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 window: {e(a.window)}</i></p>",
+             f"<p>{e(a.explanation)}</p>"]
+    if a.feedback:
+        parts.append("<p>Feedback: " + " ".join(e(f) for f in a.feedback) + "</p>")
+    if a.why:
+        parts.append(f"<p><b>Why it matters:</b> {e(a.why)}</p>")
+    if a.sources:
+        items = "".join(f"<li>{e(s.get('title', ''))} \u2013 {e(s.get('url', ''))}</li>" for s in a.sources)
+        parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+    return parts
+
+
 def actions_html(scenario, report, high_contrast: bool = False) -> str:
     order = {"contravened": 0, "missed": 1, "late": 2, "on_time": 3, "not_applicable": 4}
-    results = sorted(report.actions, key=lambda a: (not a.critical, order.get(a.status, 9)))
+    reached = [a for a in report.actions if a.status != "not_reached"]
+    cut_off = [a for a in report.actions if a.status == "not_reached"]
+    results = sorted(reached, key=lambda a: (not a.critical, order.get(a.status, 9)))
     parts = ["<h2>Every assessed action</h2><p>Critical actions first, then the ones to work on.</p>"]
     for a in results:
-        colour = status_colour(a.status, high_contrast)
-        critical = " \u00b7 <b>CRITICAL</b>" if a.critical else ""
-        parts.append(f"<h3><span style='color:{colour}'>{e(status_text(a.status))}</span>: {e(a.title)}</h3>")
-        parts.append(f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 "
-                     f"window: {e(a.window)}</i></p>")
-        parts.append(f"<p>{e(a.explanation)}</p>")
-        if a.feedback:
-            parts.append("<p>Feedback: " + " ".join(e(f) for f in a.feedback) + "</p>")
-        if a.why:
-            parts.append(f"<p><b>Why it matters:</b> {e(a.why)}</p>")
-        if a.sources:
-            items = "".join(f"<li>{e(s.get('title', ''))} \u2013 {e(s.get('url', ''))}</li>" for s in a.sources)
-            parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+        parts += _action_html(scenario, a, high_contrast)
+    if cut_off:
+        how = ("They count as 0: the incident did not end well, and the way it was handled closed the chance "
+               "to do them." if report.not_reached_counted else
+               "They are not counted: your path did not call for them.")
+        parts.append(f"<h2>{e(STATUS_SYMBOLS['not_reached'])} Not reached ({len(cut_off)})</h2>"
+                     "<p>The incident ended before any decision offered these, so you never had the chance: "
+                     f"this is not the same as missing them. {e(how)}</p>")
+        for a in sorted(cut_off, key=lambda a: not a.critical):
+            parts += _action_html(scenario, a, high_contrast)
     return "".join(parts)
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
-from .debrief_export import actions_html, debrief_html, path_html, summary_html, write_pdf
+from .debrief_export import actions_html, debrief_html, ending_html, path_html, score_words, summary_html, write_pdf
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -148,13 +148,15 @@ class DebriefScreen(QWidget):
         ending = scenario.endings.get(report.ending_id) if report.ending_id else None
         self.ending_label.setText(ending.title if ending else "Session ended")
         outcome = OUTCOME_LABELS.get(report.outcome or "", report.outcome or "")
-        self.outcome_label.setText(f"Outcome: {outcome}" if outcome else "")
+        judgement = f" {report.outcome_judgement}" if report.outcome_judgement else ""
+        self.outcome_label.setText((f"Outcome: {outcome}." if outcome else "") + judgement)
         self.grade_label.setText(f"Result: {report.grade_label}")
-        self.percent_label.setText(f"Score: {report.percent:.0f}%  ({report.earned:g} of {report.possible:g})")
+        self.percent_label.setText(f"Score: {score_words(report)}")
+        self.percent_label.setWordWrap(True)
         if report.critical_failures:
             self.critical_label.setText(f"\u26a0 {len(report.critical_failures)} critical action"
-                                        f"{'s' if len(report.critical_failures) != 1 else ''} missed or "
-                                        "contravened: they decide the result. See the list below.")
+                                        f"{'s' if len(report.critical_failures) != 1 else ''} missed, "
+                                        "contravened or cut off: they decide the result. See the list below.")
         else:
             self.critical_label.setText("")
         self.critical_label.setVisible(bool(report.critical_failures))
@@ -171,7 +173,8 @@ class DebriefScreen(QWidget):
             counts[action.status] = counts.get(action.status, 0) + 1
         summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
                                   for s in STATUS_LABELS if counts.get(s))
-        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + actions_html(scenario, report, self.high_contrast()))
+        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + ending_html(scenario, report)
+                                  + actions_html(scenario, report, self.high_contrast()))
         self._render_path()
         self.busy.setVisible(True)
         self.busy_label.setVisible(True)

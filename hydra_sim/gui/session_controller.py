@@ -148,14 +148,18 @@ class SessionController(QObject):
         return self._scene_real
 
     # -- starting and resuming ---------------------------------------------------------
-    def start(self, scenario: Scenario, trainee: TraineeInfo) -> None:
-        """Begin a new session; StoreError propagates (the caller says so and may retry)."""
+    def start(self, scenario: Scenario, trainee: TraineeInfo, seed: int | None = None) -> None:
+        """Begin a new session; StoreError propagates (the caller says so and may retry).
+
+        ``seed`` fixes the order options are shown in (a facilitated exercise may share one
+        between stations); by default each session draws its own, stored as its first input."""
         self._reset()
         self.require_saved()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
         from ..engine import ScenarioRunner
-        self.runner = ScenarioRunner(scenario)
+        from ..engine.presentation import new_seed
+        self.runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
         self.bridge.attach(self.runner)
         self.session_started.emit()
         self._turn(self.runner.start)

@@ -24,18 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import NDM_FIELD_LABELS
+from ..engine.presentation import presentation_order
 from .store import SessionStore, SessionSummary
 
 log = logging.getLogger(__name__)
 
 STATUS_WORDS = {"on_time": "Achieved on time", "late": "Achieved late", "missed": "Missed",
-                "contravened": "Contravened", "not_applicable": "Not applicable"}
+                "contravened": "Contravened", "not_reached": "Not reached", "not_applicable": "Not applicable"}
 NDM_SHORT_LABELS = {key: label.split(":")[0] for key, label in NDM_FIELD_LABELS.items()}
 KIND_WORDS = {"choose_one": "choose one", "choose_many": "choose many", "rank": "rank",
               "ndm_rationale": "NDM rationale"}
 SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", "scenario_id", "scenario_version",
                    "scenario_hash", "catalogues", "started_at", "ended_at", "status", "ending_id", "outcome",
-                   "percent", "grade", "critical_failures")
+                   "percent", "grade", "critical_failures", "not_reached", "not_reached_counted")
 DECISION_COLUMNS = ("session_id", "index", "scene_id", "kind", "selection", "rationale", "clock",
                     "decision_seconds", "entry_seconds", "expired", "points", "evidenced", "contravened")
 
@@ -94,7 +95,7 @@ class DecisionRow:
     min_points: float | None
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
-    choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label)
+    choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label), in the order shown
 
 
 @dataclass
@@ -108,6 +109,7 @@ class SessionRecord:
     ending_title: str
     ended_seq: int | None
     ended_recorded_at: str | None
+    seed: int | None = None     # presentation seed (None: options were shown in the file order)
 
     @property
     def session_id(self) -> str:
@@ -124,6 +126,7 @@ class SessionRecord:
             "clock": s.clock, "scene_id": s.scene_id, "ending_id": s.ending_id, "ending_title": self.ending_title,
             "outcome": self.outcome, "percent": s.percent, "grade": s.grade,
             "critical_failures": list(s.critical_failures), "report": self.report,
+            "presentation_seed": self.seed,
             "decisions": [asdict(d) for d in self.decisions], "events": self.events,
         }
 
@@ -147,19 +150,30 @@ def gather(store: SessionStore, summary: SessionSummary, scenarios: ScenarioCach
     scenario = scenarios.get(summary)
     report = store.report(summary.session_id)
     events = store.events(summary.session_id)
-    credits = _replayed_credits(store, summary, scenario)
+    inputs = store.inputs(summary.session_id)
+    seed = _seed(inputs)
+    credits = _replayed_credits(inputs, summary, scenario)
     points = {int(k): float(v) for k, v in ((report or {}).get("decision_points") or {}).items()}
     decisions = []
     for event in events:
         if event["kind"] == "decision_recorded":
-            decisions.append(_decision_row(event, scenario, report, credits, points))
+            decisions.append(_decision_row(event, scenario, report, credits, points, seed))
     ending_id = summary.ending_id or (report or {}).get("ending_id")
     ending = scenario.endings.get(ending_id) if scenario is not None and ending_id else None
     outcome = (report or {}).get("outcome") or (ending.outcome if ending else None)
     ended = next((e for e in reversed(events) if e["kind"] == "ended"), None)
     return SessionRecord(summary, report, events, decisions, scenario, outcome,
                          ending.title if ending else (ending_id or ""),
-                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None)
+                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None, seed)
+
+
+def _seed(inputs: list[dict]) -> int | None:
+    from ..engine.runner import RunnerError, seed_of
+    try:
+        return seed_of(inputs)
+    except RunnerError:
+        log.warning("a session's presentation seed is not readable; showing options in the file order")
+        return None
 
 
 def gather_all(store: SessionStore, summaries: list[SessionSummary]) -> list[SessionRecord]:
@@ -167,13 +181,13 @@ def gather_all(store: SessionStore, summaries: list[SessionSummary]) -> list[Ses
     return [gather(store, s, cache) for s in summaries]
 
 
-def _replayed_credits(store: SessionStore, summary: SessionSummary, scenario) -> dict[int, list] | None:
+def _replayed_credits(inputs: list[dict], summary: SessionSummary, scenario) -> dict[int, list] | None:
     """Credits per decision index, by replaying the stored inputs (None when that is not possible)."""
     if scenario is None:
         return None
     from ..engine.runner import RunnerError, ScenarioRunner
     try:
-        runner = ScenarioRunner.restore(scenario, store.inputs(summary.session_id))
+        runner = ScenarioRunner.restore(scenario, inputs)
     except (RunnerError, KeyError, TypeError, ValueError):
         log.info("session %s no longer replays against %s; using the stored report", summary.session_id,
                  summary.scenario_path)
@@ -182,7 +196,7 @@ def _replayed_credits(store: SessionStore, summary: SessionSummary, scenario) ->
 
 
 def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int, list] | None,
-                  points: dict[int, float]) -> DecisionRow:
+                  points: dict[int, float], seed: int | None = None) -> DecisionRow:
     data = event["data"]
     record = data.get("record") if isinstance(data.get("record"), dict) else data
     index = int(record.get("index", 0))
@@ -227,7 +241,8 @@ def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int,
         expired=bool(record.get("expired")), decision_seconds=_number(meta.get("decision_seconds")),
         entry_seconds=_number(meta.get("entry_seconds")), points=points.get(index, 0.0),
         max_points=max_points, min_points=min_points, evidenced=evidenced, contravened=contravened,
-        choices=[(o.id, o.label) for o in decision.options] if decision is not None else [])
+        choices=[(o.id, o.label) for o in presentation_order(seed, scene_id, decision.options)]
+        if decision is not None else [])
 
 
 def _selection_ids(kind: str, selection: Any) -> list[str]:
@@ -316,7 +331,9 @@ def sessions_csv(records: list[SessionRecord]) -> str:
         rows.append([s.session_id, s.trainee.trainee_id, s.trainee.display_name, s.trainee.force, s.trainee.role,
                      s.scenario_id, s.scenario_version, s.scenario_hash,
                      "; ".join(f"{k} {v}" for k, v in sorted(s.catalogues.items())), s.started_at, s.ended_at,
-                     s.status, s.ending_id, r.outcome, s.percent, s.grade, "; ".join(s.critical_failures)])
+                     s.status, s.ending_id, r.outcome, s.percent, s.grade, "; ".join(s.critical_failures),
+                     "; ".join((r.report or {}).get("not_reached") or []),
+                     ("yes" if (r.report or {}).get("not_reached_counted") else "no") if r.report else ""])
     return _csv(SESSION_COLUMNS, rows)
 
 
@@ -397,6 +414,9 @@ def session_html(record: SessionRecord) -> str:
             _e(f"{_fmt(report.get('percent'))}% ({_fmt(report.get('earned'), 2)} of {_fmt(report.get('possible'), 2)})"),
             _e(report.get("grade_label") or report.get("grade_id")),
             f"<span class=\"bad\">{_e(', '.join(failures))}</span>" if failures else "none"]]))
+        if report.get("outcome_judgement"):
+            body.append(f"<p>{_e(report['outcome_judgement'])}</p>")
+        body.append(_ending_account_html(report.get("ending_account") or {}))
         body.append("<h2>Categories</h2>")
         body.append(_table(["Category", "Earned", "Possible", "Percent"], [
             [_e(c.get("label") or c.get("category")), _e(_fmt(c.get("earned"), 2)), _e(_fmt(c.get("possible"), 2)),
@@ -424,6 +444,16 @@ def session_html(record: SessionRecord) -> str:
     body.append("<h2>Timeline</h2>")
     body.append(_timeline(record))
     return _page(title, body)
+
+
+def _ending_account_html(account: dict) -> str:
+    """What ended the incident and the decisions that led there (the report's ending account)."""
+    if not account:
+        return ""
+    items = "".join(f"<li><b>{_e(d.get('scene_title'))}</b>: \u201c{_e(d.get('choice'))}\u201d \u2013 "
+                    f"{_e('; '.join(d.get('reasons') or []))}</li>" for d in account.get("decisions") or [])
+    return (f"<h2>How it ended: {_e(account.get('title'))}</h2>"
+            + (f"<p>The decisions that led here:</p><ul>{items}</ul>" if items else ""))
 
 
 def _cat_percent(category: dict) -> float:
@@ -500,7 +530,10 @@ def cohort_stats(records: list[SessionRecord]) -> CohortStats:
             entry = per_action.setdefault(action["action_id"], {
                 "action_id": action["action_id"], "title": action.get("title") or action["action_id"],
                 "critical": bool(action.get("critical")), "assessed": 0, "missed": 0, "contravened": 0, "late": 0,
-                "times": []})
+                "not_reached": 0, "times": []})
+            if action.get("status") == "not_reached":       # no chance to miss it: apart from the rate
+                entry["not_reached"] += 1
+                continue
             entry["assessed"] += 1
             status = action.get("status")
             if status in ("missed", "contravened", "late"):
@@ -547,12 +580,14 @@ def cohort_html(records: list[SessionRecord], title: str = "Cohort report", filt
             "<h2>Score distribution</h2>",
             _table(["Score", "Sessions"], [[_e(b), str(n)] for b, n in stats.distribution], numeric=(1,)),
             "<h2>Actions missed, highest rate first</h2>",
-            "<p class=\"muted\">Missed or contravened, out of the finished sessions in which the action was "
-            "assessed. Late counts achieved-late separately.</p>",
-            _table(["Action", "Critical", "Assessed", "Missed", "Contravened", "Late", "Miss rate"],
+            "<p class=\"muted\">Missed or contravened, out of the finished sessions that reached the action. "
+            "Late counts achieved-late separately; not reached counts the sessions whose path ended before any "
+            "decision offered it (they are not in the rate).</p>",
+            _table(["Action", "Critical", "Reached", "Missed", "Contravened", "Late", "Not reached", "Miss rate"],
                    [[_e(f"{a['title']} ({a['action_id']})"), "yes" if a["critical"] else "no", str(a["assessed"]),
-                     str(a["missed"]), str(a["contravened"]), str(a["late"]), _e(f"{a['miss_rate'] * 100:.0f}%")]
-                    for a in stats.actions], numeric=(2, 3, 4, 5, 6)),
+                     str(a["missed"]), str(a["contravened"]), str(a["late"]), str(a["not_reached"]),
+                     _e(f"{a['miss_rate'] * 100:.0f}%")]
+                    for a in stats.actions], numeric=(2, 3, 4, 5, 6, 7)),
             "<h2>Median time to each critical action</h2>",
             "<p class=\"muted\">Simulated time from the incident start, over the sessions that achieved it.</p>",
             _table(["Critical action", "Achieved", "Median time"],

@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator")
+INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order")
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
@@ -207,8 +207,8 @@ class SessionStore:
                     log.warning("session %s: a %s input stamped %d s comes before the stored replay clock "
                                 "%d s; a restore applies it later than it happened", session_id, kind, at, replay)
                 start = max(replay, at) if at is not None else replay
-                if kind == "reference":
-                    after = start                        # opening a reference takes no time
+                if kind in ("reference", "order"):
+                    after = start                        # opening a reference (or the seed) takes no time
                 elif clock_after is not None:            # an action: its replay starts at its own clock
                     after, exact = clock_after, True
                 elif kind == "continue":
@@ -1079,6 +1079,10 @@ def _check_input(entry: Any) -> tuple[str, str]:
             raise ValueError(f"an advance entry needs a positive whole number of seconds, not {seconds!r}")
     elif "clock" in entry:
         _check_clock(entry["clock"], "the entry's clock")
+    if kind == "order":
+        seed = entry.get("seed")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"an order entry needs a presentation seed of 0 or more, not {seed!r}")
     return kind, _dumps(entry, f"the {kind} input")
 
 

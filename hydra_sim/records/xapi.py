@@ -169,6 +169,16 @@ class StatementBuilder:
             extensions[self.extension("ending")] = report["ending_id"]
         if record.outcome:
             extensions[self.extension("outcome")] = record.outcome
+        # Fair denominators (docs/scoring.md#not-reached): what the path never offered, apart
+        # from the critical failures, and whether it counted (the incident did not end well).
+        extensions[self.extension("not-reached-actions")] = list(report.get("not_reached") or [])
+        extensions[self.extension("not-reached-counted")] = bool(report.get("not_reached_counted"))
+        if report.get("grade_cap"):
+            extensions[self.extension("grade-cap")] = report["grade_cap"]
+        if report.get("outcome_judgement"):
+            extensions[self.extension("outcome-judgement")] = report["outcome_judgement"]
+        if record.seed is not None:
+            extensions[self.extension("presentation-seed")] = record.seed
         result: dict[str, Any] = {"score": score, "success": passed, "completion": True, "extensions": extensions}
         duration = _real_duration(s.started_at, s.ended_at)
         if duration is not None:

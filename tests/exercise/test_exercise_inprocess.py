@@ -305,3 +305,41 @@ def test_the_plenary_lines_the_syndicates_up_at_each_decision_point(server, tmp_
     assert results["Alpha"].facilitated and data.cohort.sessions == 2
     page = plenary_html(data)
     assert "did not reach this decision" in page and "PC Hale" in page and page.startswith("<!DOCTYPE html>")
+
+
+def _stored_seed(tmp_path, name, session_id):
+    from hydra_sim.engine.runner import seed_of
+    with SessionStore(tmp_path / f"{name}.sqlite3") as local:
+        return seed_of(local.inputs(session_id))
+
+
+@pytest.mark.parametrize("order", ["per_syndicate", "shared"])
+def test_the_facilitator_chooses_one_option_order_for_all_or_one_per_syndicate(tmp_path, order):
+    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, order=order,
+                         seed=20261202)
+    srv.start()
+    try:
+        alpha = StationThread(station(srv, tmp_path, "Alpha", BEST))
+        bravo = StationThread(station(srv, tmp_path, "Bravo", BEST))
+        alpha.start()
+        bravo.start()
+        a, b = alpha.finish(), bravo.finish()
+        seeds = {"Alpha": _stored_seed(tmp_path, "Alpha", a["session_id"]),
+                 "Bravo": _stored_seed(tmp_path, "Bravo", b["session_id"])}
+        # each station's session starts with the seed the facilitator gave it, and the
+        # facilitator's mirror holds the same record
+        assert seeds == {"Alpha": srv.seed_for("Alpha"), "Bravo": srv.seed_for("Bravo")}
+        from hydra_sim.engine.runner import seed_of
+        assert seed_of(srv.store.inputs(a["session_id"])) == seeds["Alpha"]
+        if order == "shared":
+            assert seeds["Alpha"] == seeds["Bravo"] == 20261202
+        else:
+            assert seeds["Alpha"] != seeds["Bravo"]
+        assert a["ended"] == b["ended"] == "everyone_safe"      # play scripts choose by id: any order fits
+    finally:
+        srv.stop()
+
+
+def test_an_unknown_order_choice_is_refused(tmp_path):
+    with pytest.raises(ExerciseError, match="option order"):
+        ExerciseServer(FLAGSHIP, tmp_path / "f.sqlite3", host="127.0.0.1", port=0, order="random")

@@ -22,6 +22,14 @@ def fake_time():
 
 
 @pytest.fixture(autouse=True)
+def fixed_presentation_seed(monkeypatch):
+    """Sessions still shuffle their options, but from one known seed, so GUI tests and
+    screenshots do the same thing on every run (a test may set its own)."""
+    from hydra_sim.engine import presentation
+    monkeypatch.setattr(presentation, "new_seed", lambda: 20261202)
+
+
+@pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
     """Modal questions answer 'leave and keep the session' unless a test says otherwise."""
     from hydra_sim.gui import dialogs

@@ -75,6 +75,19 @@ def test_careless_path_lists_critical_misses(qtbot, window, fake_time):
     assert "Missed" in text and "Contravened" in text and "CRITICAL" in text
     qtbot.waitUntil(lambda: debrief.best_steps is not None, timeout=20000)
     shoot(window, "debrief-careless")
+    # The path ended early in harm: what it never offered is "not reached", apart from "missed"
+    assert report.not_reached and report.not_reached_counted
+    assert "Not reached (" in text and "not the same as missing them" in text
+    assert text.index("Not reached (") > max(text.index(titles[a.action_id]) for a in report.actions
+                                             if a.status == "missed")
+    assert "How it ended" in text and "The decisions that led here" in text
+    assert "not reached, counted as 0" in debrief.percent_label.text()
+    assert "did not end well" in debrief.outcome_label.text()
+    document = debrief.actions_view.document()
+    heading = document.find("Not reached (").block()
+    top = document.documentLayout().blockBoundingRect(heading).top()
+    debrief.actions_view.verticalScrollBar().setValue(int(top) - 8)      # the section at the top
+    shoot(window, "debrief-not-reached")
 
 
 def test_open_scenario_file_goes_to_briefing(qtbot, window):

@@ -95,12 +95,17 @@ def gui_event(event) -> tuple[str, dict, int]:
     return "ended", {"ending_id": event.ending_id}, event.clock
 
 
-def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True) -> str:
-    """Record a session of ``scenario`` as the app does; returns its id (finished with its score by default)."""
+def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True,
+         seed: int | None = None) -> str:
+    """Record a session of ``scenario`` as the app does; returns its id (finished with its score by default).
+
+    ``seed``: the presentation seed (None: recorded as before seeds existed, in the file order)."""
     session_id = store.start_session(trainee, scenario)
-    runner = ScenarioRunner(scenario)
+    runner = ScenarioRunner(scenario, seed=seed)
     runner.subscribe(lambda event: store.append_event(session_id, *event_record(event)))
     runner.start()
+    if seed is not None:
+        store.append_input(session_id, runner.log[0])      # the order entry
     for step, *args in steps:
         if step == "advance":
             runner.advance(*args)

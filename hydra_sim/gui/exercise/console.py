@@ -223,6 +223,11 @@ class ExerciseConsole(QMainWindow):
         self.code_edit.setPlaceholderText("leave empty for a new random code")
         self.code_edit.setAccessibleName("Join code (optional)")
         form.addRow("Join &code", self.code_edit)
+        self.order_box = QComboBox()
+        self.order_box.addItem("Each syndicate its own order (no copying positions)", "per_syndicate")
+        self.order_box.addItem("The same order for every syndicate (to compare in the plenary)", "shared")
+        self.order_box.setAccessibleName("Order of the options at each decision")
+        form.addRow("Option &order", self.order_box)
         setup.addLayout(form)
         start_row = QHBoxLayout()
         self.start_button = QPushButton("&Start the exercise")
@@ -449,7 +454,8 @@ class ExerciseConsole(QMainWindow):
         try:
             server = ExerciseServer(Path(path), Path(self.store_path or default_store_path()),
                                     host=self.host_edit.text().strip() or "0.0.0.0", port=self.port_spin.value(),
-                                    code=self.code_edit.text().strip() or None)
+                                    code=self.code_edit.text().strip() or None,
+                                    order=self.order_box.currentData())
             server.start()
         except ExerciseError as exc:
             self.setup_error.setText(str(exc))

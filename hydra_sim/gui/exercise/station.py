@@ -43,6 +43,7 @@ from .relay import Relay
 
 log = logging.getLogger(__name__)
 
+SEED_WAIT_SECONDS = 3.0      # how long a new station session waits for the facilitator's presentation seed
 ROLES = (("recording", "Recording station (enters the decisions)"),
          ("follower", "Follower (a read-only copy)"))
 
@@ -403,19 +404,23 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
     controller = window.controller
     trainee = TraineeInfo(request.syndicate, ", ".join(request.members))
     incident = window.incident_screen       # built (and listening) before the session starts
+    station = ExerciseStation(request, controller, scenario, backoff=backoff, parent=window)
     try:
         previous = [s for s in controller.store.unfinished_sessions(request.syndicate) if s.scenario_id == scenario.id]
         window.chosen_scenario, window.trainee = scenario, trainee
         if previous:
-            controller.resume(previous[0].session_id, scenario, trainee)
+            controller.resume(previous[0].session_id, scenario, trainee)    # its stored seed, whatever the welcome
             if controller.facilitator_paused:
                 controller.pause()          # paused by the facilitator before the station stopped
         else:
-            controller.start(scenario, trainee)
+            # The facilitator chooses the option order (one for all syndicates, or one each) and
+            # says which in its welcome; a moment's wait for it on joining. Unreachable: our own.
+            station.link.start()
+            controller.start(scenario, trainee, seed=station.link.wait_for_seed(SEED_WAIT_SECONDS))
     except StoreError as exc:
+        station.close()
         window.start_screen.show_error(window.errors.report(window, exc).message)
         return None
-    station = ExerciseStation(request, controller, scenario, backoff=backoff, parent=window)
     incident.set_exercise(request.syndicate, request.members)
     incident.set_link_state(False, "Connecting to the facilitator\u2026")
     station.status_changed.connect(incident.set_link_state)

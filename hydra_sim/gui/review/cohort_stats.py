@@ -5,8 +5,10 @@ tested without a GUI. The review window's Qt models and charts only display what
 functions return. Must not import Qt or any GUI code.
 
 Definitions (docs/trainer-guide.md):
- - an action's *miss rate* is (missed + contravened) / sessions in which it was assessed
-   (every status except "not applicable"), sorted highest first;
+ - an action's *miss rate* is (missed + contravened) / sessions that reached it (every
+   status except "not applicable" and "not reached": a session whose path never offered
+   the action had no chance to miss it), sorted highest first; "not reached" is counted
+   beside it (docs/scoring.md#not-reached);
  - the score histogram has ten 10 % bins, 0-10 ... 90-100 (100 % falls in the last bin);
  - the median time to a critical action is over the sessions that achieved it (on time or
    late), from ``achieved_at`` (simulated seconds from the incident start).
@@ -26,8 +28,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 ON_TIME, LATE, MISSED, CONTRAVENED, NOT_APPLICABLE = "on_time", "late", "missed", "contravened", "not_applicable"
+NOT_REACHED = "not_reached"
 STATUS_WORDS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
-                CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable"}
+                CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable"}
 SESSION_STATUS_WORDS = {"finished": "Finished", "in_progress": "In progress", "abandoned": "Abandoned"}
 
 
@@ -232,7 +235,8 @@ class MissRate:
     critical: bool
     missed: int          # missed or contravened
     contravened: int
-    assessed: int        # sessions where the action was assessed (not "not applicable")
+    assessed: int        # sessions that reached the action (not "not applicable", not "not reached")
+    not_reached: int = 0  # sessions whose path ended before any decision offered it
 
     @property
     def rate(self) -> float:
@@ -240,7 +244,7 @@ class MissRate:
 
 
 def miss_rates(reports: Iterable[CompactReport], titles: dict[str, str] | None = None) -> list[MissRate]:
-    """Per NRP action: (missed + contravened) / sessions where assessed, highest first."""
+    """Per NRP action: (missed + contravened) / sessions that reached it, highest first."""
     titles = titles or {}
     acc: dict[str, list] = {}
     for report in reports:
@@ -249,7 +253,10 @@ def miss_rates(reports: Iterable[CompactReport], titles: dict[str, str] | None =
                 continue
             entry = acc.get(aid)
             if entry is None:
-                entry = acc[aid] = [0, 0, 0, critical]
+                entry = acc[aid] = [0, 0, 0, critical, 0]
+            if status == NOT_REACHED:
+                entry[4] += 1
+                continue
             entry[2] += 1
             if status == MISSED:
                 entry[0] += 1
@@ -257,7 +264,7 @@ def miss_rates(reports: Iterable[CompactReport], titles: dict[str, str] | None =
                 entry[0] += 1
                 entry[1] += 1
             entry[3] = entry[3] or critical
-    rates = [MissRate(aid, titles.get(aid, humanise(aid)), e[3], e[0], e[1], e[2]) for aid, e in acc.items()]
+    rates = [MissRate(aid, titles.get(aid, humanise(aid)), e[3], e[0], e[1], e[2], e[4]) for aid, e in acc.items()]
     rates.sort(key=lambda m: (-m.rate, -m.missed, m.action_id))
     return rates
 
@@ -291,7 +298,7 @@ def median_critical_times(reports: Iterable[CompactReport], titles: dict[str, st
     assessed: dict[str, int] = {}
     for report in reports:
         for aid, status, critical, at in report.actions:
-            if not critical or status == NOT_APPLICABLE:
+            if not critical or status in (NOT_APPLICABLE, NOT_REACHED):
                 continue
             assessed[aid] = assessed.get(aid, 0) + 1
             bucket = times.setdefault(aid, [])
@@ -331,6 +338,7 @@ class TimelineItem:
     rationale: str = ""
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)     # decisions: the option labels top to bottom as shown
 
 
 class Labels:
@@ -361,6 +369,15 @@ class Labels:
             labels.append(option.label if option is not None else str(option_id))
         return (" > " if kind == "rank" else "; ").join(labels)
 
+    def shown(self, scene_id: str | None, seed: int | None) -> list[str]:
+        """A decision's option labels in the order the session showed them (its seed; None: file order)."""
+        scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
+        decision = getattr(scene, "decision", None)
+        if decision is None or decision.kind == "ndm_rationale":
+            return []
+        from ...engine.presentation import presentation_order
+        return [o.label for o in presentation_order(seed, scene_id, decision.options)]
+
 
 def rationale_text(rationale: Any, selection: Any = None) -> str:
     if isinstance(rationale, str):
@@ -372,8 +389,12 @@ def rationale_text(rationale: Any, selection: Any = None) -> str:
     return ""
 
 
-def timeline(events: list[dict], report: dict | None, labels: Labels | None = None) -> list[TimelineItem]:
+def timeline(events: list[dict], report: dict | None, labels: Labels | None = None,
+             seed: int | None = None) -> list[TimelineItem]:
     """The whole run in order: scenes entered, injects, decisions (time taken, rationale, actions), ending.
+
+    ``seed`` is the session's presentation seed, so each decision lists its options in the
+    order the trainee saw them (None: the file order, as sessions before seeds were shown).
 
     The stored decision events do not list the actions each choice evidenced; the score
     report names, per action, the decision that first earned (or cost) its credit
@@ -412,7 +433,8 @@ def timeline(events: list[dict], report: dict | None, labels: Labels | None = No
                                       scene_id=data.get("scene_id"),
                                       decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
                                       rationale=rationale_text(data.get("rationale"), data.get("selection")),
-                                      evidenced=list(good), contravened=list(bad)))
+                                      evidenced=list(good), contravened=list(bad),
+                                      shown=labels.shown(data.get("scene_id"), seed)))
         elif kind == "reference_opened":
             items.append(TimelineItem(clock, "reference", f"Read reference: {humanise(data.get('reference_id'))}",
                                       seq=e["seq"]))

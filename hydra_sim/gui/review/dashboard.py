@@ -78,11 +78,13 @@ class CohortDashboard(QWidget):
 
         tables = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
-        label = QLabel("Miss rate of each NRP action (missed or contravened \u00f7 sessions where assessed)")
+        label = QLabel("Miss rate of each NRP action (missed or contravened \u00f7 sessions that reached it; "
+                       "not reached: the path ended before it came up)")
         label.setProperty("role", "heading")
         label.setWordWrap(True)
         left.addWidget(label)
-        self.miss_table = self._table(["Action", "Critical", "Missed or contravened", "Assessed", "Miss rate"],
+        self.miss_table = self._table(["Action", "Critical", "Missed or contravened", "Reached", "Not reached",
+                                       "Miss rate"],
                                       "Miss rate of each NRP action")
         left.addWidget(self.miss_table)
         label = QLabel("Median simulated time to each critical action (sessions that achieved it)")
@@ -200,7 +202,7 @@ class CohortDashboard(QWidget):
         self.miss_table.setRowCount(len(summary.miss_rates))
         for i, m in enumerate(summary.miss_rates):
             for j, value in enumerate((m.title, "Yes" if m.critical else "No", str(m.missed), str(m.assessed),
-                                       f"{m.rate * 100:.0f}%")):
+                                       str(m.not_reached), f"{m.rate * 100:.0f}%")):
                 item = QTableWidgetItem(value)
                 if j == 0:
                     item.setToolTip(plain_tooltip(f"{m.action_id}: {m.title}"))

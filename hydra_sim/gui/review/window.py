@@ -414,11 +414,20 @@ class ReviewWindow(QMainWindow):
             self._labels[key] = Labels(scenario)
         return self._labels[key]
 
+    def _seed_of(self, row: SessionRow) -> int | None:
+        """The session's presentation seed, so decisions list their options as the trainee saw them."""
+        from ...engine.runner import RunnerError, seed_of
+        try:
+            return seed_of(self.store.inputs(row.session_id)) if hasattr(self.store, "inputs") else None
+        except RunnerError as exc:
+            log.info("session %s: unreadable presentation seed (%s); options in the file order", row.session_id, exc)
+            return None
+
     def show_detail(self, row: SessionRow) -> None:
         self.current = row
         self.current_report = self.store.report(row.session_id)
         events = self.store.events(row.session_id)
-        self.current_items = timeline(events, self.current_report, self.labels_for(row))
+        self.current_items = timeline(events, self.current_report, self.labels_for(row), self._seed_of(row))
         self._fill_header()
         self._fill_timeline()
         self._fill_actions()
@@ -439,6 +448,13 @@ class ReviewWindow(QMainWindow):
                          f"ending {e(humanise(report.get('ending_id')))} ({e(humanise(report.get('outcome')))}).")
             if report.get("critical_failures"):
                 parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
+            if report.get("not_reached"):
+                count = len(report["not_reached"])
+                parts.append(f"{theme.STATUS_SYMBOLS['not_reached']} Not reached: {count} "
+                             + ("(counted as 0: the incident did not end well)." if report.get("not_reached_counted")
+                                else "(not counted: the path did not call for them)."))
+            if report.get("outcome_judgement"):
+                parts.append(e(str(report["outcome_judgement"])))
         else:
             parts.append(f"Not scored ({e(humanise(row.status))}).")
         if row.override:
@@ -472,7 +488,8 @@ class ReviewWindow(QMainWindow):
             tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
-            tree_item.setToolTip(1, plain_tooltip(tree_item.text(1)))     # the whole line, however narrow
+            shown = "".join(f"\n{n}. {label}" for n, label in enumerate(item.shown, 1))
+            tree_item.setToolTip(1, plain_tooltip(tree_item.text(1) + (f"\n\nOptions as shown:{shown}" if shown else "")))
             tree_item.setToolTip(3, plain_tooltip(details))      # rationale is the trainee's text
             self.timeline_tree.addTopLevelItem(tree_item)
 
@@ -490,6 +507,8 @@ class ReviewWindow(QMainWindow):
                 cell = QTableWidgetItem(value)
                 if j in (4, 5):
                     cell.setToolTip(plain_tooltip(value))
+                elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
+                    cell.setToolTip(plain_tooltip(str(a["explanation"])))
                 self.actions_table.setItem(i, j, cell)
         for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
             self.actions_table.setColumnWidth(col, int(width * self.points / 11))
