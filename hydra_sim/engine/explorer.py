@@ -8,6 +8,8 @@ each state keeps a Pareto front of per-action statuses (on time > late > not yet
 contravened), which is exact because statuses only ever move in one direction. From this
 it reports endings reached, the score range of each ending, actions no path can achieve,
 critical actions that some path misses (with an example), and a full-marks path.
+A rationale's rubric is assumed marked met (the most an assessor can give), so an action
+its structured parts allow counts as earned at the decision's time.
 Must not import Qt or any GUI code.
 """
 
@@ -19,11 +21,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .model import Scenario
-from .runner import RunnerError, ScenarioRunner
+from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import deadline_for
 
 CONTRAVENED, NONE, LATE, ON_TIME = 0, 1, 2, 3
 MAX_CHECKLIST_ITEMS = 12
+MAX_PART_COMBINATIONS = 256    # structured parts of one rationale: beyond this, each option once
 MAX_RANK_ITEMS = 8
 MAX_FRONT = 256
 MAX_STATES = 250_000     # beyond this the explorer stops and says so, instead of exhausting memory
@@ -155,7 +158,11 @@ class Explorer:
             except RunnerError:
                 continue
             evidence, contravened = [], []
-            for credit in runner.ledger:
+            ledger = list(runner.ledger)
+            for record in runner.decisions:       # a rubric marked met: what its parts allowed
+                ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
+                           for a in record.awaiting]
+            for credit in ledger:
                 i = self.index.get(credit.action_id)
                 if i is None:
                     continue
@@ -202,7 +209,9 @@ class Explorer:
                     yield {scene_id: order}, _bind(runner.choose, order, why)
             else:
                 boxes = {f: "explored" for f in (decision.required or decision.fields[:1])}
-                yield {scene_id: boxes}, _bind(runner.choose, boxes, None)
+                for parts in self._part_combinations(decision, scene_id):
+                    answer = dict(boxes, parts=parts) if decision.parts else boxes
+                    yield {scene_id: answer}, _bind(runner.choose, answer, None)
             if decision.on_expiry is not None:
                 yield {"expire": scene_id}, runner.expire
         due = runner.next_inject_due()
@@ -212,6 +221,23 @@ class Explorer:
             limit = decision.time_limit_seconds if decision is not None else None
             if wait > 0 and (limit is None or wait / self.s.clock_speed <= limit):
                 yield {"wait": round(wait / 60, 2)}, _bind_advance(runner, wait)
+
+    def _part_combinations(self, decision, scene_id: str):
+        choices = [[(p.id, o.id) for o in p.options] for p in decision.parts]
+        count = 1
+        for options in choices:
+            count *= len(options)
+        if count <= MAX_PART_COMBINATIONS:
+            for combination in itertools.product(*choices):
+                yield dict(combination)
+            return
+        self.approximate = True
+        self.notes.append(f"the rationale in '{scene_id}' has {count:,} combinations of parts; "
+                          "only each option once (with the others' first) was explored")
+        first = {p.id: p.options[0].id for p in decision.parts}
+        for part in decision.parts:
+            for option in part.options:
+                yield dict(first, **{part.id: option.id})
 
     def _inject_matters(self, runner: ScenarioRunner, due: int) -> bool:
         """Waiting is only explored up to an inject that can change something."""

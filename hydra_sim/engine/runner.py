@@ -9,6 +9,8 @@ exact session. No threads, no real time, no ``Timeout`` states.
 A facilitated exercise adds facilitator interventions (``apply_intervention``: ad-hoc
 inject, pause, resume, timer adjust, end), logged as ``"facilitator"`` entries so replay
 reproduces them and scoring can mark the session (docs/facilitation.md).
+An assessor's marking of a rationale's rubric (``mark``, after the session if need be) is a
+``"mark"`` entry of the same log, so replay and re-scoring include it (rationale.py).
 Must not import Qt or any GUI code.
 """
 
@@ -22,7 +24,8 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import Decision, Inject, Outcome, Route, Scenario, Scene
+from .model import PARTS_KEY, ActionRef, Decision, Inject, Outcome, Route, Scenario, Scene
+from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ class Credit:
     clock: int
     scene_id: str
     decision_index: int
-    source: str            # option id, rule id, "expiry" or "rationale"
+    source: str            # option id, rule id, "expiry", "rationale" (its parts) or "rubric"
     feedback: str = ""
 
 
@@ -81,6 +84,9 @@ class DecisionRecord:
     credits: list[Credit] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    # ndm_rationale with a rubric: actions its parts allow, waiting for an assessor's marking
+    awaiting: tuple[str, ...] = ()
+    assessed_by_rubric: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ class ScenarioRunner:
         self.time_limit_adjustment = 0      # seconds added to the current decision's real-time limit
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
+        self.markings: dict[int, dict] = {}  # decision index -> the latest "mark" entry (an assessor's)
+        self._replaying = False             # replaying a stored log: old records may lack newer fields
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
         self._triggers: dict[int, str] = {}
@@ -234,6 +242,7 @@ class ScenarioRunner:
         decision = self._require_decision()
         scene_id = self.scene_id
         selection, outcomes, sources = self._outcomes_for(decision, selection)
+        awaiting: tuple[str, ...] = ()
         if decision.kind != "ndm_rationale":
             rationale = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else rationale
             if decision.rationale == "required" and not rationale:
@@ -241,8 +250,11 @@ class ScenarioRunner:
             if decision.rationale == "none":
                 rationale = ""
         else:
-            rationale = selection
+            rationale = {k: v for k, v in selection.items() if k != PARTS_KEY}   # the boxes
+            awaiting = tuple(outcomes.pop())                                    # see _outcomes_for
         record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False)
+        record.awaiting = awaiting
+        record.assessed_by_rubric = bool(decision.rubric)
         self.log.append({"type": "choose", "scene": scene_id, "selection": selection,
                          "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})})
         routes = outcomes[0].next if decision.kind == "choose_one" else decision.outcome.next
@@ -293,6 +305,51 @@ class ScenarioRunner:
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
+
+    # -- an assessor's marking of a rationale (after the session, in review) --------------
+    def mark(self, decision_index: int, marks: dict, *, by: str, at: str, comments: dict | None = None) -> dict:
+        """Record an assessor's marking of decision ``decision_index``'s rubric; returns the log entry.
+
+        Every criterion must be marked ``met`` or ``not_met``; ``by`` (who) and ``at`` (when,
+        ISO 8601) are required. A later marking of the same decision replaces the earlier one.
+        Allowed after the session has ended (that is when a trainer marks).
+        """
+        if isinstance(decision_index, bool) or not isinstance(decision_index, int) \
+                or not 0 <= decision_index < len(self.decisions):
+            raise RunnerError(f"there is no decision {decision_index!r} in this session")
+        record = self.decisions[decision_index]
+        decision = self.scenario.scenes[record.scene_id].decision
+        if decision is None or decision.kind != "ndm_rationale" or record.expired:
+            raise RunnerError(f"decision {decision_index} is not a rationale that can be marked")
+        if not (isinstance(by, str) and by.strip()):
+            raise RunnerError("say who marked it (the assessor's name)")
+        if not (isinstance(at, str) and at.strip()):
+            raise RunnerError("say when it was marked")
+        try:
+            marks = check_marks(decision, marks)
+        except RationaleError as exc:
+            raise RunnerError(str(exc)) from exc
+        notes = {str(k): str(v).strip() for k, v in (comments or {}).items() if str(v or "").strip()}
+        entry = {"type": "mark", "scene": record.scene_id, "decision": decision_index, "marks": marks,
+                 "comments": notes, "by": by.strip(), "at": at.strip()}
+        self._apply_marking(entry, record, decision)
+        self.log.append(entry)
+        return entry
+
+    def _apply_marking(self, entry: dict, record: DecisionRecord, decision: Decision) -> None:
+        index = record.index
+        # A re-marking replaces the earlier one: drop the rubric credits it gave.
+        self.ledger[:] = [c for c in self.ledger if not (c.source == "rubric" and c.decision_index == index)]
+        record.credits[:] = [c for c in record.credits if c.source != "rubric"]
+        for action_id in marked_actions(decision, record.awaiting, entry["marks"]):
+            credit = Credit(action_id, False, record.clock, record.scene_id, index, "rubric")
+            record.credits.append(credit)
+            self.ledger.append(credit)
+        self.markings[index] = dict(entry)
+
+    def awaiting_marking(self) -> list[DecisionRecord]:
+        """The rationales with a rubric that no assessor has marked yet (the result is provisional)."""
+        return [r for r in self.decisions if r.assessed_by_rubric and not r.expired and r.index not in self.markings]
 
     # -- facilitator interventions (facilitated exercises) -----------------------------
     def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
@@ -429,17 +486,33 @@ class ScenarioRunner:
                 outcomes.append(rule.when_kept if kept else rule.when_broken)
                 sources.append(f"{rule.id}:{'kept' if kept else 'broken'}")
             return order, outcomes, sources
-        # ndm_rationale: the boxes the trainee filled in
+        # ndm_rationale: the boxes the trainee filled in, and the structured parts chosen.
+        # Filled-in boxes earn nothing by themselves (rationale.py): only the parts, and the
+        # rubric once an assessor marks it, credit actions.
         if not isinstance(selection, dict):
             raise RunnerError("give the rationale as named boxes")
-        boxes = {k: str(v).strip() for k, v in selection.items() if k in decision.fields and str(v or "").strip()}
-        unknown = sorted(set(selection) - set(decision.fields))
+        answers = selection.get(PARTS_KEY)
+        boxes = {k: str(v).strip() for k, v in selection.items()
+                 if k in decision.fields and str(v or "").strip()}
+        unknown = sorted(set(selection) - set(decision.fields) - {PARTS_KEY})
         if unknown:
             raise RunnerError(f"not a box of this form: {', '.join(unknown)}")
         empty = [f for f in decision.required if f not in boxes]
         if empty:
             raise RunnerError(f"fill in: {', '.join(empty)}")
-        return boxes, [decision.outcome], ["rationale"]
+        try:
+            # A record made before parts existed replays with its parts unanswered (no credit).
+            parts = check_parts(decision, answers, complete=not self._replaying)
+        except RationaleError as exc:
+            raise RunnerError(str(exc)) from exc
+        assessed = assess_parts(decision, parts)
+        credited = Outcome(evidences=tuple(ActionRef(a, decision.location) for a in assessed.credited),
+                           location=decision.location)
+        if decision.parts:
+            boxes[PARTS_KEY] = parts
+        # The last item is not an outcome: choose() pops the awaiting actions off it.
+        return boxes, [decision.outcome, credited, *assessed.outcomes, assessed.awaiting], \
+            ["rationale", "rationale", *assessed.sources]
 
     def _record(self, decision, scene_id, selection, rationale, outcomes: list[Outcome], sources: list[str],
                 meta, expired: bool) -> DecisionRecord:
@@ -580,7 +653,12 @@ class ScenarioRunner:
 
     def replay(self, index: int, entry: dict) -> None:
         kind = entry.get("type")
+        self._replaying = True
         try:
+            if kind == "mark":
+                self.mark(entry["decision"], entry["marks"], by=entry.get("by"), at=entry.get("at"),
+                          comments=entry.get("comments"))
+                return
             if kind == "advance":
                 self.advance(int(entry["seconds"]))
                 return
@@ -608,6 +686,8 @@ class ScenarioRunner:
             raise
         except (RunnerError, KeyError, TypeError, ValueError) as exc:
             raise ReplayError(index, entry, str(exc)) from exc
+        finally:
+            self._replaying = False
 
 
 def _route_sets(scene: Scene):
@@ -651,4 +731,6 @@ def _describe_entry(entry: dict) -> str:
         return f"wait {entry.get('seconds')} s"
     if kind == "facilitator":
         return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
+    if kind == "mark":
+        return f"marking of decision {entry.get('decision')} in '{entry.get('scene')}'"
     return kind

@@ -6,6 +6,10 @@ missed or contravened critical action decides the grade whatever the total. Ever
 carries the action's reason and sources so the debrief can explain it (docs/scoring.md).
 A facilitated session's report lists the facilitator's interventions and says
 ``facilitated``, so cohorts can be compared or filtered (docs/facilitation.md).
+A rationale whose rubric no assessor has marked yet makes the report *provisional*: the
+actions it could still earn are "awaiting marking" (no credit yet, and not a critical
+failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
+waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
 Must not import Qt or any GUI code.
 """
 
@@ -22,8 +26,10 @@ LATE = "late"
 MISSED = "missed"
 CONTRAVENED = "contravened"
 NOT_APPLICABLE = "not_applicable"
+AWAITING = "awaiting_marking"
 STATUS_LABELS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
-                 CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable"}
+                 CONTRAVENED: "Contravened", NOT_APPLICABLE: "Not applicable", AWAITING: "Awaiting marking"}
+PROVISIONAL_SUFFIX = " (provisional)"
 
 
 @dataclass
@@ -79,6 +85,10 @@ class ScoreReport:
     # facilitated is True when there was any, so a cohort can be filtered on it.
     interventions: list[dict] = field(default_factory=list)
     facilitated: bool = False
+    # Rationales marked against a rubric: provisional until every one is marked.
+    provisional: bool = False
+    awaiting_marking: list[dict] = field(default_factory=list)   # {"decision_index", "scene_id", "actions"}
+    markings: list[dict] = field(default_factory=list)           # {"decision_index", "scene_id", "by", "at", ...}
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -105,7 +115,10 @@ def deadline_for(window: Window | None, milestones: dict[str, int]) -> tuple[int
 
 
 def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str, int],
-                  variables: dict, ending_id: str | None, clock_seconds: int | None = None) -> ScoreReport:
+                  variables: dict, ending_id: str | None, clock_seconds: int | None = None,
+                  awaiting: frozenset[str] = frozenset()) -> ScoreReport:
+    """Score a ledger; actions in ``awaiting`` (an unmarked rubric could still earn them) are
+    "awaiting marking" rather than missed when nothing else earned them."""
     policy = scenario.scoring
     env = dict(variables)
     env.setdefault("elapsed", (clock_seconds or 0) // 60)
@@ -117,6 +130,10 @@ def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str
     decision_points: dict[int, float] = {}
     for action_id, assessment in scenario.assessed.items():
         result = _score_action(scenario, assessment, by_action.get(action_id, []), milestones, env, policy)
+        if result.status == MISSED and action_id in awaiting:
+            result.status = AWAITING
+            result.explanation = (f"Waiting for an assessor to mark the rationale against its rubric: "
+                                  f"0 of {assessment.weight} until then.")
         results.append(result)
         if result.decision_index is not None and result.credit:
             decision_points[result.decision_index] = decision_points.get(result.decision_index, 0) + result.credit
@@ -191,8 +208,18 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
 
 
 def score_runner(runner) -> ScoreReport:
+    pending = runner.awaiting_marking() if hasattr(runner, "awaiting_marking") else []
+    awaiting = frozenset(a for record in pending for a in record.awaiting)
     report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
-                           runner.clock.seconds)
+                           runner.clock.seconds, awaiting)
+    if pending:
+        report.provisional = True
+        report.grade_label += PROVISIONAL_SUFFIX
+        report.awaiting_marking = [{"decision_index": r.index, "scene_id": r.scene_id, "actions": list(r.awaiting)}
+                                   for r in pending]
+    report.markings = [{"decision_index": index, "scene_id": entry["scene"], "by": entry["by"], "at": entry["at"],
+                        "marks": dict(entry["marks"]), "comments": dict(entry.get("comments") or {})}
+                       for index, entry in sorted(getattr(runner, "markings", {}).items())]
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))
