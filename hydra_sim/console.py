@@ -89,7 +89,9 @@ def play_json(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -
 
 
 def step_text(step: dict) -> str:
-    (key, value), = step.items()
+    key, value = next(iter(step.items()))
+    if key == "mark":
+        return f"mark {value}: " + ", ".join(f"{c} {m}" for c, m in step.get("marks", {}).items())
     if key == "wait":
         return f"wait {value} min"
     if key in ("expire", "continue"):

@@ -222,8 +222,31 @@ class Explorer:
             if wait > 0 and (limit is None or wait / self.s.clock_speed <= limit):
                 yield {"wait": round(wait / 60, 2)}, _bind_advance(runner, wait)
 
+    def _with_markings(self, path: list[dict] | None) -> list[dict] | None:
+        """A path's steps with each rubric marked met after its rationale, as the explorer assumed."""
+        if path is None:
+            return None
+        steps = []
+        for step in path:
+            steps.append(step)
+            (scene_id, _answer), = step.items()
+            scene = self.s.scenes.get(scene_id)
+            if scene is not None and scene.decision is not None and scene.decision.rubric:
+                steps.append({"mark": scene_id, "marks": {c.id: "met" for c in scene.decision.rubric}})
+        return steps
+
     def _part_combinations(self, decision, scene_id: str):
-        choices = [[(p.id, o.id) for o in p.options] for p in decision.parts]
+        # Options with the same effects are interchangeable here (only feedback differs), so one
+        # of each kind per part keeps the search exact and small.
+        choices = []
+        for part in decision.parts:
+            kinds = {}
+            for option in part.options:
+                o = option.outcome
+                key = (frozenset(r.action_id for r in o.evidences), frozenset(r.action_id for r in o.contravenes),
+                       tuple(sorted(o.sets.items(), key=str)), tuple(sorted(o.adds.items())))
+                kinds.setdefault(key, (part.id, option.id))
+            choices.append(list(kinds.values()))
         count = 1
         for options in choices:
             count *= len(options)
@@ -325,7 +348,7 @@ class Explorer:
                     bounds = per_ending[node.ending] = EndingBounds(node.ending, ending.outcome, 101.0, -1.0, [], [])
                 if percent > bounds.max_percent:
                     bounds.max_percent = percent
-                    bounds.best_path = _path(entry)
+                    bounds.best_path = self._with_markings(_path(entry))
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
             for entry in node.worst:
@@ -334,7 +357,7 @@ class Explorer:
                 bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
                     bounds.min_percent = percent
-                    bounds.worst_path = _path(entry)
+                    bounds.worst_path = self._with_markings(_path(entry))
         evidenced, on_time = set(), set()
         for node in self.nodes:
             for move in _all_moves(node):
@@ -357,7 +380,8 @@ class Explorer:
         endings = sorted(per_ending.values(), key=lambda b: b.ending_id)
         return ExplorationReport(self.s.id, len(self.nodes), 0, 0.0, endings,
                                  sorted(set(self.s.endings) - set(per_ending)), unachievable, never_on_time,
-                                 missable, contravenable, full_marks, self.approximate, self.notes)
+                                 missable, contravenable, self._with_markings(full_marks), self.approximate,
+                                 self.notes)
 
     def _path_avoiding(self, root: int, action: int) -> list[dict] | None:
         """Shortest path to an ending where ``action`` applies but is never evidenced."""

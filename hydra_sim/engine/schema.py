@@ -410,8 +410,8 @@ class ScenarioSchema:
             if "evidences" in m.items:
                 r.error("N001", f"{where} gives evidence of actions for being filled in; a rationale earns "
                         "credit only for what it says", m.items["evidences"],
-                        "move the actions to 'parts' the trainee must choose, or to 'rubric' criteria an "
-                        "assessor marks (docs/scenario-format.md, ndm_rationale)")
+                        "move the actions to 'parts' the trainee must choose or to 'rubric' criteria an "
+                        "assessor marks; see docs/scenario-format.md")
             decision.parts = self._parts(m.items.get("parts"), decision, where)
             decision.rubric = self._rubric(m.items.get("rubric"), decision, where)
         return decision

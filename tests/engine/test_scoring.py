@@ -24,6 +24,7 @@ def test_full_marks_on_best_path(mini):
     runner.choose({"threat_risk": "x"})
     runner.choose("arrest", rationale="y")
     runner.continue_()
+    runner.mark(3, {"risk_named": "met"}, by="Sgt Assessor", at="2026-01-14T09:00:00Z")
     report = score_runner(runner)
     assert report.percent == 100.0
     assert report.grade_id == "distinction"
