@@ -161,7 +161,7 @@ class Explorer:
             ledger = list(runner.ledger)
             for record in runner.decisions:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
-                           for a in record.awaiting]
+                           for a in runner.awaiting.get(record.index, ())]
             for credit in ledger:
                 i = self.index.get(credit.action_id)
                 if i is None:

@@ -84,9 +84,6 @@ class DecisionRecord:
     credits: list[Credit] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
-    # ndm_rationale with a rubric: actions its parts allow, waiting for an assessor's marking
-    awaiting: tuple[str, ...] = ()
-    assessed_by_rubric: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +139,8 @@ class ScenarioRunner:
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
         self.markings: dict[int, dict] = {}  # decision index -> the latest "mark" entry (an assessor's)
+        # decision index -> actions a rationale's parts allow, which its rubric's marking decides
+        self.awaiting: dict[int, tuple[str, ...]] = {}
         self._replaying = False             # replaying a stored log: old records may lack newer fields
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
@@ -253,8 +252,8 @@ class ScenarioRunner:
             rationale = {k: v for k, v in selection.items() if k != PARTS_KEY}   # the boxes
             awaiting = tuple(outcomes.pop())                                    # see _outcomes_for
         record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False)
-        record.awaiting = awaiting
-        record.assessed_by_rubric = bool(decision.rubric)
+        if decision.kind == "ndm_rationale":
+            self.awaiting[record.index] = awaiting
         self.log.append({"type": "choose", "scene": scene_id, "selection": selection,
                          "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})})
         routes = outcomes[0].next if decision.kind == "choose_one" else decision.outcome.next
@@ -341,15 +340,24 @@ class ScenarioRunner:
         # A re-marking replaces the earlier one: drop the rubric credits it gave.
         self.ledger[:] = [c for c in self.ledger if not (c.source == "rubric" and c.decision_index == index)]
         record.credits[:] = [c for c in record.credits if c.source != "rubric"]
-        for action_id in marked_actions(decision, record.awaiting, entry["marks"]):
+        for action_id in marked_actions(decision, self.awaiting.get(index, ()), entry["marks"]):
             credit = Credit(action_id, False, record.clock, record.scene_id, index, "rubric")
             record.credits.append(credit)
             self.ledger.append(credit)
         self.markings[index] = dict(entry)
 
+    def unmarked_rationales(self) -> list[DecisionRecord]:
+        """The rationales with a rubric that no assessor has marked yet."""
+        return [r for r in self.decisions if not r.expired and r.index not in self.markings
+                and self._has_rubric(r)]
+
     def awaiting_marking(self) -> list[DecisionRecord]:
-        """The rationales with a rubric that no assessor has marked yet (the result is provisional)."""
-        return [r for r in self.decisions if r.assessed_by_rubric and not r.expired and r.index not in self.markings]
+        """The unmarked rationales whose marking can still change the score (the result is provisional)."""
+        return [r for r in self.unmarked_rationales() if self.awaiting.get(r.index)]
+
+    def _has_rubric(self, record: DecisionRecord) -> bool:
+        scene = self.scenario.scenes.get(record.scene_id)
+        return bool(scene is not None and scene.decision is not None and scene.decision.rubric)
 
     # -- facilitator interventions (facilitated exercises) -----------------------------
     def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
@@ -634,6 +642,7 @@ class ScenarioRunner:
         """Drop the logs (the explorer only needs the state and the newest credits)."""
         self.ledger.clear()
         self.decisions.clear()
+        self.awaiting.clear()
         self.path.clear()
         self.log.clear()
         self.inject_log.clear()

@@ -209,13 +209,13 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
 
 def score_runner(runner) -> ScoreReport:
     pending = runner.awaiting_marking() if hasattr(runner, "awaiting_marking") else []
-    awaiting = frozenset(a for record in pending for a in record.awaiting)
+    awaiting = frozenset(a for record in pending for a in runner.awaiting[record.index])
     report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables, runner.ended,
                            runner.clock.seconds, awaiting)
     if pending:
         report.provisional = True
         report.grade_label += PROVISIONAL_SUFFIX
-        report.awaiting_marking = [{"decision_index": r.index, "scene_id": r.scene_id, "actions": list(r.awaiting)}
+        report.awaiting_marking = [{"decision_index": r.index, "scene_id": r.scene_id, "actions": list(runner.awaiting[r.index])}
                                    for r in pending]
     report.markings = [{"decision_index": index, "scene_id": entry["scene"], "by": entry["by"], "at": entry["at"],
                         "marks": dict(entry["marks"]), "comments": dict(entry.get("comments") or {})}

@@ -49,13 +49,14 @@ def test_single_characters_with_wrong_parts_earn_nothing(flagship):
     assert [c for c in record.credits if not c.contravened] == []
     result = by_id(score_runner(runner))[POWER]
     assert result.status == "missed" and result.credit == 0
-    assert score_runner(runner).provisional        # the rubric still needs marking
+    # Marking cannot rescue wrong parts, so the result is final (the rubric can still be marked).
+    assert not score_runner(runner).provisional and runner.unmarked_rationales() == [record]
 
 
 def test_single_characters_earn_nothing_until_an_assessor_marks_them(flagship):
     runner, _ = at_rationale(flagship)
     record = runner.choose(dict(single_characters(runner.decision), parts=BEST_PARTS))
-    assert record.credits == [] and record.awaiting == (POWER,)
+    assert record.credits == [] and runner.awaiting[record.index] == (POWER,)
     report = score_runner(runner)
     result = by_id(report)[POWER]
     assert (result.status, result.credit) == ("awaiting_marking", 0)
@@ -122,6 +123,19 @@ def test_every_part_must_be_chosen_and_from_the_list(flagship):
     assert runner.decisions[-1].scene_id != "powers_rationale"      # nothing was recorded
 
 
+def test_a_feedback_only_rubric_is_marked_but_never_makes_the_result_provisional():
+    scenario = load_scenario(MINI).raise_for_errors()
+    runner = ScenarioRunner(scenario)
+    runner.start()
+    runner.choose("ambulance")
+    runner.choose(["doors", "bwv"])
+    runner.choose(["medical", "lorry", "forms"])
+    record = runner.choose({"threat_risk": "x"})
+    assert not score_runner(runner).provisional and runner.unmarked_rationales() == [record]
+    runner.mark(record.index, {"risk_named": "not_met"}, by="A", at=WHEN)
+    assert runner.unmarked_rationales() == [] and score_runner(runner).markings[0]["marks"] == {"risk_named": "not_met"}
+
+
 def test_marking_must_be_complete_signed_and_for_a_rationale(flagship):
     runner, _ = at_rationale(flagship)
     record = runner.choose(dict(single_characters(runner.decision), parts=BEST_PARTS))
@@ -151,8 +165,9 @@ def test_a_record_made_before_parts_existed_still_replays_and_rescores(flagship)
         ScenarioRunner.restore(flagship, broken)
 
 
-def test_mini_rubric_without_parts_is_provisional_until_marked():
-    scenario = load_scenario(MINI).raise_for_errors()
+def test_mini_rubric_without_parts_is_provisional_until_marked(tmp_path):
+    path = write_variant(tmp_path, [('guidance: "For feedback."}]', "evidences: [rationale_recorded]}]")])
+    scenario = load_scenario(path).raise_for_errors()
     runner = ScenarioRunner(scenario)
     runner.start()
     runner.choose("ambulance")
@@ -166,7 +181,7 @@ def test_mini_rubric_without_parts_is_provisional_until_marked():
 
 def test_a_rationale_crediting_filled_boxes_is_an_error(tmp_path):
     old = 'rubric: [{id: risk_named, stage: threat_risk, criterion: "Names who is at risk and from what.", ' \
-          'evidences: [rationale_recorded]}]'
+          'guidance: "For feedback."}]'
     path = write_variant(tmp_path, [(old, "evidences: [rationale_recorded]")])
     result = load_scenario(path)
     codes = {(p.code, p.location.line) for p in result.problems}

@@ -32,12 +32,17 @@ def record(store: SessionStore, scenario, trainee: TraineeInfo, play, finish: bo
         log = runner.log
         end = len(log) - (1 if log and log[-1]["type"] == "advance" else 0)
         while persisted < end:
-            store.append_input(session_id, dict(log[persisted]))
+            if log[persisted]["type"] != "mark":        # an assessor marks later, in review (below)
+                store.append_input(session_id, dict(log[persisted]))
             persisted += 1
 
     play(runner, persist)
     if finish and runner.ended:
+        markings = [e for e in runner.log if e["type"] == "mark"]
+        runner.markings.clear()           # the result as the trainee's session ends: provisional
         store.finish_session(session_id, score_runner(runner).to_dict())
+        for entry in markings:
+            store.mark_rationale(session_id, scenario, entry["decision"], entry["marks"], entry["by"])
     return session_id
 
 
