@@ -20,7 +20,10 @@ def describe_selection(selection) -> str:
     if selection is None:
         return "(time ran out)"
     if isinstance(selection, dict):
-        return "rationale recorded: " + ", ".join(selection)
+        from .engine.rationale import boxes_of, parts_of
+        parts = parts_of(selection)
+        return "rationale recorded: " + ", ".join(boxes_of(selection)) + (
+            "; chose " + ", ".join(f"{k} {v}" for k, v in parts.items()) if parts else "")
     if isinstance(selection, list):
         return ", ".join(selection) if selection else "(none ticked)"
     return str(selection)

@@ -32,17 +32,15 @@ def record(store: SessionStore, scenario, trainee: TraineeInfo, play, finish: bo
         log = runner.log
         end = len(log) - (1 if log and log[-1]["type"] == "advance" else 0)
         while persisted < end:
-            if log[persisted]["type"] != "mark":        # an assessor marks later, in review (below)
-                store.append_input(session_id, dict(log[persisted]))
+            store.append_input(session_id, dict(log[persisted]))
             persisted += 1
 
     play(runner, persist)
     if finish and runner.ended:
-        markings = [e for e in runner.log if e["type"] == "mark"]
-        runner.markings.clear()           # the result as the trainee's session ends: provisional
         store.finish_session(session_id, score_runner(runner).to_dict())
-        for entry in markings:
-            store.mark_rationale(session_id, scenario, entry["decision"], entry["marks"], entry["by"])
+        for step in getattr(play, "marks", ()):       # an assessor marks later, in review
+            index = [d.index for d in runner.decisions if d.scene_id == step.scene][-1]
+            store.mark_rationale(session_id, scenario, index, step.selection, step.rationale)
     return session_id
 
 
@@ -78,10 +76,13 @@ def play_plan(name: str):
 
     def play(runner: ScenarioRunner, persist) -> None:
         for step in steps:          # one step at a time, persisting after each, as the GUI does
+            if step.kind == "mark":
+                continue
             result = run_plan(runner.scenario, [step], runner)
             assert result.problem is None, result.problem
             persist()
 
+    play.marks = [s for s in steps if s.kind == "mark"]
     return play
 
 
