@@ -599,7 +599,10 @@ class ReviewWindow(QMainWindow):
             return []
         found = []
         for event in self.store.events(self.current.session_id):
-            record = event["data"].get("record") if event["kind"] == "decision_recorded" else None
+            if event["kind"] != "decision_recorded":
+                continue
+            data = event["data"]        # the app stores {"record": {...}}; older writers the record itself
+            record = data.get("record") if isinstance(data.get("record"), dict) else data
             if not isinstance(record, dict) or record.get("kind") != "ndm_rationale" or record.get("expired"):
                 continue
             scene = scenario.scenes.get(record.get("scene_id"))
