@@ -21,7 +21,10 @@ def describe_selection(selection) -> str:
     if selection is None:
         return "(time ran out)"
     if isinstance(selection, dict):
-        return "rationale recorded: " + ", ".join(selection)
+        from .engine.rationale import boxes_of, parts_of
+        parts = parts_of(selection)
+        return "rationale recorded: " + ", ".join(boxes_of(selection)) + (
+            "; chose " + ", ".join(f"{k} {v}" for k, v in parts.items()) if parts else "")
     if isinstance(selection, list):
         return ", ".join(selection) if selection else "(none ticked)"
     return str(selection)
@@ -92,7 +95,9 @@ def play_json(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -
 
 
 def step_text(step: dict) -> str:
-    (key, value), = step.items()
+    key, value = next(iter(step.items()))
+    if key == "mark":
+        return f"mark {value}: " + ", ".join(f"{c} {m}" for c, m in step.get("marks", {}).items())
     if key == "wait":
         return f"wait {value} min"
     if key in ("expire", "continue"):

@@ -8,6 +8,8 @@ each state keeps a Pareto front of per-action statuses (on time > late > not yet
 contravened), which is exact because statuses only ever move in one direction. From this
 it reports endings reached, the score range of each ending, actions no path can achieve,
 critical actions that some path misses (with an example), and a full-marks path.
+A rationale's rubric is assumed marked met (the most an assessor can give), so an action
+its structured parts allow counts as earned at the decision's time.
 Must not import Qt or any GUI code.
 """
 
@@ -19,11 +21,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .model import Scenario
-from .runner import RunnerError, ScenarioRunner
+from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import deadline_for
 
 CONTRAVENED, NONE, LATE, ON_TIME = 0, 1, 2, 3
 MAX_CHECKLIST_ITEMS = 12
+MAX_PART_COMBINATIONS = 256    # structured parts of one rationale: beyond this, each option once
 MAX_RANK_ITEMS = 8
 MAX_FRONT = 256
 MAX_STATES = 250_000     # beyond this the explorer stops and says so, instead of exhausting memory
@@ -155,7 +158,11 @@ class Explorer:
             except RunnerError:
                 continue
             evidence, contravened = [], []
-            for credit in runner.ledger:
+            ledger = list(runner.ledger)
+            for record in runner.decisions:       # a rubric marked met: what its parts allowed
+                ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
+                           for a in runner.awaiting.get(record.index, ())]
+            for credit in ledger:
                 i = self.index.get(credit.action_id)
                 if i is None:
                     continue
@@ -202,7 +209,9 @@ class Explorer:
                     yield {scene_id: order}, _bind(runner.choose, order, why)
             else:
                 boxes = {f: "explored" for f in (decision.required or decision.fields[:1])}
-                yield {scene_id: boxes}, _bind(runner.choose, boxes, None)
+                for parts in self._part_combinations(decision, scene_id):
+                    answer = dict(boxes, parts=parts) if decision.parts else boxes
+                    yield {scene_id: answer}, _bind(runner.choose, answer, None)
             if decision.on_expiry is not None:
                 yield {"expire": scene_id}, runner.expire
         due = runner.next_inject_due()
@@ -212,6 +221,46 @@ class Explorer:
             limit = decision.time_limit_seconds if decision is not None else None
             if wait > 0 and (limit is None or wait / self.s.clock_speed <= limit):
                 yield {"wait": round(wait / 60, 2)}, _bind_advance(runner, wait)
+
+    def _with_markings(self, path: list[dict] | None) -> list[dict] | None:
+        """A path's steps with each rubric marked met after its rationale, as the explorer assumed."""
+        if path is None:
+            return None
+        steps = []
+        for step in path:
+            steps.append(step)
+            (scene_id, _answer), = step.items()
+            scene = self.s.scenes.get(scene_id)
+            if scene is not None and scene.decision is not None and scene.decision.rubric:
+                steps.append({"mark": scene_id, "marks": {c.id: "met" for c in scene.decision.rubric}})
+        return steps
+
+    def _part_combinations(self, decision, scene_id: str):
+        # Options with the same effects are interchangeable here (only feedback differs), so one
+        # of each kind per part keeps the search exact and small.
+        choices = []
+        for part in decision.parts:
+            kinds = {}
+            for option in part.options:
+                o = option.outcome
+                key = (frozenset(r.action_id for r in o.evidences), frozenset(r.action_id for r in o.contravenes),
+                       tuple(sorted(o.sets.items(), key=str)), tuple(sorted(o.adds.items())))
+                kinds.setdefault(key, (part.id, option.id))
+            choices.append(list(kinds.values()))
+        count = 1
+        for options in choices:
+            count *= len(options)
+        if count <= MAX_PART_COMBINATIONS:
+            for combination in itertools.product(*choices):
+                yield dict(combination)
+            return
+        self.approximate = True
+        self.notes.append(f"the rationale in '{scene_id}' has {count:,} combinations of parts; "
+                          "only each option once (with the others' first) was explored")
+        first = {p.id: p.options[0].id for p in decision.parts}
+        for part in decision.parts:
+            for option in part.options:
+                yield dict(first, **{part.id: option.id})
 
     def _inject_matters(self, runner: ScenarioRunner, due: int) -> bool:
         """Waiting is only explored up to an inject that can change something."""
@@ -299,7 +348,7 @@ class Explorer:
                     bounds = per_ending[node.ending] = EndingBounds(node.ending, ending.outcome, 101.0, -1.0, [], [])
                 if percent > bounds.max_percent:
                     bounds.max_percent = percent
-                    bounds.best_path = _path(entry)
+                    bounds.best_path = self._with_markings(_path(entry))
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
             for entry in node.worst:
@@ -308,7 +357,7 @@ class Explorer:
                 bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
                     bounds.min_percent = percent
-                    bounds.worst_path = _path(entry)
+                    bounds.worst_path = self._with_markings(_path(entry))
         evidenced, on_time = set(), set()
         for node in self.nodes:
             for move in _all_moves(node):
@@ -331,7 +380,8 @@ class Explorer:
         endings = sorted(per_ending.values(), key=lambda b: b.ending_id)
         return ExplorationReport(self.s.id, len(self.nodes), 0, 0.0, endings,
                                  sorted(set(self.s.endings) - set(per_ending)), unachievable, never_on_time,
-                                 missable, contravenable, full_marks, self.approximate, self.notes)
+                                 missable, contravenable, self._with_markings(full_marks), self.approximate,
+                                 self.notes)
 
     def _path_avoiding(self, root: int, action: int) -> list[dict] | None:
         """Shortest path to an ending where ``action`` applies but is never evidenced."""

@@ -37,7 +37,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {"scenario": "scenario.schema.json", "catalogue": "catalogue.schema.json",
                 "plan": "plan.schema.json"}
 _MAX_MINUTES = 7 * 24 * 60
-_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable")
+_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable", "awaiting_marking")
 _RESERVED_VARIABLES = tuple(BUILTIN_VARIABLES) + ("and", "or", "not", "true", "false")
 
 
@@ -232,8 +232,12 @@ def _decision() -> dict:
                                    "powers_policy, options, action_review."),
             "required": _one_or_many({"enum": list(NDM_FIELDS)},
                                      "The boxes that must be filled in (default threat_risk and action_review)."),
-            "evidences": _ref("idList", "Actions credited for recording a rationale (all required boxes filled "
-                                        "in), not for its content."),
+            "parts": {"type": ["array", "null"], "items": _ref("rationalePart"),
+                      "description": "Structured parts the trainee must choose (e.g. the power used for one "
+                                     "person), scored like any decision. Filled-in boxes earn nothing."},
+            "rubric": {"type": ["array", "null"], "items": _ref("rubricCriterion"),
+                       "description": "What an assessor marks met or not met in the free text, per NDM stage; the "
+                                      "result is provisional until marked."},
             "minutes": outcome["minutes"], "next": outcome["next"], "set": outcome["set"],
             "add": outcome["add"], "feedback": outcome["feedback"],
         },
@@ -293,6 +297,25 @@ def scenario_schema() -> dict:
                                    **outcome), ("id", "label")),
         "rankItem": _obj({"id": _ref("id", "The item's id."), "label": _required_text("The text the trainee sees."),
                           "pin": _PIN}, ("id", "label")),
+        "partOption": _obj({"id": _ref("id", "The choice's id."), "label": _required_text("The text the trainee sees."),
+                            **{k: outcome[k] for k in ("evidences", "contravenes", "feedback", "set", "add")}},
+                           ("id", "label")),
+        "rationalePart": _obj({
+            "id": _ref("id", "The part's id, used by play scripts and score logs."),
+            "stage": {"enum": list(NDM_FIELDS), "description": "The NDM stage it belongs to."},
+            "prompt": _required_text("The question, e.g. \"The man in the grey coat: how is he dealt with?\""),
+            "options": {"type": "array", "minItems": 2, "items": _ref("partOption"),
+                        "description": "The choices; an action is earned only when every part naming it is "
+                                       "answered with a choice that evidences it."},
+        }, ("id", "stage", "prompt", "options")),
+        "rubricCriterion": _obj({
+            "id": _ref("id", "The criterion's id."),
+            "stage": {"enum": list(NDM_FIELDS), "description": "The NDM box whose text it is marked against."},
+            "criterion": _required_text("What the assessor looks for."),
+            "guidance": _text("What 'met' looks like, or common faults."),
+            "evidences": _ref("idList", "Actions earned when this (and every other part and criterion naming them) "
+                                        "is satisfied."),
+        }, ("id", "stage", "criterion")),
         "rankRule": _obj({
             "id": _ref("id", "The rule's id."),
             "higher": _ref("id", "One item, which must be placed above every item in lower."),
@@ -513,8 +536,10 @@ def plan_schema() -> dict:
     answer = {"description": "The answer: an option id (choose_one), a list of ids (choose_many, rank), or the "
                              "boxes of an NDM form.",
               "anyOf": [{"type": ["string", "number", "boolean"]}, {"type": "array", "items": {"type": "string"}},
-                        {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean",
-                                                                             "null"]}}]}
+                        {"type": "object", "additionalProperties": {"anyOf": [
+                            {"type": ["string", "number", "boolean", "null"]},
+                            {"type": "object", "description": "parts: {part id: option id}",
+                             "additionalProperties": {"type": ["string", "null"]}}]}}]}
     defs["answer"] = answer
     defs["expectation"] = _obj({
         "scene": _ref("id", "The scenario is at this scene."),
@@ -527,20 +552,24 @@ def plan_schema() -> dict:
                                   "max": {"type": "number", "minimum": 0, "maximum": 100}})]},
         "variables": {"type": "object", "description": "Variable values, e.g. {trailer_vented: true}.",
                       "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
-        "actions": {"type": "object", "description": "Action statuses: on_time, late, missed, contravened or "
-                                                     "not_applicable.",
+        "actions": {"type": "object", "description": "Action statuses: on_time, late, missed, contravened, "
+                                                     "not_applicable or awaiting_marking.",
                     "additionalProperties": {"enum": list(_STATUSES)}},
         "critical_failures": _ref("idList", "Exactly these critical failures (any order)."),
         "visited": _ref("idList", "Scenes that must have been visited."),
         "not_visited": _ref("idList", "Scenes that must not have been visited."),
         "injects_fired": _ref("idList", "Injects that must have fired."),
     }, (), "What must hold here.")
-    keywords = ["expect", "scene", "wait", "expire", "continue"]
+    keywords = ["expect", "scene", "wait", "expire", "continue", "mark"]
     step = {"type": "object", "description": "One step: 'scene_id: answer', 'wait: minutes', 'expire: scene', "
                                              "'continue: scene', the long form {scene, choose, rationale}, or "
                                              "'expect: {...}'.",
             "anyOf": [
                 _obj({"expect": _ref("expectation")}, ("expect",)),
+                _obj({"mark": {"type": "string", "description": "The scene whose rationale an assessor marks."},
+                      "marks": {"type": "object", "description": "{criterion id: met | not_met}",
+                                "additionalProperties": {"enum": ["met", "not_met"]}},
+                      "by": _text("Who marked it (default: test plan).")}, ("mark", "marks")),
                 _obj({"scene": {"type": "string", "description": "The scene whose decision is answered."},
                       "choose": _ref("answer"),
                       "rationale": _text("The trainee's 'why'.")}, ("scene", "choose")),

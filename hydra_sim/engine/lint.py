@@ -15,7 +15,7 @@ from .loader import referenced_action_ids
 from .model import Outcome, Route, Scenario
 from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
 
-RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial"}
+RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial", "mark"}
 _UNSAFE_MARKUP = [
     (re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>"), "an HTML tag", "write plain text; use **bold** or *italic*"),
     (re.compile(r"!\[[^\]]*\]\("), "an image", "put pictures in 'media' and list them on the scene"),
@@ -233,6 +233,13 @@ class _Checker:
         if s.catalogues and not s.assessed:
             self.add("A001", WARNING, "no choice evidences or contravenes any action, so nothing is scored",
                      s.location, "add 'evidences: [action_id]' to the good options")
+        for scene in s.scenes.values():
+            decision = scene.decision
+            if decision is not None and decision.kind == "ndm_rationale" and not (decision.parts or decision.rubric):
+                self.add("N002", WARNING, f"the rationale in scene '{scene.id}' has no 'parts' and no 'rubric', "
+                         "so nothing it says is assessed", decision.location,
+                         "add parts the trainee must choose (e.g. the power used) or rubric criteria an assessor "
+                         "marks")
         referenced = referenced_action_ids(s)
         for action_id in s.assessed:
             if action_id not in referenced:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from .. import paths
 from .catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .files import FileCache, display_name
-from .model import Assessment, Catalogue, Scenario
+from .model import Assessment, Catalogue, Outcome, Scenario
 from .problems import ERROR, Location, Problem, ScenarioError, did_you_mean, has_errors, sort_problems
 from .schema import ScenarioSchema
 from .yamlsource import read_yaml_file
@@ -191,6 +191,11 @@ def iter_outcomes(scenario: Scenario):
             yield decision.on_expiry
         for option in decision.options:
             yield option.outcome
+        for part in decision.parts:
+            for option in part.options:
+                yield option.outcome
+        for criterion in decision.rubric:        # what a met criterion gives evidence of
+            yield Outcome(evidences=criterion.evidences, location=criterion.location)
         for rule in decision.rules:
             yield rule.when_kept
             yield rule.when_broken

@@ -32,6 +32,11 @@ NDM_FIELD_LABELS = {
     "action_review": "Action and review: what are you doing, and how will you review it?",
 }
 BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
+#: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
+RUBRIC_MARKS = ("met", "not_met")
+RUBRIC_MARK_LABELS = {"met": "Met", "not_met": "Not met"}
+#: The key of an NDM selection that holds the structured parts (never an NDM box name).
+PARTS_KEY = "parts"
 
 
 @dataclass
@@ -167,6 +172,31 @@ class RankRule:
 
 
 @dataclass
+class RationalePart:
+    """A structured part of an NDM rationale the trainee must choose (e.g. the power used for one
+    person): one option from the author's list, scored like any decision."""
+    id: str
+    stage: str                   # the NDM stage it belongs to (one of NDM_FIELDS)
+    prompt: str
+    options: tuple[Option, ...]
+    location: Location
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass
+class RubricCriterion:
+    """One thing an assessor looks for in the free text of one NDM stage, marked met or not met."""
+    id: str
+    stage: str                   # the NDM box whose text it is marked against
+    text: str                    # what the assessor looks for
+    evidences: tuple[ActionRef, ...]
+    location: Location
+    guidance: str = ""           # what 'met' looks like (examples, common faults)
+
+
+@dataclass
 class Decision:
     kind: str
     prompt: str
@@ -181,6 +211,11 @@ class Decision:
     fields: tuple[str, ...] = NDM_FIELDS
     required: tuple[str, ...] = ("threat_risk", "action_review")
     outcome: Outcome = field(default_factory=Outcome)   # decision-level: minutes, next, ...
+    parts: tuple[RationalePart, ...] = ()                # ndm_rationale: structured parts
+    rubric: tuple[RubricCriterion, ...] = ()             # ndm_rationale: what an assessor marks
+
+    def part(self, part_id: str) -> RationalePart | None:
+        return next((p for p in self.parts if p.id == part_id), None)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)

@@ -43,7 +43,7 @@ class Expectation:
 
 @dataclass
 class Step:
-    kind: str                 # choose | wait | expire | continue | expect
+    kind: str                 # choose | wait | expire | continue | expect | mark
     scene: str | None
     selection: object = None
     rationale: str | None = None
@@ -103,7 +103,7 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
 
 _EXPECT_FIELDS = ("scene", "ending", "outcome", "grade", "score", "variables", "actions", "critical_failures",
                   "visited", "not_visited", "injects_fired")
-_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable")
+_STATUSES = ("on_time", "late", "missed", "contravened", "not_reached", "not_applicable", "awaiting_marking")
 
 
 def _expectation(r: NodeReader, node: YNode, where: str) -> Expectation | None:
@@ -152,6 +152,12 @@ def _step(r: NodeReader, node: YNode, index: int) -> Step | None:
     if "expect" in node.items and len(node.items) == 1:
         expectation = _expectation(r, node.items["expect"], f"'expect' in {where}")
         return Step("expect", None, location=loc, expectation=expectation) if expectation else None
+    if "mark" in node.items:       # an assessor's marking of a rationale's rubric
+        m = r.mapping(node, where, ("mark", "marks"), ("by",))
+        if m is None or "marks" not in m.items:
+            return None
+        return Step("mark", r.text(m, "mark", where), _answer(m.items["marks"]),
+                    r.text(m, "by", where) or "test plan", location=loc)
     if "scene" in node.items:
         m = r.mapping(node, where, ("scene", "choose"), ("rationale",))
         if m is None or "choose" not in m.items:     # the missing field is already reported
@@ -177,8 +183,9 @@ def _answer(node: YNode):
         return node.value
     if isinstance(node, YList):
         return [item.value if isinstance(item, YScalar) else None for item in node.items]
-    if isinstance(node, YMap):
-        return {k: (v.value if isinstance(v, YScalar) else "") for k, v in node.items.items()}
+    if isinstance(node, YMap):     # NDM boxes, with the structured parts as a nested mapping
+        return {k: (v.value if isinstance(v, YScalar) else _answer(v) if isinstance(v, YMap) else "")
+                for k, v in node.items.items()}
     return None
 
 
@@ -200,6 +207,15 @@ def _play_step(runner: ScenarioRunner, step: Step) -> Problem | None:
     if step.kind == "expect":
         failures = check_expectation(runner, step.expectation)
         return Problem("P003", ERROR, "; ".join(failures), step.location) if failures else None
+    if step.kind == "mark":
+        records = [d for d in runner.decisions if d.scene_id == step.scene]
+        if not records:
+            return fail(f"no decision was made in scene '{step.scene}' to mark", "mark a rationale after it")
+        try:
+            runner.mark(records[-1].index, step.selection, by=step.rationale or "test plan", at="test plan")
+        except RunnerError as exc:
+            return fail(f"marking scene '{step.scene}': {exc}")
+        return None
     if runner.ended:
         return fail(f"the scenario already ended at '{runner.ended}'", "remove the steps after the ending")
     if step.kind == "wait":

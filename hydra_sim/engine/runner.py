@@ -17,6 +17,8 @@ For a fair debrief the runner also notes what the session *offered*: every actio
 decision it showed could have evidenced (``offered``), which decision last set each
 variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
 "missed" from "not reached" with the first, and ending.py explains the ending with the rest.
+An assessor's marking of a rationale's rubric (``mark``, after the session if need be) is a
+``"mark"`` entry of the same log, so replay and re-scoring include it (rationale.py).
 Must not import Qt or any GUI code.
 """
 
@@ -30,8 +32,9 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import Decision, Inject, Option, Outcome, Route, Scenario, Scene
+from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene
 from .presentation import presentation_order
+from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ class Credit:
     clock: int
     scene_id: str
     decision_index: int
-    source: str            # option id, rule id, "expiry" or "rationale"
+    source: str            # option id, rule id, "expiry", "rationale" (its parts) or "rubric"
     feedback: str = ""
 
 
@@ -150,6 +153,10 @@ class ScenarioRunner:
         self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
         self.setters: dict[str, int] = {}   # variable -> index of the decision that last set it
         self.turns: list[dict] = []         # conditional routes and inject redirects the path took
+        self.markings: dict[int, dict] = {}  # decision index -> the latest "mark" entry (an assessor's)
+        # decision index -> actions a rationale's parts allow, which its rubric's marking decides
+        self.awaiting: dict[int, tuple[str, ...]] = {}
+        self._replaying = False             # replaying a stored log: old records may lack newer fields
         self._subscribers: list[Callable[[object], None]] = []
         self._model = _MachineModel()
         self._triggers: dict[int, str] = {}
@@ -260,6 +267,7 @@ class ScenarioRunner:
         scene_id = self.scene_id
         self._note_offers()
         selection, outcomes, sources = self._outcomes_for(decision, selection)
+        awaiting: tuple[str, ...] = ()
         if decision.kind != "ndm_rationale":
             rationale = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else rationale
             if decision.rationale == "required" and not rationale:
@@ -267,8 +275,11 @@ class ScenarioRunner:
             if decision.rationale == "none":
                 rationale = ""
         else:
-            rationale = selection
+            rationale = {k: v for k, v in selection.items() if k != PARTS_KEY}   # the boxes
+            awaiting = tuple(outcomes.pop())                                    # see _outcomes_for
         record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False)
+        if decision.kind == "ndm_rationale":
+            self.awaiting[record.index] = awaiting
         self.log.append({"type": "choose", "scene": scene_id, "selection": selection,
                          "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})})
         routes = outcomes[0].next if decision.kind == "choose_one" else decision.outcome.next
@@ -320,6 +331,60 @@ class ScenarioRunner:
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
+
+    # -- an assessor's marking of a rationale (after the session, in review) --------------
+    def mark(self, decision_index: int, marks: dict, *, by: str, at: str, comments: dict | None = None) -> dict:
+        """Record an assessor's marking of decision ``decision_index``'s rubric; returns the log entry.
+
+        Every criterion must be marked ``met`` or ``not_met``; ``by`` (who) and ``at`` (when,
+        ISO 8601) are required. A later marking of the same decision replaces the earlier one.
+        Allowed after the session has ended (that is when a trainer marks).
+        """
+        if isinstance(decision_index, bool) or not isinstance(decision_index, int) \
+                or not 0 <= decision_index < len(self.decisions):
+            raise RunnerError(f"there is no decision {decision_index!r} in this session")
+        record = self.decisions[decision_index]
+        decision = self.scenario.scenes[record.scene_id].decision
+        if decision is None or decision.kind != "ndm_rationale" or record.expired:
+            raise RunnerError(f"decision {decision_index} is not a rationale that can be marked")
+        if not (isinstance(by, str) and by.strip()):
+            raise RunnerError("say who marked it (the assessor's name)")
+        if not (isinstance(at, str) and at.strip()):
+            raise RunnerError("say when it was marked")
+        try:
+            marks = check_marks(decision, marks)
+        except RationaleError as exc:
+            raise RunnerError(str(exc)) from exc
+        notes = {str(k): str(v).strip() for k, v in (comments or {}).items() if str(v or "").strip()}
+        entry = {"type": "mark", "scene": record.scene_id, "decision": decision_index, "marks": marks,
+                 "comments": notes, "by": by.strip(), "at": at.strip()}
+        self._apply_marking(entry, record, decision)
+        self.log.append(entry)
+        return entry
+
+    def _apply_marking(self, entry: dict, record: DecisionRecord, decision: Decision) -> None:
+        index = record.index
+        # A re-marking replaces the earlier one: drop the rubric credits it gave.
+        self.ledger[:] = [c for c in self.ledger if not (c.source == "rubric" and c.decision_index == index)]
+        record.credits[:] = [c for c in record.credits if c.source != "rubric"]
+        for action_id in marked_actions(decision, self.awaiting.get(index, ()), entry["marks"]):
+            credit = Credit(action_id, False, record.clock, record.scene_id, index, "rubric")
+            record.credits.append(credit)
+            self.ledger.append(credit)
+        self.markings[index] = dict(entry)
+
+    def unmarked_rationales(self) -> list[DecisionRecord]:
+        """The rationales with a rubric that no assessor has marked yet."""
+        return [r for r in self.decisions if not r.expired and r.index not in self.markings
+                and self._has_rubric(r)]
+
+    def awaiting_marking(self) -> list[DecisionRecord]:
+        """The unmarked rationales whose marking can still change the score (the result is provisional)."""
+        return [r for r in self.unmarked_rationales() if self.awaiting.get(r.index)]
+
+    def _has_rubric(self, record: DecisionRecord) -> bool:
+        scene = self.scenario.scenes.get(record.scene_id)
+        return bool(scene is not None and scene.decision is not None and scene.decision.rubric)
 
     # -- facilitator interventions (facilitated exercises) -----------------------------
     def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
@@ -456,17 +521,33 @@ class ScenarioRunner:
                 outcomes.append(rule.when_kept if kept else rule.when_broken)
                 sources.append(f"{rule.id}:{'kept' if kept else 'broken'}")
             return order, outcomes, sources
-        # ndm_rationale: the boxes the trainee filled in
+        # ndm_rationale: the boxes the trainee filled in, and the structured parts chosen.
+        # Filled-in boxes earn nothing by themselves (rationale.py): only the parts, and the
+        # rubric once an assessor marks it, credit actions.
         if not isinstance(selection, dict):
             raise RunnerError("give the rationale as named boxes")
-        boxes = {k: str(v).strip() for k, v in selection.items() if k in decision.fields and str(v or "").strip()}
-        unknown = sorted(set(selection) - set(decision.fields))
+        answers = selection.get(PARTS_KEY)
+        boxes = {k: str(v).strip() for k, v in selection.items()
+                 if k in decision.fields and str(v or "").strip()}
+        unknown = sorted(set(selection) - set(decision.fields) - {PARTS_KEY})
         if unknown:
             raise RunnerError(f"not a box of this form: {', '.join(unknown)}")
         empty = [f for f in decision.required if f not in boxes]
         if empty:
             raise RunnerError(f"fill in: {', '.join(empty)}")
-        return boxes, [decision.outcome], ["rationale"]
+        try:
+            # A record made before parts existed replays with its parts unanswered (no credit).
+            parts = check_parts(decision, answers, complete=not self._replaying)
+        except RationaleError as exc:
+            raise RunnerError(str(exc)) from exc
+        assessed = assess_parts(decision, parts)
+        credited = Outcome(evidences=tuple(ActionRef(a, decision.location) for a in assessed.credited),
+                           location=decision.location)
+        if decision.parts:
+            boxes[PARTS_KEY] = parts
+        # The last item is not an outcome: choose() pops the awaiting actions off it.
+        return boxes, [decision.outcome, credited, *assessed.outcomes, assessed.awaiting], \
+            ["rationale", "rationale", *assessed.sources]
 
     def _record(self, decision, scene_id, selection, rationale, outcomes: list[Outcome], sources: list[str],
                 meta, expired: bool) -> DecisionRecord:
@@ -544,7 +625,9 @@ class ScenarioRunner:
             return
         outcomes = [decision.outcome] + [o.outcome for o in self.available_options()]
         outcomes += [rule.when_kept for rule in decision.rules]
+        outcomes += [o.outcome for part in decision.parts for o in part.options]   # a rationale's parts
         self.offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
+        self.offered.update(ref.action_id for criterion in decision.rubric for ref in criterion.evidences)
 
     def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
         reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
@@ -612,6 +695,7 @@ class ScenarioRunner:
         """Drop the logs (the explorer only needs the state and the newest credits)."""
         self.ledger.clear()
         self.decisions.clear()
+        self.awaiting.clear()
         self.path.clear()
         self.log.clear()
         self.inject_log.clear()
@@ -635,11 +719,16 @@ class ScenarioRunner:
 
     def replay(self, index: int, entry: dict) -> None:
         kind = entry.get("type")
+        self._replaying = True
         try:
             if kind == "order":
                 if entry.get("seed") != self.seed:
                     raise ReplayError(index, entry, f"a second presentation seed ({entry.get('seed')!r}); "
                                                     f"the session's is {self.seed!r}")
+                return
+            if kind == "mark":
+                self.mark(entry["decision"], entry["marks"], by=entry.get("by"), at=entry.get("at"),
+                          comments=entry.get("comments"))
                 return
             if kind == "advance":
                 self.advance(int(entry["seconds"]))
@@ -668,6 +757,8 @@ class ScenarioRunner:
             raise
         except (RunnerError, KeyError, TypeError, ValueError) as exc:
             raise ReplayError(index, entry, str(exc)) from exc
+        finally:
+            self._replaying = False
 
 
 def seed_of(entries: list[dict]) -> int | None:
@@ -726,4 +817,6 @@ def _describe_entry(entry: dict) -> str:
         return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
     if kind == "order":
         return f"presentation seed {entry.get('seed')!r}"
+    if kind == "mark":
+        return f"marking of decision {entry.get('decision')} in '{entry.get('scene')}'"
     return kind

@@ -32,8 +32,10 @@ from .model import (
     Option,
     Outcome,
     RankRule,
+    RationalePart,
     ReferenceItem,
     Route,
+    RubricCriterion,
     Scenario,
     Scene,
     Variable,
@@ -359,7 +361,8 @@ class ScenarioSchema:
             "choose_one": ("options",),
             "choose_many": ("options", "min_picks", "max_picks", "minutes", "next", "set", "add"),
             "rank": ("options", "rules", "minutes", "next"),
-            "ndm_rationale": ("fields", "required", "evidences", "minutes", "next", "set", "add", "feedback"),
+            "ndm_rationale": ("fields", "required", "parts", "rubric", "evidences", "minutes", "next", "set", "add",
+                              "feedback"),
         }
         required = ("kind", "prompt") + (("options",) if kind in ("choose_one", "choose_many", "rank") else ())
         if kind == "ndm_rationale" or kind in ("choose_many", "rank"):
@@ -405,7 +408,63 @@ class ScenarioSchema:
             else:
                 decision.required = tuple(f for f in decision.required if f in decision.fields)
             decision.rationale = "none"   # the form itself is the rationale
+            if "evidences" in m.items:
+                r.error("N001", f"{where} gives evidence of actions for being filled in; a rationale earns "
+                        "credit only for what it says", m.items["evidences"],
+                        "move the actions to 'parts' the trainee must choose or to 'rubric' criteria an "
+                        "assessor marks; see docs/scenario-format.md")
+            decision.parts = self._parts(m.items.get("parts"), decision, where)
+            decision.rubric = self._rubric(m.items.get("rubric"), decision, where)
         return decision
+
+    def _stage(self, m: YMap, where: str, decision: Decision) -> str:
+        stage = self.r.choice(m, "stage", where, NDM_FIELDS, None) or decision.fields[0]
+        if stage not in decision.fields and "stage" in m.items:
+            self.r.error("S004", f"stage '{stage}' of {where} is not one of the boxes shown", m.items["stage"],
+                         f"shown: {', '.join(decision.fields)}")
+        return stage
+
+    def _parts(self, node: YNode | None, decision: Decision, where: str) -> tuple[RationalePart, ...]:
+        """Structured parts of a rationale: each a choose-one from the author's list, scored like one."""
+        r = self.r
+        parts, seen = [], set()
+        for index, item in enumerate(r.sequence(node, f"'parts' of {where}")):
+            part_where = f"part {index + 1} of {where}"
+            m = r.mapping(item, part_where, ("id", "stage", "prompt", "options"), ())
+            if m is None:
+                continue
+            part_id = r.ident(m, "id", part_where) or f"#{index + 1}"
+            if part_id in seen:
+                r.error("S006", f"part id '{part_id}' is used twice in {where}", m.items.get("id"))
+            seen.add(part_id)
+            part_where = f"part '{part_id}' of {where}"
+            options = self._options(m.items.get("options"), "part", part_where)
+            if len(options) == 1:
+                r.error("S004", f"{part_where} has one option, so there is nothing to choose", m.items["options"],
+                        "add the other choices a trainee could reasonably make")
+            parts.append(RationalePart(part_id, self._stage(m, part_where, decision),
+                                       r.text(m, "prompt", part_where, nonempty=True), options, r.loc(m)))
+        return tuple(parts)
+
+    def _rubric(self, node: YNode | None, decision: Decision, where: str) -> tuple[RubricCriterion, ...]:
+        """What an assessor marks in the free text, per NDM stage."""
+        r = self.r
+        criteria, seen = [], set()
+        for index, item in enumerate(r.sequence(node, f"'rubric' of {where}")):
+            c_where = f"rubric criterion {index + 1} of {where}"
+            m = r.mapping(item, c_where, ("id", "stage", "criterion"), ("guidance", "evidences"))
+            if m is None:
+                continue
+            criterion_id = r.ident(m, "id", c_where) or f"#{index + 1}"
+            if criterion_id in seen:
+                r.error("S006", f"criterion id '{criterion_id}' is used twice in {where}", m.items.get("id"))
+            seen.add(criterion_id)
+            c_where = f"rubric criterion '{criterion_id}' of {where}"
+            criteria.append(RubricCriterion(
+                criterion_id, self._stage(m, c_where, decision), r.text(m, "criterion", c_where, nonempty=True),
+                tuple(ActionRef(v, r.loc(n)) for v, n in r.id_list(m, "evidences", c_where)), r.loc(m),
+                r.text(m, "guidance", c_where)))
+        return tuple(criteria)
 
     def _options(self, node: YNode | None, kind: str, where: str) -> tuple[Option, ...]:
         r = self.r
@@ -422,6 +481,9 @@ class ScenarioSchema:
             option_where = f"option {index + 1} of {where}"
             if kind == "rank":
                 m = r.mapping(item, option_where, ("id", "label"), ("pin",))
+            elif kind == "part":     # a rationale part: effects and credit, no time or routing
+                m = r.mapping(item, option_where, ("id", "label"), ("evidences", "contravenes", "feedback", "set",
+                                                                     "add"))
             else:
                 fields = ("if", "pin") + _OUTCOME_FIELDS + (("next",) if kind == "choose_one" else ())
                 m = r.mapping(item, option_where, ("id", "label") + (("next",) if kind == "choose_one" else ()),

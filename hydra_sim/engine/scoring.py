@@ -14,6 +14,10 @@ handling ended the incident before they got to it, so it counts as 0 (a critical
 critical failure) and the grade is capped below the top grade. Ending early never pays.
 A facilitated session's report lists the facilitator's interventions and says
 ``facilitated``, so cohorts can be compared or filtered (docs/facilitation.md).
+A rationale whose rubric no assessor has marked yet makes the report *provisional*: the
+actions it could still earn are "awaiting marking" (no credit yet, and not a critical
+failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
+waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
 Must not import Qt or any GUI code.
 """
 
@@ -31,8 +35,11 @@ MISSED = "missed"
 CONTRAVENED = "contravened"
 NOT_APPLICABLE = "not_applicable"
 NOT_REACHED = "not_reached"
+AWAITING = "awaiting_marking"
 STATUS_LABELS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
-                 CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable"}
+                 CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable",
+                 AWAITING: "Awaiting marking"}
+PROVISIONAL_SUFFIX = " (provisional)"
 GOOD_OUTCOME = "good"
 
 
@@ -98,6 +105,10 @@ class ScoreReport:
     grade_cap: str | None = None
     outcome_judgement: str = ""
     ending_account: dict = field(default_factory=dict)     # what ended the incident (ending.py)
+    # Rationales marked against a rubric: provisional until every one is marked.
+    provisional: bool = False
+    awaiting_marking: list[dict] = field(default_factory=list)   # {"decision_index", "scene_id", "actions"}
+    markings: list[dict] = field(default_factory=list)           # {"decision_index", "scene_id", "by", "at", ...}
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -125,9 +136,12 @@ def deadline_for(window: Window | None, milestones: dict[str, int]) -> tuple[int
 
 def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str, int],
                   variables: dict, ending_id: str | None, clock_seconds: int | None = None,
-                  offered: set[str] | None = None, ended_by_facilitator: bool = False) -> ScoreReport:
+                  offered: set[str] | None = None, ended_by_facilitator: bool = False,
+                  awaiting: frozenset[str] = frozenset()) -> ScoreReport:
     """Score a session. ``offered``: the actions the path's decisions could have evidenced
-    (``runner.offered``); with it, an ended session's never-offered actions are "not reached"."""
+    (``runner.offered``); with it, an ended session's never-offered actions are "not reached".
+    Actions in ``awaiting`` (an unmarked rubric could still earn them) are "awaiting marking"
+    rather than missed when nothing else earned them."""
     policy = scenario.scoring
     ending = scenario.endings.get(ending_id) if ending_id else None
     ended = ending is not None or ended_by_facilitator
@@ -143,7 +157,11 @@ def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str
     decision_points: dict[int, float] = {}
     for action_id, assessment in scenario.assessed.items():
         result = _score_action(scenario, assessment, by_action.get(action_id, []), milestones, env, policy)
-        if result.status == MISSED and ended and offered is not None and action_id not in offered:
+        if result.status == MISSED and action_id in awaiting:
+            result.status = AWAITING
+            result.explanation = (f"Waiting for an assessor to mark the rationale against its rubric: "
+                                  f"0 of {assessment.weight} until then.")
+        elif result.status == MISSED and ended and offered is not None and action_id not in offered:
             _not_reached(result, scenario, ending, counted)
         results.append(result)
         if result.decision_index is not None and result.credit:
@@ -267,13 +285,24 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
 
 def score_runner(runner) -> ScoreReport:
     by_facilitator = runner.ended == FACILITATOR_ENDING
+    pending = runner.awaiting_marking() if hasattr(runner, "awaiting_marking") else []
+    awaiting = frozenset(a for record in pending for a in runner.awaiting[record.index])
     report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables,
                            None if by_facilitator else runner.ended, runner.clock.seconds,
-                           offered=set(getattr(runner, "offered", ())), ended_by_facilitator=by_facilitator)
+                           offered=set(getattr(runner, "offered", ())), ended_by_facilitator=by_facilitator,
+                           awaiting=awaiting)
     if by_facilitator:
         report.ending_id, report.finished = runner.ended, True     # as before: the facilitator's ending id
     from .ending import ending_account
     report.ending_account = ending_account(runner)
+    if pending:
+        report.provisional = True
+        report.grade_label += PROVISIONAL_SUFFIX
+        report.awaiting_marking = [{"decision_index": r.index, "scene_id": r.scene_id, "actions": list(runner.awaiting[r.index])}
+                                   for r in pending]
+    report.markings = [{"decision_index": index, "scene_id": entry["scene"], "by": entry["by"], "at": entry["at"],
+                        "marks": dict(entry["marks"]), "comments": dict(entry.get("comments") or {})}
+                       for index, entry in sorted(getattr(runner, "markings", {}).items())]
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))

@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 
 from ..engine.model import NDM_FIELD_LABELS
+from ..engine.rationale import boxes_of, describe_parts, parts_of
 from ..engine.scoring import STATUS_LABELS
 from ..engine.text import markdown_to_html
 from .report_pdf import html_to_pdf
@@ -48,6 +49,7 @@ def summary_html(scenario, report, trainee=None) -> str:
     if report.outcome_judgement:
         parts.append(f"<p>{e(report.outcome_judgement)}</p>")
     parts.append(ending_html(scenario, report))
+    parts.append(provisional_html(scenario, report))
     if report.critical_failures:
         titles = {a.action_id: a.title for a in report.actions}
         items = "".join(f"<li>{e(titles.get(a, a))}</li>" for a in report.critical_failures)
@@ -94,8 +96,23 @@ def _action_html(scenario, a, high_contrast: bool) -> list[str]:
     return parts
 
 
+def provisional_html(scenario, report) -> str:
+    """Why the result is provisional (a rationale awaits marking), or who marked it: '' when neither."""
+    out = []
+    if getattr(report, "provisional", False):
+        where = ", ".join(e(strip_time_prefix(scenario.scenes[w["scene_id"]].title)) if w["scene_id"] in scenario.scenes
+                          else e(w["scene_id"]) for w in report.awaiting_marking)
+        out.append(f"<p><b>\u25cc Provisional result.</b> An assessor will mark your rationale ({where}) against "
+                   "the National Decision Model. Until then the actions it could earn show as \u201cAwaiting "
+                   "marking\u201d and earn nothing, so the score and grade may still change.</p>")
+    for marking in getattr(report, "markings", []) or []:
+        out.append(f"<p>Rationale marked by {e(str(marking['by']))} on {e(str(marking['at'])[:16].replace('T', ' '))}"
+                   f" (UTC).</p>")
+    return "".join(out)
+
+
 def actions_html(scenario, report, high_contrast: bool = False) -> str:
-    order = {"contravened": 0, "missed": 1, "late": 2, "on_time": 3, "not_applicable": 4}
+    order = {"contravened": 0, "missed": 1, "awaiting_marking": 2, "late": 3, "on_time": 4, "not_applicable": 5}
     reached = [a for a in report.actions if a.status != "not_reached"]
     cut_off = [a for a in report.actions if a.status == "not_reached"]
     results = sorted(reached, key=lambda a: (not a.critical, order.get(a.status, 9)))
@@ -118,8 +135,9 @@ def _answer_text(scenario, scene_id: str, answer) -> str:
     scene = scenario.scenes.get(scene_id)
     decision = scene.decision if scene else None
     if isinstance(answer, dict):
+        chosen = [f"{prompt} {label}" for _stage, prompt, label in describe_parts(decision, parts_of(answer))]
         return "NDM rationale: " + "; ".join(
-            f"{NDM_FIELD_LABELS.get(k, k).split(':')[0]}: {v}" for k, v in answer.items())
+            [f"{NDM_FIELD_LABELS.get(k, k).split(':')[0]}: {v}" for k, v in boxes_of(answer).items()] + chosen)
     ids = [answer] if isinstance(answer, str) else list(answer or [])
     labels = []
     for option_id in ids:
@@ -134,8 +152,10 @@ def best_path_rows(scenario, steps: list[dict]) -> list[tuple[str, str]]:
     """(scene title, answer) for each play-script step of the full-marks path."""
     rows = []
     for step in steps:
-        (key, value), = step.items()
-        if key == "continue":
+        key, value = next(iter(step.items()))
+        if key == "mark":
+            rows.append(("Assessor's marking", "Rationale marked against its rubric: every criterion met"))
+        elif key == "continue":
             scene = scenario.scenes.get(value)
             rows.append((scene.title if scene else value, "Continue"))
         elif key == "wait":

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
-from .debrief_export import actions_html, debrief_html, ending_html, path_html, score_words, summary_html, write_pdf
+from .debrief_export import (actions_html, debrief_html, ending_html, path_html, provisional_html, score_words,
+                             summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -94,8 +95,13 @@ class DebriefScreen(QWidget):
         self.grade_label.setAccessibleName("Result")
         self.percent_label = QLabel()
         self.percent_label.setProperty("role", "heading")
+        self.provisional_label = QLabel()
+        self.provisional_label.setWordWrap(True)
+        self.provisional_label.setProperty("role", "muted")
+        self.provisional_label.setAccessibleName("The result is provisional")
         right.addWidget(self.grade_label)
         right.addWidget(self.percent_label)
+        right.addWidget(self.provisional_label)
         self.categories = QVBoxLayout()
         self.categories.setSpacing(4)
         right.addLayout(self.categories)
@@ -151,8 +157,12 @@ class DebriefScreen(QWidget):
         judgement = f" {report.outcome_judgement}" if report.outcome_judgement else ""
         self.outcome_label.setText((f"Outcome: {outcome}." if outcome else "") + judgement)
         self.grade_label.setText(f"Result: {report.grade_label}")
-        self.percent_label.setText(f"Score: {score_words(report)}")
+        provisional = getattr(report, "provisional", False)
+        self.percent_label.setText(f"{'Provisional score' if provisional else 'Score'}: {score_words(report)}")
         self.percent_label.setWordWrap(True)
+        self.provisional_label.setText("\u25cc Provisional until an assessor marks your rationale; the result may "
+                                       "change." if provisional else "")
+        self.provisional_label.setVisible(provisional)
         if report.critical_failures:
             self.critical_label.setText(f"\u26a0 {len(report.critical_failures)} critical action"
                                         f"{'s' if len(report.critical_failures) != 1 else ''} missed, "
@@ -173,7 +183,8 @@ class DebriefScreen(QWidget):
             counts[action.status] = counts.get(action.status, 0) + 1
         summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
                                   for s in STATUS_LABELS if counts.get(s))
-        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + ending_html(scenario, report)
+        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
+                                  + ending_html(scenario, report)
                                   + actions_html(scenario, report, self.high_contrast()))
         self._render_path()
         self.busy.setVisible(True)

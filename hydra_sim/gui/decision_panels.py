@@ -4,7 +4,8 @@ A panel shows the decision's prompt and options (as the engine offers them), col
 trainee's answer and emits it; it never judges the answer (the runner does, and the panel
 shows the runner's message inline). Single choice uses radio rows, checklists use check
 rows, ranking is a list reordered by drag or Alt+Up / Alt+Down, and the NDM form has one
-labelled box per field with "required" written in words.
+labelled box per field with "required" written in words, then one labelled list per
+structured part (the power used for one person, ...) that the trainee must choose from.
 
 Each panel keeps its Decide (or Continue) button and its validation message in a separate
 ``action_bar`` widget. Alone, a panel shows the bar at its foot; the incident screen takes it
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,7 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..engine.model import NDM_FIELD_LABELS
+from ..engine.model import NDM_FIELD_LABELS, PARTS_KEY
+from ..engine.rationale import stage_label
 from .widgets import WrapLabel
 
 
@@ -431,6 +434,41 @@ class NdmPanel(DecisionPanel):
     def build_body(self) -> None:
         self.pool: list[tuple[QLabel, QPlainTextEdit]] = []
         self.boxes: dict[str, QPlainTextEdit] = {}
+        self.parts: dict[str, QComboBox] = {}       # part id -> its list of choices
+        # The parts go after the boxes (which are inserted before this area).
+        self.parts_area = QWidget()
+        self.parts_layout = QVBoxLayout(self.parts_area)
+        self.parts_layout.setContentsMargins(0, 4, 0, 0)
+        self.parts_layout.setSpacing(6)
+        self.layout_.addWidget(self.parts_area)
+
+    def _fill_parts(self) -> None:
+        while self.parts_layout.count():
+            widget = self.parts_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.parts = {}
+        parts = self.decision.parts
+        self.parts_area.setVisible(bool(parts))
+        if not parts:
+            return
+        self.parts_layout.addWidget(_label("Your decisions (choose one for each; they are scored):", "heading"))
+        for part in parts:
+            label = _label(f"{stage_label(part.stage)}: {part.prompt} (required)")
+            combo = QComboBox()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(30)
+            combo.setPlaceholderText("Choose\u2026")
+            for option in part.options:
+                combo.addItem(option.label, option.id)
+                combo.setItemData(combo.count() - 1, option.label, Qt.ItemDataRole.ToolTipRole)
+            combo.setCurrentIndex(-1)
+            combo.setAccessibleName(f"{part.prompt} (required)")
+            combo.currentIndexChanged.connect(self._note_started)
+            label.setBuddy(combo)
+            self.parts_layout.addWidget(label)
+            self.parts_layout.addWidget(combo)
+            self.parts[part.id] = combo
 
     def fill_body(self) -> None:
         fields = list(self.decision.fields)
@@ -460,14 +498,29 @@ class NdmPanel(DecisionPanel):
                 self.boxes[field_id] = box
             label.setVisible(used)
             box.setVisible(used)
+        self._fill_parts()
 
     def hint_text(self) -> str:
-        return ("Record your rationale using the National Decision Model. Boxes marked (required) must be "
+        text = ("Record your rationale using the National Decision Model. Boxes marked (required) must be "
                 "filled in. Tab moves to the next box.")
+        if self.decision.rubric:
+            text += " An assessor marks what you write against the model afterwards."
+        return text
+
+    def missing_parts(self) -> list[str]:
+        return [self.decision.part(pid).prompt for pid, combo in self.parts.items() if combo.currentIndex() < 0]
+
+    def missing_text(self) -> str:
+        return "Choose an answer for: " + "; ".join(self.missing_parts())
 
     def selection(self):
-        return {field_id: box.toPlainText().strip() for field_id, box in self.boxes.items()
-                if box.toPlainText().strip()}
+        if self.missing_parts():
+            return None
+        boxes = {field_id: box.toPlainText().strip() for field_id, box in self.boxes.items()
+                 if box.toPlainText().strip()}
+        if self.parts:
+            boxes[PARTS_KEY] = {pid: combo.currentData() for pid, combo in self.parts.items()}
+        return boxes
 
     def first_focus(self) -> QWidget:
         return next(iter(self.boxes.values())) if self.boxes else self.decide_button

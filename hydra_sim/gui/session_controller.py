@@ -544,7 +544,8 @@ class SessionController(QObject):
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
-            return "Rationale recorded (" + ", ".join(selection) + ")"
+            from ..engine.rationale import boxes_of
+            return "Rationale recorded (" + ", ".join(boxes_of(selection)) + ")"
         ids = [selection] if isinstance(selection, str) else list(selection)
         labels = []
         for option_id in ids:

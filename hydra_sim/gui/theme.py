@@ -46,7 +46,7 @@ HIGH_CONTRAST = Palette(window="#000000", surface="#000000", text="#ffffff", mut
                         selection="#003a80")
 
 STATUS_SYMBOLS = {"on_time": "\u2714", "late": "\u25d1", "missed": "\u2716", "contravened": "\u26a0",
-                  "not_reached": "\u2298", "not_applicable": "\u2013"}
+                  "not_reached": "\u2298", "not_applicable": "\u2013", "awaiting_marking": "\u25cc"}
 
 
 def palette(high_contrast: bool) -> Palette:

@@ -7,6 +7,8 @@ incident start time) come from the scenario file the session recorded, loaded on
 file; when that file is gone the exports fall back to ids and the stored score report.
 The HTML is self-contained (no scripts, no external resources, every text escaped) and
 prints cleanly; the app's ``report_pdf`` module (Qt) turns it into a PDF. See docs/xapi.md.
+A result waiting for an assessor to mark a rationale says "provisional" in every format
+(a CSV column, JSON keys, the HTML result), with who marked it and when once marked.
 Must not import Qt or any GUI code.
 """
 
@@ -23,20 +25,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import NDM_FIELD_LABELS
+from ..engine.model import NDM_FIELD_LABELS, RUBRIC_MARK_LABELS
 from ..engine.presentation import presentation_order
+from ..engine.rationale import boxes_of, describe_parts, parts_of
 from .store import SessionStore, SessionSummary
 
 log = logging.getLogger(__name__)
 
 STATUS_WORDS = {"on_time": "Achieved on time", "late": "Achieved late", "missed": "Missed",
-                "contravened": "Contravened", "not_reached": "Not reached", "not_applicable": "Not applicable"}
+                "contravened": "Contravened", "not_reached": "Not reached", "not_applicable": "Not applicable",
+                "awaiting_marking": "Awaiting marking"}
 NDM_SHORT_LABELS = {key: label.split(":")[0] for key, label in NDM_FIELD_LABELS.items()}
 KIND_WORDS = {"choose_one": "choose one", "choose_many": "choose many", "rank": "rank",
               "ndm_rationale": "NDM rationale"}
 SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", "scenario_id", "scenario_version",
                    "scenario_hash", "catalogues", "started_at", "ended_at", "status", "ending_id", "outcome",
-                   "percent", "grade", "critical_failures", "not_reached", "not_reached_counted")
+                   "percent", "grade", "critical_failures", "not_reached", "not_reached_counted", "result",
+                   "marked_by")
 DECISION_COLUMNS = ("session_id", "index", "scene_id", "kind", "selection", "rationale", "clock",
                     "decision_seconds", "entry_seconds", "expired", "points", "evidenced", "contravened")
 
@@ -115,6 +120,15 @@ class SessionRecord:
     def session_id(self) -> str:
         return self.summary.session_id
 
+    @property
+    def provisional(self) -> bool:
+        """True while a rationale waits for an assessor's marking (reports before marking existed: False)."""
+        return bool((self.report or {}).get("provisional"))
+
+    @property
+    def marked_by(self) -> str:
+        return "; ".join(f"{m.get('by')} at {m.get('at')}" for m in (self.report or {}).get("markings") or [])
+
     def to_dict(self) -> dict:
         s = self.summary
         return {
@@ -125,8 +139,10 @@ class SessionRecord:
             "started_at": s.started_at, "updated_at": s.updated_at, "ended_at": s.ended_at, "status": s.status,
             "clock": s.clock, "scene_id": s.scene_id, "ending_id": s.ending_id, "ending_title": self.ending_title,
             "outcome": self.outcome, "percent": s.percent, "grade": s.grade,
-            "critical_failures": list(s.critical_failures), "report": self.report,
-            "presentation_seed": self.seed,
+            "critical_failures": list(s.critical_failures), "presentation_seed": self.seed,
+            "provisional": self.provisional,
+            "awaiting_marking": list((self.report or {}).get("awaiting_marking") or []),
+            "markings": list((self.report or {}).get("markings") or []), "report": self.report,
             "decisions": [asdict(d) for d in self.decisions], "events": self.events,
         }
 
@@ -209,13 +225,16 @@ def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int,
     labels = {o.id: o.label for o in decision.options} if decision is not None else {}
     ids = _selection_ids(kind, selection)
     if kind == "ndm_rationale" or isinstance(selection, dict):
-        selection_text = "; ".join(NDM_SHORT_LABELS.get(k, k) for k in (selection or {}))
+        selection_text = "; ".join([NDM_SHORT_LABELS.get(k, k) for k in boxes_of(selection)]
+                                   + [f"{prompt} {label}" for _stage, prompt, label
+                                      in describe_parts(decision, parts_of(selection))])
     else:
         joiner = " > " if kind == "rank" else "; "
         selection_text = joiner.join(labels.get(i, i) for i in ids)
     if record.get("expired"):
         selection_text = "No answer in time"
-    rationale = _rationale_text(kind, selection, record.get("rationale"))
+    rationale = _rationale_text(kind, boxes_of(selection) if isinstance(selection, dict) else selection,
+                                record.get("rationale"))
     # Which actions this decision evidenced / contravened: the stored record, else a replay, else the report.
     found = record.get("credits")
     if not isinstance(found, list) and credits is not None:
@@ -333,7 +352,8 @@ def sessions_csv(records: list[SessionRecord]) -> str:
                      "; ".join(f"{k} {v}" for k, v in sorted(s.catalogues.items())), s.started_at, s.ended_at,
                      s.status, s.ending_id, r.outcome, s.percent, s.grade, "; ".join(s.critical_failures),
                      "; ".join((r.report or {}).get("not_reached") or []),
-                     ("yes" if (r.report or {}).get("not_reached_counted") else "no") if r.report else ""])
+                     ("yes" if (r.report or {}).get("not_reached_counted") else "no") if r.report else "",
+                     ("provisional" if r.provisional else "final") if r.report else "", r.marked_by])
     return _csv(SESSION_COLUMNS, rows)
 
 
@@ -417,6 +437,7 @@ def session_html(record: SessionRecord) -> str:
         if report.get("outcome_judgement"):
             body.append(f"<p>{_e(report['outcome_judgement'])}</p>")
         body.append(_ending_account_html(report.get("ending_account") or {}))
+        body += _marking_html(record)
         body.append("<h2>Categories</h2>")
         body.append(_table(["Category", "Earned", "Possible", "Percent"], [
             [_e(c.get("label") or c.get("category")), _e(_fmt(c.get("earned"), 2)), _e(_fmt(c.get("possible"), 2)),
@@ -454,6 +475,26 @@ def _ending_account_html(account: dict) -> str:
                     f"{_e('; '.join(d.get('reasons') or []))}</li>" for d in account.get("decisions") or [])
     return (f"<h2>How it ended: {_e(account.get('title'))}</h2>"
             + (f"<p>The decisions that led here:</p><ul>{items}</ul>" if items else ""))
+
+
+def _marking_html(record: SessionRecord) -> list[str]:
+    """The provisional notice, and who marked each rationale, when, and how."""
+    report = record.report or {}
+    scenario = record.scenario
+    lines = []
+    if record.provisional:
+        waiting = ", ".join(str(w.get("scene_id")) for w in report.get("awaiting_marking") or [])
+        lines.append(f"<p class=\"box\"><b>Provisional result.</b> An assessor has not yet marked the rationale "
+                     f"({_e(waiting)}) against its rubric; the score and grade may change when it is marked.</p>")
+    for marking in report.get("markings") or []:
+        scene = scenario.scenes.get(marking.get("scene_id")) if scenario is not None else None
+        rubric = {c.id: c for c in scene.decision.rubric} if scene is not None and scene.decision else {}
+        rows = [[_e(rubric[c].text if c in rubric else c), _e(RUBRIC_MARK_LABELS.get(m, m)),
+                 _e((marking.get("comments") or {}).get(c, ""))] for c, m in (marking.get("marks") or {}).items()]
+        lines.append(f"<p>Rationale in {_e(scene.title if scene else marking.get('scene_id'))} marked by "
+                     f"<b>{_e(marking.get('by'))}</b> at {_e(marking.get('at'))}.</p>")
+        lines.append(_table(["Criterion", "Mark", "Assessor's comment"], rows))
+    return lines
 
 
 def _cat_percent(category: dict) -> float:

@@ -27,7 +27,14 @@ Tests replay random sessions, recorded three ways, after every step.
 
 Tamper evidence: each append also extends the session's SHA-256 hash chain in the same
 transaction (integrity.py); ``verify`` checks it. Trainer annotations, grade overrides and
-rescores live in their own tables and never change the original events or result. The
+rescores live in their own tables and never change the original events or result.
+
+Marking a rationale (``mark_rationale``) is the one change to a finished session: an
+assessor's marks against a rationale's rubric complete its provisional result. The marking
+is appended to the hash chain as a ``mark`` input (who, when, every criterion), so a replay
+or a rescore includes it and ``verify`` shows an edited marking; the stored report is
+replaced by the marked one and resealed to the new head. Stations of an exercise cannot
+send ``mark`` inputs (it is not one of ``INPUT_KINDS``). The
 UK GDPR tools (``export_trainee``, ``delete_trainee``, retention) and whole-session
 copies (``session_record``, used by bundles.py) are here too; see docs/records.md.
 
@@ -60,6 +67,7 @@ log = logging.getLogger(__name__)
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
 INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order")
+MARK_KIND = "mark"        # an assessor's marking: an input, but only ``mark_rationale`` writes it
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
@@ -502,6 +510,51 @@ class SessionStore:
         log.info("rescored session %s against '%s' %s: %s%% %s", session_id, scenario.id, scenario.version,
                  report.get("percent"), report.get("grade_id"))
         return stored[0]
+
+    # -- an assessor marks a rationale against its rubric --------------------------------
+    def mark_rationale(self, session_id: str, scenario, decision_index: int, marks: dict, assessor: str,
+                       comments: dict | None = None) -> dict:
+        """Mark decision ``decision_index``'s rationale of a finished session; returns the new report.
+
+        ``marks`` gives every rubric criterion ``met`` or ``not_met``; ``comments`` optional
+        notes per criterion. The session is replayed on ``scenario`` with the marking, the
+        marking is chained as a ``mark`` input (with ``assessor`` and the time), and the
+        stored report, percent and grade become the marked ones (the report's ``markings``
+        says who marked what and when). Raises ``ValueError`` for another scenario's session
+        or a session that is not finished, and ``hydra_sim.engine.RunnerError`` (or
+        ``ReplayError``) when the marking or the session does not fit the scenario.
+        """
+        from ..engine.runner import ScenarioRunner
+        from ..engine.scoring import score_runner
+
+        assessor = _required(assessor, "the assessor's name")
+        summary = self.session(session_id)
+        if str(scenario.id) != summary.scenario_id:
+            raise ValueError(f"session {session_id} plays '{summary.scenario_id}', not '{scenario.id}'")
+        if summary.status != "finished":
+            raise ValueError(f"session {session_id} is {summary.status}: only a finished session can be marked")
+        previous = self.report(session_id) or {}
+        now = _utc_now()
+        runner = ScenarioRunner.restore(scenario, self.inputs(session_id))
+        runner.facilitated = bool(previous.get("facilitated"))
+        entry = runner.mark(decision_index, marks, by=assessor, at=now, comments=comments)
+        report = score_runner(runner).to_dict()
+        text = _dumps(report, "the score report")
+        failures = [str(f) for f in report.get("critical_failures") or []]
+        with self._write() as conn:
+            row = self._session_row(conn, session_id)
+            if row["status"] != "finished":
+                raise ValueError(f"session {session_id} is {row['status']}: only a finished session can be marked")
+            self._insert(conn, session_id, MARK_KIND, True, row["clock"], now, _dumps(entry, "the marking"))
+            head = conn.execute("SELECT head_hash FROM sessions WHERE session_id = ?", (session_id,)).fetchone()[0]
+            sealed = integrity.result_hash(head, json.loads(text), report["percent"], report["grade_id"])
+            conn.execute("UPDATE sessions SET result_json = ?, percent = ?, grade = ?, critical_failures_json = ?,"
+                         " result_hash = ?, updated_at = ? WHERE session_id = ?",
+                         (text, report["percent"], report["grade_id"], _dumps(failures, "the critical failures"),
+                          sealed, now, session_id))
+        log.info("session %s: rationale %d marked; now %s%% %s", session_id, decision_index, report["percent"],
+                 report["grade_id"])
+        return report
 
     def rescores(self, session_id: str) -> list[dict]:
         """A session's rescores, oldest first: ``{"id", "session_id", "created_at", "scenario_id",

@@ -9,6 +9,12 @@ Statements follow xAPI 1.0.3 (https://github.com/adlnet/xAPI-Spec/blob/master/xA
   choice, sequencing or long-fill-in), with the response, the points, success where it
   can be told, the real time taken and the rationale;
 - a finished session adds ``completed`` and ``passed`` or ``failed`` about the scenario;
+- a finished session whose rationale an assessor has not marked yet is *provisional*: it adds
+  only ``scored``, with the provisional score, a ``provisional`` result extension and the
+  decisions awaiting marking, and no ``completion`` or ``success``. Statements are
+  immutable, so the final ``completed`` and ``passed``/``failed`` go once it is marked
+  (their ids include the marking time): the queue sends the provisional statements at
+  once and the final verdict when the session has been marked;
 - ``context.registration`` is the session id, so one attempt's statements group together;
 - each statement's ``id`` is derived from (session id, event number, verb), so sending a
   session twice gives the same ids and a Learning Record Store keeps one copy.
@@ -33,7 +39,9 @@ VERBS = {
     "completed": "http://adlnet.gov/expapi/verbs/completed",
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
+    "scored": "http://adlnet.gov/expapi/verbs/scored",
 }
+PROVISIONAL_QUEUE_SUFFIX = "#provisional"    # the queue's key for a session's provisional statements
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION_TYPES = {"choose_one": "choice", "choose_many": "choice", "rank": "sequencing",
@@ -44,7 +52,7 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hydra-sim.example.org/xap
 DEFAULT_FAIL_GRADE = "not_yet_competent"
 
 
-def statement_id(session_id: str, seq: int, verb: str) -> str:
+def statement_id(session_id: str, seq: int | str, verb: str) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, f"{session_id}/{seq}/{verb}"))
 
 
@@ -138,6 +146,8 @@ class StatementBuilder:
             extensions[self.extension("evidenced-actions")] = list(decision.evidenced)
         if decision.contravened:
             extensions[self.extension("contravened-actions")] = list(decision.contravened)
+        if any(w.get("decision_index") == decision.index for w in (record.report or {}).get("awaiting_marking") or []):
+            extensions[self.extension("awaiting-marking")] = True
         result["extensions"] = extensions
         return {
             "id": statement_id(s.session_id, decision.seq, "answered"),
@@ -179,14 +189,28 @@ class StatementBuilder:
             extensions[self.extension("outcome-judgement")] = report["outcome_judgement"]
         if record.seed is not None:
             extensions[self.extension("presentation-seed")] = record.seed
-        result: dict[str, Any] = {"score": score, "success": passed, "completion": True, "extensions": extensions}
+        markings = report.get("markings") or []
+        if markings:
+            extensions[self.extension("marked-by")] = [{"by": m.get("by"), "at": m.get("at")} for m in markings]
+        if record.provisional:
+            # Not final: a score, no completion or success, until an assessor marks the rationale.
+            extensions[self.extension("provisional")] = True
+            extensions[self.extension("awaiting-marking")] = [
+                w.get("scene_id") for w in report.get("awaiting_marking") or []]
+            result: dict[str, Any] = {"score": score, "extensions": extensions}
+            verbs: tuple[str, ...] = ("scored",)
+        else:
+            result = {"score": score, "success": passed, "completion": True, "extensions": extensions}
+            verbs = ("completed", "passed" if passed else "failed")
         duration = _real_duration(s.started_at, s.ended_at)
         if duration is not None:
             result["duration"] = duration
+        # A marked result gets ids of its own (statements are immutable; the provisional one stays).
+        key = f"{seq}/marked/{markings[-1].get('at')}" if markings else seq
         statements = []
-        for verb in ("completed", "passed" if passed else "failed"):
+        for verb in verbs:
             statements.append({
-                "id": statement_id(s.session_id, seq, verb),
+                "id": statement_id(s.session_id, key, verb),
                 "actor": self.actor(s),
                 "verb": self.verb(verb),
                 "object": self.scenario_activity(record),
@@ -303,7 +327,18 @@ def queue_finished_sessions(store: SessionStore, queue, endpoint: str, iri_base:
     cache = ScenarioCache()
     added = 0
     for summary in reversed(store.sessions(status="finished")):
-        if summary.session_id in done:
+        sid = summary.session_id
+        provisional_key = sid + PROVISIONAL_QUEUE_SUFFIX
+        if sid in done:
             continue
-        added += queue.add(endpoint, summary.session_id, builder.statements(gather(store, summary, cache)))
+        if summary.percent is not None and provisional_key in done and (store.report(sid) or {}).get("provisional"):
+            continue          # still waiting for its marking: nothing new to send
+        record = gather(store, summary, cache)
+        if record.provisional:
+            added += queue.add(endpoint, provisional_key, builder.statements(record))
+        elif provisional_key in done:
+            # The decisions went with the provisional result; now the marked, final verdict.
+            added += queue.add(endpoint, sid, builder.session_statements(record))
+        else:
+            added += queue.add(endpoint, sid, builder.statements(record))
     return added

@@ -21,7 +21,7 @@ def test_mini_score_ranges_and_expected_failures() -> None:
     problems = deep_check(scenario)
     ranges = by_code(problems, "A003")
     assert {p.location.line for p in ranges} == {e.location.line for e in scenario.endings.values()}
-    assert any("'good_end' (good) scores between 10% and 100%" in p.message for p in ranges)
+    assert any("'good_end' (good) scores between 0% and 100%" in p.message for p in ranges)
     a005 = by_code(problems, "A005")
     assert [p.severity for p in a005] == [INFO] and "'tragedy' (harm) cannot pass" in a005[0].message
     assert pass_mark(scenario) == 60

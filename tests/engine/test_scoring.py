@@ -29,7 +29,7 @@ def test_full_marks_on_best_path(mini):
     assert report.grade_id == "distinction"
     assert report.critical_failures == []
     assert by_id(report)["escalate_death"].status == "not_applicable"
-    assert report.possible == 10      # the not-applicable action carries no weight
+    assert report.possible == 9       # the not-applicable action carries no weight
     assert sum(report.decision_points.values()) == report.earned
 
 
@@ -113,7 +113,7 @@ def test_category_scores_add_up(mini):
     report = score_runner(runner)
     cats = {c.category: c for c in report.categories}
     assert cats["preservation_of_life"].earned == 3 and cats["preservation_of_life"].possible == 6
-    assert cats["scene_evidence"].earned == 2 and cats["scene_evidence"].possible == 4
+    assert cats["scene_evidence"].earned == 2 and cats["scene_evidence"].possible == 3
     assert [c.category for c in report.categories] == ["preservation_of_life", "scene_evidence"]
 
 

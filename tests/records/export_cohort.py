@@ -38,6 +38,9 @@ def record(store: SessionStore, scenario, trainee: TraineeInfo, play, finish: bo
     play(runner, persist)
     if finish and runner.ended:
         store.finish_session(session_id, score_runner(runner).to_dict())
+        for step in getattr(play, "marks", ()):       # an assessor marks later, in review
+            index = [d.index for d in runner.decisions if d.scene_id == step.scene][-1]
+            store.mark_rationale(session_id, scenario, index, step.selection, step.rationale)
     return session_id
 
 
@@ -73,10 +76,13 @@ def play_plan(name: str):
 
     def play(runner: ScenarioRunner, persist) -> None:
         for step in steps:          # one step at a time, persisting after each, as the GUI does
+            if step.kind == "mark":
+                continue
             result = run_plan(runner.scenario, [step], runner)
             assert result.problem is None, result.problem
             persist()
 
+    play.marks = [s for s in steps if s.kind == "mark"]
     return play
 
 

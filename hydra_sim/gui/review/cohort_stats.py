@@ -25,12 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...engine.rationale import boxes_of
+
 log = logging.getLogger(__name__)
 
 ON_TIME, LATE, MISSED, CONTRAVENED, NOT_APPLICABLE = "on_time", "late", "missed", "contravened", "not_applicable"
 NOT_REACHED = "not_reached"
 STATUS_WORDS = {ON_TIME: "Achieved on time", LATE: "Achieved late", MISSED: "Missed",
-                CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable"}
+                CONTRAVENED: "Contravened", NOT_REACHED: "Not reached", NOT_APPLICABLE: "Not applicable",
+                "awaiting_marking": "Awaiting marking"}
 SESSION_STATUS_WORDS = {"finished": "Finished", "in_progress": "In progress", "abandoned": "Abandoned"}
 
 
@@ -359,7 +362,7 @@ class Labels:
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
-            return "Rationale recorded (" + ", ".join(humanise(k) for k in selection) + ")"
+            return "Rationale recorded (" + ", ".join(humanise(k) for k in boxes_of(selection)) + ")"
         scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
         decision = getattr(scene, "decision", None)
         ids = [selection] if isinstance(selection, str) else list(selection)
@@ -385,7 +388,7 @@ def rationale_text(rationale: Any, selection: Any = None) -> str:
     if isinstance(rationale, dict):
         return "; ".join(f"{humanise(k)}: {v}" for k, v in rationale.items() if v)
     if isinstance(selection, dict):      # an NDM form: the boxes are the rationale
-        return "; ".join(f"{humanise(k)}: {v}" for k, v in selection.items() if v)
+        return "; ".join(f"{humanise(k)}: {v}" for k, v in boxes_of(selection).items() if v)
     return ""
 
 

@@ -73,8 +73,9 @@ class ReportIndex:
             known = dict(conn.execute("SELECT session_id, ended_at FROM reports"))
             store = sqlite3.connect(readonly_uri(self.store_path), uri=True, timeout=5)
             try:
-                finished = store.execute("SELECT session_id, ended_at FROM sessions WHERE result_json IS NOT NULL"
-                                         ).fetchall()
+                # The freshness key includes updated_at: marking a rationale replaces a finished report.
+                finished = store.execute("SELECT session_id, ended_at || '|' || updated_at FROM sessions"
+                                         " WHERE result_json IS NOT NULL").fetchall()
                 missing = [sid for sid, ended in finished if known.get(sid, "\0") != ended]
                 self.built = len(missing)
                 if missing:

@@ -71,7 +71,11 @@ def record_plan(store, scenario, steps: list[Step], trainee: TraineeInfo,
             persisted += 1
     runner.start()
     persist(False)
+    marks = []        # an assessor marks a rationale after the session, in review: applied below
     for step in steps:
+        if step.kind == "mark":
+            marks.append(step)
+            continue
         result = run_plan(scenario, [step], runner=runner)
         persist(False)
         if result.problem is not None:
@@ -79,6 +83,9 @@ def record_plan(store, scenario, steps: list[Step], trainee: TraineeInfo,
     persist(True)
     if runner.ended:
         store.finish_session(session_id, score_runner(runner).to_dict())
+        for step in marks:
+            index = [d.index for d in runner.decisions if d.scene_id == step.scene][-1]
+            store.mark_rationale(session_id, scenario, index, step.selection, step.rationale or "Sample assessor")
     return session_id
 
 

@@ -58,6 +58,7 @@ from .cohort_stats import (
 )
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
+from .marking import MarkingDialog
 from .models import SessionFilterProxy, SessionTableModel
 from .report_index import ReportIndex
 
@@ -221,7 +222,10 @@ class ReviewWindow(QMainWindow):
         self.note_button.clicked.connect(self.add_note)
         self.override_button = QPushButton("&Override the grade\u2026")
         self.override_button.clicked.connect(self.override_grade)
-        for b in (self.note_button, self.override_button):
+        self.mark_button = QPushButton("&Mark the rationale\u2026")
+        self.mark_button.setToolTip("Mark the trainee's NDM rationale against its rubric (updates the grade)")
+        self.mark_button.clicked.connect(self.mark_rationale)
+        for b in (self.note_button, self.override_button, self.mark_button):
             b.setEnabled(False)
             buttons.addWidget(b)
         self.store_note = QLabel("")
@@ -455,6 +459,15 @@ class ReviewWindow(QMainWindow):
                                 else "(not counted: the path did not call for them)."))
             if report.get("outcome_judgement"):
                 parts.append(e(str(report["outcome_judgement"])))
+            if report.get("provisional"):
+                waiting = ", ".join(self.labels_for(row).scene(w.get("scene_id"))
+                                    for w in report.get("awaiting_marking") or [])
+                parts.append(f"<b>\u25cc Provisional</b>: the rationale ({e(waiting)}) awaits an assessor's "
+                             "marking; the score and grade may change.")
+            for marking in report.get("markings") or []:
+                parts.append(f"Rationale ({e(self.labels_for(row).scene(marking.get('scene_id')))}) marked by "
+                             f"<b>{e(str(marking.get('by')))}</b> at "
+                             f"{e(str(marking.get('at'))[:16].replace('T', ' '))} UTC.")
         else:
             parts.append(f"Not scored ({e(humanise(row.status))}).")
         if row.override:
@@ -534,6 +547,8 @@ class ReviewWindow(QMainWindow):
         self.note_button.setEnabled(has and hasattr(self.store, "annotate"))
         self.override_button.setEnabled(has and hasattr(self.store, "override_grade")
                                         and self.current.status == "finished")
+        self.mark_button.setEnabled(has and hasattr(self.store, "mark_rationale") and self.current.status == "finished"
+                                    and bool(self.markable_rationales()))
 
     def selected_item(self):
         current = self.timeline_tree.currentItem()
@@ -594,6 +609,57 @@ class ReviewWindow(QMainWindow):
         self.store_note.setText("Grade override saved; the original report is unchanged.")
         self._fill_header()
         self._fill_notes()
+
+    # -- marking a rationale against its rubric ------------------------------------------------
+    def markable_rationales(self) -> list[dict]:
+        """The current session's recorded rationales that have a rubric: their decision records, in order."""
+        scenario = self.labels_for(self.current).scenario if self.current is not None else None
+        if scenario is None or self.current_report is None:
+            return []
+        found = []
+        for event in self.store.events(self.current.session_id):
+            if event["kind"] != "decision_recorded":
+                continue
+            data = event["data"]        # the app stores {"record": {...}}; older writers the record itself
+            record = data.get("record") if isinstance(data.get("record"), dict) else data
+            if not isinstance(record, dict) or record.get("kind") != "ndm_rationale" or record.get("expired"):
+                continue
+            scene = scenario.scenes.get(record.get("scene_id"))
+            if scene is not None and scene.decision is not None and scene.decision.rubric:
+                found.append(record)
+        return found
+
+    def mark_rationale(self) -> None:
+        row = self.current
+        records = self.markable_rationales() if row is not None else []
+        if not records:
+            return
+        scenario = self.labels_for(row).scenario
+        marked = {m.get("decision_index"): m for m in (self.current_report or {}).get("markings") or []}
+        chosen = self.selected_item()
+        # The rationale selected in the timeline, else the first not yet marked, else the first.
+        record = next((r for r in records if chosen is not None and chosen.kind == "decision"
+                       and r.get("index") == chosen.decision_index), None) \
+            or next((r for r in records if r.get("index") not in marked), records[0])
+        scene = scenario.scenes[record["scene_id"]]
+        answer = MarkingDialog.ask(self, scene.decision, record.get("selection"), marked.get(record.get("index")),
+                                   self.author, scene.title)
+        if answer is None:
+            return
+        marks, comments, author = answer
+        try:
+            self.store.mark_rationale(row.session_id, scenario, int(record["index"]), marks, author, comments)
+        except Exception as exc:  # noqa: BLE001 - a marking that does not fit is shown, never lost silently
+            log.warning("marking not saved: %s", exc)
+            self.store_note.setText(f"Marking not saved: {exc}")
+            return
+        self.author = author
+        session_id = row.session_id
+        self.reload()
+        self.select_sessions([session_id])
+        refreshed = next((r for r in self.model.rows() if r.session_id == session_id), row)
+        self.show_detail(refreshed)
+        self.store_note.setText("Rationale marked; the grade is updated and the marking is in the record.")
 
     # -- compare ----------------------------------------------------------------------------------
     def compare_selected(self) -> None:
