@@ -35,6 +35,8 @@ BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")
 RUBRIC_MARK_LABELS = {"met": "Met", "not_met": "Not met"}
+#: The criterion a format-1 rationale's ``evidences`` become (marked on the whole text).
+OVERALL_CRITERION = "overall_rationale"
 #: The key of an NDM selection that holds the structured parts (never an NDM box name).
 PARTS_KEY = "parts"
 

@@ -8,6 +8,7 @@ checks (catalogues, media files) live in ``loader.py``; graph and content checks
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .model import (
     MILESTONES,
     NDM_FIELDS,
     OUTCOME_CLASSES,
+    OVERALL_CRITERION,
     TRAINEE_ROLES,
     ActionRef,
     Briefing,
@@ -408,14 +410,29 @@ class ScenarioSchema:
             else:
                 decision.required = tuple(f for f in decision.required if f in decision.fields)
             decision.rationale = "none"   # the form itself is the rationale
-            if "evidences" in m.items:
-                r.error("N001", f"{where} gives evidence of actions for being filled in; a rationale earns "
-                        "credit only for what it says", m.items["evidences"],
-                        "move the actions to 'parts' the trainee must choose or to 'rubric' criteria an "
-                        "assessor marks; see docs/scenario-format.md")
             decision.parts = self._parts(m.items.get("parts"), decision, where)
             decision.rubric = self._rubric(m.items.get("rubric"), decision, where)
+            if "evidences" in m.items:
+                self._rationale_evidence_to_rubric(m, decision, where)
         return decision
+
+    def _rationale_evidence_to_rubric(self, m: YMap, decision: Decision, where: str) -> None:
+        """Format 1 credited a rationale's ``evidences`` for filled-in boxes. Such files still load,
+        but the actions now wait for an assessor: they move to one criterion marked on the whole text."""
+        evidences = decision.outcome.evidences
+        decision.outcome = replace(decision.outcome, evidences=())
+        if not evidences:
+            return
+        self.r.warning("N001", f"{where} gives evidence of actions for being filled in; a rationale earns "
+                       "credit only for what it says, so an assessor now marks them on the whole rationale",
+                       m.items["evidences"],
+                       "move the actions to 'parts' the trainee must choose or to 'rubric' criteria an "
+                       "assessor marks; see docs/scenario-format.md")
+        decision.rubric = decision.rubric + (RubricCriterion(
+            OVERALL_CRITERION, decision.required[-1] if decision.required else decision.fields[-1],
+            "The rationale as a whole justifies the decision: the information, the risks, the powers and "
+            "the options considered (criterion added for a file written before rubrics).",
+            tuple(evidences), decision.location),)
 
     def _stage(self, m: YMap, where: str, decision: Decision) -> str:
         stage = self.r.choice(m, "stage", where, NDM_FIELDS, None) or decision.fields[0]

@@ -179,13 +179,23 @@ def test_mini_rubric_without_parts_is_provisional_until_marked(tmp_path):
     assert by_id(score_runner(runner))["rationale_recorded"].status == "on_time"
 
 
-def test_a_rationale_crediting_filled_boxes_is_an_error(tmp_path):
+def test_a_format_1_rationale_crediting_filled_boxes_loads_but_waits_for_an_assessor(tmp_path):
     old = 'rubric: [{id: risk_named, stage: threat_risk, criterion: "Names who is at risk and from what.", ' \
           'guidance: "For feedback."}]'
     path = write_variant(tmp_path, [(old, "evidences: [rationale_recorded]")])
     result = load_scenario(path)
-    codes = {(p.code, p.location.line) for p in result.problems}
-    assert not result.ok and ("N001", 123) in codes
+    warnings = {(p.code, p.location.line, p.severity) for p in result.problems}
+    assert result.ok and ("N001", 123, "warning") in warnings
+    runner = ScenarioRunner(result.raise_for_errors())
+    runner.start()
+    runner.choose("ambulance")
+    runner.choose(["doors", "bwv"])
+    runner.choose(["medical", "lorry", "forms"])
+    record = runner.choose({"threat_risk": "x"})
+    assert record.credits == []                                   # filling in a box earns nothing
+    assert by_id(score_runner(runner))["rationale_recorded"].status == "awaiting_marking"
+    runner.mark(record.index, {"overall_rationale": "met"}, by="A", at=WHEN)
+    assert by_id(score_runner(runner))["rationale_recorded"].status == "on_time"
 
 
 def test_part_and_criterion_stages_must_be_boxes_shown(tmp_path):
