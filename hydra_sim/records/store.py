@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import filemodes, integrity, schema
+from . import attachment, filemodes, integrity, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .schema import APPLICATION_ID, NewerStoreError, migrate
@@ -129,6 +129,10 @@ class SessionStore:
         _probe_existing(self.path)
         filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
         self._conn = _open_connection(self.path)
+        self._opened = attachment.identity(self.path)   # the file we write: compared before each write
+        self._detached = False                          # the path no longer leads to it (attachment.py)
+        self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
+        self._rescued: list[dict] | None = None         # their records, held in memory while detached
         log.info("opened the session store %s", self.path)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -168,6 +172,7 @@ class SessionStore:
                 " updated_at, status, genesis, head_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
                 (*identity.values(), now, genesis, genesis))
+        self._touched.add(session_id)
         log.info("started session %s of %s", session_id, scenario.id)   # no trainee id: logs keep no personal data
         return session_id
 
@@ -693,6 +698,8 @@ class SessionStore:
 
     # -- internals ---------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
+        if self._conn is None and self._detached:
+            raise attachment.detached_error(self.path, "was deleted, moved or replaced")
         if self._conn is None:
             raise StoreError(f"The session store {self.path} has been closed; open it again to use it.", self.path)
         return self._conn
@@ -704,8 +711,8 @@ class SessionStore:
         Nested inside another ``_write`` on the same thread (``append_batch``), it joins the
         outer transaction, which alone commits (or rolls everything back)."""
         with self._lock:
-            conn = self._connection()
             if self._batch_depth:
+                conn = self._connection()
                 self._batch_depth += 1
                 try:
                     yield conn
@@ -714,9 +721,14 @@ class SessionStore:
                 return
             self._batch_depth = 1
             try:
+                conn = self._attached_connection()
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    what = attachment.problem(self.path, self._opened)
+                    if what:                     # moved or deleted during the write: keep it for the new file
+                        self._detached = True
+                        raise attachment.detached_error(self.path, what)
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:      # the body or COMMIT failed
@@ -725,6 +737,55 @@ class SessionStore:
                 raise _store_error(exc, self.path, writing=True) from exc
             finally:
                 self._batch_depth = 0
+
+    def _attached_connection(self) -> sqlite3.Connection:
+        """The connection to write with, once the path still leads to the file it has open.
+
+        The first write after the file was deleted, moved or replaced is refused (so the
+        trainee is told); the next one puts a healthy store back at the path (attachment.py)."""
+        if self._detached:
+            return self.reattach()
+        conn = self._connection()
+        what = attachment.problem(self.path, self._opened)
+        if what is None:
+            return conn
+        self._detached = True
+        log.error("the session store file %s", what)
+        raise attachment.detached_error(self.path, what)
+
+    def reattach(self) -> sqlite3.Connection:
+        """Make the store at ``self.path`` the one written again, with this run's sessions in it.
+
+        This run's sessions are read from the old file into memory first (``_rescued``), and the
+        old connection is closed before the new file is opened (closing deletes ``<path>-wal``
+        by name); if the new file cannot be made yet, the copy in memory waits for the next try."""
+        with self._lock:
+            if not self._detached:
+                return self._connection()
+            if self._rescued is None:
+                old = self._connection()
+                try:
+                    self._rescued = attachment.rescue(self, old)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"The records file {self.path} went away and what this session wrote to "
+                                     f"it cannot be read back ({exc}); keep the app open and restore the file.",
+                                     self.path, attachment.DETACHED) from exc
+                self._conn = None
+                old.close()
+            try:
+                target = SessionStore(self.path)
+            except StoreError as exc:
+                raise StoreError(f"The records file {self.path} cannot be put back yet: {exc.message}",
+                                 self.path, attachment.DETACHED) from exc
+            try:
+                attachment.merge(target, self._rescued)
+            except (StoreError, ValueError) as exc:
+                target.close()
+                raise StoreError(f"The records file {self.path} cannot be put back yet: "
+                                 f"{getattr(exc, 'message', exc)}", self.path, attachment.DETACHED) from exc
+            self._conn, target._conn = target._conn, None
+            self._opened, self._detached, self._rescued = target._opened, False, None
+            return self._conn
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -745,6 +806,7 @@ class SessionStore:
 
     def _live_session(self, conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
         row = self._session_row(conn, session_id)
+        self._touched.add(session_id)
         if row["status"] != "in_progress":
             raise StoreError(f"Session {session_id} in the session store {self.path} is {row['status']}, "
                              "so nothing more can be recorded in it; start a new session.", self.path,
