@@ -157,6 +157,7 @@ class SessionController(QObject):
         self.require_saved()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
+        self._claim(self.session_id)
         from ..engine import ScenarioRunner
         from ..engine.presentation import new_seed
         self.runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
@@ -173,6 +174,7 @@ class SessionController(QObject):
         The countdown carries on from what was left when the session stopped."""
         self._reset()
         self.require_saved()
+        self._claim(session_id)          # SessionBusy (a StoreError) when another window has it open
         entries = self.store.inputs(session_id)
         from ..engine import ScenarioRunner
         runner = ScenarioRunner.restore(scenario, entries)
@@ -214,7 +216,21 @@ class SessionController(QObject):
             spent = min(spent, max(0.0, limit - MIN_RESUMED_SECONDS))
         return spent
 
+    def _claim(self, session_id: str) -> None:
+        """One writer per session (records/session_lock.py): hold its lock while it is played here."""
+        path = getattr(self.store, "path", None)
+        if path is None:                 # the stand-in store has no file to lock beside
+            return
+        from ..records.session_lock import SessionLock
+        self._session_lock = SessionLock(path, session_id)
+
+    def _release(self) -> None:
+        lock, self._session_lock = getattr(self, "_session_lock", None), None
+        if lock is not None:
+            lock.release()
+
     def _reset(self) -> None:
+        self._release()
         self.timer.stop()
         self.bridge.attach(None)
         self.runner = None
@@ -286,6 +302,9 @@ class SessionController(QObject):
 
     def checkpoint(self) -> None:
         self._since_checkpoint = 0.0
+        lock = getattr(self, "_session_lock", None)
+        if lock is not None:
+            lock.heartbeat()
         if self.runner is not None and self.session_id:
             self._store(self.store.checkpoint_clock, self.session_id, self.runner.clock.seconds)
 
@@ -457,6 +476,7 @@ class SessionController(QObject):
         from ..engine import score_runner
         self.report = score_runner(self.runner)
         self._store(self.store.finish_session, self.session_id, self.report.to_dict())
+        self._release()
         self.session_ended.emit(self.report)
 
     # -- engine events -> log, store ---------------------------------------------------------
