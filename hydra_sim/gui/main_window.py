@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
                  now=time.monotonic, system_points: float | None = None):
         super().__init__()
+        self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
         self.settings = settings
         self.store = store
         self.show_error_windows = show_error_windows
@@ -122,6 +123,27 @@ class MainWindow(QMainWindow):
 
         self.start_screen.set_trainee(self.remembered_trainee())
         self.show_start()
+        self._say_missing_sessions()
+
+    def _say_missing_sessions(self) -> None:
+        """Unfinished sessions the store held last time and holds no longer: the file was deleted,
+        moved or replaced by an older copy since. Said once on the start screen (records/expected.py)."""
+        try:
+            missing = self.store.missing_sessions() if hasattr(self.store, "missing_sessions") else []
+        except StoreError as exc:
+            self.errors.report(self, exc)
+            return
+        if not missing:
+            return
+        count = len(missing)
+        self.missing_sessions = missing
+        self.start_screen.show_error(
+            f"{count} unfinished session{'s' if count != 1 else ''} recorded on this computer "
+            f"{'are' if count != 1 else 'is'} missing from the records file {self.store.path}. It may have been "
+            "deleted, moved or replaced by an older copy since the app last ran. Ask your trainer to restore it "
+            "from a backup; until then those sessions cannot be resumed.")
+        log.warning("%d unfinished session(s) expected in the store are missing", count)
+        self.store.acknowledge_missing()
 
     # -- screens, built on first use ----------------------------------------------------------
     @property

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import attachment, filemodes, integrity, schema
+from . import attachment, expected, filemodes, integrity, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .schema import APPLICATION_ID, NewerStoreError, migrate
@@ -173,6 +173,7 @@ class SessionStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
                 (*identity.values(), now, genesis, genesis))
         self._touched.add(session_id)
+        self._refresh_expected()
         log.info("started session %s of %s", session_id, scenario.id)   # no trainee id: logs keep no personal data
         return session_id
 
@@ -346,6 +347,7 @@ class SessionStore:
                          " critical_failures_json = ?, result_hash = ? WHERE session_id = ?",
                          (now, now, text, percent, grade, ending_id, _dumps(failures, "the critical failures"),
                           sealed, session_id))
+        self._refresh_expected()
         log.info("finished session %s: %s%% %s", session_id, percent, grade)
 
     def abandon_session(self, session_id: str) -> None:
@@ -360,6 +362,7 @@ class SessionStore:
             now = _utc_now()
             conn.execute("UPDATE sessions SET status = 'abandoned', ended_at = ?, updated_at = ?"
                          " WHERE session_id = ?", (now, now, session_id))
+        self._refresh_expected()
         log.info("abandoned session %s", session_id)
 
     # -- reading -----------------------------------------------------------------------
@@ -609,6 +612,8 @@ class SessionStore:
         with self._write() as conn:
             ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?", (trainee_id,))]
             deleted = _delete(conn, ids)
+        expected.forget(self.path, ids)
+        self._refresh_expected()
         self._checkpoint_after_delete()
         log.info("deleted %d sessions of one trainee", deleted)     # no id: the log must not keep an erased person
         return deleted
@@ -629,6 +634,8 @@ class SessionStore:
         ids = [str(i) for i in session_ids]
         with self._write() as conn:
             deleted = _delete(conn, ids)
+        expected.forget(self.path, ids)
+        self._refresh_expected()
         self._checkpoint_after_delete()
         log.info("deleted %d sessions", deleted)
         return deleted
@@ -649,6 +656,23 @@ class SessionStore:
             else:
                 conn.execute("INSERT INTO settings (key, value) VALUES ('retention_months', ?)"
                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(months),))
+
+    def missing_sessions(self) -> list[str]:
+        """Ids of unfinished sessions this store held at its last change that it no longer holds at
+        all (the file was deleted, moved or replaced by an older copy meanwhile; expected.py)."""
+        with self._read() as conn:
+            return expected.missing(self.path, conn)
+
+    def acknowledge_missing(self) -> None:
+        """The missing sessions have been reported: the marker now lists what the store holds."""
+        self._refresh_expected()
+
+    def _refresh_expected(self) -> None:
+        try:
+            with self._read() as conn:
+                expected.refresh(self.path, conn)
+        except StoreError:
+            log.debug("unfinished-sessions marker not refreshed", exc_info=True)
 
     def _checkpoint_after_delete(self) -> None:
         """Move deleted pages out of the WAL file (overwritten there by secure_delete) where possible."""
@@ -785,6 +809,7 @@ class SessionStore:
                                  f"{getattr(exc, 'message', exc)}", self.path, attachment.DETACHED) from exc
             self._conn, target._conn = target._conn, None
             self._opened, self._detached, self._rescued = target._opened, False, None
+            expected.refresh(self.path, self._conn)
             return self._conn
 
     @contextmanager

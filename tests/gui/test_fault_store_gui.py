@@ -183,3 +183,25 @@ def test_a_second_window_cannot_resume_a_session_open_in_the_first(qtbot, app_wi
     finally:
         second.controller.timer.stop()
         second.debrief_screen.stop_worker()
+
+
+def test_the_start_screen_says_when_expected_sessions_are_missing(qtbot, app_window, fake_time):
+    from hydra_sim.app import build_main_window
+    first = app_window
+    start_mini(first)
+    decide(first, "ambulance")
+    first.controller.suspend()
+    first.controller._release()
+    first.store.close()
+    _remove_store(first.store.path)                 # deleted while the app was closed
+    again = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(again)
+    again.show()
+    try:
+        assert again.missing_sessions == [first.controller.session_id]
+        text = again.start_screen.error.text()
+        assert "1 unfinished session recorded on this computer is missing" in text
+        assert again.start_screen.error.isVisible()
+    finally:
+        again.controller.timer.stop()
+        again.debrief_screen.stop_worker()

@@ -107,3 +107,27 @@ def test_a_store_left_in_place_writes_as_before(store_path, mini):
         session = _two_inputs(store, mini)
         store.append_input(session, ENTRY)
     assert len(_stored(store_path, session)) == 2
+
+
+def test_sessions_missing_since_last_time_are_noticed_once(store_path, mini):
+    from hydra_sim.records.expected import marker_path
+    with SessionStore(store_path) as store:
+        open_one = _two_inputs(store, mini)
+        done = store.start_session(TRAINEE, mini)
+        store.abandon_session(done)
+    text = marker_path(store_path).read_text()
+    assert open_one in text and done not in text and TRAINEE.trainee_id not in text
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(str(store_path) + suffix):
+            os.remove(str(store_path) + suffix)             # deleted between two launches
+    with SessionStore(store_path) as store:
+        assert store.missing_sessions() == [open_one]
+        store.acknowledge_missing()
+        assert store.missing_sessions() == []
+
+
+def test_erased_sessions_are_not_reported_missing(store_path, mini):
+    with SessionStore(store_path) as store:
+        _two_inputs(store, mini)
+        store.delete_trainee(TRAINEE.trainee_id)
+        assert store.missing_sessions() == []
