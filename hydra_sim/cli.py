@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("scenario", metavar="SCENARIO")
     play.add_argument("--script", required=True, metavar="PLAN", help="a play script (.plan.yaml)")
     play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.add_argument("--record", action="store_true",
+                      help="record the playthrough as a session in the store under --home, as the app would")
+    play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
+    play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
+    play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -252,19 +257,43 @@ def _cmd_play(args) -> int:
         for problem in errors or problems:
             print(problem.format(), file=sys.stderr)
         return 1
-    result = run_plan(scenario, steps)
+    if args.record:
+        result = _record_play(args, scenario, steps)
+        if result is None:
+            return 2
+    else:
+        result = run_plan(scenario, steps)
     report = score_runner(result.runner)
     if args.json:
         data = play_json(scenario, result.runner, report)
         data["steps_played"] = result.steps_done
         data["error"] = result.problem.to_dict() if result.problem else None
+        if args.record:
+            data["session_id"] = result.session_id
         print(json.dumps(data, indent=2, default=str))
     else:
         print(play_text(scenario, result.runner, report))
+        if args.record:
+            print(f"Recorded as session {result.session_id}.")
     if result.problem is not None:
         print(result.problem.format(), file=sys.stderr)
         return 1
     return 0
+
+
+def _record_play(args, scenario, steps):
+    """``play --record``: the playthrough stored as a session (records/recording.py); None on a usage error."""
+    from .records import SessionStore, StoreError, TraineeInfo, default_store_path
+    from .records.recording import record_plan
+    if not args.trainee:
+        print("hydra-sim play: --record needs --trainee ID (whose session it is)", file=sys.stderr)
+        return None
+    try:
+        with SessionStore(default_store_path()) as store:
+            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name))
+    except (StoreError, ValueError) as exc:
+        print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return None
 
 
 # -- test -----------------------------------------------------------------------------
