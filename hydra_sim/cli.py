@@ -480,6 +480,12 @@ def _open_store_or_report():
         return None
 
 
+def _register_export(path, kind: str, summaries) -> None:
+    """Note the file in the export register, so erasure and access requests find it."""
+    from .records import export_register
+    export_register.note(path, kind, [s.trainee.trainee_id for s in summaries])
+
+
 def _cmd_export(args) -> int:
     from .records import StoreError, exports
     from .records.xapi import DEFAULT_IRI_BASE, statements_for
@@ -532,11 +538,13 @@ def _cmd_export(args) -> int:
             return 1
         html_to_pdf(text, args.output)
         _owner_only(args.output)
+        _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
         return 0
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
         _owner_only(args.output)
+        _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -836,6 +844,7 @@ def _cmd_trainee(args, store) -> int:
         for trainee_id in store.trainee_ids():
             print(f"{trainee_id}\t{len(store.sessions(trainee_id=trainee_id))} sessions")
         return 0
+    from .records.erasure import erase_trainee, find_trainee
     if args.action == "export":
         from .records.privacy import trainee_export_text, write_trainee_export
         if args.output:
@@ -844,16 +853,22 @@ def _cmd_trainee(args, store) -> int:
                   file=sys.stderr)
         else:
             sys.stdout.write(trainee_export_text(store, args.trainee_id))
+        print("places searched:", *(f"  {p.line()}" for p in find_trainee(store, args.trainee_id)), sep="\n",
+              file=sys.stderr)
         return 0
     sessions = store.sessions(trainee_id=args.trainee_id)
-    if not sessions:
-        print(f"no sessions of trainee {args.trainee_id}", file=sys.stderr)
+    if not sessions and not args.yes:
+        print(f"no sessions of trainee {args.trainee_id} in the store; add --yes to remove them from the "
+              "other places (queue, exports, logs, settings)", file=sys.stderr)
         return 1
-    if not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} and everything "
-                             "attached?", args.yes):
+    if sessions and not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} "
+                                          "and everything attached, with its copies?", args.yes):
         return 1
-    print(f"deleted {store.delete_trainee(args.trainee_id)} sessions of {args.trainee_id}")
-    return 0
+    places = erase_trainee(store, args.trainee_id)
+    print(f"erased trainee {args.trainee_id}; places searched:")
+    for place in places:
+        print(f"  {place.line()}")
+    return 1 if any(p.where.startswith("still holds") for p in places) else 0
 
 
 @_records_command
@@ -877,7 +892,9 @@ def _cmd_retention(args, store) -> int:
         return 0
     if not _confirm_deletion(due, f"Delete these {len(due)} sessions and everything attached?", args.yes):
         return 1
-    print(f"deleted {store.delete_sessions([s.session_id for s in due])} sessions")
+    from .records.privacy import delete_with_copies
+    deleted = delete_with_copies(store, [s.session_id for s in due])
+    print(f"deleted {deleted} sessions, with their queued statements and the exports that held only them")
     return 0
 
 
