@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import MINI
+from helpers import MINI, shoot
 
 from hydra_sim.records import SessionStore
 from hydra_sim.records import store as store_module
@@ -150,6 +150,8 @@ def test_a_store_deleted_mid_session_is_reported_and_put_back_with_every_decisio
     decide(win, "doors", "bwv")
     qtbot.waitUntil(lambda: bool(failures), timeout=20000)
     assert "NOT saved" in win.errors.last.message and "deleted or moved" in win.errors.last.message
+    win.resize(1280, 800)
+    shoot(win, "incident-store-deleted")
     assert win.controller.unsaved > 0               # the new decision is kept in memory, not called recorded
     recorded_before = win.controller.last_recorded
     assert [d.selection for d in win.controller.runner.decisions] == ["ambulance", ["doors", "bwv"]]
@@ -172,6 +174,8 @@ def test_a_second_window_cannot_resume_a_session_open_in_the_first(qtbot, app_wi
     second.show()
     try:
         start = second.start_screen
+        start.set_trainee(first.controller.trainee)     # the same person types their id in the other window
+        second._refresh_sessions()
         assert len(start.sessions) == 1
         start.resume_button.click()
         assert second.stack.currentWidget() is start
@@ -202,6 +206,30 @@ def test_the_start_screen_says_when_expected_sessions_are_missing(qtbot, app_win
         text = again.start_screen.error.text()
         assert "1 unfinished session recorded on this computer is missing" in text
         assert again.start_screen.error.isVisible()
+        again.resize(1280, 800)
+        shoot(again, "start-missing-sessions")
     finally:
         again.controller.timer.stop()
         again.debrief_screen.stop_worker()
+
+
+def test_a_shared_pc_never_prefills_the_previous_person(qtbot, app_window, fake_time, home):
+    from hydra_sim.app import build_main_window
+    first = app_window
+    assert first.shared_pc()                        # the default
+    start_mini(first)
+    trainee = first.controller.trainee
+    assert first.remembered_trainee() == trainee    # the same person, in this run of the app
+    first.settings.sync()
+    settings = (home / "settings.ini").read_text() if (home / "settings.ini").exists() else ""
+    assert trainee.trainee_id not in settings and "[trainee]" not in settings
+    first.controller.suspend()
+    nxt = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(nxt)
+    nxt.show()
+    try:
+        assert nxt.start_screen.trainee_id.text() == ""
+        assert nxt.start_screen.trainee() is None
+    finally:
+        nxt.controller.timer.stop()
+        nxt.debrief_screen.stop_worker()
