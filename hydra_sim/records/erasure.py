@@ -13,6 +13,8 @@ what they found and did:
    the person (the files are deleted; export_register.py);
  - the logs: the app never logs trainee ids or names, but any line holding one is removed;
  - settings.ini: the last trainee the start screen remembered, if it was this person;
+ - caches: the review window's score index (``*.review-index.sqlite3``), deleted whole when
+   erasing (it is rebuilt from the store the next time review opens);
  - a final sweep of every other file under the home folder, reported by name when it still
    holds the id or a name (nothing there is deleted blind).
 
@@ -61,10 +63,11 @@ def find_trainee(store, trainee_id: str, home: Path | None = None) -> list[Place
     places.append(Place("exports the app wrote", str(export_register.register_path(home)), len(held),
                         "; ".join(f"{e['kind']} {e['path']}" for e in held)))
     places += [_scrub(path, where, terms, erase=False) for path, where in _text_files(home)]
+    places.append(_caches(store, erase=False))
     queue = home / "records" / "xapi-queue.sqlite3"
     known = {store.path, export_register.register_path(home), queue}
     known |= {Path(f"{p}{suffix}") for p in (store.path, queue) for suffix in ("-wal", "-shm")}
-    places += _sweep(home, terms, skip=known | {p for p, _ in _text_files(home)})
+    places += _sweep(home, terms, skip=known | {p for p, _ in _text_files(home)} | set(_cache_files(store)))
     return places
 
 
@@ -81,6 +84,7 @@ def erase_trainee(store, trainee_id: str, home: Path | None = None) -> list[Plac
                         "; ".join(f"{e['kind']} {e['path']}: {outcome}" for e, outcome in removed)
                         or "none registered"))
     places += [_scrub(path, where, terms, erase=True) for path, where in _text_files(home)]
+    places.append(_caches(store, erase=True))
     places += _sweep(home, terms, skip=set())
     return places
 
@@ -120,6 +124,25 @@ def _queue(home: Path, ids: list[str], terms: list[str], erase: bool) -> Place:
         return Place("xAPI queue", str(path), 0, f"could not be searched ({exc}): check it by hand")
     finally:
         conn.close()
+
+
+def _cache_files(store) -> list[Path]:
+    folder = Path(store.path).parent
+    return sorted(folder.glob(Path(store.path).name + ".review-index.sqlite3*")) if folder.is_dir() else []
+
+
+def _caches(store, erase: bool) -> Place:
+    files = _cache_files(store)
+    where = "caches (the review window's score index)"
+    if not erase:
+        return Place(where, str(Path(store.path).parent), len(files), "; ".join(str(f) for f in files))
+    for path in files:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    return Place(where, str(Path(store.path).parent), len(files),
+                 f"deleted {len(files)} cache file{'s' * (len(files) != 1)} (rebuilt when review opens)")
 
 
 def _text_files(home: Path) -> list[tuple[Path, str]]:

@@ -57,6 +57,8 @@ def _home_with_everything(tmp_path, capsys):
     (home / "logs").mkdir(exist_ok=True)
     with open(home / "logs" / "hydra-sim.log", "a", encoding="utf-8") as log:
         log.write(f"2026-01-01 INFO old line for {ERASED}\n2026-01-01 INFO an ordinary line\n")
+    cache = store_path.with_name(store_path.name + ".review-index.sqlite3")
+    cache.write_bytes(f"index of {ERASED} {NAME}".encode())      # the review window's cache (a stand-in)
     capsys.readouterr()
     return home
 
@@ -65,10 +67,11 @@ def test_after_trainee_delete_no_file_under_home_holds_the_trainee(tmp_path, cap
     home = _home_with_everything(tmp_path, capsys)
     before = _holders(home, ERASED, NAME)
     assert {"records/xapi-queue.sqlite3", "exports/report.csv", "exports/all.bundle", "exports/sar.json",
-            "settings.ini", "logs/hydra-sim.log", "records/export-register.json"} <= set(before), before
+            "settings.ini", "logs/hydra-sim.log", "records/export-register.json",
+            "records/sessions.sqlite3.review-index.sqlite3"} <= set(before), before
     assert main(["trainee", "--home", str(home), "delete", ERASED, "--yes"]) == 0
     out = capsys.readouterr().out
-    for place in ("session store", "xAPI queue", "exports the app wrote", "settings", "log",
+    for place in ("session store", "xAPI queue", "exports the app wrote", "settings", "log", "caches",
                   "every other file under the home folder: nothing found"):
         assert place in out, out
     assert _holders(home, ERASED, NAME) == []
