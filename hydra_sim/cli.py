@@ -865,7 +865,8 @@ def _cmd_trainee(args, store) -> int:
                                           "and everything attached, with its copies?", args.yes):
         return 1
     places = erase_trainee(store, args.trainee_id)
-    print(f"erased trainee {args.trainee_id}; places searched:")
+    count = places[0].found
+    print(f"deleted {count} session{'s' if count != 1 else ''} of {args.trainee_id}; every place searched:")
     for place in places:
         print(f"  {place.line()}")
     return 1 if any(p.where.startswith("still holds") for p in places) else 0
