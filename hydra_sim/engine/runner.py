@@ -239,6 +239,15 @@ class ScenarioRunner:
             return []
         return presentation_order(self.seed, scene_id, scene.decision.options)
 
+    def part_options(self, part_id: str) -> list[Option]:
+        """The choices of one structured part of the current rationale, in this session's order."""
+        decision = self.decision
+        part = decision.part(part_id) if decision is not None else None
+        if part is None:
+            return []
+        # each part is its own question, so it gets its own order (keyed by scene and part)
+        return presentation_order(self.seed, f"{self.scene_id}/{part.id}", part.options)
+
     def subscribe(self, callback: Callable[[object], None]) -> None:
         self._subscribers.append(callback)
 

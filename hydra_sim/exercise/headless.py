@@ -159,7 +159,8 @@ class HeadlessStation:
             if step.kind == "wait":
                 runner.advance(int(round(step.minutes * 60)))
                 return True
-            if step.kind == "expect":
+            if step.kind in ("expect", "mark"):
+                # a plan's checks, and an assessor's marking: a syndicate never marks its own rationale
                 return True
             if step.scene != runner.scene_id:
                 raise RunnerError(f"the step is for scene '{step.scene}' but the session is at '{runner.scene_id}'")

@@ -435,6 +435,7 @@ class NdmPanel(DecisionPanel):
         self.pool: list[tuple[QLabel, QPlainTextEdit]] = []
         self.boxes: dict[str, QPlainTextEdit] = {}
         self.parts: dict[str, QComboBox] = {}       # part id -> its list of choices
+        self.part_order = None       # part id -> its choices in the session's order (set by the screen)
         # The parts go after the boxes (which are inserted before this area).
         self.parts_area = QWidget()
         self.parts_layout = QVBoxLayout(self.parts_area)
@@ -459,7 +460,8 @@ class NdmPanel(DecisionPanel):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(30)
             combo.setPlaceholderText("Choose\u2026")
-            for option in part.options:
+            ordered = self.part_order(part.id) if self.part_order is not None else part.options
+            for option in ordered or part.options:
                 combo.addItem(option.label, option.id)
                 combo.setItemData(combo.count() - 1, option.label, Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(-1)

@@ -329,6 +329,8 @@ class IncidentScreen(QWidget):
         kind = "continue" if decision is None else decision.kind
         panel = self._panels.get(kind) or self._add_panel(kind, decision, self.controller.available_options())
         if decision is not None:
+            if hasattr(panel, "part_order"):
+                panel.part_order = self.controller.part_options     # a rationale's parts, in session order
             panel.load(decision, self.controller.available_options())     # same widgets, new texts
         if self.panel is not None and self.panel is not panel:
             self.panel.hide()

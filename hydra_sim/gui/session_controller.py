@@ -137,6 +137,9 @@ class SessionController(QObject):
     def available_options(self):
         return self.runner.available_options() if self.runner else []
 
+    def part_options(self, part_id: str):
+        return self.runner.part_options(part_id) if self.runner else []
+
     def clock_label(self, seconds: int | None = None) -> str:
         return self.runner.clock.label(seconds) if self.runner else "--:--"
 

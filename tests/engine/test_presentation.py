@@ -206,3 +206,28 @@ def test_a_bad_pin_is_a_clear_error(tmp_path):
     assert "pin" in problem.message and "bottom" in problem.message
     assert problem.location.line > 0
     assert "S004" in codes(result.problems)
+
+
+def test_a_rationales_parts_are_shuffled_per_session_too():
+    """Each structured part of an NDM rationale is its own question with its own order."""
+    scenario = load_scenario(FLAGSHIP).raise_for_errors()
+    steps, problems = load_plan(REPO / "scenarios" / "brackenford-services.best.plan.yaml")
+    assert not problems
+    index = next(i for i, s in enumerate(steps) if s.scene == "powers_rationale")
+    orders = {}
+    for seed in range(12):
+        runner = ScenarioRunner(scenario, seed)
+        runner.start()
+        result = run_plan(scenario, steps[:index], runner)
+        assert result.problem is None and runner.scene_id == "powers_rationale"
+        part = runner.decision.parts[0]
+        shown = ids(runner.part_options(part.id))
+        assert sorted(shown) == sorted(ids(part.options))          # the same choices, reordered
+        assert shown == ids(runner.part_options(part.id))          # stable within the session
+        orders[seed] = tuple(shown)
+    assert len(set(orders.values())) > 1                           # seeds really vary the order
+    unseeded = ScenarioRunner(scenario)
+    unseeded.start()
+    run_plan(scenario, steps[:index], unseeded)
+    assert ids(unseeded.part_options(part.id)) == ids(part.options)   # no seed: the file order
+    assert unseeded.part_options("no_such_part") == []

@@ -301,7 +301,10 @@ def test_the_plenary_lines_the_syndicates_up_at_each_decision_point(server, tmp_
     only_alpha = next(p for p in data.points if p.scene_id == "priorities")
     assert only_alpha.entries["Bravo"] is None and only_alpha.entries["Alpha"] is not None
     results = {r.syndicate: r for r in data.results}
-    assert results["Alpha"].percent == 100.0 and results["Bravo"].outcome == "harm"
+    # Alpha played the best plan; its rationale awaits an assessor's marking (a syndicate never
+    # marks its own), so its result is provisional and short of 100% until then.
+    assert 90 < results["Alpha"].percent < 100.0 and results["Bravo"].outcome == "harm"
+    assert results["Alpha"].grade.endswith("(provisional)")
     assert results["Alpha"].facilitated and data.cohort.sessions == 2
     page = plenary_html(data)
     assert "did not reach this decision" in page and "PC Hale" in page and page.startswith("<!DOCTYPE html>")

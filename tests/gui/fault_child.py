@@ -154,6 +154,10 @@ class Player:
         options = [o.id for o in controller.available_options()]
         planned = self.best.get(scene)
         use_plan = planned is not None and self.random.random() < 0.4
+        if use_plan and isinstance(planned.selection, (str, list)):
+            # a random path may not offer what the best path chose (e.g. paramedics who were never called)
+            chosen = [planned.selection] if isinstance(planned.selection, str) else list(planned.selection)
+            use_plan = set(chosen) <= set(options)
         if isinstance(panel, ChooseOnePanel):
             choice = planned.selection if use_plan else self.random.choice(options)
             panel.option_button(choice).click()
@@ -171,6 +175,8 @@ class Player:
         elif isinstance(panel, NdmPanel):
             for field_id, box in panel.boxes.items():
                 box.setPlainText(f"{field_id} noted at {controller.clock_label()}")
+            for combo in panel.parts.values():              # the structured parts: any answer
+                combo.setCurrentIndex(self.random.randrange(combo.count()))
         rationale = self.random.choice(RATIONALES)
         if rationale and getattr(panel, "rationale_box", None) is not None:
             panel.rationale_box.setPlainText(rationale)
