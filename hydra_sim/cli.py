@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("scenario", metavar="SCENARIO")
     play.add_argument("--script", required=True, metavar="PLAN", help="a play script (.plan.yaml)")
     play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.add_argument("--record", action="store_true",
+                      help="record the playthrough as a session in the store under --home, as the app would")
+    play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
+    play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
+    play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -252,19 +257,43 @@ def _cmd_play(args) -> int:
         for problem in errors or problems:
             print(problem.format(), file=sys.stderr)
         return 1
-    result = run_plan(scenario, steps)
+    if args.record:
+        result = _record_play(args, scenario, steps)
+        if result is None:
+            return 2
+    else:
+        result = run_plan(scenario, steps)
     report = score_runner(result.runner)
     if args.json:
         data = play_json(scenario, result.runner, report)
         data["steps_played"] = result.steps_done
         data["error"] = result.problem.to_dict() if result.problem else None
+        if args.record:
+            data["session_id"] = result.session_id
         print(json.dumps(data, indent=2, default=str))
     else:
         print(play_text(scenario, result.runner, report))
+        if args.record:
+            print(f"Recorded as session {result.session_id}.")
     if result.problem is not None:
         print(result.problem.format(), file=sys.stderr)
         return 1
     return 0
+
+
+def _record_play(args, scenario, steps):
+    """``play --record``: the playthrough stored as a session (records/recording.py); None on a usage error."""
+    from .records import SessionStore, StoreError, TraineeInfo, default_store_path
+    from .records.recording import record_plan
+    if not args.trainee:
+        print("hydra-sim play: --record needs --trainee ID (whose session it is)", file=sys.stderr)
+        return None
+    try:
+        with SessionStore(default_store_path()) as store:
+            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name))
+    except (StoreError, ValueError) as exc:
+        print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return None
 
 
 # -- test -----------------------------------------------------------------------------
@@ -451,6 +480,12 @@ def _open_store_or_report():
         return None
 
 
+def _register_export(path, kind: str, summaries) -> None:
+    """Note the file in the export register, so erasure and access requests find it."""
+    from .records import export_register
+    export_register.note(path, kind, [s.trainee.trainee_id for s in summaries])
+
+
 def _cmd_export(args) -> int:
     from .records import StoreError, exports
     from .records.xapi import DEFAULT_IRI_BASE, statements_for
@@ -503,11 +538,13 @@ def _cmd_export(args) -> int:
             return 1
         html_to_pdf(text, args.output)
         _owner_only(args.output)
+        _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
         return 0
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
         _owner_only(args.output)
+        _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -807,6 +844,7 @@ def _cmd_trainee(args, store) -> int:
         for trainee_id in store.trainee_ids():
             print(f"{trainee_id}\t{len(store.sessions(trainee_id=trainee_id))} sessions")
         return 0
+    from .records.erasure import erase_trainee, find_trainee
     if args.action == "export":
         from .records.privacy import trainee_export_text, write_trainee_export
         if args.output:
@@ -815,16 +853,23 @@ def _cmd_trainee(args, store) -> int:
                   file=sys.stderr)
         else:
             sys.stdout.write(trainee_export_text(store, args.trainee_id))
+        print("places searched:", *(f"  {p.line()}" for p in find_trainee(store, args.trainee_id)), sep="\n",
+              file=sys.stderr)
         return 0
     sessions = store.sessions(trainee_id=args.trainee_id)
-    if not sessions:
-        print(f"no sessions of trainee {args.trainee_id}", file=sys.stderr)
+    if not sessions and not args.yes:
+        print(f"no sessions of trainee {args.trainee_id} in the store; add --yes to remove them from the "
+              "other places (queue, exports, logs, settings)", file=sys.stderr)
         return 1
-    if not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} and everything "
-                             "attached?", args.yes):
+    if sessions and not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} "
+                                          "and everything attached, with its copies?", args.yes):
         return 1
-    print(f"deleted {store.delete_trainee(args.trainee_id)} sessions of {args.trainee_id}")
-    return 0
+    places = erase_trainee(store, args.trainee_id)
+    count = places[0].found
+    print(f"deleted {count} session{'s' if count != 1 else ''} of {args.trainee_id}; every place searched:")
+    for place in places:
+        print(f"  {place.line()}")
+    return 1 if any(p.where.startswith("still holds") for p in places) else 0
 
 
 @_records_command
@@ -848,7 +893,9 @@ def _cmd_retention(args, store) -> int:
         return 0
     if not _confirm_deletion(due, f"Delete these {len(due)} sessions and everything attached?", args.yes):
         return 1
-    print(f"deleted {store.delete_sessions([s.session_id for s in due])} sessions")
+    from .records.privacy import delete_with_copies
+    deleted = delete_with_copies(store, [s.session_id for s in due])
+    print(f"deleted {deleted} sessions, with their queued statements and the exports that held only them")
     return 0
 
 

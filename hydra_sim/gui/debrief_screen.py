@@ -235,6 +235,9 @@ class DebriefScreen(QWidget):
             log.error("could not write %s: %s", target, exc)
             return None
         log.info("debrief PDF written to %s", target)
+        if self.trainee is not None:            # erasure and access requests find it (records/export_register.py)
+            from ..records import export_register
+            export_register.note(target, "debrief PDF", [self.trainee.trainee_id])
         self.export_status.setText(f"Saved to {target}")
         self.pdf_written.emit(str(target))
         if self.open_exports:

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
                  now=time.monotonic, system_points: float | None = None):
         super().__init__()
+        self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
         self.settings = settings
         self.store = store
         self.show_error_windows = show_error_windows
@@ -120,8 +121,31 @@ class MainWindow(QMainWindow):
         self.controller.paused_changed.connect(self._on_paused_changed)
         self.controller.store_failed.connect(lambda exc: self.errors.report(self, exc))
 
+        if self.shared_pc():
+            self._forget_saved_trainee()      # left by an older version or personal mode: not for the next person
         self.start_screen.set_trainee(self.remembered_trainee())
         self.show_start()
+        self._say_missing_sessions()
+
+    def _say_missing_sessions(self) -> None:
+        """Unfinished sessions the store held last time and holds no longer: the file was deleted,
+        moved or replaced by an older copy since. Said once on the start screen (records/expected.py)."""
+        try:
+            missing = self.store.missing_sessions() if hasattr(self.store, "missing_sessions") else []
+        except StoreError as exc:
+            self.errors.report(self, exc)
+            return
+        if not missing:
+            return
+        count = len(missing)
+        self.missing_sessions = missing
+        self.start_screen.show_error(
+            f"{count} unfinished session{'s' if count != 1 else ''} recorded on this computer "
+            f"{'are' if count != 1 else 'is'} missing from the records file {self.store.path}. It may have been "
+            "deleted, moved or replaced by an older copy since the app last ran. Ask your trainer to restore it "
+            "from a backup; until then those sessions cannot be resumed.")
+        log.warning("%d unfinished session(s) expected in the store are missing", count)
+        self.store.acknowledge_missing()
 
     # -- screens, built on first use ----------------------------------------------------------
     @property
@@ -230,7 +254,20 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(current is not None and current is self._debrief)
 
     # -- trainee and library -----------------------------------------------------------------
+    def shared_pc(self) -> bool:
+        """Shared-PC mode (the default; ``[privacy] shared_pc=false`` in settings.ini turns it off):
+        the start screen never prefills the previous person's identity, and settings.ini keeps none."""
+        return str(self.settings.value("privacy/shared_pc", "true")).strip().lower() not in ("false", "0", "no")
+
+    def _forget_saved_trainee(self) -> None:
+        if self.settings.contains("trainee/id") or self.settings.contains("trainee/name"):
+            self.settings.remove("trainee")
+            self.settings.sync()
+
     def remembered_trainee(self) -> TraineeInfo | None:
+        """The trainee to prefill: on a shared PC only the one who played in this run of the app."""
+        if self.shared_pc():
+            return getattr(self, "_run_trainee", None)
         trainee_id = str(self.settings.value("trainee/id", "") or "")
         if not trainee_id:
             return None
@@ -239,6 +276,10 @@ class MainWindow(QMainWindow):
                            str(self.settings.value("trainee/role", "") or ""))
 
     def remember_trainee(self, trainee: TraineeInfo) -> None:
+        self._run_trainee = trainee
+        if self.shared_pc():
+            self._forget_saved_trainee()
+            return
         self.settings.setValue("trainee/id", trainee.trainee_id)
         self.settings.setValue("trainee/name", trainee.display_name)
         self.settings.setValue("trainee/force", trainee.force)

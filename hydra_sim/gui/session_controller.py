@@ -42,6 +42,12 @@ FLUSH_SECONDS = 5.0           # how long quitting or resuming waits for the last
 ACTION_KINDS = ("choose", "expire", "continue")
 
 
+def event_data(event) -> tuple[str, dict, int]:
+    """The stored shape of an engine event: one definition, shared with headless recording."""
+    from ..records.recording import event_data as shape     # imports the engine: not at start-up
+    return shape(event)
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One line of the incident log: simulated time, kind and text."""
@@ -160,6 +166,7 @@ class SessionController(QObject):
         self.require_saved()
         self.trainee = trainee
         self.session_id = self.store.start_session(trainee, scenario)
+        self._claim(self.session_id)
         from ..engine import ScenarioRunner
         from ..engine.presentation import new_seed
         self.runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
@@ -176,6 +183,7 @@ class SessionController(QObject):
         The countdown carries on from what was left when the session stopped."""
         self._reset()
         self.require_saved()
+        self._claim(session_id)          # SessionBusy (a StoreError) when another window has it open
         entries = self.store.inputs(session_id)
         from ..engine import ScenarioRunner
         runner = ScenarioRunner.restore(scenario, entries)
@@ -217,7 +225,21 @@ class SessionController(QObject):
             spent = min(spent, max(0.0, limit - MIN_RESUMED_SECONDS))
         return spent
 
+    def _claim(self, session_id: str) -> None:
+        """One writer per session (records/session_lock.py): hold its lock while it is played here."""
+        path = getattr(self.store, "path", None)
+        if path is None:                 # the stand-in store has no file to lock beside
+            return
+        from ..records.session_lock import SessionLock
+        self._session_lock = SessionLock(path, session_id)
+
+    def _release(self) -> None:
+        lock, self._session_lock = getattr(self, "_session_lock", None), None
+        if lock is not None:
+            lock.release()
+
     def _reset(self) -> None:
+        self._release()
         self.timer.stop()
         self.bridge.attach(None)
         self.runner = None
@@ -289,6 +311,9 @@ class SessionController(QObject):
 
     def checkpoint(self) -> None:
         self._since_checkpoint = 0.0
+        lock = getattr(self, "_session_lock", None)
+        if lock is not None:
+            lock.heartbeat()
         if self.runner is not None and self.session_id:
             self._store(self.store.checkpoint_clock, self.session_id, self.runner.clock.seconds)
 
@@ -340,6 +365,7 @@ class SessionController(QObject):
         self.checkpoint()
         self.timer.stop()
         self.flush()
+        self._release()          # left here: another window (or the next launch) may resume it
 
     def require_saved(self) -> None:
         """Starting or resuming reads the store: earlier entries must be in it first, or a resumed
@@ -351,6 +377,12 @@ class SessionController(QObject):
 
     def carry_on(self) -> None:
         """Back to a session after a quit was cancelled: the clock runs again."""
+        if self.running and self.session_id and getattr(self, "_session_lock", None) is None:
+            try:
+                self._claim(self.session_id)
+            except StoreError as exc:         # resumed elsewhere meanwhile: say so; this window stops here
+                self.store_failed.emit(exc)
+                return
         if self.running and not self.paused:
             self._start_timer()
 
@@ -460,6 +492,7 @@ class SessionController(QObject):
         from ..engine import score_runner
         self.report = score_runner(self.runner)
         self._store(self.store.finish_session, self.session_id, self.report.to_dict())
+        self._release()
         self.session_ended.emit(self.report)
 
     # -- engine events -> log, store ---------------------------------------------------------
@@ -479,7 +512,7 @@ class SessionController(QObject):
 
     @Slot(object)
     def _on_scene_entered(self, event) -> None:
-        self._event("scene_entered", {"scene_id": event.scene_id}, event.clock,
+        self._event(*event_data(event),
                     lambda: self._add(self._scene_entry(event.scene_id, event.clock)))
 
     @Slot(object)
@@ -488,21 +521,17 @@ class SessionController(QObject):
             entry = self._inject_entry(event)
             self._add(entry)
             self.inject_arrived.emit(entry)
-        self._event("inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
-                                     "redirect": event.redirect}, event.clock, tell)
+        self._event(*event_data(event), tell)
 
     @Slot(object)
     def _on_decision_recorded(self, event) -> None:
         record = event.record
         entry = self._batch_decision = self._decision_entry(record)
-        self._event("decision_recorded", {"index": record.index, "scene_id": record.scene_id, "kind": record.kind,
-                                          "selection": record.selection, "rationale": record.rationale,
-                                          "expired": record.expired, "meta": record.meta}, record.clock,
-                    lambda: self._add(entry))
+        self._event(*event_data(event), lambda: self._add(entry))
 
     @Slot(object)
     def _on_reference_opened(self, event) -> None:
-        self._event("reference_opened", {"reference_id": event.reference_id}, event.clock,
+        self._event(*event_data(event),
                     lambda: self._add(self._reference_entry(event.reference_id, event.clock)))
 
     @Slot(object)
@@ -511,7 +540,7 @@ class SessionController(QObject):
             ending = self.scenario.endings.get(event.ending_id)
             self._add(LogEntry(event.clock, self.clock_label(event.clock), "ended",
                                f"Incident closed: {ending.title if ending else event.ending_id}"))
-        self._event("ended", {"ending_id": event.ending_id}, event.clock, tell)
+        self._event(*event_data(event), tell)
 
     # -- log lines (presentation of engine records, no rules) ---------------------------------
     def speaker_text(self, speaker_id: str | None) -> str:

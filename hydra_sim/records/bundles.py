@@ -87,6 +87,8 @@ def export_bundle(store: SessionStore, path: str | os.PathLike, session_ids=None
     finally:
         if partial.exists():
             partial.unlink()
+    from . import export_register                     # erasure and access requests find it
+    export_register.note(path, "bundle", {store.session(i).trainee.trainee_id for i in ids})
     log.info("exported %d sessions to %s", len(ids), path)
     return len(ids)
 

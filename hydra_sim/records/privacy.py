@@ -19,16 +19,30 @@ from . import filemodes
 from .store import SessionStore, SessionSummary
 
 
+def trainee_export_data(store: SessionStore, trainee_id: str) -> dict:
+    """Everything stored about a trainee, with ``places_searched``: every place the app keeps data
+    and what each holds about them (the queue, exports it wrote, logs, settings: erasure.py)."""
+    from dataclasses import asdict
+
+    from .erasure import find_trainee
+    data = store.export_trainee(trainee_id)
+    data["places_searched"] = [asdict(p) for p in find_trainee(store, trainee_id)]
+    return data
+
+
 def trainee_export_text(store: SessionStore, trainee_id: str) -> str:
     """Everything stored about a trainee, as indented JSON text (UTF-8 safe)."""
-    return json.dumps(store.export_trainee(trainee_id), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(trainee_export_data(store, trainee_id), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_trainee_export(store: SessionStore, trainee_id: str, path: str | os.PathLike) -> int:
-    """Write a trainee's subject access export to ``path``; returns the number of sessions in it."""
-    data = store.export_trainee(trainee_id)
+    """Write a trainee's subject access export to ``path`` (registered, so an erasure removes it
+    too); returns the number of sessions in it."""
+    from . import export_register
+    data = trainee_export_data(store, trainee_id)
     Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     filemodes.restrict(path)                         # 0600: everything about one person
+    export_register.note(path, "access export", [trainee_id])
     return len(data["sessions"])
 
 
@@ -44,4 +58,16 @@ def apply_retention(store: SessionStore, confirm: Callable[[list[SessionSummary]
     due = retention_due(store, months)
     if not due or not confirm(due):
         return 0
-    return store.delete_sessions([s.session_id for s in due])
+    return delete_with_copies(store, [s.session_id for s in due])
+
+
+def delete_with_copies(store: SessionStore, session_ids: list[str]) -> int:
+    """Retention reaches every place: the sessions, their xAPI statements, and the registered exports
+    holding only trainees with no session left. Returns how many sessions were deleted."""
+    from . import export_register
+    from .erasure import purge_sessions_from_queue
+    deleted = store.delete_sessions(session_ids)
+    purge_sessions_from_queue(None, session_ids)
+    remaining = set(store.trainee_ids())
+    export_register.remove(lambda e: bool(e.get("trainee_ids")) and not (set(e["trainee_ids"]) & remaining))
+    return deleted

@@ -34,9 +34,18 @@ assessor's marks against a rationale's rubric complete its provisional result. T
 is appended to the hash chain as a ``mark`` input (who, when, every criterion), so a replay
 or a rescore includes it and ``verify`` shows an edited marking; the stored report is
 replaced by the marked one and resealed to the new head. Stations of an exercise cannot
-send ``mark`` inputs (it is not one of ``INPUT_KINDS``). The
-UK GDPR tools (``export_trainee``, ``delete_trainee``, retention) and whole-session
-copies (``session_record``, used by bundles.py) are here too; see docs/records.md.
+send ``mark`` inputs (it is not one of ``INPUT_KINDS``).
+
+The store is split by job; ``SessionStore`` is one class made of:
+ - this module: opening and checking the file, sessions and their inputs and events, the
+   replay log, ``verify``, whole-session copies (``session_record``, used by bundles.py);
+ - trainer_actions.py: annotations, grade overrides, rescores, rationale marking;
+ - personal_data.py: trainee list, access export, erasure, retention (UK GDPR; the copies
+   outside the store are erasure.py's);
+ - attachment.py: noticing the file deleted, moved or replaced, and putting it back;
+ - expected.py: the marker of unfinished sessions, so a lost store is noticed at start;
+ - rows.py: the plain records and row helpers (re-exported here).
+See docs/records.md.
 
 Must not import Qt or any GUI code.
 """
@@ -51,23 +60,47 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import filemodes, integrity, schema
+from . import attachment, expected, filemodes, integrity, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
+from .personal_data import PersonalData
+from .rows import (
+    MARK_KIND,
+    SessionSummary,
+    TraineeInfo,
+    _annotations,
+    _delete,
+    _dumps,
+    _insert_events,
+    _insert_record,
+    _months_before,
+    _overrides,
+    _required,
+    _rescores,
+    _session_record,
+    _stamp,
+    _summary,
+    _utc_now,
+)
 from .schema import APPLICATION_ID, NewerStoreError, migrate
+from .trainer_actions import TrainerActions
 
 log = logging.getLogger(__name__)
+
+# The store's public names, and the row helpers other modules and tests import from here
+# (they live in rows.py since the split; listed so those imports keep working).
+__all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "SessionStore", "SessionSummary",
+           "StoreError", "TraineeInfo", "VerifyIssue", "default_store_path", "_annotations", "_delete", "_dumps",
+           "_insert_events", "_insert_record", "_months_before", "_overrides", "_required", "_rescores",
+           "_session_record", "_stamp", "_summary", "_utc_now"]
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
 INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order")
-MARK_KIND = "mark"        # an assessor's marking: an input, but only ``mark_rationale`` writes it
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
@@ -76,44 +109,12 @@ _KEEP_FILE = ("The file is kept as it is: move it aside to start a new store, "
               "or restore it from a backup.")
 
 
-@dataclass
-class TraineeInfo:
-    """Who played: a pseudonymous id (required) and optional details. This is personal data."""
-    trainee_id: str
-    display_name: str = ""
-    force: str = ""
-    role: str = ""          # call_handler | first_responder | incident_manager | investigator | other
-
-
-@dataclass
-class SessionSummary:
-    """One session as a list or resume screen needs it, read without replaying anything."""
-    session_id: str
-    trainee: TraineeInfo
-    scenario_id: str
-    scenario_version: str
-    scenario_hash: str
-    scenario_path: str
-    scenario_title: str
-    catalogues: dict[str, str]
-    started_at: str
-    updated_at: str
-    ended_at: str | None
-    status: str
-    clock: int
-    scene_id: str | None
-    percent: float | None
-    grade: str | None
-    ending_id: str | None
-    critical_failures: list[str] = field(default_factory=list)
-
-
 def default_store_path() -> Path:
     """Where the app keeps sessions: under ``--home`` / ``HYDRA_SIM_HOME`` or the platform data folder."""
     return paths.home_dir() / "records" / "sessions.sqlite3"
 
 
-class SessionStore:
+class SessionStore(TrainerActions, PersonalData):
     """Sessions, their replay inputs and their events in one SQLite file.
 
     Safe to share between threads (calls are serialised); several instances, in one
@@ -129,6 +130,10 @@ class SessionStore:
         _probe_existing(self.path)
         filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
         self._conn = _open_connection(self.path)
+        self._opened = attachment.identity(self.path)   # the file we write: compared before each write
+        self._detached = False                          # the path no longer leads to it (attachment.py)
+        self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
+        self._rescued: list[dict] | None = None         # their records, held in memory while detached
         log.info("opened the session store %s", self.path)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -168,6 +173,8 @@ class SessionStore:
                 " updated_at, status, genesis, head_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
                 (*identity.values(), now, genesis, genesis))
+        self._touched.add(session_id)
+        self._refresh_expected()
         log.info("started session %s of %s", session_id, scenario.id)   # no trainee id: logs keep no personal data
         return session_id
 
@@ -341,6 +348,7 @@ class SessionStore:
                          " critical_failures_json = ?, result_hash = ? WHERE session_id = ?",
                          (now, now, text, percent, grade, ending_id, _dumps(failures, "the critical failures"),
                           sealed, session_id))
+        self._refresh_expected()
         log.info("finished session %s: %s%% %s", session_id, percent, grade)
 
     def abandon_session(self, session_id: str) -> None:
@@ -355,6 +363,7 @@ class SessionStore:
             now = _utc_now()
             conn.execute("UPDATE sessions SET status = 'abandoned', ended_at = ?, updated_at = ?"
                          " WHERE session_id = ?", (now, now, session_id))
+        self._refresh_expected()
         log.info("abandoned session %s", session_id)
 
     # -- reading -----------------------------------------------------------------------
@@ -430,162 +439,6 @@ class SessionStore:
                 conn.execute("COMMIT")
         return issues
 
-    # -- trainer annotations and grade overrides (original events are never changed) ----
-    def annotate(self, session_id: str, seq: int | None, author: str, text: str) -> int:
-        """Add a trainer's note to a session (``seq`` None) or to one of its events; returns the note's id."""
-        author, text = _required(author, "an author"), _required(text, "the annotation text")
-        if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
-            raise ValueError(f"seq must be an event number or None, not {seq!r}")
-        with self._write() as conn:
-            self._session_row(conn, session_id)
-            if seq is not None and conn.execute("SELECT 1 FROM events WHERE session_id = ? AND seq = ?",
-                                                (session_id, seq)).fetchone() is None:
-                raise ValueError(f"session {session_id} has no event {seq}")
-            cursor = conn.execute("INSERT INTO annotations (session_id, seq, author, text, created_at)"
-                                  " VALUES (?, ?, ?, ?, ?)", (session_id, seq, author, text, _utc_now()))
-            return cursor.lastrowid
-
-    def annotations(self, session_id: str) -> list[dict]:
-        """A session's notes, oldest first: ``{"id", "seq", "author", "text", "created_at"}``."""
-        with self._read() as conn:
-            self._session_row(conn, session_id)
-            return _annotations(conn, session_id)
-
-    def override_grade(self, session_id: str, grade_id: str, reason: str, author: str) -> int:
-        """Record a trainer's grade for a session, with the reason (required); returns the override's id.
-
-        The stored score report is kept as it was; the latest override is what a review shows.
-        """
-        grade_id = _required(grade_id, "a grade id")
-        reason = _required(reason, "a reason for the override")
-        author = _required(author, "an author")
-        with self._write() as conn:
-            self._session_row(conn, session_id)
-            cursor = conn.execute("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
-                                  " VALUES (?, ?, ?, ?, ?)", (session_id, grade_id, reason, author, _utc_now()))
-            return cursor.lastrowid
-
-    def grade_override(self, session_id: str) -> dict | None:
-        """The latest override (``{"grade_id", "reason", "author", "created_at"}``), or None."""
-        history = self.grade_overrides(session_id)
-        if not history:
-            return None
-        latest = history[-1]
-        return {key: latest[key] for key in ("grade_id", "reason", "author", "created_at")}
-
-    def grade_overrides(self, session_id: str) -> list[dict]:
-        """Every override of a session, oldest first (each with its ``id``)."""
-        with self._read() as conn:
-            self._session_row(conn, session_id)
-            return _overrides(conn, session_id)
-
-    # -- re-scoring against a newer catalogue --------------------------------------------
-    def rescore(self, session_id: str, scenario) -> dict:
-        """Replay a session's inputs on ``scenario`` (loaded, e.g. with newer catalogues) and score it.
-
-        The new report is stored in the rescores table with the scenario's and catalogues'
-        versions; the session's original result is not touched. Returns the stored rescore
-        (as ``rescores`` lists it). Raises ``ValueError`` for another scenario's session and
-        ``hydra_sim.engine.ReplayError`` when the inputs no longer fit the scenario.
-        """
-        from ..engine.runner import ScenarioRunner
-        from ..engine.scoring import score_runner
-
-        summary = self.session(session_id)
-        if str(scenario.id) != summary.scenario_id:
-            raise ValueError(f"session {session_id} plays '{summary.scenario_id}', not '{scenario.id}'")
-        runner = ScenarioRunner.restore(scenario, self.inputs(session_id))
-        report = score_runner(runner).to_dict()
-        catalogues = {str(c.id): str(c.version) for c in scenario.catalogues}
-        with self._write() as conn:
-            self._session_row(conn, session_id)
-            cursor = conn.execute(
-                "INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
-                " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, _utc_now(), str(scenario.id), str(scenario.version), str(scenario.content_hash),
-                 _dumps(catalogues, "the catalogue list"), _dumps(report, "the score report"),
-                 report.get("percent"), report.get("grade_id")))
-            rescore_id = cursor.lastrowid
-            stored = _rescores(conn, session_id, rescore_id)
-        log.info("rescored session %s against '%s' %s: %s%% %s", session_id, scenario.id, scenario.version,
-                 report.get("percent"), report.get("grade_id"))
-        return stored[0]
-
-    # -- an assessor marks a rationale against its rubric --------------------------------
-    def mark_rationale(self, session_id: str, scenario, decision_index: int, marks: dict, assessor: str,
-                       comments: dict | None = None) -> dict:
-        """Mark decision ``decision_index``'s rationale of a finished session; returns the new report.
-
-        ``marks`` gives every rubric criterion ``met`` or ``not_met``; ``comments`` optional
-        notes per criterion. The session is replayed on ``scenario`` with the marking, the
-        marking is chained as a ``mark`` input (with ``assessor`` and the time), and the
-        stored report, percent and grade become the marked ones (the report's ``markings``
-        says who marked what and when). Raises ``ValueError`` for another scenario's session
-        or a session that is not finished, and ``hydra_sim.engine.RunnerError`` (or
-        ``ReplayError``) when the marking or the session does not fit the scenario.
-        """
-        from ..engine.runner import ScenarioRunner
-        from ..engine.scoring import score_runner
-
-        assessor = _required(assessor, "the assessor's name")
-        summary = self.session(session_id)
-        if str(scenario.id) != summary.scenario_id:
-            raise ValueError(f"session {session_id} plays '{summary.scenario_id}', not '{scenario.id}'")
-        if summary.status != "finished":
-            raise ValueError(f"session {session_id} is {summary.status}: only a finished session can be marked")
-        previous = self.report(session_id) or {}
-        now = _utc_now()
-        runner = ScenarioRunner.restore(scenario, self.inputs(session_id))
-        runner.facilitated = bool(previous.get("facilitated"))
-        entry = runner.mark(decision_index, marks, by=assessor, at=now, comments=comments)
-        report = score_runner(runner).to_dict()
-        text = _dumps(report, "the score report")
-        failures = [str(f) for f in report.get("critical_failures") or []]
-        with self._write() as conn:
-            row = self._session_row(conn, session_id)
-            if row["status"] != "finished":
-                raise ValueError(f"session {session_id} is {row['status']}: only a finished session can be marked")
-            self._insert(conn, session_id, MARK_KIND, True, row["clock"], now, _dumps(entry, "the marking"))
-            head = conn.execute("SELECT head_hash FROM sessions WHERE session_id = ?", (session_id,)).fetchone()[0]
-            sealed = integrity.result_hash(head, json.loads(text), report["percent"], report["grade_id"])
-            conn.execute("UPDATE sessions SET result_json = ?, percent = ?, grade = ?, critical_failures_json = ?,"
-                         " result_hash = ?, updated_at = ? WHERE session_id = ?",
-                         (text, report["percent"], report["grade_id"], _dumps(failures, "the critical failures"),
-                          sealed, now, session_id))
-        log.info("session %s: rationale %d marked; now %s%% %s", session_id, decision_index, report["percent"],
-                 report["grade_id"])
-        return report
-
-    def rescores(self, session_id: str) -> list[dict]:
-        """A session's rescores, oldest first: ``{"id", "session_id", "created_at", "scenario_id",
-        "scenario_version", "scenario_hash", "catalogues", "percent", "grade_id", "report"}``."""
-        with self._read() as conn:
-            self._session_row(conn, session_id)
-            return _rescores(conn, session_id)
-
-    # -- personal data: UK GDPR access, erasure and retention ----------------------------
-    def trainee_ids(self) -> list[str]:
-        """Every trainee id with at least one session, sorted."""
-        with self._read() as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT trainee_id FROM sessions ORDER BY trainee_id")]
-
-    def export_trainee(self, trainee_id: str) -> dict:
-        """Everything stored about one trainee (a subject access request), as JSON-ready data.
-
-        ``{"trainee_id", "exported_at", "store", "store_format", "sessions": [...]}``, each
-        session as ``session_record`` gives it: the session row, every event and input with
-        its hashes, annotations, grade overrides and rescores.
-        """
-        with self._read() as conn:
-            conn.execute("BEGIN")
-            try:
-                ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?"
-                                                  " ORDER BY started_at, session_id", (trainee_id,))]
-                sessions = [_session_record(conn, session_id) for session_id in ids]
-            finally:
-                conn.execute("COMMIT")
-        return {"trainee_id": trainee_id, "exported_at": _utc_now(), "store": str(self.path),
-                "store_format": schema.SCHEMA_VERSION, "sessions": sessions}
 
     def session_record(self, session_id: str) -> dict:
         """One session with everything attached: ``{"session", "events", "annotations", "grade_overrides",
@@ -598,60 +451,24 @@ class SessionStore:
             finally:
                 conn.execute("COMMIT")
 
-    def delete_trainee(self, trainee_id: str) -> int:
-        """Erase every session of a trainee, with all its events, notes, overrides and rescores, in one
-        transaction; returns how many sessions were deleted."""
-        with self._write() as conn:
-            ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?", (trainee_id,))]
-            deleted = _delete(conn, ids)
-        self._checkpoint_after_delete()
-        log.info("deleted %d sessions of one trainee", deleted)     # no id: the log must not keep an erased person
-        return deleted
 
-    def sessions_older_than(self, months: int, *, now: datetime | None = None) -> list[SessionSummary]:
-        """Sessions with no activity (nothing recorded) for more than ``months`` calendar months, oldest first."""
-        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            raise ValueError(f"months must be a whole number of months, 1 or more, not {months!r}")
-        cutoff = _stamp(_months_before(now or datetime.now(UTC), months))
+    def missing_sessions(self) -> list[str]:
+        """Ids of unfinished sessions this store held at its last change that it no longer holds at
+        all (the file was deleted, moved or replaced by an older copy meanwhile; expected.py)."""
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM sessions WHERE updated_at < ? ORDER BY updated_at, session_id",
-                                (cutoff,)).fetchall()
-        return [_summary(r) for r in rows]
+            return expected.missing(self.path, conn)
 
-    def delete_sessions(self, session_ids) -> int:
-        """Delete these sessions with everything attached, in one transaction; unknown ids are ignored.
-        Returns how many were deleted."""
-        ids = [str(i) for i in session_ids]
-        with self._write() as conn:
-            deleted = _delete(conn, ids)
-        self._checkpoint_after_delete()
-        log.info("deleted %d sessions", deleted)
-        return deleted
+    def acknowledge_missing(self) -> None:
+        """The missing sessions have been reported: the marker now lists what the store holds."""
+        self._refresh_expected()
 
-    def retention_months(self) -> int | None:
-        """The saved retention period in months (None: keep sessions until deleted by hand)."""
-        with self._read() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE key = 'retention_months'").fetchone()
-        return int(row[0]) if row is not None else None
+    def _refresh_expected(self) -> None:
+        try:
+            with self._read() as conn:
+                expected.refresh(self.path, conn)
+        except StoreError:
+            log.debug("unfinished-sessions marker not refreshed", exc_info=True)
 
-    def set_retention_months(self, months: int | None) -> None:
-        """Save the retention period (None clears it). The app offers to apply it at start."""
-        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
-            raise ValueError(f"months must be a whole number of months, 1 or more, or None, not {months!r}")
-        with self._write() as conn:
-            if months is None:
-                conn.execute("DELETE FROM settings WHERE key = 'retention_months'")
-            else:
-                conn.execute("INSERT INTO settings (key, value) VALUES ('retention_months', ?)"
-                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(months),))
-
-    def _checkpoint_after_delete(self) -> None:
-        """Move deleted pages out of the WAL file (overwritten there by secure_delete) where possible."""
-        with self._read() as conn:
-            try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            except sqlite3.Error:          # another process is busy: its next checkpoint does it
-                log.debug("checkpoint after a delete did not run", exc_info=True)
 
     # -- bulk copy (bundles, benchmarks) -----------------------------------------------------
     def _import_record(self, record: dict) -> tuple[str, str]:
@@ -693,6 +510,8 @@ class SessionStore:
 
     # -- internals ---------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
+        if self._conn is None and self._detached:
+            raise attachment.detached_error(self.path, "was deleted, moved or replaced")
         if self._conn is None:
             raise StoreError(f"The session store {self.path} has been closed; open it again to use it.", self.path)
         return self._conn
@@ -704,8 +523,8 @@ class SessionStore:
         Nested inside another ``_write`` on the same thread (``append_batch``), it joins the
         outer transaction, which alone commits (or rolls everything back)."""
         with self._lock:
-            conn = self._connection()
             if self._batch_depth:
+                conn = self._connection()
                 self._batch_depth += 1
                 try:
                     yield conn
@@ -714,9 +533,14 @@ class SessionStore:
                 return
             self._batch_depth = 1
             try:
+                conn = self._attached_connection()
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    what = attachment.problem(self.path, self._opened)
+                    if what:                     # moved or deleted during the write: keep it for the new file
+                        self._detached = True
+                        raise attachment.detached_error(self.path, what)
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:      # the body or COMMIT failed
@@ -725,6 +549,56 @@ class SessionStore:
                 raise _store_error(exc, self.path, writing=True) from exc
             finally:
                 self._batch_depth = 0
+
+    def _attached_connection(self) -> sqlite3.Connection:
+        """The connection to write with, once the path still leads to the file it has open.
+
+        The first write after the file was deleted, moved or replaced is refused (so the
+        trainee is told); the next one puts a healthy store back at the path (attachment.py)."""
+        if self._detached:
+            return self.reattach()
+        conn = self._connection()
+        what = attachment.problem(self.path, self._opened)
+        if what is None:
+            return conn
+        self._detached = True
+        log.error("the session store file %s", what)
+        raise attachment.detached_error(self.path, what)
+
+    def reattach(self) -> sqlite3.Connection:
+        """Make the store at ``self.path`` the one written again, with this run's sessions in it.
+
+        This run's sessions are read from the old file into memory first (``_rescued``), and the
+        old connection is closed before the new file is opened (closing deletes ``<path>-wal``
+        by name); if the new file cannot be made yet, the copy in memory waits for the next try."""
+        with self._lock:
+            if not self._detached:
+                return self._connection()
+            if self._rescued is None:
+                old = self._connection()
+                try:
+                    self._rescued = attachment.rescue(self, old)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"The records file {self.path} went away and what this session wrote to "
+                                     f"it cannot be read back ({exc}); keep the app open and restore the file.",
+                                     self.path, attachment.DETACHED) from exc
+                self._conn = None
+                old.close()
+            try:
+                target = SessionStore(self.path)
+            except StoreError as exc:
+                raise StoreError(f"The records file {self.path} cannot be put back yet: {exc.message}",
+                                 self.path, attachment.DETACHED) from exc
+            try:
+                attachment.merge(target, self._rescued)
+            except (StoreError, ValueError) as exc:
+                target.close()
+                raise StoreError(f"The records file {self.path} cannot be put back yet: "
+                                 f"{getattr(exc, 'message', exc)}", self.path, attachment.DETACHED) from exc
+            self._conn, target._conn = target._conn, None
+            self._opened, self._detached, self._rescued = target._opened, False, None
+            expected.refresh(self.path, self._conn)
+            return self._conn
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -745,6 +619,7 @@ class SessionStore:
 
     def _live_session(self, conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
         row = self._session_row(conn, session_id)
+        self._touched.add(session_id)
         if row["status"] != "in_progress":
             raise StoreError(f"Session {session_id} in the session store {self.path} is {row['status']}, "
                              "so nothing more can be recorded in it; start a new session.", self.path,
@@ -1086,15 +961,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 # -- values ----------------------------------------------------------------------------
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _dumps(value: Any, what: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} cannot be stored as JSON: {exc}") from exc
 
 
 def _check_clock(clock: Any, name: str) -> int:
@@ -1139,108 +1005,6 @@ def _check_input(entry: Any) -> tuple[str, str]:
     return kind, _dumps(entry, f"the {kind} input")
 
 
-def _summary(row: sqlite3.Row) -> SessionSummary:
-    return SessionSummary(
-        session_id=row["session_id"],
-        trainee=TraineeInfo(row["trainee_id"], row["display_name"], row["force"], row["role"]),
-        scenario_id=row["scenario_id"], scenario_version=row["scenario_version"],
-        scenario_hash=row["scenario_hash"], scenario_path=row["scenario_path"],
-        scenario_title=row["scenario_title"], catalogues=json.loads(row["catalogues_json"]),
-        started_at=row["started_at"], updated_at=row["updated_at"], ended_at=row["ended_at"],
-        status=row["status"], clock=row["clock"], scene_id=row["scene_id"], percent=row["percent"],
-        grade=row["grade"], ending_id=row["ending_id"],
-        critical_failures=json.loads(row["critical_failures_json"]))
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time ``months`` calendar months earlier (the last day of a shorter month)."""
-    import calendar
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
-def _required(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} is required (not blank)")
-    return value.strip()
-
-
 # -- session records: the trainer's tables and whole-session copies -----------------------------
-_DEPENDENT_TABLES = ("annotations", "grade_overrides", "rescores", "events")
 
 
-def _annotations(conn: sqlite3.Connection, session_id: str) -> list[dict]:
-    rows = conn.execute("SELECT id, seq, author, text, created_at FROM annotations WHERE session_id = ? ORDER BY id",
-                        (session_id,))
-    return [dict(r) for r in rows]
-
-
-def _overrides(conn: sqlite3.Connection, session_id: str) -> list[dict]:
-    rows = conn.execute("SELECT id, grade_id, reason, author, created_at FROM grade_overrides WHERE session_id = ?"
-                        " ORDER BY id", (session_id,))
-    return [dict(r) for r in rows]
-
-
-def _rescores(conn: sqlite3.Connection, session_id: str, rescore_id: int | None = None) -> list[dict]:
-    sql = "SELECT * FROM rescores WHERE session_id = ?" + (" AND id = ?" if rescore_id is not None else "")
-    args = (session_id,) if rescore_id is None else (session_id, rescore_id)
-    return [{"id": r["id"], "session_id": r["session_id"], "created_at": r["created_at"],
-             "scenario_id": r["scenario_id"], "scenario_version": r["scenario_version"],
-             "scenario_hash": r["scenario_hash"], "catalogues": json.loads(r["catalogues_json"]),
-             "percent": r["percent"], "grade_id": r["grade"], "report": json.loads(r["report_json"])}
-            for r in conn.execute(sql + " ORDER BY id", args)]
-
-
-def _session_record(conn: sqlite3.Connection, session_id: str) -> dict:
-    session = dict(conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone())
-    events = [{"seq": r["seq"], "kind": r["kind"], "is_input": bool(r["is_input"]), "clock": r["clock"],
-               "recorded_at": r["recorded_at"], "data": json.loads(r["data_json"]), "prev_hash": r["prev_hash"],
-               "hash": r["hash"]}
-              for r in conn.execute("SELECT * FROM events WHERE session_id = ? ORDER BY seq", (session_id,))]
-    return {"session": session, "events": events, "annotations": _annotations(conn, session_id),
-            "grade_overrides": _overrides(conn, session_id), "rescores": _rescores(conn, session_id)}
-
-
-def _insert_events(conn: sqlite3.Connection, session_id: str, events: list[dict]) -> None:
-    """Insert events as another store recorded them (``session_record``'s form): seq and hashes kept."""
-    conn.executemany(
-        "INSERT INTO events (session_id, seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(session_id, e["seq"], e["kind"], int(bool(e["is_input"])), e["clock"], e["recorded_at"],
-          _dumps(e["data"], "event data"), e["prev_hash"], e["hash"]) for e in events])
-
-
-def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
-    """Insert a whole session record into the caller's transaction (new ids for its notes and rescores)."""
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
-    session = record["session"]
-    names = [c for c in columns if c in session]
-    conn.execute(f"INSERT INTO sessions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                 [session[c] for c in names])
-    session_id = session["session_id"]
-    _insert_events(conn, session_id, record["events"])
-    conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                     [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
-                      for a in record.get("annotations", [])])
-    conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     [(session_id, o["grade_id"], o["reason"], o["author"], o["created_at"])
-                      for o in record.get("grade_overrides", [])])
-    conn.executemany("INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
-                     " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(session_id, r["created_at"], r["scenario_id"], r["scenario_version"], r["scenario_hash"],
-                       _dumps(r["catalogues"], "catalogues"), _dumps(r["report"], "a report"), r["percent"],
-                       r["grade_id"]) for r in record.get("rescores", [])])
-
-
-def _delete(conn: sqlite3.Connection, session_ids: list[str]) -> int:
-    args = [(i,) for i in session_ids]
-    for table in _DEPENDENT_TABLES:
-        conn.executemany(f"DELETE FROM {table} WHERE session_id = ?", args)
-    return conn.executemany("DELETE FROM sessions WHERE session_id = ?", args).rowcount

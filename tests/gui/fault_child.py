@@ -80,6 +80,7 @@ class Player:
             say("WRITE", self.writes)
             return real_append(*args, **kwargs)
         store.append_batch = append_batch
+        win.settings.setValue("privacy/shared_pc", False)   # a personal PC: each launch resumes the last trainee
         trainee = win.remembered_trainee()
         unfinished = store.unfinished_sessions(trainee.trainee_id) if trainee else []
         if unfinished:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import MINI
+from helpers import MINI, shoot
 
 from hydra_sim.records import SessionStore
 from hydra_sim.records import store as store_module
@@ -129,3 +129,107 @@ def test_a_damaged_store_at_start_gives_a_clear_message_and_is_left_alone(qtbot,
     assert not any("Traceback" in m for m in messages)
     assert path.read_bytes() == damaged
     assert sorted(p.name for p in Path(path.parent).iterdir() if p.stat().st_size) == ["sessions.sqlite3"]
+
+
+def _remove_store(path) -> None:
+    import os
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(str(path) + suffix):
+            os.remove(str(path) + suffix)
+
+
+def test_a_store_deleted_mid_session_is_reported_and_put_back_with_every_decision(qtbot, app_window):
+    win = app_window
+    start_mini(win)
+    decide(win, "ambulance")
+    assert win.controller.flush()
+    failures, recovered = [], []
+    win.controller.store_failed.connect(failures.append)
+    win.controller.store_recovered.connect(lambda: recovered.append(True))
+    _remove_store(win.store.path)                   # a cleanup script, a profile sync, a user in Explorer
+    decide(win, "doors", "bwv")
+    qtbot.waitUntil(lambda: bool(failures), timeout=20000)
+    assert "NOT saved" in win.errors.last.message and "deleted or moved" in win.errors.last.message
+    win.resize(1280, 800)
+    shoot(win, "incident-store-deleted")
+    assert win.controller.unsaved > 0               # the new decision is kept in memory, not called recorded
+    recorded_before = win.controller.last_recorded
+    assert [d.selection for d in win.controller.runner.decisions] == ["ambulance", ["doors", "bwv"]]
+    win.controller.writer.retry()                   # what the retry timer does
+    qtbot.waitUntil(lambda: bool(recovered), timeout=20000)
+    assert win.controller.last_recorded is not recorded_before
+    assert win.store.path.exists()
+    wait_for_store(qtbot, win, ["ambulance", ["doors", "bwv"]])
+    assert win.store.verify() == []
+
+
+def test_a_second_window_cannot_resume_a_session_open_in_the_first(qtbot, app_window, fake_time):
+    from hydra_sim.app import build_main_window
+    first = app_window
+    start_mini(first)
+    decide(first, "ambulance")
+    assert first.controller.flush()
+    second = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(second)
+    second.show()
+    try:
+        start = second.start_screen
+        start.set_trainee(first.controller.trainee)     # the same person types their id in the other window
+        second._refresh_sessions()
+        assert len(start.sessions) == 1
+        start.resume_button.click()
+        assert second.stack.currentWidget() is start
+        assert "open on another window or computer since" in second.errors.last.message
+        assert second.controller.runner is None
+        assert stored_decisions(first) == ["ambulance"]
+        first.controller.abandon()                  # closed there: the lock goes with it
+        assert not (first.store.path.parent / "locks" / f"{first.controller.session_id}.lock").exists()
+    finally:
+        second.controller.timer.stop()
+        second.debrief_screen.stop_worker()
+
+
+def test_the_start_screen_says_when_expected_sessions_are_missing(qtbot, app_window, fake_time):
+    from hydra_sim.app import build_main_window
+    first = app_window
+    start_mini(first)
+    decide(first, "ambulance")
+    first.controller.suspend()
+    first.controller._release()
+    first.store.close()
+    _remove_store(first.store.path)                 # deleted while the app was closed
+    again = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(again)
+    again.show()
+    try:
+        assert again.missing_sessions == [first.controller.session_id]
+        text = again.start_screen.error.text()
+        assert "1 unfinished session recorded on this computer is missing" in text
+        assert again.start_screen.error.isVisible()
+        again.resize(1280, 800)
+        shoot(again, "start-missing-sessions")
+    finally:
+        again.controller.timer.stop()
+        again.debrief_screen.stop_worker()
+
+
+def test_a_shared_pc_never_prefills_the_previous_person(qtbot, app_window, fake_time, home):
+    from hydra_sim.app import build_main_window
+    first = app_window
+    assert first.shared_pc()                        # the default
+    start_mini(first)
+    trainee = first.controller.trainee
+    assert first.remembered_trainee() == trainee    # the same person, in this run of the app
+    first.settings.sync()
+    settings = (home / "settings.ini").read_text() if (home / "settings.ini").exists() else ""
+    assert trainee.trainee_id not in settings and "[trainee]" not in settings
+    first.controller.suspend()
+    nxt = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(nxt)
+    nxt.show()
+    try:
+        assert nxt.start_screen.trainee_id.text() == ""
+        assert nxt.start_screen.trainee() is None
+    finally:
+        nxt.controller.timer.stop()
+        nxt.debrief_screen.stop_worker()

@@ -24,6 +24,7 @@ CHILD = textwrap.dedent("""
     from hydra_sim.app import build_main_window
     from hydra_sim.gui.persistence import TraineeInfo
     win = build_main_window(show_error_windows=False, real_time=False, system_points=11)
+    win.settings.setValue("privacy/shared_pc", False)     # a personal PC: the trainee is remembered
     win.remember_trainee(TraineeInfo("t-crash", "Crash Test", "Westmarch", "first_responder"))
     assert win.open_scenario_file({mini!r})
     win.start_session()

@@ -190,7 +190,13 @@ def test_cli_trainee_list_export_delete(store, store_path, home, mini, capsys, t
     assert "deleted 2 sessions of t-alpha" in capsys.readouterr().out and store.trainee_ids() == ["t-beta"]
     assert cli.main(["--home", str(home), "trainee", "delete", "t-beta", "--yes"]) == 0
     assert store.trainee_ids() == []
-    assert cli.main(["--home", str(home), "trainee", "delete", "t-beta", "--yes"]) == 1
+    capsys.readouterr()
+    # with no sessions left it still looks in every other place (queue, exports, logs, settings) ...
+    assert cli.main(["--home", str(home), "trainee", "delete", "t-beta", "--yes"]) == 0
+    assert "deleted 0 sessions of t-beta; every place searched:" in capsys.readouterr().out
+    # ... but only when told to
+    assert cli.main(["--home", str(home), "trainee", "delete", "t-beta"]) == 1
+    assert "--yes" in capsys.readouterr().err
 
 
 def test_cli_retention(store, store_path, home, mini, capsys, monkeypatch):
