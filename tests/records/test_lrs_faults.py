@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from hydra_sim.records.lrs import LrsClient, LrsUnavailable
+from hydra_sim.records.lrs import LrsClient, LrsProtocolError, LrsUnavailable
 from hydra_sim.records.queue import XapiQueue
 
 NAMESPACE = uuid.UUID("6a1f4f38-5f7e-4d6c-9d4e-0d7c2f3b9a10")
@@ -39,13 +40,21 @@ class FaultyLrs:
       "drop-after"    store the statements, then close without an answer (the answer is lost);
       "hold"          store them, then answer only once ``release`` is set (after the client gave up);
       "vanish"        store nothing, stop listening for good (the port is closed) and drop;
+      "trickle"       store nothing; send the status line, then one byte of a header every 50 ms
+                      for 10 s (or until the client hangs up), then a 200 listing the ids;
+      ("raw", status, body, with_length)  store nothing, answer ``body`` (bytes) as it is, with
+                      or without a Content-Length (without one the connection closes after it);
+      ("redirect", status, url)  store nothing, answer a redirect to ``url``;
       int status      answer that status; (status, seconds) adds a Retry-After header.
+    ``GET /statements?statementId=ID`` answers the stored statement or 404, as an LRS does, and
+    every request's Authorization header is kept in ``authorizations``.
     ``invalid`` ids make any batch holding one a 400 with nothing stored, as a validating LRS does.
     """
 
     def __init__(self, port: int = 0, stored: dict | None = None):
         self.stored: dict[str, dict] = stored if stored is not None else {}
         self.received: list[list[str]] = []      # the ids of every POST, in order
+        self.authorizations: list[str] = []      # the Authorization header of every request
         self.plan: list = []
         self.invalid: set[str] = set()
         self.release = threading.Event()
@@ -56,13 +65,30 @@ class FaultyLrs:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):  # noqa: N802 - http.server's name
+                lrs.authorizations.append(self.headers.get("Authorization", ""))
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                wanted = query.get("statementId", [""])[0]
+                with lrs.lock:
+                    found = lrs.stored.get(wanted)
+                if found is None and not wanted:
+                    return self._answer(200, {"statements": []})
+                self._answer(200, found) if found else self._answer(404, {"message": "no such statement"})
+
             def do_POST(self):  # noqa: N802 - http.server's name
+                lrs.authorizations.append(self.headers.get("Authorization", ""))
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with lrs.lock:
                     lrs.received.append([s["id"] for s in body])
                     action = lrs.plan.pop(0) if lrs.plan else None
                 if action == "drop-before":
                     return
+                if action == "trickle":
+                    return self._trickle([s["id"] for s in body])
+                if isinstance(action, tuple) and action[0] == "raw":
+                    return self._raw(*action[1:])
+                if isinstance(action, tuple) and action[0] == "redirect":
+                    return self._answer(action[1], {"message": "moved"}, {"Location": action[2]})
                 if action == "vanish":
                     threading.Thread(target=lrs.close).start()
                     return
@@ -82,6 +108,36 @@ class FaultyLrs:
                 if action == "hold":
                     lrs.release.wait(timeout=60)
                 self._answer(200, new) if new else self._answer(204, None)
+
+            def _trickle(self, ids):
+                try:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    for _ in range(200):
+                        self.wfile.write(b"z")
+                        self.wfile.flush()
+                        if lrs.release.wait(0.05):
+                            break
+                    self._raw_tail(json.dumps(ids).encode())
+                except OSError:          # the client gave up (its deadline)
+                    pass
+
+            def _raw_tail(self, data):
+                self.wfile.write(b"\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(data)).encode() + b"\r\n\r\n" + data)
+
+            def _raw(self, status, data, with_length):
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    if with_length:
+                        self.send_header("Content-Length", str(len(data)))
+                    else:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:          # the client stopped reading (the size cap)
+                    pass
 
             def _answer(self, status, payload, headers=None):
                 data = json.dumps(payload).encode() if payload is not None else b""
@@ -277,6 +333,92 @@ def test_an_lrs_that_goes_away_mid_push_gets_the_rest_once_it_is_back(lrs, queue
     result = lrs_client.flush(queue)
     assert (result.sent, result.already, result.queued, result.errors) == (20, 0, 0, [])
     assert_each_stored_once(back, statements)
+
+
+# -- a hostile or broken server: redirects, answers that confirm nothing, endless or huge answers --
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed_and_the_password_never_reaches_the_other_host(lrs, queue, status):
+    server, elsewhere = lrs[0], FaultyLrs()
+    lrs.append(elsewhere)
+    statements = make_statements(12)
+    queue.add(server.endpoint, "s", statements)
+    server.plan = [("redirect", status, f"{elsewhere.endpoint}/statements")]
+    lrs_client, sleeps = client(server.endpoint)
+    result = lrs_client.flush(queue)
+    assert elsewhere.authorizations == [] and elsewhere.stored == {}       # never contacted
+    assert (result.sent, result.already, result.queued) == (0, 0, 12) and sleeps == []
+    assert len(result.errors) == 1 and f"HTTP {status}" in result.errors[0] and "redirect" in result.errors[0]
+    assert elsewhere.endpoint in result.errors[0]
+    assert len(server.received) == 1                   # the push stopped: no second batch went
+    result = lrs_client.flush(queue)                    # the LRS behaves again: everything arrives once
+    assert (result.sent, result.queued) == (12, 0)
+    assert_each_stored_once(server, statements)
+
+
+@pytest.mark.parametrize("body", [b"OK", b"<html>saved</html>", b"", b"{}", b'{"ids": []}', b"[1, 2]",
+                                  b"[" * 100_000], ids=["text", "html", "empty", "object", "wrapped", "numbers",
+                                                       "deep"])
+def test_a_200_without_the_list_of_ids_confirms_nothing(lrs, queue, body):
+    server = lrs[0]
+    statements = make_statements(15)
+    queue.add(server.endpoint, "s", statements)
+    server.plan = [("raw", 200, body, True)]
+    lrs_client, _sleeps = client(server.endpoint)
+    with pytest.raises(LrsProtocolError, match="without the JSON list of statement ids"):
+        LrsClient(server.endpoint, "trainer", "secret").post_batch(statements[:1])
+    server.plan = [("raw", 200, body, True)]
+    result = lrs_client.flush(queue)
+    assert (result.sent, result.already, result.queued) == (0, 0, 15)
+    assert "nothing is counted as sent" in result.errors[0]
+    result = lrs_client.flush(queue)
+    assert (result.sent, result.queued) == (15, 0)
+    assert_each_stored_once(server, statements)
+
+
+def test_an_empty_list_of_ids_confirms_only_what_the_lrs_really_holds(lrs, queue):
+    server = lrs[0]
+    statements = make_statements(6)
+    server.stored[statements[2]["id"]] = statements[2]        # the LRS really holds this one
+    queue.add(server.endpoint, "s", statements)
+    server.plan = [("raw", 200, b"[]", True)]                 # ... but stored nothing of this POST
+    result = client(server.endpoint)[0].flush(queue)
+    assert (result.sent, result.already, result.queued) == (0, 1, 5)
+    assert len(result.errors) == 5 and all("did not confirm" in e for e in result.errors)
+    assert statements[2]["id"] not in {s["id"] for _, s in queue.pending(server.endpoint)}
+    result = client(server.endpoint)[0].flush(queue)
+    assert (result.sent, result.already, result.queued) == (5, 0, 0)
+    assert_each_stored_once(server, statements)
+
+
+def test_a_server_trickling_a_byte_at_a_time_cannot_hold_the_push_past_its_deadline(lrs, queue):
+    server = lrs[0]
+    statements = make_statements(20)
+    queue.add(server.endpoint, "s", statements)
+    server.plan = ["trickle"]              # each byte well inside the per-read timeout
+    lrs_client, sleeps = client(server.endpoint, timeout=2, deadline=0.5)
+    try:
+        result = lrs_client.flush(queue)
+    finally:
+        server.release.set()
+    assert (result.sent, result.already, result.queued) == (0, 0, 20) and sleeps == []
+    assert len(result.errors) == 1 and "deadline of 0.5 s" in result.errors[0]
+    assert len(server.received) == 1
+    result = client(server.endpoint)[0].flush(queue)
+    assert (result.sent, result.queued) == (20, 0)
+    assert_each_stored_once(server, statements)
+
+
+@pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "until-close"])
+def test_an_answer_beyond_the_size_cap_is_not_read_and_confirms_nothing(lrs, queue, with_length):
+    server = lrs[0]
+    statements = make_statements(8)
+    queue.add(server.endpoint, "s", statements)
+    padded = json.dumps([s["id"] for s in statements]).encode() + b" " * (2 << 20)    # valid JSON, 2 MiB
+    server.plan = [("raw", 200, padded, with_length)]
+    result = client(server.endpoint, max_answer=65536)[0].flush(queue)
+    assert (result.sent, result.already, result.queued) == (0, 0, 8)
+    assert "larger than 65536 bytes" in result.errors[0]
+    assert server.stored == {}
 
 
 # -- a real LRS: Ralph stopped mid-push and started again -----------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
@@ -172,6 +173,11 @@ class StubLrs:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def do_GET(self):        # statementId look-ups, answered as Ralph does (a statement result)
+                wanted = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("statementId", [""])[0]
+                found = [stub.stored[wanted]] if wanted in stub.stored else []
+                self._answer(200 if found else 404, {"statements": found})
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
