@@ -10,6 +10,8 @@ import os
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hostile_files import SVG, nested_use_bomb
 
 from hydra_sim.engine.safe_svg import MAX_DRAWN, MAX_SVG_BYTES, UnsafeSvg, read_safe_svg, sanitise_svg
@@ -118,3 +120,30 @@ def test_a_link_to_an_endless_device_is_refused(tmp_path):
     os.symlink("/dev/zero", tmp_path / "zero.svg")
     with pytest.raises(UnsafeSvg, match="not a regular file"):
         read_safe_svg(tmp_path / "zero.svg")
+
+
+# -- fuzzing: mutated drawings ----------------------------------------------------------------------
+PIECES = ['<image xlink:href="/etc/x.png"/>', '<use href="#a"/>', '<g id="a">', "</g>", '<use xlink:href="../b.svg#c"/>',
+          "<!DOCTYPE svg [<!ENTITY e 'x'>]>", "&e;", "<![CDATA[x]]>", "<?pi x?>", "<!-- c -->", 'style="fill:url(/x)"',
+          '<style>@import "a.css";</style>', "<script>x</script>", '<image href="data:image/png;base64,AAAA"/>',
+          "\x00", "\x1b", "<", ">", '"', "'", "&", "#", "\n", "é", '<a:image xmlns:a="s" a:href="/x"/>']
+SEED = SVG.format('<g id="a"><rect width="1" height="1"/></g><use xlink:href="#a"/>')
+
+
+@settings(derandomize=True, deadline=None, database=None, max_examples=400,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(SEED)), st.sampled_from(PIECES)), max_size=6))
+def test_a_mutated_drawing_is_refused_or_comes_out_without_external_references(insertions):
+    data = SEED
+    for at, piece in insertions:
+        at = min(at, len(data))
+        data = data[:at] + piece + data[at:]
+    try:
+        clean = sanitise_svg(data.encode("utf-8"))
+    except UnsafeSvg as exc:
+        assert str(exc)
+        return
+    again = sanitise_svg(clean)                         # the output is itself a drawing that passes
+    assert all(h.startswith("#") or h.startswith("data:image/png;base64,") for h in hrefs(clean)), clean
+    assert b"<!ENTITY" not in clean and b"<script" not in clean and b"url(/" not in clean and b"@import" not in clean
+    assert hrefs(again) == hrefs(clean)
