@@ -1,0 +1,60 @@
+"""``hydra-sim explore``: every reachable state and the score bounds.
+
+Imported only when one of its commands runs (hydra_sim/cli/__init__.py lists them); it may import
+the engine and records; Qt only inside a handler that opens a window or draws.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .common import _condition_option, _load_or_report, scenario_has_conditions
+
+
+def add_parser(sub) -> None:
+    explore = sub.add_parser("explore", help="explore every reachable state and report score bounds")
+    explore.add_argument("scenario", metavar="SCENARIO")
+    explore.add_argument("--json", action="store_true", help="print the report as JSON")
+    explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    _condition_option(explore, "explore only under this run condition (default: every combination)")
+    explore.set_defaults(handler=_cmd_explore)
+
+
+def _cmd_explore(args) -> int:
+    from ..console import explore_text
+    from ..engine.explorer import explore
+    from ..engine.run_conditions import ConditionError, combinations, parse_assignments, short
+
+    scenario = _load_or_report(args.scenario)
+    if scenario is None:
+        return 1
+    try:
+        fixed = parse_assignments(args.condition, scenario)
+    except ConditionError as exc:
+        print(f"hydra-sim explore: {exc}", file=sys.stderr)
+        return 2
+    # every combination of the run conditions that agrees with the fixed ones
+    settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
+    reports = [(conditions, explore(scenario, conditions=conditions)) for conditions in settings]
+    if args.json:
+        data = ([{"conditions": c, "report": r.to_dict()} for c, r in reports] if scenario_has_conditions(scenario)
+                else reports[0][1].to_dict())
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        for conditions, report in reports:
+            if conditions:
+                print(f"== run conditions: {short(conditions)}")
+            print(explore_text(scenario, report))
+    best = reports[0][1].full_marks_path
+    if args.write_best and len(reports) > 1:
+        print("hydra-sim explore: --write-best needs one combination: fix every run condition with --condition",
+              file=sys.stderr)
+        return 2
+    if args.write_best and best is not None:
+        import yaml
+        data = ({"conditions": reports[0][0]} if reports[0][0] else {}) | {"steps": best}
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
+    return 0
