@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 
 from ..records.store import EVENT_KINDS, INPUT_KINDS
+from ..records.validation import MAX_CLOCK, MAX_DEPTH, too_deep
 
 PROTOCOL_VERSION = 1
 DEFAULT_PORT = 8765
@@ -32,6 +33,10 @@ CLOSE_BAD_CODE = 4001
 CLOSE_BAD_VERSION = 4002
 CLOSE_REFUSED = 4003               # e.g. the syndicate already has another recording station
 CLOSE_PROTOCOL = 4004              # the first message was not a valid hello
+# Not fatal: the station tries again after its backoff.
+CLOSE_TRY_LATER = 4005             # too many wrong join codes from this address: wait, then the right code joins
+CLOSE_REPLACED = 4006              # this station's newer connection (same seat token) took over from this one
+MAX_TOKEN = 100
 CLOSE_SERVER_STOPPING = 1001
 
 ROLES = ("recording", "follower")
@@ -92,8 +97,14 @@ def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
         raise ProtocolError(f"message larger than {MAX_MESSAGE_BYTES} bytes")
     try:
         message = json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ProtocolError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise ProtocolError("not valid here: JSON nested thousands of levels deep") from None
+    except ValueError as exc:          # e.g. a number of more than 4,300 digits
+        raise ProtocolError(f"not valid JSON ({str(exc)[:120]})") from None
+    if too_deep(message, MAX_DEPTH + 8):   # a sync's event data sits 5 levels down; the records allow MAX_DEPTH
+        raise ProtocolError(f"a message may nest lists and objects at most {MAX_DEPTH + 8} levels deep")
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object with a 'type'")
     kind = message.get("type")
@@ -105,9 +116,14 @@ def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
 
 # -- builders (what each side sends) ----------------------------------------------------------
 def hello(code: str, syndicate: str, station_id: str, members: list[str], role: str,
-          scenario_id: str, scenario_hash: str) -> dict:
-    return {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
-            "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
+          scenario_id: str, scenario_hash: str, token: str | None = None) -> dict:
+    """``token``: the seat token the facilitator gave this recording station when it first joined
+    (None the first time); it alone lets a station take its syndicate's recording seat again."""
+    message = {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
+               "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
+    if token:
+        message["token"] = token
+    return message
 
 
 def sync(session_id: str, session_row: dict, events: list[dict], sent_at: float) -> dict:
@@ -118,12 +134,21 @@ def command_failed(command_id: str, reason: str) -> dict:
     return {"type": COMMAND_FAILED, "command_id": command_id, "reason": reason[:MAX_TEXT]}
 
 
-def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None) -> dict:
-    """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional)."""
+def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None,
+            token: str | None = None) -> dict:
+    """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional);
+    ``token``: the recording seat's token, sent only to the recording station (never to followers)."""
     message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
     if seed is not None:
         message["seed"] = seed
+    if token is not None:
+        message["token"] = token
     return message
+
+
+def new_token() -> str:
+    """A recording seat's token: 192 random bits, never shown on a screen or sent to a follower."""
+    return secrets.token_urlsafe(24)
 
 
 def ack(session_id: str, seq: int) -> dict:
@@ -178,6 +203,7 @@ def _check_hello(m: dict) -> None:
         raise ProtocolError(f"'role' must be one of: {', '.join(ROLES)}")
     _text(m, "scenario_id", 200)
     _text(m, "scenario_hash", 200, blank=True)
+    _text(m, "token", MAX_TOKEN, optional=True)
 
 
 _MAX_INT = 2 ** 53         # JSON numbers beyond this lose precision, and SQLite stores 64 bits at most
@@ -199,7 +225,7 @@ def _check_sync(m: dict) -> None:
             value = event.get(name)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ProtocolError(f"event field '{name}' must be {kind.__name__}")
-            if kind is int and not 0 <= value <= _MAX_INT:
+            if kind is int and not 0 <= value <= (MAX_CLOCK if name == "clock" else _MAX_INT):
                 raise ProtocolError(f"event field '{name}' is out of range")
         known = INPUT_KINDS if event["is_input"] else EVENT_KINDS
         if event["kind"] not in known:
@@ -224,6 +250,7 @@ def _check_welcome(m: dict) -> None:
     seed = m.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63):
         raise ProtocolError("'seed' must be a whole number of 0 or more")
+    _text(m, "token", MAX_TOKEN, optional=True)
 
 
 def _check_ack(m: dict) -> None:

@@ -33,6 +33,8 @@ from .views import Command, SyndicateView
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)      # seconds between reconnect attempts; the last repeats
+# Refusals a retry cannot mend. CLOSE_TRY_LATER (a lockout of guessed codes) and CLOSE_REPLACED (this
+# station's own newer connection took over) are not among them: the station tries again.
 FATAL_CLOSES = (p.CLOSE_BAD_CODE, p.CLOSE_BAD_VERSION, p.CLOSE_REFUSED, p.CLOSE_PROTOCOL)
 
 
@@ -44,7 +46,8 @@ class StationLink:
                  on_command: Callable[[Command], None] | None = None,
                  on_update: Callable[[SyndicateView], None] | None = None,
                  on_status: Callable[[bool, str], None] | None = None,
-                 backoff: Sequence[float] = DEFAULT_BACKOFF, open_timeout: float = 5.0):
+                 backoff: Sequence[float] = DEFAULT_BACKOFF, open_timeout: float = 5.0,
+                 token: str | None = None, on_token: Callable[[str], None] | None = None):
         if role not in p.ROLES:
             raise ValueError(f"role must be one of {p.ROLES}, not {role!r}")
         if role == "recording" and store is None:
@@ -55,6 +58,10 @@ class StationLink:
         self.scenario_id, self.scenario_hash = scenario_id, scenario_hash
         self.on_command, self.on_update, self.on_status = on_command, on_update, on_status
         self.backoff = tuple(backoff) or DEFAULT_BACKOFF
+        # The recording seat's secret, from the facilitator's first welcome: sent in every later hello,
+        # it alone reclaims the seat (the station id is public). ``on_token`` lets the caller keep it
+        # across a restart of the station (headless.py writes it beside the store).
+        self.token, self.on_token = token, on_token
         self._refusals = 0           # refusals in a row: each waits longer before the resend
         self.open_timeout = open_timeout
         self.session_id: str | None = None
@@ -202,7 +209,8 @@ class StationLink:
         welcomed = False
         try:
             conn.send(p.encode(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
-                                       self.scenario_id, self.scenario_hash)))
+                                       self.scenario_id, self.scenario_hash,
+                                       self.token if self.role == "recording" else None)))
             for raw in conn:
                 try:
                     message = p.decode(raw, p.SERVER_TYPES)
@@ -212,6 +220,14 @@ class StationLink:
                 kind = message["type"]
                 if kind == p.WELCOME:
                     self.seed = message.get("seed")
+                    token = message.get("token")
+                    if token and token != self.token and self.role == "recording":
+                        self.token = token
+                        if self.on_token is not None:
+                            try:
+                                self.on_token(token)
+                            except Exception:
+                                log.exception("station %s: could not keep the seat token", self.station_id)
                     with self._lock:
                         for session_id, seq in message["acked"].items():
                             self._acked[session_id] = seq
@@ -245,6 +261,9 @@ class StationLink:
             if received is not None and received.code in FATAL_CLOSES:
                 self.failed = True
                 self.last_error = received.reason or self.last_error or "the facilitator refused this station"
+            elif received is not None and received.code == p.CLOSE_TRY_LATER:
+                self.last_error = received.reason or "the facilitator asks this station to wait"
+                self._status(False, f"{self.last_error}; recording locally meanwhile")
             log.info("station %s: connection closed (%s)", self.station_id, exc)
         except OSError as exc:
             log.info("station %s: connection lost (%s)", self.station_id, exc)

@@ -167,7 +167,7 @@ def test_a_second_recording_station_is_refused_and_a_follower_gets_the_view(serv
         try:
             server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and e.view.name == "Alpha", what="-")
             rival._threads[0].join(WAIT)             # a refused link stops trying: its thread ends
-            assert rival.failed and "already records at station 'Alpha-1'" in rival.last_error
+            assert rival.failed and "already has its recording station ('Alpha-1')" in rival.last_error
         finally:
             rival.close()
     views, ended = [], threading.Event()

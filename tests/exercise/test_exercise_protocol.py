@@ -11,6 +11,7 @@ from websockets.sync.client import connect
 
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
+from hydra_sim.exercise.station import FATAL_CLOSES
 
 
 def hello(code="ABCDEF", **over) -> dict:
@@ -110,10 +111,10 @@ def test_guessing_the_code_locks_the_address_out_for_a_while(server):
         with connect(url(server), proxy=None) as conn:
             conn.send(json.dumps(hello(code="WRONG1")))
             assert "wrong join code" in closed_with(conn)[1]
-    with connect(url(server), proxy=None) as conn:      # now even the right code waits
+    with connect(url(server), proxy=None) as conn:      # now even the right code waits (the station retries)
         conn.send(json.dumps(hello()))
         code, reason = closed_with(conn)
-    assert code == p.CLOSE_BAD_CODE and "too many wrong join codes" in reason
+    assert code == p.CLOSE_TRY_LATER and "too many wrong join codes" in reason and code not in FATAL_CLOSES
     assert server.snapshot() == []
     clock[0] += 61                                        # the window has passed: the right code joins
     with connect(url(server), proxy=None) as conn:
@@ -157,7 +158,7 @@ def test_after_joining_bad_messages_get_an_error_and_the_link_stays_open(server)
         assert reply["type"] == p.ERROR and "unknown message type 'launch_missiles'" in reply["message"]
         conn.send(json.dumps(p.sync("s1", {"session_id": "s1", "scenario_id": "brackenford-services"}, [], 1.0)))
         reply = json.loads(conn.recv(timeout=10))
-        assert reply["type"] == p.ERROR and "incomplete" in reply["message"]
+        assert reply["type"] == p.ERROR and "'s1' is not a session id" in reply["message"]
         assert json.loads(conn.recv(timeout=10)) == p.ack("s1", 0)
     assert [v.name for v in server.snapshot()] == ["Alpha"]
 
@@ -165,12 +166,12 @@ def test_after_joining_bad_messages_get_an_error_and_the_link_stays_open(server)
 def test_an_oversize_message_closes_only_that_connection(server):
     with connect(url(server), proxy=None, max_size=None) as conn:
         conn.send(json.dumps(hello()))
-        conn.recv(timeout=10)
+        token = json.loads(conn.recv(timeout=10))["token"]
         conn.send("x" * (p.MAX_MESSAGE_BYTES + 10))
         code, _reason = closed_with(conn)
     assert code == 1009                     # message too big
     with connect(url(server), proxy=None) as conn:      # the server still takes stations
-        conn.send(json.dumps(hello()))
+        conn.send(json.dumps(hello(token=token)))
         assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
 
 
@@ -201,7 +202,9 @@ def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path
     join = hello(code="ABCDEF", scenario_hash=scenario.content_hash)
     with connect(url(server), proxy=None) as conn:
         conn.send(json.dumps(join))
-        assert json.loads(conn.recv(timeout=10))["acked"] == {}
+        welcome = json.loads(conn.recv(timeout=10))
+        assert welcome["acked"] == {}
+        join["token"] = welcome["token"]             # the seat's secret: only it takes the seat again
         conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
         assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
         made = server.pause("Alpha")
