@@ -4,12 +4,16 @@ One message is one JSON object with a ``type``; every inbound message is checked
 (type known, fields present with the right types, sizes bounded) before anyone acts on
 it, because the network is untrusted. ``decode`` raises ``ProtocolError`` with a message
 that can be sent back to the peer; it never lets a bad message crash the receiver.
-Also the join code (random, short, typable) and its constant-time check.
+Also the join code (random, short, typable) and the proofs that stand for it on the wire: the
+code itself is never sent; each side proves it knows the code with an HMAC bound to the TLS
+certificate the station sees (tls.py), so the link is encrypted and neither side can be
+impersonated by someone who lacks the code.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import secrets
@@ -18,7 +22,7 @@ from typing import Any
 from ..records.store import EVENT_KINDS, INPUT_KINDS
 from ..records.validation import MAX_CLOCK, MAX_DEPTH, too_deep
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2                # 2: TLS, and the join code proven (join_proof), never sent
 DEFAULT_PORT = 8765
 MAX_MESSAGE_BYTES = 1_000_000       # a whole session record fits with room to spare; more is refused
 MAX_TEXT = 4000                     # free-text inject, member name, reason ...
@@ -44,7 +48,7 @@ ACTIONS = ("inject", "pause", "resume", "timer", "end")
 ALL = "all"
 
 # Client -> server
-HELLO = "hello"              # first message: join code, syndicate, station, members, role, scenario
+HELLO = "hello"              # first message: proof of the join code, syndicate, station, members, role, scenario
 SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
 COMMAND_FAILED = "command_failed"   # an intervention could not be applied (e.g. the session had ended)
 # Server -> client
@@ -70,6 +74,37 @@ def new_join_code(length: int = CODE_LENGTH) -> str:
 def normalise_code(code: str) -> str:
     """What the trainee typed, as the server compares it: upper case, spaces and dashes dropped."""
     return "".join(ch for ch in str(code).upper() if ch not in " -")
+
+
+def join_proof(code: str, fingerprint: str, nonce: str) -> str:
+    """What a station sends instead of the join code: an HMAC keyed with the code over the facilitator's
+    TLS certificate fingerprint (as the station saw it) and a fresh nonce. A listener learns nothing it
+    can replay, and someone in the middle (their own certificate) cannot pass it on (tls.py)."""
+    return _proof("station", code, fingerprint, nonce)
+
+
+def facilitator_proof(code: str, fingerprint: str, nonce: str) -> str:
+    """The facilitator's answer in its welcome: the same, for the other side, so a station knows it
+    reached the facilitator who shows this code before it sends any trainee's records."""
+    return _proof("facilitator", code, fingerprint, nonce)
+
+
+def proofs_match(given: Any, expected: str) -> bool:
+    """Constant-time comparison of a proof."""
+    return isinstance(given, str) and len(given) <= 128 and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _proof(side: str, code: str, fingerprint: str, nonce: str) -> str:
+    message = f"hydra-sim exercise v{PROTOCOL_VERSION}|{side}|{fingerprint}|{nonce}".encode()
+    return hmac.new(normalise_code(code).encode(), message, hashlib.sha256).hexdigest()
+
+
+def seal_hello(message: dict, fingerprint: str) -> dict:
+    """The hello as sent: its ``code`` replaced by a fresh ``nonce`` and the ``proof`` of the code."""
+    sealed = {k: v for k, v in message.items() if k != "code"}
+    sealed["nonce"] = secrets.token_hex(16)
+    sealed["proof"] = join_proof(message["code"], fingerprint, sealed["nonce"])
+    return sealed
 
 
 def codes_match(given: Any, expected: str) -> bool:
@@ -135,10 +170,11 @@ def command_failed(command_id: str, reason: str) -> dict:
 
 
 def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None,
-            token: str | None = None) -> dict:
+            token: str | None = None, proof: str = "") -> dict:
     """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional);
     ``token``: the recording seat's token, sent only to the recording station (never to followers)."""
-    message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
+    message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked,
+               "proof": proof}
     if seed is not None:
         message["seed"] = seed
     if token is not None:
@@ -190,7 +226,8 @@ def _check_hello(m: dict) -> None:
     if m.get("v") != PROTOCOL_VERSION:
         raise ProtocolError(f"protocol version {m.get('v')!r} is not supported (this facilitator speaks "
                             f"version {PROTOCOL_VERSION}); install the same hydra_sim version on every machine")
-    _text(m, "code", 64)
+    _text(m, "nonce", 64)
+    _text(m, "proof", 128)
     for name in ("syndicate", "station_id"):
         _text(m, name)
     members = m.get("members")
@@ -251,6 +288,7 @@ def _check_welcome(m: dict) -> None:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63):
         raise ProtocolError("'seed' must be a whole number of 0 or more")
     _text(m, "token", MAX_TOKEN, optional=True)
+    _text(m, "proof", 128, blank=True)
 
 
 def _check_ack(m: dict) -> None:

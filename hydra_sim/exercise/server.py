@@ -41,6 +41,7 @@ from ..records.errors import StoreError
 from ..records.mirror import MirrorError, SessionMirror
 from ..records.store import SessionStore
 from . import protocol as p
+from . import tls
 from .views import (
     DecisionReceived,
     DecisionView,
@@ -215,6 +216,7 @@ class ExerciseServer:
         self._ended_reported = False
         self._injects = {i.id: i for i in self.scenario.all_injects()}
         self.wrong_codes = WrongCodeGuard()
+        self.fingerprint = ""          # of the TLS certificate made at start (tls.py); stations' proofs bind to it
 
     def seed_for(self, syndicate: str) -> int:
         """The presentation seed a syndicate's new session uses: the exercise's, or one derived per syndicate."""
@@ -230,8 +232,9 @@ class ExerciseServer:
         except StoreError as exc:
             raise ExerciseError(exc.message) from exc
         self.mirror = SessionMirror(self.store)
+        context, self.fingerprint = tls.server_context()     # a new certificate for every exercise
         try:
-            self._server = serve(self._handle, self.host, self.port, max_size=p.MAX_MESSAGE_BYTES,
+            self._server = serve(self._handle, self.host, self.port, max_size=p.MAX_MESSAGE_BYTES, ssl=context,
                                  compression=None, ping_interval=10, ping_timeout=20, close_timeout=2)
         except OSError as exc:
             self.store.close()
@@ -429,7 +432,7 @@ class ExerciseServer:
                                                   "station tries again in a minute; check the code shown on "
                                                   "the facilitator's screen")
             return None
-        if not p.codes_match(hello["code"], self.code):
+        if not p.proofs_match(hello["proof"], p.join_proof(self.code, self.fingerprint, hello["nonce"])):
             self.wrong_codes.failed(address)
             self._refuse(conn, p.CLOSE_BAD_CODE, "wrong join code: check the code shown on the facilitator's "
                                                  "screen and type it again")
@@ -483,7 +486,8 @@ class ExerciseServer:
         session_id = syn.view.session_id
         if session_id and role == "recording":
             acked[session_id] = self.mirror.held(session_id)
-        peer.send(p.welcome(role, name, acked, self.seed_for(name), token))
+        peer.send(p.welcome(role, name, acked, self.seed_for(name), token,
+                            p.facilitator_proof(self.code, self.fingerprint, hello["nonce"])))
         log.info("station %s joined syndicate %s as %s", station_id, name, role)
         self._emit(StationJoined(name, station_id, role, tuple(hello["members"])))
         if role == "follower":

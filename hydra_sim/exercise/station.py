@@ -28,6 +28,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
 from . import protocol as p
+from . import tls
 from .views import Command, SyndicateView
 
 log = logging.getLogger(__name__)
@@ -169,11 +170,11 @@ class StationLink:
     def _run_connection(self) -> None:
         attempt = 0
         while not self._stop.is_set():
-            uri = f"ws://{self.host}:{self.port}/"
+            uri = f"wss://{self.host}:{self.port}/"
             welcomed = False
             try:
                 with connect(uri, open_timeout=self.open_timeout, max_size=p.MAX_MESSAGE_BYTES, compression=None,
-                             proxy=None, ping_interval=10, ping_timeout=20, close_timeout=2) as conn:
+                             proxy=None, ssl=tls.client_context(), ping_interval=10, ping_timeout=20, close_timeout=2) as conn:
                     with self._lock:
                         self._conn = conn
                         self._generation += 1
@@ -208,9 +209,11 @@ class StationLink:
         """One connection's life: hello, welcome, then messages until it closes. True if welcomed."""
         welcomed = False
         try:
-            conn.send(p.encode(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
-                                       self.scenario_id, self.scenario_hash,
-                                       self.token if self.role == "recording" else None)))
+            fingerprint = tls.peer_fingerprint(conn)
+            hello = p.seal_hello(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
+                                         self.scenario_id, self.scenario_hash,
+                                         self.token if self.role == "recording" else None), fingerprint)
+            conn.send(p.encode(hello))
             for raw in conn:
                 try:
                     message = p.decode(raw, p.SERVER_TYPES)
@@ -219,6 +222,16 @@ class StationLink:
                     continue
                 kind = message["type"]
                 if kind == p.WELCOME:
+                    expected = p.facilitator_proof(self.code, fingerprint, hello["nonce"])
+                    if not p.proofs_match(message["proof"], expected):
+                        # Not the facilitator showing this code (someone in the middle, or another
+                        # program on the port): nothing of the session is sent to it.
+                        self.failed = True
+                        self.last_error = (f"the computer at {self.host}:{self.port} could not prove it runs this "
+                                           "exercise (it does not know the join code); check the address and "
+                                           "the code on the facilitator's screen")
+                        conn.close(p.CLOSE_PROTOCOL, "the facilitator's proof of the join code did not match")
+                        break
                     self.seed = message.get("seed")
                     token = message.get("token")
                     if token and token != self.token and self.role == "recording":

@@ -11,9 +11,8 @@ import stat
 from contextlib import contextmanager
 
 import pytest
-from exercise_support import FLAGSHIP, WAIT
+from exercise_support import FLAGSHIP, WAIT, send_hello, ws_connect
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
 from hydra_sim import cli
 from hydra_sim.engine import load_scenario
@@ -40,11 +39,6 @@ def server(tmp_path):
     srv.start()
     yield srv
     srv.stop()
-
-
-def url(server) -> str:
-    host, port = server.address
-    return f"ws://{host}:{port}/"
 
 
 def hello(scenario, syndicate="Alpha", station_id="Alpha-station", role="recording", **over) -> dict:
@@ -102,19 +96,19 @@ def test_a_hello_with_the_public_station_id_is_refused_and_the_real_station_keep
         link.attach_session(session_id)
         assert link.wait_synced(WAIT) and link.token and len(link.token) >= 32
         # a follower sees the station id (it is on every console) and never the token
-        with connect(url(server), proxy=None) as follower:
-            follower.send(json.dumps(hello(scenario, role="follower", station_id="screen")))
+        with ws_connect(server) as follower:
+            send_hello(follower, hello(scenario, role="follower", station_id="screen"))
             seen = [follower.recv(timeout=WAIT), follower.recv(timeout=WAIT)]
         assert "Alpha-station" in seen[1] and not any(link.token in text for text in seen)
         # the takeover: the public id, the code, no token (or a guessed one)
         for forged in ({}, {"token": "x" * 32}):
-            with connect(url(server), proxy=None) as conn:
-                conn.send(json.dumps(hello(scenario, **forged)))
+            with ws_connect(server) as conn:
+                send_hello(conn, hello(scenario, **forged))
                 code, reason = closed_with(conn)
             assert code == p.CLOSE_REFUSED and "already has its recording station" in reason
         # ... also under another spelling of the syndicate's name
-        with connect(url(server), proxy=None) as conn:
-            conn.send(json.dumps(hello(scenario, syndicate="ALPHA")))
+        with ws_connect(server) as conn:
+            send_hello(conn, hello(scenario, syndicate="ALPHA"))
             assert closed_with(conn)[0] == p.CLOSE_REFUSED
         assert [v.name for v in server.snapshot()] == ["Alpha"]
         view = server.syndicate("Alpha")
@@ -168,8 +162,8 @@ def test_the_facilitator_can_release_a_seat_for_a_replaced_computer(server, tmp_
 # -- what a station sends -----------------------------------------------------------------------------
 @contextmanager
 def joined(server, scenario, syndicate="Bravo"):
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(scenario, syndicate=syndicate, station_id=f"{syndicate}-station")))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(scenario, syndicate=syndicate, station_id=f"{syndicate}-station"))
         welcome = json.loads(conn.recv(timeout=WAIT))
         assert welcome["type"] == p.WELCOME
         yield conn
@@ -269,12 +263,12 @@ def test_a_guesser_behind_the_same_address_cannot_lock_out_stations_that_have_jo
     link.close()
     server.wrong_codes = WrongCodeGuard(limit=3, window=3600.0)       # everyone here is 127.0.0.1
     for _ in range(3):
-        with connect(url(server), proxy=None) as conn:
-            conn.send(json.dumps(hello(scenario, syndicate="Mallory", code="WRONG1")))
+        with ws_connect(server) as conn:
+            send_hello(conn, hello(scenario, syndicate="Mallory", code="WRONG1"))
             assert closed_with(conn)[0] == p.CLOSE_BAD_CODE
     # a new station behind the same address waits (told so, and it keeps trying), never refused for good
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(scenario, syndicate="Charlie", station_id="c")))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(scenario, syndicate="Charlie", station_id="c"))
         code, reason = closed_with(conn)
     assert code == p.CLOSE_TRY_LATER and "tries again" in reason
     # the station that joined before holds its seat token: it reconnects at once
@@ -285,3 +279,54 @@ def test_a_guesser_behind_the_same_address_cannot_lock_out_stations_that_have_jo
     finally:
         back.close()
         store.close()
+
+
+# -- the wire ------------------------------------------------------------------------------------------
+def test_the_link_is_tls_and_a_plain_connection_gets_nothing(server):
+    from websockets.sync.client import connect
+
+    host, port = server.address
+    with pytest.raises(Exception) as caught:            # no WebSocket without TLS: the handshake fails
+        with connect(f"ws://{host}:{port}/", proxy=None, open_timeout=WAIT) as conn:
+            conn.recv(timeout=WAIT)
+    assert not isinstance(caught.value, AssertionError)
+    assert server.snapshot() == []
+
+
+def test_a_station_never_sends_the_code_and_never_trusts_an_impostor_facilitator(tmp_path, scenario):
+    """Someone on the port (or in the middle, with their own certificate) who does not know the code:
+    the station's hello does not contain the code, and its answer without the right proof gets no records."""
+    from websockets.sync.server import serve
+
+    from hydra_sim.exercise import tls
+
+    received: list[str] = []
+
+    def impostor(conn):
+        for raw in conn:
+            received.append(raw)
+            message = json.loads(raw)
+            if message["type"] == p.HELLO:
+                conn.send(json.dumps(p.welcome("recording", "Alpha", {}, None, "t" * 32, proof="0" * 64)))
+
+    context, _fingerprint = tls.server_context()
+    with serve(impostor, "127.0.0.1", 0, ssl=context) as fake:
+        import threading
+        thread = threading.Thread(target=fake.serve_forever, daemon=True)
+        thread.start()
+        store, session_id = recorded(tmp_path, scenario)
+        link = StationLink("127.0.0.1", fake.socket.getsockname()[1], CODE, "Alpha", "Alpha-station", ["PC Hale"],
+                           store=store, scenario_id=scenario.id, scenario_hash=scenario.content_hash, backoff=(0.05,))
+        link.start()
+        link.attach_session(session_id)
+        link._threads[0].join(WAIT)                      # the link thread ends: refused for good
+        try:
+            assert link.failed and "could not prove it runs this exercise" in link.last_error
+            assert not link.connected and link.token is None
+            assert received and all(CODE not in raw for raw in received)
+            assert [json.loads(raw)["type"] for raw in received] == [p.HELLO]      # no sync, no records
+        finally:
+            link.close()
+            store.close()
+            fake.shutdown()
+            thread.join(WAIT)
