@@ -107,13 +107,6 @@ def seal_hello(message: dict, fingerprint: str) -> dict:
     return sealed
 
 
-def codes_match(given: Any, expected: str) -> bool:
-    """Constant-time comparison, so the time taken does not leak how much of a guess was right."""
-    if not isinstance(given, str) or len(given) > 64:
-        return False
-    return hmac.compare_digest(normalise_code(given).encode(), normalise_code(expected).encode())
-
-
 def encode(message: dict) -> str:
     """One message as JSON text (compact, UTF-8 safe). Raises ProtocolError if too big."""
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -27,9 +27,17 @@ def test_join_codes_are_typable_and_compared_leniently():
     code = p.new_join_code()
     assert len(code) == p.CODE_LENGTH and set(code) <= set(p.CODE_ALPHABET)
     assert not set("01OIL") & set(p.CODE_ALPHABET)
-    assert p.codes_match("k7q-m2x ", "K7QM2X")
-    assert not p.codes_match("K7QM2Y", "K7QM2X")
-    assert not p.codes_match(None, "K7QM2X") and not p.codes_match("K" * 100, "K7QM2X")
+    # what the trainee types is compared leniently: the proof of "k7q-m2x " is the proof of K7QM2X
+    assert p.join_proof("k7q-m2x ", "fp", "n") == p.join_proof("K7QM2X", "fp", "n")
+    assert p.join_proof("K7QM2Y", "fp", "n") != p.join_proof("K7QM2X", "fp", "n")
+    # bound to the certificate and the nonce, and to the side that proves it
+    assert p.join_proof("K7QM2X", "other", "n") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.join_proof("K7QM2X", "fp", "m") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.facilitator_proof("K7QM2X", "fp", "n") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.proofs_match(p.join_proof("K7QM2X", "fp", "n"), p.join_proof("K7QM2X", "fp", "n"))
+    assert not p.proofs_match(None, "x") and not p.proofs_match("K" * 200, "K" * 200)
+    sealed = p.seal_hello(p.hello("K7QM2X", "Alpha", "a", ["x"], "recording", "s", ""), "fp")
+    assert "code" not in sealed and "K7QM2X" not in json.dumps(sealed)
 
 
 @pytest.mark.parametrize("raw, message", [
