@@ -208,3 +208,17 @@ def test_verify_checks_a_read_only_copy_without_touching_it(tmp_path, mini, caps
             store.annotate(store.sessions()[0].session_id, None, "Sgt", "a note")     # nothing is written
     finally:
         os.chmod(copy.parent, 0o755)
+
+
+def test_the_plenary_names_a_damaged_syndicate_and_lines_up_the_others(home, mini):
+    from hydra_sim.exercise.plenary import plenary, plenary_html
+    path = store_file(home)
+    with SessionStore(path) as store:
+        kept = play(store, mini, TraineeInfo("Alpha"))
+        damaged = play(store, mini, TraineeInfo("Bravo"))
+    sql(path, DAMAGE["data_json"], (damaged,))
+    with SessionStore(path) as store:
+        data = plenary(store, {"Alpha": kept, "Bravo": damaged})
+    assert data.syndicates == ["Alpha"] and list(data.unreadable) == ["Bravo"]
+    assert damaged in data.unreadable["Bravo"] and "not readable JSON" in data.unreadable["Bravo"]
+    assert "Syndicate Bravo's session cannot be read" in plenary_html(data)

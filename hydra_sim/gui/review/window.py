@@ -428,9 +428,15 @@ class ReviewWindow(QMainWindow):
             return None
 
     def show_detail(self, row: SessionRow) -> None:
+        from ...records.errors import StoreError
         self.current = row
-        self.current_report = self.store.report(row.session_id)
-        events = self.store.events(row.session_id)
+        try:
+            self.current_report = self.store.report(row.session_id)
+            events = self.store.events(row.session_id)
+        except StoreError as exc:      # a damaged row (a bit flip): said here; every other session still opens
+            log.warning("session %s cannot be shown: %s", row.session_id, exc.message)
+            self.current_report, events = None, []
+            self.store_note.setText(f"This session cannot be shown: {exc.message}")
         self.current_items = timeline(events, self.current_report, self.labels_for(row), self._seed_of(row))
         self._fill_header()
         self._fill_timeline()
