@@ -24,16 +24,18 @@ import re
 from datetime import datetime
 from typing import Any
 
+from .rows import MARK_KIND
+from .store import EVENT_KINDS, STATUSES
+from .store import INPUT_KINDS as STORE_INPUTS
+from .store import ROLES as STORE_ROLES
+
 MAX_DEPTH = 64                      # JSON nesting a recorded value may have (runner data is 4 deep)
 MAX_CLOCK = 10 * 366 * 24 * 3600    # ten years of simulated seconds: beyond it a clock cannot be shown
 MAX_ID = 128
 SESSION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NAME_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")          # scenario, grade ids (the engine's id pattern)
-STATUSES = ("in_progress", "finished", "abandoned")
-ROLES = ("", "call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order", "mark")
-EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
-               "paused", "resumed", "clock")
+ROLES = ("", *STORE_ROLES)                               # a role may be left blank
+INPUT_KINDS = (*STORE_INPUTS, MARK_KIND)                 # a bundle carries assessors' markings too
 
 # What each field must hold (see _fits).
 _JSON_VALUES = {"data": object, "catalogues": dict, "report": dict}          # stored as JSON text
