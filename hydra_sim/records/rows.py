@@ -74,8 +74,9 @@ class DamagedRow(StoreError):
     the message names the session, the row and the column. A StoreError of kind "session",
     so every caller that reports store problems reports this one too."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, session_id: str = "", where: str = ""):
         super().__init__(message, None, StoreError.SESSION)
+        self.session_id, self.where = session_id, where      # e.g. "event 3's data_json"
 
 
 def _column(text: Any, session_id: str, where: str) -> Any:
@@ -84,7 +85,8 @@ def _column(text: Any, session_id: str, where: str) -> Any:
         return json.loads(text)
     except (TypeError, ValueError, RecursionError):
         raise DamagedRow(f"session {session_id}: {where} is not readable JSON (damaged or edited); "
-                         "run 'hydra-sim verify', and restore the store from a backup if you have one") from None
+                         "run 'hydra-sim verify', and restore the store from a backup if you have one",
+                         session_id, where) from None
 
 
 def _tolerant(row: sqlite3.Row, name: str, kind: type, damaged: list[str]) -> Any:

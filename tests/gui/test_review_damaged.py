@@ -41,7 +41,8 @@ def test_a_damaged_session_is_named_and_the_others_still_open(damage, qtbot, tmp
         assert set(rows) == {good, bad}
         win.show_detail(rows[bad])
         if damage != "critical failures":          # that column is shown empty in lists; the row opens
-            assert "cannot be shown" in win.store_note.text() and bad in win.store_note.text()
+            assert "cannot be shown" in win.store_note.text() and "is damaged" in win.store_note.text()
+            assert bad in win.store_note.toolTip()            # the whole message, with the session id
         win.show_detail(rows[good])
         assert win.current is rows[good] and win.current_report is not None and win.current_items
     finally:
