@@ -20,6 +20,7 @@ Must not import Qt, the GUI or the network library.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 
@@ -92,6 +93,15 @@ class SessionMirror:
                     raise MirrorError(f"session {session_id}: event {event['seq']} does not match its hash")
                 new.append(event)
                 head, held = event["hash"], event["seq"]
+            if session.get("head_hash") == head and (session.get("result_json") is not None
+                                                     or session.get("result_hash") is not None):
+                # the score report is copied with the row: it must be the one sealed to this chain
+                text = session.get("result_json")
+                sealed = integrity.result_hash(head, json.loads(text) if text is not None else None,
+                                               session.get("percent"), session.get("grade"))
+                if session.get("result_hash") != sealed:
+                    raise MirrorError(f"session {session_id}: its score report does not match its hash; "
+                                      "nothing of it was stored")
             row = {c: session.get(c) for c in columns if c in session}
             if existing is None:
                 row.update({"status": "in_progress", "result_json": None, "result_hash": None, "percent": None,

@@ -195,6 +195,9 @@ HOSTILE = {
     "an ending that does not exist": lambda r: r["events"].append(
         {**r["events"][-1], "seq": len(r["events"]) + 1, "kind": "ended", "is_input": False,
          "data": {"ending_id": "everyone-promoted"}}),
+    "a score of 100 % that is not the one sealed to the chain": lambda r: r["session"].update(
+        status="finished", result_json='{"percent": 100}', percent=100.0, grade="distinction",
+        result_hash="0" * 64),
     "data nested 66 deep": lambda r: r["events"][-1]["data"].update(x=json.loads("[" * 66 + "]" * 66)),
 }
 
