@@ -1,7 +1,10 @@
 """The facilitator's exercise server: stations join with the code, records flow in, interventions flow out.
 
-``ExerciseServer`` listens for WebSocket connections (python-websockets, threading API:
-one thread per connection), checks each station's join code and scenario, mirrors every
+``ExerciseServer`` listens for WebSocket connections over TLS (python-websockets, threading
+API: one thread per connection; a certificate made at start, tls.py), checks each station's
+proof of the join code and its scenario, gives each syndicate's first recording station a
+secret seat token (only it records for the syndicate after that), checks every record a
+station sends against the scenario before the mirror checks it as a bundle's, mirrors every
 recording station's session into the facilitator's SessionStore (records/mirror.py), keeps one
 ``SyndicateView`` per syndicate for the console, and sends facilitator interventions to
 recording stations: queued while a station is offline, resent on reconnect until the

@@ -1,8 +1,10 @@
 """A station's link to the facilitator: joins, sends the session's records, receives interventions.
 
 ``StationLink`` runs in background threads (python-websockets, threading API): one keeps
-the connection (connects, says hello with the join code, reconnects with backoff when
-the network drops), one sends. The session itself is run and recorded at the station by
+the connection (connects over TLS, says hello with a proof of the join code, checks the
+facilitator's proof before anything is sent, reconnects with backoff when the network
+drops), one sends. A recording station keeps the seat token of its first welcome and
+sends it in every later hello: only it takes the syndicate's recording seat again. The session itself is run and recorded at the station by
 the same runner and SessionStore as a self-paced session, so the station keeps working
 offline; the store is the outbox. Each send carries the session row and the stored
 events after the last ``seq`` the facilitator acknowledged; after a crash or a dropped
