@@ -19,11 +19,32 @@ from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
 from .engine.plan import PLAN_SUFFIX, load_plan
 from .engine.problems import ERROR, WARNING, Location, Problem, sort_problems
+from .terminal import TerminalText, one_line
 
 log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through ``TerminalText``: control
+    characters from scenario text, ids, file names or records are escaped, never sent raw."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(stdout), TerminalText(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _data_out():
+    """Where a command writes data (an export, a graph): redirected to a file or a pipe it is
+    written exactly as it is; on a terminal its control characters are escaped like the rest."""
+    out = sys.stdout
+    if isinstance(out, TerminalText) and not (hasattr(out.stream, "isatty") and out.stream.isatty()):
+        return out.stream
+    return out
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     configure_terminal()
@@ -373,7 +394,7 @@ def _cmd_test(args) -> int:
                 for problem in result["problems"]:
                     loc = f"{problem['file']}:{problem['line']}:{problem['column']}"
                     hint = f" ({problem['hint']})" if problem.get("hint") else ""
-                    print(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}")
+                    print(one_line(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}"))
         print(f"{len(results)} plan{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, "
               f"{len(failed)} failed", file=sys.stderr)
     if not results:
@@ -507,7 +528,7 @@ def _cmd_graph(args) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
         print(args.output)
     else:
-        sys.stdout.write(text)
+        _data_out().write(text)
     return 0
 
 
@@ -593,7 +614,7 @@ def _cmd_export(args) -> int:
         _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _data_out().write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -905,7 +926,7 @@ def _cmd_trainee(args, store) -> int:
             print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
                   file=sys.stderr)
         else:
-            sys.stdout.write(trainee_export_text(store, args.trainee_id))
+            _data_out().write(trainee_export_text(store, args.trainee_id))
         print("places searched:", *(f"  {p.line()}" for p in find_trainee(store, args.trainee_id)), sep="\n",
               file=sys.stderr)
         return 0
