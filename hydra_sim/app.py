@@ -24,25 +24,14 @@ def _setup_logging(home: Path) -> None:
 
 
 def _install_qt_message_handler() -> None:
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    qt_log = logging.getLogger("qt")
-    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
-
-    def handler(mode, context, message):
-        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
-
-    qInstallMessageHandler(handler)
+    from .gui.application import install_qt_message_handler
+    install_qt_message_handler()
 
 
 def settings_for_home():
-    """QSettings in INI format at <home>/settings.ini (nothing outside the home folder)."""
-    from PySide6.QtCore import QSettings
-    home = paths.home_dir()
-    home.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+    """QSettings at <home>/settings.ini (kept in gui/application.py, which the console shares)."""
+    from .gui.application import settings_for_home as settings
+    return settings()
 
 
 def build_main_window(*, show_error_windows: bool = True, real_time: bool = True, now=time.monotonic,

@@ -1,6 +1,6 @@
 """Plain-text renderings of engine results for the terminal (play, explore, lint).
 
-Kept apart from ``cli.py`` so argument handling and presentation stay small. Must not
+Kept apart from the command modules in ``cli/`` so argument handling and presentation stay small. Must not
 import Qt.
 """
 

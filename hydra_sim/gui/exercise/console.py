@@ -713,13 +713,13 @@ def lan_addresses() -> list[str]:
 
 def run(args) -> int:
     """``hydra-sim facilitate SCENARIO`` (no --headless): the console on a new exercise; the exit code."""
-    from ...app import _install_qt_message_handler, settings_for_home
     from ...exercise.commands import start_server
+    from ..application import install_qt_message_handler, settings_for_home
     from ..theme import apply as apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
-    _install_qt_message_handler()
+    install_qt_message_handler()
     settings = settings_for_home()
     high_contrast = settings.value("view/high_contrast", False, type=bool)
     apply_theme(app, app.font().pointSizeF() or 10.0, float(settings.value("view/zoom", 1.0)), high_contrast)
