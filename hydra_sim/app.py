@@ -91,5 +91,8 @@ def run_app(args) -> int:
     if scenario and not window.open_scenario_file(scenario):
         log.error("could not open %s", scenario)
     window.show()
+    from .gui import startup_probe      # the start-up benchmark's hook (off unless its variable is set)
+    if startup_probe.wanted():
+        startup_probe.install(window)
     log.info("hydra_sim started; data in %s", home)
     return int(app.exec())
