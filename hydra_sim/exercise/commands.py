@@ -2,7 +2,7 @@
 
 ``facilitate --headless`` runs the server with commands on stdin and events as JSON lines
 on stdout (the multi-process tests drive it so); without ``--headless`` it calls the
-``open_console`` hook cli.py passes in (which opens the GUI console). ``station`` runs a
+``open_console`` hook hydra_sim/cli/exercise.py passes in (which opens the GUI console). ``station`` runs a
 headless station (``headless.py``). Network modules are imported inside the handlers, so
 building the parser stays cheap. Must not import Qt or any GUI code.
 """
