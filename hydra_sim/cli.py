@@ -763,6 +763,10 @@ def _add_records_commands(sub) -> None:
     import_bundle.add_argument("file", metavar="FILE")
     import_bundle.set_defaults(handler=_cmd_import_bundle)
 
+    check_bundle = home(sub.add_parser("check-bundle", help="check a bundle's hash chains (and seals, given its key)"))
+    check_bundle.add_argument("file", metavar="FILE")
+    check_bundle.set_defaults(handler=_cmd_check_bundle)
+
 
 def _records_command(run):
     """Open the session store for a records command; a StoreError becomes a message and exit code 1."""
@@ -807,12 +811,47 @@ def _confirm_deletion(sessions, question: str, yes: bool) -> bool:
 @_records_command
 def _cmd_verify(args, store) -> int:
     issues = store.verify()
+    status = store.integrity_status()
     count = len(store.sessions())
+    print(f"records key: fingerprint {status['fingerprint']} ({status['key_path']}); note it down: "
+          "a different fingerprint later means the key was replaced")
     for issue in issues:
         print(issue)
+    unkeyed = status["unkeyed"]
+    if unkeyed:
+        since = min(unkeyed.values())[:10]
+        print(f"{len(unkeyed)} session{'s' if len(unkeyed) != 1 else ''} unkeyed (older format): chained before "
+              f"this store had a records key, sealed since {since}; edits made before then cannot be detected")
+    print(f"{status['keyed']} keyed (sealed with this installation's records key from their start)")
     bad = len({i.session_id for i in issues})
     print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
     return 1 if issues else 0
+
+
+def _cmd_check_bundle(args) -> int:
+    from .records import keys
+    from .records.bundles import BundleError, check_bundle
+
+    if getattr(args, "home", None):
+        paths.set_home(args.home)
+    location = keys.key_path_for(paths.home_dir() / "records" / "sessions.sqlite3")
+    try:
+        key = keys.load_or_create(location) if location.exists() else None
+        result = check_bundle(args.file, key)
+    except (BundleError, keys.RecordsKeyError, OSError) as exc:
+        print(f"hydra-sim check-bundle: {exc}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(problem)
+    print(f"exported by the installation whose records key has fingerprint {result.fingerprint or 'unknown'}")
+    if result.seals_checked:
+        print("this installation holds that key: hash chains AND seals checked (consistency and authenticity)")
+    else:
+        print("this installation does not hold that key: hash chains checked (consistency), seals NOT checked: "
+              "someone who rewrote the bundle and recomputed its hashes would not be detected here")
+    print(f"{result.sessions} session{'s' if result.sessions != 1 else ''} checked, "
+          f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}")
+    return 1 if result.problems else 0
 
 
 @_records_command

@@ -42,7 +42,7 @@ class PersonalData:
             finally:
                 conn.execute("COMMIT")
         return {"trainee_id": trainee_id, "exported_at": _utc_now(), "store": str(self.path),
-                "store_format": schema.SCHEMA_VERSION, "sessions": sessions}
+                "store_format": schema.SCHEMA_VERSION, "key_fingerprint": self.key.fingerprint, "sessions": sessions}
     def delete_trainee(self, trainee_id: str) -> int:
         """Erase every session of a trainee, with all its events, notes, overrides and rescores, in one
         transaction; returns how many sessions were deleted."""

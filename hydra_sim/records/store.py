@@ -27,7 +27,13 @@ Tests replay random sessions, recorded three ways, after every step.
 
 Tamper evidence: each append also extends the session's SHA-256 hash chain in the same
 transaction (integrity.py); ``verify`` checks it. Trainer annotations, grade overrides and
-rescores live in their own tables and never change the original events or result.
+rescores live in their own tables, chained in the session's review chain, and never change
+the original events or result. Every write transaction ends by *sealing* each session row
+it changed (HMAC-SHA256 under the installation's records key, keys.py): temporary triggers
+on this connection note the rows changed, and ``_reseal`` seals them just before COMMIT. A
+row whose old seal did not match when it was written again (edited outside hydra_sim, or
+sealed by another key) keeps a note of it in ``seal_notes``, so sealing it anew never
+launders an edit.
 
 Marking a rationale (``mark_rationale``) is the one change to a finished session: an
 assessor's marks against a rationale's rubric complete its provisional result. The marking
@@ -64,7 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import attachment, expected, filemodes, integrity, schema
+from . import attachment, expected, filemodes, integrity, keys, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .personal_data import PersonalData
@@ -121,15 +127,16 @@ class SessionStore(TrainerActions, PersonalData):
     process or several, may use the same file. Use as a context manager or call ``close``.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, key: keys.RecordsKey | None = None):
         self.path = Path(path).expanduser().absolute()
         self._lock = threading.RLock()
         self._batch_depth = 0         # > 0 inside _write: nested writes join that transaction
         self._conn: sqlite3.Connection | None = None
         _prepare_folder(self.path)
         _probe_existing(self.path)
+        self.key = key if key is not None else _installation_key(self.path)
         filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
-        self._conn = _open_connection(self.path)
+        self._conn = _open_connection(self.path, self._seal_upgraded)
         self._opened = attachment.identity(self.path)   # the file we write: compared before each write
         self._detached = False                          # the path no longer leads to it (attachment.py)
         self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
@@ -431,12 +438,42 @@ class SessionStore(TrainerActions, PersonalData):
                 else:
                     rows = conn.execute("SELECT * FROM sessions ORDER BY started_at, session_id").fetchall()
                 for row in rows:
-                    events = conn.execute(
-                        "SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
-                        " WHERE session_id = ? ORDER BY seq", (row["session_id"],))
-                    issues += integrity.check_session(dict(row), (dict(e) for e in events))
+                    issues += self._check_one(conn, dict(row))
             finally:
                 conn.execute("COMMIT")
+        return issues
+
+    def integrity_status(self) -> dict:
+        """How the sessions are protected: ``{"fingerprint", "key_path", "keyed", "unkeyed"}``;
+        ``unkeyed`` maps each session chained before this store had a key to when it was sealed."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT session_id, keyed_since FROM sessions ORDER BY started_at, session_id")
+            unkeyed = {r["session_id"]: r["keyed_since"] for r in rows if r["keyed_since"]}
+            count = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+        return {"fingerprint": self.key.fingerprint, "key_path": self.key.path, "keyed": count - len(unkeyed),
+                "unkeyed": unkeyed}
+
+    def integrity_of(self, session_id: str) -> dict:
+        """What an export carries so a receiver can check it: the chain heads, the seal and the key's fingerprint."""
+        with self._read() as conn:
+            row = self._session_row(conn, session_id)
+        return {"genesis": row["genesis"], "head_hash": row["head_hash"], "review_head": row["review_head"],
+                "result_hash": row["result_hash"], "seal": row["seal"], "sealed_by": row["sealed_by"],
+                "keyed_since": row["keyed_since"], "key_fingerprint": self.key.fingerprint}
+
+    def _check_one(self, conn: sqlite3.Connection, row: dict) -> list[VerifyIssue]:
+        """Everything wrong with one stored session: its chains, then (when they hold) its seal."""
+        session_id = row["session_id"]
+        events = conn.execute("SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
+                              " WHERE session_id = ? ORDER BY seq", (session_id,))
+        issues = integrity.check_session(row, (dict(e) for e in events))
+        issues += integrity.check_review(row, _review_rows(conn, session_id))
+        for note in _notes(row):
+            issues.append(VerifyIssue(session_id, None, note))
+        if not issues:          # a consistent record: only the key tells an honest one from a re-hashed forgery
+            problem = integrity.check_seal(row, self.key)
+            if problem is not None:
+                issues.append(problem)
         return issues
 
 
@@ -480,6 +517,9 @@ class SessionStore(TrainerActions, PersonalData):
         try:
             session_id = str(record["session"]["session_id"])
             issues = integrity.check_session(record["session"], record["events"])
+            review = [(table, row) for table in integrity.REVIEW_TABLES for row in record.get(table, [])]
+            if record["session"].get("review_head") is not None or any(r.get("hash") for _t, r in review):
+                issues += integrity.check_review(record["session"], review)    # older records have no review chain
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record is incomplete ({exc!r})"
         if issues:
@@ -493,6 +533,10 @@ class SessionStore(TrainerActions, PersonalData):
                     _insert_record(conn, record)
                 except sqlite3.IntegrityError as exc:
                     raise ValueError(str(exc)) from exc
+                schema.chain_review(conn, session_id)          # an older record's notes join the chain
+                origin = record["session"].get("sealed_by")
+                conn.execute("UPDATE sessions SET origin_key = ?, seal_notes = NULL WHERE session_id = ?",
+                             (origin if origin != self.key.fingerprint else None, session_id))
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record cannot be stored ({exc!r})"
         return "added", ""
@@ -537,6 +581,7 @@ class SessionStore(TrainerActions, PersonalData):
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    self._reseal(conn)
                     what = attachment.problem(self.path, self._opened)
                     if what:                     # moved or deleted during the write: keep it for the new file
                         self._detached = True
@@ -585,7 +630,7 @@ class SessionStore(TrainerActions, PersonalData):
                 self._conn = None
                 old.close()
             try:
-                target = SessionStore(self.path)
+                target = SessionStore(self.path, self.key)
             except StoreError as exc:
                 raise StoreError(f"The records file {self.path} cannot be put back yet: {exc.message}",
                                  self.path, attachment.DETACHED) from exc
@@ -599,6 +644,51 @@ class SessionStore(TrainerActions, PersonalData):
             self._opened, self._detached, self._rescued = target._opened, False, None
             expected.refresh(self.path, self._conn)
             return self._conn
+
+    # -- the keyed seal ---------------------------------------------------------------
+    def _reseal(self, conn: sqlite3.Connection) -> None:
+        """Seal every session row this transaction changed (the temporary triggers noted them)."""
+        for session_id, old_json in conn.execute("SELECT session_id, old_row FROM temp.dirty").fetchall():
+            row = conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+            if row is None:
+                continue                              # deleted in this transaction
+            row = dict(row)
+            note = self._old_seal_problem(old_json)
+            if note:
+                row["seal_notes"] = _dumps(_notes(row) + [note], "the seal notes")
+                log.warning("session %s: its seal did not match when it was written again", session_id)
+            self._seal_row(conn, row)
+        conn.execute("DELETE FROM temp.dirty")
+
+    def _old_seal_problem(self, old_json: str | None) -> str | None:
+        """Why the row as it was before this transaction was not sealed by this key, or None."""
+        if old_json is None:
+            return None                               # a new row: nothing to check
+        old = json.loads(old_json)
+        if old.get("seal") is None and old.get("sealed_by") is None:
+            return None                               # being sealed for the first time (an import, a mirror)
+        problem = integrity.check_seal(old, self.key)
+        if problem is None:
+            return None
+        return (f"when hydra_sim next wrote to this session ({_utc_now()}) it found: {problem.message}; "
+                "changes made to it before then cannot be told apart")
+
+    def _seal_row(self, conn: sqlite3.Connection, row: dict) -> None:
+        row["sealed_by"], row["seal"] = self.key.fingerprint, None
+        conn.execute("UPDATE sessions SET sealed_by = ?, seal_notes = ?, seal = ? WHERE session_id = ?",
+                     (row["sealed_by"], row.get("seal_notes"), integrity.seal(self.key.secret, row),
+                      row["session_id"]))
+
+    def _seal_upgraded(self, conn: sqlite3.Connection, found: int) -> None:
+        """Seal the sessions of a store from before seals (migrate's ``on_upgrade``), noting when."""
+        now = _utc_now()
+        conn.row_factory = sqlite3.Row
+        for row in conn.execute("SELECT * FROM sessions WHERE seal IS NULL").fetchall():
+            row = dict(row)
+            row["keyed_since"] = now
+            conn.execute("UPDATE sessions SET keyed_since = ? WHERE session_id = ?", (now, row["session_id"]))
+            self._seal_row(conn, row)
+        log.info("sealed the sessions of a format-%d store with this installation's records key", found)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -880,7 +970,50 @@ def _readonly(path: Path, immutable: bool) -> Iterator[sqlite3.Connection]:
             conn.close()
 
 
-def _open_connection(path: Path) -> sqlite3.Connection:
+def _installation_key(path: Path) -> keys.RecordsKey:
+    location = keys.key_path_for(path)
+    try:
+        return keys.load_or_create(location)
+    except keys.RecordsKeyError as exc:
+        raise StoreError(f"The session store {path} cannot be opened: {exc}.", path) from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot make the records key {location} ({exc.strerror or exc}). Make the folder "
+                         "writable, or choose another location with --home or HYDRA_SIM_HOME.", path) from exc
+
+
+def _track_changes(conn: sqlite3.Connection) -> None:
+    """Temporary triggers (this connection only) that note each session row a transaction changes,
+    with the row as it was before, so ``_reseal`` can check its old seal and seal it anew."""
+    columns = [r[1] for r in conn.execute("PRAGMA main.table_info(sessions)")]
+    old = ", ".join(f"'{c}', OLD.{c}" for c in columns)
+    # The old row as Python sees it (SQLite's json_object would round REALs to 15 digits).
+    conn.create_function("hydra_row_json", -1, _row_json, deterministic=True)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dirty (session_id TEXT PRIMARY KEY, old_row TEXT)")
+    conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_inserted AFTER INSERT ON main.sessions BEGIN"
+                 " INSERT OR IGNORE INTO dirty (session_id, old_row) VALUES (NEW.session_id, NULL); END")
+    conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_updated BEFORE UPDATE ON main.sessions BEGIN"
+                 f" INSERT OR IGNORE INTO dirty (session_id, old_row) VALUES (OLD.session_id, hydra_row_json({old}));"
+                 " END")
+
+
+def _row_json(*pairs) -> str:
+    return json.dumps(dict(zip(pairs[::2], pairs[1::2])), allow_nan=False)
+
+
+def _review_rows(conn: sqlite3.Connection, session_id: str) -> list[tuple[str, dict]]:
+    return [(table, dict(r)) for table in integrity.REVIEW_TABLES
+            for r in conn.execute(f"SELECT * FROM {table} WHERE session_id = ?", (session_id,))]
+
+
+def _notes(row) -> list[str]:
+    try:
+        notes = json.loads(row["seal_notes"]) if row["seal_notes"] else []
+    except (TypeError, ValueError):
+        return ["its seal notes were edited (they are not readable)"]
+    return [str(n) for n in notes] if isinstance(notes, list) else ["its seal notes were edited"]
+
+
+def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -894,7 +1027,8 @@ def _open_connection(path: Path) -> sqlite3.Connection:
                         path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")       # deleted trainee data is overwritten, not left in free pages
-        found = migrate(conn)
+        found = migrate(conn, on_upgrade)
+        _track_changes(conn)
         if found < schema.SCHEMA_VERSION:
             log.info("session store %s is at format %d (was %d)", path, schema.SCHEMA_VERSION, found)
         return conn

@@ -176,6 +176,7 @@ def test_a_full_disk_fails_the_write_clearly_and_writes_again_once_space_is_free
         report("after", lambda: store.append_input(session, ENTRY))
         store.close()
         shutil.copytree(home / "records", out / "records")
+        shutil.copytree(home / "config", out / "config")      # the records key travels with the store
     """, str(home), str(out), ids[-1], prefix=prefix)
     assert [line["step"] for line in lines] == ["open", "full", "after"]
     if "error" in lines[0]:         # a second opening on a full disk works when SQLite's side files exist
