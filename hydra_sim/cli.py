@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .trainer_cli import add_login_options, add_trainer_command, login, needs_trainer
 from .logs import configure_terminal
 from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    add_login_options(play)        # --record of a plan with 'mark' steps: the marking is a trainer's
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -120,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", metavar="PATH", help="write here (default: stdout; pdf needs PATH)")
     export.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base (default: https://hydra-sim.example.org)")
     export.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    export.set_defaults(handler=_cmd_export)
+    add_login_options(export)
+    export.set_defaults(handler=needs_trainer(_cmd_export))
 
     push = sub.add_parser("push", help="send finished sessions as xAPI statements to a Learning Record Store")
     push.add_argument("--endpoint", metavar="URL",
@@ -135,9 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base")
     push.add_argument("--batch-size", type=int, default=50, metavar="N")
     push.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    push.set_defaults(handler=_cmd_push)
+    add_login_options(push)
+    push.set_defaults(handler=needs_trainer(_cmd_push))
     _add_lrs_commands(sub)
     _add_records_commands(sub)
+    add_trainer_command(sub)
     from .exercise.commands import add_exercise_commands  # facilitate / station (network imported lazily)
     add_exercise_commands(sub, open_console=_open_exercise_console)
     # review window hook: the trainer review window alone (Qt imported inside the handler)
@@ -257,6 +262,10 @@ def _cmd_play(args) -> int:
         for problem in errors or problems:
             print(problem.format(), file=sys.stderr)
         return 1
+    if args.record and any(step.kind == "mark" for step in steps):
+        args.trainer_login = login(args, "hydra-sim play --record")   # a marking is a trainer's, in their name
+        if args.trainer_login is None:
+            return 1
     if args.record:
         result = _record_play(args, scenario, steps)
         if result is None:
@@ -290,7 +299,9 @@ def _record_play(args, scenario, steps):
         return None
     try:
         with SessionStore(default_store_path()) as store:
-            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name))
+            trainer = getattr(args, "trainer_login", None)
+            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
+                               assessor=trainer.name if trainer else None)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None
@@ -648,8 +659,10 @@ def _add_lrs_commands(sub) -> None:
     show.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     forget = actions.add_parser("forget", help="remove the saved settings and the password from the keyring")
     forget.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    for action in (set_, forget):
+        add_login_options(action)
     for action in (set_, show, forget):
-        action.set_defaults(handler=_cmd_lrs)
+        action.set_defaults(handler=needs_trainer(_cmd_lrs, when=lambda a: a.lrs_command in ("set", "forget")))
 
 
 def _save_lrs(target, password: str | None, who: str) -> bool:
@@ -728,40 +741,43 @@ def _add_records_commands(sub) -> None:
         command.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
         return command
 
+    def trainer(command):       # a trainer command: --trainer and --passphrase-file too
+        return add_login_options(home(command))
+
     verify = home(sub.add_parser("verify", help="check the session records' hash chains for tampering"))
     verify.set_defaults(handler=_cmd_verify)
 
-    rescore = home(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
+    rescore = trainer(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
     rescore.add_argument("session_id", metavar="SESSION_ID")
     rescore.add_argument("scenario", metavar="SCENARIO_FILE")
     rescore.add_argument("--json", action="store_true", help="print the stored rescore as JSON")
-    rescore.set_defaults(handler=_cmd_rescore)
+    rescore.set_defaults(handler=needs_trainer(_cmd_rescore))
 
-    trainee = home(sub.add_parser("trainee", help="list, export or delete a trainee's records (UK GDPR)"))
+    trainee = trainer(sub.add_parser("trainee", help="list, export or delete a trainee's records (UK GDPR)"))
     actions = trainee.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="every trainee id with sessions")
-    export = actions.add_parser("export", help="everything stored about a trainee, as JSON")
+    add_login_options(actions.add_parser("list", help="every trainee id with sessions"))
+    export = add_login_options(actions.add_parser("export", help="everything stored about a trainee, as JSON"))
     export.add_argument("trainee_id", metavar="ID")
     export.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
-    delete = actions.add_parser("delete", help="delete every session of a trainee")
+    delete = add_login_options(actions.add_parser("delete", help="delete every session of a trainee"))
     delete.add_argument("trainee_id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    trainee.set_defaults(handler=_cmd_trainee)
+    trainee.set_defaults(handler=needs_trainer(_cmd_trainee))
 
-    retention = home(sub.add_parser("retention", help="save the retention period and delete older sessions"))
+    retention = trainer(sub.add_parser("retention", help="save the retention period and delete older sessions"))
     retention.add_argument("--months", type=int, metavar="N", help="keep sessions for N months (saved)")
     retention.add_argument("--off", action="store_true", help="clear the saved retention period")
     retention.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    retention.set_defaults(handler=_cmd_retention)
+    retention.set_defaults(handler=needs_trainer(_cmd_retention))
 
-    export_bundle = home(sub.add_parser("export-bundle", help="write sessions to a bundle file for another machine"))
+    export_bundle = trainer(sub.add_parser("export-bundle", help="write sessions to a bundle file for another machine"))
     export_bundle.add_argument("file", metavar="FILE", help="the bundle (.jsonl, or .jsonl.gz compressed)")
     export_bundle.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
-    export_bundle.set_defaults(handler=_cmd_export_bundle)
+    export_bundle.set_defaults(handler=needs_trainer(_cmd_export_bundle))
 
-    import_bundle = home(sub.add_parser("import-bundle", help="add the sessions of a bundle file to this store"))
+    import_bundle = trainer(sub.add_parser("import-bundle", help="add the sessions of a bundle file to this store"))
     import_bundle.add_argument("file", metavar="FILE")
-    import_bundle.set_defaults(handler=_cmd_import_bundle)
+    import_bundle.set_defaults(handler=needs_trainer(_cmd_import_bundle))
 
     check_bundle = home(sub.add_parser("check-bundle", help="check a bundle's hash chains (and seals, given its key)"))
     check_bundle.add_argument("file", metavar="FILE")
@@ -863,7 +879,7 @@ def _cmd_rescore(args, store) -> int:
         return 1
     original = store.session(args.session_id)
     try:
-        stored = store.rescore(args.session_id, scenario)
+        stored = store.rescore(args.session_id, scenario, author=args.trainer_login.name)
     except (ValueError, ReplayError) as exc:
         print(f"hydra-sim rescore: {exc}", file=sys.stderr)
         return 1
