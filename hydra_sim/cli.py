@@ -512,6 +512,8 @@ def _cmd_export(args) -> int:
             summaries = exports.select_sessions(store, session_id=args.session, trainee_id=args.trainee,
                                                 scenario_id=args.scenario_id, status=args.status)
             records = exports.gather_all(store, summaries)
+            store.log_trainer_action(args.trainer_login.name, "export",
+                                     {"format": args.format, "what": args.what, "sessions": len(records)})
     except StoreError as exc:
         print(f"hydra-sim export: {exc}", file=sys.stderr)
         return 1
@@ -631,6 +633,7 @@ def _cmd_push(args) -> int:
             try:
                 with store:
                     added = queue_finished_sessions(store, queue, client.endpoint, args.iri_base or DEFAULT_IRI_BASE)
+                    store.log_trainer_action(args.trainer_login.name, "xAPI push", {"statements_queued": added})
             except (StoreError, ValueError) as exc:
                 print(f"hydra-sim push: {exc}", file=sys.stderr)
                 return 1
@@ -902,6 +905,7 @@ def _cmd_trainee(args, store) -> int:
     from .records.erasure import erase_trainee, find_trainee
     if args.action == "export":
         from .records.privacy import trainee_export_text, write_trainee_export
+        store.log_trainer_action(args.trainer_login.name, "subject access export", {})
         if args.output:
             count = write_trainee_export(store, args.trainee_id, args.output)
             print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
@@ -919,7 +923,7 @@ def _cmd_trainee(args, store) -> int:
     if sessions and not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} "
                                           "and everything attached, with its copies?", args.yes):
         return 1
-    places = erase_trainee(store, args.trainee_id)
+    places = erase_trainee(store, args.trainee_id, by=args.trainer_login.name)
     count = places[0].found
     print(f"deleted {count} session{'s' if count != 1 else ''} of {args.trainee_id}; every place searched:")
     for place in places:
@@ -930,14 +934,14 @@ def _cmd_trainee(args, store) -> int:
 @_records_command
 def _cmd_retention(args, store) -> int:
     if args.off:
-        store.set_retention_months(None)
+        store.set_retention_months(None, by=args.trainer_login.name)
         print("retention period cleared: sessions are kept until deleted")
         return 0
     if args.months is not None:
         if args.months < 1:
             print("hydra-sim retention: --months must be 1 or more", file=sys.stderr)
             return 2
-        store.set_retention_months(args.months)
+        store.set_retention_months(args.months, by=args.trainer_login.name)
     months = store.retention_months()
     if months is None:
         print("no retention period set (use --months N)")
@@ -949,7 +953,7 @@ def _cmd_retention(args, store) -> int:
     if not _confirm_deletion(due, f"Delete these {len(due)} sessions and everything attached?", args.yes):
         return 1
     from .records.privacy import delete_with_copies
-    deleted = delete_with_copies(store, [s.session_id for s in due])
+    deleted = delete_with_copies(store, [s.session_id for s in due], by=args.trainer_login.name)
     print(f"deleted {deleted} sessions, with their queued statements and the exports that held only them")
     return 0
 
@@ -958,6 +962,7 @@ def _cmd_retention(args, store) -> int:
 def _cmd_export_bundle(args, store) -> int:
     from .records.bundles import export_bundle
     count = export_bundle(store, args.file, trainee_id=args.trainee)
+    store.log_trainer_action(args.trainer_login.name, "bundle export", {"sessions": count})
     print(f"wrote {count} session{'s' if count != 1 else ''} to {args.file}")
     return 0
 
@@ -970,6 +975,9 @@ def _cmd_import_bundle(args, store) -> int:
     except BundleError as exc:
         print(f"hydra-sim import-bundle: {exc}", file=sys.stderr)
         return 1
+    store.log_trainer_action(args.trainer_login.name, "bundle import",
+                             {"added": result.added, "already_present": result.skipped_existing,
+                              "rejected": len(result.rejected)})
     for reason in result.rejected:
         print(f"rejected: {reason}")
     print(f"{result.added} added, {result.skipped_existing} already present, {len(result.rejected)} rejected")

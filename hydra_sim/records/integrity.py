@@ -45,6 +45,8 @@ class VerifyIssue:
     message: str
 
     def __str__(self) -> str:
+        if not self.session_id:
+            return f"the store: {self.message}"
         where = f"event {self.seq}" if self.seq is not None else "session record"
         return f"session {self.session_id}, {where}: {self.message}"
 
@@ -241,3 +243,36 @@ def check_seal(row: Mapping[str, Any], key) -> VerifyIssue | None:
                                              "installation's records key (edited in the file, its hashes "
                                              "perhaps recomputed)")
     return None
+
+
+# -- the store as a whole: the trainer log and the store seal (format 3) ------------------------
+def log_hash(entry_id: int, at: str, trainer: str, action: str, detail: Any, prev_hash: str) -> str:
+    """The hash of one trainer-log entry (erasure, retention, export, import, push), chained."""
+    return _sha256({"trainer_log": entry_id, "at": at, "trainer": trainer, "action": action, "detail": detail,
+                    "prev_hash": prev_hash})
+
+
+def check_log(rows: Iterable[Mapping[str, Any]]) -> tuple[list[VerifyIssue], str]:
+    """Problems in the trainer log (rows in id order) and its head hash ('' when empty)."""
+    issues, prev = [], ""
+    for row in rows:
+        try:
+            computed = log_hash(row["id"], row["at"], row["trainer"], row["action"], json.loads(row["detail_json"]),
+                                row["prev_hash"])
+        except (TypeError, ValueError):
+            computed = None
+        if row["prev_hash"] != prev:
+            issues.append(VerifyIssue("", None, f"trainer log entry {row['id']} ({row['action']}) does not follow "
+                                                "the entry before it: entries were deleted or inserted"))
+        if computed != row["hash"]:
+            issues.append(VerifyIssue("", None, f"trainer log entry {row['id']} ({row['action']}: who, when or "
+                                                "what) was changed after it was recorded"))
+        prev = row["hash"]
+    return issues, prev
+
+
+def store_seal(secret: bytes, session_ids: Iterable[str], settings: Mapping[str, str], log_head: str) -> str:
+    """HMAC-SHA256 of which sessions the store holds, its settings and its trainer log's head."""
+    body = {"hydra_sim_store_seal": 1, "sessions": sorted(session_ids), "settings": dict(sorted(settings.items())),
+            "log_head": log_head}
+    return hmac.new(secret, canonical(body), hashlib.sha256).hexdigest()

@@ -10,7 +10,8 @@ backfilled for existing rows; see integrity.py) and the trainer's tables: annota
 grade overrides, rescores and settings. Version 3 chains the trainer's review (annotations,
 grade overrides, rescores: ``chain_seq``, ``prev_hash``, ``hash``, and ``review_head`` on the
 session), adds who rescored, and the keyed seal of each session row (``seal``, ``sealed_by``,
-``keyed_since``, ``origin_key``; integrity.py, keys.py). The seal needs the installation's key,
+``keyed_since``, ``origin_key``, ``seal_notes``; integrity.py, keys.py), and the chained
+``trainer_log`` of store-wide trainer actions. The seal needs the installation's key,
 which a migration does not have: ``migrate`` hands the upgraded connection to the caller's
 ``on_upgrade`` inside the same transaction, and the store seals the old sessions there.
 Must not import Qt or any GUI code.
@@ -154,6 +155,18 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sessions ADD COLUMN keyed_since TEXT")    # set for sessions chained before keys
     conn.execute("ALTER TABLE sessions ADD COLUMN origin_key TEXT")     # an imported session: who sealed it there
     conn.execute("ALTER TABLE sessions ADD COLUMN seal_notes TEXT")     # JSON list: seals found broken on a write
+    # The trainer actions that are not about one session (erasure, retention, exports, imports, push):
+    # who did what and when, counts only (no trainee ids), chained; the store seal covers its head.
+    conn.execute("""
+        CREATE TABLE trainer_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            trainer TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail_json TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""")
     sessions = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
     for session_id in sessions:
         chain_review(conn, session_id)

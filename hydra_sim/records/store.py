@@ -58,6 +58,7 @@ Must not import Qt or any GUI code.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -439,6 +440,8 @@ class SessionStore(TrainerActions, PersonalData):
                     rows = conn.execute("SELECT * FROM sessions ORDER BY started_at, session_id").fetchall()
                 for row in rows:
                     issues += self._check_one(conn, dict(row))
+                if session_id is None:
+                    issues += self._check_store(conn)
             finally:
                 conn.execute("COMMIT")
         return issues
@@ -659,6 +662,73 @@ class SessionStore(TrainerActions, PersonalData):
                 log.warning("session %s: its seal did not match when it was written again", session_id)
             self._seal_row(conn, row)
         conn.execute("DELETE FROM temp.dirty")
+        if conn.execute("SELECT 1 FROM temp.store_dirty").fetchone():
+            self._seal_store(conn)
+            conn.execute("DELETE FROM temp.store_dirty")
+
+    def _seal_store(self, conn: sqlite3.Connection) -> None:
+        """Seal which sessions the store holds, its settings and its trainer log's head (settings 'store_seal')."""
+        ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
+        settings = {r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings WHERE key != 'store_seal'")}
+        head = conn.execute("SELECT hash FROM trainer_log ORDER BY id DESC LIMIT 1").fetchone()
+        value = {"sessions": len(ids), "sealed_by": self.key.fingerprint,
+                 "seal": integrity.store_seal(self.key.secret, ids, settings, head[0] if head else "")}
+        conn.execute("INSERT INTO settings (key, value) VALUES ('store_seal', ?)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (_dumps(value, "the store seal"),))
+
+    def _check_store(self, conn: sqlite3.Connection) -> list[VerifyIssue]:
+        """The trainer log's chain and the store seal: sessions deleted or added, settings or log edited."""
+        issues, head = integrity.check_log(conn.execute("SELECT * FROM trainer_log ORDER BY id"))
+        ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
+        settings = {r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings")}
+        try:
+            sealed = json.loads(settings.pop("store_seal"))
+        except KeyError:
+            if ids or head:
+                issues.append(VerifyIssue("", None, "the store's list of sessions has no seal: sessions were "
+                                                    "added or the seal removed without the records key"))
+            return issues
+        except ValueError:
+            sealed = {}
+        if not isinstance(sealed, dict):
+            sealed = {}
+        if sealed.get("sealed_by") != self.key.fingerprint:
+            issues.append(VerifyIssue("", None, f"the store is sealed with another records key (fingerprint "
+                                                f"{sealed.get('sealed_by')}): which sessions it should hold cannot "
+                                                "be checked here"))
+        elif not hmac.compare_digest(str(sealed.get("seal")), integrity.store_seal(self.key.secret, ids, settings,
+                                                                                     head)):
+            held = sealed.get("sessions")
+            change = (f"it held {held} sessions when last sealed and holds {len(ids)} now: whole sessions were "
+                      "deleted or added" if isinstance(held, int) and held != len(ids)
+                      else "sessions were swapped, or its settings or trainer log edited")
+            issues.append(VerifyIssue("", None, f"the store changed without this installation's records key: "
+                                                f"{change}"))
+        return issues
+
+    # -- store-wide trainer actions ------------------------------------------------------
+    def log_trainer_action(self, trainer: str, action: str, detail: dict | None = None) -> None:
+        """Record a trainer's store-wide action (an export, an import, a push) in the chained trainer log.
+        ``detail`` holds counts and kinds only: never a trainee's id or name."""
+        with self._write() as conn:
+            self._log(conn, trainer, action, detail or {})
+
+    def trainer_log(self) -> list[dict]:
+        """The trainer log, oldest first: ``{"id", "at", "trainer", "action", "detail"}``."""
+        with self._read() as conn:
+            return [{"id": r["id"], "at": r["at"], "trainer": r["trainer"], "action": r["action"],
+                     "detail": json.loads(r["detail_json"])}
+                    for r in conn.execute("SELECT * FROM trainer_log ORDER BY id")]
+
+    @staticmethod
+    def _log(conn: sqlite3.Connection, trainer: str, action: str, detail: dict) -> None:
+        trainer = _required(trainer, "the trainer's name")
+        last = conn.execute("SELECT id, hash FROM trainer_log ORDER BY id DESC LIMIT 1").fetchone()
+        entry_id, prev, at = (last[0] + 1 if last else 1), (last[1] if last else ""), _utc_now()
+        conn.execute("INSERT INTO trainer_log (id, at, trainer, action, detail_json, prev_hash, hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (entry_id, at, trainer, action, _dumps(detail, "the trainer log detail"), prev,
+                      integrity.log_hash(entry_id, at, trainer, action, detail, prev)))
 
     def _old_seal_problem(self, old_json: str | None) -> str | None:
         """Why the row as it was before this transaction was not sealed by this key, or None."""
@@ -688,6 +758,7 @@ class SessionStore(TrainerActions, PersonalData):
             row["keyed_since"] = now
             conn.execute("UPDATE sessions SET keyed_since = ? WHERE session_id = ?", (now, row["session_id"]))
             self._seal_row(conn, row)
+        self._seal_store(conn)
         log.info("sealed the sessions of a format-%d store with this installation's records key", found)
 
     @contextmanager
@@ -989,6 +1060,16 @@ def _track_changes(conn: sqlite3.Connection) -> None:
     # The old row as Python sees it (SQLite's json_object would round REALs to 15 digits).
     conn.create_function("hydra_row_json", -1, _row_json, deterministic=True)
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dirty (session_id TEXT PRIMARY KEY, old_row TEXT)")
+    # Which sessions there are, the settings and the trainer log: the store seal covers them.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS store_dirty (flag INTEGER PRIMARY KEY)")
+    for name, event, table, when in (
+            ("store_added", "AFTER INSERT", "sessions", ""), ("store_removed", "AFTER DELETE", "sessions", ""),
+            ("store_setting", "AFTER INSERT", "settings", " WHEN NEW.key != 'store_seal'"),
+            ("store_setting_changed", "AFTER UPDATE", "settings", " WHEN NEW.key != 'store_seal'"),
+            ("store_setting_removed", "AFTER DELETE", "settings", " WHEN OLD.key != 'store_seal'"),
+            ("store_logged", "AFTER INSERT", "trainer_log", "")):
+        conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS {name} {event} ON main.{table}{when} BEGIN"
+                     " INSERT OR IGNORE INTO store_dirty (flag) VALUES (1); END")
     conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_inserted AFTER INSERT ON main.sessions BEGIN"
                  " INSERT OR IGNORE INTO dirty (session_id, old_row) VALUES (NEW.session_id, NULL); END")
     conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_updated BEFORE UPDATE ON main.sessions BEGIN"

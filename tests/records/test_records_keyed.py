@@ -134,8 +134,9 @@ def test_a_store_opened_with_another_key_cannot_vouch_for_it(store_path, tmp_pat
     other = keys.load_or_create(tmp_path / "elsewhere" / "records.key")
     with SessionStore(store_path, other) as store:
         issues = store.verify()
-        assert len(issues) == 1 and "another records key" in issues[0].message
-        assert "cannot be checked here" in issues[0].message
+        assert len(issues) == 2 and all("another records key" in i.message for i in issues)
+        assert all("cannot be checked here" in i.message for i in issues)
+        assert str(issues[1]).startswith("the store: ")
 
 
 def test_bundles_carry_the_chains_and_the_fingerprint_and_a_key_holder_checks_the_seals(store, tmp_path, mini):
@@ -210,3 +211,38 @@ def test_cli_verify_names_the_key_and_the_unkeyed_sessions_and_check_bundle(tmp_
     assert "hash chains AND seals checked" in capsys.readouterr().out
     assert cli.main(["check-bundle", str(tmp_path / "b.jsonl"), "--home", str(tmp_path / "stranger")]) == 0
     assert "seals NOT checked" in capsys.readouterr().out
+
+
+def test_a_whole_deleted_session_edited_settings_or_trainer_log_are_reported(store, store_path, mini):
+    first, second = play(store, mini), play(store, mini, TraineeInfo("t-2"))
+    store.set_retention_months(12, by="trainer-a")
+    store.log_trainer_action("trainer-a", "export", {"format": "csv", "sessions": 2})
+    assert store.verify() == []
+    assert [(e["trainer"], e["action"]) for e in store.trainer_log()] == [("trainer-a", "retention period"),
+                                                                           ("trainer-a", "export")]
+    raw(store_path, "UPDATE settings SET value = '1' WHERE key = 'retention_months'")
+    assert [str(i) for i in store.verify()] == ["the store: the store changed without this installation's records "
+                                                "key: sessions were swapped, or its settings or trainer log edited"]
+    raw(store_path, "UPDATE settings SET value = '12' WHERE key = 'retention_months'")
+    raw(store_path, "UPDATE trainer_log SET trainer = 'someone else' WHERE id = 2")
+    assert any("trainer log entry 2" in i.message for i in store.verify())
+    raw(store_path, "UPDATE trainer_log SET trainer = 'trainer-a' WHERE id = 2")
+    assert store.verify() == []
+    raw(store_path, "DELETE FROM events WHERE session_id = ?", (second,))
+    raw(store_path, "DELETE FROM sessions WHERE session_id = ?", (second,))
+    issues = store.verify()
+    assert len(issues) == 1 and "held 2 sessions when last sealed and holds 1 now" in issues[0].message
+    assert store.verify(first) == []                   # one session's own check is unaffected
+
+
+def test_erasure_and_retention_record_the_trainer_and_counts_but_no_trainee(store, mini):
+    from hydra_sim.records.erasure import erase_trainee
+    from hydra_sim.records.privacy import delete_with_copies
+    kept, gone, old = play(store, mini), play(store, mini, TraineeInfo("t-erase-me")), play(store, mini)
+    erase_trainee(store, "t-erase-me", store.path.parent.parent, by="trainer-a")
+    delete_with_copies(store, [old], by="trainer-b")
+    entries = store.trainer_log()
+    assert [(e["trainer"], e["action"], e["detail"]) for e in entries] == [
+        ("trainer-a", "erasure", {"sessions_deleted": 1}), ("trainer-b", "retention", {"sessions_deleted": 1})]
+    assert "t-erase-me" not in json.dumps(entries) and gone not in json.dumps(entries)
+    assert store.verify() == [] and [s.session_id for s in store.sessions()] == [kept]
