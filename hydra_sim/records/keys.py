@@ -86,6 +86,16 @@ def load_or_create(path: str | os.PathLike) -> RecordsKey:
             log.info("made a new records key %s", path)
         except FileExistsError:
             pass
+        except OSError:                      # no hard links here (some network shares): create-exclusive instead
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(temporary.read_text(encoding="ascii"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
     finally:
         try:
             temporary.unlink()

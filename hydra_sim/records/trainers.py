@@ -237,7 +237,7 @@ class TrainerAccounts:
 
 
 def _duration(wait: timedelta) -> str:
-    seconds = int(wait.total_seconds())
+    seconds = max(1, round(wait.total_seconds()))
     if seconds < 120:
         return f"{seconds} seconds"
     if seconds < 7200:
