@@ -51,9 +51,10 @@ class Recorded:
     problem: object = None       # the plan Problem that stopped it, if any
 
 
-def record_plan(store, scenario, steps, trainee, *, seed: int | None = None, assessor: str | None = None) -> Recorded:
+def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
+                conditions: dict | None = None, assessor: str | None = None) -> Recorded:
     """Play ``steps`` (engine.plan steps) and record them in ``store`` as the app would.
-
+    ``conditions``: the run conditions (a script's steps fit particular ones; default: their defaults).
     ``assessor``: the trainer account the plan's markings are recorded under (the CLI logs the
     trainer in first); without it, each mark's ``by`` (or "play script")."""
     from ..engine import ScenarioRunner
@@ -63,7 +64,9 @@ def record_plan(store, scenario, steps, trainee, *, seed: int | None = None, ass
 
     session_id = store.start_session(trainee, scenario)
     with SessionLock(store.path, session_id) as lock:
-        runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
+        from ..engine.run_conditions import defaults
+        runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed,
+                                conditions=defaults(scenario) if conditions is None else conditions)
         batch: list[tuple[str, dict, int]] = []
         runner.subscribe(lambda event: batch.append(event_data(event)))
         persisted = 0
