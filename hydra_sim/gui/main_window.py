@@ -529,7 +529,12 @@ def _open_author(parent) -> None:
 
 
 def _open_review(window) -> None:  # review window hook
+    """Trainer review is for trainers: the trainer passphrase first (or setting up the first account)."""
     from .review.window import open_review_window
-    review = open_review_window(window.store, points=getattr(window, "points", 11.0))
+    from .trainer_login import TrainerLoginDialog
+    trainer = TrainerLoginDialog.ask(window)
+    if trainer is None:
+        return
+    review = open_review_window(window.store, points=getattr(window, "points", 11.0), trainer=trainer)
     window._review_window = review      # keep a reference: the window is top-level
     review.show()

@@ -5,7 +5,9 @@ details (events, report, notes) load only for the selected session; cohort stati
 come from the compact ``ReportIndex``. Integrity (the store's hash-chain ``verify``) runs on
 a worker thread with its own store connection and fills the Integrity column when done.
 Annotations and grade overrides go through the store's own methods; the original events
-and score report are never changed.
+and score report are never changed. The window belongs to one trainer login (``trainer``,
+gui/trainer_login.py): every note, override and marking is recorded under that account's
+name; the entry points (File > Trainer review, ``hydra-sim review``) ask for the passphrase.
 """
 
 from __future__ import annotations
@@ -74,12 +76,13 @@ class _Relay(QObject):
 
 class ReviewWindow(QMainWindow):
     def __init__(self, store, parent=None, *, points: float = 11.0, verify_in_background: bool = True,
-                 author: str = ""):
+                 author: str = "", trainer=None):
         super().__init__(parent)
         self.store = store
         self.points = points
-        self.author = author
-        self.setWindowTitle("hydra_sim \u2014 Trainer review")
+        self.trainer = trainer                  # a records.trainers.TrainerLogin
+        self.author = trainer.name if trainer is not None else author     # what trainer actions record
+        self.setWindowTitle("hydra_sim \u2014 Trainer review" + (f" \u2014 {self.author}" if self.author else ""))
         self.index = ReportIndex(store.path)
         self._labels: dict[str, Labels] = {}
         self._relay = _Relay(self)
@@ -97,6 +100,12 @@ class ReviewWindow(QMainWindow):
         title = QLabel("Trainer review")
         title.setProperty("role", "title")
         outer.addWidget(title)
+        self.signed_in = QLabel(f"Logged in as {self.author}: notes, overrides and markings are recorded under "
+                                "this name. Close this window when you leave the computer." if self.author else
+                                "Not logged in as a trainer: notes, overrides and markings cannot be recorded.")
+        self.signed_in.setTextFormat(Qt.TextFormat.PlainText)
+        self.signed_in.setWordWrap(True)
+        outer.addWidget(self.signed_in)
         outer.addLayout(self._build_filters())
         splitter = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(splitter, 1)
@@ -576,15 +585,22 @@ class ReviewWindow(QMainWindow):
         answer = AnnotationDialog.ask(self, about, self.author)
         if answer is None:
             return
-        author, text = answer
-        self.author = author
-        self.store.annotate(self.current.session_id, item.seq if item is not None else None, author, text)
+        _typed, text = answer                   # recorded under the logged-in trainer, whatever the dialog says
+        if not self._logged_in():
+            return
+        self.store.annotate(self.current.session_id, item.seq if item is not None else None, self.author, text)
         self.store_note.setText("Note saved.")
         keep = self.timeline_tree.indexOfTopLevelItem(self.timeline_tree.currentItem())
         self._fill_timeline()
         self._fill_notes()
         if keep >= 0:
             self.timeline_tree.setCurrentItem(self.timeline_tree.topLevelItem(keep))
+
+    def _logged_in(self) -> bool:
+        if self.author:
+            return True
+        self.store_note.setText("Not saved: log in as a trainer (File > Trainer review) to record this.")
+        return False
 
     def grade_choices(self, row: SessionRow) -> list[tuple[str, str]]:
         scenario = self.labels_for(row).scenario
@@ -605,13 +621,14 @@ class ReviewWindow(QMainWindow):
                                     self.author)
         if answer is None:
             return
-        grade_id, reason, author = answer
+        grade_id, reason, _typed = answer
+        if not self._logged_in():
+            return
         try:
-            self.store.override_grade(row.session_id, grade_id, reason, author)
+            self.store.override_grade(row.session_id, grade_id, reason, self.author)
         except ValueError as exc:
             self.store_note.setText(f"Not saved: {exc}")
             return
-        self.author = author
         row.override = self.store.grade_override(row.session_id)
         labels = dict(self.grade_choices(row))
         if row.override is not None and grade_id in labels:
@@ -657,14 +674,15 @@ class ReviewWindow(QMainWindow):
                                    self.author, scene.title)
         if answer is None:
             return
-        marks, comments, author = answer
+        marks, comments, _typed = answer
+        if not self._logged_in():
+            return
         try:
-            self.store.mark_rationale(row.session_id, scenario, int(record["index"]), marks, author, comments)
+            self.store.mark_rationale(row.session_id, scenario, int(record["index"]), marks, self.author, comments)
         except Exception as exc:  # noqa: BLE001 - a marking that does not fit is shown, never lost silently
             log.warning("marking not saved: %s", exc)
             self.store_note.setText(f"Marking not saved: {exc}")
             return
-        self.author = author
         session_id = row.session_id
         self.reload()
         self.select_sessions([session_id])
@@ -758,15 +776,19 @@ def run_review(args) -> int:
 
     from ...records.store import SessionStore, default_store_path
     from ..errors import ErrorReporter
+    from ..trainer_login import TrainerLoginDialog
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     points = theme.apply(app, app.font().pointSizeF(), 1.0, False)
+    trainer = TrainerLoginDialog.ask(None)          # review is a trainer function: the passphrase first
+    if trainer is None:
+        return 1
     try:
         store = SessionStore(default_store_path())
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
-    window = open_review_window(store, points=points)
+    window = open_review_window(store, points=points, trainer=trainer)
     window.show()
     code = int(app.exec())
     store.close()
