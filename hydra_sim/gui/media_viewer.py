@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..engine.text import markdown_to_html
 from .safe_text import SafeTextBrowser, plain_label
+from .window_geometry import place
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".bmp"}
@@ -128,7 +129,7 @@ class MediaViewer(QDialog):
         self.media = media
         self.setWindowTitle(media.title)
         self.setAccessibleName(f"Viewer: {media.title}")
-        self.resize(1100, 780)
+        place(self, (1100, 780))        # within the screen, so Close is never cut off
         self.image: ZoomableImage | None = None
         self.pdf_view = None
         self.player = None

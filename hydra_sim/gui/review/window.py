@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from .. import theme
 from ..safe_text import plain_tooltip
+from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
     Labels,
@@ -732,10 +733,12 @@ class ReviewWindow(QMainWindow):
         return finished != len(self.index.reports)
 
 
-def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, **kwargs) -> ReviewWindow:
+def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, settings=None,
+                       **kwargs) -> ReviewWindow:
+    """The review window, sized to the screen (and at its last size and place, given ``settings``)."""
     window = ReviewWindow(store, points=points, **kwargs)
     window.model.high_contrast = high_contrast
-    window.resize(1500, 950)
+    place(window, (1500, 950), "review", settings)
     return window
 
 
@@ -745,6 +748,7 @@ def run_review(args) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from ...app import settings_for_home
     from ...records.store import SessionStore, default_store_path
     from ..errors import ErrorReporter
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -755,7 +759,7 @@ def run_review(args) -> int:
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
-    window = open_review_window(store, points=points)
+    window = open_review_window(store, points=points, settings=settings_for_home())
     window.show()
     code = int(app.exec())
     store.close()
