@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -107,27 +107,46 @@ def place(window: QWidget, preferred: QSize | tuple[int, int], key: str | None =
     window.setGeometry(rect)        # the inside rectangle: the frame goes around it
     if maximised:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-    if key and settings is not None:
-        keeper = getattr(window, "_geometry_keeper", None)
-        if keeper is None:
-            window._geometry_keeper = GeometryKeeper(window, key, settings)
+    keeper = getattr(window, "_geometry_keeper", None)
+    if keeper is None:
+        window._geometry_keeper = GeometryKeeper(window, rect, key, settings)
+    else:
+        keeper.rect = rect
     return rect
 
 
 class GeometryKeeper(QObject):
-    """Writes a window's normal (not maximised) geometry to settings each time it is hidden."""
+    """Holds a window to its placed rectangle when it is first shown, and writes its normal (not
+    maximised) geometry to settings each time it is hidden (when it has a key and settings).
 
-    def __init__(self, window: QWidget, key: str, settings: QSettings):
+    The first show matters because a layout that activates then may grow the window past the
+    placed size (a word-wrapped label measured at a narrow width asks for a tall window)."""
+
+    def __init__(self, window: QWidget, rect: QRect, key: str | None, settings: QSettings | None):
         super().__init__(window)
         self.window = window
+        self.rect = rect
         self.key = key
         self.settings = settings
+        self.shown = False
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Hide:
-            self.save()
+        if watched is self.window:
+            if event.type() == QEvent.Type.Show and not self.shown:
+                self.shown = True
+                QTimer.singleShot(0, self.refit)       # after the layout has settled
+            elif event.type() == QEvent.Type.Hide and self.key and self.settings is not None:
+                self.save()
         return False
+
+    def refit(self) -> None:
+        if self.window.isMaximized() or self.window.isFullScreen():
+            return
+        size = self.window.size()
+        if size.width() > self.rect.width() or size.height() > self.rect.height():
+            cap_minimum(self.window, self.rect.adjusted(0, 0, MARGIN_WIDTH, MARGIN_HEIGHT))
+            self.window.resize(min(size.width(), self.rect.width()), min(size.height(), self.rect.height()))
 
     def save(self) -> None:
         rect = self.window.normalGeometry()

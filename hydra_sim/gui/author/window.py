@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
-from ..widgets import WrapLabel
+from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
 from .blocks import Block, display_name, problems_in, same_file, scene_blocks
 from .map_view import KIND_WORDS, OUTCOME_WORDS, MapView
@@ -171,10 +170,8 @@ class AuthorWindow(QMainWindow):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(details)
         side_layout.addWidget(self.preview, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(side)
-        scroll.setMinimumWidth(480)
+        scroll = FitScrollArea(side)        # vertical only: the pane's contents wrap to its width
+        scroll.setMinimumWidth(420)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..columns import fit_columns, tip_cells
 from ..safe_text import plain_tooltip
 from ..window_geometry import place
 from .cohort_stats import (
@@ -60,7 +61,7 @@ from .cohort_stats import (
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
-from .models import SessionFilterProxy, SessionTableModel
+from .models import COL_ENDING, COL_FORCE, COL_NAME, COL_SCENARIO, SessionFilterProxy, SessionTableModel
 from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,8 @@ class ReviewWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # names, scenario and ending share the free width; the rest fit their contents (issue 16)
+        fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
         actions = QHBoxLayout()
@@ -242,6 +243,7 @@ class ReviewWindow(QMainWindow):
         self.timeline_tree.setUniformRowHeights(False)
         self.timeline_tree.setAlternatingRowColors(True)
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        fit_columns(self.timeline_tree, {1: 3, 3: 2, 4: 1})
         inner.addWidget(self.timeline_tree)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -253,6 +255,7 @@ class ReviewWindow(QMainWindow):
         self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.actions_table.setWordWrap(True)
         self.actions_table.verticalHeader().setVisible(False)
+        fit_columns(self.actions_table, {0: 3, 4: 2, 5: 1})
         right_layout.addWidget(self.actions_table, 3)
         notes_label = QLabel("Trainer notes and grade overrides")
         notes_label.setProperty("role", "heading")
@@ -262,6 +265,7 @@ class ReviewWindow(QMainWindow):
         self.notes_list.setAccessibleName("Trainer notes and grade overrides")
         self.notes_list.setRootIsDecorated(False)
         self.notes_list.setWordWrap(True)
+        fit_columns(self.notes_list, {2: 1, 3: 3})
         right_layout.addWidget(self.notes_list, 1)
         inner.addWidget(right)
         inner.setStretchFactor(0, 3)
@@ -491,9 +495,6 @@ class ReviewWindow(QMainWindow):
 
     def _fill_timeline(self) -> None:
         self.timeline_tree.clear()
-        # widths first: the rows' wrapped heights are worked out as the items go in
-        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
-            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
         notes = self._notes_by_seq()
         for item in self.current_items:
             details = decision_details(item) if item.kind == "decision" else item.detail
@@ -524,8 +525,6 @@ class ReviewWindow(QMainWindow):
                 elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
                     cell.setToolTip(plain_tooltip(str(a["explanation"])))
                 self.actions_table.setItem(i, j, cell)
-        for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
-            self.actions_table.setColumnWidth(col, int(width * self.points / 11))
 
     def _fill_notes(self) -> None:
         self.notes_list.clear()
@@ -542,6 +541,7 @@ class ReviewWindow(QMainWindow):
                 self.notes_list.addTopLevelItem(QTreeWidgetItem([
                     str(o.get("created_at"))[:16].replace("T", " "), o.get("author"), "Grade override",
                     f"Grade set to {humanise(o.get('grade_id'))}: {o.get('reason')}"]))
+        tip_cells(self.notes_list)        # notes are elided in narrow columns: the tooltip has them whole
 
     def _update_buttons(self) -> None:
         has = self.current is not None
@@ -711,6 +711,8 @@ class ReviewWindow(QMainWindow):
             for j, value in enumerate((title, word(pair.a), word(pair.b))):
                 self.compare_actions.setItem(i, j, QTableWidgetItem(value))
         self.compare_actions.resizeRowsToContents()
+        tip_cells(self.compare_decisions)
+        tip_cells(self.compare_actions)
         self.compare_pairs, self.compare_action_pairs = pairs, actions
         self.tabs.setCurrentWidget(self.compare_page)
 

@@ -1,0 +1,131 @@
+"""Column widths for tables and trees that fit their view: no sideways scrolling, headers whole.
+
+``fit_columns`` gives the short, fixed-form columns (times, statuses, scores) the width of
+their contents and header, and lets the free-text columns (names, titles, explanations)
+share what is left; text that is still too long is elided, and the cells carry tooltips
+with the whole text (``tip_cells`` adds one where a filler set none). Must not import the
+engine, the records package or any screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTreeWidget, QTreeWidgetItemIterator
+
+from .safe_text import plain_tooltip
+
+
+def header_of(view: QAbstractItemView) -> QHeaderView:
+    return view.horizontalHeader() if hasattr(view, "horizontalHeader") else view.header()
+
+
+def fit_columns(view: QAbstractItemView, stretch: Iterable[int] | dict[int, int]) -> "ColumnFitter":
+    """Columns in ``stretch`` share the free width (a dict gives each a weight: a title column
+    may take three shares to a note column's one); every other column is as wide as its
+    contents and header text. Call after the view has its model (or header labels); the
+    widths are worked out again when the view is resized or its rows change."""
+    fitter = getattr(view, "_column_fitter", None)
+    if fitter is None:
+        fitter = ColumnFitter(view, stretch)
+        view._column_fitter = fitter
+    fitter.schedule()
+    return fitter
+
+
+class ColumnFitter(QObject):
+    """Keeps one view's columns fitted (see ``fit_columns``).
+
+    Fixed columns get their contents' width. Each free-text column first gets its header's
+    width (so no header is cut while there is room), then the rest of the width is shared by
+    weight, never more than a column's contents want; what is still left goes to the widest. Columns stay Interactive, so a trainer can still
+    drag a border."""
+
+    def __init__(self, view: QAbstractItemView, stretch: Iterable[int] | dict[int, int]):
+        super().__init__(view)
+        self.view = view
+        self.stretch = dict(stretch) if isinstance(stretch, dict) else dict.fromkeys(stretch, 1)
+        self._pending = False
+        header = header_of(view)
+        header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged,
+                       model.dataChanged, model.headerDataChanged):
+            signal.connect(self.schedule)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.schedule()
+        return False
+
+    def schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.fit)        # once, after the current burst of changes
+
+    def fit(self) -> None:
+        self._pending = False
+        if not shiboken6.isValid(self.view):
+            return
+        header = header_of(self.view)
+        count = header.count()
+        if not count:
+            return
+        room = self.view.viewport().width() - 2
+        smallest = header.minimumSectionSize()          # resizeSection never goes below it
+        header_width = {c: max(smallest, header.sectionSizeFromContents(c).width()) for c in range(count)}
+        want = {c: max(header_width[c], self.view.sizeHintForColumn(c)) for c in range(count)}
+        widths = {c: want[c] for c in range(count) if c not in self.stretch}
+        free_columns = [c for c in range(count) if c in self.stretch and not header.isSectionHidden(c)]
+        left = room - sum(w for c, w in widths.items() if not header.isSectionHidden(c))
+        floor = {c: min(header_width[c], want[c]) for c in free_columns}
+        if free_columns:
+            if left <= sum(floor.values()):         # not even the headers fit: share evenly
+                for c in free_columns:
+                    widths[c] = max(header.minimumSectionSize(), left // len(free_columns))
+            else:
+                extra = left - sum(floor.values())
+                desire = {c: max(0, want[c] - floor[c]) for c in free_columns}
+                widths.update(floor)
+                hungry = [c for c in free_columns if desire[c] > 0]
+                while extra > 0 and hungry:         # share by weight; a sated column drops out
+                    weight = sum(self.stretch[c] for c in hungry)
+                    given = 0
+                    for c in hungry:
+                        share = min(max(1, extra * self.stretch[c] // weight), desire[c])
+                        widths[c] += share
+                        desire[c] -= share
+                        given += share
+                    extra -= given
+                    hungry = [c for c in hungry if desire[c] > 0]
+                spare = room - sum(w for c, w in widths.items() if not header.isSectionHidden(c))
+                if spare > 0:
+                    widest = max(free_columns, key=lambda c: want[c])
+                    widths[widest] += spare
+        for c, width in widths.items():
+            if header.sectionSize(c) != width:
+                header.resizeSection(c, width)
+
+
+def tip_cells(view: QTableWidget | QTreeWidget) -> None:
+    """Give every cell without a tooltip one with its whole text (which may be elided on screen)."""
+    if isinstance(view, QTableWidget):
+        cells = [view.item(r, c) for r in range(view.rowCount()) for c in range(view.columnCount())]
+        for cell in cells:
+            if cell is not None and not cell.toolTip() and cell.text():
+                cell.setToolTip(plain_tooltip(cell.text()))
+        return
+    iterator = QTreeWidgetItemIterator(view)
+    while iterator.value():
+        item = iterator.value()
+        for column in range(item.columnCount()):
+            if not item.toolTip(column) and item.text(column):
+                item.setToolTip(column, plain_tooltip(item.text(column)))
+        iterator += 1
