@@ -82,7 +82,7 @@ class IncidentScreen(QWidget):
         top.setContentsMargins(24, 10, 24, 10)
         top.setSpacing(16)
         where = QVBoxLayout()
-        self.scenario_label = _label("", "small", wrap=False)
+        self.scenario_label = _label("", "small")      # wraps: a long title at a big zoom never widens the window
         self.scene_heading = _label("", "heading")
         self.scene_heading.setAccessibleName("Scene title")
         where.addWidget(self.scenario_label)

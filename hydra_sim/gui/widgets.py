@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStyle,
     QStyleOptionButton,
     QStylePainter,
@@ -142,6 +143,14 @@ class ElidingButton(QPushButton):
 
     MINIMUM_WIDTH = 120
 
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        # a push button's policy is Minimum (never narrower than its text); Preferred lets a
+        # layout go down to minimumSizeHint
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(min(self.MINIMUM_WIDTH, self.sizeHint().width()), super().minimumSizeHint().height())
 
@@ -196,5 +205,5 @@ class FitScrollArea(QScrollArea):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self.fit)          # after the page's layout has recomputed
+            QTimer.singleShot(0, self, self.fit)        # after the page's layout has recomputed
         return super().eventFilter(watched, event)

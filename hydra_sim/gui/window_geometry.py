@@ -120,7 +120,9 @@ class GeometryKeeper(QObject):
     maximised) geometry to settings each time it is hidden (when it has a key and settings).
 
     The first show matters because a layout that activates then may grow the window past the
-    placed size (a word-wrapped label measured at a narrow width asks for a tall window)."""
+    placed size in one direction (seen under X11: a start screen with word-wrapped labels grew
+    from 704 to 755 pixels high on a 768-pixel screen). A window resized on purpose after
+    ``place`` (both sides changed) is left as it is."""
 
     def __init__(self, window: QWidget, rect: QRect, key: str | None, settings: QSettings | None):
         super().__init__(window)
@@ -135,7 +137,7 @@ class GeometryKeeper(QObject):
         if watched is self.window:
             if event.type() == QEvent.Type.Show and not self.shown:
                 self.shown = True
-                QTimer.singleShot(0, self.refit)       # after the layout has settled
+                QTimer.singleShot(0, self, self.refit)       # after the layout has settled
             elif event.type() == QEvent.Type.Hide and self.key and self.settings is not None:
                 self.save()
         return False
@@ -143,8 +145,10 @@ class GeometryKeeper(QObject):
     def refit(self) -> None:
         if self.window.isMaximized() or self.window.isFullScreen():
             return
-        size = self.window.size()
-        if size.width() > self.rect.width() or size.height() > self.rect.height():
+        size, placed = self.window.size(), self.rect.size()
+        grown = ((size.width() == placed.width() and size.height() > placed.height())
+                 or (size.height() == placed.height() and size.width() > placed.width()))
+        if grown:
             cap_minimum(self.window, self.rect.adjusted(0, 0, MARGIN_WIDTH, MARGIN_HEIGHT))
             self.window.resize(min(size.width(), self.rect.width()), min(size.height(), self.rect.height()))
 

@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
-from ..columns import fit_columns, tip_cells
+from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
+from ..widgets import FlowLayout
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -61,7 +62,15 @@ from .cohort_stats import (
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
-from .models import COL_ENDING, COL_FORCE, COL_NAME, COL_SCENARIO, SessionFilterProxy, SessionTableModel
+from .models import (
+    COL_ENDING,
+    COL_FORCE,
+    COL_NAME,
+    COL_ROLE,
+    COL_SCENARIO,
+    SessionFilterProxy,
+    SessionTableModel,
+)
 from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
@@ -113,8 +122,10 @@ class ReviewWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        # names, scenario and ending share the free width; the rest fit their contents (issue 16)
-        fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
+        # names, scenario and ending share the free width; the rest fit their contents, with
+        # their header labels wrapped onto two lines when that saves width (issue 16)
+        self.table.setHorizontalHeader(WrappingColumnHeader(self.table))
+        fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_ROLE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
         actions = QHBoxLayout()
@@ -167,8 +178,9 @@ class ReviewWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> FlowLayout:
+        # label-and-box pairs that wrap onto a second row on a small screen (issue 16)
+        row = FlowLayout(spacing=12)
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Search trainee, name, force or scenario")
         self.filter_text.setAccessibleName("Search trainee, name, force or scenario")
@@ -192,8 +204,14 @@ class ReviewWindow(QMainWindow):
                               ("&To:", self.date_to)):
             text = QLabel(label)
             text.setBuddy(widget)
-            row.addWidget(text)
-            row.addWidget(widget, 2 if widget is self.filter_text else 1)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(text)
+            pair_layout.addWidget(widget, 1)
+            if widget is self.filter_text:
+                widget.setMinimumWidth(widget.fontMetrics().horizontalAdvance("Search trainee, name, force") + 40)
+            row.addWidget(pair)
         row.addWidget(self.critical_only)
         self.filter_text.textChanged.connect(self.apply_filters)
         for box in (self.scenario_box, self.force_box, self.grade_box):
