@@ -154,8 +154,11 @@ class MediaViewer(QDialog):
         heading = "Transcript" if media.kind == "audio" else "Description"
         self.description.setHtml(f"<h3>{heading}</h3>" + (markdown_to_html(text) if text else
                                                           "<p>No description was provided.</p>"))
+        # the heading and at least four lines of the description show, however small the screen
+        self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 7 + 16)
         splitter.addWidget(self.description)
-        splitter.setStretchFactor(0, 4)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout.addLayout(self.controls)
         if self.note is not None:
