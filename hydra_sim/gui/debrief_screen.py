@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
-from .debrief_export import (actions_html, debrief_html, ending_html, path_html, provisional_html, score_words,
-                             summary_html, write_pdf)
+from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
+                             provisional_html, score_words, summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -43,13 +43,14 @@ class BestPathWorker(QThread):
     """Runs the explorer off the GUI thread; emits the full-marks path (or [] if none)."""
     found = Signal(object)
 
-    def __init__(self, scenario, parent=None):
+    def __init__(self, scenario, parent=None, conditions: dict | None = None):
         super().__init__(parent)
         self.scenario = scenario
+        self.conditions = conditions        # the best path under the conditions this trainee met
 
     def run(self) -> None:
         try:
-            steps = explore(self.scenario).full_marks_path or []
+            steps = explore(self.scenario, conditions=self.conditions).full_marks_path or []
         except Exception:   # the debrief must still show; the log has the details
             log.exception("could not work out the best path")
             steps = []
@@ -184,7 +185,7 @@ class DebriefScreen(QWidget):
         summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
                                   for s in STATUS_LABELS if counts.get(s))
         self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
-                                  + ending_html(scenario, report)
+                                  + conditions_html(scenario, runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self.high_contrast()))
         self._render_path()
         self.busy.setVisible(True)
@@ -192,11 +193,11 @@ class DebriefScreen(QWidget):
         self.export_status.setText("")
         self.tabs.setCurrentIndex(0)
         self.new_button.setFocus()
-        self._start_worker(scenario)
+        self._start_worker(scenario, getattr(runner, "conditions", None))
 
-    def _start_worker(self, scenario) -> None:
+    def _start_worker(self, scenario, conditions=None) -> None:
         self.stop_worker()
-        self.worker = BestPathWorker(scenario, self)
+        self.worker = BestPathWorker(scenario, self, conditions)
         self.worker.found.connect(self._on_best_path)
         self.worker.start()
 
