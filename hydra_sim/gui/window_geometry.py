@@ -16,7 +16,9 @@ try any screen size. Must not import the engine, the records package or any scre
 from __future__ import annotations
 
 import logging
+import weakref
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -107,12 +109,22 @@ def place(window: QWidget, preferred: QSize | tuple[int, int], key: str | None =
     window.setGeometry(rect)        # the inside rectangle: the frame goes around it
     if maximised:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-    keeper = getattr(window, "_geometry_keeper", None)
-    if keeper is None:
-        window._geometry_keeper = GeometryKeeper(window, rect, key, settings)
+    keeper = _keepers.get(id(window))
+    if keeper is None or keeper.window is not window:
+        _keepers[id(window)] = GeometryKeeper(window, rect, key, settings)
     else:
         keeper.rect = rect
     return rect
+
+
+# One keeper per window, held here rather than as the window's child: a Python QObject child
+# can lose its Python side while the window is being destroyed, and Qt would then call an
+# event filter that no longer has its attributes. Dropped when the window is destroyed.
+_keepers: dict[int, GeometryKeeper] = {}
+
+
+def _forget(key: int) -> None:
+    _keepers.pop(key, None)
 
 
 class GeometryKeeper(QObject):
@@ -125,16 +137,22 @@ class GeometryKeeper(QObject):
     ``place`` (both sides changed) is left as it is."""
 
     def __init__(self, window: QWidget, rect: QRect, key: str | None, settings: QSettings | None):
-        super().__init__(window)
-        self.window = window
+        super().__init__()
+        self._window = weakref.ref(window)      # never keeps a window alive that its owner dropped
         self.rect = rect
         self.key = key
         self.settings = settings
         self.shown = False
         window.installEventFilter(self)
+        window.destroyed.connect(lambda *_args, key=id(window): _forget(key))
+
+    @property
+    def window(self) -> QWidget | None:
+        window = self._window()
+        return window if window is not None and shiboken6.isValid(window) else None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window:
+        if watched is not None and watched is self.window:
             if event.type() == QEvent.Type.Show and not self.shown:
                 self.shown = True
                 QTimer.singleShot(0, self, self.refit)       # after the layout has settled
@@ -143,7 +161,7 @@ class GeometryKeeper(QObject):
         return False
 
     def refit(self) -> None:
-        if self.window.isMaximized() or self.window.isFullScreen():
+        if self.window is None or self.window.isMaximized() or self.window.isFullScreen():
             return
         size, placed = self.window.size(), self.rect.size()
         grown = ((size.width() == placed.width() and size.height() > placed.height())

@@ -12,6 +12,8 @@ scaling is a smaller size here: 1920x1080 at 150% is 1280x720 of layout space.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import shiboken6
 from helpers import FLAGSHIP, REPO, click, identify_and_open, play_step, shoot, start_scenario
@@ -259,3 +261,32 @@ def test_no_window_asks_for_more_than_a_1280x720_screen(qtbot, window, opener, t
     if target is not window:
         target.close()
 
+
+
+@pytest.mark.parametrize("screen", [(1920, 1080, 1.5), (1366, 768, 1.0)])
+def test_a_scaled_screen_in_its_own_process(tmp_path, screen):
+    """150% scaling on a 1920x1080 screen (1280x720 of layout space) and an unscaled laptop,
+    each a real offscreen screen of that size in a child process (the scale of a running app
+    cannot change): windows open inside the screen and nothing is clipped."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    width, height, dpr = screen
+    logical = (round(width / dpr), round(height / dpr))      # the offscreen screen is given in layout pixels
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "scaled", "x": 0, "y": 0, "width": logical[0],
+                                               "height": logical[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": dpr}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", PYTHONPATH=str(REPO))
+    child = subprocess.run([sys.executable, str(Path(__file__).with_name("scaled_child.py")), str(tmp_path / "home")],
+                           capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert child.returncode == 0, child.stderr[-3000:]
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    assert result["dpr"] == dpr
+    sx, sy, sw, sh = result["screen"]
+    assert (sw, sh) == logical
+    for name, (x, y, w, h) in result["windows"].items():
+        assert sx <= x and sy <= y and x + w <= sx + sw and y + h <= sy + sh, f"{name} {(x, y, w, h)} off screen"
+    assert all(not problems for problems in result["clipped"].values()), result["clipped"]
