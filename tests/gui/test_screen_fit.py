@@ -90,6 +90,28 @@ def assert_fits(window: QWidget, size: str, screen: str) -> None:
     assert not problems, f"{screen} at {size}:\n" + "\n".join(problems)
 
 
+def themed() -> None:
+    """The app's theme at 100%, as the trainee app, review and Author mode apply it (the
+    main-window fixture applies it too, so the order of tests changes nothing)."""
+    from hydra_sim.gui.theme import apply
+    apply(QApplication.instance(), 11, 1.0, False)
+
+
+def assert_headers_whole(view) -> None:
+    """Every header label is shown whole: it may wrap, so each word fits its column and the
+    header is tall enough for the wrapped lines."""
+    settle()
+    header = view.horizontalHeader()
+    metrics = header._metrics()
+    for column in range(header.count()):
+        text = str(view.model().headerData(column, header.orientation()))
+        width = header.sectionSize(column)
+        assert width >= max(metrics.horizontalAdvance(w) for w in text.split()) + 2 * header.PAD_X, text
+        lines = metrics.boundingRect(QRect(0, 0, header._room(column, width), 10000),
+                                     int(Qt.TextFlag.TextWordWrap), text)
+        assert header.height() >= lines.height() + header.PAD_Y, f"{text}: header {header.height()} px"
+
+
 def _flagship_steps():
     steps, problems = load_plan(REPO / "scenarios" / "brackenford-services.best.plan.yaml")
     assert steps, problems
@@ -158,6 +180,7 @@ def test_the_review_window_fits(qtbot, home, size, tmp_path):
     from hydra_sim.gui.review.window import open_review_window
     from hydra_sim.records.store import SessionStore, TraineeInfo
 
+    themed()
     store = SessionStore(tmp_path / "sessions.sqlite3")
     flagship = load_scenario(FLAGSHIP).scenario
     for tid, name, plan in (("t-005", "Pat Morgan-Whitfield", "best"), ("t-006", "Samantha Okonkwo", "careless")):
@@ -172,19 +195,12 @@ def test_the_review_window_fits(qtbot, home, size, tmp_path):
     review.table.selectRow(0)
     settle()
     assert_fits(review, size, "review, a session selected")
-    header = review.table.horizontalHeader()
-    model = review.table.model()
-    for column in range(header.count()):     # every header whole ("Ending (outcome)", not "ling (outcor")
-        text = str(model.headerData(column, header.orientation()))
-        # the labels may wrap: each word fits its column, and the header is tall enough for the lines
-        metrics = header._metrics()
-        assert header.sectionSize(column) >= max(metrics.horizontalAdvance(w) for w in text.split()), text
-        lines = metrics.boundingRect(QRect(0, 0, header._room(column, header.sectionSize(column)), 10000),
-                                     int(Qt.TextFlag.TextWordWrap), text)
-        assert header.height() >= lines.height(), f"{text}: header {header.height()} px < {lines.height()}"
+    assert_headers_whole(review.table)        # "Ending (outcome)", not "ling (outcor"
     review.select_sessions([r.session_id for r in review.model.rows()][:2])
     review.compare_selected()
     assert_fits(review, size, "review, compare")
+    for table in (review.compare_decisions, review.compare_actions):
+        assert_headers_whole(table)           # the trainees' names and results head the columns
     if size == "1366x768":
         shoot(review, "review-1366x768")
     review.close()
@@ -194,6 +210,7 @@ def test_the_review_window_fits(qtbot, home, size, tmp_path):
 @pytest.mark.parametrize("size", SIZES)
 def test_author_mode_fits(qtbot, home, size):
     from hydra_sim.gui.author.window import AuthorWindow
+    themed()
     win = AuthorWindow(FLAGSHIP)
     qtbot.addWidget(win)
     win.show()

@@ -306,6 +306,8 @@ class ReviewWindow(QMainWindow):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setWordWrap(True)
             table.verticalHeader().setVisible(False)
+            # the headers are the two trainees' names and results: wrapped, never cut
+            table.setHorizontalHeader(WrappingColumnHeader(table))
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.compare_decisions)
