@@ -148,6 +148,7 @@ def test_the_trainee_flow_fits(qtbot, window, fake_time, size):
     viewer.close()
     # leave, and the unfinished session is listed on the start screen with Resume in view
     window.request_start_screen()
+    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)     # the library is scanned again
     settle()
     start = window.start_screen
     assert start.sessions, "the left session is listed"
