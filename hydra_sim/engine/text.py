@@ -69,7 +69,6 @@ def _inline(text: str) -> str:
 
 _HEADING = re.compile(r"^\s*###\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_HARD_BREAK = re.compile(r"(  +|\\)$")        # Markdown: two trailing spaces or a backslash
 
 
 def _kind(line: str) -> str:
@@ -85,8 +84,10 @@ def _prose(lines: list[str]) -> str:
     spaces or a backslash keeps its break."""
     out = ""
     for index, line in enumerate(lines):
-        hard = bool(_HARD_BREAK.search(line))
-        text = _inline(_HARD_BREAK.sub("", line).strip())
+        # Markdown's hard break: two trailing spaces or a backslash (string tests, not a
+        # regex: "  +$" searched along a long run of spaces would be quadratic)
+        hard = line.endswith("  ") or line.endswith("\\")
+        text = _inline((line[:-1] if line.endswith("\\") else line).strip())
         out += text
         if index < len(lines) - 1:
             out += "<br>" if hard else " "
