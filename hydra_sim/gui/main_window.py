@@ -27,9 +27,11 @@ from .session_controller import SessionController
 from .start_screen import StartScreen
 from .theme import apply as apply_theme
 from .theme import next_zoom
+from .window_geometry import place
 
 log = logging.getLogger(__name__)
 DEFAULT_TRAINEE = TraineeInfo("trainee")
+PREFERRED_SIZE = (1440, 900)        # shrunk to the screen by window_geometry.place
 
 SHORTCUTS = [
     ("Tab / Shift+Tab", "Move between controls"),
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self.zoom = float(settings.value("view/zoom", 1.0))
         self.high_contrast = settings.value("view/high_contrast", False, type=bool)
         self.setWindowTitle("hydra_sim: clandestine lorry drop training")
-        self.resize(1440, 900)
+        place(self, PREFERRED_SIZE, "main", settings)   # within the screen; last size when it fits
         self.chosen_scenario = None
         self.trainee: TraineeInfo | None = None
         self.exercise_station = None       # a facilitated exercise's link (gui/exercise/station.py)
@@ -517,7 +519,7 @@ class MainWindow(QMainWindow):
 def _open_console(window) -> None:
     """The facilitator console, imported when asked for (it loads the network library)."""
     from .exercise.console import ExerciseConsole
-    console = ExerciseConsole(high_contrast=window.high_contrast)
+    console = ExerciseConsole(high_contrast=window.high_contrast, settings=window.settings)
     window._exercise_console = console      # keep a reference: the window is top-level
     console.show()
 
@@ -535,6 +537,7 @@ def _open_review(window) -> None:  # review window hook
     trainer = TrainerLoginDialog.ask(window)
     if trainer is None:
         return
-    review = open_review_window(window.store, points=getattr(window, "points", 11.0), trainer=trainer)
+    review = open_review_window(window.store, points=getattr(window, "points", 11.0), trainer=trainer,
+                                settings=window.settings)
     window._review_window = review      # keep a reference: the window is top-level
     review.show()

@@ -42,7 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
+from ..widgets import FlowLayout
+from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
     Labels,
@@ -61,7 +64,15 @@ from .cohort_stats import (
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
-from .models import SessionFilterProxy, SessionTableModel
+from .models import (
+    COL_ENDING,
+    COL_FORCE,
+    COL_NAME,
+    COL_ROLE,
+    COL_SCENARIO,
+    SessionFilterProxy,
+    SessionTableModel,
+)
 from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
@@ -120,8 +131,10 @@ class ReviewWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # names, scenario and ending share the free width; the rest fit their contents, with
+        # their header labels wrapped onto two lines when that saves width (issue 16)
+        self.table.setHorizontalHeader(WrappingColumnHeader(self.table))
+        fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_ROLE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
         actions = QHBoxLayout()
@@ -174,8 +187,9 @@ class ReviewWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> FlowLayout:
+        # label-and-box pairs that wrap onto a second row on a small screen (issue 16)
+        row = FlowLayout(spacing=12)
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Search trainee, name, force or scenario")
         self.filter_text.setAccessibleName("Search trainee, name, force or scenario")
@@ -199,8 +213,14 @@ class ReviewWindow(QMainWindow):
                               ("&To:", self.date_to)):
             text = QLabel(label)
             text.setBuddy(widget)
-            row.addWidget(text)
-            row.addWidget(widget, 2 if widget is self.filter_text else 1)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(text)
+            pair_layout.addWidget(widget, 1)
+            if widget is self.filter_text:
+                widget.setMinimumWidth(widget.fontMetrics().horizontalAdvance("Search trainee, name, force") + 40)
+            row.addWidget(pair)
         row.addWidget(self.critical_only)
         self.filter_text.textChanged.connect(self.apply_filters)
         for box in (self.scenario_box, self.force_box, self.grade_box):
@@ -250,6 +270,7 @@ class ReviewWindow(QMainWindow):
         self.timeline_tree.setUniformRowHeights(False)
         self.timeline_tree.setAlternatingRowColors(True)
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        fit_columns(self.timeline_tree, {1: 3, 3: 2, 4: 1})
         inner.addWidget(self.timeline_tree)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -261,6 +282,7 @@ class ReviewWindow(QMainWindow):
         self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.actions_table.setWordWrap(True)
         self.actions_table.verticalHeader().setVisible(False)
+        fit_columns(self.actions_table, {0: 3, 4: 2, 5: 1})
         right_layout.addWidget(self.actions_table, 3)
         notes_label = QLabel("Trainer notes and grade overrides")
         notes_label.setProperty("role", "heading")
@@ -270,6 +292,7 @@ class ReviewWindow(QMainWindow):
         self.notes_list.setAccessibleName("Trainer notes and grade overrides")
         self.notes_list.setRootIsDecorated(False)
         self.notes_list.setWordWrap(True)
+        fit_columns(self.notes_list, {2: 1, 3: 3})
         right_layout.addWidget(self.notes_list, 1)
         inner.addWidget(right)
         inner.setStretchFactor(0, 3)
@@ -292,6 +315,8 @@ class ReviewWindow(QMainWindow):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setWordWrap(True)
             table.verticalHeader().setVisible(False)
+            # the headers are the two trainees' names and results: wrapped, never cut
+            table.setHorizontalHeader(WrappingColumnHeader(table))
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.compare_decisions)
@@ -510,9 +535,6 @@ class ReviewWindow(QMainWindow):
 
     def _fill_timeline(self) -> None:
         self.timeline_tree.clear()
-        # widths first: the rows' wrapped heights are worked out as the items go in
-        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
-            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
         notes = self._notes_by_seq()
         for item in self.current_items:
             details = decision_details(item) if item.kind == "decision" else item.detail
@@ -543,8 +565,6 @@ class ReviewWindow(QMainWindow):
                 elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
                     cell.setToolTip(plain_tooltip(str(a["explanation"])))
                 self.actions_table.setItem(i, j, cell)
-        for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
-            self.actions_table.setColumnWidth(col, int(width * self.points / 11))
 
     def _fill_notes(self) -> None:
         self.notes_list.clear()
@@ -561,6 +581,7 @@ class ReviewWindow(QMainWindow):
                 self.notes_list.addTopLevelItem(QTreeWidgetItem([
                     str(o.get("created_at"))[:16].replace("T", " "), o.get("author"), "Grade override",
                     f"Grade set to {humanise(o.get('grade_id'))}: {o.get('reason')}"]))
+        tip_cells(self.notes_list)        # notes are elided in narrow columns: the tooltip has them whole
 
     def _update_buttons(self) -> None:
         has = self.current is not None
@@ -739,6 +760,8 @@ class ReviewWindow(QMainWindow):
             for j, value in enumerate((title, word(pair.a), word(pair.b))):
                 self.compare_actions.setItem(i, j, QTableWidgetItem(value))
         self.compare_actions.resizeRowsToContents()
+        tip_cells(self.compare_decisions)
+        tip_cells(self.compare_actions)
         self.compare_pairs, self.compare_action_pairs = pairs, actions
         self.tabs.setCurrentWidget(self.compare_page)
 
@@ -761,10 +784,12 @@ class ReviewWindow(QMainWindow):
         return finished != len(self.index.reports)
 
 
-def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, **kwargs) -> ReviewWindow:
+def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, settings=None,
+                       **kwargs) -> ReviewWindow:
+    """The review window, sized to the screen (and at its last size and place, given ``settings``)."""
     window = ReviewWindow(store, points=points, **kwargs)
     window.model.high_contrast = high_contrast
-    window.resize(1500, 950)
+    place(window, (1500, 950), "review", settings)
     return window
 
 
@@ -774,6 +799,7 @@ def run_review(args) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from ...app import settings_for_home
     from ...records.store import SessionStore, default_store_path
     from ..errors import ErrorReporter
     from ..trainer_login import TrainerLoginDialog
@@ -788,7 +814,7 @@ def run_review(args) -> int:
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
-    window = open_review_window(store, points=points, trainer=trainer)
+    window = open_review_window(store, points=points, trainer=trainer, settings=settings_for_home())
     window.show()
     code = int(app.exec())
     store.close()
