@@ -1,35 +1,51 @@
 """Exhaustive exploration of a scenario's reachable states, with exact score bounds.
 
 The explorer steps the real ``ScenarioRunner`` (via snapshots) through every decision a
-trainee can make, so it can never disagree with play. A state is (scene, clock, the
-variables that some condition or scoring reads, fired injects, milestone times); states
-that agree on those are merged. Scores are bounded by dynamic programming over states:
-each state keeps a Pareto front of per-action statuses (on time > late > not yet >
-contravened), which is exact because statuses only ever move in one direction. From this
-it reports endings reached, the score range of each ending, actions no path can achieve,
-critical actions that some path misses (with an example), and a full-marks path.
-A rationale's rubric is assumed marked met (the most an assessor can give), so an action
-its structured parts allow counts as earned at the decision's time.
+trainee can make, so it can never disagree with play. A state is (scene, time in the scene,
+what the future can still tell apart of the variables, the injects still to come, the
+milestones reached); states that agree on those are merged. "What the future can tell
+apart" comes from ``reach.futures``: variables no reachable condition reads are dropped, and
+variables no reachable outcome writes any more are replaced by what the conditions still to
+come make of them (their residuals), so twenty flags read by one condition at the end are a
+handful of states, not a million.
+
+Scores are bounded by dynamic programming over states: each state keeps a Pareto front of
+per-action statuses (on time > late > not yet > contravened), which is exact because
+statuses only ever move in one direction. An action no reachable outcome can touch any more
+is final: its credit is banked into one number, so the fronts stay small along long chains.
+
+When the search has to stop (the state limit, or the time ``budget``) the report says so
+(``complete`` false) and each ending's score range becomes a sound outer bound
+(``lower_percent``/``upper_percent``), from the best and worst a state still queued could
+reach. From all this it reports endings reached, the score range of each ending, actions no
+path can achieve, critical actions that some path misses (with an example), and a
+full-marks path. A rationale's rubric is assumed marked met (the most an assessor can give),
+so an action its structured parts allow counts as earned at the decision's time.
 Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
+import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Scenario
+from .reach import futures
 from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import deadline_for
 
-CONTRAVENED, NONE, LATE, ON_TIME = 0, 1, 2, 3
+FOLDED, CONTRAVENED, NONE, LATE, ON_TIME = -1, 0, 1, 2, 3    # FOLDED: final, its credit is banked
 MAX_CHECKLIST_ITEMS = 12
 MAX_PART_COMBINATIONS = 256    # structured parts of one rationale: beyond this, each option once
 MAX_RANK_ITEMS = 8
-MAX_FRONT = 256
 MAX_STATES = 250_000     # beyond this the explorer stops and says so, instead of exhausting memory
+EPSILON = 1e-9           # banked credit is a float sum: compare with a tolerance
+PROGRESS_SECONDS = 0.25  # how often a progress callback hears from a long search
 
 
 @dataclass
@@ -42,14 +58,27 @@ class Move:
     contravened: tuple     # (action index, ...)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    """One way of being in a node: statuses so far, the clock, and when milestones were reached."""
+    """One way of being in a node: statuses so far (FOLDED where final), the credit banked for
+    the final ones, the clock, and when milestones were reached."""
     vector: tuple
+    banked: float
     clock: int
     milestones: tuple
     parent: _Entry | None
     move: dict | None
+
+
+@dataclass
+class _Plan:
+    """What the future of one scene (or ending) needs of a state, from ``reach.futures``."""
+    live_values: tuple          # variables still read and still written: kept as they are
+    residuals: tuple            # (index, condition, frozen names it reads): kept as residuals
+    injects: frozenset          # inject ids whose having fired still matters
+    dead: tuple                 # action indices no reachable outcome can touch (and always assessed)
+    live_actions: frozenset     # action indices some reachable outcome may still touch
+    endings: frozenset
 
 
 @dataclass
@@ -64,12 +93,19 @@ class _Node:
 
 @dataclass
 class EndingBounds:
+    """Score range of one ending. ``min_percent``/``max_percent`` are scores of real paths
+    (``worst_path``/``best_path``); when ``exact`` they are the true worst and best. When not,
+    ``lower_percent``/``upper_percent`` are sound outer bounds (no path there scores outside
+    them), or None when a capped enumeration leaves none."""
     ending_id: str
     outcome: str
     min_percent: float
     max_percent: float
     best_path: list[dict]
     worst_path: list[dict]
+    exact: bool = True
+    lower_percent: float | None = None
+    upper_percent: float | None = None
 
 
 @dataclass
@@ -87,6 +123,10 @@ class ExplorationReport:
     full_marks_path: list[dict] | None
     approximate: bool = False
     notes: list[str] = field(default_factory=list)
+    complete: bool = True               # every reachable state and move explored: every figure exact
+    undecided_endings: list[str] = field(default_factory=list)   # not reached, but not ruled out
+    best_found_path: list[dict] | None = None    # the highest-scoring path found (proven best if complete)
+    best_found_percent: float | None = None
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -94,30 +134,83 @@ class ExplorationReport:
 
 
 class Explorer:
-    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES):
+    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, budget: float | None = None,
+                 progress: Callable[[int, int, float], None] | None = None):
         self.s = scenario
         self.max_states = max_states
+        self.budget = budget                # seconds; None: no time limit
+        self.progress = progress            # called with (states, queued, seconds) while searching
         self.runner = ScenarioRunner(scenario)
         self.actions = list(scenario.assessed)
         self.index = {a: i for i, a in enumerate(self.actions)}
-        self.relevant_vars = _relevant_variables(scenario)
         self.nodes: list[_Node] = []
         self.by_key: dict[tuple, int] = {}
         self.approximate = False
+        self.capped = False                 # some enumeration was cut short: no sound bounds
+        self.timed_out = False
         self.notes: list[str] = []
         # Top-level injects fire at absolute times; only those that change something matter.
         self.timed_injects = [i for i in scenario.injects if i.goto or i.outcome.sets or i.outcome.adds]
         self.reads_elapsed = "elapsed" in _condition_reads(scenario)
+        policy = scenario.scoring
+        self.values = []                    # credit of each status, per action
+        for action_id in self.actions:
+            weight = scenario.assessed[action_id].weight
+            self.values.append({ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0,
+                                CONTRAVENED: -weight * policy.contravene_penalty})
+        self.futures = futures(scenario)
+        self.plans: dict[str, _Plan] = {}
+        self.residual_memo: dict[tuple, tuple] = {}
 
     # -- states ----------------------------------------------------------------------
+    def _plan(self, place: str) -> _Plan:
+        plan = self.plans.get(place)
+        if plan is None:
+            future = self.futures[place]
+            frozen = future.reads - future.writes
+            residuals = []
+            for condition in future.conditions:
+                names = tuple(sorted(condition.reads & frozen))
+                if names:
+                    residuals.append((len(residuals), condition, names))
+            live = frozenset(i for i, a in enumerate(self.actions) if a in future.actions)
+            dead = tuple(i for i, a in enumerate(self.actions)
+                         if i not in live and self.s.assessed[a].applies_if is None)
+            injects = frozenset(i.id for i in self.s.injects) | future.injects
+            plan = self.plans[place] = _Plan(tuple(sorted(future.reads & future.writes)), tuple(residuals),
+                                             injects, dead, live, future.endings)
+        return plan
+
     def _key(self, snap: tuple) -> tuple:
         """The clock and milestone times are not in the key: they live in the entries, where
-        an earlier clock dominates (a trainee who is earlier can always wait)."""
+        an earlier clock dominates (a trainee who is earlier can always wait). Of the
+        variables, only what the future can still tell apart is in it (see the docstring)."""
         state, seconds, entered, variables, fired, milestones, ended = snap
-        relevant = tuple(v for n, v in variables if n in self.relevant_vars)
+        plan = self._plan(ended or state)
+        values = dict(variables)
+        live = tuple(values[name] for name in plan.live_values)
+        memo = self.residual_memo
+        residuals = []
+        for index, condition, names in plan.residuals:
+            known = tuple(values[name] for name in names)
+            memo_key = (id(condition), names, known)
+            residual = memo.get(memo_key)
+            if residual is None:
+                residual = memo[memo_key] = condition.residual(dict(zip(names, known)))
+            residuals.append(residual)
         if ended:
-            return ("end", ended, relevant)
-        return (state, seconds - entered, relevant, fired, tuple(name for name, _ in milestones))
+            return ("end", ended, live, tuple(residuals))
+        return (state, seconds - entered, live, tuple(residuals), fired & plan.injects,
+                tuple(name for name, _ in milestones))
+
+    def _fold(self, vector: list, banked: float, plan: _Plan) -> float:
+        """Bank the credit of the actions that are final here; returns the new banked credit."""
+        for i in plan.dead:
+            status = vector[i]
+            if status != FOLDED:
+                banked += self.values[i][status]
+                vector[i] = FOLDED
+        return banked
 
     def _node_for(self, snap: tuple) -> int:
         key = self._key(snap)
@@ -193,7 +286,7 @@ class Explorer:
                     yield {scene_id: option_id}, _bind(runner.choose, option_id, why)
             elif decision.kind == "choose_many":
                 if len(ids) > MAX_CHECKLIST_ITEMS:
-                    self.approximate = True
+                    self.approximate = self.capped = True
                     self.notes.append(f"checklist in '{scene_id}' has more than {MAX_CHECKLIST_ITEMS} items; "
                                       "only all-or-none were explored")
                     subsets = [ids, []]
@@ -254,7 +347,7 @@ class Explorer:
             for combination in itertools.product(*choices):
                 yield dict(combination)
             return
-        self.approximate = True
+        self.approximate = self.capped = True
         self.notes.append(f"the rationale in '{scene_id}' has {count:,} combinations of parts; "
                           "only each option once (with the others' first) was explored")
         first = {p.id: p.options[0].id for p in decision.parts}
@@ -271,23 +364,41 @@ class Explorer:
 
     # -- search ----------------------------------------------------------------------
     def run(self) -> ExplorationReport:
+        with _collector_relaxed():
+            return self._run()
+
+    def _run(self) -> ExplorationReport:
         started = time.perf_counter()
+        deadline = None if self.budget is None else started + self.budget
+        next_progress = started + PROGRESS_SECONDS
         self.runner.start()
         start_snap = self.runner.snapshot()
         self.runner.forget_history()
         root = self._node_for(start_snap)
-        initial = tuple([NONE] * len(self.actions))
+        vector = [NONE] * len(self.actions)
+        banked = self._fold(vector, 0.0, self._plan(start_snap[6] or start_snap[0]))
         for front in (self.nodes[root].best, self.nodes[root].worst):
-            front.append(_Entry(initial, start_snap[1], start_snap[5], None, None))
+            front.append(_Entry(tuple(vector), banked, start_snap[1], start_snap[5], None, None))
         pending: deque = deque([(root, self.nodes[root].best[0], True), (root, self.nodes[root].worst[0], False)])
-        move_count = 0
+        move_count = steps = 0
         while pending:
             if len(self.nodes) > self.max_states:
-                self.approximate = True
                 self.notes.append(f"stopped after {self.max_states:,} states: the scenario has too many "
                                   "combinations of variables and times to explore completely. Results cover only "
                                   "the part explored; reduce variables that are set early and read much later.")
                 break
+            steps += 1
+            if steps % 64 == 0 and (deadline is not None or self.progress is not None):
+                now = time.perf_counter()
+                if deadline is not None and now > deadline:
+                    self.timed_out = True
+                    self.notes.append(f"stopped after the time budget of {self.budget:g} s "
+                                      f"({len(self.nodes):,} states explored): score ranges are bounds, "
+                                      "not exact; give a larger budget for an exact answer")
+                    break
+                if self.progress is not None and now >= next_progress:
+                    next_progress = now + PROGRESS_SECONDS
+                    self.progress(len(self.nodes), len(pending), now - started)
             node_id, entry, is_best = pending.popleft()
             node = self.nodes[node_id]
             front = node.best if is_best else node.worst
@@ -299,16 +410,19 @@ class Explorer:
                 for i, status in move.evidence:
                     if vector[i] == NONE:
                         vector[i] = status
+                    elif vector[i] == FOLDED:       # reach.futures missed an edge: fail loudly, never silently
+                        raise RuntimeError(f"explorer: '{self.actions[i]}' was banked as final but is evidenced")
                 for i in move.contravened:
+                    if vector[i] == FOLDED:
+                        raise RuntimeError(f"explorer: '{self.actions[i]}' was banked as final but is contravened")
                     vector[i] = CONTRAVENED
-                new = _Entry(tuple(vector), move.clock, move.milestones, entry, move.label)
                 target = self.nodes[move.target]
+                banked = self._fold(vector, entry.banked, self._plan(target.ending or target.key[0]))
+                new = _Entry(tuple(vector), banked, move.clock, move.milestones, entry, move.label)
                 target_front = target.best if is_best else target.worst
                 if _insert(target_front, new, is_best, self._clock_sensitive(target)):
                     pending.append((move.target, new, is_best))
-                    if len(target_front) > MAX_FRONT:
-                        self.approximate = True
-        report = self._report(root)
+        report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -320,19 +434,47 @@ class Explorer:
         return [self.s.assessed[a].applies_if is None or self.s.assessed[a].applies_if.evaluate(env)
                 for a in self.actions]
 
-    def _score(self, vector: tuple, applies: list[bool]) -> tuple[float, float]:
-        policy = self.s.scoring
-        earned = possible = 0.0
-        for i, status in enumerate(vector):
+    def _score(self, entry: _Entry, applies: list[bool]) -> tuple[float, float]:
+        """Earned and possible credit at an ending; folded actions always apply (no applies_if)."""
+        earned, possible = entry.banked, 0.0
+        for i, status in enumerate(entry.vector):
             if not applies[i]:
                 continue
-            weight = self.s.assessed[self.actions[i]].weight
-            possible += weight
-            earned += {ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0,
-                       CONTRAVENED: -weight * policy.contravene_penalty}[status]
+            possible += self.values[i][ON_TIME]
+            if status != FOLDED:
+                earned += self.values[i][status]
         return earned, possible
 
-    def _report(self, root: int) -> ExplorationReport:
+    def _bound(self, entry: _Entry, plan: _Plan, best: bool) -> float:
+        """The best (or worst) percent any ending reached from this entry could score.
+
+        An action still live may yet be earned on time (best) or contravened (worst); one that
+        is not keeps its status. Actions with ``applies_if`` may or may not count at the ending:
+        the subset that gives the highest (lowest) ratio is a prefix of them ordered by their
+        ratio of credit to weight, so the prefixes are tried."""
+        earned, possible, optional = entry.banked, 0.0, []
+        for i, status in enumerate(entry.vector):
+            weight = self.values[i][ON_TIME]
+            if status == FOLDED:
+                possible += weight
+                continue
+            value = self.values[i][status]
+            if i in plan.live_actions:
+                value = weight if best else self.values[i][CONTRAVENED]
+            if self.s.assessed[self.actions[i]].applies_if is None:
+                earned += value
+                possible += weight
+            else:
+                optional.append((value / weight if weight else 0.0, value, weight))
+        optional.sort(reverse=best)
+        candidates = [_percent(earned, possible)]
+        for _ratio, value, weight in optional:
+            earned += value
+            possible += weight
+            candidates.append(_percent(earned, possible))
+        return max(candidates) if best else min(candidates)
+
+    def _report(self, root: int, pending: list | None = None) -> ExplorationReport:
         per_ending: dict[str, EndingBounds] = {}
         full_marks = None
         for node in self.nodes:
@@ -341,7 +483,7 @@ class Explorer:
             applies = self._applies(node)
             ending = self.s.endings[node.ending]
             for entry in node.best:
-                earned, possible = self._score(entry.vector, applies)
+                earned, possible = self._score(entry, applies)
                 percent = _percent(earned, possible)
                 bounds = per_ending.get(node.ending)
                 if bounds is None:
@@ -352,7 +494,7 @@ class Explorer:
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
             for entry in node.worst:
-                earned, possible = self._score(entry.vector, applies)
+                earned, possible = self._score(entry, applies)
                 percent = _percent(earned, possible)
                 bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
@@ -365,8 +507,13 @@ class Explorer:
                     evidenced.add(i)
                     if status == ON_TIME:
                         on_time.add(i)
-        unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
-        never_on_time = [a for i, a in enumerate(self.actions) if i in evidenced and i not in on_time]
+        complete = not pending and not self.capped and len(self.nodes) <= self.max_states
+        if complete:
+            unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
+            never_on_time = [a for i, a in enumerate(self.actions) if i in evidenced and i not in on_time]
+        else:           # "no path can" needs every path: unknown when the search stopped early
+            unachievable, never_on_time = [], []
+        undecided = self._bound_endings(per_ending, pending or [], complete)
         missable, contravenable = {}, {}
         for i, action_id in enumerate(self.actions):
             if not self.s.assessed[action_id].critical:
@@ -378,10 +525,40 @@ class Explorer:
             if path is not None:
                 contravenable[action_id] = path
         endings = sorted(per_ending.values(), key=lambda b: b.ending_id)
+        best = max(endings, key=lambda b: b.max_percent, default=None)
+        if not complete and not self.capped and full_marks is None:
+            self.notes.append("no full-marks path was found in the part explored; whether one exists is not known")
         return ExplorationReport(self.s.id, len(self.nodes), 0, 0.0, endings,
-                                 sorted(set(self.s.endings) - set(per_ending)), unachievable, never_on_time,
-                                 missable, contravenable, self._with_markings(full_marks), self.approximate,
-                                 self.notes)
+                                 sorted(set(self.s.endings) - set(per_ending) - set(undecided)), unachievable,
+                                 never_on_time, missable, contravenable, self._with_markings(full_marks),
+                                 self.approximate or not complete, self.notes, complete, undecided,
+                                 best.best_path if best else None, best.max_percent if best else None)
+
+    def _bound_endings(self, per_ending: dict[str, EndingBounds], pending: list, complete: bool) -> list[str]:
+        """Mark each ending exact or not, with sound outer bounds from the entries still queued;
+        returns the endings not reached that a queued entry might still reach."""
+        upper: dict[str, float] = {}
+        lower: dict[str, float] = {}
+        for node_id, entry, is_best in pending:
+            node = self.nodes[node_id]
+            if not any(e is entry for e in (node.best if is_best else node.worst)):
+                continue           # superseded: what covers it is queued or explored
+            plan = self._plan(node.key[0])
+            bound = self._bound(entry, plan, is_best)
+            for ending_id in plan.endings:
+                if is_best:
+                    upper[ending_id] = max(upper.get(ending_id, bound), bound)
+                else:
+                    lower[ending_id] = min(lower.get(ending_id, bound), bound)
+        for bounds in per_ending.values():
+            bounds.exact = complete
+            if self.capped:
+                continue               # some moves were never tried: no bound is sound
+            bounds.upper_percent = max(bounds.max_percent, upper.get(bounds.ending_id, bounds.max_percent))
+            bounds.lower_percent = min(bounds.min_percent, lower.get(bounds.ending_id, bounds.min_percent))
+        if complete:
+            return []
+        return sorted((set(upper) | set(lower)) - set(per_ending))
 
     def _path_avoiding(self, root: int, action: int) -> list[dict] | None:
         """Shortest path to an ending where ``action`` applies but is never evidenced."""
@@ -415,8 +592,40 @@ class Explorer:
         return None
 
 
-def explore(scenario: Scenario, max_states: int = MAX_STATES) -> ExplorationReport:
-    return Explorer(scenario, max_states).run()
+def explore(scenario: Scenario, max_states: int = MAX_STATES, budget: float | None = None,
+            progress: Callable[[int, int, float], None] | None = None) -> ExplorationReport:
+    """Explore ``scenario``; with a ``budget`` (seconds) it stops then and reports bounds."""
+    return Explorer(scenario, max_states, budget, progress).run()
+
+
+_collector_lock = threading.Lock()
+_collector_users = 0
+_collector_threshold: tuple | None = None
+
+
+class _collector_relaxed:
+    """Run the garbage collector's youngest generation far less often while exploring.
+
+    The search makes millions of small objects that live as long as it does; with the default
+    threshold the collector re-scans them over and over (about a third of the time). It stays
+    on (the runner does make some cycles) and the threshold is put back by the last explorer to
+    finish, even on an error, so explorers on several threads share one setting."""
+
+    def __enter__(self):
+        global _collector_users, _collector_threshold
+        with _collector_lock:
+            if _collector_users == 0:
+                _collector_threshold = gc.get_threshold()
+                gc.set_threshold(max(_collector_threshold[0], 100_000), *_collector_threshold[1:])
+            _collector_users += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _collector_users
+        with _collector_lock:
+            _collector_users -= 1
+            if _collector_users == 0 and _collector_threshold is not None:
+                gc.set_threshold(*_collector_threshold)
 
 
 def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
@@ -431,9 +640,11 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     if clock_sensitive and a.clock != b.clock:
         return False
     if is_best:
-        return a.clock <= b.clock and all(x >= y for x, y in zip(a.vector, b.vector)) and \
+        return a.clock <= b.clock and a.banked >= b.banked - EPSILON and \
+            all(x >= y for x, y in zip(a.vector, b.vector)) and \
             all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones))
-    return a.clock >= b.clock and all(x <= y for x, y in zip(a.vector, b.vector)) and \
+    return a.clock >= b.clock and a.banked <= b.banked + EPSILON and \
+        all(x <= y for x, y in zip(a.vector, b.vector)) and \
         all(x[1] <= y[1] for x, y in zip(a.milestones, b.milestones))
 
 
@@ -490,11 +701,6 @@ def _rank_representatives(decision, ids: list[str]) -> list[list[str]]:
                           for r in decision.rules)
         seen.setdefault(signature, list(order))
     return list(seen.values())
-
-
-def _relevant_variables(scenario: Scenario) -> set[str]:
-    """Variables that some condition (route, option, inject) or scoring rule reads."""
-    return _condition_reads(scenario) - {"elapsed", "scene_minutes"}
 
 
 def _condition_reads(scenario: Scenario) -> set[str]:
