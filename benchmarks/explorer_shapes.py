@@ -302,7 +302,7 @@ scenes:
           label: "Start CPR and call for paramedics"
           evidences: [a020]
           minutes: 3
-          next: driver
+          next: safeguarding
         - id: wait
           label: "Wait for the ambulance"
           contravenes: [a020]

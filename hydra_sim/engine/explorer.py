@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Scenario
-from .reach import futures
+from .reach import Futures
 from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import deadline_for
 
@@ -68,17 +68,50 @@ class _Entry:
     milestones: tuple
     parent: _Entry | None
     move: dict | None
+    alive: bool = True          # False once a better (worse) entry has replaced it in its front
 
 
 @dataclass
 class _Plan:
     """What the future of one scene (or ending) needs of a state, from ``reach.futures``."""
     live_values: tuple          # variables still read and still written: kept as they are
+    residual_names: frozenset   # variables still read but never written again: frozen
     residuals: tuple            # (index, condition, frozen names it reads): kept as residuals
-    injects: frozenset          # inject ids whose having fired still matters
+    injects: frozenset          # scene inject ids whose having fired still matters
+    pending: frozenset          # top-level injects still to come that can still change something
     dead: tuple                 # action indices no reachable outcome can touch (and always assessed)
     live_actions: frozenset     # action indices some reachable outcome may still touch
+    settled: tuple              # always-assessed action indices no reachable outcome contravenes
     endings: frozenset
+
+
+class _Front:
+    """A Pareto front of entries. Where the clock matters (``clock_sensitive``) only entries
+    with equal clocks compare, so they are kept in one bucket per clock."""
+    __slots__ = ("buckets",)
+
+    def __init__(self) -> None:
+        self.buckets: dict[int | None, list[_Entry]] = {}
+
+    def __iter__(self):
+        for bucket in self.buckets.values():
+            yield from bucket
+
+    def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
+        """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
+        bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
+        for e in bucket:
+            if _covers(e, new, is_best, clock_sensitive):
+                return False
+        kept = []
+        for e in bucket:
+            if _covers(new, e, is_best, clock_sensitive):
+                e.alive = False
+            else:
+                kept.append(e)
+        kept.append(new)
+        bucket[:] = kept
+        return True
 
 
 @dataclass
@@ -86,9 +119,11 @@ class _Node:
     key: tuple
     snap: tuple
     ending: str | None = None
+    plan: _Plan | None = None
     moves: dict = field(default_factory=dict)            # (clock, milestones) -> [Move]
-    best: list[_Entry] = field(default_factory=list)    # max front
-    worst: list[_Entry] = field(default_factory=list)   # min front
+    raw: dict = field(default_factory=dict)              # clock, or "any" -> moves as played (relative)
+    best: _Front = field(default_factory=lambda: _Front())    # max front
+    worst: _Front = field(default_factory=lambda: _Front())   # min front
 
 
 @dataclass
@@ -148,9 +183,8 @@ class Explorer:
         self.approximate = False
         self.capped = False                 # some enumeration was cut short: no sound bounds
         self.timed_out = False
+        self.deadline: float | None = None
         self.notes: list[str] = []
-        # Top-level injects fire at absolute times; only those that change something matter.
-        self.timed_injects = [i for i in scenario.injects if i.goto or i.outcome.sets or i.outcome.adds]
         self.reads_elapsed = "elapsed" in _condition_reads(scenario)
         policy = scenario.scoring
         self.values = []                    # credit of each status, per action
@@ -158,15 +192,17 @@ class Explorer:
             weight = scenario.assessed[action_id].weight
             self.values.append({ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0,
                                 CONTRAVENED: -weight * policy.contravene_penalty})
-        self.futures = futures(scenario)
-        self.plans: dict[str, _Plan] = {}
+        self.futures = Futures(scenario)
+        self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
+        self.top_injects = {i.id: i for i in scenario.injects}
+        self.plans: dict[tuple, _Plan] = {}
         self.residual_memo: dict[tuple, tuple] = {}
 
     # -- states ----------------------------------------------------------------------
-    def _plan(self, place: str) -> _Plan:
-        plan = self.plans.get(place)
+    def _plan(self, place: str, pending: frozenset) -> _Plan:
+        plan = self.plans.get((place, pending))
         if plan is None:
-            future = self.futures[place]
+            future = self.futures.of(place, pending)
             frozen = future.reads - future.writes
             residuals = []
             for condition in future.conditions:
@@ -176,100 +212,164 @@ class Explorer:
             live = frozenset(i for i, a in enumerate(self.actions) if a in future.actions)
             dead = tuple(i for i, a in enumerate(self.actions)
                          if i not in live and self.s.assessed[a].applies_if is None)
-            injects = frozenset(i.id for i in self.s.injects) | future.injects
-            plan = self.plans[place] = _Plan(tuple(sorted(future.reads & future.writes)), tuple(residuals),
-                                             injects, dead, live, future.endings)
+            settled = tuple(i for i, a in enumerate(self.actions)
+                            if a not in future.contravenes and self.s.assessed[a].applies_if is None)
+            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.writes)), frozen,
+                                                        tuple(residuals), future.injects, pending, dead, live,
+                                                        settled, future.endings)
         return plan
 
-    def _key(self, snap: tuple) -> tuple:
-        """The clock and milestone times are not in the key: they live in the entries, where
-        an earlier clock dominates (a trainee who is earlier can always wait). Of the
-        variables, only what the future can still tell apart is in it (see the docstring)."""
-        state, seconds, entered, variables, fired, milestones, ended = snap
-        plan = self._plan(ended or state)
-        values = dict(variables)
-        live = tuple(values[name] for name in plan.live_values)
-        memo = self.residual_memo
-        residuals = []
-        for index, condition, names in plan.residuals:
-            known = tuple(values[name] for name in names)
-            memo_key = (id(condition), names, known)
-            residual = memo.get(memo_key)
-            if residual is None:
-                residual = memo[memo_key] = condition.residual(dict(zip(names, known)))
-            residuals.append(residual)
-        if ended:
-            return ("end", ended, live, tuple(residuals))
-        return (state, seconds - entered, live, tuple(residuals), fired & plan.injects,
-                tuple(name for name, _ in milestones))
+    def _residual(self, condition, names: tuple, values: dict) -> tuple:
+        known = tuple(values[name] for name in names)
+        memo_key = (id(condition), names, known)
+        residual = self.residual_memo.get(memo_key)
+        if residual is None:
+            residual = self.residual_memo[memo_key] = condition.residual(dict(zip(names, known)))
+        return residual
 
-    def _fold(self, vector: list, banked: float, plan: _Plan) -> float:
-        """Bank the credit of the actions that are final here; returns the new banked credit."""
+    def _live_pending(self, place: str, unfired: frozenset, values: dict) -> frozenset:
+        """The top-level injects still to come that can change something: not those that do
+        nothing, nor those whose condition is already false for good (it reads only variables
+        nothing can write any more, or its residual is false whatever they become)."""
+        plan = self._plan(place, unfired)
+        frozen = plan.residual_names
+        live = set()
+        for inject_id in unfired:
+            inject = self.top_injects[inject_id]
+            if not _has_effects(inject):
+                continue
+            condition = inject.condition
+            if condition is not None:
+                names = tuple(sorted(condition.reads & frozen))
+                if names and self._residual(condition, names, values) == ("literal", False):
+                    continue
+            live.add(inject_id)
+        return frozenset(live)
+
+    def _key(self, snap: tuple) -> tuple[tuple, _Plan]:
+        """The state's key and plan. The clock and milestone times are not in the key: they
+        live in the entries, where an earlier clock dominates (a trainee who is earlier can
+        always wait). Of the variables, only what the future can still tell apart is in it,
+        and of the top-level injects only those still to come that can change something."""
+        state, seconds, entered, variables, fired, milestones, ended = snap
+        place = ended or state
+        values = dict(variables)
+        unfired = frozenset() if ended else frozenset(i for i in self.top_injects if i not in fired)
+        pending = self._live_pending(place, unfired, values) if unfired else unfired
+        plan = self._plan(place, pending)
+        live = tuple(values[name] for name in plan.live_values)
+        residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
+        if ended:
+            return ("end", ended, live, residuals), plan
+        return (state, seconds - entered, live, residuals, pending, fired & plan.injects,
+                tuple(name for name, _ in milestones)), plan
+
+    def _fold(self, vector: list, banked: float, plan: _Plan, touched=()) -> float:
+        """Bank the credit of the actions whose status is final here; returns the new banked
+        credit. Final: nothing reachable can touch it any more; or it is earned and nothing
+        reachable contravenes it; or it is contravened (nothing undoes that). ``touched``: the
+        actions this move changed (the only ones whose status is new)."""
+        values = self.values
         for i in plan.dead:
             status = vector[i]
             if status != FOLDED:
-                banked += self.values[i][status]
+                banked += values[i][status]
+                vector[i] = FOLDED
+        for i in plan.settled:
+            status = vector[i]
+            if status == ON_TIME or status == LATE:
+                banked += values[i][status]
+                vector[i] = FOLDED
+        for i in touched:
+            if vector[i] == CONTRAVENED and self.foldable[i]:
+                banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
         return banked
 
     def _node_for(self, snap: tuple) -> int:
-        key = self._key(snap)
+        key, plan = self._key(snap)
         node_id = self.by_key.get(key)
         if node_id is None:
             node_id = len(self.nodes)
             self.by_key[key] = node_id
-            self.nodes.append(_Node(key, snap, ending=snap[6]))
+            self.nodes.append(_Node(key, snap, ending=snap[6], plan=plan))
         return node_id
 
     def _clock_sensitive(self, node: _Node) -> bool:
         """Whether the absolute clock can still change what happens from this node."""
         if self.reads_elapsed:
             return True
-        if node.ending:
-            return False
-        fired = node.snap[4]
-        return any(i.id not in fired for i in self.timed_injects)
+        return not node.ending and bool(node.plan.pending)
 
     # -- moves -----------------------------------------------------------------------
     def _moves(self, node: _Node, entry: _Entry) -> list[Move]:
+        """The moves from this entry, with its clock and deadlines."""
         cache_key = (entry.clock, entry.milestones)
         cached = node.moves.get(cache_key)
         if cached is not None:
             return cached
-        state, seconds, entered, variables, fired, _milestones, ended = node.snap
-        snap = (state, entry.clock, entry.clock - (seconds - entered), variables, fired, entry.milestones, ended)
-        runner = self.runner
+        # Where the absolute clock cannot change what happens (no timed inject to come, no
+        # condition on 'elapsed'), a move from a later clock is the same move shifted in time:
+        # the runner plays each move once per node, and only on-time or late is worked out
+        # again for each entry's clock and milestones.
+        raw_key = entry.clock if self._clock_sensitive(node) else "any"
+        raw = node.raw.get(raw_key)
+        if raw is None:
+            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones)
+        milestones = dict(entry.milestones)
+        deadlines = {}
         moves = []
+        for label, target, delta, reached, credits in raw:
+            evidence, contravened = [], []
+            for i, is_contravened, offset in credits:
+                if is_contravened:
+                    contravened.append(i)
+                    continue
+                if i not in deadlines:
+                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, milestones)[0]
+                deadline = deadlines[i]
+                evidence.append((i, ON_TIME if deadline is None or entry.clock + offset <= deadline else LATE))
+            after = tuple(sorted([*entry.milestones, *((name, entry.clock + at) for name, at in reached)]))
+            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened)))
+        node.moves[cache_key] = moves
+        return moves
+
+    def _play_moves(self, node: _Node, clock: int, milestones: tuple) -> list[tuple]:
+        """Play every candidate move from the node at this clock through the runner. Each is
+        (label, target node, clock change, milestones reached as (name, offset), credits as
+        (action index, contravened, offset)); offsets are from the starting clock."""
+        state, seconds, entered, variables, fired, _milestones, ended = node.snap
+        snap = (state, clock, clock - (seconds - entered), variables, fired, milestones, ended)
+        known = {name for name, _ in milestones}
+        runner = self.runner
+        raw = []
         runner.load_snapshot(snap)
-        candidates = list(self._candidate_moves(runner))   # read them all before any is played
-        for label, act in candidates:
+        candidates = list(self._candidate_moves(runner, node.plan.pending))   # read them all before any is played
+        for count, (label, act) in enumerate(candidates):
+            if count % 64 == 63:
+                self._check_time()
             runner.load_snapshot(snap)
             runner.forget_history()
-            milestones = dict(runner.milestones)
             try:
                 act()
             except RunnerError:
                 continue
-            evidence, contravened = [], []
             ledger = list(runner.ledger)
             for record in runner.decisions:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
-            for credit in ledger:
-                i = self.index.get(credit.action_id)
-                if i is None:
-                    continue
-                if credit.contravened:
-                    contravened.append(i)
-                else:
-                    deadline, _ = deadline_for(self.s.assessed[credit.action_id].window, milestones)
-                    evidence.append((i, ON_TIME if deadline is None or credit.clock <= deadline else LATE))
+            credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
+                            for c in ledger if c.action_id in self.index)
             after = runner.snapshot()
-            moves.append(Move(label, self._node_for(after), after[1], after[5], tuple(evidence), tuple(contravened)))
-        node.moves[cache_key] = moves
-        return moves
+            reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
+            raw.append((label, self._node_for(after), after[1] - clock, reached, credits))
+        return raw
 
-    def _candidate_moves(self, runner: ScenarioRunner):
+    def _check_time(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _OutOfTime
+
+    def _candidate_moves(self, runner: ScenarioRunner, pending: frozenset):
         scene = runner.scene
         if scene is None:
             return
@@ -307,8 +407,8 @@ class Explorer:
                     yield {scene_id: answer}, _bind(runner.choose, answer, None)
             if decision.on_expiry is not None:
                 yield {"expire": scene_id}, runner.expire
-        due = runner.next_inject_due()
-        if due is not None and self._inject_matters(runner, due) and self.s.clock_speed > 0:
+        due = self._next_inject_that_matters(runner, pending)
+        if due is not None and self.s.clock_speed > 0:
             wait = due - runner.clock.seconds
             # A trainee can only let the clock run until the decision's real-time limit expires.
             limit = decision.time_limit_seconds if decision is not None else None
@@ -355,12 +455,12 @@ class Explorer:
             for option in part.options:
                 yield dict(first, **{part.id: option.id})
 
-    def _inject_matters(self, runner: ScenarioRunner, due: int) -> bool:
-        """Waiting is only explored up to an inject that can change something."""
-        for when, inject in runner._pending_injects():
-            if when == due and (inject.goto or inject.outcome.sets or inject.outcome.adds):
-                return True
-        return False
+    def _next_inject_that_matters(self, runner: ScenarioRunner, pending: frozenset) -> int | None:
+        """Waiting is only explored up to the next inject that can change something (a
+        top-level one only while its condition can still be true): the clock second it is due."""
+        due = [when for when, inject in runner._pending_injects() if _has_effects(inject)
+               and (inject.id not in self.top_injects or inject.id in pending)]
+        return min(due) if due else None
 
     # -- search ----------------------------------------------------------------------
     def run(self) -> ExplorationReport:
@@ -369,17 +469,19 @@ class Explorer:
 
     def _run(self) -> ExplorationReport:
         started = time.perf_counter()
-        deadline = None if self.budget is None else started + self.budget
+        deadline = self.deadline = None if self.budget is None else started + self.budget
         next_progress = started + PROGRESS_SECONDS
         self.runner.start()
         start_snap = self.runner.snapshot()
         self.runner.forget_history()
         root = self._node_for(start_snap)
         vector = [NONE] * len(self.actions)
-        banked = self._fold(vector, 0.0, self._plan(start_snap[6] or start_snap[0]))
-        for front in (self.nodes[root].best, self.nodes[root].worst):
-            front.append(_Entry(tuple(vector), banked, start_snap[1], start_snap[5], None, None))
-        pending: deque = deque([(root, self.nodes[root].best[0], True), (root, self.nodes[root].worst[0], False)])
+        banked = self._fold(vector, 0.0, self.nodes[root].plan)
+        pending: deque = deque()
+        for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
+            first = _Entry(tuple(vector), banked, start_snap[1], start_snap[5], None, None)
+            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]))
+            pending.append((root, first, is_best))
         move_count = steps = 0
         while pending:
             if len(self.nodes) > self.max_states:
@@ -388,44 +490,48 @@ class Explorer:
                                   "the part explored; reduce variables that are set early and read much later.")
                 break
             steps += 1
-            if steps % 64 == 0 and (deadline is not None or self.progress is not None):
+            if steps % 64 == 1 and (deadline is not None or self.progress is not None):
                 now = time.perf_counter()
                 if deadline is not None and now > deadline:
-                    self.timed_out = True
-                    self.notes.append(f"stopped after the time budget of {self.budget:g} s "
-                                      f"({len(self.nodes):,} states explored): score ranges are bounds, "
-                                      "not exact; give a larger budget for an exact answer")
+                    self._stop_for_time()
                     break
                 if self.progress is not None and now >= next_progress:
                     next_progress = now + PROGRESS_SECONDS
                     self.progress(len(self.nodes), len(pending), now - started)
             node_id, entry, is_best = pending.popleft()
             node = self.nodes[node_id]
-            front = node.best if is_best else node.worst
-            if node.ending or not any(e is entry for e in front):
+            if node.ending or not entry.alive:
                 continue       # terminal, or superseded since it was queued
-            for move in self._moves(node, entry):
+            try:
+                moves = self._moves(node, entry)
+            except _OutOfTime:
+                pending.appendleft((node_id, entry, is_best))      # still to do: it counts in the bounds
+                self._stop_for_time()
+                break
+            for move in moves:
                 move_count += 1
                 vector = list(entry.vector)
                 for i, status in move.evidence:
                     if vector[i] == NONE:
                         vector[i] = status
-                    elif vector[i] == FOLDED:       # reach.futures missed an edge: fail loudly, never silently
-                        raise RuntimeError(f"explorer: '{self.actions[i]}' was banked as final but is evidenced")
                 for i in move.contravened:
-                    if vector[i] == FOLDED:
-                        raise RuntimeError(f"explorer: '{self.actions[i]}' was banked as final but is contravened")
-                    vector[i] = CONTRAVENED
+                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                        vector[i] = CONTRAVENED
                 target = self.nodes[move.target]
-                banked = self._fold(vector, entry.banked, self._plan(target.ending or target.key[0]))
+                banked = self._fold(vector, entry.banked, target.plan, move.contravened)
                 new = _Entry(tuple(vector), banked, move.clock, move.milestones, entry, move.label)
                 target_front = target.best if is_best else target.worst
-                if _insert(target_front, new, is_best, self._clock_sensitive(target)):
+                if target_front.insert(new, is_best, self._clock_sensitive(target)):
                     pending.append((move.target, new, is_best))
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _stop_for_time(self) -> None:
+        self.timed_out = True
+        self.notes.append(f"stopped after the time budget of {self.budget:g} s ({len(self.nodes):,} states "
+                          "explored): score ranges are bounds, not exact; a larger budget may give an exact answer")
 
     # -- results ---------------------------------------------------------------------
     def _applies(self, node: _Node) -> list[bool]:
@@ -541,9 +647,9 @@ class Explorer:
         lower: dict[str, float] = {}
         for node_id, entry, is_best in pending:
             node = self.nodes[node_id]
-            if not any(e is entry for e in (node.best if is_best else node.worst)):
+            if not entry.alive:
                 continue           # superseded: what covers it is queued or explored
-            plan = self._plan(node.key[0])
+            plan = node.plan
             bound = self._bound(entry, plan, is_best)
             for ending_id in plan.endings:
                 if is_best:
@@ -628,6 +734,15 @@ class _collector_relaxed:
                 gc.set_threshold(*_collector_threshold)
 
 
+def _has_effects(inject) -> bool:
+    o = inject.outcome
+    return bool(inject.goto or o.sets or o.adds or o.evidences or o.contravenes)
+
+
+class _OutOfTime(Exception):
+    """The time budget ran out in the middle of playing a node's moves."""
+
+
 def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     """True when entry ``a`` is at least as good (best front) or as bad (worst front) as ``b``.
 
@@ -639,22 +754,15 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     only equal clocks compare."""
     if clock_sensitive and a.clock != b.clock:
         return False
+    # A banked status (FOLDED) only compares with another banked one: its credit is in ``banked``.
+    same = a.vector == b.vector        # the usual case once final actions are banked: skip the loop
     if is_best:
         return a.clock <= b.clock and a.banked >= b.banked - EPSILON and \
-            all(x >= y for x, y in zip(a.vector, b.vector)) and \
-            all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones))
+            (same or all(x >= y if x >= 0 and y >= 0 else x == y for x, y in zip(a.vector, b.vector))) and \
+            (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
     return a.clock >= b.clock and a.banked <= b.banked + EPSILON and \
-        all(x <= y for x, y in zip(a.vector, b.vector)) and \
-        all(x[1] <= y[1] for x, y in zip(a.milestones, b.milestones))
-
-
-def _insert(front: list[_Entry], new: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
-    """Add ``new`` to a Pareto front unless an entry already covers it; drop what it covers."""
-    if any(_covers(e, new, is_best, clock_sensitive) for e in front):
-        return False
-    front[:] = [e for e in front if not _covers(new, e, is_best, clock_sensitive)]
-    front.append(new)
-    return True
+        (same or all(x <= y if x >= 0 and y >= 0 else x == y for x, y in zip(a.vector, b.vector))) and \
+        (a.milestones == b.milestones or all(x[1] <= y[1] for x, y in zip(a.milestones, b.milestones)))
 
 
 def _all_moves(node: _Node):
