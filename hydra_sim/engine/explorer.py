@@ -37,9 +37,12 @@ from dataclasses import dataclass, field
 from .model import Scenario
 from .reach import Futures
 from .runner import Credit, RunnerError, ScenarioRunner
-from .scoring import deadline_for
+from .scoring import GOOD_OUTCOME, deadline_for
 
 FOLDED, CONTRAVENED, NONE, LATE, ON_TIME = -1, 0, 1, 2, 3    # FOLDED: final, its credit is banked
+# Not yet evidenced and never offered by a decision shown: "not reached" if the session ends so,
+# which a good ending leaves out of the total and any other counts as 0 (docs/scoring.md).
+UNOFFERED = -2
 MAX_CHECKLIST_ITEMS = 12
 MAX_PART_COMBINATIONS = 256    # structured parts of one rationale: beyond this, each option once
 MAX_RANK_ITEMS = 8
@@ -56,6 +59,7 @@ class Move:
     milestones: tuple      # milestone times after the move
     evidence: tuple        # ((action index, status if first evidence), ...)
     contravened: tuple     # (action index, ...)
+    offered: tuple = ()    # action indices a decision shown after the move could evidence
 
 
 @dataclass(slots=True)
@@ -190,7 +194,7 @@ class Explorer:
         self.values = []                    # credit of each status, per action
         for action_id in self.actions:
             weight = scenario.assessed[action_id].weight
-            self.values.append({ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0,
+            self.values.append({ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0, UNOFFERED: 0.0,
                                 CONTRAVENED: -weight * policy.contravene_penalty})
         self.futures = Futures(scenario)
         self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
@@ -272,7 +276,7 @@ class Explorer:
         values = self.values
         for i in plan.dead:
             status = vector[i]
-            if status != FOLDED:
+            if status != FOLDED and status != UNOFFERED:      # not reached: its count depends on the ending
                 banked += values[i][status]
                 vector[i] = FOLDED
         for i in plan.settled:
@@ -319,7 +323,7 @@ class Explorer:
         milestones = dict(entry.milestones)
         deadlines = {}
         moves = []
-        for label, target, delta, reached, credits in raw:
+        for label, target, delta, reached, credits, offered in raw:
             evidence, contravened = [], []
             for i, is_contravened, offset in credits:
                 if is_contravened:
@@ -330,7 +334,8 @@ class Explorer:
                 deadline = deadlines[i]
                 evidence.append((i, ON_TIME if deadline is None or entry.clock + offset <= deadline else LATE))
             after = tuple(sorted([*entry.milestones, *((name, entry.clock + at) for name, at in reached)]))
-            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened)))
+            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened),
+                              offered))
         node.moves[cache_key] = moves
         return moves
 
@@ -350,6 +355,7 @@ class Explorer:
                 self._check_time()
             runner.load_snapshot(snap)
             runner.forget_history()
+            runner.offered = set()              # the snapshot does not carry it: only this move's offers
             try:
                 act()
             except RunnerError:
@@ -362,7 +368,8 @@ class Explorer:
                             for c in ledger if c.action_id in self.index)
             after = runner.snapshot()
             reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
-            raw.append((label, self._node_for(after), after[1] - clock, reached, credits))
+            offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
+            raw.append((label, self._node_for(after), after[1] - clock, reached, credits, offered))
         return raw
 
     def _check_time(self) -> None:
@@ -475,7 +482,7 @@ class Explorer:
         start_snap = self.runner.snapshot()
         self.runner.forget_history()
         root = self._node_for(start_snap)
-        vector = [NONE] * len(self.actions)
+        vector = [NONE if a in self.runner.offered else UNOFFERED for a in self.actions]
         banked = self._fold(vector, 0.0, self.nodes[root].plan)
         pending: deque = deque()
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
@@ -511,8 +518,11 @@ class Explorer:
             for move in moves:
                 move_count += 1
                 vector = list(entry.vector)
+                for i in move.offered:
+                    if vector[i] == UNOFFERED:
+                        vector[i] = NONE
                 for i, status in move.evidence:
-                    if vector[i] == NONE:
+                    if vector[i] == NONE or vector[i] == UNOFFERED:
                         vector[i] = status
                 for i in move.contravened:
                     if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
@@ -540,11 +550,12 @@ class Explorer:
         return [self.s.assessed[a].applies_if is None or self.s.assessed[a].applies_if.evaluate(env)
                 for a in self.actions]
 
-    def _score(self, entry: _Entry, applies: list[bool]) -> tuple[float, float]:
-        """Earned and possible credit at an ending; folded actions always apply (no applies_if)."""
+    def _score(self, entry: _Entry, applies: list[bool], good: bool) -> tuple[float, float]:
+        """Earned and possible credit at an ending; folded actions always apply (no applies_if).
+        A not-reached action is left out at a good ending and counts as 0 at any other."""
         earned, possible = entry.banked, 0.0
         for i, status in enumerate(entry.vector):
-            if not applies[i]:
+            if not applies[i] or (status == UNOFFERED and good):
                 continue
             possible += self.values[i][ON_TIME]
             if status != FOLDED:
@@ -555,7 +566,8 @@ class Explorer:
         """The best (or worst) percent any ending reached from this entry could score.
 
         An action still live may yet be earned on time (best) or contravened (worst); one that
-        is not keeps its status. Actions with ``applies_if`` may or may not count at the ending:
+        is not keeps its status. Actions with ``applies_if``, and actions not offered yet
+        (not reached: left out at a good ending), may or may not count at the ending:
         the subset that gives the highest (lowest) ratio is a prefix of them ordered by their
         ratio of credit to weight, so the prefixes are tried."""
         earned, possible, optional = entry.banked, 0.0, []
@@ -567,7 +579,7 @@ class Explorer:
             value = self.values[i][status]
             if i in plan.live_actions:
                 value = weight if best else self.values[i][CONTRAVENED]
-            if self.s.assessed[self.actions[i]].applies_if is None:
+            if self.s.assessed[self.actions[i]].applies_if is None and status != UNOFFERED:
                 earned += value
                 possible += weight
             else:
@@ -588,8 +600,9 @@ class Explorer:
                 continue
             applies = self._applies(node)
             ending = self.s.endings[node.ending]
+            good = ending.outcome == GOOD_OUTCOME
             for entry in node.best:
-                earned, possible = self._score(entry, applies)
+                earned, possible = self._score(entry, applies, good)
                 percent = _percent(earned, possible)
                 bounds = per_ending.get(node.ending)
                 if bounds is None:
@@ -600,7 +613,7 @@ class Explorer:
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
             for entry in node.worst:
-                earned, possible = self._score(entry, applies)
+                earned, possible = self._score(entry, applies, good)
                 percent = _percent(earned, possible)
                 bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
