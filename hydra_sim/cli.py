@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     explore.add_argument("scenario", metavar="SCENARIO")
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    explore.add_argument("--budget", metavar="SECONDS", type=float, default=EXPLORE_BUDGET,
+                         help=f"stop after this many seconds with bounds instead of exact figures "
+                              f"(default {EXPLORE_BUDGET:g}; 0 for no limit)")
     explore.set_defaults(handler=_cmd_explore)
 
     schema = sub.add_parser("schema", help="write JSON Schemas for editors (scenario, catalogue, plan)")
@@ -397,6 +400,18 @@ def _cmd_audit(args) -> int:
     return status
 
 
+EXPLORE_BUDGET = 5.0
+
+
+def _explore_progress(states: int, queued: int, seconds: float) -> None:
+    """Progress on standard error (standard output stays the report, JSON included)."""
+    line = f"exploring: {states:,} states, {queued:,} queued, {seconds:.1f} s"
+    if sys.stderr.isatty():
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+    elif int(seconds / 0.25) % 8 == 0:               # every two seconds or so in a log
+        print(line, file=sys.stderr, flush=True)
+
+
 def _cmd_explore(args) -> int:
     from .console import explore_text
     from .engine.explorer import explore
@@ -404,7 +419,9 @@ def _cmd_explore(args) -> int:
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    report = explore(scenario)
+    report = explore(scenario, budget=args.budget or None, progress=_explore_progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, default=str))
     else:
