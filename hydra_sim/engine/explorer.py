@@ -188,6 +188,7 @@ class Explorer:
         self.capped = False                 # some enumeration was cut short: no sound bounds
         self.timed_out = False
         self.deadline: float | None = None
+        self.cancelled = False              # set from another thread: stop at the next step
         self.notes: list[str] = []
         self.reads_elapsed = "elapsed" in _condition_reads(scenario)
         policy = scenario.scoring
@@ -373,8 +374,12 @@ class Explorer:
         return raw
 
     def _check_time(self) -> None:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
+        if self.cancelled or (self.deadline is not None and time.perf_counter() > self.deadline):
             raise _OutOfTime
+
+    def cancel(self) -> None:
+        """Stop the search at its next step (safe from another thread); it reports what it has."""
+        self.cancelled = True
 
     def _candidate_moves(self, runner: ScenarioRunner, pending: frozenset):
         scene = runner.scene
@@ -497,9 +502,9 @@ class Explorer:
                                   "the part explored; reduce variables that are set early and read much later.")
                 break
             steps += 1
-            if steps % 64 == 1 and (deadline is not None or self.progress is not None):
+            if steps % 64 == 1:
                 now = time.perf_counter()
-                if deadline is not None and now > deadline:
+                if self.cancelled or (deadline is not None and now > deadline):
                     self._stop_for_time()
                     break
                 if self.progress is not None and now >= next_progress:
@@ -540,6 +545,9 @@ class Explorer:
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
+        if self.cancelled:
+            self.notes.append("stopped: cancelled")
+            return
         self.notes.append(f"stopped after the time budget of {self.budget:g} s ({len(self.nodes):,} states "
                           "explored): score ranges are bounds, not exact; a larger budget may give an exact answer")
 

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.start_screen = StartScreen()
         self._briefing = None
+        self._best_paths = None
         self._incident = None
         self._debrief = None
         self._library_generation = 0
@@ -172,10 +173,18 @@ class MainWindow(QMainWindow):
         if self._debrief is None:
             from .debrief_screen import DebriefScreen
             self._debrief = DebriefScreen(open_exports=self.show_error_windows,
-                                          high_contrast=lambda: self.high_contrast)
+                                          high_contrast=lambda: self.high_contrast, best_paths=self.best_paths)
             self._debrief.new_session_requested.connect(self.show_start)
             self.stack.addWidget(self._debrief)
         return self._debrief
+
+    @property
+    def best_paths(self):
+        """Works out each opened scenario's best path ahead, off the GUI thread, for the debrief."""
+        if self._best_paths is None:
+            from .best_path_service import BestPathService
+            self._best_paths = BestPathService(self)
+        return self._best_paths
 
     def _stop_debrief_worker(self) -> None:
         if self._debrief is not None:
@@ -377,6 +386,7 @@ class MainWindow(QMainWindow):
         self.trainee = trainee
         self.remember_trainee(trainee)
         self.briefing_screen.show_scenario(scenario, trainee)
+        self.best_paths.prepare(scenario)        # ready long before the debrief needs it
         self._switch(self.briefing_screen)
         self.briefing_screen.start_button.setFocus()
 
@@ -430,6 +440,7 @@ class MainWindow(QMainWindow):
         self.trainee = trainee
         self.chosen_scenario = scenario
         incident = self.incident_screen    # built (and listening to the controller) before the session is restored
+        self.best_paths.prepare(scenario)
         try:
             self.controller.resume(summary.session_id, scenario, trainee)
         except ReplayError as exc:
@@ -490,6 +501,8 @@ class MainWindow(QMainWindow):
         self._leave_exercise(wait=2.0)
         self.controller.writer.stop(0)
         self._stop_debrief_worker()
+        if self._best_paths is not None:
+            self._best_paths.shutdown()
         self.settings.sync()
         super().closeEvent(event)
 
