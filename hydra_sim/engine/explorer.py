@@ -190,7 +190,9 @@ class Explorer:
         self.deadline: float | None = None
         self.cancelled = False              # set from another thread: stop at the next step
         self.notes: list[str] = []
-        self.reads_elapsed = "elapsed" in _condition_reads(scenario)
+        reads = _condition_reads(scenario)
+        self.reads_elapsed = "elapsed" in reads
+        self.reads_scene_minutes = "scene_minutes" in reads
         policy = scenario.scoring
         self.values = []                    # credit of each status, per action
         for action_id in self.actions:
@@ -266,7 +268,13 @@ class Explorer:
         residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
         if ended:
             return ("end", ended, live, residuals), plan
-        return (state, seconds - entered, live, residuals, pending, fired & plan.injects,
+        # Time already spent in the scene only matters to its own injects still to come, its
+        # decision's time limit, and conditions on scene_minutes.
+        scene = self.s.scenes[state]
+        in_scene = seconds - entered if self.reads_scene_minutes or (
+            scene.decision is not None and scene.decision.time_limit_seconds is not None) or any(
+            i.id not in fired and _has_effects(i) for i in scene.injects) else None
+        return (state, in_scene, live, residuals, pending, fired & plan.injects,
                 tuple(name for name, _ in milestones)), plan
 
     def _fold(self, vector: list, banked: float, plan: _Plan, touched=()) -> float:
@@ -775,15 +783,23 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     only equal clocks compare."""
     if clock_sensitive and a.clock != b.clock:
         return False
-    # A banked status (FOLDED) only compares with another banked one: its credit is in ``banked``.
     same = a.vector == b.vector        # the usual case once final actions are banked: skip the loop
     if is_best:
         return a.clock <= b.clock and a.banked >= b.banked - EPSILON and \
-            (same or all(x >= y if x >= 0 and y >= 0 else x == y for x, y in zip(a.vector, b.vector))) and \
+            (same or all(pair in _AT_LEAST for pair in zip(a.vector, b.vector))) and \
             (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
     return a.clock >= b.clock and a.banked <= b.banked + EPSILON and \
-        (same or all(x <= y if x >= 0 and y >= 0 else x == y for x, y in zip(a.vector, b.vector))) and \
-        (a.milestones == b.milestones or all(x[1] <= y[1] for x, y in zip(a.milestones, b.milestones)))
+        (same or all(pair in _AT_LEAST for pair in zip(b.vector, a.vector))) and \
+        (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(b.milestones, a.milestones)))
+
+
+# (x, y): status x is at least as good as y whatever happens next. Earned statuses are ordered;
+# a banked one (FOLDED) only compares with another banked one (its credit is in ``banked``); not
+# offered yet is at least as good as missed or contravened (a good ending leaves it out of the
+# total, any other counts it as 0), but not comparable with an earned one (it changes the total).
+_STATUSES = (CONTRAVENED, NONE, LATE, ON_TIME)
+_AT_LEAST = frozenset([(x, y) for x in _STATUSES for y in _STATUSES if x >= y]
+                      + [(FOLDED, FOLDED), (UNOFFERED, UNOFFERED), (UNOFFERED, NONE), (UNOFFERED, CONTRAVENED)])
 
 
 def _all_moves(node: _Node):
