@@ -68,6 +68,7 @@ class _Entry:
     the final ones, the clock, and when milestones were reached."""
     vector: tuple
     banked: float
+    unreached: float            # weight of banked actions never offered: left out at a good ending
     clock: int
     milestones: tuple
     parent: _Entry | None
@@ -277,7 +278,7 @@ class Explorer:
         return (state, in_scene, live, residuals, pending, fired & plan.injects,
                 tuple(name for name, _ in milestones)), plan
 
-    def _fold(self, vector: list, banked: float, plan: _Plan, touched=()) -> float:
+    def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, touched=()) -> tuple[float, float]:
         """Bank the credit of the actions whose status is final here; returns the new banked
         credit. Final: nothing reachable can touch it any more; or it is earned and nothing
         reachable contravenes it; or it is contravened (nothing undoes that). ``touched``: the
@@ -285,7 +286,10 @@ class Explorer:
         values = self.values
         for i in plan.dead:
             status = vector[i]
-            if status != FOLDED and status != UNOFFERED:      # not reached: its count depends on the ending
+            if status == UNOFFERED:             # not reached for good: its count depends on the ending
+                unreached += values[i][ON_TIME]
+                vector[i] = FOLDED
+            elif status != FOLDED:
                 banked += values[i][status]
                 vector[i] = FOLDED
         for i in plan.settled:
@@ -297,7 +301,7 @@ class Explorer:
             if vector[i] == CONTRAVENED and self.foldable[i]:
                 banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
-        return banked
+        return banked, unreached
 
     def _node_for(self, snap: tuple) -> int:
         key, plan = self._key(snap)
@@ -496,10 +500,10 @@ class Explorer:
         self.runner.forget_history()
         root = self._node_for(start_snap)
         vector = [NONE if a in self.runner.offered else UNOFFERED for a in self.actions]
-        banked = self._fold(vector, 0.0, self.nodes[root].plan)
+        banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan)
         pending: deque = deque()
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
-            first = _Entry(tuple(vector), banked, start_snap[1], start_snap[5], None, None)
+            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None)
             front.insert(first, is_best, self._clock_sensitive(self.nodes[root]))
             pending.append((root, first, is_best))
         move_count = steps = 0
@@ -541,8 +545,8 @@ class Explorer:
                     if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
                         vector[i] = CONTRAVENED
                 target = self.nodes[move.target]
-                banked = self._fold(vector, entry.banked, target.plan, move.contravened)
-                new = _Entry(tuple(vector), banked, move.clock, move.milestones, entry, move.label)
+                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, move.contravened)
+                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label)
                 target_front = target.best if is_best else target.worst
                 if target_front.insert(new, is_best, self._clock_sensitive(target)):
                     pending.append((move.target, new, is_best))
@@ -569,7 +573,7 @@ class Explorer:
     def _score(self, entry: _Entry, applies: list[bool], good: bool) -> tuple[float, float]:
         """Earned and possible credit at an ending; folded actions always apply (no applies_if).
         A not-reached action is left out at a good ending and counts as 0 at any other."""
-        earned, possible = entry.banked, 0.0
+        earned, possible = entry.banked, -entry.unreached if good else 0.0
         for i, status in enumerate(entry.vector):
             if not applies[i] or (status == UNOFFERED and good):
                 continue
@@ -601,6 +605,10 @@ class Explorer:
             else:
                 optional.append((value / weight if weight else 0.0, value, weight))
         optional.sort(reverse=best)
+        if entry.unreached:
+            possible -= entry.unreached                 # banked as counted above; may be left out
+            optional.append((0.0, 0.0, entry.unreached))
+            optional.sort(reverse=best)
         candidates = [_percent(earned, possible)]
         for _ratio, value, weight in optional:
             earned += value
@@ -785,10 +793,10 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
         return False
     same = a.vector == b.vector        # the usual case once final actions are banked: skip the loop
     if is_best:
-        return a.clock <= b.clock and a.banked >= b.banked - EPSILON and \
+        return a.clock <= b.clock and a.banked >= b.banked - EPSILON and a.unreached >= b.unreached and \
             (same or all(pair in _AT_LEAST for pair in zip(a.vector, b.vector))) and \
             (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
-    return a.clock >= b.clock and a.banked <= b.banked + EPSILON and \
+    return a.clock >= b.clock and a.banked <= b.banked + EPSILON and a.unreached <= b.unreached and \
         (same or all(pair in _AT_LEAST for pair in zip(b.vector, a.vector))) and \
         (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(b.milestones, a.milestones)))
 
