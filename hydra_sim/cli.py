@@ -19,11 +19,32 @@ from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
 from .engine.plan import PLAN_SUFFIX, load_plan
 from .engine.problems import ERROR, WARNING, Location, Problem, sort_problems
+from .terminal import TerminalText, one_line
 
 log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through ``TerminalText``: control
+    characters from scenario text, ids, file names or records are escaped, never sent raw."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(stdout), TerminalText(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _data_out():
+    """Where a command writes data (an export, a graph): redirected to a file or a pipe it is
+    written exactly as it is; on a terminal its control characters are escaped like the rest."""
+    out = sys.stdout
+    if isinstance(out, TerminalText) and not (hasattr(out.stream, "isatty") and out.stream.isatty()):
+        return out.stream
+    return out
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     configure_terminal()
@@ -69,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    _condition_option(play)
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -87,8 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
     explore.add_argument("--budget", metavar="SECONDS", type=float, default=EXPLORE_BUDGET,
-                         help=f"stop after this many seconds with bounds instead of exact figures "
-                              f"(default {EXPLORE_BUDGET:g}; 0 for no limit)")
+                         help=f"stop after this many seconds (for each combination of run conditions) with "
+                              f"bounds instead of exact figures (default {EXPLORE_BUDGET:g}; 0 for no limit)")
+    _condition_option(explore, "explore only under this run condition (default: every combination)")
     explore.set_defaults(handler=_cmd_explore)
 
     schema = sub.add_parser("schema", help="write JSON Schemas for editors (scenario, catalogue, plan)")
@@ -248,24 +271,29 @@ def _load_or_report(path: str):
 
 def _cmd_play(args) -> int:
     from .console import play_json, play_text
-    from .engine.plan import run_plan
+    from .engine.plan import load_test_plan, run_plan
+    from .engine.runner import ScenarioRunner
     from .engine.scoring import score_runner
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    steps, problems = load_plan(Path(args.script), args.script)
+    plan, problems = load_test_plan(Path(args.script), args.script)
     errors = [p for p in problems if p.severity == ERROR]
-    if steps is None or errors:
+    if plan is None or errors:
         for problem in errors or problems:
             print(problem.format(), file=sys.stderr)
         return 1
+    steps = plan.steps
+    conditions = _conditions_or_report(scenario, [f"{k}={v}" for k, v in plan.conditions.items()] + args.condition)
+    if conditions is None:
+        return 2
     if args.record:
-        result = _record_play(args, scenario, steps)
+        result = _record_play(args, scenario, steps, conditions)
         if result is None:
             return 2
     else:
-        result = run_plan(scenario, steps)
+        result = run_plan(scenario, steps, ScenarioRunner(scenario, conditions=conditions))
     report = score_runner(result.runner)
     if args.json:
         data = play_json(scenario, result.runner, report)
@@ -284,7 +312,18 @@ def _cmd_play(args) -> int:
     return 0
 
 
-def _record_play(args, scenario, steps):
+def _conditions_or_report(scenario, assignments: list[str]) -> dict | None:
+    """``--condition NAME=VALUE`` (and a plan's ``conditions``), checked; None after saying what is wrong.
+    Conditions not given take their defaults, so a script plays the same way every time."""
+    from .engine.run_conditions import ConditionError, defaults, parse_assignments
+    try:
+        return dict(defaults(scenario), **parse_assignments(assignments, scenario))
+    except ConditionError as exc:
+        print(f"hydra-sim: {exc}", file=sys.stderr)
+        return None
+
+
+def _record_play(args, scenario, steps, conditions):
     """``play --record``: the playthrough stored as a session (records/recording.py); None on a usage error."""
     from .records import SessionStore, StoreError, TraineeInfo, default_store_path
     from .records.recording import record_plan
@@ -293,7 +332,8 @@ def _record_play(args, scenario, steps):
         return None
     try:
         with SessionStore(default_store_path()) as store:
-            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name))
+            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
+                               conditions=conditions)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None
@@ -357,7 +397,7 @@ def _cmd_test(args) -> int:
                 for problem in result["problems"]:
                     loc = f"{problem['file']}:{problem['line']}:{problem['column']}"
                     hint = f" ({problem['hint']})" if problem.get("hint") else ""
-                    print(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}")
+                    print(one_line(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}"))
         print(f"{len(results)} plan{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, "
               f"{len(failed)} failed", file=sys.stderr)
     if not results:
@@ -415,22 +455,52 @@ def _explore_progress(states: int, queued: int, seconds: float) -> None:
 def _cmd_explore(args) -> int:
     from .console import explore_text
     from .engine.explorer import explore
+    from .engine.run_conditions import ConditionError, combinations, parse_assignments, short
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    report = explore(scenario, budget=args.budget or None, progress=_explore_progress)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    try:
+        fixed = parse_assignments(args.condition, scenario)
+    except ConditionError as exc:
+        print(f"hydra-sim explore: {exc}", file=sys.stderr)
+        return 2
+    # every combination of the run conditions that agrees with the fixed ones
+    settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
+    reports = []
+    for conditions in settings:
+        reports.append((conditions, explore(scenario, conditions=conditions, budget=args.budget or None,
+                                            progress=_explore_progress)))
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, default=str))
+        data = ([{"conditions": c, "report": r.to_dict()} for c, r in reports] if scenario_has_conditions(scenario)
+                else reports[0][1].to_dict())
+        print(json.dumps(data, indent=2, default=str))
     else:
-        print(explore_text(scenario, report))
-    if args.write_best and report.full_marks_path is not None:
+        for conditions, report in reports:
+            if conditions:
+                print(f"== run conditions: {short(conditions)}")
+            print(explore_text(scenario, report))
+    best = reports[0][1].full_marks_path
+    if args.write_best and len(reports) > 1:
+        print("hydra-sim explore: --write-best needs one combination: fix every run condition with --condition",
+              file=sys.stderr)
+        return 2
+    if args.write_best and best is not None:
         import yaml
-        text = yaml.safe_dump({"steps": report.full_marks_path}, sort_keys=False, allow_unicode=True)
+        data = ({"conditions": reports[0][0]} if reports[0][0] else {}) | {"steps": best}
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
     return 0
+
+
+def scenario_has_conditions(scenario) -> bool:
+    return any(v.run_condition for v in scenario.variables.values())
+
+
+def _condition_option(parser, text: str = "fix a run condition (repeat for several; the rest take their defaults)"):
+    parser.add_argument("--condition", action="append", default=[], metavar="NAME=VALUE", help=text)
 
 
 # -- schema, new, graph (authoring) ---------------------------------------------------------
@@ -478,7 +548,7 @@ def _cmd_graph(args) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
         print(args.output)
     else:
-        sys.stdout.write(text)
+        _data_out().write(text)
     return 0
 
 
@@ -564,7 +634,7 @@ def _cmd_export(args) -> int:
         _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _data_out().write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -869,7 +939,7 @@ def _cmd_trainee(args, store) -> int:
             print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
                   file=sys.stderr)
         else:
-            sys.stdout.write(trainee_export_text(store, args.trainee_id))
+            _data_out().write(trainee_export_text(store, args.trainee_id))
         print("places searched:", *(f"  {p.line()}" for p in find_trainee(store, args.trainee_id)), sep="\n",
               file=sys.stderr)
         return 0

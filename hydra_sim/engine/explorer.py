@@ -174,13 +174,14 @@ class ExplorationReport:
 
 
 class Explorer:
-    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, budget: float | None = None,
-                 progress: Callable[[int, int, float], None] | None = None):
+    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
+                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None):
+        """``conditions``: the run conditions to explore under (their defaults if None)."""
         self.s = scenario
         self.max_states = max_states
         self.budget = budget                # seconds; None: no time limit
         self.progress = progress            # called with (states, queued, seconds) while searching
-        self.runner = ScenarioRunner(scenario)
+        self.runner = ScenarioRunner(scenario, conditions=conditions)
         self.actions = list(scenario.assessed)
         self.index = {a: i for i, a in enumerate(self.actions)}
         self.nodes: list[_Node] = []
@@ -735,10 +736,12 @@ class Explorer:
         return None
 
 
-def explore(scenario: Scenario, max_states: int = MAX_STATES, budget: float | None = None,
-            progress: Callable[[int, int, float], None] | None = None) -> ExplorationReport:
-    """Explore ``scenario``; with a ``budget`` (seconds) it stops then and reports bounds."""
-    return Explorer(scenario, max_states, budget, progress).run()
+def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
+            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None
+            ) -> ExplorationReport:
+    """Every path under one combination of run conditions (their defaults if None); with a
+    ``budget`` (seconds) it stops then and reports bounds."""
+    return Explorer(scenario, max_states, conditions, budget, progress).run()
 
 
 _collector_lock = threading.Lock()

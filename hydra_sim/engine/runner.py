@@ -14,9 +14,12 @@ A session's ``seed`` fixes the order its decisions' options are shown in
 restore shows exactly what the trainee saw. No seed (older records, play scripts, the
 explorer) means the file order.
 For a fair debrief the runner also notes what the session *offered*: every action some
-decision it showed could have evidenced (``offered``), which decision last set each
-variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
+decision it showed could have evidenced (``offered``), which decisions set each
+variable (``setters``: the last that set it, and every one that added to it since) and
+each conditional turn the path took (``turns``): scoring tells
 "missed" from "not reached" with the first, and ending.py explains the ending with the rest.
+A session's run conditions (run_conditions.py: drawn from the seed unless fixed) are the
+log's ``conditions`` entry, right after the seed, and set their read-only variables.
 An assessor's marking of a rationale's rubric (``mark``, after the session if need be) is a
 ``"mark"`` entry of the same log, so replay and re-scoring include it (rationale.py).
 Must not import Qt or any GUI code.
@@ -34,6 +37,7 @@ from transitions import Machine
 from .clock import SimClock
 from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene
 from .presentation import presentation_order
+from .run_conditions import ConditionError, declared, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 
 log = logging.getLogger(__name__)
@@ -129,13 +133,19 @@ class _MachineModel:
 
 
 class ScenarioRunner:
-    def __init__(self, scenario: Scenario, seed: int | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, conditions: dict[str, Any] | None = None):
+        """``conditions`` fixes run conditions (a trainer's choice); the others are drawn from ``seed``."""
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise RunnerError(f"a presentation seed is a whole number of 0 or more, not {seed!r}")
         self.scenario = scenario
         self.seed = seed                    # presentation order of options (None: file order)
+        try:
+            self.conditions: dict[str, Any] = draw(scenario, seed, conditions)
+        except ConditionError as exc:
+            raise RunnerError(str(exc)) from None
         self.clock = SimClock(scenario.incident_start)
         self.variables: dict[str, Any] = {n: v.initial for n, v in scenario.variables.items()}
+        self.variables.update(self.conditions)
         self.ledger: list[Credit] = []
         self.decisions: list[DecisionRecord] = []
         self.path: list[tuple[str, int]] = []
@@ -151,7 +161,8 @@ class ScenarioRunner:
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
         self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
-        self.setters: dict[str, int] = {}   # variable -> index of the decision that last set it
+        # variable -> the decisions its value comes from: the last that set it, and every one that added to it since
+        self.setters: dict[str, list[int]] = {}
         self.turns: list[dict] = []         # conditional routes and inject redirects the path took
         self.markings: dict[int, dict] = {}  # decision index -> the latest "mark" entry (an assessor's)
         # decision index -> actions a rationale's parts allow, which its rubric's marking decides
@@ -239,6 +250,17 @@ class ScenarioRunner:
             return []
         return presentation_order(self.seed, scene_id, scene.decision.options)
 
+    def scene_text(self, scene_id: str | None = None) -> str:
+        """The text of a scene as this run shows it: the first version whose condition holds now."""
+        scene = self.scenario.scenes.get(scene_id or self.scene_id)
+        if scene is None:
+            return ""
+        env = self.env()
+        for condition, text in scene.text_variants:
+            if condition.evaluate(env):
+                return text
+        return scene.text
+
     def part_options(self, part_id: str) -> list[Option]:
         """The choices of one structured part of the current rationale, in this session's order."""
         decision = self.decision
@@ -266,6 +288,8 @@ class ScenarioRunner:
         self._started = True
         if self.seed is not None:
             self.log.append({"type": "order", "seed": self.seed, "clock": 0})
+        if self.conditions:
+            self.log.append({"type": "conditions", "values": dict(self.conditions), "clock": 0})
         self._enter(self.scenario.start)
 
     def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
@@ -571,8 +595,11 @@ class ScenarioRunner:
                                              ref.feedback))
             if outcome.feedback:
                 record.feedback.append(outcome.feedback)
-            for name in list(outcome.sets) + list(outcome.adds):
-                self.setters[name] = record.index
+            for name in outcome.sets:
+                self.setters[name] = [record.index]
+            for name in outcome.adds:
+                if record.index not in self.setters.setdefault(name, []):
+                    self.setters[name].append(record.index)
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
@@ -641,7 +668,7 @@ class ScenarioRunner:
     def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
         reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
         self.turns.append({"from": self.scene_id, "to": target, "reads": reads, "inject": inject,
-                           "decisions": sorted({self.setters[v] for v in reads if v in self.setters}),
+                           "decisions": sorted({i for v in reads for i in self.setters.get(v, ())}),
                            "clock": self.clock.seconds})
 
     def next_inject_due(self) -> int | None:
@@ -717,8 +744,16 @@ class ScenarioRunner:
         """Rebuild a session by replaying its log; raises ReplayError where it no longer fits.
 
         The seed comes from the log's ``order`` entry; a log without one (recorded before
-        seeds existed) replays in the file order, as it was shown then."""
-        runner = cls(scenario, seed_of(entries))
+        seeds existed) replays in the file order, as it was shown then. The run conditions
+        come from its ``conditions`` entry; any it lacks (added to the scenario since) take
+        their defaults, never a new draw."""
+        recorded = conditions_of(entries)
+        values = {name: v.initial for name, v in declared(scenario).items()}
+        values.update(recorded)
+        try:
+            runner = cls(scenario, seed_of(entries), values)
+        except RunnerError as exc:
+            raise ReplayError(0, {"type": "conditions", "values": recorded}, str(exc)) from None
         if subscriber is not None:
             runner.subscribe(subscriber)
         runner.start()
@@ -734,6 +769,11 @@ class ScenarioRunner:
                 if entry.get("seed") != self.seed:
                     raise ReplayError(index, entry, f"a second presentation seed ({entry.get('seed')!r}); "
                                                     f"the session's is {self.seed!r}")
+                return
+            if kind == "conditions":
+                if entry.get("values") != self.conditions:
+                    raise ReplayError(index, entry, f"run conditions {entry.get('values')!r} differ from the "
+                                                    f"session's {self.conditions!r}")
                 return
             if kind == "mark":
                 self.mark(entry["decision"], entry["marks"], by=entry.get("by"), at=entry.get("at"),
@@ -768,6 +808,17 @@ class ScenarioRunner:
             raise ReplayError(index, entry, str(exc)) from exc
         finally:
             self._replaying = False
+
+
+def conditions_of(entries: list[dict]) -> dict[str, Any]:
+    """A stored log's run conditions (its ``conditions`` entry), or {} for a log without one."""
+    for entry in entries:
+        if entry.get("type") == "conditions":
+            values = entry.get("values")
+            if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+                raise ReplayError(0, entry, f"the run conditions {values!r} are not a mapping of names to values")
+            return dict(values)
+    return {}
 
 
 def seed_of(entries: list[dict]) -> int | None:

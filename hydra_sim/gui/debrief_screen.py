@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine.scoring import STATUS_LABELS
 from .best_path_service import BestPathService
-from .debrief_export import (actions_html, debrief_html, ending_html, path_html, provisional_html, score_words,
-                             summary_html, write_pdf)
+from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
+                             provisional_html, score_words, summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -52,7 +52,7 @@ class DebriefScreen(QWidget):
         self.high_contrast = high_contrast
         self.best_paths = best_paths if best_paths is not None else BestPathService(self)
         self.best_paths.ready.connect(self._on_best_path)
-        self.scenario = self.report = self.runner = self.trainee = None
+        self.scenario = self.report = self.runner = self.trainee = self.conditions = None
         self.best_steps: list[dict] | None = None      # None while it is still being worked out
         self.best_path = None                          # the engine's BestPath, once known
         outer = QVBoxLayout(self)
@@ -165,11 +165,13 @@ class DebriefScreen(QWidget):
         summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
                                   for s in STATUS_LABELS if counts.get(s))
         self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
-                                  + ending_html(scenario, report)
+                                  + conditions_html(scenario, runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self.high_contrast()))
-        self.best_path = self.best_paths.result(scenario)
+        # the best path under the run conditions this trainee met (worked out when the session began)
+        self.conditions = getattr(runner, "conditions", None)
+        self.best_path = self.best_paths.result(scenario, self.conditions)
         if self.best_path is None:
-            self.best_paths.prepare(scenario)      # not asked for yet (normally done at the briefing)
+            self.best_paths.prepare(scenario, self.conditions)     # not asked for yet (normally it was)
         self.best_steps = None if self.best_path is None else list(self.best_path.steps)
         self._render_path()
         self.export_status.setText("")
@@ -182,7 +184,8 @@ class DebriefScreen(QWidget):
 
     @Slot(str, object)
     def _on_best_path(self, key: str, best) -> None:
-        if self.scenario is None or self.best_path is not None or key != self.best_paths.key(self.scenario):
+        if self.scenario is None or self.best_path is not None or \
+                key != self.best_paths.key(self.scenario, self.conditions):
             return
         self.best_path = best
         self.best_steps = list(best.steps)
