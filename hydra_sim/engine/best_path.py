@@ -1,7 +1,7 @@
 """The best path of a scenario version for the debrief, worked out once, ahead, within limits.
 
-``BestPaths`` is a small thread-safe cache keyed by the scenario's content hash (a new
-version of the file is a new key, so nothing goes stale). ``compute(scenario)`` runs the
+``BestPaths`` is a small thread-safe cache keyed by the scenario's content hash and the run
+conditions (a new version of the file is a new key, so nothing goes stale). ``compute(scenario)`` runs the
 explorer with a time budget and a state cap (its memory) and keeps a ``BestPath``:
 
 - ``full_marks``: a path that earns full marks (exact: it was played through the runner);
@@ -39,11 +39,12 @@ class BestPath:
         return self.kind != "not_exact"
 
 
-def best_path(scenario: Scenario, budget: float = BUDGET_SECONDS, max_states: int = MAX_STATES,
-              explorer_ready=None) -> BestPath:
-    """Explore within the limits. ``explorer_ready(explorer)`` is told the explorer before it
-    runs, so a caller on another thread can ``cancel()`` it."""
-    explorer = Explorer(scenario, max_states, budget=budget)
+def best_path(scenario: Scenario, conditions: dict | None = None, budget: float = BUDGET_SECONDS,
+              max_states: int = MAX_STATES, explorer_ready=None) -> BestPath:
+    """Explore under these run conditions (their defaults if None) within the limits.
+    ``explorer_ready(explorer)`` is told the explorer before it runs, so a caller on another
+    thread can ``cancel()`` it."""
+    explorer = Explorer(scenario, max_states, conditions, budget=budget)
     if explorer_ready is not None:
         explorer_ready(explorer)
     report = explorer.run()
@@ -65,17 +66,21 @@ class BestPaths:
         self._running: dict[str, Explorer | None] = {}
 
     @staticmethod
-    def key(scenario: Scenario) -> str:
-        return scenario.content_hash or f"{scenario.id}@{id(scenario)}"
+    def key(scenario: Scenario, conditions: dict | None = None) -> str:
+        """The scenario version (its content hash) and the run conditions, defaults filled in."""
+        from .run_conditions import defaults
+        values = dict(defaults(scenario), **(conditions or {}))
+        version = scenario.content_hash or f"{scenario.id}@{id(scenario)}"
+        return version + "".join(f";{name}={values[name]}" for name in sorted(values))
 
-    def get(self, scenario: Scenario) -> BestPath | None:
+    def get(self, scenario: Scenario, conditions: dict | None = None) -> BestPath | None:
         with self._lock:
-            return self._done.get(self.key(scenario))
+            return self._done.get(self.key(scenario, conditions))
 
-    def compute(self, scenario: Scenario) -> BestPath | None:
+    def compute(self, scenario: Scenario, conditions: dict | None = None) -> BestPath | None:
         """The best path, worked out now unless it is known or already being worked out
         (then None). Runs on the caller's thread."""
-        key = self.key(scenario)
+        key = self.key(scenario, conditions)
         with self._lock:
             if key in self._done:
                 return self._done[key]
@@ -91,7 +96,7 @@ class BestPaths:
                     self._running[key] = explorer
 
         try:
-            result = best_path(scenario, self.budget, self.max_states, ready)
+            result = best_path(scenario, conditions, self.budget, self.max_states, ready)
         finally:
             with self._lock:
                 cancelled = self._running.pop(key, None) is False

@@ -186,6 +186,12 @@ class MainWindow(QMainWindow):
             self._best_paths = BestPathService(self)
         return self._best_paths
 
+    def _prepare_best_path(self) -> None:
+        """The debrief's best path under the run conditions this session drew, worked out now."""
+        runner = self.controller.runner
+        if runner is not None:
+            self.best_paths.prepare(self.controller.scenario, getattr(runner, "conditions", None))
+
     def _stop_debrief_worker(self) -> None:
         if self._debrief is not None:
             self._debrief.stop_worker()
@@ -410,6 +416,7 @@ class MainWindow(QMainWindow):
             self.errors.report(self, exc)
             return
         self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
@@ -440,7 +447,6 @@ class MainWindow(QMainWindow):
         self.trainee = trainee
         self.chosen_scenario = scenario
         incident = self.incident_screen    # built (and listening to the controller) before the session is restored
-        self.best_paths.prepare(scenario)
         try:
             self.controller.resume(summary.session_id, scenario, trainee)
         except ReplayError as exc:
@@ -455,6 +461,7 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.start_screen.show_error(self.errors.report(self, exc).message)
             return
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()

@@ -71,13 +71,13 @@ class _SlowCache:
         self.release = threading.Event()
         self.result = None
 
-    def key(self, scenario):
-        return self.real.key(scenario)
+    def key(self, scenario, conditions=None):
+        return self.real.key(scenario, conditions)
 
-    def get(self, scenario):
+    def get(self, scenario, conditions=None):
         return self.result
 
-    def compute(self, scenario):
+    def compute(self, scenario, conditions=None):
         assert self.release.wait(30)
         from hydra_sim.engine.best_path import BestPath
         self.result = BestPath("not_exact", [], None)
