@@ -73,6 +73,7 @@ class _Entry:
     milestones: tuple
     parent: _Entry | None
     move: dict | None
+    packed: int = 0             # the vector as bit sets (see _pack): dominance in two integer operations
     alive: bool = True          # False once a better (worse) entry has replaced it in its front
 
 
@@ -88,6 +89,13 @@ class _Plan:
     live_actions: frozenset     # action indices some reachable outcome may still touch
     settled: tuple              # always-assessed action indices no reachable outcome contravenes
     endings: frozenset
+
+    @property
+    def settled_set(self) -> frozenset:
+        return self._settled_set
+
+    def __post_init__(self) -> None:
+        self._settled_set = frozenset(self.settled)
 
 
 class _Front:
@@ -205,6 +213,7 @@ class Explorer:
         self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
         self.top_injects = {i.id: i for i in scenario.injects}
         self.plans: dict[tuple, _Plan] = {}
+        self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
         self.residual_memo: dict[tuple, tuple] = {}
 
     # -- states ----------------------------------------------------------------------
@@ -279,30 +288,53 @@ class Explorer:
         return (state, in_scene, live, residuals, pending, fired & plan.injects,
                 tuple(name for name, _ in milestones)), plan
 
-    def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, touched=()) -> tuple[float, float]:
+    def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
+              source: _Plan | None = None) -> tuple[float, float]:
         """Bank the credit of the actions whose status is final here; returns the new banked
-        credit. Final: nothing reachable can touch it any more; or it is earned and nothing
-        reachable contravenes it; or it is contravened (nothing undoes that). ``touched``: the
-        actions this move changed (the only ones whose status is new)."""
+        credit and unreached weight. Final: nothing reachable can touch it any more; or it is
+        earned and nothing reachable contravenes it; or it is contravened (nothing undoes that).
+        ``changed``: the actions this move changed (the folded ones are added to it). An entry
+        from ``source`` has that plan's final actions folded already, so only what became final
+        on the way is looked at."""
         values = self.values
-        for i in plan.dead:
+        dead, settled = plan.dead, plan.settled
+        if source is not None:
+            dead, settled = self._newly_final(source, plan)
+            settled = settled + tuple(i for i in changed if i in plan.settled_set)
+        for i in dead:
             status = vector[i]
             if status == UNOFFERED:             # not reached for good: its count depends on the ending
                 unreached += values[i][ON_TIME]
                 vector[i] = FOLDED
+                changed.append(i)
             elif status != FOLDED:
                 banked += values[i][status]
                 vector[i] = FOLDED
-        for i in plan.settled:
+                changed.append(i)
+        for i in settled:
             status = vector[i]
             if status == ON_TIME or status == LATE:
                 banked += values[i][status]
                 vector[i] = FOLDED
-        for i in touched:
+                changed.append(i)
+        for i in list(changed):
             if vector[i] == CONTRAVENED and self.foldable[i]:
                 banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
         return banked, unreached
+
+    def _newly_final(self, source: _Plan, target: _Plan) -> tuple[tuple, tuple]:
+        """Final at ``target`` but not at ``source`` (all of target's if that is not a superset)."""
+        key = (id(source), id(target))
+        pair = self.finals.get(key)
+        if pair is None:
+            if set(source.dead) <= set(target.dead) and set(source.settled) <= target.settled_set:
+                pair = (tuple(i for i in target.dead if i not in set(source.dead)),
+                        tuple(i for i in target.settled if i not in source.settled_set))
+            else:
+                pair = (target.dead, target.settled)
+            self.finals[key] = pair
+        return pair
 
     def _node_for(self, snap: tuple) -> int:
         key, plan = self._key(snap)
@@ -501,10 +533,10 @@ class Explorer:
         self.runner.forget_history()
         root = self._node_for(start_snap)
         vector = [NONE if a in self.runner.offered else UNOFFERED for a in self.actions]
-        banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan)
+        banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan, [])
         pending: deque = deque()
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
-            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None)
+            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector))
             front.insert(first, is_best, self._clock_sensitive(self.nodes[root]))
             pending.append((root, first, is_best))
         move_count = steps = 0
@@ -536,18 +568,28 @@ class Explorer:
             for move in moves:
                 move_count += 1
                 vector = list(entry.vector)
+                changed = []
                 for i in move.offered:
                     if vector[i] == UNOFFERED:
                         vector[i] = NONE
+                        changed.append(i)
                 for i, status in move.evidence:
                     if vector[i] == NONE or vector[i] == UNOFFERED:
                         vector[i] = status
+                        changed.append(i)
                 for i in move.contravened:
                     if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
                         vector[i] = CONTRAVENED
+                        changed.append(i)
                 target = self.nodes[move.target]
-                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, move.contravened)
-                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label)
+                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
+                                               node.plan)
+                packed = entry.packed
+                for i in changed:
+                    shift = i * _WIDTH
+                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
+                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label,
+                             packed)
                 target_front = target.best if is_best else target.worst
                 if target_front.insert(new, is_best, self._clock_sensitive(target)):
                     pending.append((move.target, new, is_best))
@@ -794,13 +836,12 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     only equal clocks compare."""
     if clock_sensitive and a.clock != b.clock:
         return False
-    same = a.vector == b.vector        # the usual case once final actions are banked: skip the loop
     if is_best:
         return a.clock <= b.clock and a.banked >= b.banked - EPSILON and a.unreached >= b.unreached and \
-            (same or all(pair in _AT_LEAST for pair in zip(a.vector, b.vector))) and \
+            a.packed & b.packed == b.packed and \
             (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
     return a.clock >= b.clock and a.banked <= b.banked + EPSILON and a.unreached <= b.unreached and \
-        (same or all(pair in _AT_LEAST for pair in zip(b.vector, a.vector))) and \
+        a.packed & b.packed == a.packed and \
         (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(b.milestones, a.milestones)))
 
 
@@ -811,6 +852,19 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
 _STATUSES = (CONTRAVENED, NONE, LATE, ON_TIME)
 _AT_LEAST = frozenset([(x, y) for x in _STATUSES for y in _STATUSES if x >= y]
                       + [(FOLDED, FOLDED), (UNOFFERED, UNOFFERED), (UNOFFERED, NONE), (UNOFFERED, CONTRAVENED)])
+# Each status as the bit set of the statuses it is at least as good as: x is at least as good as
+# y exactly when y's set is inside x's, so a whole vector compares as (A & B) == B.
+_ALL = (UNOFFERED, FOLDED, *_STATUSES)
+_BITS = {x: sum(1 << _ALL.index(y) for y in _ALL if (x, y) in _AT_LEAST) for x in _ALL}
+_WIDTH = len(_ALL)
+_FULL = (1 << _WIDTH) - 1
+
+
+def _pack(vector) -> int:
+    packed = 0
+    for status in reversed(vector):
+        packed = (packed << _WIDTH) | _BITS[status]
+    return packed
 
 
 def _all_moves(node: _Node):
