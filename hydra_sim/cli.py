@@ -816,6 +816,8 @@ def _add_records_commands(sub) -> None:
         return command
 
     verify = home(sub.add_parser("verify", help="check the session records' hash chains for tampering"))
+    verify.add_argument("--store", metavar="FILE", help="check this store file (a copy, a backup) instead of the "
+                                                         "home's; it is only read, never changed")
     verify.set_defaults(handler=_cmd_verify)
 
     rescore = home(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
@@ -851,15 +853,20 @@ def _add_records_commands(sub) -> None:
     import_bundle.set_defaults(handler=_cmd_import_bundle)
 
 
-def _records_command(run):
-    """Open the session store for a records command; a StoreError becomes a message and exit code 1."""
+def _records_command(run, readonly: bool = False):
+    """Open the session store for a records command; a StoreError becomes a message and exit code 1.
+    ``readonly``: the command only reads (verify), so the file is opened read-only and never changed."""
+    if not callable(run):
+        return lambda function: _records_command(function, readonly=run)
+
     def handler(args) -> int:
         from .records import SessionStore, StoreError, default_store_path
 
         if getattr(args, "home", None):
             paths.set_home(args.home)
         try:
-            with SessionStore(default_store_path()) as store:
+            path = getattr(args, "store", None) or default_store_path()
+            with SessionStore(path, readonly=readonly) as store:
                 return run(args, store)
         except StoreError as exc:
             print(f"hydra-sim {args.command}: {exc.message}", file=sys.stderr)
@@ -891,12 +898,12 @@ def _confirm_deletion(sessions, question: str, yes: bool) -> bool:
     return _confirm(question, yes)
 
 
-@_records_command
+@_records_command(True)
 def _cmd_verify(args, store) -> int:
     issues = store.verify()
     count = len(store.sessions())
-    for issue in issues:
-        print(issue)
+    for issue in issues:          # a damaged id may hold bytes that are not text: printed escaped
+        print(str(issue).encode("utf-8", "backslashreplace").decode("utf-8"))
     bad = len({i.session_id for i in issues})
     print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
     return 1 if issues else 0
