@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.start_screen = StartScreen()
         self._briefing = None
+        self._best_paths = None
         self._incident = None
         self._debrief = None
         self._library_generation = 0
@@ -174,10 +175,24 @@ class MainWindow(QMainWindow):
         if self._debrief is None:
             from .debrief_screen import DebriefScreen
             self._debrief = DebriefScreen(open_exports=self.show_error_windows,
-                                          high_contrast=lambda: self.high_contrast)
+                                          high_contrast=lambda: self.high_contrast, best_paths=self.best_paths)
             self._debrief.new_session_requested.connect(self.show_start)
             self.stack.addWidget(self._debrief)
         return self._debrief
+
+    @property
+    def best_paths(self):
+        """Works out each opened scenario's best path ahead, off the GUI thread, for the debrief."""
+        if self._best_paths is None:
+            from .best_path_service import BestPathService
+            self._best_paths = BestPathService(self)
+        return self._best_paths
+
+    def _prepare_best_path(self) -> None:
+        """The debrief's best path under the run conditions this session drew, worked out now."""
+        runner = self.controller.runner
+        if runner is not None:
+            self.best_paths.prepare(self.controller.scenario, getattr(runner, "conditions", None))
 
     def _stop_debrief_worker(self) -> None:
         if self._debrief is not None:
@@ -379,6 +394,7 @@ class MainWindow(QMainWindow):
         self.trainee = trainee
         self.remember_trainee(trainee)
         self.briefing_screen.show_scenario(scenario, trainee)
+        self.best_paths.prepare(scenario)        # ready long before the debrief needs it
         self._switch(self.briefing_screen)
         self.briefing_screen.start_button.setFocus()
 
@@ -402,6 +418,7 @@ class MainWindow(QMainWindow):
             self.errors.report(self, exc)
             return
         self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
@@ -446,6 +463,7 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.start_screen.show_error(self.errors.report(self, exc).message)
             return
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
@@ -492,6 +510,8 @@ class MainWindow(QMainWindow):
         self._leave_exercise(wait=2.0)
         self.controller.writer.stop(0)
         self._stop_debrief_worker()
+        if self._best_paths is not None:
+            self._best_paths.shutdown()
         self.settings.sync()
         super().closeEvent(event)
 
