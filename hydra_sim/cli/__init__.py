@@ -28,21 +28,22 @@ from ..terminal import TerminalText
 
 log = logging.getLogger(__name__)
 
-# (module, the function that adds its subparsers, the commands it adds), in the order of
-# ``hydra-sim --help``. A command group's commands are contiguous.
+# (module, relative to this package; the function that adds its subparsers; the commands it
+# adds), in the order of ``hydra-sim --help``. A command group's commands are contiguous.
 COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("lint", "add_parser", ("lint",)),
-    ("play", "add_parser", ("play",)),
-    ("plans", "add_parser", ("test",)),
-    ("audit", "add_parser", ("audit",)),
-    ("explore", "add_parser", ("explore",)),
-    ("authoring", "add_parsers", ("schema", "new", "graph")),
-    ("windows", "add_author", ("author",)),
-    ("export", "add_parsers", ("export", "push", "lrs")),
-    ("records", "_add_records_commands", ("verify", "rescore", "trainee", "retention", "export-bundle",
-                                          "import-bundle")),
-    ("exercise", "add_parsers", ("facilitate", "station")),
-    ("windows", "add_review", ("review",)),
+    (".lint", "add_parser", ("lint",)),
+    (".play", "add_parser", ("play",)),
+    (".plans", "add_parser", ("test",)),
+    (".audit", "add_parser", ("audit",)),
+    (".explore", "add_parser", ("explore",)),
+    (".authoring", "add_parsers", ("schema", "new", "graph")),
+    (".windows", "add_author", ("author",)),
+    (".export", "add_parsers", ("export", "push", "lrs")),
+    (".records", "_add_records_commands", ("verify", "rescore", "trainee", "retention", "export-bundle",
+                                           "import-bundle", "check-bundle")),
+    ("..trainer_cli", "add_trainer_command", ("trainer",)),
+    (".exercise", "add_parsers", ("facilitate", "station")),
+    (".windows", "add_review", ("review",)),
 )
 
 # names that used to live in the one-file cli.py, still importable from here (loaded on use)
@@ -123,7 +124,7 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module, adder, commands in COMMANDS:
         if wants_help or command in commands:
-            getattr(import_module(f".{module}", __name__), adder)(sub)
+            getattr(import_module(module, __name__), adder)(sub)
         else:
             for name in commands:       # named only: this run does not use it
                 sub.add_parser(name)

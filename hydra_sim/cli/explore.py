@@ -18,8 +18,23 @@ def add_parser(sub) -> None:
     explore.add_argument("scenario", metavar="SCENARIO")
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    explore.add_argument("--budget", metavar="SECONDS", type=float, default=EXPLORE_BUDGET,
+                         help=f"stop after this many seconds (for each combination of run conditions) with "
+                              f"bounds instead of exact figures (default {EXPLORE_BUDGET:g}; 0 for no limit)")
     _condition_option(explore, "explore only under this run condition (default: every combination)")
     explore.set_defaults(handler=_cmd_explore)
+
+
+EXPLORE_BUDGET = 5.0
+
+
+def _explore_progress(states: int, queued: int, seconds: float) -> None:
+    """Progress on standard error (standard output stays the report, JSON included)."""
+    line = f"exploring: {states:,} states, {queued:,} queued, {seconds:.1f} s"
+    if sys.stderr.isatty():
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+    elif int(seconds / 0.25) % 8 == 0:               # every two seconds or so in a log
+        print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_explore(args) -> int:
@@ -37,7 +52,12 @@ def _cmd_explore(args) -> int:
         return 2
     # every combination of the run conditions that agrees with the fixed ones
     settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
-    reports = [(conditions, explore(scenario, conditions=conditions)) for conditions in settings]
+    reports = []
+    for conditions in settings:
+        reports.append((conditions, explore(scenario, conditions=conditions, budget=args.budget or None,
+                                            progress=_explore_progress)))
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
     if args.json:
         data = ([{"conditions": c, "report": r.to_dict()} for c, r in reports] if scenario_has_conditions(scenario)
                 else reports[0][1].to_dict())

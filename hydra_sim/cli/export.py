@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..trainer_cli import add_login_options, needs_trainer
 from .common import _data_out
 
 
@@ -26,7 +27,8 @@ def add_parsers(sub) -> None:
     export.add_argument("--output", metavar="PATH", help="write here (default: stdout; pdf needs PATH)")
     export.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base (default: https://hydra-sim.example.org)")
     export.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    export.set_defaults(handler=_cmd_export)
+    add_login_options(export)
+    export.set_defaults(handler=needs_trainer(_cmd_export))
 
     push = sub.add_parser("push", help="send finished sessions as xAPI statements to a Learning Record Store")
     push.add_argument("--endpoint", metavar="URL",
@@ -41,7 +43,8 @@ def add_parsers(sub) -> None:
     push.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base")
     push.add_argument("--batch-size", type=int, default=50, metavar="N")
     push.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    push.set_defaults(handler=_cmd_push)
+    add_login_options(push)
+    push.set_defaults(handler=needs_trainer(_cmd_push))
 
     _add_lrs_commands(sub)
 
@@ -81,6 +84,8 @@ def _cmd_export(args) -> int:
             summaries = exports.select_sessions(store, session_id=args.session, trainee_id=args.trainee,
                                                 scenario_id=args.scenario_id, status=args.status)
             records = exports.gather_all(store, summaries)
+            store.log_trainer_action(args.trainer_login.name, "export",
+                                     {"format": args.format, "what": args.what, "sessions": len(records)})
     except StoreError as exc:
         print(f"hydra-sim export: {exc}", file=sys.stderr)
         return 1
@@ -200,6 +205,7 @@ def _cmd_push(args) -> int:
             try:
                 with store:
                     added = queue_finished_sessions(store, queue, client.endpoint, args.iri_base or DEFAULT_IRI_BASE)
+                    store.log_trainer_action(args.trainer_login.name, "xAPI push", {"statements_queued": added})
             except (StoreError, ValueError) as exc:
                 print(f"hydra-sim push: {exc}", file=sys.stderr)
                 return 1
@@ -228,8 +234,10 @@ def _add_lrs_commands(sub) -> None:
     show.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     forget = actions.add_parser("forget", help="remove the saved settings and the password from the keyring")
     forget.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    for action in (set_, forget):
+        add_login_options(action)
     for action in (set_, show, forget):
-        action.set_defaults(handler=_cmd_lrs)
+        action.set_defaults(handler=needs_trainer(_cmd_lrs, when=lambda a: a.lrs_command in ("set", "forget")))
 
 
 def _save_lrs(target, password: str | None, who: str) -> bool:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..engine.problems import ERROR
+from ..trainer_cli import add_login_options, login
 from .common import _condition_option, _load_or_report
 
 
@@ -26,6 +27,7 @@ def add_parser(sub) -> None:
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     _condition_option(play)
+    add_login_options(play)        # --record of a plan with 'mark' steps: the marking is a trainer's
     play.set_defaults(handler=_cmd_play)
 
 
@@ -48,6 +50,10 @@ def _cmd_play(args) -> int:
     conditions = _conditions_or_report(scenario, [f"{k}={v}" for k, v in plan.conditions.items()] + args.condition)
     if conditions is None:
         return 2
+    if args.record and any(step.kind == "mark" for step in steps):
+        args.trainer_login = login(args, "hydra-sim play --record")   # a marking is a trainer's, in their name
+        if args.trainer_login is None:
+            return 1
     if args.record:
         result = _record_play(args, scenario, steps, conditions)
         if result is None:
@@ -92,8 +98,9 @@ def _record_play(args, scenario, steps, conditions):
         return None
     try:
         with SessionStore(default_store_path()) as store:
+            trainer = getattr(args, "trainer_login", None)
             return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
-                               conditions=conditions)
+                               conditions=conditions, assessor=trainer.name if trainer else None)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None

@@ -3,6 +3,7 @@
 
 import json
 import os
+from importlib import import_module
 import subprocess
 import sys
 
@@ -62,7 +63,7 @@ def test_every_command_is_listed_and_adds_exactly_its_names():
     for module, adder, names in cli.COMMANDS:
         parser = argparse.ArgumentParser()
         sub = parser.add_subparsers(dest="command")
-        getattr(__import__(f"hydra_sim.cli.{module}", fromlist=[adder]), adder)(sub)
+        getattr(import_module(module, "hydra_sim.cli"), adder)(sub)
         assert tuple(sub.choices) == names, module
 
 

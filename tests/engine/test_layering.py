@@ -18,7 +18,7 @@ from engine_helpers import REPO
 PACKAGE = REPO / "hydra_sim"
 # highest first; a module's layer is the first entry its dotted name equals or starts with
 LAYERS = [
-    ("cli", ["hydra_sim.cli", "hydra_sim.__main__", "hydra_sim.console"]),
+    ("cli", ["hydra_sim.cli", "hydra_sim.__main__", "hydra_sim.console", "hydra_sim.trainer_cli"]),
     ("app", ["hydra_sim.app"]),
     ("gui", ["hydra_sim.gui"]),
     ("exercise", ["hydra_sim.exercise"]),

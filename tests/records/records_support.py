@@ -219,6 +219,27 @@ V1_SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role
                       "scene_id", "result_json", "percent", "grade", "ending_id", "critical_failures_json")
 
 
+def make_v2_store(path: Path, records: list[dict]) -> None:
+    """A format-2 store holding ``records``: the v1 file upgraded by the published migration 2, then the
+    records' notes and overrides as format 2 kept them (no review chain, no seal, no key anywhere)."""
+    from hydra_sim.records import schema
+    make_v1_store(path, records)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        schema._v1_to_v2(conn)
+        for record in records:
+            session_id = record["session"]["session_id"]
+            conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                             [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
+                              for a in record["annotations"]])
+            conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
+                             " VALUES (?, ?, ?, ?, ?)", [(session_id, o["grade_id"], o["reason"], o["author"],
+                                                          o["created_at"]) for o in record["grade_overrides"]])
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID:d}")
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("COMMIT")
+
+
 def make_v1_store(path: Path, records: list[dict]) -> None:
     """A format-1 store holding ``records`` (``session_record`` dicts; their v2-only fields are dropped)."""
     path.parent.mkdir(parents=True, exist_ok=True)
