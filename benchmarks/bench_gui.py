@@ -136,7 +136,12 @@ def _prepare(panel, step) -> None:
                 panel.list.move_current(-1)
     elif isinstance(panel, NdmPanel):
         for field_id, text in step.selection.items():
-            panel.boxes[field_id].setPlainText(str(text).strip())
+            if field_id in panel.boxes:
+                panel.boxes[field_id].setPlainText(str(text).strip())
+            else:                    # the assessed parts: {part id: option id}, one list each
+                for part_id, option_id in text.items():
+                    combo = panel.parts[part_id]
+                    combo.setCurrentIndex(combo.findData(option_id))
     if step.rationale and getattr(panel, "rationale_box", None) is not None:
         panel.rationale_box.setPlainText(step.rationale)
 
@@ -200,6 +205,8 @@ def bench_decisions(profile: bool = False, rounds: int = 3) -> tuple[list[float]
             controller, screen = window.controller, window.incident_screen
             counter = _PaintCounter([screen.scene_heading, screen.narrative])
             for step in steps:
+                if step.kind in ("expect", "mark"):     # checks and an assessor's marking: no screen step
+                    continue
                 if step.kind == "wait":
                     clock[0] += step.minutes * 60 / max(controller.scenario.clock_speed, 1e-9)
                     controller.timer.timeout.emit()
