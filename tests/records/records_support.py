@@ -78,21 +78,10 @@ def event_record(event) -> tuple[str, dict, int]:
 
 
 def gui_event(event) -> tuple[str, dict, int]:
-    """(kind, data, clock) in the flat shape hydra_sim.gui.session_controller stores."""
-    if isinstance(event, DecisionRecorded):
-        r = event.record
-        return "decision_recorded", {"index": r.index, "scene_id": r.scene_id, "kind": r.kind,
-                                     "selection": r.selection, "rationale": r.rationale, "expired": r.expired,
-                                     "meta": r.meta}, r.clock
-    if isinstance(event, SceneEntered):
-        return "scene_entered", {"scene_id": event.scene_id}, event.clock
-    if isinstance(event, InjectFired):
-        return "inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
-                                "redirect": event.redirect}, event.clock
-    if isinstance(event, ReferenceOpened):
-        return "reference_opened", {"reference_id": event.reference_id}, event.clock
-    assert isinstance(event, Ended)
-    return "ended", {"ending_id": event.ending_id}, event.clock
+    """(kind, data, clock) in the flat shape the app stores (the controller and ``play --record``
+    share records/recording.py's ``event_data``)."""
+    from hydra_sim.records.recording import event_data
+    return event_data(event)
 
 
 def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True,
