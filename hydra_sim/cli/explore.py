@@ -40,7 +40,7 @@ def _explore_progress(states: int, queued: int, seconds: float) -> None:
 def _cmd_explore(args) -> int:
     from ..console import explore_text
     from ..engine.explorer import explore
-    from ..engine.run_conditions import ConditionError, combinations, parse_assignments, short
+    from ..engine.run_conditions import ConditionError, combinations, defaults, parse_assignments, short
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
@@ -67,14 +67,15 @@ def _cmd_explore(args) -> int:
             if conditions:
                 print(f"== run conditions: {short(conditions)}")
             print(explore_text(scenario, report))
-    best = reports[0][1].full_marks_path
+    # a play script fits one combination: the defaults' when they were explored, else the first
+    chosen = next((pair for pair in reports if pair[0] == defaults(scenario)), reports[0])
+    best = chosen[1].full_marks_path
     if args.write_best and len(reports) > 1:
-        print("hydra-sim explore: --write-best needs one combination: fix every run condition with --condition",
-              file=sys.stderr)
-        return 2
+        print(f"hydra-sim explore: --write-best wrote the full-marks path under {short(chosen[0])} (the plan says "
+              "so); fix the run conditions with --condition for another", file=sys.stderr)
     if args.write_best and best is not None:
         import yaml
-        data = ({"conditions": reports[0][0]} if reports[0][0] else {}) | {"steps": best}
+        data = ({"conditions": chosen[0]} if chosen[0] else {}) | {"steps": best}
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
     return 0

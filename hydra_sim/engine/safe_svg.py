@@ -73,7 +73,14 @@ def sanitise_svg(data: bytes) -> bytes:
     root = _parse(data)
     _clean(root)
     _check_drawn(root)
-    return ET.tostring(root, encoding="utf-8")
+    clean = ET.tostring(root, encoding="utf-8")
+    # Names were kept as written, so a prefix nobody declared (``<use bad:href=...>``) would pass
+    # through to Qt as a drawing no namespace-aware reader accepts: such a file is refused.
+    try:
+        expat.ParserCreate(namespace_separator=" ").Parse(clean, True)
+    except expat.ExpatError as exc:
+        raise UnsafeSvg(f"the drawing is not well-formed XML with namespaces ({expat.ErrorString(exc.code)})") from None
+    return clean
 
 
 # -- parsing ---------------------------------------------------------------------------------------

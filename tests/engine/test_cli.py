@@ -162,7 +162,9 @@ def test_explore_text() -> None:
 def test_explore_json() -> None:
     done = hydra("explore", str(FLAGSHIP), "--json", "--budget", "0")
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    combinations = json.loads(done.stdout)     # the flagship has run conditions: one report for each
+    assert [c["conditions"] for c in combinations] == [{"custody": "four_local"}, {"custody": "none_local"}]
+    report = combinations[0]["report"]
     endings = {e["ending_id"]: e for e in report["endings"]}
     assert "everyone_safe" in endings
     assert endings["everyone_safe"]["max_percent"] == 100
@@ -174,7 +176,8 @@ def test_explore_write_best_replays_to_full_marks(tmp_path: Path) -> None:
     best = tmp_path / "found.plan.yaml"
     done = hydra("explore", str(FLAGSHIP), "--write-best", str(best), "--budget", "0")
     assert done.returncode == 0, done.stderr
-    assert best.is_file()
+    assert best.is_file() and "custody: four_local" in best.read_text(encoding="utf-8")
+    assert "under custody=four_local" in done.stderr
     replay = hydra("play", str(FLAGSHIP), "--script", str(best), "--json")
     assert replay.returncode == 0, replay.stderr
     assert json.loads(replay.stdout)["score"]["percent"] == 100

@@ -156,3 +156,10 @@ def test_a_mutated_drawing_is_refused_or_comes_out_without_external_references(i
                 assert value.startswith("#") or value.startswith("data:image/png;base64,"), clean
             assert "url(/" not in value, clean
     assert hrefs(again) == hrefs(clean)
+
+
+def test_an_undeclared_prefix_is_refused_not_passed_on():
+    """Found by the fuzz test: expat without namespaces keeps ``éxlink:href``, and the cleaned
+    drawing would then be XML that no namespace-aware reader (Qt's included) accepts."""
+    with pytest.raises(UnsafeSvg, match="namespaces"):
+        sanitise_svg(SEED.replace("<use xlink:href", "<use \u00e9xlink:href").encode("utf-8"))
