@@ -9,7 +9,10 @@ at 1280x720 with long options. The scene title is shown once, in the top bar.
 It renders what the session controller exposes and forwards the trainee's answers to it;
 every rule (what is offered, what an answer does, when time runs out) stays in the engine.
 Update banners never take keyboard focus. Pausing keeps everything readable but blocks
-deciding. Must not import the runner or the store.
+deciding. Keyboard (keyboard.py has the model): Ctrl+Enter decides or continues from anywhere
+on the screen, Tab follows the reading order (scene text, documents, options, rationale,
+Decide, Pause, then the log), and whatever takes the focus in the scrolling column is
+scrolled into view. Must not import the runner or the store.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import logging
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from ..engine import RunnerError
 from ..engine.text import markdown_to_html
-from .decision_panels import ContinuePanel, make_panel
+from .decision_panels import ContinuePanel, OptionRow, add_decide_shortcuts, make_panel
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
@@ -202,7 +206,10 @@ class IncidentScreen(QWidget):
         self.speaker_label = _label("", "muted")
         self.speaker_label.setAccessibleName("Speaker")
         self.narrative = WrapLabel("", rich=True)
-        self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a Tab stop (the first in reading order), so a keyboard user can select and copy it too
+        self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
+                                               Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.narrative.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.narrative.setAccessibleName("Scene")
         scene_layout.addWidget(self.speaker_label)
         scene_layout.addWidget(self.narrative)
@@ -256,6 +263,10 @@ class IncidentScreen(QWidget):
         outer.addWidget(splitter, 1)
         self._reference_media = None
         self._fit_column()
+        # one Ctrl+Enter for the whole screen: decide, or continue, wherever the focus is
+        self.shortcuts = add_decide_shortcuts(self, self.decide_now)
+        self._placing_focus = False
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
         controller.session_started.connect(self._on_session_started)
         controller.scene_changed.connect(self.show_scene)
@@ -343,8 +354,46 @@ class IncidentScreen(QWidget):
         self.panel.set_blocked(self.controller.paused, self.controller.facilitator_paused)
         self.scroll.verticalScrollBar().setValue(0)
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
+        self._set_tab_order()
         if had_focus and self.isVisible():
-            self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            # a new scene starts at the top of its text, even though the focus goes to its options
+            self._placing_focus = True
+            try:
+                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            finally:
+                self._placing_focus = False
+
+    def tab_chain(self) -> list[QWidget]:
+        """The screen's Tab stops in reading order (hidden or non-Tab widgets are skipped by Qt)."""
+        media = [button for button in self._media_pool if not button.isHidden()]
+        panel = self.panel.tab_chain() if self.panel is not None else []
+        return [self.narrative, *media, *panel, self.pause_button, self.side]
+
+    def _set_tab_order(self) -> None:
+        chain = self.tab_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old, new) -> None:
+        """Scroll what takes the focus into view (an option below the fold, a box under the text)."""
+        if new is None or self._placing_focus or not shiboken6.isValid(self):
+            return
+        holder = self.scroll.widget()
+        if holder is None or not holder.isAncestorOf(new):
+            return
+        parent = new.parentWidget()
+        target = parent if isinstance(parent, OptionRow) else new      # the whole option, not just its dot
+        # the whole widget (ensureWidgetVisible shows only a text box's cursor line)
+        # and its left edge, so a wide row never scrolls sideways
+        left = target.mapTo(holder, target.rect().center()).y(), target.mapTo(holder, target.rect().topLeft()).x()
+        self.scroll.ensureVisible(left[1], left[0], 0, target.height() // 2 + 24)
+
+    @Slot()
+    def decide_now(self) -> None:
+        """Ctrl+Enter: what the Decide (or Continue) button would do; nothing while paused."""
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.submit()
 
     def _add_panel(self, kind: str, decision, options):
         if decision is None:

@@ -159,6 +159,8 @@ def apply(app: QApplication, system_points: float, zoom: float, high_contrast: b
     font.setPointSizeF(points)
     app.setFont(font)
     app.setStyleSheet(stylesheet(points, high_contrast))
+    from .keyboard import install
+    install(app)      # every window applies the theme: the one keyboard model comes with it
     return points
 
 
