@@ -46,6 +46,7 @@ from .presentation import PINS
 from .problems import ERROR, Problem
 from .reader import NAME_PATTERN, NodeReader
 from .yamlsource import YMap, YNode, YScalar, is_null
+from .text import strip_time_prefix
 
 FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
@@ -302,7 +303,9 @@ class ScenarioSchema:
                       ("speaker", "media", "milestone", "injects", "decision", "next"))
         if m is None:
             return None
-        scene = Scene(scene_id, r.text(m, "title", where, nonempty=True), r.text(m, "text", where),
+        # a leading fixed time is dropped: the screen shows the clock of the path taken (text.py)
+        title = strip_time_prefix(r.text(m, "title", where, nonempty=True))
+        scene = Scene(scene_id, title, r.text(m, "text", where),
                       r.loc(m), speaker=r.ident(m, "speaker", where),
                       media=tuple(i for i, _ in r.id_list(m, "media", where)),
                       milestone=r.choice(m, "milestone", where, MILESTONES, None))

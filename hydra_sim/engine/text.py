@@ -13,6 +13,18 @@ import html
 import re
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# "04:10: A 999 call", "04:10 \u2013 Arrival", "04:10 - Arrival", "4:10. Arrival"
+_TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?::|\u2013|\u2014|-|\.)\s*")
+
+
+def strip_time_prefix(title: str) -> str:
+    """The title without a leading 'HH:MM:' or 'HH:MM \u2013' (kept whole if nothing would remain).
+
+    Scene titles are shown beside the clock of the path the trainee took; a fixed time
+    written into a title ("04:31: Stopped on the hard shoulder") contradicts it on every
+    other path, so the schema drops it when a scenario loads (docs/scenario-format.md)."""
+    stripped = _TIME_PREFIX.sub("", title, count=1)
+    return stripped if stripped.strip() else title
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")

@@ -54,6 +54,13 @@ MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "L
 MEDIA_SYMBOLS = {"image": "\u25a3", "document": "\u2261", "audio": "\u266a"}
 
 
+def recorded_text(kind: str, time_label: str) -> str:
+    """The status beside Decide once an answer (or a countdown running out) is on disk."""
+    if kind == "expired":
+        return f"\u2713 Time ran out at {time_label}: saved"      # what happened, not a decision made
+    return f"\u2713 Decision at {time_label} recorded"
+
+
 def _label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
     if wrap:
         return WrapLabel(text, role=role)
@@ -192,8 +199,8 @@ class IncidentScreen(QWidget):
         # fixed width, so the text changing never re-lays out the scene.
         self.record_status = _label("", "muted", wrap=False)
         self.record_status.setAccessibleName("Recording status")
-        self.record_status.setFixedWidth(self.record_status.fontMetrics().horizontalAdvance(
-            "\u2713 Decision at 00:00 recorded") + 24)
+        self.record_status.setFixedWidth(max(self.record_status.fontMetrics().horizontalAdvance(text) for text in (
+            recorded_text("decision", "00:00"), recorded_text("expired", "00:00"))) + 24)
         action_row.addWidget(self.record_status, 0, Qt.AlignmentFlag.AlignVCenter)
         left_layout.addWidget(self.action_area)
         self.action_bar: QWidget | None = None
@@ -524,7 +531,7 @@ class IncidentScreen(QWidget):
     @Slot(object)
     def _on_recorded(self, entry: LogEntry) -> None:
         if not self.controller.writer.failing:
-            self.record_status.setText(f"\u2713 Decision at {entry.time_label} recorded")
+            self.record_status.setText(recorded_text(entry.kind, entry.time_label))
             self.record_status.setToolTip("Your decision is saved on this computer.")
 
     @Slot(object)
@@ -536,7 +543,7 @@ class IncidentScreen(QWidget):
     @Slot()
     def _on_store_recovered(self) -> None:
         last = self.controller.last_recorded
-        self.record_status.setText(f"\u2713 Decision at {last.time_label} recorded" if last else "\u2713 Saved")
+        self.record_status.setText(recorded_text(last.kind, last.time_label) if last else "\u2713 Saved")
         self.record_status.setToolTip("Every decision so far is saved on this computer.")
 
     # -- reference --------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ if TYPE_CHECKING:      # the engine is imported when a session starts, not with 
     from ..engine.model import Scenario
 from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
 from .store_writer import StoreWriter
-from .wording import speaker_line, strip_time_prefix
+from .wording import speaker_line
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class LogEntry:
     """One line of the incident log: simulated time, kind and text."""
     clock: int
     time_label: str
-    kind: str          # scene | inject | decision | reference | ended | note
+    kind: str          # scene | inject | decision | expired | reference | document | ended | note
     title: str
     detail: str = ""
 
@@ -554,7 +554,7 @@ class SessionController(QObject):
 
     def _scene_entry(self, scene_id: str, clock: int) -> LogEntry:
         scene = self.scenario.scenes.get(scene_id)
-        title = strip_time_prefix(scene.title) if scene else scene_id     # the log shows the time already
+        title = scene.title if scene else scene_id     # no fixed time in it: the log shows the path's
         return LogEntry(clock, self.clock_label(clock), "scene", title)
 
     def _inject_entry(self, event) -> LogEntry:
@@ -589,9 +589,10 @@ class SessionController(QObject):
 
     def _decision_entry(self, record) -> LogEntry:
         if record.expired:
-            title = "Time ran out: no decision made"
-        else:
-            title = "You decided: " + self.describe_selection(record.scene_id, record.kind, record.selection)
+            # what happened, never a decision the trainee made (the log labels it "Time ran out")
+            return LogEntry(record.clock, self.clock_label(record.clock), "expired",
+                            "you did not decide in time, so the incident moved on without your answer")
+        title = self.describe_selection(record.scene_id, record.kind, record.selection)
         detail = ""
         if isinstance(record.rationale, str) and record.rationale:
             detail = f"Why: {record.rationale}"

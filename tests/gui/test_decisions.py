@@ -95,7 +95,12 @@ def test_countdown_expiry_applies_on_expiry(qtbot, window, fake_time):
     record = controller.runner.decisions[0]
     assert record.expired
     assert controller.runner.scene_id == "arrive"
-    assert any("Time ran out" in text for text in screen.log_view.texts())
+    # said as what happened, never as a decision the trainee made
+    line = next(text for text in screen.log_view.texts() if "Time ran out" in text)
+    assert "Time ran out: you did not decide in time" in line
+    assert "Decision" not in line and "You decided" not in line
+    qtbot.waitUntil(lambda: screen.record_status.text() != "", timeout=5000)
+    assert screen.record_status.text() == f"\u2713 Time ran out at {controller.clock_label(record.clock)}: saved"
 
 
 def test_inject_banner_does_not_steal_focus(qtbot, window):

@@ -55,6 +55,7 @@ from .cohort_stats import (
     humanise,
     load_rows,
     timeline,
+    timeline_line,
 )
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
@@ -64,8 +65,6 @@ from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
-KIND_WORDS = {"scene": "Scene", "inject": "Inject", "decision": "Decision", "reference": "Reference",
-              "ended": "Ending"}
 
 
 class _Relay(QObject):
@@ -498,7 +497,7 @@ class ReviewWindow(QMainWindow):
             details = decision_details(item) if item.kind == "decision" else item.detail
             took = format_duration(item.decision_seconds) if item.decision_seconds is not None else ""
             note_text = "\n".join(f"{n['author']}: {n['text']}" for n in notes.get(item.seq, []))
-            tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
+            tree_item = QTreeWidgetItem([format_seconds(item.clock), timeline_line(item), took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
             shown = "".join(f"\n{n}. {label}" for n, label in enumerate(item.shown, 1))
@@ -688,7 +687,7 @@ class ReviewWindow(QMainWindow):
         def cell(item) -> str:
             if item is None:
                 return "\u2014 not reached"
-            text = item.title.removeprefix("Decided: ")
+            text = timeline_line(item) if item.expired else item.title
             extra = decision_details(item)
             return f"{text}\n{extra}" if extra else text
         for i, pair in enumerate(pairs):
