@@ -31,6 +31,14 @@ NDM_FIELD_LABELS = {
     "options": "Options and contingencies: what could you do, and what did you reject?",
     "action_review": "Action and review: what are you doing, and how will you review it?",
 }
+
+
+def ndm_box_title(field_id: str) -> str:
+    """An NDM box's short title as the form shows it ("Threat and risk"), never its id."""
+    label = NDM_FIELD_LABELS.get(field_id)
+    return label.split(":")[0] if label else field_id.replace("_", " ").capitalize()
+
+
 BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")

@@ -32,7 +32,7 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene
+from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene, ndm_box_title
 from .presentation import presentation_order
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 
@@ -543,7 +543,7 @@ class ScenarioRunner:
             raise RunnerError(f"not a box of this form: {', '.join(unknown)}")
         empty = [f for f in decision.required if f not in boxes]
         if empty:
-            raise RunnerError(f"fill in: {', '.join(empty)}")
+            raise RunnerError(f"fill in the boxes marked required: {'; '.join(ndm_box_title(f) for f in empty)}")
         try:
             # A record made before parts existed replays with its parts unanswered (no credit).
             parts = check_parts(decision, answers, complete=not self._replaying)

@@ -83,7 +83,7 @@ def _action_html(scenario, a, high_contrast: bool) -> list[str]:
     colour = status_colour(a.status, high_contrast)
     critical = " \u00b7 <b>CRITICAL</b>" if a.critical else ""
     parts = [f"<h3><span style='color:{colour}'>{e(status_text(a.status))}</span>: {e(a.title)}</h3>",
-             f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 window: {e(a.window)}</i></p>",
+             f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 when: {e(a.window)}</i></p>",
              f"<p>{e(a.explanation)}</p>"]
     if a.feedback:
         parts.append("<p>Feedback: " + " ".join(e(f) for f in a.feedback) + "</p>")

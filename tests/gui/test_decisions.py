@@ -52,7 +52,7 @@ def test_every_decision_kind_by_keyboard(qtbot, window):
     assert "(required)" in panel.boxes["threat_risk"].accessibleName()
     assert "(optional)" in panel.boxes["powers_policy"].accessibleName()
     click(qtbot, panel.decide_button)
-    assert panel.error.isVisible() and "threat_risk" in panel.error.text(), (panel.error.text(), panel.isVisible(), screen.panel is panel)
+    assert panel.error.isVisible() and "Threat and risk" in panel.error.text() and "threat_risk" not in panel.error.text(), (panel.error.text(), panel.isVisible(), screen.panel is panel)
     assert controller.runner.scene_id == "why"
     qtbot.keyClicks(panel.boxes["threat_risk"], "Twelve people at risk of cold; driver may flee.")
     shoot(window, "incident-mini-ndm")

@@ -414,8 +414,8 @@ class Labels:
 
 def box_title(field_id: str) -> str:
     """An NDM box's title as the trainee saw it ("Threat, risk and harm"), never its id."""
-    from ...engine.model import NDM_FIELD_LABELS
-    return NDM_FIELD_LABELS.get(field_id, humanise(field_id))
+    from ...engine.model import ndm_box_title
+    return ndm_box_title(field_id)
 
 
 def rationale_text(rationale: Any, selection: Any = None) -> str:

@@ -448,7 +448,8 @@ class ReviewWindow(QMainWindow):
         if report:
             grade = report.get("grade_label") or humanise(report.get("grade_id"))
             parts.append(f"Score <b>{report.get('percent', 0):.0f}%</b>, calculated grade <b>{e(str(grade))}</b>; "
-                         f"ending {e(humanise(report.get('ending_id')))} ({e(humanise(report.get('outcome')))}).")
+                         f"ending \u201c{e(self.labels_for(row).ending(report.get('ending_id')))}\u201d "
+                         f"({e(humanise(report.get('outcome')))}).")
             if report.get("critical_failures"):
                 parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
             if report.get("not_reached"):
