@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,6 +31,7 @@ from ..engine.scoring import STATUS_LABELS
 from .debrief_export import (actions_html, debrief_html, ending_html, path_html, provisional_html, score_words,
                              summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
+from . import theme
 from .theme import STATUS_SYMBOLS
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,10 @@ class DebriefScreen(QWidget):
     new_session_requested = Signal()
     pdf_written = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=lambda: False):
+    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=None):
         super().__init__(parent)
         self.open_exports = open_exports
-        self.high_contrast = high_contrast
+        self.high_contrast = high_contrast or theme.is_high_contrast
         self.scenario = self.report = self.runner = self.trainee = None
         self.best_steps: list[dict] | None = None
         self.worker: BestPathWorker | None = None
@@ -181,11 +182,9 @@ class DebriefScreen(QWidget):
         counts = {}
         for action in report.actions:
             counts[action.status] = counts.get(action.status, 0) + 1
-        summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
-                                  for s in STATUS_LABELS if counts.get(s))
-        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
-                                  + ending_html(scenario, report)
-                                  + actions_html(scenario, report, self.high_contrast()))
+        self._summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
+                                        for s in STATUS_LABELS if counts.get(s))
+        self._render_actions()
         self._render_path()
         self.busy.setVisible(True)
         self.busy_label.setVisible(True)
@@ -193,6 +192,22 @@ class DebriefScreen(QWidget):
         self.tabs.setCurrentIndex(0)
         self.new_button.setFocus()
         self._start_worker(scenario)
+
+    def _render_actions(self) -> None:
+        """The actions, their status words coloured for the theme shown now (rich text keeps its colours)."""
+        scenario, report = self.scenario, self.report
+        self._rendered_contrast = self.high_contrast()
+        self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + provisional_html(scenario, report)
+                                  + ending_html(scenario, report)
+                                  + actions_html(scenario, report, self._rendered_contrast))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # switching high contrast while the debrief is shown: the light theme's green on black
+        # would measure 4:1, so the status words are coloured again for the new theme
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange) and self.report is not None \
+                and getattr(self, "_rendered_contrast", None) != self.high_contrast():
+            self._render_actions()
 
     def _start_worker(self, scenario) -> None:
         self.stop_worker()

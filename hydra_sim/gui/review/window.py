@@ -732,9 +732,9 @@ class ReviewWindow(QMainWindow):
         return finished != len(self.index.reports)
 
 
-def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, **kwargs) -> ReviewWindow:
+def open_review_window(store, *, points: float = 11.0, **kwargs) -> ReviewWindow:
+    """The review window; its colours follow the theme applied (theme.current())."""
     window = ReviewWindow(store, points=points, **kwargs)
-    window.model.high_contrast = high_contrast
     window.resize(1500, 950)
     return window
 
