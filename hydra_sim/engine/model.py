@@ -342,6 +342,7 @@ class Scenario:
     difficulty: str = "intermediate"
     roles: tuple[str, ...] = ()
     clock_speed: float = 1.0
+    pause_while_reading: bool = True     # a countdown holds while a document or picture is open
     reference: dict[str, ReferenceItem] = field(default_factory=dict)
     cast: dict[str, CastMember] = field(default_factory=dict)
     media: dict[str, Media] = field(default_factory=dict)

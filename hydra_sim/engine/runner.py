@@ -107,6 +107,13 @@ class ReferenceOpened:
 
 
 @dataclass(frozen=True)
+class DocumentOpened:
+    """The trainee opened one of the scenario's media (a document, picture or recording)."""
+    media_id: str
+    clock: int
+
+
+@dataclass(frozen=True)
 class Ended:
     ending_id: str
     clock: int
@@ -143,6 +150,7 @@ class ScenarioRunner:
         self.fired: set[str] = set()
         self.inject_log: list[InjectFired] = []
         self.references_opened: list[tuple[str, int]] = []
+        self.documents_opened: list[tuple[str, int]] = []
         self.log: list[dict] = []
         self.ended: str | None = None
         self.scene_entered_at = 0
@@ -340,6 +348,14 @@ class ScenarioRunner:
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
+
+    def open_document(self, media_id: str) -> None:
+        """The trainee opened a medium (recorded for the trainer; it costs no time and no marks)."""
+        if media_id not in self.scenario.media:
+            raise RunnerError(f"unknown media item '{media_id}'")
+        self.documents_opened.append((media_id, self.clock.seconds))
+        self.log.append({"type": "document", "id": media_id, "clock": self.clock.seconds})
+        self._emit(DocumentOpened(media_id, self.clock.seconds))
 
     # -- an assessor's marking of a rationale (after the session, in review) --------------
     def mark(self, decision_index: int, marks: dict, *, by: str, at: str, comments: dict | None = None) -> dict:
@@ -744,6 +760,9 @@ class ScenarioRunner:
                 return
             if kind == "reference":
                 self.open_reference(entry["id"])
+                return
+            if kind == "document":
+                self.open_document(entry["id"])
                 return
             clock = int(entry.get("clock", self.clock.seconds))
             if clock > self.clock.seconds:

@@ -51,7 +51,7 @@ from .text import strip_time_prefix
 FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
                             "start", "catalogues", "briefing", "scenes", "endings")
-SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "assess",
+SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
                             "reference", "cast", "media", "variables", "injects")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
 _MAX_MINUTES = 7 * 24 * 60
@@ -111,6 +111,7 @@ class ScenarioSchema:
             difficulty=r.choice(m, "difficulty", "the scenario", DIFFICULTIES, "intermediate"),
             roles=self._roles(m),
             clock_speed=r.number(m, "clock_speed", "the scenario", 1.0, 0.0, 600.0),
+            pause_while_reading=r.boolean(m, "pause_while_reading", "the scenario", True),
             reference=self._reference(m.items.get("reference")),
             cast=self._cast(m.items.get("cast")),
             media=self._media(m.items.get("media")),

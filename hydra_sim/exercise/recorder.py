@@ -43,6 +43,8 @@ class SessionRecorder:
                 "rationale": r.rationale, "expired": r.expired, "meta": r.meta}, r.clock)
         elif isinstance(event, ReferenceOpened):
             self.store.append_event(sid, "reference_opened", {"reference_id": event.reference_id}, event.clock)
+        elif isinstance(event, DocumentOpened):
+            self.store.append_event(sid, "document_opened", {"media_id": event.media_id}, event.clock)
         elif isinstance(event, Ended):
             self.store.append_event(sid, "ended", {"ending_id": event.ending_id}, event.clock)
 

@@ -469,7 +469,13 @@ class IncidentScreen(QWidget):
                 button.show()
 
     def open_media(self, media) -> MediaViewer:
-        viewer = MediaViewer.show_media(self, media)
+        """Open a medium beside the incident; the opening is logged, and the countdown may hold
+        while the trainee reads it (the scenario's ``pause_while_reading``)."""
+        self.controller.open_document(media.id)
+        viewer = MediaViewer(media, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.reading_changed.connect(self.controller.set_reading)
+        viewer.show()
         self.viewers = [v for v in self.viewers if shiboken6.isValid(v)] + [viewer]
         return viewer
 
@@ -498,7 +504,9 @@ class IncidentScreen(QWidget):
         if not limit:
             return
         seconds = int(remaining + 0.999)
-        self.countdown_label.setText(f"Time left to decide: {seconds // 60}:{seconds % 60:02d}")
+        held = self.controller.reading and getattr(self.controller.scenario, "pause_while_reading", False)
+        self.countdown_label.setText(f"Time left to decide: {seconds // 60}:{seconds % 60:02d}"
+                                     + (" (held while you read)" if held else ""))
         self.countdown_bar.setRange(0, limit * 10)
         self.countdown_bar.setValue(int(remaining * 10))
         self.countdown_bar.setAccessibleDescription(f"{seconds} seconds left of {limit}")

@@ -100,8 +100,8 @@ __all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "Sess
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order")
-EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
+INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order")
+EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "document_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -222,8 +222,8 @@ class SessionStore(TrainerActions, PersonalData):
                     log.warning("session %s: a %s input stamped %d s comes before the stored replay clock "
                                 "%d s; a restore applies it later than it happened", session_id, kind, at, replay)
                 start = max(replay, at) if at is not None else replay
-                if kind in ("reference", "order"):
-                    after = start                        # opening a reference (or the seed) takes no time
+                if kind in ("reference", "document", "order"):
+                    after = start                        # opening a reference or document (or the seed) takes no time
                 elif clock_after is not None:            # an action: its replay starts at its own clock
                     after, exact = clock_after, True
                 elif kind == "continue":

@@ -331,7 +331,7 @@ def cohort_summary(reports: list[CompactReport], titles: dict[str, str]) -> Coho
 @dataclass
 class TimelineItem:
     clock: int
-    kind: str                  # scene | inject | decision | reference | ended
+    kind: str                  # scene | inject | decision | reference | document | ended
     title: str
     detail: str = ""
     seq: int | None = None     # the stored event's number (decisions can be annotated by it)
@@ -477,6 +477,8 @@ def timeline(events: list[dict], report: dict | None, labels: Labels | None = No
         elif kind == "reference_opened":
             items.append(TimelineItem(clock, "reference", labels.reference(data.get('reference_id')),
                                       seq=e["seq"]))
+        elif kind == "document_opened":
+            items.append(TimelineItem(clock, "document", labels.media(data.get("media_id")), seq=e["seq"]))
         elif kind == "ended":
             items.append(TimelineItem(clock, "ended", labels.ending(data.get('ending_id')),
                                       seq=e["seq"]))
