@@ -217,6 +217,7 @@ class IncidentScreen(QWidget):
         self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
                                                Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.narrative.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.narrative.setProperty("focusable", True)        # gets the theme's focus outline
         self.narrative.setAccessibleName("Scene")
         scene_layout.addWidget(self.speaker_label)
         scene_layout.addWidget(self.narrative)
@@ -364,6 +365,16 @@ class IncidentScreen(QWidget):
         self._set_tab_order()
         if had_focus and self.isVisible():
             # a new scene starts at the top of its text, even though the focus goes to its options
+            self._placing_focus = True
+            try:
+                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            finally:
+                self._placing_focus = False
+
+    def focus_first(self) -> None:
+        """A session starts or resumes: the focus goes to the decision (its first option), the
+        scene text still shown from the top."""
+        if self.panel is not None:
             self._placing_focus = True
             try:
                 self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)

@@ -19,10 +19,15 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QToolButton, QWidget
 
-# Ctrl++ arrives as Ctrl+Plus (keypad, some layouts), Ctrl+Shift+Plus or Ctrl+Shift+= (the
-# "+" above "=" on a UK or US keyboard) or, for those who do not press Shift, Ctrl+=.
-ZOOM_IN_KEYS = (QKeySequence.StandardKey.ZoomIn, "Ctrl++", "Ctrl+Shift++", "Ctrl+=", "Ctrl+Shift+=")
-ZOOM_OUT_KEYS = (QKeySequence.StandardKey.ZoomOut, "Ctrl+-", "Ctrl+_", "Ctrl+Shift+_")
+# The menus show the platform's zoom keys. "Ctrl and +" arrives in several forms: Ctrl+Plus
+# (keypad, some layouts), Ctrl+Shift+Plus or Ctrl+Shift+= (the "+" above "=" on a UK or US
+# keyboard) and Ctrl+= (without Shift). Giving one action all of them as shortcuts makes Qt
+# call them ambiguous under X11 (which offers several of those forms for one key press), so
+# that nothing fires: the action keeps one, and ZoomKeys catches the other forms.
+ZOOM_IN_KEYS = (QKeySequence.StandardKey.ZoomIn,)
+ZOOM_OUT_KEYS = (QKeySequence.StandardKey.ZoomOut,)
+ZOOM_IN_KEY_CODES = (Qt.Key.Key_Plus, Qt.Key.Key_Equal)
+ZOOM_OUT_KEY_CODES = (Qt.Key.Key_Minus, Qt.Key.Key_Underscore)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -68,6 +73,35 @@ def install(app: QApplication) -> None:
     keys = EnterActivates(app)
     app.installEventFilter(keys)
     _installed[id(app)] = keys
+
+
+class ZoomKeys(QObject):
+    """Application-wide: Ctrl with +, = (zoom in) or -, _ (zoom out), in any of the forms a
+    keyboard sends them, when no shortcut took the key press, in ``window`` and its dialogs."""
+
+    def __init__(self, window: QWidget, zoom_in, zoom_out):
+        super().__init__(window)
+        self.window = window
+        self.zoom_in, self.zoom_out = zoom_in, zoom_out
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        if watched is not (QApplication.focusWidget() or watched.window()):
+            return False        # the same key press again, on its way up to the parents
+        modifiers = event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
+        if modifiers != Qt.KeyboardModifier.ControlModifier:
+            return False
+        if watched.window() is not self.window and watched.window().parentWidget() is not self.window:
+            return False
+        if event.key() in ZOOM_IN_KEY_CODES:
+            self.zoom_in()
+            return True
+        if event.key() in ZOOM_OUT_KEY_CODES:
+            self.zoom_out()
+            return True
+        return False
 
 
 class OptionGroupKeys(QObject):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWi
 from .. import paths
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog, UnsavedWorkDialog
 from .errors import ErrorReporter, describe
-from .keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, key_sequences
+from .keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from .persistence import StoreError, TraineeInfo, summarise
 from .session_controller import SessionController
 from .start_screen import StartScreen
@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)),
                                             ZOOM_OUT_KEYS)
         self._action(view_menu, "&Normal size", lambda: self.set_zoom(1.0), ["Ctrl+0"])
+        # the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's): keyboard.py
+        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
         view_menu.addSeparator()
         self.contrast_action = self._action(view_menu, "&High contrast", self.set_high_contrast,
                                             ["Ctrl+Shift+H"], checkable=True)
@@ -407,6 +409,7 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
+            incident.focus_first()
 
     def _find_scenario(self, summary):
         entries = self.reload_library()
@@ -451,6 +454,7 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
+            incident.focus_first()
 
     def _discard(self, summary) -> None:
         try:

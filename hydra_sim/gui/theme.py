@@ -196,6 +196,8 @@ QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
 QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QLabel[focusable="true"] {{ border: 3px solid transparent; border-radius: 4px; }}
+QLabel[focusable="true"]:focus {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}
 QRadioButton:focus, QCheckBox:focus {{ border: 3px solid {p.focus}; background: {p.selection}; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: {ind}px; height: {ind}px; border: 2px solid {p.text};
