@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    _condition_option(play)
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     explore.add_argument("scenario", metavar="SCENARIO")
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    _condition_option(explore, "explore only under this run condition (default: every combination)")
     explore.set_defaults(handler=_cmd_explore)
 
     schema = sub.add_parser("schema", help="write JSON Schemas for editors (scenario, catalogue, plan)")
@@ -245,24 +247,29 @@ def _load_or_report(path: str):
 
 def _cmd_play(args) -> int:
     from .console import play_json, play_text
-    from .engine.plan import run_plan
+    from .engine.plan import load_test_plan, run_plan
+    from .engine.runner import ScenarioRunner
     from .engine.scoring import score_runner
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    steps, problems = load_plan(Path(args.script), args.script)
+    plan, problems = load_test_plan(Path(args.script), args.script)
     errors = [p for p in problems if p.severity == ERROR]
-    if steps is None or errors:
+    if plan is None or errors:
         for problem in errors or problems:
             print(problem.format(), file=sys.stderr)
         return 1
+    steps = plan.steps
+    conditions = _conditions_or_report(scenario, [f"{k}={v}" for k, v in plan.conditions.items()] + args.condition)
+    if conditions is None:
+        return 2
     if args.record:
-        result = _record_play(args, scenario, steps)
+        result = _record_play(args, scenario, steps, conditions)
         if result is None:
             return 2
     else:
-        result = run_plan(scenario, steps)
+        result = run_plan(scenario, steps, ScenarioRunner(scenario, conditions=conditions))
     report = score_runner(result.runner)
     if args.json:
         data = play_json(scenario, result.runner, report)
@@ -281,7 +288,18 @@ def _cmd_play(args) -> int:
     return 0
 
 
-def _record_play(args, scenario, steps):
+def _conditions_or_report(scenario, assignments: list[str]) -> dict | None:
+    """``--condition NAME=VALUE`` (and a plan's ``conditions``), checked; None after saying what is wrong.
+    Conditions not given take their defaults, so a script plays the same way every time."""
+    from .engine.run_conditions import ConditionError, defaults, parse_assignments
+    try:
+        return dict(defaults(scenario), **parse_assignments(assignments, scenario))
+    except ConditionError as exc:
+        print(f"hydra-sim: {exc}", file=sys.stderr)
+        return None
+
+
+def _record_play(args, scenario, steps, conditions):
     """``play --record``: the playthrough stored as a session (records/recording.py); None on a usage error."""
     from .records import SessionStore, StoreError, TraineeInfo, default_store_path
     from .records.recording import record_plan
@@ -290,7 +308,8 @@ def _record_play(args, scenario, steps):
         return None
     try:
         with SessionStore(default_store_path()) as store:
-            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name))
+            return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
+                               conditions=conditions)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None
@@ -400,20 +419,47 @@ def _cmd_audit(args) -> int:
 def _cmd_explore(args) -> int:
     from .console import explore_text
     from .engine.explorer import explore
+    from .engine.run_conditions import ConditionError, combinations, parse_assignments, short
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    report = explore(scenario)
+    try:
+        fixed = parse_assignments(args.condition, scenario)
+    except ConditionError as exc:
+        print(f"hydra-sim explore: {exc}", file=sys.stderr)
+        return 2
+    # every combination of the run conditions that agrees with the fixed ones
+    settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
+    reports = [(conditions, explore(scenario, conditions=conditions)) for conditions in settings]
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, default=str))
+        data = ([{"conditions": c, "report": r.to_dict()} for c, r in reports] if scenario_has_conditions(scenario)
+                else reports[0][1].to_dict())
+        print(json.dumps(data, indent=2, default=str))
     else:
-        print(explore_text(scenario, report))
-    if args.write_best and report.full_marks_path is not None:
+        for conditions, report in reports:
+            if conditions:
+                print(f"== run conditions: {short(conditions)}")
+            print(explore_text(scenario, report))
+    best = reports[0][1].full_marks_path
+    if args.write_best and len(reports) > 1:
+        print("hydra-sim explore: --write-best needs one combination: fix every run condition with --condition",
+              file=sys.stderr)
+        return 2
+    if args.write_best and best is not None:
         import yaml
-        text = yaml.safe_dump({"steps": report.full_marks_path}, sort_keys=False, allow_unicode=True)
+        data = ({"conditions": reports[0][0]} if reports[0][0] else {}) | {"steps": best}
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
     return 0
+
+
+def scenario_has_conditions(scenario) -> bool:
+    return any(v.run_condition for v in scenario.variables.values())
+
+
+def _condition_option(parser, text: str = "fix a run condition (repeat for several; the rest take their defaults)"):
+    parser.add_argument("--condition", action="append", default=[], metavar="NAME=VALUE", help=text)
 
 
 # -- schema, new, graph (authoring) ---------------------------------------------------------

@@ -94,10 +94,11 @@ class ExplorationReport:
 
 
 class Explorer:
-    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES):
+    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None):
+        """``conditions``: the run conditions to explore under (their defaults if None)."""
         self.s = scenario
         self.max_states = max_states
-        self.runner = ScenarioRunner(scenario)
+        self.runner = ScenarioRunner(scenario, conditions=conditions)
         self.actions = list(scenario.assessed)
         self.index = {a: i for i, a in enumerate(self.actions)}
         self.relevant_vars = _relevant_variables(scenario)
@@ -415,8 +416,9 @@ class Explorer:
         return None
 
 
-def explore(scenario: Scenario, max_states: int = MAX_STATES) -> ExplorationReport:
-    return Explorer(scenario, max_states).run()
+def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None) -> ExplorationReport:
+    """Every path under one combination of run conditions (their defaults if None)."""
+    return Explorer(scenario, max_states, conditions).run()
 
 
 def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:

@@ -328,6 +328,7 @@ def scenario_schema() -> dict:
         "sceneInject": _inject("after_minutes", "A scene inject, timed from entering this scene."),
         "topInject": _inject("at_minute", "A top-level inject, timed from incident_start."),
         "variable": _variable(),
+        "runCondition": _run_condition(),
         "scene": _scene(),
     })
     properties = {
@@ -387,6 +388,9 @@ def scenario_schema() -> dict:
         "variables": _id_map(_ref("variable"), "Variables remember what happened so that later scenes can react "
                              "to it. Names use lowercase letters, digits and '_'.",
                              key_pattern=NAME_PATTERN.pattern),
+        "run_conditions": _id_map(_ref("runCondition"), "What varies from one run to the next (drawn per "
+                                  "session or fixed by a trainer); read-only variables.",
+                                  key_pattern=NAME_PATTERN.pattern),
         "injects": {"type": ["array", "null"], "items": _ref("topInject"),
                     "description": "New information that arrives while the incident runs, timed from "
                                    "incident_start (at_minute)."},
@@ -451,10 +455,32 @@ def _variable() -> dict:
     ]}
 
 
+def _run_condition() -> dict:
+    return {"type": "object", "description": "A run condition: bool or enum, drawn per session.", "properties": {
+        "type": {"enum": ["bool", "enum"], "description": "bool or enum."},
+        "values": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/id"},
+                   "description": "enum only: the values it can take (at least two)."},
+        "initial": {"type": ["string", "boolean", "null"],
+                    "description": "The default: what play scripts and tools use unless told otherwise."},
+        "title": _text("Its short name in the debrief and review."),
+        "labels": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
+                   "description": "What the debrief and review say for each value."},
+        "description": _text("What it varies, for authors and trainers."),
+    }, "required": ["type"], "additionalProperties": False,
+        "if": {"properties": {"type": {"const": "enum"}}, "required": ["type"]},
+        "then": {"required": ["values"]}, "else": {"not": {"required": ["values"]}}}
+
+
 def _scene() -> dict:
     properties = {
         "title": _required_text("A short heading; put the simulated time in it if it helps."),
-        "text": _required_text("The narrative, in the safe markdown subset. Must not be empty."),
+        "text": {"description": "The narrative, in the safe markdown subset; or a list of versions "
+                                "({if, text}, the last without if) shown by condition.",
+                 "anyOf": [_required_text("The narrative. Must not be empty."),
+                           {"type": "array", "minItems": 1, "items": _obj({
+                               "if": _ref("condition", "Show this version when the condition holds."),
+                               "text": _required_text("This version of the narrative."),
+                           }, ("text",))}]},
         "speaker": {"anyOf": [{"$ref": "#/$defs/id"}, {"type": "null"}],
                     "description": "A cast id: who is speaking or reporting."},
         "media": _ref("idList", "A list of media ids shown with the scene."),

@@ -183,6 +183,12 @@ class _Checker:
         for outcome in self.outcomes():
             written |= set(outcome.sets) | set(outcome.adds)
         for name, variable in s.variables.items():
+            if variable.run_condition:
+                if name not in read:
+                    self.add("V003", WARNING, f"run condition '{name}' is never read, so it changes nothing",
+                             variable.location, "read it in an 'if' (a route, an option, an inject or a text "
+                             "version), or delete it")
+                continue
             if name not in read and name not in written:
                 self.add("V003", WARNING, f"variable '{name}' is never set or read", variable.location,
                          "delete it, or use it in a condition")
@@ -196,6 +202,8 @@ class _Checker:
             for route in self.routes_of_scene(scene):
                 if route.condition is not None:
                     yield route.condition
+            for condition, _text in scene.text_variants:
+                yield condition
             if scene.decision:
                 for option in scene.decision.options:
                     if option.condition is not None:
@@ -286,6 +294,8 @@ class _Checker:
             yield ref.text, s.location, f"reference item '{ref.id}'"
         for scene in s.scenes.values():
             yield scene.title + "\n" + scene.text, scene.location, f"scene '{scene.id}'"
+            for _condition, text in scene.text_variants:
+                yield text, scene.location, f"a text version of scene '{scene.id}'"
             if scene.decision:
                 yield scene.decision.prompt, scene.decision.location, f"the decision in scene '{scene.id}'"
                 for option in scene.decision.options:

@@ -258,6 +258,8 @@ class Scene:
     injects: tuple[Inject, ...] = ()
     decision: Decision | None = None
     next: tuple[Route, ...] = ()
+    # ``text`` given as a list: the conditional versions, tried in order before ``text`` (the last)
+    text_variants: tuple[tuple[Expression, str], ...] = ()
 
 
 @dataclass
@@ -279,6 +281,11 @@ class Variable:
     minimum: int | None = None
     maximum: int | None = None
     description: str = ""
+    # A run condition (``run_conditions:``) is a read-only variable chosen when a session
+    # starts, so a repeat trainee meets a different incident (run_conditions.py).
+    run_condition: bool = False
+    title: str = ""                                         # a run condition's short name on screen
+    labels: dict[str, str] = field(default_factory=dict)   # value -> what the debrief and review say
 
 
 @dataclass

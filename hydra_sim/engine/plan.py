@@ -59,6 +59,7 @@ class Plan:
     expectation: Expectation | None = None
     scenario: str | None = None        # scenario file, relative to the plan
     description: str = ""
+    conditions: dict = field(default_factory=dict)   # run conditions to play under (the rest: defaults)
 
     def scenario_path(self) -> Path:
         """The scenario a plan tests: its ``scenario`` field, else ``<id>.yaml`` beside it."""
@@ -87,7 +88,7 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
     if root is None:
         return None, problems
     r = NodeReader(name)
-    m = r.mapping(root, "the play script", ("steps",), ("scenario", "description", "expect"))
+    m = r.mapping(root, "the play script", ("steps",), ("scenario", "description", "conditions", "expect"))
     if m is None:
         return None, problems + r.problems
     steps = []
@@ -98,6 +99,11 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
     expectation = _expectation(r, m.items["expect"], "'expect'") if "expect" in m.items else None
     plan = Plan(path, steps, expectation, r.text(m, "scenario", "the play script") or None,
                 r.text(m, "description", "the play script"))
+    conditions = m.items.get("conditions")
+    if conditions is not None:
+        cm = r.mapping(conditions, "'conditions'", (), tuple(getattr(conditions, "items", {})))
+        if cm is not None:
+            plan.conditions = {k: _answer(v) for k, v in cm.items.items()}
     return plan, problems + r.problems
 
 
@@ -294,7 +300,14 @@ class TestResult:
 
 
 def run_test_plan(plan: Plan, scenario: Scenario) -> TestResult:
-    result = run_plan(scenario, plan.steps)
+    from .run_conditions import ConditionError, parse_assignments
+    try:
+        conditions = parse_assignments([f"{k}={v}" for k, v in plan.conditions.items()], scenario)
+        runner = ScenarioRunner(scenario, conditions=conditions)
+    except (ConditionError, RunnerError) as exc:
+        return TestResult(plan, False, [Problem("P002", ERROR, f"'conditions' in the plan: {exc}",
+                                                Location(str(plan.path), 1, 1))], None)
+    result = run_plan(scenario, plan.steps, runner)
     if result.problem is not None:
         return TestResult(plan, False, [result.problem], result.runner)
     if plan.expectation is not None:

@@ -17,6 +17,8 @@ For a fair debrief the runner also notes what the session *offered*: every actio
 decision it showed could have evidenced (``offered``), which decision last set each
 variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
 "missed" from "not reached" with the first, and ending.py explains the ending with the rest.
+A session's run conditions (run_conditions.py: drawn from the seed unless fixed) are the
+log's ``conditions`` entry, right after the seed, and set their read-only variables.
 An assessor's marking of a rationale's rubric (``mark``, after the session if need be) is a
 ``"mark"`` entry of the same log, so replay and re-scoring include it (rationale.py).
 Must not import Qt or any GUI code.
@@ -34,6 +36,7 @@ from transitions import Machine
 from .clock import SimClock
 from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene, ndm_box_title
 from .presentation import presentation_order
+from .run_conditions import ConditionError, declared, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 
 log = logging.getLogger(__name__)
@@ -136,13 +139,19 @@ class _MachineModel:
 
 
 class ScenarioRunner:
-    def __init__(self, scenario: Scenario, seed: int | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, conditions: dict[str, Any] | None = None):
+        """``conditions`` fixes run conditions (a trainer's choice); the others are drawn from ``seed``."""
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise RunnerError(f"a presentation seed is a whole number of 0 or more, not {seed!r}")
         self.scenario = scenario
         self.seed = seed                    # presentation order of options (None: file order)
+        try:
+            self.conditions: dict[str, Any] = draw(scenario, seed, conditions)
+        except ConditionError as exc:
+            raise RunnerError(str(exc)) from None
         self.clock = SimClock(scenario.incident_start)
         self.variables: dict[str, Any] = {n: v.initial for n, v in scenario.variables.items()}
+        self.variables.update(self.conditions)
         self.ledger: list[Credit] = []
         self.decisions: list[DecisionRecord] = []
         self.path: list[tuple[str, int]] = []
@@ -247,6 +256,17 @@ class ScenarioRunner:
             return []
         return presentation_order(self.seed, scene_id, scene.decision.options)
 
+    def scene_text(self, scene_id: str | None = None) -> str:
+        """The text of a scene as this run shows it: the first version whose condition holds now."""
+        scene = self.scenario.scenes.get(scene_id or self.scene_id)
+        if scene is None:
+            return ""
+        env = self.env()
+        for condition, text in scene.text_variants:
+            if condition.evaluate(env):
+                return text
+        return scene.text
+
     def part_options(self, part_id: str) -> list[Option]:
         """The choices of one structured part of the current rationale, in this session's order."""
         decision = self.decision
@@ -274,6 +294,8 @@ class ScenarioRunner:
         self._started = True
         if self.seed is not None:
             self.log.append({"type": "order", "seed": self.seed, "clock": 0})
+        if self.conditions:
+            self.log.append({"type": "conditions", "values": dict(self.conditions), "clock": 0})
         self._enter(self.scenario.start)
 
     def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
@@ -733,8 +755,16 @@ class ScenarioRunner:
         """Rebuild a session by replaying its log; raises ReplayError where it no longer fits.
 
         The seed comes from the log's ``order`` entry; a log without one (recorded before
-        seeds existed) replays in the file order, as it was shown then."""
-        runner = cls(scenario, seed_of(entries))
+        seeds existed) replays in the file order, as it was shown then. The run conditions
+        come from its ``conditions`` entry; any it lacks (added to the scenario since) take
+        their defaults, never a new draw."""
+        recorded = conditions_of(entries)
+        values = {name: v.initial for name, v in declared(scenario).items()}
+        values.update(recorded)
+        try:
+            runner = cls(scenario, seed_of(entries), values)
+        except RunnerError as exc:
+            raise ReplayError(0, {"type": "conditions", "values": recorded}, str(exc)) from None
         if subscriber is not None:
             runner.subscribe(subscriber)
         runner.start()
@@ -750,6 +780,11 @@ class ScenarioRunner:
                 if entry.get("seed") != self.seed:
                     raise ReplayError(index, entry, f"a second presentation seed ({entry.get('seed')!r}); "
                                                     f"the session's is {self.seed!r}")
+                return
+            if kind == "conditions":
+                if entry.get("values") != self.conditions:
+                    raise ReplayError(index, entry, f"run conditions {entry.get('values')!r} differ from the "
+                                                    f"session's {self.conditions!r}")
                 return
             if kind == "mark":
                 self.mark(entry["decision"], entry["marks"], by=entry.get("by"), at=entry.get("at"),
@@ -787,6 +822,17 @@ class ScenarioRunner:
             raise ReplayError(index, entry, str(exc)) from exc
         finally:
             self._replaying = False
+
+
+def conditions_of(entries: list[dict]) -> dict[str, Any]:
+    """A stored log's run conditions (its ``conditions`` entry), or {} for a log without one."""
+    for entry in entries:
+        if entry.get("type") == "conditions":
+            values = entry.get("values")
+            if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+                raise ReplayError(0, entry, f"the run conditions {values!r} are not a mapping of names to values")
+            return dict(values)
+    return {}
 
 
 def seed_of(entries: list[dict]) -> int | None:

@@ -52,7 +52,7 @@ FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
                             "start", "catalogues", "briefing", "scenes", "endings")
 SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
-                            "reference", "cast", "media", "variables", "injects")
+                            "reference", "cast", "media", "variables", "run_conditions", "injects")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
 _MAX_MINUTES = 7 * 24 * 60
 # Size limits (S015): scenario files are untrusted, and the state machine, the explorer and the
@@ -93,6 +93,7 @@ class ScenarioSchema:
         scenario_id = r.ident(m, "id", "the scenario") or "unnamed"
         variables_node = m.items.get("variables")
         self.variables = self._variables(variables_node)
+        self._run_conditions(m.items.get("run_conditions"))
         incident_start = self._datetime(m, "incident_start")
         scenes = self._scenes(m.items.get("scenes"))
         endings = self._endings(m.items.get("endings"))
@@ -223,12 +224,7 @@ class ScenarioSchema:
         variables = {}
         r = self.r
         for name, key, value in r.entries(node, "'variables'"):
-            if not NAME_PATTERN.match(name):
-                r.error("S005", f"variable name '{name}' may only use lowercase letters, digits and '_'",
-                        key, f"e.g. '{name.replace('-', '_')}'")
-                continue
-            if name in BUILTIN_VARIABLES or name in ("and", "or", "not", "true", "false"):
-                r.error("S005", f"'{name}' is a reserved name", key, "choose another variable name")
+            if not self._variable_name_ok(name, key, "variable"):
                 continue
             where = f"variable '{name}'"
             m = r.mapping(value, where, ("type",), ("initial", "values", "min", "max", "description"))
@@ -263,6 +259,62 @@ class ScenarioSchema:
                     variable.initial = value_
             variables[name] = variable
         return variables
+
+    def _variable_name_ok(self, name: str, key: YScalar, kind: str) -> bool:
+        if not NAME_PATTERN.match(name):
+            self.r.error("S005", f"{kind} name '{name}' may only use lowercase letters, digits and '_'",
+                         key, f"e.g. '{name.replace('-', '_')}'")
+            return False
+        if name in BUILTIN_VARIABLES or name in ("and", "or", "not", "true", "false"):
+            self.r.error("S005", f"'{name}' is a reserved name", key, f"choose another {kind} name")
+            return False
+        if name in self.variables:
+            self.r.error("S006", f"'{name}' is declared both as a variable and as a run condition", key,
+                         "give the run condition another name")
+            return False
+        return True
+
+    def _run_conditions(self, node: YNode | None) -> None:
+        """``run_conditions:``: read-only variables drawn per session (run_conditions.py)."""
+        r = self.r
+        for name, key, value in r.entries(node, "'run_conditions'"):
+            if not self._variable_name_ok(name, key, "run condition"):
+                continue
+            where = f"run condition '{name}'"
+            m = r.mapping(value, where, ("type",), ("values", "initial", "title", "labels", "description"))
+            if m is None:
+                continue
+            var_type = r.choice(m, "type", where, ("bool", "enum"), None)
+            if var_type is None:
+                continue
+            variable = Variable(name, var_type, False, r.loc(m), description=r.text(m, "description", where),
+                                run_condition=True, title=r.text(m, "title", where))
+            if var_type == "enum":
+                variable.values = tuple(v for v, _ in r.id_list(m, "values", where))
+                if len(variable.values) < 2:
+                    r.error("S001", f"{where} needs at least two 'values' (it varies from run to run)",
+                            m.items.get("values", m), "list the values it can take, e.g. [prompt, delayed]")
+                    continue
+                variable.initial = variable.values[0]
+            elif "values" in m.items:
+                r.error("S002", f"'values' only belongs to enum run conditions ({where} is bool)", m.keys["values"])
+            if "initial" in m.items and not is_null(m.items["initial"]):
+                initial = self._value_for(variable, m.items["initial"], f"'initial' of {where}")
+                if initial is not None:
+                    variable.initial = initial
+            variable.labels = self._condition_labels(m, variable, where)
+            self.variables[name] = variable
+
+    def _condition_labels(self, m: YMap, variable: Variable, where: str) -> dict[str, str]:
+        r = self.r
+        node = m.items.get("labels")
+        if node is None or is_null(node):
+            return {}
+        allowed = ("true", "false") if variable.type == "bool" else variable.values
+        lm = r.mapping(node, f"'labels' of {where}", (), allowed)
+        if lm is None:
+            return {}
+        return {value: r.text(lm, value, f"'labels' of {where}") for value in lm.items}
 
     def _value_for(self, variable: Variable, node: YNode, where: str):
         r = self.r
@@ -306,8 +358,9 @@ class ScenarioSchema:
             return None
         # a leading fixed time is dropped: the screen shows the clock of the path taken (text.py)
         title = strip_time_prefix(r.text(m, "title", where, nonempty=True))
-        scene = Scene(scene_id, title, r.text(m, "text", where),
-                      r.loc(m), speaker=r.ident(m, "speaker", where),
+        text, variants = self._scene_text(m, where)
+        scene = Scene(scene_id, title, text,
+                      r.loc(m), speaker=r.ident(m, "speaker", where), text_variants=variants,
                       media=tuple(i for i, _ in r.id_list(m, "media", where)),
                       milestone=r.choice(m, "milestone", where, MILESTONES, None))
         scene.injects = tuple(i for i in (self._inject(n, scene_id) for n in
@@ -326,6 +379,35 @@ class ScenarioSchema:
         elif has_next:
             scene.next = self._routes(m.items["next"], where)
         return scene
+
+    def _scene_text(self, m: YMap, where: str) -> tuple[str, tuple]:
+        """A scene's ``text``: one text, or a list of ``{if, text}`` versions tried in order, the
+        last without ``if`` (what is shown when no condition holds)."""
+        r = self.r
+        node = m.items.get("text")
+        if node is None or isinstance(node, YScalar) or is_null(node):
+            return r.text(m, "text", where), ()
+        items = r.sequence(node, f"'text' in {where}")
+        variants, fallback = [], ""
+        for index, item in enumerate(items):
+            item_where = f"version {index + 1} of 'text' in {where}"
+            vm = r.mapping(item, item_where, ("text",), ("if",))
+            if vm is None:
+                continue
+            text = r.text(vm, "text", item_where, nonempty=True)
+            if "if" not in vm.items:
+                if index != len(items) - 1:
+                    r.warning("G007", f"{item_where} has no 'if', so the versions after it are never shown",
+                              item, "put the version without 'if' last: it is shown when no condition holds")
+                fallback = text
+                break
+            condition = r.condition(vm, "if", item_where, self.pending_conditions)
+            if condition is not None:
+                variants.append((condition, text))
+            if index == len(items) - 1:
+                r.error("G003", f"the last version of 'text' in {where} has an 'if'", vm.keys["if"],
+                        "end with a version without 'if', shown when no condition holds")
+        return fallback, tuple(variants)
 
     def _routes(self, node: YNode, where: str) -> tuple[Route, ...]:
         r = self.r
@@ -610,6 +692,10 @@ class ScenarioSchema:
             if variable is None:
                 r.error("R003", f"'{verb}' in {where} names an undefined variable '{name}'", key,
                         r_hint(name, self.variables) or "declare it under 'variables'")
+                continue
+            if variable.run_condition:
+                r.error("V004", f"'{verb}' in {where} changes the run condition '{name}'; a run condition is "
+                        "fixed for the whole run", key, "declare a variable under 'variables' for what changes")
                 continue
             if verb == "add":
                 if variable.type != "int":

@@ -109,6 +109,9 @@ class ScoreReport:
     provisional: bool = False
     awaiting_marking: list[dict] = field(default_factory=list)   # {"decision_index", "scene_id", "actions"}
     markings: list[dict] = field(default_factory=list)           # {"decision_index", "scene_id", "by", "at", ...}
+    # The run conditions the trainee met (run_conditions.py), and the same in the scenario's words.
+    conditions: dict = field(default_factory=dict)
+    conditions_text: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -322,6 +325,10 @@ def score_runner(runner) -> ScoreReport:
     report.markings = [{"decision_index": index, "scene_id": entry["scene"], "by": entry["by"], "at": entry["at"],
                         "marks": dict(entry["marks"]), "comments": dict(entry.get("comments") or {})}
                        for index, entry in sorted(getattr(runner, "markings", {}).items())]
+    conditions = dict(getattr(runner, "conditions", None) or {})
+    if conditions:
+        from .run_conditions import describe
+        report.conditions, report.conditions_text = conditions, describe(runner.scenario, conditions)
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))

@@ -61,6 +61,16 @@ def summary_html(scenario, report, trainee=None) -> str:
     return "".join(parts)
 
 
+def conditions_html(scenario, runner) -> str:
+    """The run conditions this trainee met (the same scenario varies between runs)."""
+    from ..engine.run_conditions import describe
+    lines = describe(scenario, getattr(runner, "conditions", None) or {}) if runner is not None else []
+    if not lines:
+        return ""
+    return ("<p><b>This run's conditions</b> (they vary between runs of the scenario)</p><ul>"
+            + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>")
+
+
 def ending_html(scenario, report) -> str:
     """What ended the incident, and the decisions that led there (from the report's ending account)."""
     account = getattr(report, "ending_account", None) or {}
@@ -217,7 +227,7 @@ def path_html(scenario, runner, best_steps: list[dict] | None) -> str:
 def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False) -> str:
     p = palette(False)
     return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee)
-            + actions_html(scenario, report, high_contrast) + path_html(scenario, runner, best_steps)
+            + conditions_html(scenario, runner) + actions_html(scenario, report, high_contrast) + path_html(scenario, runner, best_steps)
             + "</body></html>")
 
 

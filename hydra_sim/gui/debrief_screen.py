@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
-from .debrief_export import (actions_html, debrief_html, ending_html, path_html, provisional_html, score_words,
-                             summary_html, write_pdf)
-from .safe_text import SafeTextBrowser, plain_label
+from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
+                             provisional_html, score_words, summary_html, write_pdf)
 from . import theme
+from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,14 @@ class BestPathWorker(QThread):
     """Runs the explorer off the GUI thread; emits the full-marks path (or [] if none)."""
     found = Signal(object)
 
-    def __init__(self, scenario, parent=None):
+    def __init__(self, scenario, parent=None, conditions: dict | None = None):
         super().__init__(parent)
         self.scenario = scenario
+        self.conditions = conditions        # the best path under the conditions this trainee met
 
     def run(self) -> None:
         try:
-            steps = explore(self.scenario).full_marks_path or []
+            steps = explore(self.scenario, conditions=self.conditions).full_marks_path or []
         except Exception:   # the debrief must still show; the log has the details
             log.exception("could not work out the best path")
             steps = []
@@ -191,14 +192,14 @@ class DebriefScreen(QWidget):
         self.export_status.setText("")
         self.tabs.setCurrentIndex(0)
         self.new_button.setFocus()
-        self._start_worker(scenario)
+        self._start_worker(scenario, getattr(runner, "conditions", None))
 
     def _render_actions(self) -> None:
         """The actions, their status words coloured for the theme shown now (rich text keeps its colours)."""
         scenario, report = self.scenario, self.report
         self._rendered_contrast = self.high_contrast()
         self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + provisional_html(scenario, report)
-                                  + ending_html(scenario, report)
+                                  + conditions_html(scenario, self.runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self._rendered_contrast))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -209,9 +210,9 @@ class DebriefScreen(QWidget):
                 and getattr(self, "_rendered_contrast", None) != self.high_contrast():
             self._render_actions()
 
-    def _start_worker(self, scenario) -> None:
+    def _start_worker(self, scenario, conditions=None) -> None:
         self.stop_worker()
-        self.worker = BestPathWorker(scenario, self)
+        self.worker = BestPathWorker(scenario, self, conditions)
         self.worker.found.connect(self._on_best_path)
         self.worker.start()
 

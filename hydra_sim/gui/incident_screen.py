@@ -342,7 +342,7 @@ class IncidentScreen(QWidget):
         speaker = self.controller.speaker_text(scene.speaker)
         self.speaker_label.setText(f"Speaking: {speaker}" if speaker else "")
         self.speaker_label.setVisible(bool(speaker))
-        self.narrative.setText(markdown_to_html(scene.text))
+        self.narrative.setText(markdown_to_html(self.controller.scene_text()))
         self._show_media(scene.media)
         decision = self.controller.decision
         kind = "continue" if decision is None else decision.kind

@@ -129,6 +129,17 @@ class SessionController(QObject):
     def scene(self):
         return self.runner.scene if self.runner else None
 
+    def scene_text(self) -> str:
+        """The current scene's text as this run shows it (a version may depend on run conditions)."""
+        return self.runner.scene_text() if self.runner else ""
+
+    def conditions_lines(self) -> list[str]:
+        """This run's conditions in the scenario's words (empty when it declares none)."""
+        if self.runner is None:
+            return []
+        from ..engine.run_conditions import describe
+        return describe(self.runner.scenario, self.runner.conditions)
+
     @property
     def decision(self):
         return self.runner.decision if self.runner else None

@@ -53,8 +53,10 @@ class Recorded:
     problem: object = None       # the plan Problem that stopped it, if any
 
 
-def record_plan(store, scenario, steps, trainee, *, seed: int | None = None) -> Recorded:
-    """Play ``steps`` (engine.plan steps) and record them in ``store`` as the app would."""
+def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
+                conditions: dict | None = None) -> Recorded:
+    """Play ``steps`` (engine.plan steps) and record them in ``store`` as the app would.
+    ``conditions``: the run conditions (a script's steps fit particular ones; default: their defaults)."""
     from ..engine import ScenarioRunner
     from ..engine.plan import run_plan
     from ..engine.presentation import new_seed
@@ -62,7 +64,9 @@ def record_plan(store, scenario, steps, trainee, *, seed: int | None = None) -> 
 
     session_id = store.start_session(trainee, scenario)
     with SessionLock(store.path, session_id) as lock:
-        runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
+        from ..engine.run_conditions import defaults
+        runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed,
+                                conditions=defaults(scenario) if conditions is None else conditions)
         batch: list[tuple[str, dict, int]] = []
         runner.subscribe(lambda event: batch.append(event_data(event)))
         persisted = 0

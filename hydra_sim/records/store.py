@@ -100,7 +100,8 @@ __all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "Sess
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order")
+INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order",
+               "conditions")
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "document_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
@@ -222,8 +223,8 @@ class SessionStore(TrainerActions, PersonalData):
                     log.warning("session %s: a %s input stamped %d s comes before the stored replay clock "
                                 "%d s; a restore applies it later than it happened", session_id, kind, at, replay)
                 start = max(replay, at) if at is not None else replay
-                if kind in ("reference", "document", "order"):
-                    after = start                        # opening a reference or document (or the seed) takes no time
+                if kind in ("reference", "document", "order", "conditions"):
+                    after = start                        # a reference, a document, the seed or the conditions take no time
                 elif clock_after is not None:            # an action: its replay starts at its own clock
                     after, exact = clock_after, True
                 elif kind == "continue":
@@ -1002,6 +1003,11 @@ def _check_input(entry: Any) -> tuple[str, str]:
         seed = entry.get("seed")
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ValueError(f"an order entry needs a presentation seed of 0 or more, not {seed!r}")
+    if kind == "conditions":
+        values = entry.get("values")
+        if not isinstance(values, dict) or not all(
+                isinstance(k, str) and isinstance(v, (str, bool)) for k, v in values.items()):
+            raise ValueError(f"a conditions entry needs a mapping of names to values, not {values!r}")
     return kind, _dumps(entry, f"the {kind} input")
 
 

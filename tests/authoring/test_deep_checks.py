@@ -104,7 +104,8 @@ def test_broken_scenario_gets_no_deep_checks(tmp_path: Path) -> None:
 
 def test_flagship_deep_checks_have_no_warnings() -> None:
     scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "brackenford-services.yaml")
-    problems = deep_check(scenario.raise_for_errors())
+    # no time budget here: what the checks find must not depend on how busy the machine is
+    problems = deep_check(scenario.raise_for_errors(), seconds=float("inf"))
     assert not [p for p in problems if p.severity != INFO], [p.format() for p in problems]
     assert len(by_code(problems, "A003")) == len(scenario.scenario.endings)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import pickle
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -168,16 +167,6 @@ def test_whitespace_and_newlines_are_ignored():
     assert evaluate("  a\n  and\tb  ", a=True, b=True) is True
 
 
-def test_evaluation_is_fast():
-    expression = parse('a and b == "x"')
-    env = {"a": True, "b": "x"}
-    start = time.perf_counter()
-    for _ in range(10_000):
-        expression.evaluate(env)
-    # A few microseconds each would be 0.05 s; allow plenty for slow CI machines.
-    assert time.perf_counter() - start < 0.5
-
-
 # --- reads, source and constants --------------------------------------------------
 
 
@@ -305,15 +294,13 @@ def test_nesting_limit_of_32_levels():
     assert syntax_error("-" * 33 + "1 == 1").column == 32
 
 
-def test_ten_thousand_parentheses_fail_quickly_without_recursion_error():
-    start = time.perf_counter()
+def test_ten_thousand_parentheses_fail_without_recursion_error():
     for source in ("(" * 10_000, "(" * 10_000 + "a" + ")" * 10_000, "not " * 10_000 + "a"):
         with pytest.raises(ExpressionError):
             parse(source)
     # The depth limit alone must also stop it, not just the length limit.
     with pytest.raises(ExpressionError, match="nested too deeply"):
         expressions._Parser("(" * 10_000 + "a" + ")" * 10_000).parse()
-    assert time.perf_counter() - start < 1.0
 
 
 # --- type checking ----------------------------------------------------------------

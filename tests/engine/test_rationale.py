@@ -67,8 +67,11 @@ def test_single_characters_earn_nothing_until_an_assessor_marks_them(flagship):
     # The assessor reads "x" in every box: not met. Now it is missed, and the result is final.
     runner.mark(record.index, {c: "not_met" for c in ALL_MET}, by="Sgt Okafor", at=WHEN)
     report = score_runner(runner)
-    assert by_id(report)[POWER].status == "missed"
-    assert POWER in report.critical_failures and report.grade_id == "not_yet_competent"
+    result = by_id(report)[POWER]
+    assert (result.status, result.credit) == ("missed", 0)
+    # weighted 3 but no longer critical (catalogue 2026.1, doctrine review): it costs marks, not the grade
+    assert not result.critical and POWER not in report.critical_failures
+    assert report.grade_id == "not_yet_competent"        # the steps after it were never played
     assert not report.provisional and "provisional" not in report.grade_label
     assert report.markings[0]["by"] == "Sgt Okafor" and report.markings[0]["at"] == WHEN
 

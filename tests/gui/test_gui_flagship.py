@@ -14,7 +14,7 @@ def _steps(name: str):
 
 
 def test_best_path_scores_full_marks(qtbot, window, fake_time):
-    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
+    qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
     qtbot.keyClicks(window.start_screen.trainee_id, "t-test")
     shoot(window, "start")   # the start screen once the library has loaded, with the ID typed in
     identify_and_open(qtbot, window, "Brackenford")
@@ -44,7 +44,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
     assert debrief.provisional_label.isVisible() and "Provisional" in debrief.provisional_label.text()
     assert "Awaiting marking" in debrief.summary_text()
     assert not debrief.critical_label.isVisible()
-    qtbot.waitUntil(lambda: debrief.best_steps is not None, timeout=20000)
+    qtbot.waitUntil(lambda: debrief.best_steps is not None, timeout=180000)   # a generous limit: the machine may be busy
     assert debrief.best_steps, "the explorer found a full-marks path"
     shoot(window, "debrief")
     debrief.tabs.setCurrentIndex(1)
@@ -59,7 +59,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
 
 
 def test_careless_path_lists_critical_misses(qtbot, window, fake_time):
-    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
+    qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
     identify_and_open(qtbot, window, "Brackenford")
     start_scenario(qtbot, window)
     for step in _steps("brackenford-services.careless.plan.yaml"):
@@ -76,7 +76,7 @@ def test_careless_path_lists_critical_misses(qtbot, window, fake_time):
     for action_id in report.critical_failures:
         assert titles[action_id] in text
     assert "Missed" in text and "Contravened" in text and "CRITICAL" in text
-    qtbot.waitUntil(lambda: debrief.best_steps is not None, timeout=20000)
+    qtbot.waitUntil(lambda: debrief.best_steps is not None, timeout=180000)   # a generous limit: the machine may be busy
     shoot(window, "debrief-careless")
     # The path ended early in harm: what it never offered is "not reached", apart from "missed"
     assert report.not_reached and report.not_reached_counted

@@ -459,6 +459,8 @@ class ReviewWindow(QMainWindow):
                                 else "(not counted: the path did not call for them)."))
             if report.get("outcome_judgement"):
                 parts.append(e(str(report["outcome_judgement"])))
+            if report.get("conditions_text"):
+                parts.append("Run conditions: " + e("; ".join(str(t) for t in report["conditions_text"])) + ".")
             if report.get("provisional"):
                 waiting = ", ".join(self.labels_for(row).scene(w.get("scene_id"))
                                     for w in report.get("awaiting_marking") or [])
