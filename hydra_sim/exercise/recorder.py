@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 
-from ..engine.runner import DecisionRecorded, Ended, InjectFired, ReferenceOpened, ScenarioRunner, SceneEntered
+from ..engine.runner import (DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, ScenarioRunner,
+                             SceneEntered)
 from ..engine.scoring import score_runner
 
 _ACTIONS = ("choose", "expire", "continue", "facilitator")

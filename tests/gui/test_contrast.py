@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import MINI, click
+from helpers import MINI, click, shoot
 
 from hydra_sim.gui import theme
 
@@ -87,6 +87,7 @@ def test_the_debrief_recolours_when_the_theme_changes(qtbot, window):
         assert theme.HIGH_CONTRAST.good.lower() in html.lower() and theme.LIGHT.good not in html
         assert theme.current() is theme.HIGH_CONTRAST
         assert theme.map_colours().background == theme.HIGH_CONTRAST.window
+        shoot(window, "debrief-high-contrast")
     finally:
         window.set_high_contrast(False)
     assert theme.LIGHT.good in view.toHtml()

@@ -34,6 +34,15 @@ def _key(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
 
 
+def test_a_new_session_starts_with_the_focus_on_the_decision(qtbot, window):
+    controller, screen = _start(qtbot, window)
+    first = screen.panel.first_focus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    assert screen.scroll.verticalScrollBar().value() == 0        # the scene text is shown from the top
+    _key(qtbot, Qt.Key.Key_Down)
+    assert screen.panel.selection() is not None
+
+
 def test_ctrl_enter_decides_through_the_screen_shortcut(qtbot, window):
     controller, screen = _start(qtbot, window)
     panel = screen.panel
