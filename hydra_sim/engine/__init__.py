@@ -14,6 +14,7 @@ from .runner import (
                      Credit,
                      DecisionRecord,
                      DecisionRecorded,
+                     DocumentOpened,
                      Ended,
                      InjectFired,
                      ReferenceOpened,
@@ -25,7 +26,7 @@ from .runner import (
 from .scoring import ActionResult, ScoreReport, score_runner, score_session
 
 __all__ = [
-    "ActionResult", "Credit", "DecisionRecord", "DecisionRecorded", "Ended", "ExplorationReport", "InjectFired",
+    "ActionResult", "Credit", "DecisionRecord", "DecisionRecorded", "DocumentOpened", "Ended", "ExplorationReport", "InjectFired",
     "LibraryEntry", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RunnerError", "Scenario",
     "ScenarioError", "ScenarioRunner", "SceneEntered", "ScoreReport", "explore", "load_plan", "load_scenario",
     "run_plan", "scan_library", "score_runner", "score_session",

@@ -347,6 +347,10 @@ def scenario_schema() -> dict:
                                           "\"YYYY-MM-DD HH:MM\" (in quotes)."},
         "clock_speed": _number("Simulated seconds that pass per real second while a trainee reads and thinks "
                                "(default 1; 0 stops the clock between decisions).", 0, 600),
+        "pause_while_reading": {"type": ["boolean", "null"],
+                                "description": "Whether a decision's countdown holds while the trainee has a "
+                                               "document, picture or recording open (default true: reading "
+                                               "the evidence is part of the task)."},
         "start": _ref("id", "The id of the first scene."),
         "catalogues": {"description": "The action catalogues the scenario is scored against, by id "
                                       "(e.g. [nrp-core]).",

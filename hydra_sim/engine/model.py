@@ -31,6 +31,14 @@ NDM_FIELD_LABELS = {
     "options": "Options and contingencies: what could you do, and what did you reject?",
     "action_review": "Action and review: what are you doing, and how will you review it?",
 }
+
+
+def ndm_box_title(field_id: str) -> str:
+    """An NDM box's short title as the form shows it ("Threat and risk"), never its id."""
+    label = NDM_FIELD_LABELS.get(field_id)
+    return label.split(":")[0] if label else field_id.replace("_", " ").capitalize()
+
+
 BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")
@@ -341,6 +349,7 @@ class Scenario:
     difficulty: str = "intermediate"
     roles: tuple[str, ...] = ()
     clock_speed: float = 1.0
+    pause_while_reading: bool = True     # a countdown holds while a document or picture is open
     reference: dict[str, ReferenceItem] = field(default_factory=dict)
     cast: dict[str, CastMember] = field(default_factory=dict)
     media: dict[str, Media] = field(default_factory=dict)

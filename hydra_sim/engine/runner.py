@@ -35,7 +35,7 @@ from typing import Any
 from transitions import Machine
 
 from .clock import SimClock
-from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene
+from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene, ndm_box_title
 from .presentation import presentation_order
 from .run_conditions import ConditionError, declared, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
@@ -111,6 +111,13 @@ class ReferenceOpened:
 
 
 @dataclass(frozen=True)
+class DocumentOpened:
+    """The trainee opened one of the scenario's media (a document, picture or recording)."""
+    media_id: str
+    clock: int
+
+
+@dataclass(frozen=True)
 class Ended:
     ending_id: str
     clock: int
@@ -153,6 +160,7 @@ class ScenarioRunner:
         self.fired: set[str] = set()
         self.inject_log: list[InjectFired] = []
         self.references_opened: list[tuple[str, int]] = []
+        self.documents_opened: list[tuple[str, int]] = []
         self.log: list[dict] = []
         self.ended: str | None = None
         self.scene_entered_at = 0
@@ -365,6 +373,14 @@ class ScenarioRunner:
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
 
+    def open_document(self, media_id: str) -> None:
+        """The trainee opened a medium (recorded for the trainer; it costs no time and no marks)."""
+        if media_id not in self.scenario.media:
+            raise RunnerError(f"unknown media item '{media_id}'")
+        self.documents_opened.append((media_id, self.clock.seconds))
+        self.log.append({"type": "document", "id": media_id, "clock": self.clock.seconds})
+        self._emit(DocumentOpened(media_id, self.clock.seconds))
+
     # -- an assessor's marking of a rationale (after the session, in review) --------------
     def mark(self, decision_index: int, marks: dict, *, by: str, at: str, comments: dict | None = None) -> dict:
         """Record an assessor's marking of decision ``decision_index``'s rubric; returns the log entry.
@@ -567,7 +583,7 @@ class ScenarioRunner:
             raise RunnerError(f"not a box of this form: {', '.join(unknown)}")
         empty = [f for f in decision.required if f not in boxes]
         if empty:
-            raise RunnerError(f"fill in: {', '.join(empty)}")
+            raise RunnerError(f"fill in the boxes marked required: {'; '.join(ndm_box_title(f) for f in empty)}")
         try:
             # A record made before parts existed replays with its parts unanswered (no credit).
             parts = check_parts(decision, answers, complete=not self._replaying)
@@ -784,6 +800,9 @@ class ScenarioRunner:
                 return
             if kind == "reference":
                 self.open_reference(entry["id"])
+                return
+            if kind == "document":
+                self.open_document(entry["id"])
                 return
             clock = int(entry.get("clock", self.clock.seconds))
             if clock > self.clock.seconds:

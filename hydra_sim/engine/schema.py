@@ -46,11 +46,12 @@ from .presentation import PINS
 from .problems import ERROR, Problem
 from .reader import NAME_PATTERN, NodeReader
 from .yamlsource import YMap, YNode, YScalar, is_null
+from .text import strip_time_prefix
 
 FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
                             "start", "catalogues", "briefing", "scenes", "endings")
-SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "assess",
+SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
                             "reference", "cast", "media", "variables", "run_conditions", "injects")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
 _MAX_MINUTES = 7 * 24 * 60
@@ -111,6 +112,7 @@ class ScenarioSchema:
             difficulty=r.choice(m, "difficulty", "the scenario", DIFFICULTIES, "intermediate"),
             roles=self._roles(m),
             clock_speed=r.number(m, "clock_speed", "the scenario", 1.0, 0.0, 600.0),
+            pause_while_reading=r.boolean(m, "pause_while_reading", "the scenario", True),
             reference=self._reference(m.items.get("reference")),
             cast=self._cast(m.items.get("cast")),
             media=self._media(m.items.get("media")),
@@ -354,8 +356,10 @@ class ScenarioSchema:
                       ("speaker", "media", "milestone", "injects", "decision", "next"))
         if m is None:
             return None
+        # a leading fixed time is dropped: the screen shows the clock of the path taken (text.py)
+        title = strip_time_prefix(r.text(m, "title", where, nonempty=True))
         text, variants = self._scene_text(m, where)
-        scene = Scene(scene_id, r.text(m, "title", where, nonempty=True), text,
+        scene = Scene(scene_id, title, text,
                       r.loc(m), speaker=r.ident(m, "speaker", where), text_variants=variants,
                       media=tuple(i for i, _ in r.id_list(m, "media", where)),
                       milestone=r.choice(m, "milestone", where, MILESTONES, None))

@@ -245,11 +245,9 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
     window = assessment.window
     deadline, _anchor = deadline_for(window, milestones)
     sources = [{"id": s.id, "title": s.title, "url": s.url} for s in action.sources]
+    note = action.window_note if window is action.window else ""
     result = ActionResult(action.id, action.title, action.category, assessment.critical, weight, MISSED, 0.0,
-                          None, deadline, (window.describe() if window else "no time limit"), action.why,
-                          action.evidence, sources)
-    if action.window_note and window is action.window:
-        result.window = f"{result.window} ({action.window_note})"
+                          None, deadline, window_words(window, note), action.why, action.evidence, sources)
     if assessment.applies_if is not None and not assessment.applies_if.evaluate(env):
         result.status = NOT_APPLICABLE
         result.explanation = "Not assessed: the situation it applies to did not arise."
@@ -263,11 +261,13 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
         result.decision_index = first.decision_index
         result.achieved_at = evidence[0].clock if evidence else None
         result.feedback = [c.feedback for c in contraventions if c.feedback]
-        result.explanation = (f"Contravened at {format_clock(scenario.incident_start, first.clock)} in "
-                              f"'{first.scene_id}': {weight} x {policy.contravene_penalty:g} deducted.")
+        scene = scenario.scenes.get(first.scene_id)
+        result.explanation = (f"Contravened at {format_clock(scenario.incident_start, first.clock)}, in "
+                              f"\u201c{scene.title if scene else first.scene_id}\u201d: "
+                              f"{points(weight * policy.contravene_penalty)} taken off.")
         return result
     if not evidence:
-        result.explanation = f"Never done: 0 of {weight}."
+        result.explanation = f"Not done: 0 of {points(weight)}."
         return result
     first = evidence[0]
     result.achieved_at = first.clock
@@ -276,14 +276,33 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
     if deadline is None or first.clock <= deadline:
         result.status = ON_TIME
         result.credit = float(weight)
-        result.explanation = f"Done at {when}, within the window: {weight} of {weight}."
+        result.explanation = f"Done at {when}, in time: {weight} of {points(weight)}."
     else:
         result.status = LATE
         result.credit = weight * policy.late_credit
         result.explanation = (f"Done at {when}, after the deadline of "
-                              f"{format_clock(scenario.incident_start, deadline)}: {weight} x "
-                              f"{policy.late_credit:g} = {result.credit:g} of {weight}.")
+                              f"{format_clock(scenario.incident_start, deadline)}: late, so "
+                              f"{result.credit:g} of {points(weight)}.")
     return result
+
+
+def points(value: float) -> str:
+    """'1 point', '3 points', '1.5 points': how much, in words a trainee reads."""
+    return f"{value:g} point" + ("" if value == 1 else "s")
+
+
+def window_words(window, note: str = "") -> str:
+    """When an action is due, said once ("within 15 min of the call", "at any time").
+
+    The catalogue's note on the window is added unless it says the same again (a note
+    "Throughout the incident (no time limit)" replaces "no time limit")."""
+    described = window.describe() if window else "no time limit"
+    note = (note or "").strip()
+    if not note:
+        return described
+    if described.lower() in note.lower():
+        return note
+    return f"{described} ({note})"
 
 
 def score_runner(runner) -> ScoreReport:

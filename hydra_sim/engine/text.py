@@ -19,11 +19,23 @@ import re
 # 20,000-character field on the GUI thread). Bold is safe as a regex: only the last few "**"
 # of a line can fail to find a partner. Italic is not, so it is matched by ``_italic_spans``.
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# "04:10: A 999 call", "04:10 \u2013 Arrival", "04:10 - Arrival", "4:10. Arrival" (anchored: linear)
+_TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?::|\u2013|\u2014|-|\.)\s*")
 _ITALIC_OPEN = re.compile(r"(?<![*\w])\*(?!\s)")      # a "*" that may open an italic span
 _ITALIC_CLOSE = re.compile(r"(?<!\s)\*(?![*\w])")     # a "*" that may close one
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _HEADING_MARK = re.compile(r"^[^\S\n]*###\s+", re.M)   # [^\S\n]: spaces, never across lines
+
+
+def strip_time_prefix(title: str) -> str:
+    """The title without a leading 'HH:MM:' or 'HH:MM \u2013' (kept whole if nothing would remain).
+
+    Scene titles are shown beside the clock of the path the trainee took; a fixed time
+    written into a title ("04:31: Stopped on the hard shoulder") contradicts it on every
+    other path, so the schema drops it when a scenario loads (docs/scenario-format.md)."""
+    stripped = _TIME_PREFIX.sub("", title, count=1)
+    return stripped if stripped.strip() else title
 
 
 def _italic_spans(text: str) -> list[tuple[int, int]]:

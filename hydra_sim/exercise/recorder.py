@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 
-from ..engine.runner import DecisionRecorded, Ended, InjectFired, ReferenceOpened, ScenarioRunner, SceneEntered
+from ..engine.runner import (DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, ScenarioRunner,
+                             SceneEntered)
 from ..engine.scoring import score_runner
 
 _ACTIONS = ("choose", "expire", "continue", "facilitator")
@@ -43,6 +44,8 @@ class SessionRecorder:
                 "rationale": r.rationale, "expired": r.expired, "meta": r.meta}, r.clock)
         elif isinstance(event, ReferenceOpened):
             self.store.append_event(sid, "reference_opened", {"reference_id": event.reference_id}, event.clock)
+        elif isinstance(event, DocumentOpened):
+            self.store.append_event(sid, "document_opened", {"media_id": event.media_id}, event.clock)
         elif isinstance(event, Ended):
             self.store.append_event(sid, "ended", {"ending_id": event.ending_id}, event.clock)
 

@@ -21,6 +21,7 @@ class RunnerBridge(QObject):
     inject_fired = Signal(object)        # InjectFired
     decision_recorded = Signal(object)   # DecisionRecorded
     reference_opened = Signal(object)    # ReferenceOpened
+    document_opened = Signal(object)     # DocumentOpened
     ended = Signal(object)               # Ended
 
     def __init__(self, parent: QObject | None = None):
@@ -35,7 +36,7 @@ class RunnerBridge(QObject):
     def _relay(self, source: ScenarioRunner, event: object) -> None:
         if source is not self._runner:
             return
-        from ..engine import DecisionRecorded, Ended, InjectFired, ReferenceOpened, SceneEntered
+        from ..engine import DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, SceneEntered
         if isinstance(event, SceneEntered):
             self.scene_entered.emit(event)
         elif isinstance(event, InjectFired):
@@ -44,5 +45,7 @@ class RunnerBridge(QObject):
             self.decision_recorded.emit(event)
         elif isinstance(event, ReferenceOpened):
             self.reference_opened.emit(event)
+        elif isinstance(event, DocumentOpened):
+            self.document_opened.emit(event)
         elif isinstance(event, Ended):
             self.ended.emit(event)

@@ -21,8 +21,8 @@ SCORING_TEXT = (
     "<b>achieved on time</b>, <b>achieved late</b> (part credit), <b>missed</b>, or "
     "<b>contravened</b> (you did the opposite; points are deducted). Some actions are "
     "<b>critical</b>: missing or contravening one decides the result whatever your total. "
-    "Your rationale is recorded with every decision, and the debrief explains each mark with "
-    "its sources (see the user guide and docs/scoring.md).")
+    "Your rationale is recorded with every decision, and the debrief explains each mark, why it "
+    "matters and where the expectation comes from.")
 
 
 def text_column(max_chars: int = 78) -> tuple[QWidget, QVBoxLayout, QScrollArea]:

@@ -20,7 +20,6 @@ from ..engine.scoring import STATUS_LABELS
 from ..engine.text import markdown_to_html
 from .report_pdf import html_to_pdf
 from .theme import STATUS_SYMBOLS, palette, status_colour
-from .wording import strip_time_prefix
 
 e = html.escape
 
@@ -84,7 +83,7 @@ def ending_html(scenario, report) -> str:
     if decisions:
         parts.append("<p><b>The decisions that led here</b></p><ul>")
         for d in decisions:
-            parts.append(f"<li><b>{e(strip_time_prefix(d.get('scene_title', '')))}</b>: "
+            parts.append(f"<li><b>{e(d.get('scene_title', ''))}</b>: "
                          f"\u201c{e(d.get('choice', ''))}\u201d \u2013 {e('; '.join(d.get('reasons') or []))}</li>")
         parts.append("</ul>")
     return "".join(parts)
@@ -94,7 +93,7 @@ def _action_html(scenario, a, high_contrast: bool) -> list[str]:
     colour = status_colour(a.status, high_contrast)
     critical = " \u00b7 <b>CRITICAL</b>" if a.critical else ""
     parts = [f"<h3><span style='color:{colour}'>{e(status_text(a.status))}</span>: {e(a.title)}</h3>",
-             f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 window: {e(a.window)}</i></p>",
+             f"<p><i>{e(scenario.category_label(a.category))}{critical} \u00b7 when: {e(a.window)}</i></p>",
              f"<p>{e(a.explanation)}</p>"]
     if a.feedback:
         parts.append("<p>Feedback: " + " ".join(e(f) for f in a.feedback) + "</p>")
@@ -110,7 +109,7 @@ def provisional_html(scenario, report) -> str:
     """Why the result is provisional (a rationale awaits marking), or who marked it: '' when neither."""
     out = []
     if getattr(report, "provisional", False):
-        where = ", ".join(e(strip_time_prefix(scenario.scenes[w["scene_id"]].title)) if w["scene_id"] in scenario.scenes
+        where = ", ".join(e(scenario.scenes[w["scene_id"]].title) if w["scene_id"] in scenario.scenes
                           else e(w["scene_id"]) for w in report.awaiting_marking)
         out.append(f"<p><b>\u25cc Provisional result.</b> An assessor will mark your rationale ({where}) against "
                    "the National Decision Model. Until then the actions it could earn show as \u201cAwaiting "
@@ -189,7 +188,7 @@ def trainee_path_rows(scenario, runner) -> list[tuple[str, str, str, str]]:
             rows.append((time, "End: " + scenario.endings[scene_id].title, "", ""))
             continue
         scene = scenario.scenes[scene_id]
-        title = strip_time_prefix(scene.title)       # the row shows its time already
+        title = scene.title       # without a fixed time (the schema drops it): the row shows the path's
         if scene.decision is None:
             rows.append((time, title, "Continue", ""))
             continue

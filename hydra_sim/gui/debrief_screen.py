@@ -15,7 +15,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from .. import paths
 from ..engine.scoring import STATUS_LABELS
 from .best_path_service import BestPathService
+from . import theme
 from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
                              provisional_html, score_words, summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
@@ -45,11 +46,11 @@ class DebriefScreen(QWidget):
     new_session_requested = Signal()
     pdf_written = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=lambda: False,
+    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=None,
                  best_paths: BestPathService | None = None):
         super().__init__(parent)
         self.open_exports = open_exports
-        self.high_contrast = high_contrast
+        self.high_contrast = high_contrast or theme.is_high_contrast     # the theme applied now
         self.best_paths = best_paths if best_paths is not None else BestPathService(self)
         self.best_paths.ready.connect(self._on_best_path)
         self.scenario = self.report = self.runner = self.trainee = self.conditions = None
@@ -162,11 +163,9 @@ class DebriefScreen(QWidget):
         counts = {}
         for action in report.actions:
             counts[action.status] = counts.get(action.status, 0) + 1
-        summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
-                                  for s in STATUS_LABELS if counts.get(s))
-        self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
-                                  + conditions_html(scenario, runner) + ending_html(scenario, report)
-                                  + actions_html(scenario, report, self.high_contrast()))
+        self._summary = " \u00b7 ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}: {counts[s]}"
+                                        for s in STATUS_LABELS if counts.get(s))
+        self._render_actions()
         # the best path under the run conditions this trainee met (worked out when the session began)
         self.conditions = getattr(runner, "conditions", None)
         self.best_path = self.best_paths.result(scenario, self.conditions)
@@ -177,6 +176,22 @@ class DebriefScreen(QWidget):
         self.export_status.setText("")
         self.tabs.setCurrentIndex(0)
         self.new_button.setFocus()
+
+    def _render_actions(self) -> None:
+        """The actions, their status words coloured for the theme shown now (rich text keeps its colours)."""
+        scenario, report = self.scenario, self.report
+        self._rendered_contrast = self.high_contrast()
+        self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + provisional_html(scenario, report)
+                                  + conditions_html(scenario, self.runner) + ending_html(scenario, report)
+                                  + actions_html(scenario, report, self._rendered_contrast))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # switching high contrast while the debrief is shown: the light theme's green on black
+        # would measure 4:1, so the status words are coloured again for the new theme
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange) and self.report is not None \
+                and getattr(self, "_rendered_contrast", None) != self.high_contrast():
+            self._render_actions()
 
     def stop_worker(self) -> None:
         """Nothing to stop here: the search belongs to the BestPathService, which outlives the

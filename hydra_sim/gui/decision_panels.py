@@ -10,7 +10,9 @@ structured part (the power used for one person, ...) that the trainee must choos
 Each panel keeps its Decide (or Continue) button and its validation message in a separate
 ``action_bar`` widget. Alone, a panel shows the bar at its foot; the incident screen takes it
 with ``take_action_bar()`` and pins it below the scrolling scene, so deciding never needs
-scrolling. Ctrl+Enter works with the focus anywhere in the panel or in the bar.
+scrolling. Ctrl+Enter works with the focus anywhere in the panel or in the bar (a host that takes
+the bar owns Ctrl+Enter for its whole screen instead). The arrow keys move within the option
+rows and, in a choose-one group, choose (keyboard.py).
 Must not import the runner, the controller or any screen.
 """
 
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from ..engine.model import NDM_FIELD_LABELS, PARTS_KEY
 from ..engine.rationale import stage_label
+from .keyboard import OptionGroupKeys
 from .widgets import WrapLabel
 
 
@@ -220,9 +223,24 @@ class DecisionPanel(QWidget):
         self.show_error("")
 
     def take_action_bar(self) -> QWidget:
-        """Hand the Decide bar to a host that shows it outside the panel (it stays this panel's)."""
+        """Hand the Decide bar to a host that shows it outside the panel (it stays this panel's).
+
+        The host then owns Ctrl+Enter (one shortcut for its whole screen): the panel's own are
+        switched off, as two shortcuts on one key would cancel each other out."""
         self.layout_.removeWidget(self.action_bar)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(False)
         return self.action_bar
+
+    def tab_chain(self) -> list[QWidget]:
+        """The panel's controls in reading order (the host sets the Tab order from it)."""
+        chain = self.body_chain()
+        if self.rationale_box is not None:
+            chain.append(self.rationale_box)
+        return chain + [self.decide_button]
+
+    def body_chain(self) -> list[QWidget]:
+        return []
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         # Ctrl+Enter from any child that did not use it (the QShortcut covers real key presses)
@@ -291,9 +309,13 @@ class _OptionRowsPanel(DecisionPanel):
     def make_button(self) -> QAbstractButton:
         raise NotImplementedError
 
+    select_with_arrows = False
+
     def build_body(self) -> None:
         self.pool: list[OptionRow] = []
         self.rows: dict[str, OptionRow] = {}
+        self.keys = OptionGroupKeys(lambda: [row.button for row in self.rows.values()],
+                                    select=self.select_with_arrows, roving=self.select_with_arrows, parent=self)
 
     def fill_body(self) -> None:
         for row in self.pool:
@@ -309,9 +331,13 @@ class _OptionRowsPanel(DecisionPanel):
             self.rows[option.id] = row
         for k, row in enumerate(self.pool):
             row.setVisible(k < len(self.options))
+        self.keys.update_tab_stop()
 
     def added_row(self, row: OptionRow) -> None:
-        pass
+        self.keys.watch(row.button)
+
+    def body_chain(self) -> list[QWidget]:
+        return [row.button for row in self.rows.values()]
 
     def option_button(self, option_id: str) -> QAbstractButton:
         return self.rows[option_id].button
@@ -321,6 +347,8 @@ class _OptionRowsPanel(DecisionPanel):
 
 
 class ChooseOnePanel(_OptionRowsPanel):
+    select_with_arrows = True
+
     def build_body(self) -> None:
         super().build_body()
         self.group = QButtonGroup(self)
@@ -330,6 +358,7 @@ class ChooseOnePanel(_OptionRowsPanel):
         return QRadioButton()
 
     def added_row(self, row: OptionRow) -> None:
+        super().added_row(row)
         self.group.addButton(row.button)
 
     def fill_body(self) -> None:
@@ -338,7 +367,8 @@ class ChooseOnePanel(_OptionRowsPanel):
         self.group.setExclusive(True)
 
     def hint_text(self) -> str:
-        return "Choose one. Use the arrow keys to move between options, then Ctrl+Enter or Decide."
+        return ("Choose one: click it, or use the arrow keys (they move and choose). Then press Decide "
+                "or Ctrl+Enter.")
 
     def selection(self):
         for option_id, row in self.rows.items():
@@ -353,7 +383,7 @@ class ChooseManyPanel(_OptionRowsPanel):
 
     def hint_text(self) -> str:
         low, high = self.decision.min_picks, self.decision.max_picks
-        text = "Tick every action you take now (Space ticks the focused item)."
+        text = "Tick every action you take now (the arrow keys move, Space ticks)."
         if low and high:
             text += f" Tick between {low} and {high}."
         elif low:
@@ -428,6 +458,9 @@ class RankPanel(DecisionPanel):
 
     def first_focus(self) -> QWidget:
         return self.list
+
+    def body_chain(self) -> list[QWidget]:
+        return [self.list, self.up_button, self.down_button]
 
 
 class NdmPanel(DecisionPanel):
@@ -527,6 +560,9 @@ class NdmPanel(DecisionPanel):
     def first_focus(self) -> QWidget:
         return next(iter(self.boxes.values())) if self.boxes else self.decide_button
 
+    def body_chain(self) -> list[QWidget]:
+        return list(self.boxes.values()) + list(self.parts.values())
+
 
 class ContinuePanel(QWidget):
     """A scene with nothing to decide: read it, then continue."""
@@ -545,10 +581,22 @@ class ContinuePanel(QWidget):
         self.error.setVisible(False)
         self.action_bar = ActionBar(self.decide_button, self.error)
         self.layout_.addWidget(self.action_bar)
+        self.shortcuts = add_decide_shortcuts(self, self.submit) + add_decide_shortcuts(self.action_bar, self.submit)
 
     def take_action_bar(self) -> QWidget:
         self.layout_.removeWidget(self.action_bar)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(False)       # the host owns Ctrl+Enter (see DecisionPanel)
         return self.action_bar
+
+    @Slot()
+    def submit(self) -> None:
+        """Ctrl+Enter or the button: continue, unless paused."""
+        if self.decide_button.isEnabled():
+            self.continued.emit()
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.decide_button]
 
     def set_blocked(self, blocked: bool, by_facilitator: bool = False) -> None:
         self.decide_button.setEnabled(not blocked)

@@ -13,10 +13,17 @@ import html
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import QPlainTextEdit
 
-KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "Decision", "reference": "Reference",
-               "ended": "End", "note": "Note"}
-KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "reference": "\u2261",
-                "ended": "\u25a0", "note": "\u2022"}
+KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "You decided", "expired": "Time ran out",
+               "reference": "Reference", "document": "Opened", "ended": "End", "note": "Note"}
+KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "expired": "\u231b",
+                "reference": "\u2261", "document": "\u2261", "ended": "\u25a0", "note": "\u2022"}
+
+
+def entry_line(label: str, title: str) -> str:
+    """'Label: title', the label left out when the title already says it ("Update from ...")."""
+    if title.lower().startswith(label.lower()):
+        return title
+    return f"{label}: {title}"
 
 
 class IncidentLogModel(QAbstractListModel):
@@ -51,7 +58,7 @@ class IncidentLogModel(QAbstractListModel):
         entry = self._source[index.row()]
         label = KIND_LABELS.get(entry.kind, entry.kind)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = f"{entry.time_label}   {KIND_SYMBOLS.get(entry.kind, '')} {label}: {entry.title}"
+            text = f"{entry.time_label}   {KIND_SYMBOLS.get(entry.kind, '')} {entry_line(label, entry.title)}"
             if entry.detail:
                 text += f"\n{entry.detail}"
             return text

@@ -9,7 +9,10 @@ at 1280x720 with long options. The scene title is shown once, in the top bar.
 It renders what the session controller exposes and forwards the trainee's answers to it;
 every rule (what is offered, what an answer does, when time runs out) stays in the engine.
 Update banners never take keyboard focus. Pausing keeps everything readable but blocks
-deciding. Must not import the runner or the store.
+deciding. Keyboard (keyboard.py has the model): Ctrl+Enter decides or continues from anywhere
+on the screen, Tab follows the reading order (scene text, documents, options, rationale,
+Decide, Pause, then the log), and whatever takes the focus in the scrolling column is
+scrolled into view. Must not import the runner or the store.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import logging
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from ..engine import RunnerError
 from ..engine.text import markdown_to_html
-from .decision_panels import ContinuePanel, make_panel
+from .decision_panels import ContinuePanel, OptionRow, add_decide_shortcuts, make_panel
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
@@ -48,6 +52,13 @@ from .widgets import ElidingButton, FlowLayout, WrapLabel, banner
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
 MEDIA_SYMBOLS = {"image": "\u25a3", "document": "\u2261", "audio": "\u266a"}
+
+
+def recorded_text(kind: str, time_label: str) -> str:
+    """The status beside Decide once an answer (or a countdown running out) is on disk."""
+    if kind == "expired":
+        return f"\u2713 Time ran out at {time_label}: saved"      # what happened, not a decision made
+    return f"\u2713 Decision at {time_label} recorded"
 
 
 def _label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
@@ -188,8 +199,8 @@ class IncidentScreen(QWidget):
         # fixed width, so the text changing never re-lays out the scene.
         self.record_status = _label("", "muted", wrap=False)
         self.record_status.setAccessibleName("Recording status")
-        self.record_status.setFixedWidth(self.record_status.fontMetrics().horizontalAdvance(
-            "\u2713 Decision at 00:00 recorded") + 24)
+        self.record_status.setFixedWidth(max(self.record_status.fontMetrics().horizontalAdvance(text) for text in (
+            recorded_text("decision", "00:00"), recorded_text("expired", "00:00"))) + 24)
         action_row.addWidget(self.record_status, 0, Qt.AlignmentFlag.AlignVCenter)
         left_layout.addWidget(self.action_area)
         self.action_bar: QWidget | None = None
@@ -202,7 +213,11 @@ class IncidentScreen(QWidget):
         self.speaker_label = _label("", "muted")
         self.speaker_label.setAccessibleName("Speaker")
         self.narrative = WrapLabel("", rich=True)
-        self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a Tab stop (the first in reading order), so a keyboard user can select and copy it too
+        self.narrative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
+                                               Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.narrative.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.narrative.setProperty("focusable", True)        # gets the theme's focus outline
         self.narrative.setAccessibleName("Scene")
         scene_layout.addWidget(self.speaker_label)
         scene_layout.addWidget(self.narrative)
@@ -255,6 +270,10 @@ class IncidentScreen(QWidget):
         outer.addWidget(splitter, 1)
         self._reference_media = None
         self._fit_column()
+        # one Ctrl+Enter for the whole screen: decide, or continue, wherever the focus is
+        self.shortcuts = add_decide_shortcuts(self, self.decide_now)
+        self._placing_focus = False
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
         controller.session_started.connect(self._on_session_started)
         controller.scene_changed.connect(self.show_scene)
@@ -342,8 +361,56 @@ class IncidentScreen(QWidget):
         self.panel.set_blocked(self.controller.paused, self.controller.facilitator_paused)
         self.scroll.verticalScrollBar().setValue(0)
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
+        self._set_tab_order()
         if had_focus and self.isVisible():
-            self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            # a new scene starts at the top of its text, even though the focus goes to its options
+            self._placing_focus = True
+            try:
+                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            finally:
+                self._placing_focus = False
+
+    def focus_first(self) -> None:
+        """A session starts or resumes: the focus goes to the decision (its first option), the
+        scene text still shown from the top."""
+        if self.panel is not None:
+            self._placing_focus = True
+            try:
+                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+            finally:
+                self._placing_focus = False
+
+    def tab_chain(self) -> list[QWidget]:
+        """The screen's Tab stops in reading order (hidden or non-Tab widgets are skipped by Qt)."""
+        media = [button for button in self._media_pool if not button.isHidden()]
+        panel = self.panel.tab_chain() if self.panel is not None else []
+        return [self.narrative, *media, *panel, self.pause_button, self.side]
+
+    def _set_tab_order(self) -> None:
+        chain = self.tab_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old, new) -> None:
+        """Scroll what takes the focus into view (an option below the fold, a box under the text)."""
+        if new is None or self._placing_focus or not shiboken6.isValid(self):
+            return
+        holder = self.scroll.widget()
+        if holder is None or not holder.isAncestorOf(new):
+            return
+        parent = new.parentWidget()
+        target = parent if isinstance(parent, OptionRow) else new      # the whole option, not just its dot
+        # the whole widget (ensureWidgetVisible shows only a text box's cursor line)
+        # and its left edge, so a wide row never scrolls sideways
+        left = target.mapTo(holder, target.rect().center()).y(), target.mapTo(holder, target.rect().topLeft()).x()
+        self.scroll.ensureVisible(left[1], left[0], 0, target.height() // 2 + 24)
+
+    @Slot()
+    def decide_now(self) -> None:
+        """Ctrl+Enter: what the Decide (or Continue) button would do; nothing while paused."""
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.submit()
 
     def _add_panel(self, kind: str, decision, options):
         if decision is None:
@@ -412,7 +479,13 @@ class IncidentScreen(QWidget):
                 button.show()
 
     def open_media(self, media) -> MediaViewer:
-        viewer = MediaViewer.show_media(self, media)
+        """Open a medium beside the incident; the opening is logged, and the countdown may hold
+        while the trainee reads it (the scenario's ``pause_while_reading``)."""
+        self.controller.open_document(media.id)
+        viewer = MediaViewer(media, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.reading_changed.connect(self.controller.set_reading)
+        viewer.show()
         self.viewers = [v for v in self.viewers if shiboken6.isValid(v)] + [viewer]
         return viewer
 
@@ -441,7 +514,9 @@ class IncidentScreen(QWidget):
         if not limit:
             return
         seconds = int(remaining + 0.999)
-        self.countdown_label.setText(f"Time left to decide: {seconds // 60}:{seconds % 60:02d}")
+        held = self.controller.reading and getattr(self.controller.scenario, "pause_while_reading", False)
+        self.countdown_label.setText(f"Time left to decide: {seconds // 60}:{seconds % 60:02d}"
+                                     + (" (held while you read)" if held else ""))
         self.countdown_bar.setRange(0, limit * 10)
         self.countdown_bar.setValue(int(remaining * 10))
         self.countdown_bar.setAccessibleDescription(f"{seconds} seconds left of {limit}")
@@ -474,7 +549,7 @@ class IncidentScreen(QWidget):
     @Slot(object)
     def _on_recorded(self, entry: LogEntry) -> None:
         if not self.controller.writer.failing:
-            self.record_status.setText(f"\u2713 Decision at {entry.time_label} recorded")
+            self.record_status.setText(recorded_text(entry.kind, entry.time_label))
             self.record_status.setToolTip("Your decision is saved on this computer.")
 
     @Slot(object)
@@ -486,7 +561,7 @@ class IncidentScreen(QWidget):
     @Slot()
     def _on_store_recovered(self) -> None:
         last = self.controller.last_recorded
-        self.record_status.setText(f"\u2713 Decision at {last.time_label} recorded" if last else "\u2713 Saved")
+        self.record_status.setText(recorded_text(last.kind, last.time_label) if last else "\u2713 Saved")
         self.record_status.setToolTip("Every decision so far is saved on this computer.")
 
     # -- reference --------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from .. import paths
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog, UnsavedWorkDialog
 from .errors import ErrorReporter, describe
+from .keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from .persistence import StoreError, TraineeInfo, summarise
 from .session_controller import SessionController
 from .start_screen import StartScreen
@@ -34,9 +35,11 @@ DEFAULT_TRAINEE = TraineeInfo("trainee")
 PREFERRED_SIZE = (1440, 900)        # shrunk to the screen by window_geometry.place
 
 SHORTCUTS = [
-    ("Tab / Shift+Tab", "Move between controls"),
-    ("Arrow keys", "Move between options; Space ticks a check box"),
-    ("Ctrl+Enter", "Decide (record your answer)"),
+    ("Tab / Shift+Tab", "Move to the next / previous part of the screen, in reading order: scene text, "
+                        "documents, options, your reasons, Decide, Pause, incident log"),
+    ("Arrow keys", "Within a list of options: move, and (choose one) choose. In a check list, Space ticks"),
+    ("Enter or Space", "Press the focused button"),
+    ("Ctrl+Enter", "Decide (record your answer), or Continue, from anywhere on the screen"),
     ("Alt+Up / Alt+Down", "Move the selected item in a ranking"),
     ("Ctrl+P", "Pause or resume"),
     ("Ctrl+L / Ctrl+R", "Show the incident log / the reference material"),
@@ -201,7 +204,7 @@ class MainWindow(QMainWindow):
     # -- menus and view -------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcuts=(), checkable: bool = False) -> QAction:
         action = QAction(text, self)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcuts(key_sequences(shortcuts))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.setCheckable(checkable)
         action.triggered.connect(slot)
@@ -229,9 +232,12 @@ class MainWindow(QMainWindow):
         self._action(session_menu, "Show &reference material", lambda: self._show_side(1), ["Ctrl+R"])
         view_menu = bar.addMenu("&View")
         self.zoom_in_action = self._action(view_menu, "Zoom &in", lambda: self.set_zoom(next_zoom(self.zoom, 1)),
-                     ["Ctrl++", "Ctrl+="])
-        self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)), ["Ctrl+-"])
+                                           ZOOM_IN_KEYS)
+        self.zoom_out_action = self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)),
+                                            ZOOM_OUT_KEYS)
         self._action(view_menu, "&Normal size", lambda: self.set_zoom(1.0), ["Ctrl+0"])
+        # the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's): keyboard.py
+        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
         view_menu.addSeparator()
         self.contrast_action = self._action(view_menu, "&High contrast", self.set_high_contrast,
                                             ["Ctrl+Shift+H"], checkable=True)
@@ -422,6 +428,7 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
+            incident.focus_first()
 
     def _find_scenario(self, summary):
         entries = self.reload_library()
@@ -467,6 +474,7 @@ class MainWindow(QMainWindow):
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
+            incident.focus_first()
 
     def _discard(self, summary) -> None:
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, QUrl, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QRectF, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -176,10 +176,17 @@ class ZoomableImage(QGraphicsView):
 
 
 class MediaViewer(QDialog):
-    """One media item: its view, its description or transcript, and an 'open elsewhere' button."""
+    """One media item: its view, its description or transcript, and an 'open elsewhere' button.
+
+    ``reading_changed(True)`` when the viewer becomes the active window (the trainee is
+    reading it), ``False`` when another window is, or it closes: a decision's countdown can
+    hold meanwhile (the scenario's ``pause_while_reading``)."""
+    reading_changed = Signal(bool)
 
     def __init__(self, media, parent: QWidget | None = None):
         super().__init__(parent)
+        self._reading = False
+        self.finished.connect(lambda _result: self._set_reading(False))
         self.media = media
         self.setWindowTitle(media.title)
         self.setAccessibleName(f"Viewer: {media.title}")
@@ -316,15 +323,19 @@ class MediaViewer(QDialog):
         if self.media.resolved_path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.media.resolved_path)))
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            self._set_reading(True)
+        elif event.type() == QEvent.Type.WindowDeactivate:
+            self._set_reading(False)
+        return super().event(event)
+
+    def _set_reading(self, reading: bool) -> None:
+        if reading != self._reading:
+            self._reading = reading
+            self.reading_changed.emit(reading)
+
     def done(self, result: int) -> None:
         if self.player is not None:
             self.player.stop()
         super().done(result)
-
-    @classmethod
-    def show_media(cls, parent: QWidget | None, media) -> MediaViewer:
-        """Open the viewer beside the incident (not modal: the clock and log stay visible)."""
-        viewer = cls(media, parent)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.show()
-        return viewer

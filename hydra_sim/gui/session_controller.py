@@ -30,7 +30,7 @@ if TYPE_CHECKING:      # the engine is imported when a session starts, not with 
     from ..engine.model import Scenario
 from .persistence import StoreError, TraineeInfo, checkpoint_clock_of
 from .store_writer import StoreWriter
-from .wording import speaker_line, strip_time_prefix
+from .wording import speaker_line
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class LogEntry:
     """One line of the incident log: simulated time, kind and text."""
     clock: int
     time_label: str
-    kind: str          # scene | inject | decision | reference | ended | note
+    kind: str          # scene | inject | decision | expired | reference | document | ended | note
     title: str
     detail: str = ""
 
@@ -88,6 +88,8 @@ class SessionController(QObject):
         self._last_tick = now()
         self._carry = 0.0
         self._scene_real = 0.0
+        self._countdown = None          # engine.clock.Countdown of the current decision (made at start)
+        self._reading = 0               # media viewers the trainee is reading in now
         self._paused_real = 0.0
         self._since_checkpoint = 0.0
         self._rationale_started_at: float | None = None
@@ -115,6 +117,7 @@ class SessionController(QObject):
         self.bridge.inject_fired.connect(self._on_inject_fired)
         self.bridge.decision_recorded.connect(self._on_decision_recorded)
         self.bridge.reference_opened.connect(self._on_reference_opened)
+        self.bridge.document_opened.connect(self._on_document_opened)
         self.bridge.ended.connect(self._on_ended)
 
     # -- read-only views for screens ---------------------------------------------------
@@ -160,7 +163,14 @@ class SessionController(QObject):
 
     def remaining_seconds(self) -> float:
         limit = self.time_limit()
-        return max(0.0, limit - self._scene_real) if limit else 0.0
+        if not limit:
+            return 0.0
+        return self._countdown.remaining(limit) if self._countdown is not None else float(limit)
+
+    @property
+    def reading(self) -> bool:
+        """A document, picture or recording is open and being read (its viewer is the active window)."""
+        return self._reading > 0
 
     @property
     def scene_real_seconds(self) -> float:
@@ -181,6 +191,7 @@ class SessionController(QObject):
         from ..engine import ScenarioRunner
         from ..engine.presentation import new_seed
         self.runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
+        self._countdown = self._new_countdown()
         self.bridge.attach(self.runner)
         self.session_started.emit()
         self._turn(self.runner.start)
@@ -214,6 +225,7 @@ class SessionController(QObject):
         self._persisted = len(runner.log)
         self._visits = len(runner.path)
         self._scene_real = self._resumed_scene_seconds()
+        self._countdown = self._new_countdown(self._scene_real)
         self._emit_state()
         self.scene_changed.emit()
         if runner.ended:
@@ -235,6 +247,10 @@ class SessionController(QObject):
         if limit:
             spent = min(spent, max(0.0, limit - MIN_RESUMED_SECONDS))
         return spent
+
+    def _new_countdown(self, spent: float = 0.0):
+        from ..engine.clock import Countdown     # the rule (what counts against a countdown) is the engine's
+        return Countdown(bool(getattr(self.scenario, "pause_while_reading", True)), spent)
 
     def _claim(self, session_id: str) -> None:
         """One writer per session (records/session_lock.py): hold its lock while it is played here."""
@@ -260,6 +276,8 @@ class SessionController(QObject):
         self.history = []
         self._carry = 0.0
         self._scene_real = 0.0
+        self._countdown = None
+        self._reading = 0
         self._since_checkpoint = 0.0
         self._rationale_started_at = None
         self._persisted = 0
@@ -285,6 +303,8 @@ class SessionController(QObject):
         if not self.running or self.paused or real_seconds <= 0:
             return
         self._scene_real += real_seconds
+        if self._countdown is not None:
+            self._countdown.run(real_seconds, reading=self.reading)
         self._since_checkpoint += real_seconds
         self._carry += real_seconds * max(0.0, float(self.scenario.clock_speed))
         whole = int(self._carry)
@@ -370,6 +390,21 @@ class SessionController(QObject):
         if self.runner is not None and not self.runner.ended:
             self._turn(lambda: self.runner.open_reference(reference_id))
 
+    def open_document(self, media_id: str) -> None:
+        """The trainee opened a document, picture or recording: logged and stored for the trainer."""
+        if self.runner is not None and not self.runner.ended and media_id in self.scenario.media:
+            self._catch_up()
+            self._turn(lambda: self.runner.open_document(media_id))
+
+    def set_reading(self, reading: bool) -> None:
+        """A viewer became (True) or stopped being (False) the window the trainee reads in.
+
+        Time up to now counts as it was; from now the countdown holds while reading, unless
+        the scenario says ``pause_while_reading: false`` (engine/clock.py Countdown)."""
+        self._catch_up()
+        self._reading = max(0, self._reading + (1 if reading else -1))
+        self._emit_state()
+
     def suspend(self) -> None:
         """Quit mid-session: keep it resumable (checkpoint the clock, stop the timer, write all)."""
         self._catch_up()
@@ -433,6 +468,8 @@ class SessionController(QObject):
         self._visits = len(self.runner.path)
         if self._visits != visits_before:
             self._scene_real = 0.0
+            if self._countdown is not None:
+                self._countdown.restart()
             self._rationale_started_at = None
             self._carry = 0.0
             if not self.runner.ended:
@@ -565,7 +602,7 @@ class SessionController(QObject):
 
     def _scene_entry(self, scene_id: str, clock: int) -> LogEntry:
         scene = self.scenario.scenes.get(scene_id)
-        title = strip_time_prefix(scene.title) if scene else scene_id     # the log shows the time already
+        title = scene.title if scene else scene_id     # no fixed time in it: the log shows the path's
         return LogEntry(clock, self.clock_label(clock), "scene", title)
 
     def _inject_entry(self, event) -> LogEntry:
@@ -575,6 +612,15 @@ class SessionController(QObject):
             speaker = "the facilitator"       # a free-text inject of a facilitated exercise
         return LogEntry(event.clock, self.clock_label(event.clock), "inject",
                         f"Update from {speaker}" if speaker else "Update", markdown_to_plain(event.text))
+
+    @Slot(object)
+    def _on_document_opened(self, event) -> None:
+        self._event(*event_data(event),
+                    lambda: self._add(self._document_entry(event.media_id, event.clock)))
+
+    def _document_entry(self, media_id: str, clock: int) -> LogEntry:
+        media = self.scenario.media.get(media_id)
+        return LogEntry(clock, self.clock_label(clock), "document", media.title if media else media_id)
 
     def _reference_entry(self, reference_id: str, clock: int) -> LogEntry:
         item = self.scenario.reference.get(reference_id)
@@ -587,8 +633,9 @@ class SessionController(QObject):
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
+            from ..engine.model import ndm_box_title
             from ..engine.rationale import boxes_of
-            return "Rationale recorded (" + ", ".join(boxes_of(selection)) + ")"
+            return "Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"
         ids = [selection] if isinstance(selection, str) else list(selection)
         labels = []
         for option_id in ids:
@@ -600,9 +647,10 @@ class SessionController(QObject):
 
     def _decision_entry(self, record) -> LogEntry:
         if record.expired:
-            title = "Time ran out: no decision made"
-        else:
-            title = "You decided: " + self.describe_selection(record.scene_id, record.kind, record.selection)
+            # what happened, never a decision the trainee made (the log labels it "Time ran out")
+            return LogEntry(record.clock, self.clock_label(record.clock), "expired",
+                            "you did not decide in time, so the incident moved on without your answer")
+        title = self.describe_selection(record.scene_id, record.kind, record.selection)
         detail = ""
         if isinstance(record.rationale, str) and record.rationale:
             detail = f"Why: {record.rationale}"
@@ -632,6 +680,8 @@ class SessionController(QObject):
             items.append(((event.clock, visit_at(event.clock), 2), self._inject_entry(event)))
         for reference_id, clock in runner.references_opened:
             items.append(((clock, visit_at(clock), 3), self._reference_entry(reference_id, clock)))
+        for media_id, clock in runner.documents_opened:
+            items.append(((clock, visit_at(clock), 3), self._document_entry(media_id, clock)))
         return [entry for _, entry in sorted(items, key=lambda x: x[0])]
 
 

@@ -3,6 +3,11 @@
 One function builds the whole stylesheet from a base point size, so the text scales with
 the system font and the trainee's zoom setting. Status colours always come with a text
 label and a symbol elsewhere: nothing here carries meaning by colour alone.
+
+Every colour the GUI paints lives here, including what Qt's stylesheet cannot reach (the
+Author map, the review charts, status words in rich text): widgets ask ``current()`` (the
+palette last applied) or ``map_colours()``. ``text_pairs(high_contrast)`` lists every text
+colour with the background it is drawn on, and a test holds each pair to WCAG AA (4.5:1).
 Must not import the engine, the records package or any screen.
 """
 
@@ -45,12 +50,85 @@ HIGH_CONTRAST = Palette(window="#000000", surface="#000000", text="#ffffff", mut
                         banner_text="#000000", good="#7CFC00", warn="#ffd700", bad="#ff6b6b", neutral="#ffffff",
                         selection="#003a80")
 
+@dataclass(frozen=True)
+class MapColours:
+    """The Author map (a QGraphicsView the stylesheet does not reach)."""
+    background: str
+    title: str          # a node's title
+    text: str           # a node's other lines
+    critical: str       # "\u2605 critical" lines
+    problem: str        # "\u26a0" lines, the error border and badge
+    warn_badge: str     # the warning badge
+    badge_text: str     # the "!" on a badge
+    halo: str           # a search match
+    selected: str
+    edge: str
+    redirect: str       # an inject's dashed redirect
+    label_bg: str       # an edge label's box
+    label_border: str
+    label_text: str
+    node_fill: str | None     # None: each kind's own light fill (engine/graph.py, shared with exports)
+    node_stroke: str | None
+
+
+MAP_LIGHT = MapColours(background="#ffffff", title="#1d2433", text="#4a5468", critical="#8a1010",
+                       problem="#b3261e", warn_badge="#9a5b00", badge_text="#ffffff", halo="#f0a500",
+                       selected="#1f5fa8", edge="#5d6675", redirect="#9a6b00", label_bg="#ffffff",
+                       label_border="#c9ced8", label_text="#1d2433", node_fill=None, node_stroke=None)
+MAP_HIGH_CONTRAST = MapColours(background="#000000", title="#ffffff", text="#ffffff", critical="#ffd700",
+                               problem="#ff6b6b", warn_badge="#ffd700", badge_text="#000000", halo="#00ffff",
+                               selected="#ffff00", edge="#ffffff", redirect="#ffd700", label_bg="#000000",
+                               label_border="#ffffff", label_text="#ffffff", node_fill="#000000",
+                               node_stroke="#ffffff")
+# the light fills the map paints text on (engine/graph.py OUTCOME_COLOURS, SCENE_COLOURS, INJECT_COLOURS)
+LIGHT_NODE_FILLS = ("#d7f0d2", "#fff1c2", "#f8d0cc", "#e3d7f3", "#fbd9b8", "#eef3fb", "#f4f4f4")
+
 STATUS_SYMBOLS = {"on_time": "\u2714", "late": "\u25d1", "missed": "\u2716", "contravened": "\u26a0",
                   "not_reached": "\u2298", "not_applicable": "\u2013", "awaiting_marking": "\u25cc"}
 
 
+_current = {"high_contrast": False}
+
+
 def palette(high_contrast: bool) -> Palette:
     return HIGH_CONTRAST if high_contrast else LIGHT
+
+
+def current() -> Palette:
+    """The palette ``apply`` set last (the light one before any window applied a theme)."""
+    return palette(_current["high_contrast"])
+
+
+def is_high_contrast() -> bool:
+    return _current["high_contrast"]
+
+
+def map_colours(high_contrast: bool | None = None) -> MapColours:
+    on = is_high_contrast() if high_contrast is None else high_contrast
+    return MAP_HIGH_CONTRAST if on else MAP_LIGHT
+
+
+def text_pairs(high_contrast: bool) -> list[tuple[str, str, str]]:
+    """(what, text colour, background) for every text the GUI draws in this theme."""
+    p, m = palette(high_contrast), map_colours(high_contrast)
+    pairs = []
+    for bg_name in ("window", "surface", "selection"):
+        bg = getattr(p, bg_name)
+        for fg_name in ("text", "muted", "good", "warn", "bad", "neutral"):
+            if bg_name == "selection" and fg_name != "text":
+                continue          # only plain text is drawn on a selected row
+            pairs.append((f"{fg_name} on {bg_name}", getattr(p, fg_name), bg))
+    pairs += [("primary button and paused banner", p.accent_text, p.accent),
+              ("update banner", p.banner_text, p.banner),
+              ("disabled button", p.muted, p.window)]
+    fills = [m.node_fill] if m.node_fill else list(LIGHT_NODE_FILLS)
+    for fill in fills:
+        for fg_name in ("title", "text", "critical", "problem"):
+            pairs.append((f"map {fg_name} on node {fill}", getattr(m, fg_name), fill))
+    pairs += [("map edge label", m.label_text, m.label_bg),
+              ("map error badge", m.badge_text, m.problem),
+              ("map warning badge", m.badge_text, m.warn_badge)]
+    return pairs
 
 
 def status_colour(status: str, high_contrast: bool) -> str:
@@ -118,6 +196,8 @@ QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
 QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QLabel[focusable="true"] {{ border: 3px solid transparent; border-radius: 4px; }}
+QLabel[focusable="true"]:focus {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}
 QRadioButton:focus, QCheckBox:focus {{ border: 3px solid {p.focus}; background: {p.selection}; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: {ind}px; height: {ind}px; border: 2px solid {p.text};
@@ -145,6 +225,7 @@ QToolTip {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.borde
 
 def apply(app: QApplication, system_points: float, zoom: float, high_contrast: bool) -> float:
     """Set the application font and stylesheet; returns the base point size used."""
+    _current["high_contrast"] = bool(high_contrast)
     points = base_points(system_points, zoom)
     p = palette(high_contrast)
     qpalette = QPalette()
@@ -159,6 +240,8 @@ def apply(app: QApplication, system_points: float, zoom: float, high_contrast: b
     font.setPointSizeF(points)
     app.setFont(font)
     app.setStyleSheet(stylesheet(points, high_contrast))
+    from .keyboard import install
+    install(app)      # every window applies the theme: the one keyboard model comes with it
     return points
 
 

@@ -1,5 +1,7 @@
-"""Presentation wording shared by the screens: who is speaking, and scene titles without a
-leading time where the time is already shown beside them.
+"""Presentation wording shared by the screens: who is speaking.
+
+(Scene titles reach the screens without a leading fixed time: the schema drops it when a
+scenario loads, engine/text.py ``strip_time_prefix``.)
 
 Pure string functions (no Qt, no rules), so the log, the incident screen and the debrief
 word things the same way. Must not import the runner, the store or any screen.
@@ -7,20 +9,9 @@ word things the same way. Must not import the runner, the store or any screen.
 
 from __future__ import annotations
 
-import re
-
-# "04:10: A 999 call", "04:10 – Arrival", "04:10 - Arrival", "4:10. Arrival"
-_TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?::|\u2013|\u2014|-|\.)\s*")
-
 # A cast role is shown only when it says how the trainee hears the speaker and the name
 # does not already say it; "officer", "supervisor" and the like repeat what the name says.
 ROLE_PREFIXES = {"radio": "Radio", "caller": "Caller"}
-
-
-def strip_time_prefix(title: str) -> str:
-    """The title without a leading 'HH:MM:' or 'HH:MM –' (kept whole if nothing would remain)."""
-    stripped = _TIME_PREFIX.sub("", title, count=1)
-    return stripped if stripped.strip() else title
 
 
 def speaker_line(name: str, role: str) -> str:

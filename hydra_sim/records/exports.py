@@ -544,6 +544,9 @@ def _timeline(record: SessionRecord) -> str:
         elif kind == "reference_opened":
             item = scenario.reference.get(data.get("reference_id")) if scenario is not None else None
             rows.append([when, "Reference", _e("Read " + (item.title if item else str(data.get("reference_id"))))])
+        elif kind == "document_opened":
+            media = scenario.media.get(data.get("media_id")) if scenario is not None else None
+            rows.append([when, "Document", _e("Opened " + (media.title if media else str(data.get("media_id"))))])
         elif kind == "ended":
             rows.append([when, "Ended", _e(record.ending_title or data.get("ending_id"))])
     if not rows:

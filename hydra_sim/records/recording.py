@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import DecisionRecorded, Ended, InjectFired, ReferenceOpened, SceneEntered
+from ..engine import DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, SceneEntered
 from .session_lock import SessionLock
 
 ACTION_KINDS = ("choose", "expire", "continue")
@@ -38,6 +38,8 @@ def event_data(event) -> tuple[str, dict, int]:
                                 "redirect": event.redirect}, event.clock
     if isinstance(event, ReferenceOpened):
         return "reference_opened", {"reference_id": event.reference_id}, event.clock
+    if isinstance(event, DocumentOpened):
+        return "document_opened", {"media_id": event.media_id}, event.clock
     if isinstance(event, Ended):
         return "ended", {"ending_id": event.ending_id}, event.clock
     raise TypeError(f"not an engine event the app records: {type(event).__name__}")

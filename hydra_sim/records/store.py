@@ -109,8 +109,9 @@ __all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "Sess
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-INPUT_KINDS = ("choose", "expire", "continue", "reference", "advance", "facilitator", "order", "conditions")
-EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "ended",
+INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order",
+               "conditions")
+EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "document_opened", "ended",
                "paused", "resumed", "clock")
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -242,8 +243,8 @@ class SessionStore(TrainerActions, PersonalData):
                     log.warning("session %s: a %s input stamped %d s comes before the stored replay clock "
                                 "%d s; a restore applies it later than it happened", session_id, kind, at, replay)
                 start = max(replay, at) if at is not None else replay
-                if kind in ("reference", "order", "conditions"):
-                    after = start                        # a reference, the seed or the conditions take no time
+                if kind in ("reference", "document", "order", "conditions"):
+                    after = start                        # a reference, a document, the seed or the conditions take no time
                 elif clock_after is not None:            # an action: its replay starts at its own clock
                     after, exact = clock_after, True
                 elif kind == "continue":

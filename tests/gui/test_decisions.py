@@ -52,7 +52,7 @@ def test_every_decision_kind_by_keyboard(qtbot, window):
     assert "(required)" in panel.boxes["threat_risk"].accessibleName()
     assert "(optional)" in panel.boxes["powers_policy"].accessibleName()
     click(qtbot, panel.decide_button)
-    assert panel.error.isVisible() and "threat_risk" in panel.error.text(), (panel.error.text(), panel.isVisible(), screen.panel is panel)
+    assert panel.error.isVisible() and "Threat and risk" in panel.error.text() and "threat_risk" not in panel.error.text(), (panel.error.text(), panel.isVisible(), screen.panel is panel)
     assert controller.runner.scene_id == "why"
     qtbot.keyClicks(panel.boxes["threat_risk"], "Twelve people at risk of cold; driver may flee.")
     shoot(window, "incident-mini-ndm")
@@ -95,7 +95,12 @@ def test_countdown_expiry_applies_on_expiry(qtbot, window, fake_time):
     record = controller.runner.decisions[0]
     assert record.expired
     assert controller.runner.scene_id == "arrive"
-    assert any("Time ran out" in text for text in screen.log_view.texts())
+    # said as what happened, never as a decision the trainee made
+    line = next(text for text in screen.log_view.texts() if "Time ran out" in text)
+    assert "Time ran out: you did not decide in time" in line
+    assert "Decision" not in line and "You decided" not in line
+    qtbot.waitUntil(lambda: screen.record_status.text() != "", timeout=5000)
+    assert screen.record_status.text() == f"\u2713 Time ran out at {controller.clock_label(record.clock)}: saved"
 
 
 def test_inject_banner_does_not_steal_focus(qtbot, window):

@@ -8,7 +8,8 @@ from helpers import FLAGSHIP, MINI, click, shoot
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
-from hydra_sim.gui.wording import speaker_line, strip_time_prefix
+from hydra_sim.engine.text import strip_time_prefix
+from hydra_sim.gui.wording import speaker_line
 
 
 def _start(qtbot, window, path=FLAGSHIP):

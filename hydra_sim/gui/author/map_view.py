@@ -15,12 +15,13 @@ import math
 import textwrap
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from ...engine import graph as graphs
 from ...engine.graph import Graph, Layout
+from .. import theme
 from ..safe_text import plain_tooltip
 
 FONT_PIXELS = 12
@@ -38,9 +39,6 @@ OUTCOME_WORDS = {
 }
 KIND_WORDS = {"choose_one": "choose one", "choose_many": "checklist", "rank": "ranking",
               "ndm_rationale": "NDM rationale", None: "continue (no decision)"}
-FOCUS = "#f0a500"
-SELECT = "#1f5fa8"
-PROBLEM = "#b3261e"
 
 
 def node_font(bold: bool = False) -> QFont:
@@ -139,6 +137,9 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def colours(self) -> tuple[str, str]:
+        c = theme.map_colours()
+        if c.node_fill is not None:                  # high contrast: one fill, one border for all
+            return c.node_fill, c.node_stroke
         if self.node.kind == "ending":
             return graphs.OUTCOME_COLOURS.get(self.node.outcome or "", graphs.SCENE_COLOURS)
         if self.node.kind == "inject":
@@ -147,13 +148,14 @@ class NodeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         fill, stroke = self.colours()
+        c = theme.map_colours()
         rect = self.rect
         if self.highlighted:                                     # search match: a wide halo
-            painter.setPen(QPen(QColor(FOCUS), 6))
+            painter.setPen(QPen(QColor(c.halo), 6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 11, 11)
         width = 3.0 if (self.node.start or self.problems[0]) else 1.4
-        pen = QPen(QColor(PROBLEM if self.problems[0] else stroke), width)
+        pen = QPen(QColor(c.problem if self.problems[0] else stroke), width)
         if self.node.kind == "inject":
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
@@ -168,7 +170,7 @@ class NodeItem(QGraphicsItem):
         else:
             painter.drawRoundedRect(rect, 8, 8)
         if self.isSelected():
-            painter.setPen(QPen(QColor(SELECT), 3, Qt.PenStyle.SolidLine))
+            painter.setPen(QPen(QColor(c.selected), 3, Qt.PenStyle.SolidLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), 9, 9)
         regular, bold = node_font(), node_font(True)
@@ -177,25 +179,25 @@ class NodeItem(QGraphicsItem):
         for index, line in enumerate(self.text.lines):
             title = index < self.text.bold
             painter.setFont(bold if title else regular)
-            colour = "#1d2433" if title else "#4a5468"
+            colour = c.title if title else c.text
             if line.startswith("\u2605"):
-                colour = "#8a1010"
+                colour = c.critical
             elif line.startswith("\u26a0"):
-                colour = PROBLEM
+                colour = c.problem
                 painter.setFont(bold)
             elif line.startswith("Outcome:"):
-                colour = "#1d2433"
+                colour = c.title
                 painter.setFont(bold)
             painter.setPen(QColor(colour))
             painter.drawText(QPointF(PADDING_X, y), line)
             y += metrics.lineSpacing()
         if self.problems[0] or self.problems[1]:                 # a warning badge on the corner too
             badge = QRectF(rect.right() - 12, rect.top() - 8, 20, 20)
-            painter.setPen(QPen(QColor("#ffffff"), 1.5))
-            painter.setBrush(QColor(PROBLEM if self.problems[0] else "#9a5b00"))
+            painter.setPen(QPen(QColor(c.badge_text), 1.5))
+            painter.setBrush(QColor(c.problem if self.problems[0] else c.warn_badge))
             painter.drawEllipse(badge)
             painter.setFont(bold)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(QColor(c.badge_text))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
 
 
@@ -226,7 +228,8 @@ class EdgeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         dashed = self.route.edge.dashed
-        colour = QColor("#9a6b00" if dashed else "#5d6675")
+        c = theme.map_colours()
+        colour = QColor(c.redirect if dashed else c.edge)
         pen = QPen(colour, 1.4)
         if dashed:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -237,11 +240,11 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(colour)
         painter.drawPolygon(self.arrow)
         if not self.label_rect.isNull():
-            painter.setBrush(QColor(255, 255, 255, 230))
-            painter.setPen(QPen(QColor("#c9ced8"), 0.8))
+            painter.setBrush(QColor(c.label_bg))
+            painter.setPen(QPen(QColor(c.label_border), 0.8))
             painter.drawRoundedRect(self.label_rect, 3, 3)
             painter.setFont(label_font())
-            painter.setPen(QColor("#1d2433"))
+            painter.setPen(QColor(c.label_text))
             painter.drawText(self.label_rect, Qt.AlignmentFlag.AlignCenter, self.route.edge.label)
 
 
@@ -267,7 +270,7 @@ class MapView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setBackgroundBrush(QColor(theme.map_colours().background))     # again on a theme change
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Scenario map")
         self.setAccessibleDescription("Scenes and endings left to right. Arrow keys pan, Ctrl+plus and Ctrl+minus "
@@ -282,6 +285,13 @@ class MapView(QGraphicsView):
         self.map_scene.selectionChanged.connect(self._on_selection_changed)
 
     # -- building --------------------------------------------------------------------------------
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            # the high-contrast theme was switched: the map follows it (items repaint from theme)
+            self.setBackgroundBrush(QColor(theme.map_colours().background))
+            self.viewport().update()
     def populate(self, graph: Graph, problem_counts: dict[str, tuple[int, int]] | None = None) -> Layout:
         """Draw ``graph`` (replacing what was there); keeps the selection when the node still exists."""
         selected = self.selected_id()

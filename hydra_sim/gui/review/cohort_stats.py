@@ -340,7 +340,7 @@ def cohort_summary(reports: list[CompactReport], titles: dict[str, str]) -> Coho
 @dataclass
 class TimelineItem:
     clock: int
-    kind: str                  # scene | inject | decision | reference | ended
+    kind: str                  # scene | inject | decision | reference | document | ended
     title: str
     detail: str = ""
     seq: int | None = None     # the stored event's number (decisions can be annotated by it)
@@ -351,6 +351,20 @@ class TimelineItem:
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)     # decisions: the option labels top to bottom as shown
+    expired: bool = False      # decisions: the countdown ran out (nothing was decided)
+
+
+TIMELINE_WORDS = {"scene": "Scene", "inject": "Update from", "decision": "Decided", "reference": "Read",
+                  "document": "Opened", "ended": "Incident closed"}
+
+
+def timeline_line(item: TimelineItem) -> str:
+    """How the review's timeline words an item: what happened, in the scenario's words.
+
+    An expired countdown says so ("Time ran out: ..."), never "Decided"."""
+    if item.kind == "decision" and item.expired:
+        return f"Time ran out: {item.title}"
+    return f"{TIMELINE_WORDS.get(item.kind, humanise(item.kind))}: {item.title}"
 
 
 class Labels:
@@ -363,6 +377,22 @@ class Labels:
         scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
         return scene.title if scene is not None else humanise(scene_id)
 
+    def speaker(self, speaker_id: str | None) -> str:
+        """The cast member's name, as the trainee saw it ('Radio \u00b7 Westmarch control room')."""
+        member = self.scenario.cast.get(speaker_id) if self.scenario is not None and speaker_id else None
+        if member is None:
+            return humanise(speaker_id) if speaker_id else "the incident"
+        from ..wording import speaker_line
+        return speaker_line(member.name, member.role)
+
+    def reference(self, reference_id: str | None) -> str:
+        item = self.scenario.reference.get(reference_id) if self.scenario is not None and reference_id else None
+        return item.title if item is not None else humanise(reference_id)
+
+    def media(self, media_id: str | None) -> str:
+        item = self.scenario.media.get(media_id) if self.scenario is not None and media_id else None
+        return item.title if item is not None else humanise(media_id)
+
     def ending(self, ending_id: str | None) -> str:
         ending = self.scenario.endings.get(ending_id) if self.scenario is not None and ending_id else None
         return ending.title if ending is not None else humanise(ending_id)
@@ -371,7 +401,7 @@ class Labels:
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
-            return "Rationale recorded (" + ", ".join(humanise(k) for k in boxes_of(selection)) + ")"
+            return "Rationale recorded (" + ", ".join(box_title(k) for k in boxes_of(selection)) + ")"
         scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
         decision = getattr(scene, "decision", None)
         ids = [selection] if isinstance(selection, str) else list(selection)
@@ -391,13 +421,19 @@ class Labels:
         return [o.label for o in presentation_order(seed, scene_id, decision.options)]
 
 
+def box_title(field_id: str) -> str:
+    """An NDM box's title as the trainee saw it ("Threat, risk and harm"), never its id."""
+    from ...engine.model import ndm_box_title
+    return ndm_box_title(field_id)
+
+
 def rationale_text(rationale: Any, selection: Any = None) -> str:
     if isinstance(rationale, str):
         return rationale
     if isinstance(rationale, dict):
-        return "; ".join(f"{humanise(k)}: {v}" for k, v in rationale.items() if v)
+        return "; ".join(f"{box_title(k)}: {v}" for k, v in rationale.items() if v)
     if isinstance(selection, dict):      # an NDM form: the boxes are the rationale
-        return "; ".join(f"{humanise(k)}: {v}" for k, v in boxes_of(selection).items() if v)
+        return "; ".join(f"{box_title(k)}: {v}" for k, v in boxes_of(selection).items() if v)
     return ""
 
 
@@ -427,31 +463,33 @@ def timeline(events: list[dict], report: dict | None, labels: Labels | None = No
     for e in events:
         kind, data, clock = e["kind"], e.get("data") or {}, e["clock"]
         if kind == "scene_entered":
-            items.append(TimelineItem(clock, "scene", f"Entered: {labels.scene(data.get('scene_id'))}",
+            items.append(TimelineItem(clock, "scene", labels.scene(data.get('scene_id')),
                                       seq=e["seq"], scene_id=data.get("scene_id")))
         elif kind == "inject_fired":
-            speaker = humanise(data.get("speaker")) if data.get("speaker") else "Update"
             redirect = f" (moved to {labels.scene(data['redirect'])})" if data.get("redirect") else ""
-            items.append(TimelineItem(clock, "inject", f"Inject from {speaker}{redirect}",
+            items.append(TimelineItem(clock, "inject", f"{labels.speaker(data.get('speaker'))}{redirect}",
                                       str(data.get("text") or "").strip(), seq=e["seq"]))
         elif kind == "decision_recorded":
             index = data.get("index")
             meta = data.get("meta") or {}
             seconds = meta.get("decision_seconds")
-            chosen = ("Time ran out: no decision made" if data.get("expired")
+            chosen = ("no decision was made in time; the incident moved on" if data.get("expired")
                       else labels.selection(data.get("scene_id"), data.get("kind"), data.get("selection")))
             good, bad = by_decision.get(index, ([], [])) if isinstance(index, int) else ([], [])
-            items.append(TimelineItem(clock, "decision", f"Decided: {chosen}", seq=e["seq"], decision_index=index,
+            items.append(TimelineItem(clock, "decision", chosen, seq=e["seq"], decision_index=index,
+                                      expired=bool(data.get("expired")),
                                       scene_id=data.get("scene_id"),
                                       decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
                                       rationale=rationale_text(data.get("rationale"), data.get("selection")),
                                       evidenced=list(good), contravened=list(bad),
                                       shown=labels.shown(data.get("scene_id"), seed)))
         elif kind == "reference_opened":
-            items.append(TimelineItem(clock, "reference", f"Read reference: {humanise(data.get('reference_id'))}",
+            items.append(TimelineItem(clock, "reference", labels.reference(data.get('reference_id')),
                                       seq=e["seq"]))
+        elif kind == "document_opened":
+            items.append(TimelineItem(clock, "document", labels.media(data.get("media_id")), seq=e["seq"]))
         elif kind == "ended":
-            items.append(TimelineItem(clock, "ended", f"Incident closed: {labels.ending(data.get('ending_id'))}",
+            items.append(TimelineItem(clock, "ended", labels.ending(data.get('ending_id')),
                                       seq=e["seq"]))
     return items
 

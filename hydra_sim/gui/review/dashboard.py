@@ -128,11 +128,19 @@ class CohortDashboard(QWidget):
         chart.legend().setVisible(False)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setBackgroundRoundness(6)
+        # a chart is painted by Qt Charts, not the stylesheet: its colours come from the theme
+        p = theme.current()
+        chart.setBackgroundBrush(QColor(p.surface))
+        chart.setBackgroundPen(QColor(p.border))
+        chart.setTitleBrush(QColor(p.text))
 
     def _axis_font(self, axis, title: str | None = None) -> None:
         font = QFont()
         font.setPointSizeF(self.points * 0.95)
         axis.setLabelsFont(font)
+        text = QColor(theme.current().text)
+        axis.setLabelsBrush(text)
+        axis.setTitleBrush(text)
         if title:
             axis.setTitleText(title)
             bold = QFont(font)
@@ -144,13 +152,15 @@ class CohortDashboard(QWidget):
         self.summary = summary
         self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) {scope}, "
                              f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
-        accent = QColor(theme.LIGHT.accent)
+        accent = QColor(theme.current().accent)
+        label = QColor(theme.current().text)       # the values beside the bars
         # Miss rates: the worst TOP_ACTIONS, highest at the top.
         chart = QChart()
         self._fonts(chart, f"Miss rate by NRP action (worst {min(TOP_ACTIONS, len(summary.miss_rates))})")
         top = summary.miss_rates[:TOP_ACTIONS]
         bars = QBarSet("Miss rate %")
         bars.setColor(accent)
+        bars.setLabelColor(label)
         categories = []
         for m in reversed(top):       # a horizontal bar chart draws its first category at the bottom
             bars.append(round(m.rate * 100, 1))
@@ -177,6 +187,7 @@ class CohortDashboard(QWidget):
         self._fonts(chart, "Score distribution (sessions per 10% band)")
         bars = QBarSet("Sessions")
         bars.setColor(accent)
+        bars.setLabelColor(label)
         for count in summary.histogram:
             bars.append(count)
         series = QBarSeries()

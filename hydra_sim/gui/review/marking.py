@@ -83,7 +83,8 @@ class MarkingDialog(QDialog):
                 group = QButtonGroup(self)
                 for column, mark in enumerate(RUBRIC_MARKS, start=1):
                     button = QRadioButton("Met" if mark == "met" else "Not met")
-                    button.setAccessibleName(f"{criterion.id}: {'met' if mark == 'met' else 'not met'}")
+                    # a screen reader says the criterion in words, never its id
+                    button.setAccessibleName(f"{criterion.text}: {'met' if mark == 'met' else 'not met'}")
                     button.setProperty("mark", mark)
                     group.addButton(button)
                     grid.addWidget(button, row, column)
@@ -91,7 +92,7 @@ class MarkingDialog(QDialog):
                         button.setChecked(True)
                 comment = QLineEdit((previous.get("comments") or {}).get(criterion.id, ""))
                 comment.setPlaceholderText("Comment (optional)")
-                comment.setAccessibleName(f"Comment on {criterion.id}")
+                comment.setAccessibleName(f"Comment on: {criterion.text}")
                 grid.addWidget(comment, row + 1, 0, 1, 4)
                 self.groups[criterion.id] = group
                 self.comments[criterion.id] = comment

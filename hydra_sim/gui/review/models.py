@@ -32,7 +32,6 @@ class SessionTableModel(QAbstractTableModel):
     def __init__(self, rows: list[SessionRow] | None = None, parent=None):
         super().__init__(parent)
         self._rows: list[SessionRow] = list(rows or [])
-        self.high_contrast = False
 
     def set_rows(self, rows: list[SessionRow]) -> None:
         self.beginResetModel()
@@ -114,7 +113,7 @@ class SessionTableModel(QAbstractTableModel):
                 QStyle.StandardPixmap.SP_MessageBoxCritical
             return QApplication.style().standardIcon(icon)
         if role == Qt.ItemDataRole.ForegroundRole:
-            p = theme.palette(self.high_contrast)
+            p = theme.current()       # the theme applied now (it can be switched while the window is open)
             if col == COL_INTEGRITY and row.integrity is False:
                 return QColor(p.bad)
             if col == COL_CRITICAL and row.critical_misses:

@@ -60,6 +60,7 @@ from .cohort_stats import (
     humanise,
     load_rows,
     timeline,
+    timeline_line,
 )
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
@@ -77,8 +78,6 @@ from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
-KIND_WORDS = {"scene": "Scene", "inject": "Inject", "decision": "Decision", "reference": "Reference",
-              "ended": "Ending"}
 
 
 class _Relay(QObject):
@@ -492,7 +491,8 @@ class ReviewWindow(QMainWindow):
         if report:
             grade = report.get("grade_label") or humanise(report.get("grade_id"))
             parts.append(f"Score <b>{report.get('percent', 0):.0f}%</b>, calculated grade <b>{e(str(grade))}</b>; "
-                         f"ending {e(humanise(report.get('ending_id')))} ({e(humanise(report.get('outcome')))}).")
+                         f"ending \u201c{e(self.labels_for(row).ending(report.get('ending_id')))}\u201d "
+                         f"({e(humanise(report.get('outcome')))}).")
             if report.get("critical_failures"):
                 parts.append(f"\u2716 Critical misses: {len(report['critical_failures'])}.")
             if report.get("not_reached"):
@@ -540,7 +540,7 @@ class ReviewWindow(QMainWindow):
             details = decision_details(item) if item.kind == "decision" else item.detail
             took = format_duration(item.decision_seconds) if item.decision_seconds is not None else ""
             note_text = "\n".join(f"{n['author']}: {n['text']}" for n in notes.get(item.seq, []))
-            tree_item = QTreeWidgetItem([format_seconds(item.clock), f"{KIND_WORDS[item.kind]}: {item.title}", took,
+            tree_item = QTreeWidgetItem([format_seconds(item.clock), timeline_line(item), took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
             shown = "".join(f"\n{n}. {label}" for n, label in enumerate(item.shown, 1))
@@ -738,7 +738,7 @@ class ReviewWindow(QMainWindow):
         def cell(item) -> str:
             if item is None:
                 return "\u2014 not reached"
-            text = item.title.removeprefix("Decided: ")
+            text = timeline_line(item) if item.expired else item.title
             extra = decision_details(item)
             return f"{text}\n{extra}" if extra else text
         for i, pair in enumerate(pairs):
@@ -784,11 +784,10 @@ class ReviewWindow(QMainWindow):
         return finished != len(self.index.reports)
 
 
-def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, settings=None,
-                       **kwargs) -> ReviewWindow:
-    """The review window, sized to the screen (and at its last size and place, given ``settings``)."""
+def open_review_window(store, *, points: float = 11.0, settings=None, **kwargs) -> ReviewWindow:
+    """The review window, sized to the screen (and at its last size and place, given ``settings``).
+    Its colours follow the theme applied (theme.current())."""
     window = ReviewWindow(store, points=points, **kwargs)
-    window.model.high_contrast = high_contrast
     place(window, (1500, 950), "review", settings)
     return window
 

@@ -1,0 +1,155 @@
+"""The one keyboard model of every hydra_sim window, the platform's.
+
+- Enter (or Return) activates the focused push or tool button, as Space does. Qt does this
+  only for dialog buttons ("autoDefault"); in a main window Enter on a focused button would
+  otherwise do nothing.
+- Arrow keys move within a group of options (and, in a choose-one group, select what they
+  move to); Tab enters and leaves the group. See ``OptionGroupKeys``.
+- Ctrl+Enter decides or continues (the incident screen owns that shortcut), Ctrl++ / Ctrl+-
+  / Ctrl+0 zoom (``ZOOM_IN_KEYS`` lists every way a keyboard sends "Ctrl and +").
+
+``install(app)`` is called by theme.apply, which every window calls, so the model is the same
+in the trainee app, the review window, Author mode and the facilitator console.
+Must not import the engine, the records package or any screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QToolButton, QWidget
+
+# The menus show the platform's zoom keys. "Ctrl and +" arrives in several forms: Ctrl+Plus
+# (keypad, some layouts), Ctrl+Shift+Plus or Ctrl+Shift+= (the "+" above "=" on a UK or US
+# keyboard) and Ctrl+= (without Shift). Giving one action all of them as shortcuts makes Qt
+# call them ambiguous under X11 (which offers several of those forms for one key press), so
+# that nothing fires: the action keeps one, and ZoomKeys catches the other forms.
+ZOOM_IN_KEYS = (QKeySequence.StandardKey.ZoomIn,)
+ZOOM_OUT_KEYS = (QKeySequence.StandardKey.ZoomOut,)
+ZOOM_IN_KEY_CODES = (Qt.Key.Key_Plus, Qt.Key.Key_Equal)
+ZOOM_OUT_KEY_CODES = (Qt.Key.Key_Minus, Qt.Key.Key_Underscore)
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def key_sequences(keys) -> list[QKeySequence]:
+    """QKeySequences for strings and standard keys, without duplicates or empty ones."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        sequences = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        for sequence in sequences:
+            if not sequence.isEmpty() and sequence not in out:
+                out.append(sequence)
+    return out
+
+
+def plain_enter(event) -> bool:
+    """Enter or Return pressed with no modifier other than the keypad's."""
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() in ENTER_KEYS and modifiers == Qt.KeyboardModifier.NoModifier
+
+
+class EnterActivates(QObject):
+    """Application-wide: Enter on a focused, enabled push or tool button clicks it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or not plain_enter(event) or event.isAutoRepeat():
+            return False
+        if not isinstance(watched, (QPushButton, QToolButton)) or not watched.hasFocus():
+            return False
+        if isinstance(watched, QPushButton) and (watched.autoDefault() or watched.isDefault()):
+            return False        # a dialog button: Qt already activates it on Enter
+        if watched.isEnabled():
+            watched.click()
+        return True
+
+
+_installed: dict[int, EnterActivates] = {}
+
+
+def install(app: QApplication) -> None:
+    """Install the Enter filter on ``app`` once (later calls do nothing)."""
+    if id(app) in _installed:
+        return
+    keys = EnterActivates(app)
+    app.installEventFilter(keys)
+    _installed[id(app)] = keys
+
+
+class ZoomKeys(QObject):
+    """Application-wide: Ctrl with +, = (zoom in) or -, _ (zoom out), in any of the forms a
+    keyboard sends them, when no shortcut took the key press, in ``window`` and its dialogs."""
+
+    def __init__(self, window: QWidget, zoom_in, zoom_out):
+        super().__init__(window)
+        self.window = window
+        self.zoom_in, self.zoom_out = zoom_in, zoom_out
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        if watched is not (QApplication.focusWidget() or watched.window()):
+            return False        # the same key press again, on its way up to the parents
+        modifiers = event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
+        if modifiers != Qt.KeyboardModifier.ControlModifier:
+            return False
+        if watched.window() is not self.window and watched.window().parentWidget() is not self.window:
+            return False
+        if event.key() in ZOOM_IN_KEY_CODES:
+            self.zoom_in()
+            return True
+        if event.key() in ZOOM_OUT_KEY_CODES:
+            self.zoom_out()
+            return True
+        return False
+
+
+class OptionGroupKeys(QObject):
+    """Arrow keys within one group of option buttons; Tab enters the group once.
+
+    The group is ``buttons()`` (called each time, as the visible rows change). Up/Left and
+    Down/Right move to the previous and next button, wrapping as platform radio groups do;
+    with ``select`` (a choose-one group) the button moved to is also chosen. With ``roving``
+    only one button of the group is a Tab stop (the chosen one, else the first), so Tab and
+    Shift+Tab step over the group in one press and the arrows do the moving, as on every
+    desktop platform; a check list keeps every box a Tab stop."""
+
+    def __init__(self, buttons, *, select: bool, roving: bool, parent: QObject | None = None):
+        super().__init__(parent)
+        self.buttons = buttons
+        self.select = select
+        self.roving = roving
+
+    def watch(self, button: QAbstractButton) -> None:
+        button.installEventFilter(self)
+        if self.roving:
+            button.toggled.connect(lambda *_: self.update_tab_stop())
+
+    def update_tab_stop(self) -> None:
+        if not self.roving:
+            return
+        buttons = self.buttons()
+        current = next((b for b in buttons if b.isChecked()), None) or \
+            next((b for b in buttons if b.hasFocus()), None) or (buttons[0] if buttons else None)
+        for button in buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if button is current else Qt.FocusPolicy.ClickFocus)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False        # Alt+Up, Ctrl+arrows and the like are someone else's
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1}.get(event.key())
+        if step is None:
+            return False
+        buttons = self.buttons()
+        if watched not in buttons:
+            return False
+        target = buttons[(buttons.index(watched) + step) % len(buttons)]
+        if self.select and target.isEnabled():
+            target.setChecked(True)
+        if self.roving:
+            target.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        target.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+        self.update_tab_stop()
+        return True
