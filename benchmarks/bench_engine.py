@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_engine            # the three figures, as a table
+    python -m benchmarks.bench_engine            # the four figures, as a table
     python -m benchmarks.bench_engine --profile  # also cProfile each figure, top functions
     python -m benchmarks.bench_engine --json     # the figures as JSON (python -m benchmarks reads it)
 
@@ -15,6 +15,11 @@ Run from the repository root::
     through the state machine). Target: under 1 ms.
 (c) the explorer on the flagship scenario (``explore()``, after loading). Best of 3.
     Target: under 2 s.
+(d) hostile text: load + lint of the mini scenario with one inject per 5 synthetic scenes
+    (400 at the default size, about 8 MB), each a 20,000-character run of "[", "![", "<a" or
+    " *a" (the inputs that made the markup checks quadratic: minutes for such a file), and
+    ``markdown_to_html`` of one 20,000-character " *a" field (3 s before the italic pattern
+    was made linear). Targets: under 5 s and under 50 ms.
 
 These are scripts, not tests: they print numbers and never run under pytest.
 """
@@ -26,6 +31,7 @@ import cProfile
 import gc
 import io
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -41,6 +47,7 @@ from hydra_sim.engine import loader
 from hydra_sim.engine.explorer import explore
 from hydra_sim.engine.loader import load_scenario
 from hydra_sim.engine.runner import ScenarioRunner
+from hydra_sim.engine.text import markdown_to_html
 
 REPO = Path(__file__).resolve().parents[1]
 FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
@@ -126,6 +133,35 @@ def bench_explore(repeat: int) -> dict:
 
 
 # -- output ---------------------------------------------------------------------------------
+# -- (d) hostile text ------------------------------------------------------------------------
+HOSTILE_RUNS = ("[", "![", "<a", " *a")
+
+
+def hostile_scenario(fields: int, folder: Path) -> Path:
+    """The mini fixture with ``fields`` extra injects whose text is a 20,000-character hostile run."""
+    shutil.copytree(REPO / "tests" / "fixtures", folder / "fixtures")
+    path = folder / "fixtures" / "mini" / "mini.yaml"
+    injects = "".join(
+        f"  - id: hostile{i}\n    at_minute: 30\n    text: \"{(run * 20_000)[:19_999]}\"\n"
+        for i, run in ((i, HOSTILE_RUNS[i % len(HOSTILE_RUNS)]) for i in range(fields)))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("injects:\n", "injects:\n" + injects, 1), encoding="utf-8")
+    return path
+
+
+def bench_hostile(fields: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
+        path = hostile_scenario(fields, Path(tmp))
+        size = path.stat().st_size
+        start = time.perf_counter()
+        result = load_scenario(path)
+        load_s = time.perf_counter() - start
+    field = (" *a" * 7000)[:20_000]
+    markdown_s = best_of(3, lambda: markdown_to_html.__wrapped__(field))   # past the cache
+    return {"fields": fields, "bytes": size, "load_s": load_s, "markdown_s": markdown_s,
+            "m004": sum(p.code == "M004" for p in result.problems)}
+
+
 def profile(label: str, function, top: int = 5) -> None:
     """cProfile one call of function. The garbage collector is paused while profiling: with
     it on, its pauses are charged to whichever function happens to allocate, which hides the
@@ -148,12 +184,13 @@ def profile(label: str, function, top: int = 5) -> None:
 
 
 def figures(scenes: int = 2000) -> list[Figure]:
-    """Run the three figures on a synthetic scenario of ``scenes`` scenes; one row each, plus info rows."""
+    """Run the four figures on a synthetic scenario of ``scenes`` scenes; one row each, plus info rows."""
     with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
         path = make_scenario(scenes, Path(tmp))
         load = bench_load(path, repeat=5)
         step = bench_step(path)
     explored = bench_explore(repeat=3)
+    hostile = bench_hostile(max(20, scenes // 5))
     ratio = load["warm"] / load["bare"]
     cold_ratio = load["cold"] / load["bare"]
     bare = "bare yaml.load"
@@ -176,6 +213,13 @@ def figures(scenes: int = 2000) -> list[Figure]:
         row(f"(c) explore flagship ({explored['states']:,} states, {explored['moves']:,} moves), best of 3",
             "< 2 s", f"{explored['seconds']:.2f} s", explored["seconds"] / 2.0, "target",
             passed=explored["seconds"] < 2.0, note=f"(c) explorer found a full-marks path: {explored['full_marks']}"),
+        row(f"(d) load + lint, {hostile['fields']:,} hostile 20,000-character fields "
+            f"({hostile['bytes'] / 1e6:.1f} MB)", "< 5 s", f"{hostile['load_s']:.2f} s", hostile["load_s"] / 5.0,
+            "target", passed=hostile["load_s"] < 5.0,
+            note=f"(d) hostile fields reported as markup (M004): {hostile['m004']} (none is markup)"),
+        row("(d) markdown_to_html of one 20,000-character ' *a' field, best of 3", "< 50 ms",
+            f"{hostile['markdown_s'] * 1000:.1f} ms", hostile["markdown_s"] / 0.05, "target",
+            passed=hostile["markdown_s"] < 0.05),
     ]
 
 

@@ -19,11 +19,32 @@ from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
 from .engine.plan import PLAN_SUFFIX, load_plan
 from .engine.problems import ERROR, WARNING, Location, Problem, sort_problems
+from .terminal import TerminalText, one_line
 
 log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through ``TerminalText``: control
+    characters from scenario text, ids, file names or records are escaped, never sent raw."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(stdout), TerminalText(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _data_out():
+    """Where a command writes data (an export, a graph): redirected to a file or a pipe it is
+    written exactly as it is; on a terminal its control characters are escaped like the rest."""
+    out = sys.stdout
+    if isinstance(out, TerminalText) and not (hasattr(out.stream, "isatty") and out.stream.isatty()):
+        return out.stream
+    return out
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     configure_terminal()
@@ -373,7 +394,7 @@ def _cmd_test(args) -> int:
                 for problem in result["problems"]:
                     loc = f"{problem['file']}:{problem['line']}:{problem['column']}"
                     hint = f" ({problem['hint']})" if problem.get("hint") else ""
-                    print(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}")
+                    print(one_line(f"  {loc}: {problem['severity']} {problem['code']} {problem['message']}{hint}"))
         print(f"{len(results)} plan{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, "
               f"{len(failed)} failed", file=sys.stderr)
     if not results:
@@ -507,7 +528,7 @@ def _cmd_graph(args) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
         print(args.output)
     else:
-        sys.stdout.write(text)
+        _data_out().write(text)
     return 0
 
 
@@ -593,7 +614,7 @@ def _cmd_export(args) -> int:
         _register_export(args.output, f"{args.format} report", summaries)
         print(args.output)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _data_out().write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -775,6 +796,8 @@ def _add_records_commands(sub) -> None:
         return command
 
     verify = home(sub.add_parser("verify", help="check the session records' hash chains for tampering"))
+    verify.add_argument("--store", metavar="FILE", help="check this store file (a copy, a backup) instead of the "
+                                                         "home's; it is only read, never changed")
     verify.set_defaults(handler=_cmd_verify)
 
     rescore = home(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
@@ -810,15 +833,20 @@ def _add_records_commands(sub) -> None:
     import_bundle.set_defaults(handler=_cmd_import_bundle)
 
 
-def _records_command(run):
-    """Open the session store for a records command; a StoreError becomes a message and exit code 1."""
+def _records_command(run, readonly: bool = False):
+    """Open the session store for a records command; a StoreError becomes a message and exit code 1.
+    ``readonly``: the command only reads (verify), so the file is opened read-only and never changed."""
+    if not callable(run):
+        return lambda function: _records_command(function, readonly=run)
+
     def handler(args) -> int:
         from .records import SessionStore, StoreError, default_store_path
 
         if getattr(args, "home", None):
             paths.set_home(args.home)
         try:
-            with SessionStore(default_store_path()) as store:
+            path = getattr(args, "store", None) or default_store_path()
+            with SessionStore(path, readonly=readonly) as store:
                 return run(args, store)
         except StoreError as exc:
             print(f"hydra-sim {args.command}: {exc.message}", file=sys.stderr)
@@ -850,12 +878,12 @@ def _confirm_deletion(sessions, question: str, yes: bool) -> bool:
     return _confirm(question, yes)
 
 
-@_records_command
+@_records_command(True)
 def _cmd_verify(args, store) -> int:
     issues = store.verify()
     count = len(store.sessions())
-    for issue in issues:
-        print(issue)
+    for issue in issues:          # a damaged id may hold bytes that are not text: printed escaped
+        print(str(issue).encode("utf-8", "backslashreplace").decode("utf-8"))
     bad = len({i.session_id for i in issues})
     print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
     return 1 if issues else 0
@@ -898,7 +926,7 @@ def _cmd_trainee(args, store) -> int:
             print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
                   file=sys.stderr)
         else:
-            sys.stdout.write(trainee_export_text(store, args.trainee_id))
+            _data_out().write(trainee_export_text(store, args.trainee_id))
         print("places searched:", *(f"  {p.line()}" for p in find_trainee(store, args.trainee_id)), sep="\n",
               file=sys.stderr)
         return 0

@@ -5,14 +5,18 @@ never raised. Must not import Qt.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import CATALOGUE_SUFFIX
+from .files import display_name
 from .loader import load_scenario
 from .model import Scenario
 from .plan import PLAN_SUFFIX
-from .problems import ERROR, Problem
+from .problems import ERROR, Location, Problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,9 +48,26 @@ def scan_library(folders: list[tuple[Path, bool]]) -> list[LibraryEntry]:
     """``folders`` is [(folder, bundled?)]; scenario files directly inside each are listed."""
     entries = []
     for folder, bundled in folders:
-        if not folder.is_dir():
+        try:
+            if not folder.is_dir():
+                continue
+            paths = sorted(p for p in folder.glob("*.yaml") if is_scenario_file(p))
+        except OSError as exc:     # an unreadable user folder never costs the bundled scenarios
+            log.warning("cannot list the scenario folder %s: %s", folder, exc)
             continue
-        for path in sorted(p for p in folder.glob("*.yaml") if is_scenario_file(p)):
-            result = load_scenario(path)
-            entries.append(LibraryEntry(path, result.scenario, result.problems, bundled))
+        for path in paths:
+            entries.append(_entry(path, bundled))
     return entries
+
+
+def _entry(path: Path, bundled: bool) -> LibraryEntry:
+    """One file's entry. The loader reports bad input as problems; anything it still raises
+    (a bug, a file system surprise) becomes a problem on this entry instead of losing the list."""
+    try:
+        result = load_scenario(path)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not empty the library
+        log.exception("loading %s for the library failed", path)
+        problem = Problem("Y011", ERROR, f"cannot read the file: {type(exc).__name__}: {exc}",
+                          Location(display_name(path), 0, 0), "run hydra-sim lint on it for details")
+        return LibraryEntry(path, None, [problem], bundled)
+    return LibraryEntry(path, result.scenario, result.problems, bundled)

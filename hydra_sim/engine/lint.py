@@ -16,13 +16,29 @@ from .model import Outcome, Route, Scenario
 from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
 
 RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial", "mark"}
+# Markup scenario text may not have (M004). Each is (pattern, closing character or None, what,
+# hint): the text has that markup when the pattern is found and, if a closing character is
+# given, it occurs somewhere after the match. The patterns are written so that no character is
+# rescanned from many starts (linear time: "[[[..." or "<a<a..." made the obvious patterns
+# quadratic, minutes for a large file); the closing character is one ``str.find``. They find
+# exactly the texts ``<\s*/?\s*[a-zA-Z!?][^>]*>``, ``!\[[^\]]*\]\(`` and ``\[[^\]]*\]\([^)]*\)`` find.
 _UNSAFE_MARKUP = [
-    (re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>"), "an HTML tag", "write plain text; use **bold** or *italic*"),
-    (re.compile(r"!\[[^\]]*\]\("), "an image", "put pictures in 'media' and list them on the scene"),
-    (re.compile(r"\[[^\]]*\]\([^)]*\)"), "a link", "scenario text cannot link anywhere; quote the name instead"),
-    (re.compile(r"\b(?:https?|ftp|file|data|javascript):", re.I), "an address", "scenario text cannot load or "
-     "link to anything; put documents in 'media'"),
+    (re.compile(r"<\s*(?:/\s*)?[a-zA-Z!?]"), ">", "an HTML tag", "write plain text; use **bold** or *italic*"),
+    (re.compile(r"!\[(?:[^\]!]|!(?!\[))*\]\("), None, "an image",
+     "put pictures in 'media' and list them on the scene"),
+    (re.compile(r"\[[^\[\]]*\]\("), ")", "a link", "scenario text cannot link anywhere; quote the name instead"),
+    (re.compile(r"\b(?:https?|ftp|file|data|javascript):", re.I), None, "an address", "scenario text cannot load "
+     "or link to anything; put documents in 'media'"),
 ]
+
+
+def unsafe_markup(text: str) -> tuple[str, str] | None:
+    """(what, hint) for the first kind of markup found in ``text``, or None."""
+    for pattern, closing, what, hint in _UNSAFE_MARKUP:
+        match = pattern.search(text)
+        if match and (closing is None or text.find(closing, match.end()) >= 0):
+            return what, hint
+    return None
 _TODO = re.compile(r"\b(?:TODO|FIXME|TBC|XXX)\b")
 
 
@@ -278,11 +294,10 @@ class _Checker:
         for text, location, where in self.texts():
             if _TODO.search(text):
                 self.add("M003", WARNING, f"{where} contains a TODO marker", location, "finish the text")
-            for pattern, what, hint in _UNSAFE_MARKUP:
-                if pattern.search(text):
-                    self.add("M004", ERROR, f"{where} contains {what}, which scenario text may not have",
-                             location, hint)
-                    break
+            markup = unsafe_markup(text)
+            if markup:
+                self.add("M004", ERROR, f"{where} contains {markup[0]}, which scenario text may not have",
+                         location, markup[1])
 
     def texts(self):
         s = self.s

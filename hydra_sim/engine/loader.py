@@ -10,16 +10,17 @@ Must not import Qt or any GUI code.
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import paths
 from .catalogue import CATALOGUE_SUFFIX, load_catalogue
-from .files import FileCache, display_name
+from .files import FileCache, display_name, read_regular_file
 from .model import Assessment, Catalogue, Outcome, Scenario
 from .problems import ERROR, Location, Problem, ScenarioError, did_you_mean, has_errors, sort_problems
 from .schema import ScenarioSchema
-from .yamlsource import read_yaml_file
+from .yamlsource import MAX_FILE_BYTES, read_yaml_file
 
 MEDIA_SUFFIXES = {
     "image": {".png", ".jpg", ".jpeg", ".svg"},
@@ -76,7 +77,8 @@ def asset_roots(scenario_dir: Path) -> list[Path]:
 
 
 def resolve_media_path(file: str, scenario_dir: Path) -> tuple[Path | None, str | None]:
-    """Return (path, None) for a safe existing file, or (None, reason)."""
+    """Return (path, None) for a safe existing regular file, or (None, reason): "escapes",
+    "missing", or words saying why the file cannot be used. Never raises."""
     if not file or "\\" in file or file.startswith("/") or ":" in file.split("/")[0]:
         return None, "escapes"
     parts = PurePosixPath(file).parts
@@ -84,14 +86,18 @@ def resolve_media_path(file: str, scenario_dir: Path) -> tuple[Path | None, str 
         return None, "escapes"
     for root in asset_roots(scenario_dir):
         candidate = root.joinpath(*parts)
-        if candidate.exists():
+        try:
+            if not candidate.exists():
+                continue
             real_root = root.resolve()
             real = candidate.resolve()
             if real_root not in real.parents:
                 return None, "escapes"
-            if not real.is_file():
-                return None, "missing"
-            return real, None
+            if not stat.S_ISREG(real.stat().st_mode):
+                return None, "not a regular file"       # a FIFO or device: never opened by anyone
+        except OSError as exc:      # a name too long for the file system, a loop of links, no access
+            return None, f"cannot be checked ({exc.strerror or exc})"
+        return real, None
     return None, "missing"
 
 
@@ -106,7 +112,12 @@ def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
     problems += schema.problems
     if scenario is None:
         return LoadResult(None, sort_problems(problems))
-    scenario.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        scenario.content_hash = hashlib.sha256(read_regular_file(path, MAX_FILE_BYTES)).hexdigest()
+    except OSError as exc:          # replaced between the two reads: report it, never raise
+        return LoadResult(None, sort_problems(problems + [Problem(
+            "Y011", ERROR, f"cannot read the file: {exc.strerror or exc}", Location(name, 0, 0),
+            "check the path and its permissions")]))
     scenario_dir = path.resolve().parent
     problems += _resolve_catalogues(scenario, scenario_dir, name, root)
     problems += _resolve_media(scenario, scenario_dir, name)
@@ -168,6 +179,9 @@ def _resolve_media(scenario: Scenario, scenario_dir: Path, name: str) -> list[Pr
             roots = " or ".join(str(r) for r in asset_roots(scenario_dir))
             problems.append(Problem("R007", ERROR, f"media '{media.id}': file '{media.file}' does not exist",
                                     media.location, f"looked in {roots}"))
+        elif reason is not None:
+            problems.append(Problem("R007", ERROR, f"media '{media.id}': file '{media.file}' {reason}",
+                                    media.location, "use an ordinary file with a shorter name"))
         media.resolved_path = resolved
     return problems
 

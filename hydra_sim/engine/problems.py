@@ -42,7 +42,8 @@ class Problem:
         text = f"{self.location}: {self.severity} {self.code} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # one problem, one line: a line break quoted from the file must not forge another line
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def to_dict(self) -> dict:
         return {

@@ -14,8 +14,9 @@ A session's ``seed`` fixes the order its decisions' options are shown in
 restore shows exactly what the trainee saw. No seed (older records, play scripts, the
 explorer) means the file order.
 For a fair debrief the runner also notes what the session *offered*: every action some
-decision it showed could have evidenced (``offered``), which decision last set each
-variable (``setters``) and each conditional turn the path took (``turns``): scoring tells
+decision it showed could have evidenced (``offered``), which decisions set each
+variable (``setters``: the last that set it, and every one that added to it since) and
+each conditional turn the path took (``turns``): scoring tells
 "missed" from "not reached" with the first, and ending.py explains the ending with the rest.
 A session's run conditions (run_conditions.py: drawn from the seed unless fixed) are the
 log's ``conditions`` entry, right after the seed, and set their read-only variables.
@@ -160,7 +161,8 @@ class ScenarioRunner:
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
         self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
-        self.setters: dict[str, int] = {}   # variable -> index of the decision that last set it
+        # variable -> the decisions its value comes from: the last that set it, and every one that added to it since
+        self.setters: dict[str, list[int]] = {}
         self.turns: list[dict] = []         # conditional routes and inject redirects the path took
         self.markings: dict[int, dict] = {}  # decision index -> the latest "mark" entry (an assessor's)
         # decision index -> actions a rationale's parts allow, which its rubric's marking decides
@@ -593,8 +595,11 @@ class ScenarioRunner:
                                              ref.feedback))
             if outcome.feedback:
                 record.feedback.append(outcome.feedback)
-            for name in list(outcome.sets) + list(outcome.adds):
-                self.setters[name] = record.index
+            for name in outcome.sets:
+                self.setters[name] = [record.index]
+            for name in outcome.adds:
+                if record.index not in self.setters.setdefault(name, []):
+                    self.setters[name].append(record.index)
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
@@ -663,7 +668,7 @@ class ScenarioRunner:
     def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
         reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
         self.turns.append({"from": self.scene_id, "to": target, "reads": reads, "inject": inject,
-                           "decisions": sorted({self.setters[v] for v in reads if v in self.setters}),
+                           "decisions": sorted({i for v in reads for i in self.setters.get(v, ())}),
                            "clock": self.clock.seconds})
 
     def next_inject_due(self) -> int | None:

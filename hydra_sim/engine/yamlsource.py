@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from yaml import events as ev
 
+from .files import UnreadableFile, read_regular_file
 from .problems import ERROR, Location, Problem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -103,13 +104,15 @@ def read_yaml_file(path: Path, display_name: str | None = None) -> tuple[YNode |
     """Read one file; returns (root node or None, problems). Never raises for bad input."""
     name = display_name or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        if exc.size is not None:
             return None, [Problem("Y010", ERROR,
-                                  f"file is {size / 1_048_576:.1f} MB; the limit is "
+                                  f"file is {exc.size / 1_048_576:.1f} MB; the limit is "
                                   f"{MAX_FILE_BYTES // 1_048_576} MB", Location(name, 1, 1),
                                   "split the scenario or move long documents into media files")]
-        data = path.read_bytes()
+        return None, [Problem("Y011", ERROR, f"cannot read the file: it is {exc.reason}",
+                              Location(name, 0, 0), "keep only ordinary text files in a scenario folder")]
     except OSError as exc:
         return None, [Problem("Y011", ERROR, f"cannot read the file: {exc.strerror or exc}",
                               Location(name, 0, 0), "check the path and its permissions")]

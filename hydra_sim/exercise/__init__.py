@@ -4,7 +4,9 @@
 ``station`` (a station's ``StationLink``), ``mirror`` (the facilitator's copy of each
 session), ``recorder`` (runner -> store), ``headless`` (a scripted station), ``views``
 (what the console shows), ``plenary`` (the debrief's side-by-side data and report),
-``commands`` (the ``facilitate`` and ``station`` commands). All Qt-free and thread-safe; the GUI lives in hydra_sim.gui.
+``commands`` (the ``facilitate`` and ``station`` commands), ``tls`` (the link's certificate and
+contexts), ``seats`` (a station's seat token kept beside its store). All Qt-free and
+thread-safe; the GUI lives in hydra_sim.gui.
 Must not import Qt or any GUI code.
 """
 

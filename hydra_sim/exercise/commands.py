@@ -49,7 +49,9 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     station.add_argument("--scenario", dest="station_scenario", metavar="FILE",
                          help="the scenario file (default: the one the play script names)")
     station.add_argument("--script", metavar="PLAN", help="play this play script (*.plan.yaml)")
-    station.add_argument("--station-id", help="this station's id (default: <syndicate>-station)")
+    station.add_argument("--station-id", help="this station's name on the console (default: <syndicate>-station); "
+                                              "the seat token kept beside the store, not this name, lets a "
+                                              "restarted station record again")
     station.add_argument("--pace", type=float, default=0.0, metavar="S", help="seconds before each step")
     station.add_argument("--hold-at", action="append", default=[], metavar="SCENE",
                          help="wait at SCENE until the facilitator's next intervention there (repeat a scene to wait for more than one)")
@@ -130,6 +132,9 @@ def _run_command(server, line: str) -> dict:
     try:
         if name == "status":
             return {"event": "status", "command": line, "syndicates": [v.to_dict() for v in server.snapshot()]}
+        if name == "release" and len(rest) == 1:      # the station's computer was replaced: free its seat
+            server.release_station(rest[0])
+            return {"event": "released", "command": line, "syndicate": rest[0]}
         if name in ("pause", "resume", "end") and len(rest) == 1:
             made = getattr(server, name)(rest[0])
         elif name == "inject" and len(rest) >= 2:
@@ -144,7 +149,7 @@ def _run_command(server, line: str) -> dict:
         else:
             return {"event": "error", "command": line,
                     "message": "commands: pause|resume|end TARGET, inject TARGET TEXT, inject-id TARGET ID, "
-                               "timer TARGET SECONDS, status, quit (TARGET: a syndicate or all)"}
+                               "timer TARGET SECONDS, release SYNDICATE, status, quit (TARGET: a syndicate or all)"}
     except (ExerciseError, ValueError) as exc:
         return {"event": "error", "command": line, "message": str(exc)}
     return {"event": "command", "command": line, "interventions": [asdict(v) for v in made]}

@@ -29,6 +29,7 @@ from ..engine.presentation import new_seed
 from ..engine.runner import RunnerError, ScenarioRunner
 from ..records.store import SessionStore, TraineeInfo
 from .recorder import SessionRecorder
+from .seats import load_token, save_token
 from .station import DEFAULT_BACKOFF, StationLink
 from .views import Command
 
@@ -88,7 +89,9 @@ class HeadlessStation:
                                     self.syndicate, self.station_id, self.members, role="recording", store=store,
                                     scenario_id=self.scenario.id, scenario_hash=self.scenario.content_hash,
                                     on_command=self.commands.put, on_status=self._on_status,
-                                    backoff=self._link_args["backoff"])
+                                    backoff=self._link_args["backoff"],
+                                    token=load_token(self.store_path, self.syndicate),
+                                    on_token=lambda token: save_token(self.store_path, self.syndicate, token))
             try:
                 self.link.start()        # first, so a new session can take the facilitator's presentation seed
                 recorder = self._open_session(store)

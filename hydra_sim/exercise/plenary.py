@@ -5,7 +5,9 @@ the records exports (``gather``), and lines the syndicates up at each scene wher
 them decided: choice, rationale, who entered it, when, how long it took, points. Each
 syndicate's result (score, grade, outcome, interventions) and the cohort statistics of
 the records issue come with it. ``plenary_html`` exports it as a self-contained report.
-The GUI's plenary view shows the same data. Must not import Qt or any GUI code.
+The GUI's plenary view shows the same data. A syndicate whose session cannot be read (a damaged
+row) is left out of the grid and named in ``unreadable``, so one bit flip never costs the debrief.
+Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..records.exports import CohortStats, DecisionRow, ScenarioCache, SessionRecord, cohort_stats, gather
+from ..records.errors import StoreError
 from ..records.store import SessionStore
 
 
@@ -51,13 +54,19 @@ class Plenary:
     results: list[SyndicateResult]
     cohort: CohortStats
     records: dict[str, SessionRecord]
+    unreadable: dict[str, str] = field(default_factory=dict)   # syndicate -> why its session cannot be read
 
 
 def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
     """Line up the syndicates' sessions (``{syndicate: session_id}``, e.g. ``server.session_ids()``)."""
     cache = ScenarioCache()
-    records = {name: gather(store, store.session(sid), cache) for name, sid in session_ids.items()}
-    names = list(session_ids)
+    records, unreadable = {}, {}
+    for name, sid in session_ids.items():
+        try:
+            records[name] = gather(store, store.session(sid), cache)
+        except StoreError as exc:       # a damaged row: that syndicate is named, the others are lined up
+            unreadable[name] = exc.message
+    names = list(records)
     scenario = next((r.scenario for r in records.values() if r.scenario is not None), None)
     order = {scene_id: i for i, scene_id in enumerate(scenario.scenes)} if scenario is not None else {}
     points: dict[str, DecisionPoint] = {}
@@ -83,7 +92,7 @@ def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
                                        list(record.summary.critical_failures)))
     first = next(iter(records.values()), None)
     return Plenary(first.summary.scenario_id if first else "", first.summary.scenario_title if first else "",
-                   names, ordered, results, cohort_stats(list(records.values())), records)
+                   names, ordered, results, cohort_stats(list(records.values())), records, unreadable)
 
 
 def _e(value) -> str:
@@ -109,6 +118,8 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
                     f"<td>{_e((r.outcome or r.status).replace('_', ' '))}</td>"
                     f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td></tr>")
     body.append("</table>")
+    for name, why in data.unreadable.items():
+        body.append(f"<p class=\"none\">Syndicate {_e(name)}'s session cannot be read: {_e(why)}</p>")
     body.append("<h2>Decision points, side by side</h2>")
     for point in data.points:
         body.append(f"<h3>{_e(point.scene_title)}</h3><p class=\"muted\">{_e(point.prompt)}</p>")

@@ -4,20 +4,25 @@ One message is one JSON object with a ``type``; every inbound message is checked
 (type known, fields present with the right types, sizes bounded) before anyone acts on
 it, because the network is untrusted. ``decode`` raises ``ProtocolError`` with a message
 that can be sent back to the peer; it never lets a bad message crash the receiver.
-Also the join code (random, short, typable) and its constant-time check.
+Also the join code (random, short, typable) and the proofs that stand for it on the wire: the
+code itself is never sent; each side proves it knows the code with an HMAC bound to the TLS
+certificate the station sees (tls.py), so the link is encrypted and neither side can be
+impersonated by someone who lacks the code.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import secrets
 from typing import Any
 
 from ..records.store import EVENT_KINDS, INPUT_KINDS
+from ..records.validation import MAX_CLOCK, MAX_DEPTH, too_deep
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2                # 2: TLS, and the join code proven (join_proof), never sent
 DEFAULT_PORT = 8765
 MAX_MESSAGE_BYTES = 1_000_000       # a whole session record fits with room to spare; more is refused
 MAX_TEXT = 4000                     # free-text inject, member name, reason ...
@@ -32,6 +37,10 @@ CLOSE_BAD_CODE = 4001
 CLOSE_BAD_VERSION = 4002
 CLOSE_REFUSED = 4003               # e.g. the syndicate already has another recording station
 CLOSE_PROTOCOL = 4004              # the first message was not a valid hello
+# Not fatal: the station tries again after its backoff.
+CLOSE_TRY_LATER = 4005             # too many wrong join codes from this address: wait, then the right code joins
+CLOSE_REPLACED = 4006              # this station's newer connection (same seat token) took over from this one
+MAX_TOKEN = 100
 CLOSE_SERVER_STOPPING = 1001
 
 ROLES = ("recording", "follower")
@@ -39,7 +48,7 @@ ACTIONS = ("inject", "pause", "resume", "timer", "end")
 ALL = "all"
 
 # Client -> server
-HELLO = "hello"              # first message: join code, syndicate, station, members, role, scenario
+HELLO = "hello"              # first message: proof of the join code, syndicate, station, members, role, scenario
 SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
 COMMAND_FAILED = "command_failed"   # an intervention could not be applied (e.g. the session had ended)
 # Server -> client
@@ -67,11 +76,35 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in str(code).upper() if ch not in " -")
 
 
-def codes_match(given: Any, expected: str) -> bool:
-    """Constant-time comparison, so the time taken does not leak how much of a guess was right."""
-    if not isinstance(given, str) or len(given) > 64:
-        return False
-    return hmac.compare_digest(normalise_code(given).encode(), normalise_code(expected).encode())
+def join_proof(code: str, fingerprint: str, nonce: str) -> str:
+    """What a station sends instead of the join code: an HMAC keyed with the code over the facilitator's
+    TLS certificate fingerprint (as the station saw it) and a fresh nonce. A listener learns nothing it
+    can replay, and someone in the middle (their own certificate) cannot pass it on (tls.py)."""
+    return _proof("station", code, fingerprint, nonce)
+
+
+def facilitator_proof(code: str, fingerprint: str, nonce: str) -> str:
+    """The facilitator's answer in its welcome: the same, for the other side, so a station knows it
+    reached the facilitator who shows this code before it sends any trainee's records."""
+    return _proof("facilitator", code, fingerprint, nonce)
+
+
+def proofs_match(given: Any, expected: str) -> bool:
+    """Constant-time comparison of a proof."""
+    return isinstance(given, str) and len(given) <= 128 and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _proof(side: str, code: str, fingerprint: str, nonce: str) -> str:
+    message = f"hydra-sim exercise v{PROTOCOL_VERSION}|{side}|{fingerprint}|{nonce}".encode()
+    return hmac.new(normalise_code(code).encode(), message, hashlib.sha256).hexdigest()
+
+
+def seal_hello(message: dict, fingerprint: str) -> dict:
+    """The hello as sent: its ``code`` replaced by a fresh ``nonce`` and the ``proof`` of the code."""
+    sealed = {k: v for k, v in message.items() if k != "code"}
+    sealed["nonce"] = secrets.token_hex(16)
+    sealed["proof"] = join_proof(message["code"], fingerprint, sealed["nonce"])
+    return sealed
 
 
 def encode(message: dict) -> str:
@@ -92,8 +125,14 @@ def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
         raise ProtocolError(f"message larger than {MAX_MESSAGE_BYTES} bytes")
     try:
         message = json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ProtocolError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise ProtocolError("not valid here: JSON nested thousands of levels deep") from None
+    except ValueError as exc:          # e.g. a number of more than 4,300 digits
+        raise ProtocolError(f"not valid JSON ({str(exc)[:120]})") from None
+    if too_deep(message, MAX_DEPTH + 8):   # a sync's event data sits 5 levels down; the records allow MAX_DEPTH
+        raise ProtocolError(f"a message may nest lists and objects at most {MAX_DEPTH + 8} levels deep")
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object with a 'type'")
     kind = message.get("type")
@@ -105,9 +144,14 @@ def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
 
 # -- builders (what each side sends) ----------------------------------------------------------
 def hello(code: str, syndicate: str, station_id: str, members: list[str], role: str,
-          scenario_id: str, scenario_hash: str) -> dict:
-    return {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
-            "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
+          scenario_id: str, scenario_hash: str, token: str | None = None) -> dict:
+    """``token``: the seat token the facilitator gave this recording station when it first joined
+    (None the first time); it alone lets a station take its syndicate's recording seat again."""
+    message = {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
+               "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
+    if token:
+        message["token"] = token
+    return message
 
 
 def sync(session_id: str, session_row: dict, events: list[dict], sent_at: float) -> dict:
@@ -118,12 +162,22 @@ def command_failed(command_id: str, reason: str) -> dict:
     return {"type": COMMAND_FAILED, "command_id": command_id, "reason": reason[:MAX_TEXT]}
 
 
-def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None) -> dict:
-    """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional)."""
-    message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked}
+def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None,
+            token: str | None = None, proof: str = "") -> dict:
+    """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional);
+    ``token``: the recording seat's token, sent only to the recording station (never to followers)."""
+    message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked,
+               "proof": proof}
     if seed is not None:
         message["seed"] = seed
+    if token is not None:
+        message["token"] = token
     return message
+
+
+def new_token() -> str:
+    """A recording seat's token: 192 random bits, never shown on a screen or sent to a follower."""
+    return secrets.token_urlsafe(24)
 
 
 def ack(session_id: str, seq: int) -> dict:
@@ -165,7 +219,8 @@ def _check_hello(m: dict) -> None:
     if m.get("v") != PROTOCOL_VERSION:
         raise ProtocolError(f"protocol version {m.get('v')!r} is not supported (this facilitator speaks "
                             f"version {PROTOCOL_VERSION}); install the same hydra_sim version on every machine")
-    _text(m, "code", 64)
+    _text(m, "nonce", 64)
+    _text(m, "proof", 128)
     for name in ("syndicate", "station_id"):
         _text(m, name)
     members = m.get("members")
@@ -178,6 +233,7 @@ def _check_hello(m: dict) -> None:
         raise ProtocolError(f"'role' must be one of: {', '.join(ROLES)}")
     _text(m, "scenario_id", 200)
     _text(m, "scenario_hash", 200, blank=True)
+    _text(m, "token", MAX_TOKEN, optional=True)
 
 
 _MAX_INT = 2 ** 53         # JSON numbers beyond this lose precision, and SQLite stores 64 bits at most
@@ -199,7 +255,7 @@ def _check_sync(m: dict) -> None:
             value = event.get(name)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ProtocolError(f"event field '{name}' must be {kind.__name__}")
-            if kind is int and not 0 <= value <= _MAX_INT:
+            if kind is int and not 0 <= value <= (MAX_CLOCK if name == "clock" else _MAX_INT):
                 raise ProtocolError(f"event field '{name}' is out of range")
         known = INPUT_KINDS if event["is_input"] else EVENT_KINDS
         if event["kind"] not in known:
@@ -224,6 +280,8 @@ def _check_welcome(m: dict) -> None:
     seed = m.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63):
         raise ProtocolError("'seed' must be a whole number of 0 or more")
+    _text(m, "token", MAX_TOKEN, optional=True)
+    _text(m, "proof", 128, blank=True)
 
 
 def _check_ack(m: dict) -> None:

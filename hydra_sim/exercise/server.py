@@ -1,7 +1,10 @@
 """The facilitator's exercise server: stations join with the code, records flow in, interventions flow out.
 
-``ExerciseServer`` listens for WebSocket connections (python-websockets, threading API:
-one thread per connection), checks each station's join code and scenario, mirrors every
+``ExerciseServer`` listens for WebSocket connections over TLS (python-websockets, threading
+API: one thread per connection; a certificate made at start, tls.py), checks each station's
+proof of the join code and its scenario, gives each syndicate's first recording station a
+secret seat token (only it records for the syndicate after that), checks every record a
+station sends against the scenario before the mirror checks it as a bundle's, mirrors every
 recording station's session into the facilitator's SessionStore (records/mirror.py), keeps one
 ``SyndicateView`` per syndicate for the console, and sends facilitator interventions to
 recording stations: queued while a station is offline, resent on reconnect until the
@@ -20,6 +23,7 @@ Must not import Qt or any GUI code.
 from __future__ import annotations
 
 import copy
+import hmac
 import logging
 import queue
 import threading
@@ -40,6 +44,7 @@ from ..records.errors import StoreError
 from ..records.mirror import MirrorError, SessionMirror
 from ..records.store import SessionStore
 from . import protocol as p
+from . import tls
 from .views import (
     DecisionReceived,
     DecisionView,
@@ -134,6 +139,7 @@ class _Syndicate:
     recording: _Peer | None = None
     followers: dict[str, _Peer] = field(default_factory=dict)
     commands: dict[str, dict] = field(default_factory=dict)   # command id -> message, in the order made
+    token: str | None = None     # the recording seat's secret: only the station it was given to records
 
 
 MAX_WRONG_CODES = 10           # wrong join codes from one address within WRONG_CODE_WINDOW ...
@@ -213,6 +219,7 @@ class ExerciseServer:
         self._ended_reported = False
         self._injects = {i.id: i for i in self.scenario.all_injects()}
         self.wrong_codes = WrongCodeGuard()
+        self.fingerprint = ""          # of the TLS certificate made at start (tls.py); stations' proofs bind to it
 
     def seed_for(self, syndicate: str) -> int:
         """The presentation seed a syndicate's new session uses: the exercise's, or one derived per syndicate."""
@@ -228,8 +235,9 @@ class ExerciseServer:
         except StoreError as exc:
             raise ExerciseError(exc.message) from exc
         self.mirror = SessionMirror(self.store)
+        context, self.fingerprint = tls.server_context()     # a new certificate for every exercise
         try:
-            self._server = serve(self._handle, self.host, self.port, max_size=p.MAX_MESSAGE_BYTES,
+            self._server = serve(self._handle, self.host, self.port, max_size=p.MAX_MESSAGE_BYTES, ssl=context,
                                  compression=None, ping_interval=10, ping_timeout=20, close_timeout=2)
         except OSError as exc:
             self.store.close()
@@ -378,14 +386,19 @@ class ExerciseServer:
                 except p.ProtocolError as exc:
                     peer.send(p.error(str(exc)))
                     continue
-                if message["type"] == p.SYNC:
-                    if peer.role != "recording":
-                        peer.send(p.error("a follower station does not send records; only the recording "
-                                          "station of the syndicate does"))
-                        continue
-                    self._on_sync(name, peer, message)
-                else:
-                    self._on_command_failed(name, message)
+                try:
+                    if message["type"] == p.SYNC:
+                        if peer.role != "recording":
+                            peer.send(p.error("a follower station does not send records; only the recording "
+                                              "station of the syndicate does"))
+                            continue
+                        self._on_sync(name, peer, message)
+                    else:
+                        self._on_command_failed(name, message)
+                except Exception:      # a bug here must cost one message, never the station's link
+                    log.exception("could not handle a %s from station %s", message["type"], peer.station_id)
+                    peer.send(p.error(f"the facilitator could not handle this {message['type']}; it was not "
+                                      "stored (the station keeps its records and sends them again)"))
         except ConnectionClosed as exc:
             reason = str(exc)
         finally:
@@ -415,11 +428,14 @@ class ExerciseServer:
             self._refuse(conn, p.CLOSE_BAD_VERSION if version else p.CLOSE_PROTOCOL, str(exc))
             return None
         address = _address_of(conn)
-        if self.wrong_codes.locked_out(address):
-            self._refuse(conn, p.CLOSE_BAD_CODE, "too many wrong join codes from this computer: wait a minute, "
-                                                 "then type the code shown on the facilitator's screen")
+        # A station holding a seat token proves it joined before: the lockout never applies to it, so a
+        # guesser behind the same proxy or NAT cannot keep the room's stations from reconnecting.
+        if self.wrong_codes.locked_out(address) and not self._holds_a_seat(hello.get("token")):
+            self._refuse(conn, p.CLOSE_TRY_LATER, "too many wrong join codes from this network address: this "
+                                                  "station tries again in a minute; check the code shown on "
+                                                  "the facilitator's screen")
             return None
-        if not p.codes_match(hello["code"], self.code):
+        if not p.proofs_match(hello["proof"], p.join_proof(self.code, self.fingerprint, hello["nonce"])):
             self.wrong_codes.failed(address)
             self._refuse(conn, p.CLOSE_BAD_CODE, "wrong join code: check the code shown on the facilitator's "
                                                  "screen and type it again")
@@ -430,18 +446,28 @@ class ExerciseServer:
                                                 "facilitator's file; open the same scenario file on this station")
             return None
         name, station_id, role = hello["syndicate"].strip(), hello["station_id"].strip(), hello["role"]
-        peer = _Peer(conn, station_id, role, name)
+        token = None
         with self._lock:
+            # "alpha" joins "Alpha": one syndicate whatever the case typed, never a look-alike beside it
+            name = next((n for n in self._syndicates if n.casefold() == name.casefold()), name)
+            peer = _Peer(conn, station_id, role, name)
             syn = self._syndicates.get(name)
             if syn is None:
                 syn = self._syndicates[name] = _Syndicate(SyndicateView(name))
             if role == "recording":
-                owner = syn.view.recording_station
-                if owner not in (None, station_id):
-                    refusal = (f"syndicate {name} already records at station '{owner}': join as a follower, "
-                               f"or restart that station with id '{owner}'")
+                given = hello.get("token")
+                if syn.token is not None and not (isinstance(given, str) and
+                                                  hmac.compare_digest(given.encode(), syn.token.encode())):
+                    # The station id is public (followers see it): only the seat's token reclaims it, and
+                    # a refused claim leaves the recording station connected and recording.
+                    refusal = (f"syndicate {name} already has its recording station "
+                               f"('{syn.view.recording_station}'): join as a follower; if that station's "
+                               "computer was replaced, ask the facilitator to release the seat")
                 else:
                     refusal = None
+                    if syn.token is None:      # the first recording station (or one back after a restart)
+                        syn.token = given if isinstance(given, str) and len(given) >= 32 else p.new_token()
+                    token = syn.token
                     old, syn.recording = syn.recording, peer
                     syn.view.recording_station = station_id
                     syn.view.recording_connected = True
@@ -456,20 +482,44 @@ class ExerciseServer:
             return None
         if old is not None and old.conn is not conn:     # the same station reconnected before its old link died
             try:
-                old.conn.close(p.CLOSE_REFUSED, "replaced by a new connection from the same station")
+                old.conn.close(p.CLOSE_REPLACED, "replaced by a new connection from the same station")
             except (ConnectionClosed, OSError):
                 pass
         acked = {}
         session_id = syn.view.session_id
         if session_id and role == "recording":
             acked[session_id] = self.mirror.held(session_id)
-        peer.send(p.welcome(role, name, acked, self.seed_for(name)))
+        peer.send(p.welcome(role, name, acked, self.seed_for(name), token,
+                            p.facilitator_proof(self.code, self.fingerprint, hello["nonce"])))
         log.info("station %s joined syndicate %s as %s", station_id, name, role)
         self._emit(StationJoined(name, station_id, role, tuple(hello["members"])))
         if role == "follower":
             peer.send_view({"type": p.VIEW, "syndicate": self.syndicate(name).to_dict()})
         self._publish_view(name, followers=role != "follower")
         return peer
+
+    def _holds_a_seat(self, token) -> bool:
+        if not isinstance(token, str) or not token:
+            return False
+        with self._lock:
+            seats = [s.token for s in self._syndicates.values() if s.token]
+        return any(hmac.compare_digest(token.encode(), seat.encode()) for seat in seats)
+
+    def release_station(self, name: str) -> None:
+        """Free a syndicate's recording seat (its station's computer was replaced): the next recording
+        station to join takes it, with a new token; the old one, if it comes back, is refused."""
+        with self._lock:
+            syn = self._require(name)
+            syn.token, old, syn.recording = None, syn.recording, None
+            syn.view.recording_station, syn.view.recording_connected = None, False
+            name = syn.view.name
+        if old is not None:
+            try:
+                old.conn.close(p.CLOSE_REFUSED, "the facilitator released this syndicate's recording seat")
+            except (ConnectionClosed, OSError):
+                pass
+        log.info("the recording seat of syndicate %s was released", name)
+        self._publish_view(name)
 
     def _leave(self, name: str, peer: _Peer, reason: str) -> None:
         with self._lock:
@@ -493,10 +543,16 @@ class ExerciseServer:
         received_at = time.time()
         session_id = message["session_id"]
         row = message["session"]
-        if row.get("scenario_id") != self.scenario.id:
-            peer.send(p.error(f"session {session_id} plays '{row.get('scenario_id')}', not this exercise's "
-                              f"scenario '{self.scenario.id}'"))
+        if row.get("scenario_id") != self.scenario.id or (
+                row.get("scenario_hash") and row.get("scenario_hash") != self.scenario.content_hash):
+            peer.send(p.error(f"session {session_id} plays '{str(row.get('scenario_id'))[:80]}' (or another file "
+                              f"of it), not this exercise's scenario '{self.scenario.id}'"))
             peer.send(p.ack(session_id, 0))
+            return
+        problem = self._impossible(message["events"])
+        if problem:                   # never stored: the console, review and plenary would show it as played
+            peer.send(p.error(f"session {session_id}: {problem}; nothing of this sync was stored"))
+            peer.send(p.ack(session_id, self._held(session_id)))
             return
         with self._lock:
             owner = self._owners.setdefault(session_id, name)
@@ -561,6 +617,37 @@ class ExerciseServer:
         self._publish_view(name)
         if finished_all:
             self._emit(ExerciseEnded(names))
+
+    def _impossible(self, events: list[dict]) -> str | None:
+        """What in these events this exercise's scenario cannot have produced (a scene, ending,
+        inject or option it does not have), or None. The records' own checks (validation.py, in
+        the mirror) come after: field types, ids, clocks."""
+        scenes, endings = self.scenario.scenes, self.scenario.endings
+        for event in events:
+            data, kind, seq = event["data"], event["kind"], event["seq"]
+            scene_id = data.get("scene_id")
+            if kind in ("scene_entered", "decision_recorded") or (event["is_input"] and "scene_id" in data):
+                if not isinstance(scene_id, str) or scene_id not in scenes:
+                    return f"event {seq} names a scene {str(scene_id)[:60]!r} the scenario does not have"
+            if kind == "decision_recorded":
+                decision = scenes[scene_id].decision
+                if decision is None:
+                    return f"event {seq} records a decision at scene {scene_id!r}, which asks none"
+                selection = data.get("selection")
+                ids = [selection] if isinstance(selection, str) else selection if isinstance(selection, list) else []
+                unknown = [i for i in ids if not isinstance(i, str) or decision.option(i) is None]
+                if unknown and not data.get("expired"):
+                    return f"event {seq} chooses an option {str(unknown[0])[:60]!r} scene {scene_id!r} does not offer"
+            if kind == "ended":
+                ending_id = data.get("ending_id")
+                if ending_id != FACILITATOR_ENDING and ending_id not in endings:
+                    return f"event {seq} ends at {str(ending_id)[:60]!r}, which is no ending of the scenario"
+            if kind == "inject_fired":
+                inject_id = data.get("inject_id")
+                if not isinstance(inject_id, str) or (inject_id not in self._injects
+                                                      and not inject_id.startswith("facilitator-")):
+                    return f"event {seq} fires an inject {str(inject_id)[:60]!r} the scenario does not have"
+        return None
 
     def _apply_event(self, syn: _Syndicate, event: dict, received_at: float, decisions: list,
                      applied: list) -> None:

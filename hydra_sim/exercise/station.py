@@ -1,8 +1,10 @@
 """A station's link to the facilitator: joins, sends the session's records, receives interventions.
 
 ``StationLink`` runs in background threads (python-websockets, threading API): one keeps
-the connection (connects, says hello with the join code, reconnects with backoff when
-the network drops), one sends. The session itself is run and recorded at the station by
+the connection (connects over TLS, says hello with a proof of the join code, checks the
+facilitator's proof before anything is sent, reconnects with backoff when the network
+drops), one sends. A recording station keeps the seat token of its first welcome and
+sends it in every later hello: only it takes the syndicate's recording seat again. The session itself is run and recorded at the station by
 the same runner and SessionStore as a self-paced session, so the station keeps working
 offline; the store is the outbox. Each send carries the session row and the stored
 events after the last ``seq`` the facilitator acknowledged; after a crash or a dropped
@@ -28,11 +30,14 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
 from . import protocol as p
+from . import tls
 from .views import Command, SyndicateView
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)      # seconds between reconnect attempts; the last repeats
+# Refusals a retry cannot mend. CLOSE_TRY_LATER (a lockout of guessed codes) and CLOSE_REPLACED (this
+# station's own newer connection took over) are not among them: the station tries again.
 FATAL_CLOSES = (p.CLOSE_BAD_CODE, p.CLOSE_BAD_VERSION, p.CLOSE_REFUSED, p.CLOSE_PROTOCOL)
 
 
@@ -44,7 +49,8 @@ class StationLink:
                  on_command: Callable[[Command], None] | None = None,
                  on_update: Callable[[SyndicateView], None] | None = None,
                  on_status: Callable[[bool, str], None] | None = None,
-                 backoff: Sequence[float] = DEFAULT_BACKOFF, open_timeout: float = 5.0):
+                 backoff: Sequence[float] = DEFAULT_BACKOFF, open_timeout: float = 5.0,
+                 token: str | None = None, on_token: Callable[[str], None] | None = None):
         if role not in p.ROLES:
             raise ValueError(f"role must be one of {p.ROLES}, not {role!r}")
         if role == "recording" and store is None:
@@ -55,6 +61,10 @@ class StationLink:
         self.scenario_id, self.scenario_hash = scenario_id, scenario_hash
         self.on_command, self.on_update, self.on_status = on_command, on_update, on_status
         self.backoff = tuple(backoff) or DEFAULT_BACKOFF
+        # The recording seat's secret, from the facilitator's first welcome: sent in every later hello,
+        # it alone reclaims the seat (the station id is public). ``on_token`` lets the caller keep it
+        # across a restart of the station (headless.py writes it beside the store).
+        self.token, self.on_token = token, on_token
         self._refusals = 0           # refusals in a row: each waits longer before the resend
         self.open_timeout = open_timeout
         self.session_id: str | None = None
@@ -162,11 +172,11 @@ class StationLink:
     def _run_connection(self) -> None:
         attempt = 0
         while not self._stop.is_set():
-            uri = f"ws://{self.host}:{self.port}/"
+            uri = f"wss://{self.host}:{self.port}/"
             welcomed = False
             try:
                 with connect(uri, open_timeout=self.open_timeout, max_size=p.MAX_MESSAGE_BYTES, compression=None,
-                             proxy=None, ping_interval=10, ping_timeout=20, close_timeout=2) as conn:
+                             proxy=None, ssl=tls.client_context(), ping_interval=10, ping_timeout=20, close_timeout=2) as conn:
                     with self._lock:
                         self._conn = conn
                         self._generation += 1
@@ -201,8 +211,11 @@ class StationLink:
         """One connection's life: hello, welcome, then messages until it closes. True if welcomed."""
         welcomed = False
         try:
-            conn.send(p.encode(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
-                                       self.scenario_id, self.scenario_hash)))
+            fingerprint = tls.peer_fingerprint(conn)
+            hello = p.seal_hello(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
+                                         self.scenario_id, self.scenario_hash,
+                                         self.token if self.role == "recording" else None), fingerprint)
+            conn.send(p.encode(hello))
             for raw in conn:
                 try:
                     message = p.decode(raw, p.SERVER_TYPES)
@@ -211,7 +224,25 @@ class StationLink:
                     continue
                 kind = message["type"]
                 if kind == p.WELCOME:
+                    expected = p.facilitator_proof(self.code, fingerprint, hello["nonce"])
+                    if not p.proofs_match(message["proof"], expected):
+                        # Not the facilitator showing this code (someone in the middle, or another
+                        # program on the port): nothing of the session is sent to it.
+                        self.failed = True
+                        self.last_error = (f"the computer at {self.host}:{self.port} could not prove it runs this "
+                                           "exercise (it does not know the join code); check the address and "
+                                           "the code on the facilitator's screen")
+                        conn.close(p.CLOSE_PROTOCOL, "the facilitator's proof of the join code did not match")
+                        break
                     self.seed = message.get("seed")
+                    token = message.get("token")
+                    if token and token != self.token and self.role == "recording":
+                        self.token = token
+                        if self.on_token is not None:
+                            try:
+                                self.on_token(token)
+                            except Exception:
+                                log.exception("station %s: could not keep the seat token", self.station_id)
                     with self._lock:
                         for session_id, seq in message["acked"].items():
                             self._acked[session_id] = seq
@@ -245,6 +276,9 @@ class StationLink:
             if received is not None and received.code in FATAL_CLOSES:
                 self.failed = True
                 self.last_error = received.reason or self.last_error or "the facilitator refused this station"
+            elif received is not None and received.code == p.CLOSE_TRY_LATER:
+                self.last_error = received.reason or "the facilitator asks this station to wait"
+                self._status(False, f"{self.last_error}; recording locally meanwhile")
             log.info("station %s: connection closed (%s)", self.station_id, exc)
         except OSError as exc:
             log.info("station %s: connection lost (%s)", self.station_id, exc)

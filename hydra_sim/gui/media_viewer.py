@@ -1,6 +1,7 @@
 """The media viewer: zoomable images and documents, PDFs, and audio with its transcript.
 
-PNG/JPG/SVG files are shown in a zoomable view (buttons, Ctrl + mouse wheel, +/-/0 keys);
+PNG/JPG/SVG files are shown in a zoomable view (buttons, Ctrl + mouse wheel, +/-/0 keys),
+read and decoded by ``read_picture`` so that a picture never makes Qt read another file;
 PDFs through QtPdf when it imports, else opened in the system viewer; audio plays through
 QtMultimedia when it imports (it needs the system sound libraries), and its transcript is
 always shown. The description (alt text) is always on screen, so no one depends on the
@@ -12,8 +13,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,11 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.files import UnreadableFile, read_regular_file
+from ..engine.safe_svg import UnsafeSvg, read_safe_svg
 from ..engine.text import markdown_to_html
 from .safe_text import SafeTextBrowser, plain_label
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".bmp"}
+_FORMATS = {".png": b"png", ".jpg": b"jpeg", ".jpeg": b"jpeg", ".gif": b"gif", ".bmp": b"bmp"}
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+MAX_SVG_PIXELS = 4096            # an SVG is drawn at most this large on its longer side...
+MIN_SVG_PIXELS = 1600            # ...and at least this large, so zooming in stays sharp
 
 
 def multimedia_available() -> bool:
@@ -52,13 +60,59 @@ def pdf_available() -> bool:
     return True
 
 
+def read_picture(path: Path) -> tuple[QImage, str | None]:
+    """The picture in a media file, or a null image and why it was not shown.
+
+    The file is read by us (a regular file only, so a FIFO is never opened; at most
+    ``MAX_IMAGE_BYTES``) and decoded from memory in the format its suffix names, never sniffed
+    from its content: a ``.png`` that holds SVG is not handed to the SVG plugin. An SVG is
+    first made safe (``engine.safe_svg``: no file, network or entity is ever read, and the work
+    of drawing it is bounded), then drawn at most ``MAX_SVG_PIXELS`` on its longer side.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".svg":
+            return _draw_svg(read_safe_svg(path)), None
+        data = read_regular_file(path, MAX_IMAGE_BYTES)
+    except UnsafeSvg as exc:
+        return QImage(), str(exc)
+    except UnreadableFile as exc:
+        return QImage(), (f"the file is larger than {MAX_IMAGE_BYTES // 1_048_576} MB" if exc.size is not None
+                          else f"the file is {exc.reason}")
+    except OSError as exc:
+        return QImage(), f"the file cannot be read ({exc.strerror or exc})"
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer, _FORMATS.get(suffix, b""))
+    reader.setAutoDetectImageFormat(False)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    return image, (None if not image.isNull() else "the file may be damaged")
+
+
+def _draw_svg(data: bytes) -> QImage:
+    renderer = QSvgRenderer(QByteArray(data))
+    if not renderer.isValid():
+        raise UnsafeSvg("the drawing could not be read (the file may be damaged)")
+    size = renderer.defaultSize()
+    longer = max(size.width(), size.height(), 1)
+    scale = min(MAX_SVG_PIXELS, max(longer, MIN_SVG_PIXELS)) / longer
+    width, height = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, width, height))
+    painter.end()
+    return image
+
+
 class ZoomableImage(QGraphicsView):
     def __init__(self, path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
-        reader = QImageReader(str(path))
-        reader.setAutoTransform(True)
-        image = reader.read()
+        image, self.problem = read_picture(path)
         self.loaded = not image.isNull()
         self.item = QGraphicsPixmapItem(QPixmap.fromImage(image))
         self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -195,9 +249,10 @@ class MediaViewer(QDialog):
             return self._build_audio(path)
         if suffix in IMAGE_SUFFIXES:
             self.image = ZoomableImage(path)
-            if not self.image.loaded:
-                self._set_note("\u26a0 This picture could not be opened (the file may be damaged); "
-                               "its description is below.")
+            if not self.image.loaded:       # no empty view and no zoom buttons: the note and the description
+                self._set_note(f"\u26a0 This picture was not shown: {self.image.problem}. "
+                               "Its description is below.")
+                return None
             self.image.setAccessibleName(f"{self.media.title} (picture; description below)")
             self._button("\u2212 Zoom out", "Zoom out", lambda: self.image.zoom_by(0.8), "-")
             self._button("+ Zoom in", "Zoom in", lambda: self.image.zoom_by(1.25), "+")

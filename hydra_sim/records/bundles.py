@@ -8,8 +8,12 @@ rescores.
 
 Importing is idempotent by session id (a session already in the store is skipped, never
 merged or overwritten), checks each session's hash chain first and rejects a session that
-does not verify, with the reason. Each session goes in whole, in its own transaction, or
-not at all. A bundle holds personal data: treat the file like the store itself.
+does not verify, with the reason. Each record is first checked by validation.py (ids by
+pattern, field types, notes on events the session has, overrides only of a scored session),
+because a forger can recompute every hash. Each session goes in whole, in its own
+transaction, or not at all; a line that cannot be read (not JSON, nested thousands deep,
+too long) is rejected alone and the other sessions still import, so one damaged line never
+costs the rest. A bundle holds personal data: treat the file like the store itself.
 Must not import Qt or any GUI code.
 """
 
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from . import filemodes
+from . import filemodes, validation
 from .store import SessionStore, _utc_now
 
 log = logging.getLogger(__name__)
@@ -104,7 +108,7 @@ def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str
             first = handle.readline(MAX_LINE_CHARS)
             try:
                 header = json.loads(first)
-            except ValueError:
+            except (ValueError, RecursionError):
                 header = None
             if not isinstance(header, dict) or header.get("format") != BUNDLE_FORMAT:
                 raise BundleError(f"{path} is not a hydra_sim session bundle")
@@ -120,8 +124,13 @@ def read_bundle(path: str | os.PathLike) -> Iterator[tuple[int, dict | None, str
                     continue
                 try:
                     record = json.loads(line)
-                except ValueError as exc:
-                    yield number, None, f"line {number} is not valid JSON ({exc}); truncated or damaged"
+                except RecursionError:       # e.g. 100,000 '[': refused alone, the other lines still import
+                    yield number, None, (f"line {number} nests lists or objects thousands of levels deep; no "
+                                         "session record does (damaged or hostile file)")
+                    continue
+                except ValueError as exc:    # JSONDecodeError, or a number of more than 4,300 digits
+                    yield number, None, (f"line {number} is not valid JSON ({str(exc)[:200]}); truncated or "
+                                         "damaged")
                     continue
                 if not isinstance(record, dict) or not isinstance(record.get("session"), dict):
                     yield number, None, f"line {number} is not a session record"
@@ -149,54 +158,6 @@ def _bounded_lines(handle) -> Iterator[str | None]:
         yield line
 
 
-# What each field of a session record must hold. The hash chain does not cover every column
-# (a session's clock, status, critical failures; notes and rescores), and SQLite stores any type
-# in any column, so a damaged bundle could otherwise put a list where text belongs, an integer
-# beyond 64 bits (OverflowError), or text that is not JSON where JSON is read back.
-_JSON_VALUES = {"data": object, "catalogues": dict, "report": dict}          # stored as JSON text
-_JSON_TEXT = {"catalogues_json": dict, "critical_failures_json": list, "result_json": dict}
-_INTEGERS = {"id", "seq", "clock", "replay_clock", "replay_exact", "checkpointed"}
-_NUMBERS = {"percent"}
-_SQLITE_INT = range(-(2**63), 2**63)
-
-
-def _unstorable(record: dict) -> str | None:
-    """Why a record cannot be stored as it is, or None. Checked before the store sees it, so a
-    damaged bundle is rejected with a reason instead of failing inside SQLite (which reads like
-    a broken store) or being stored and breaking every later list of sessions."""
-    parts = [("the session", record["session"])]
-    for name in ("events", "annotations", "grade_overrides", "rescores"):
-        rows = record.get(name, [])
-        if not isinstance(rows, list):
-            return f"'{name}' is not a list"
-        parts += [(f"{name} item {i + 1}", row) for i, row in enumerate(rows)]
-    for where, row in parts:
-        if not isinstance(row, dict):
-            return f"{where} is not a JSON object"
-        for key, value in row.items():
-            if not _fits(key, value):
-                return f"field '{key}' of {where} cannot hold {type(value).__name__} {str(value)[:40]!r}"
-    return None
-
-
-def _fits(key: str, value) -> bool:
-    if key in _JSON_VALUES:
-        return _JSON_VALUES[key] is object or isinstance(value, _JSON_VALUES[key])
-    if value is None:
-        return True             # NOT NULL columns refuse it themselves, as a rejection
-    if key in _JSON_TEXT:
-        try:
-            return isinstance(value, str) and isinstance(json.loads(value), _JSON_TEXT[key])
-        except ValueError:
-            return False
-    if key in _INTEGERS or key == "is_input":
-        return isinstance(value, int) and value in _SQLITE_INT
-    if key in _NUMBERS:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
-            and abs(value) != float("inf")
-    return isinstance(value, str)
-
-
 def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
     """Add the bundle's sessions that the store does not have yet; see the module docstring."""
     result = ImportResult()
@@ -204,8 +165,8 @@ def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
         if record is None:
             result.rejected.append(problem)
             continue
-        unstorable = _unstorable(record)
-        outcome, reason = ("rejected", unstorable) if unstorable else store._import_record(record)
+        invalid = validation.check_record(record)
+        outcome, reason = ("rejected", invalid) if invalid else store._import_record(record)
         session_id = record["session"].get("session_id", "?")
         if outcome == "added":
             result.added += 1

@@ -105,7 +105,7 @@ def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]
         else:
             try:
                 data = json.loads(event["data_json"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 problem(seq, "its data is not readable JSON (edited or damaged)")
                 prev, expected_seq = event["hash"], (seq + 1 if isinstance(seq, int) else expected_seq + 1)
                 continue
@@ -114,7 +114,7 @@ def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]
         try:
             computed = event_hash(session_id, seq, event["kind"], event["is_input"], event["clock"],
                                   event["recorded_at"], data, event["prev_hash"] or "")
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, RecursionError) as exc:
             computed = f"unhashable: {exc}"
         if computed != event["hash"]:
             problem(seq, "its content (kind, clock, time, data or position) was changed after it was recorded")
@@ -130,7 +130,7 @@ def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]
         try:
             result = json.loads(result_json) if result_json is not None else None
             expected = result_hash(session.get("head_hash") or "", result, session.get("percent"), session.get("grade"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             expected = None
         if expected is None or session.get("result_hash") != expected:
             problem(None, "the stored score report (or its percent or grade) was changed after the session finished")

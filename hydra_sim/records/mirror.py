@@ -8,6 +8,9 @@ reconnect, is stored once (de-duplicated by ``(session_id, seq)``), a gap or a f
 event is refused, and ``hydra-sim verify`` passes on the facilitator's store. The mutable
 columns of the session row (status, clock, score ...) are copied only when the mirror
 holds every event the row's head covers, so the row never claims more than is stored.
+Every row and event is first checked as a bundle import checks it (validation.py: field
+types, ids by pattern, event kinds, clocks, nesting), so nothing a station sends can break
+``verify``, the exports, the review or the plenary later.
 
 Part of the records package because it writes records another store made, with the store's
 own transaction and insert helpers (as bundle import does); the facilitated-exercise server
@@ -17,10 +20,11 @@ Must not import Qt, the GUI or the network library.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 
-from . import integrity
+from . import integrity, validation
 from .store import SessionStore, _insert_events, _insert_record
 
 _IMMUTABLE = set(integrity.IDENTITY_FIELDS) | {"session_id", "genesis"}
@@ -52,7 +56,13 @@ class SessionMirror:
 
     def apply(self, session: dict, events: list[dict]) -> MirrorResult:
         """Store the events not held yet and refresh the row (one transaction)."""
-        session_id = str(session.get("session_id", ""))
+        session_id = str(session.get("session_id", ""))[:100]
+        # Checked as a bundle's records are (validation.py): the station is on the network, and a
+        # chain whose hashes it recomputed proves nothing about what it holds.
+        problem = (validation.unstorable({"session": session, "events": events})
+                   or validation.check_session_row(session) or validation.check_events(events))
+        if problem:
+            raise MirrorError(f"session {session_id}: {problem}; nothing of it was stored")
         try:
             genesis = integrity.session_genesis(session)
         except (KeyError, TypeError, ValueError) as exc:
@@ -83,6 +93,15 @@ class SessionMirror:
                     raise MirrorError(f"session {session_id}: event {event['seq']} does not match its hash")
                 new.append(event)
                 head, held = event["hash"], event["seq"]
+            if session.get("head_hash") == head and (session.get("result_json") is not None
+                                                     or session.get("result_hash") is not None):
+                # the score report is copied with the row: it must be the one sealed to this chain
+                text = session.get("result_json")
+                sealed = integrity.result_hash(head, json.loads(text) if text is not None else None,
+                                               session.get("percent"), session.get("grade"))
+                if session.get("result_hash") != sealed:
+                    raise MirrorError(f"session {session_id}: its score report does not match its hash; "
+                                      "nothing of it was stored")
             row = {c: session.get(c) for c in columns if c in session}
             if existing is None:
                 row.update({"status": "in_progress", "result_json": None, "result_hash": None, "percent": None,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import StoreError
+
 MARK_KIND = "mark"        # an assessor's marking: an input, but only ``mark_rationale`` writes it
 _DEPENDENT_TABLES = ("annotations", "grade_overrides", "rescores", "events")   # deleted with their session
 
@@ -50,6 +52,7 @@ class SessionSummary:
     grade: str | None
     ending_id: str | None
     critical_failures: list[str] = field(default_factory=list)
+    damaged: tuple[str, ...] = ()      # columns whose stored JSON cannot be read (shown empty; verify names them)
 
 
 
@@ -66,17 +69,53 @@ def _dumps(value: Any, what: str) -> str:
 
 
 
+class DamagedRow(StoreError):
+    """A stored JSON column cannot be read back (a bit flip, an edit with an SQLite tool);
+    the message names the session, the row and the column. A StoreError of kind "session",
+    so every caller that reports store problems reports this one too."""
+
+    def __init__(self, message: str, session_id: str = "", where: str = ""):
+        super().__init__(message, None, StoreError.SESSION)
+        self.session_id, self.where = session_id, where      # e.g. "event 3's data_json"
+
+
+def _column(text: Any, session_id: str, where: str) -> Any:
+    """The value of a stored JSON column, or ``DamagedRow`` saying which session and column it is."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        raise DamagedRow(f"session {session_id}: {where} is not readable JSON (damaged or edited); "
+                         "run 'hydra-sim verify', and restore the store from a backup if you have one",
+                         session_id, where) from None
+
+
+def _tolerant(row: sqlite3.Row, name: str, kind: type, damaged: list[str]) -> Any:
+    try:
+        value = json.loads(row[name])
+    except (TypeError, ValueError, RecursionError):
+        value = None
+    if not isinstance(value, kind):
+        damaged.append(name)
+        return kind()
+    return value
+
+
 def _summary(row: sqlite3.Row) -> SessionSummary:
+    """A session for lists: a damaged JSON column reads as empty and is named in ``damaged``, so one
+    bit flip never hides every session from the review, the plenary or ``verify``."""
+    damaged: list[str] = []
+    catalogues = _tolerant(row, "catalogues_json", dict, damaged)
+    failures = _tolerant(row, "critical_failures_json", list, damaged)
     return SessionSummary(
         session_id=row["session_id"],
         trainee=TraineeInfo(row["trainee_id"], row["display_name"], row["force"], row["role"]),
         scenario_id=row["scenario_id"], scenario_version=row["scenario_version"],
         scenario_hash=row["scenario_hash"], scenario_path=row["scenario_path"],
-        scenario_title=row["scenario_title"], catalogues=json.loads(row["catalogues_json"]),
+        scenario_title=row["scenario_title"], catalogues=catalogues,
         started_at=row["started_at"], updated_at=row["updated_at"], ended_at=row["ended_at"],
         status=row["status"], clock=row["clock"], scene_id=row["scene_id"], percent=row["percent"],
         grade=row["grade"], ending_id=row["ending_id"],
-        critical_failures=json.loads(row["critical_failures_json"]))
+        critical_failures=failures, damaged=tuple(damaged))
 
 
 
@@ -121,8 +160,10 @@ def _rescores(conn: sqlite3.Connection, session_id: str, rescore_id: int | None 
     args = (session_id,) if rescore_id is None else (session_id, rescore_id)
     return [{"id": r["id"], "session_id": r["session_id"], "created_at": r["created_at"],
              "scenario_id": r["scenario_id"], "scenario_version": r["scenario_version"],
-             "scenario_hash": r["scenario_hash"], "catalogues": json.loads(r["catalogues_json"]),
-             "percent": r["percent"], "grade_id": r["grade"], "report": json.loads(r["report_json"])}
+             "scenario_hash": r["scenario_hash"],
+             "catalogues": _column(r["catalogues_json"], session_id, f"rescore {r['id']}'s catalogues_json"),
+             "percent": r["percent"], "grade_id": r["grade"],
+             "report": _column(r["report_json"], session_id, f"rescore {r['id']}'s report_json")}
             for r in conn.execute(sql + " ORDER BY id", args)]
 
 
@@ -130,7 +171,7 @@ def _rescores(conn: sqlite3.Connection, session_id: str, rescore_id: int | None 
 def _session_record(conn: sqlite3.Connection, session_id: str) -> dict:
     session = dict(conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone())
     events = [{"seq": r["seq"], "kind": r["kind"], "is_input": bool(r["is_input"]), "clock": r["clock"],
-               "recorded_at": r["recorded_at"], "data": json.loads(r["data_json"]), "prev_hash": r["prev_hash"],
+               "recorded_at": r["recorded_at"], "data": _column(r["data_json"], session_id, f"event {r['seq']}'s data_json"), "prev_hash": r["prev_hash"],
                "hash": r["hash"]}
               for r in conn.execute("SELECT * FROM events WHERE session_id = ? ORDER BY seq", (session_id,))]
     return {"session": session, "events": events, "annotations": _annotations(conn, session_id),

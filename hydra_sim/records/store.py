@@ -70,9 +70,11 @@ from .integrity import VerifyIssue
 from .personal_data import PersonalData
 from .rows import (
     MARK_KIND,
+    DamagedRow,
     SessionSummary,
     TraineeInfo,
     _annotations,
+    _column,
     _delete,
     _dumps,
     _insert_events,
@@ -121,15 +123,22 @@ class SessionStore(TrainerActions, PersonalData):
     process or several, may use the same file. Use as a context manager or call ``close``.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, readonly: bool = False):
+        """``readonly``: only read the file as it is (``verify`` does): no folder or file is created,
+        no mode changed, no journal mode set, no migration run, so a read-only copy, a backup or
+        another program's file is checked without being touched; any write raises StoreError."""
         self.path = Path(path).expanduser().absolute()
+        self.readonly = readonly
         self._lock = threading.RLock()
         self._batch_depth = 0         # > 0 inside _write: nested writes join that transaction
         self._conn: sqlite3.Connection | None = None
-        _prepare_folder(self.path)
-        _probe_existing(self.path)
-        filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
-        self._conn = _open_connection(self.path)
+        if readonly:
+            self._conn = _open_readonly(self.path)
+        else:
+            _prepare_folder(self.path)
+            _probe_existing(self.path)
+            filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
+            self._conn = _open_connection(self.path)
         self._opened = attachment.identity(self.path)   # the file we write: compared before each write
         self._detached = False                          # the path no longer leads to it (attachment.py)
         self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
@@ -371,9 +380,9 @@ class SessionStore(TrainerActions, PersonalData):
         """The replay log, in order, for ``ScenarioRunner.restore(scenario, inputs)``."""
         with self._read() as conn:
             self._session_row(conn, session_id)
-            rows = conn.execute("SELECT data_json FROM events WHERE session_id = ? AND is_input = 1 ORDER BY seq",
+            rows = conn.execute("SELECT seq, data_json FROM events WHERE session_id = ? AND is_input = 1 ORDER BY seq",
                                 (session_id,)).fetchall()
-        return [json.loads(r["data_json"]) for r in rows]
+        return [_column(r["data_json"], session_id, f"input {r['seq']}'s data_json") for r in rows]
 
     def events(self, session_id: str) -> list[dict]:
         """What happened, in order: ``{"seq", "kind", "clock", "recorded_at", "data"}`` (inputs excluded)."""
@@ -382,7 +391,7 @@ class SessionStore(TrainerActions, PersonalData):
             rows = conn.execute("SELECT seq, kind, clock, recorded_at, data_json FROM events"
                                 " WHERE session_id = ? AND is_input = 0 ORDER BY seq", (session_id,)).fetchall()
         return [{"seq": r["seq"], "kind": r["kind"], "clock": r["clock"], "recorded_at": r["recorded_at"],
-                 "data": json.loads(r["data_json"])} for r in rows]
+                 "data": _column(r["data_json"], session_id, f"event {r['seq']}'s data_json")} for r in rows]
 
     def session(self, session_id: str) -> SessionSummary:
         with self._read() as conn:
@@ -392,7 +401,7 @@ class SessionStore(TrainerActions, PersonalData):
         """The score report stored by ``finish_session`` (None until the session is finished)."""
         with self._read() as conn:
             text = self._session_row(conn, session_id)["result_json"]
-        return json.loads(text) if text is not None else None
+        return _column(text, session_id, "the score report (result_json)") if text is not None else None
 
     def sessions(self, status: str | None = None, trainee_id: str | None = None) -> list[SessionSummary]:
         """Sessions, newest first, optionally only those with ``status`` and/or of one trainee."""
@@ -424,6 +433,9 @@ class SessionStore(TrainerActions, PersonalData):
         """
         issues: list[VerifyIssue] = []
         with self._read() as conn:
+            # Text that is not UTF-8 (a bit flip) is read as it is, so it shows as a changed record
+            # instead of stopping the check of every session.
+            conn.text_factory = _lenient_text
             conn.execute("BEGIN")
             try:
                 if session_id is not None:
@@ -435,7 +447,9 @@ class SessionStore(TrainerActions, PersonalData):
                         "SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
                         " WHERE session_id = ? ORDER BY seq", (row["session_id"],))
                     issues += integrity.check_session(dict(row), (dict(e) for e in events))
+                    issues += _damaged_columns(conn, row)
             finally:
+                conn.text_factory = str
                 conn.execute("COMMIT")
         return issues
 
@@ -674,6 +688,26 @@ class SessionStore(TrainerActions, PersonalData):
         return settled if found else None
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _damaged_columns(conn: sqlite3.Connection, row: sqlite3.Row) -> list[VerifyIssue]:
+    """The session's JSON columns the hash chain does not cover that cannot be read back."""
+    issues = [VerifyIssue(row["session_id"], None, f"its column {name} is not readable JSON (damaged or edited); "
+                                                   "lists show it empty")
+              for name in _summary(row).damaged]
+    for rescore in conn.execute("SELECT id, catalogues_json, report_json FROM rescores WHERE session_id = ?",
+                                (row["session_id"],)):
+        for name in ("catalogues_json", "report_json"):
+            try:
+                _column(rescore[name], row["session_id"], name)
+            except DamagedRow:
+                issues.append(VerifyIssue(row["session_id"], None, f"rescore {rescore['id']}: its column {name} "
+                                                                   "is not readable JSON (damaged or edited)"))
+    return issues
+
+
 # -- opening ---------------------------------------------------------------------------
 def _prepare_folder(path: Path) -> None:
     folder = path.parent
@@ -694,7 +728,7 @@ def _prepare_folder(path: Path) -> None:
                          "Make it writable, or choose another location with --home or HYDRA_SIM_HOME.", path)
 
 
-def _probe_existing(path: Path) -> None:
+def _probe_existing(path: Path, only_reading: bool = False) -> None:
     """Refuse a file that is not a healthy hydra_sim store of a known format, changing nothing.
 
     First the header bytes, then the identity (application id, format version, tables)
@@ -748,7 +782,11 @@ def _probe_existing(path: Path) -> None:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    ours = app_id == APPLICATION_ID or (app_id == 0 and "sessions" in tables)
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(sessions)")} if "sessions" in tables else set()
+    # A format-1 store has no application id yet: it is ours only with our tables and columns, so
+    # another program's database that happens to have a "sessions" table is never migrated.
+    ours = app_id == APPLICATION_ID or (app_id == 0 and version >= 1 and "events" in tables
+                                        and _V1_COLUMNS <= columns)
     if not ours and (tables or app_id or version):
         raise StoreError(f"The file {path} is an SQLite database of another program, not a hydra_sim "
                          f"session store. {_KEEP_FILE}", path, StoreError.UNREADABLE)
@@ -757,11 +795,17 @@ def _probe_existing(path: Path) -> None:
     if version < 0:         # the header's format number is damaged (migrate would fail on it)
         raise StoreError(f"The session store {path} is damaged (its format number {version} is not valid). "
                          f"{_KEEP_FILE}", path, StoreError.UNREADABLE)
-    with _readonly(path, immutable=False) as conn:
+    # Only reading (verify) a file with no journal beside it: nothing else writes it, so immutable is
+    # safe, and SQLite creates no side files beside a copy.
+    with _readonly(path, immutable=immutable and only_reading) as conn:
         problems = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
         raise StoreError(f"The session store {path} is damaged ({'; '.join(problems)}). {_KEEP_FILE}", path,
                          StoreError.UNREADABLE)
+
+
+_V1_COLUMNS = {"session_id", "trainee_id", "scenario_id", "catalogues_json", "critical_failures_json",
+               "replay_clock", "replay_exact"}
 
 
 def _cut_short(header: bytes, size: int) -> str | None:
@@ -878,6 +922,34 @@ def _readonly(path: Path, immutable: bool) -> Iterator[sqlite3.Connection]:
     finally:
         if conn is not None:
             conn.close()
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``; ``immutable`` when no journal is beside it, so nothing at
+    all is created next to a copy in a read-only folder) to a checked store of this format."""
+    if not path.is_file():
+        raise StoreError(f"There is no session store at {path}. Check the path (or --home).", path)
+    _probe_existing(path, only_reading=True)
+    immutable = not Path(f"{path}-wal").exists()
+    uri = path.as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = None
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        raise _store_error(exc, path, writing=False) from exc
+    if found != schema.SCHEMA_VERSION:
+        conn.close()
+        if found > schema.SCHEMA_VERSION:
+            raise _newer_error(path, found)
+        raise StoreError(f"The session store {path} is in the older store format {found}, which has no hash chain "
+                         "to check yet; opening it once with hydra_sim (as a writable file) upgrades it. It has "
+                         "not been changed.", path)
+    return conn
 
 
 def _open_connection(path: Path) -> sqlite3.Connection:

@@ -196,7 +196,8 @@ def mutate_tree(draw, tree: Any, max_mutations: int = 4) -> tuple[Any, list[str]
             else:
                 parent[key] = extra
         elif operation == "huge":
-            parent[key] = draw(st.sampled_from(["x", "é", "🚑", "a\n", "<", "\x1f"])) * draw(
+            # "[", "![", "<a", " *a": runs that made the markup and italic patterns quadratic
+            parent[key] = draw(st.sampled_from(["x", "é", "🚑", "a\n", "<", "\x1f", "[", "![", "<a", " *a"])) * draw(
                 st.sampled_from([1_000, 20_000, 200_000]))
         elif operation == "nest":
             parent[key] = _nest(node, draw(st.integers(1, 80)), draw(st.booleans()))

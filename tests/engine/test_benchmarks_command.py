@@ -39,7 +39,7 @@ def test_quick_engine_run_prints_one_table_and_exit_status_follows_the_targets()
     table = _rows(out)
     assert table[0] == ["module", "figure", "target", "measured", "ratio", "pass"]
     body = table[2:]
-    assert len(body) == 7 and all(len(row) == 6 and row[0] == "engine" for row in body)
+    assert len(body) == 9 and all(len(row) == 6 and row[0] == "engine" for row in body)
     for row in body:
         target, ratio, verdict = row[2], row[4], row[5]
         if target in ("(info)", "baseline"):
@@ -49,10 +49,10 @@ def test_quick_engine_run_prints_one_table_and_exit_status_follows_the_targets()
         if ratio:
             assert ratio.endswith("of target") or ratio.split(" ", 1)[1] == "bare yaml.load"
     verdicts = [row[5] for row in body if row[5]]
-    assert len(verdicts) == 3
+    assert len(verdicts) == 5
     # Exit status: 0 exactly when every target passed, and then the summary says so; else the misses are named.
     if all(v == "PASS" for v in verdicts):
-        assert done.returncode == 0 and "All 3 targets passed." in out
+        assert done.returncode == 0 and "All 5 targets passed." in out
     else:
         assert done.returncode == 1 and "NOT met" in out
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,6 +163,10 @@ def test_mutated_plans_report_located_problems_and_run(cases, data, source):
 
 
 # -- the command line -------------------------------------------------------------------
+# what hydra_sim.terminal escapes: C0 but tab and line feed, DEL, C1, separators, bidi controls
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-m", "hydra_sim", *args], cwd=cwd, env=env, capture_output=True,
@@ -172,7 +177,8 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 @given(st.data())
 def test_hydra_sim_lint_and_test_on_mutated_folders_exit_cleanly(cases, data):
     """A folder with a mutated scenario, catalogue and plan: `lint` (with the deep checks) and
-    `test` exit 0 or 1 and never print a traceback."""
+    `test` exit 0 or 1, never print a traceback, and never print a raw control character
+    (the mutations inject escapes into keys and text)."""
     folder = new_case(cases)
     source = data.draw(st.sampled_from(SCENARIO_FILES))
     for path in (source, CATALOGUE_FILE, data.draw(st.sampled_from(
@@ -184,6 +190,8 @@ def test_hydra_sim_lint_and_test_on_mutated_folders_exit_cleanly(cases, data):
         run = _cli(*command, cwd=folder)
         assert run.returncode in (0, 1), (command, run.returncode, run.stderr[-2000:])
         assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr[-4000:]
+        raw = RAW_CONTROL.search(run.stdout + run.stderr)
+        assert raw is None, (command, repr(raw.group()))
 
 
 # -- regressions: crashes the fuzzing found, one test each ------------------------------

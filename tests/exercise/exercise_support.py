@@ -54,3 +54,24 @@ class StationThread(threading.Thread):
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def ws_connect(server, **kwargs):
+    """A raw client connection to an ExerciseServer (TLS, as stations connect), for protocol tests."""
+    from websockets.sync.client import connect
+
+    from hydra_sim.exercise import tls
+    host, port = server.address
+    return connect(f"wss://{host}:{port}/", proxy=None, ssl=tls.client_context(), **kwargs)
+
+
+def send_hello(conn, message: dict) -> dict:
+    """Send a hello as a station does: the join code replaced by its proof, bound to this connection's
+    certificate. Returns what was sent (its nonce checks the facilitator's proof)."""
+    import json
+
+    from hydra_sim.exercise import protocol as p
+    from hydra_sim.exercise import tls
+    sealed = p.seal_hello(message, tls.peer_fingerprint(conn))
+    conn.send(json.dumps(sealed))
+    return sealed

@@ -6,8 +6,7 @@ import json
 import threading
 
 import pytest
-from exercise_support import BEST, CARELESS, FLAGSHIP, WAIT, EventLog, StationThread
-from websockets.sync.client import connect
+from exercise_support import BEST, CARELESS, FLAGSHIP, WAIT, EventLog, StationThread, send_hello, ws_connect
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.engine.runner import FACILITATOR_ENDING, ScenarioRunner
@@ -167,7 +166,7 @@ def test_a_second_recording_station_is_refused_and_a_follower_gets_the_view(serv
         try:
             server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and e.view.name == "Alpha", what="-")
             rival._threads[0].join(WAIT)             # a refused link stops trying: its thread ends
-            assert rival.failed and "already records at station 'Alpha-1'" in rival.last_error
+            assert rival.failed and "already has its recording station ('Alpha-1')" in rival.last_error
         finally:
             rival.close()
     views, ended = [], threading.Event()
@@ -277,8 +276,8 @@ def test_a_station_with_the_wrong_code_stops_trying(server, tmp_path):
     assert link.failed and "wrong join code" in link.last_error
     assert statuses[-1] == (False, link.last_error)
     link.close()
-    with connect(f"ws://{host}:{port}/", proxy=None) as conn:         # the server is unaffected
-        conn.send(json.dumps(p.hello(server.code, "Bravo", "b", ["x"], "follower", "brackenford-services", "")))
+    with ws_connect(server) as conn:         # the server is unaffected
+        send_hello(conn, p.hello(server.code, "Bravo", "b", ["x"], "follower", "brackenford-services", ""))
         assert json.loads(conn.recv(timeout=WAIT))["type"] == p.WELCOME
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from exercise_support import FLAGSHIP, EventLog
+from exercise_support import FLAGSHIP, EventLog, send_hello, ws_connect
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
+from hydra_sim.exercise.station import FATAL_CLOSES
 
 
 def hello(code="ABCDEF", **over) -> dict:
@@ -19,13 +19,25 @@ def hello(code="ABCDEF", **over) -> dict:
     return message
 
 
+def sealed(**over) -> dict:
+    return p.seal_hello(hello(**over), "fingerprint")
+
+
 def test_join_codes_are_typable_and_compared_leniently():
     code = p.new_join_code()
     assert len(code) == p.CODE_LENGTH and set(code) <= set(p.CODE_ALPHABET)
     assert not set("01OIL") & set(p.CODE_ALPHABET)
-    assert p.codes_match("k7q-m2x ", "K7QM2X")
-    assert not p.codes_match("K7QM2Y", "K7QM2X")
-    assert not p.codes_match(None, "K7QM2X") and not p.codes_match("K" * 100, "K7QM2X")
+    # what the trainee types is compared leniently: the proof of "k7q-m2x " is the proof of K7QM2X
+    assert p.join_proof("k7q-m2x ", "fp", "n") == p.join_proof("K7QM2X", "fp", "n")
+    assert p.join_proof("K7QM2Y", "fp", "n") != p.join_proof("K7QM2X", "fp", "n")
+    # bound to the certificate and the nonce, and to the side that proves it
+    assert p.join_proof("K7QM2X", "other", "n") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.join_proof("K7QM2X", "fp", "m") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.facilitator_proof("K7QM2X", "fp", "n") != p.join_proof("K7QM2X", "fp", "n")
+    assert p.proofs_match(p.join_proof("K7QM2X", "fp", "n"), p.join_proof("K7QM2X", "fp", "n"))
+    assert not p.proofs_match(None, "x") and not p.proofs_match("K" * 200, "K" * 200)
+    sealed = p.seal_hello(p.hello("K7QM2X", "Alpha", "a", ["x"], "recording", "s", ""), "fp")
+    assert "code" not in sealed and "K7QM2X" not in json.dumps(sealed)
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -36,10 +48,10 @@ def test_join_codes_are_typable_and_compared_leniently():
     (b"\x00\x01", "binary messages"),
     ("x" * (p.MAX_MESSAGE_BYTES + 1), "larger than"),
     (json.dumps(hello(v=99)), "protocol version 99"),
-    (json.dumps(hello(members=[])), "'members' must list"),
-    (json.dumps(hello(role="boss")), "'role' must be one of"),
-    (json.dumps(hello(syndicate="  ")), "'syndicate' must not be blank"),
-    (json.dumps(hello(syndicate="A" * 200)), "longer than"),
+    (json.dumps(sealed(members=[])), "'members' must list"),
+    (json.dumps(sealed(role="boss")), "'role' must be one of"),
+    (json.dumps(sealed(syndicate="  ")), "'syndicate' must not be blank"),
+    (json.dumps(sealed(syndicate="A" * 200)), "longer than"),
 ])
 def test_bad_messages_are_refused_with_a_reason(raw, message):
     with pytest.raises(p.ProtocolError, match=message):
@@ -83,11 +95,6 @@ def server(tmp_path):
     srv.stop()
 
 
-def url(server) -> str:
-    host, port = server.address
-    return f"ws://{host}:{port}/"
-
-
 def closed_with(conn) -> tuple[int, str]:
     with pytest.raises(ConnectionClosed) as info:
         while True:
@@ -96,8 +103,8 @@ def closed_with(conn) -> tuple[int, str]:
 
 
 def test_wrong_code_closes_with_a_clear_reason(server):
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(code="WRONG1")))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(code="WRONG1"))
         code, reason = closed_with(conn)
     assert code == p.CLOSE_BAD_CODE and "wrong join code" in reason
     assert server.snapshot() == []
@@ -107,17 +114,17 @@ def test_guessing_the_code_locks_the_address_out_for_a_while(server):
     clock = [1000.0]
     server.wrong_codes = WrongCodeGuard(limit=3, window=60.0, clock=lambda: clock[0])
     for _ in range(3):
-        with connect(url(server), proxy=None) as conn:
-            conn.send(json.dumps(hello(code="WRONG1")))
+        with ws_connect(server) as conn:
+            send_hello(conn, hello(code="WRONG1"))
             assert "wrong join code" in closed_with(conn)[1]
-    with connect(url(server), proxy=None) as conn:      # now even the right code waits
-        conn.send(json.dumps(hello()))
+    with ws_connect(server) as conn:      # now even the right code waits (the station retries)
+        send_hello(conn, hello())
         code, reason = closed_with(conn)
-    assert code == p.CLOSE_BAD_CODE and "too many wrong join codes" in reason
+    assert code == p.CLOSE_TRY_LATER and "too many wrong join codes" in reason and code not in FATAL_CLOSES
     assert server.snapshot() == []
     clock[0] += 61                                        # the window has passed: the right code joins
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello()))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello())
         assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
 
 
@@ -134,43 +141,43 @@ def test_a_typo_or_two_does_not_lock_anyone_out():
 
 
 def test_other_scenario_and_bad_hello_are_refused(server):
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(scenario_id="layby-drop")))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(scenario_id="layby-drop"))
         code, reason = closed_with(conn)
     assert code == p.CLOSE_REFUSED and "same scenario file" in reason
-    with connect(url(server), proxy=None) as conn:
+    with ws_connect(server) as conn:
         conn.send("{not json")
         code, reason = closed_with(conn)
     assert code == p.CLOSE_PROTOCOL and "not valid JSON" in reason
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(v=2)))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(v=1))
         code, reason = closed_with(conn)
     assert code == p.CLOSE_BAD_VERSION
 
 
 def test_after_joining_bad_messages_get_an_error_and_the_link_stays_open(server):
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello()))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello())
         assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
         conn.send(json.dumps({"type": "launch_missiles"}))
         reply = json.loads(conn.recv(timeout=10))
         assert reply["type"] == p.ERROR and "unknown message type 'launch_missiles'" in reply["message"]
         conn.send(json.dumps(p.sync("s1", {"session_id": "s1", "scenario_id": "brackenford-services"}, [], 1.0)))
         reply = json.loads(conn.recv(timeout=10))
-        assert reply["type"] == p.ERROR and "incomplete" in reply["message"]
+        assert reply["type"] == p.ERROR and "'s1' is not a session id" in reply["message"]
         assert json.loads(conn.recv(timeout=10)) == p.ack("s1", 0)
     assert [v.name for v in server.snapshot()] == ["Alpha"]
 
 
 def test_an_oversize_message_closes_only_that_connection(server):
-    with connect(url(server), proxy=None, max_size=None) as conn:
-        conn.send(json.dumps(hello()))
-        conn.recv(timeout=10)
+    with ws_connect(server, max_size=None) as conn:
+        send_hello(conn, hello())
+        token = json.loads(conn.recv(timeout=10))["token"]
         conn.send("x" * (p.MAX_MESSAGE_BYTES + 10))
         code, _reason = closed_with(conn)
     assert code == 1009                     # message too big
-    with connect(url(server), proxy=None) as conn:      # the server still takes stations
-        conn.send(json.dumps(hello()))
+    with ws_connect(server) as conn:      # the server still takes stations
+        send_hello(conn, hello(token=token))
         assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
 
 
@@ -199,9 +206,11 @@ def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path
     server.subscribe(log)
     scenario, session_id, record = _recorded_session(tmp_path)
     join = hello(code="ABCDEF", scenario_hash=scenario.content_hash)
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(join))
-        assert json.loads(conn.recv(timeout=10))["acked"] == {}
+    with ws_connect(server) as conn:
+        send_hello(conn, join)
+        welcome = json.loads(conn.recv(timeout=10))
+        assert welcome["acked"] == {}
+        join["token"] = welcome["token"]             # the seat's secret: only it takes the seat again
         conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
         assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
         made = server.pause("Alpha")
@@ -209,8 +218,8 @@ def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path
         first = json.loads(conn.recv(timeout=10))
         assert first["type"] == p.COMMAND and first["action"] == "pause"
     # the station went away before its log showed the pause: on its return the command comes again
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(join))
+    with ws_connect(server) as conn:
+        send_hello(conn, join)
         assert json.loads(conn.recv(timeout=10))["acked"] == {session_id: len(record["events"])}
         conn.send(json.dumps(p.sync(session_id, record["session"], [], 2.0)))
         assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
@@ -224,8 +233,8 @@ def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path
 
 def test_a_follower_cannot_send_records(server, tmp_path):
     _scenario, session_id, record = _recorded_session(tmp_path)
-    with connect(url(server), proxy=None) as conn:
-        conn.send(json.dumps(hello(role="follower", station_id="screen-2")))
+    with ws_connect(server) as conn:
+        send_hello(conn, hello(role="follower", station_id="screen-2"))
         assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
         assert json.loads(conn.recv(timeout=10))["type"] == p.VIEW
         conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))

@@ -182,3 +182,21 @@ def test_console_creates_an_exercise_and_says_why_one_cannot_start(qtbot, home, 
     finally:
         win.close()
     assert win.server._server is None        # the console that made the exercise closes it
+
+
+def test_the_recording_seat_of_a_replaced_computer_is_released_from_the_rows_menu(qtbot, console, server, tmp_path):
+    """The seat token stays on a station's computer; when that computer is replaced, the facilitator frees
+    the seat (after a question) so that the spare computer's station can take it."""
+    first = headless(server, tmp_path, "Alpha", BEST, ["PC Hale"], hold_at=["lorry_moving"])
+    first.start()
+    qtbot.waitUntil(lambda: at_scene(console, "Alpha", "lorry_moving"), timeout=WAIT_MS)
+    first.station.stop()
+    server.end("Alpha")                          # releases the hold; the station finishes and leaves
+    first.finish()
+    console.table.selectRow(row_of(console, "Alpha"))
+    assert console.release_action in console.table.actions()
+    assert console.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    console.release_action.trigger()
+    assert console.asked and "Release syndicate Alpha's recording seat" in console.asked[-1]
+    assert server.syndicate("Alpha").recording_station is None
+    assert any("recording seat of Alpha released" in t for t in results_text(console))

@@ -131,9 +131,9 @@ def test_a_session_that_cannot_be_stored_leaves_nothing_behind(source, target, t
     path = tmp_path / "b.jsonl"
     export_bundle(source, path)
 
-    def break_status(records):          # not covered by the chain, refused by the table's CHECK
-        records[0]["session"]["status"] = "mislaid"
-    rewrite(path, break_status)
+    def break_row(records):             # not covered by the chain, refused by the table's NOT NULL
+        records[0]["session"]["updated_at"] = None
+    rewrite(path, break_row)
     result = import_bundle(target, path)
     assert result.added == 2 and "cannot be stored" in result.rejected[0]
     for table in ("sessions", "events", "annotations", "grade_overrides"):

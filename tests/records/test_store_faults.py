@@ -200,7 +200,13 @@ READ_ONLY_CHILD = """
     report("open-read-only", lambda: SessionStore(path))
     report("new-store", lambda: SessionStore(home / "records" / "other.sqlite3"))
     from hydra_sim import cli
-    print(json.dumps({"step": "cli", "code": cli.main(["verify", "--home", str(home)])}), flush=True)
+    print(json.dumps({"step": "cli", "code": cli.main(["retention", "--months", "12", "--yes", "--home", str(home)])}),
+          flush=True)
+    import contextlib, io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):       # verify only reads: a read-only store is checked as it is
+        code = cli.main(["verify", "--home", str(home)])
+    print(json.dumps({"step": "verify", "code": code, "out": out.getvalue()}), flush=True)
     # (a folder cannot be remounted read-only while the store has files open in it, so a
     # fault that appears mid-session is the locked and full cases, not this one)
     mount("-o", "remount,rw,bind")
@@ -222,6 +228,7 @@ def test_a_read_only_folder_is_named_and_nothing_is_lost(tmp_path, mini, capfd):
     for step in ("open-read-only", "new-store"):
         assert_clear(lines[step]["error"], home / "records", "read-only", "--home")
     assert lines["cli"]["code"] == 1 and "read-only" in result.stderr and "Traceback" not in result.stderr
+    assert lines["verify"]["code"] == 0 and "2 sessions verified, 0 with problems" in lines["verify"]["out"]
     assert lines["write-again"].get("ok")
     assert not (home / "records" / "other.sqlite3").exists()
     after = counts(path)

@@ -193,3 +193,73 @@ def test_loading_playing_and_exploring_make_no_network_request(monkeypatch):
     assert cli.main(["lint", "--no-deep", str(FLAGSHIP)]) == 0
     assert cli.main(["play", str(FLAGSHIP), "--script", str(FLAGSHIP_BEST)]) == 0
     assert attempts == []
+
+
+# -- a hostile user scenario folder (issue 18, item 4) ----------------------------------------------
+def test_a_media_name_too_long_for_the_file_system_is_a_problem_not_a_traceback(mini, capsys):
+    from hostile_files import long_name
+    edit(mini, "file: mini/note.png", f"file: mini/{long_name('.png')}")
+    problems = [p for p in load_scenario(mini).problems if p.code == "R007"]
+    assert problems and "cannot be checked" in problems[0].message and problems[0].location.line > 0
+    from hydra_sim import cli
+    assert cli.main(["lint", "--no-deep", str(mini)]) == 1
+    assert "R007" in capsys.readouterr().out
+
+
+def test_a_media_fifo_is_refused_without_being_opened(mini):
+    from hostile_files import FifoWatch
+    watch = FifoWatch(mini.parent.parent / "assets" / "mini" / "pipe.png")
+    edit(mini, "file: mini/note.png", "file: mini/pipe.png")
+    problems = [p for p in load_scenario(mini).problems if p.code == "R007"]
+    assert not watch.close()
+    assert problems and "not a regular file" in problems[0].message
+
+
+def test_a_scenario_fifo_is_refused_without_being_opened(tmp_path):
+    from hostile_files import FifoWatch
+    watch = FifoWatch(tmp_path / "pipe.yaml")
+    problems = load_scenario(tmp_path / "pipe.yaml").problems
+    assert not watch.close()
+    assert [p.code for p in problems] == ["Y011"] and "not a regular file" in problems[0].message
+
+
+def test_a_scenario_linked_to_an_endless_device_is_refused(tmp_path):
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    try:
+        os.symlink("/dev/zero", tmp_path / "zero.yaml")
+    except OSError:
+        pytest.skip("symbolic links are not available here")
+    problems = load_scenario(tmp_path / "zero.yaml").problems
+    assert [p.code for p in problems] == ["Y011"] and "not a regular file" in problems[0].message
+
+
+def test_one_bad_user_file_never_empties_the_library(mini, tmp_path, monkeypatch):
+    from hostile_files import FifoWatch, long_name
+
+    from hydra_sim.engine import library, scan_library
+    user = tmp_path / "user"
+    user.mkdir()
+    watch = FifoWatch(user / "a-pipe.yaml")
+    if Path("/dev/zero").exists():
+        os.symlink("/dev/zero", user / "b-zero.yaml")
+    text = mini.read_text(encoding="utf-8").replace("file: mini/note.png", f"file: mini/{long_name('.png')}")
+    (user / "c-long-media.yaml").write_text(text, encoding="utf-8")
+    (user / "d-crash.yaml").write_text(mini.read_text(encoding="utf-8"), encoding="utf-8")
+    real_load = library.load_scenario
+
+    def load_or_crash(path):
+        if path.name == "d-crash.yaml":        # whatever the loader may still raise one day
+            raise RuntimeError("an unexpected fault")
+        return real_load(path)
+
+    monkeypatch.setattr(library, "load_scenario", load_or_crash)
+    entries = scan_library([(paths.bundled_scenarios_dir(), True), (user, False)])
+    assert not watch.close()
+    bundled = sorted(e.path.name for e in entries if e.bundled)
+    assert bundled == sorted(p.name for p in paths.bundled_scenarios_dir().glob("*.yaml")
+                             if library.is_scenario_file(p)) and all(e.ok for e in entries if e.bundled)
+    mine = {e.path.name: e for e in entries if not e.bundled}
+    assert set(mine) >= {"a-pipe.yaml", "c-long-media.yaml", "d-crash.yaml"}
+    assert all(not e.ok and e.errors for e in mine.values())
+    assert "an unexpected fault" in mine["d-crash.yaml"].errors[0].message

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -350,6 +351,12 @@ class ExerciseConsole(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        # A syndicate whose station's computer was replaced needs its recording seat freed (the seat
+        # token stayed on the old computer): a rare action, so on the row's context menu, not a button.
+        self.release_action = QAction("Release the recording seat…", self)
+        self.release_action.triggered.connect(self.release_seat)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addAction(self.release_action)
         self.empty_label = _label("No syndicate has joined yet. Stations join with the address and code above.",
                                   "muted")
         top = QWidget()
@@ -643,8 +650,29 @@ class ExerciseConsole(QMainWindow):
             return []
         return self._intervene(f"end {words}", lambda: self.server.end(self.target()))
 
+    @Slot()
+    def release_seat(self) -> bool:
+        """Free the selected syndicate's recording seat, after asking: its next recording station takes it."""
+        from ...exercise.server import ExerciseError
+        name = self._selected
+        if self.server is None or name is None:
+            self._show_error("release the recording seat", "select a syndicate first")
+            return False
+        if not self.confirm(f"Release syndicate {name}'s recording seat? Do this only when its station's "
+                            "computer was replaced: the next recording station to join takes the seat, and "
+                            "the old one is refused if it comes back."):
+            return False
+        try:
+            self.server.release_station(name)
+        except ExerciseError as exc:
+            self._show_error("release the recording seat", str(exc))
+            return False
+        self.results.insertItem(0, QListWidgetItem(f"recording seat of {name} released – the next "
+                                                   "recording station to join takes it"))
+        return True
+
     def _ask(self, question: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "End the session?", question,
+        box = QMessageBox(QMessageBox.Icon.Question, "Please confirm", question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...exercise.protocol import DEFAULT_PORT
+from ...exercise.seats import load_token, save_token
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..safe_text import plain_tooltip
 from ..widgets import WrapLabel, banner
@@ -62,7 +63,8 @@ class JoinRequest:
 
     def __post_init__(self) -> None:
         if not self.station_id:
-            # stable per machine and syndicate, so a restarted station takes its role back
+            # stable per machine and syndicate: a label for the console (the seat token, kept beside
+            # the store by exercise/seats.py, is what lets a restarted station take its role back)
             self.station_id = f"{self.syndicate}-{socket.gethostname()}"[:64]
 
 
@@ -220,7 +222,8 @@ class ExerciseStation(QObject):
                                 request.members, role="recording", store=controller.store,
                                 scenario_id=scenario.id, scenario_hash=scenario.content_hash,
                                 on_command=self.relay.emit_command, on_status=self.relay.emit_status,
-                                backoff=backoff)
+                                backoff=backoff, token=load_token(controller.store.path, request.syndicate),
+                                on_token=lambda token: save_token(controller.store.path, request.syndicate, token))
         # send only what is durable: the controller writes on a worker thread (store_writer.py)
         controller.writer.written.connect(self._on_written)
 

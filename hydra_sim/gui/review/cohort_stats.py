@@ -144,11 +144,20 @@ def load_rows(store) -> list[SessionRow]:
         return rows_
     out = []
     for r in rows:
-        failures = r[14]
-        misses = 0 if failures in (None, "[]") else len(json.loads(failures))
         out.append(SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                              r[13], misses, override=overrides.get(r[0])))
+                              r[13], _misses(r[14]), override=overrides.get(r[0])))
     return out
+
+
+def _misses(failures) -> int:
+    """How many critical failures a stored list holds; 0 when the column is damaged (``verify`` names it)."""
+    if failures in (None, "[]"):
+        return 0
+    try:
+        value = json.loads(failures)
+    except (TypeError, ValueError, RecursionError):
+        return 0
+    return len(value) if isinstance(value, list) else 0
 
 
 def _latest_overrides(conn: sqlite3.Connection) -> dict[str, dict]:

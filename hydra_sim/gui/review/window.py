@@ -428,9 +428,18 @@ class ReviewWindow(QMainWindow):
             return None
 
     def show_detail(self, row: SessionRow) -> None:
+        from ...records.errors import StoreError
         self.current = row
-        self.current_report = self.store.report(row.session_id)
-        events = self.store.events(row.session_id)
+        try:
+            self.current_report = self.store.report(row.session_id)
+            events = self.store.events(row.session_id)
+        except StoreError as exc:      # a damaged row (a bit flip): said here; every other session still opens
+            log.warning("session %s cannot be shown: %s", row.session_id, exc.message)
+            self.current_report, events = None, []
+            where = getattr(exc, "where", "")      # short on the line; the whole message in the tooltip
+            short = f"{where} is damaged. Run hydra-sim verify." if where else exc.message
+            self.store_note.setText(f"This session cannot be shown: {short}")
+            self.store_note.setToolTip(plain_tooltip(exc.message))
         self.current_items = timeline(events, self.current_report, self.labels_for(row), self._seed_of(row))
         self._fill_header()
         self._fill_timeline()

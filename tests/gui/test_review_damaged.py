@@ -1,0 +1,49 @@
+"""The review window on a store with a damaged row (issue 18, item 5): the damaged session is named,
+every other session still opens. No sleeps."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from hydra_sim import paths
+from hydra_sim.engine.loader import load_scenario
+from hydra_sim.gui.review import sample_data as sd
+from hydra_sim.records.store import SessionStore, TraineeInfo
+
+REPO = paths.bundled_root()
+DAMAGE = {
+    "score report": "UPDATE sessions SET result_json = '{\"percent\": 5' WHERE session_id = ?",
+    "an event's data": "UPDATE events SET data_json = '{\"scene_id\": \"a' WHERE session_id = ? AND seq = 3",
+    "critical failures": "UPDATE sessions SET critical_failures_json = '[\"x' WHERE session_id = ?",
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_session_is_named_and_the_others_still_open(damage, qtbot, tmp_path):
+    from hydra_sim.gui.review.window import open_review_window
+    path = tmp_path / "sessions.sqlite3"
+    mini = load_scenario(REPO / "tests" / "fixtures" / "mini" / "mini.yaml").scenario
+    plans = sd.mini_plans()
+    with SessionStore(path) as store:
+        good = sd.record_plan(store, mini, plans["good"], TraineeInfo("t-good"))
+        bad = sd.record_plan(store, mini, plans["careless"], TraineeInfo("t-bad"))
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(DAMAGE[damage], (bad,))
+        conn.commit()
+    store = SessionStore(path)
+    try:
+        win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
+        qtbot.addWidget(win)
+        rows = {r.session_id: r for r in win.model.rows()}
+        assert set(rows) == {good, bad}
+        win.show_detail(rows[bad])
+        if damage != "critical failures":          # that column is shown empty in lists; the row opens
+            assert "cannot be shown" in win.store_note.text() and "is damaged" in win.store_note.text()
+            assert bad in win.store_note.toolTip()            # the whole message, with the session id
+        win.show_detail(rows[good])
+        assert win.current is rows[good] and win.current_report is not None and win.current_items
+    finally:
+        store.close()
