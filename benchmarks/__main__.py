@@ -27,10 +27,11 @@ from pathlib import Path
 from benchmarks.figures import Figure, all_passed, format_machine, format_table, from_json
 
 REPO = Path(__file__).resolve().parents[1]
-MODULES = ("engine", "author", "records", "review", "gui", "exercise")
+MODULES = ("engine", "explorer", "author", "records", "review", "gui", "exercise")
 # Smaller sizes for a smoke run (--quick); modules not listed run at full size.
 QUICK_ARGS = {"engine": ["--scenes", "200"], "author": ["--scenes", "100"], "records": ["--sessions", "1000"],
-              "review": ["--sessions", "1000"], "exercise": ["--syndicates", "2", "--pace", "0.2"]}
+              "review": ["--sessions", "1000"], "explorer": ["--timeout", "30"],
+              "exercise": ["--syndicates", "2", "--pace", "0.2"]}
 DEFAULT_TIMEOUT = 600.0
 QUICK_BANNER = "QUICK RUN (--quick): smaller sizes, a smoke run; these figures are NOT comparable with the targets"
 

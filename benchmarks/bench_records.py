@@ -98,7 +98,7 @@ def figures(sessions: int = 10_000, events_each: int = 30, folder: str | None = 
     """Generate the store in a temporary folder (inside ``folder`` if given) and time (a), (b), (c)."""
     rng = random.Random(7)
     with tempfile.TemporaryDirectory(dir=folder, prefix="bench-records-") as folder:
-        path = Path(folder) / "sessions.sqlite3"
+        path = Path(folder) / "records" / "sessions.sqlite3"     # its records key: folder/config/records.key
         start = datetime(2024, 1, 1, tzinfo=UTC)
         began = time.perf_counter()
         with SessionStore(path) as store:
@@ -137,7 +137,7 @@ def figures(sessions: int = 10_000, events_each: int = 30, folder: str | None = 
             ids = [s.session_id for s in summaries[:100]]
             bundle = Path(folder) / "b.jsonl.gz"
             exported, _ = best(lambda: export_bundle(store, bundle, session_ids=ids), 1)
-            with SessionStore(Path(folder) / "other.sqlite3") as other:
+            with SessionStore(Path(folder) / "other" / "sessions.sqlite3") as other:
                 imported, result = best(lambda: import_bundle(other, bundle), 1)
                 assert result.added == 100
             trainee = summaries[0].trainee.trainee_id

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .trainer_cli import add_login_options, add_trainer_command, login, needs_trainer
 from .logs import configure_terminal
 from .engine.catalogue import CATALOGUE_SUFFIX, load_catalogue
 from .engine.loader import load_scenario
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     _condition_option(play)
+    add_login_options(play)        # --record of a plan with 'mark' steps: the marking is a trainer's
     play.set_defaults(handler=_cmd_play)
 
     test = sub.add_parser("test", help="run playthrough test plans (*.plan.yaml)")
@@ -108,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     explore.add_argument("scenario", metavar="SCENARIO")
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
     explore.add_argument("--write-best", metavar="FILE", help="write the full-marks path as a play script")
+    explore.add_argument("--budget", metavar="SECONDS", type=float, default=EXPLORE_BUDGET,
+                         help=f"stop after this many seconds (for each combination of run conditions) with "
+                              f"bounds instead of exact figures (default {EXPLORE_BUDGET:g}; 0 for no limit)")
     _condition_option(explore, "explore only under this run condition (default: every combination)")
     explore.set_defaults(handler=_cmd_explore)
 
@@ -143,7 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", metavar="PATH", help="write here (default: stdout; pdf needs PATH)")
     export.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base (default: https://hydra-sim.example.org)")
     export.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    export.set_defaults(handler=_cmd_export)
+    add_login_options(export)
+    export.set_defaults(handler=needs_trainer(_cmd_export))
 
     push = sub.add_parser("push", help="send finished sessions as xAPI statements to a Learning Record Store")
     push.add_argument("--endpoint", metavar="URL",
@@ -158,9 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--iri-base", default=None, metavar="IRI", help="xAPI IRI base")
     push.add_argument("--batch-size", type=int, default=50, metavar="N")
     push.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
-    push.set_defaults(handler=_cmd_push)
+    add_login_options(push)
+    push.set_defaults(handler=needs_trainer(_cmd_push))
     _add_lrs_commands(sub)
     _add_records_commands(sub)
+    add_trainer_command(sub)
     from .exercise.commands import add_exercise_commands  # facilitate / station (network imported lazily)
     add_exercise_commands(sub, open_console=_open_exercise_console)
     # review window hook: the trainer review window alone (Qt imported inside the handler)
@@ -285,6 +293,10 @@ def _cmd_play(args) -> int:
     conditions = _conditions_or_report(scenario, [f"{k}={v}" for k, v in plan.conditions.items()] + args.condition)
     if conditions is None:
         return 2
+    if args.record and any(step.kind == "mark" for step in steps):
+        args.trainer_login = login(args, "hydra-sim play --record")   # a marking is a trainer's, in their name
+        if args.trainer_login is None:
+            return 1
     if args.record:
         result = _record_play(args, scenario, steps, conditions)
         if result is None:
@@ -329,8 +341,9 @@ def _record_play(args, scenario, steps, conditions):
         return None
     try:
         with SessionStore(default_store_path()) as store:
+            trainer = getattr(args, "trainer_login", None)
             return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
-                               conditions=conditions)
+                               conditions=conditions, assessor=trainer.name if trainer else None)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None
@@ -437,6 +450,18 @@ def _cmd_audit(args) -> int:
     return status
 
 
+EXPLORE_BUDGET = 5.0
+
+
+def _explore_progress(states: int, queued: int, seconds: float) -> None:
+    """Progress on standard error (standard output stays the report, JSON included)."""
+    line = f"exploring: {states:,} states, {queued:,} queued, {seconds:.1f} s"
+    if sys.stderr.isatty():
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+    elif int(seconds / 0.25) % 8 == 0:               # every two seconds or so in a log
+        print(line, file=sys.stderr, flush=True)
+
+
 def _cmd_explore(args) -> int:
     from .console import explore_text
     from .engine.explorer import explore
@@ -452,7 +477,12 @@ def _cmd_explore(args) -> int:
         return 2
     # every combination of the run conditions that agrees with the fixed ones
     settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
-    reports = [(conditions, explore(scenario, conditions=conditions)) for conditions in settings]
+    reports = []
+    for conditions in settings:
+        reports.append((conditions, explore(scenario, conditions=conditions, budget=args.budget or None,
+                                            progress=_explore_progress)))
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
     if args.json:
         data = ([{"conditions": c, "report": r.to_dict()} for c, r in reports] if scenario_has_conditions(scenario)
                 else reports[0][1].to_dict())
@@ -568,6 +598,8 @@ def _cmd_export(args) -> int:
             summaries = exports.select_sessions(store, session_id=args.session, trainee_id=args.trainee,
                                                 scenario_id=args.scenario_id, status=args.status)
             records = exports.gather_all(store, summaries)
+            store.log_trainer_action(args.trainer_login.name, "export",
+                                     {"format": args.format, "what": args.what, "sessions": len(records)})
     except StoreError as exc:
         print(f"hydra-sim export: {exc}", file=sys.stderr)
         return 1
@@ -687,6 +719,7 @@ def _cmd_push(args) -> int:
             try:
                 with store:
                     added = queue_finished_sessions(store, queue, client.endpoint, args.iri_base or DEFAULT_IRI_BASE)
+                    store.log_trainer_action(args.trainer_login.name, "xAPI push", {"statements_queued": added})
             except (StoreError, ValueError) as exc:
                 print(f"hydra-sim push: {exc}", file=sys.stderr)
                 return 1
@@ -715,8 +748,10 @@ def _add_lrs_commands(sub) -> None:
     show.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
     forget = actions.add_parser("forget", help="remove the saved settings and the password from the keyring")
     forget.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    for action in (set_, forget):
+        add_login_options(action)
     for action in (set_, show, forget):
-        action.set_defaults(handler=_cmd_lrs)
+        action.set_defaults(handler=needs_trainer(_cmd_lrs, when=lambda a: a.lrs_command in ("set", "forget")))
 
 
 def _save_lrs(target, password: str | None, who: str) -> bool:
@@ -795,42 +830,49 @@ def _add_records_commands(sub) -> None:
         command.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
         return command
 
+    def trainer(command):       # a trainer command: --trainer and --passphrase-file too
+        return add_login_options(home(command))
+
     verify = home(sub.add_parser("verify", help="check the session records' hash chains for tampering"))
     verify.add_argument("--store", metavar="FILE", help="check this store file (a copy, a backup) instead of the "
                                                          "home's; it is only read, never changed")
     verify.set_defaults(handler=_cmd_verify)
 
-    rescore = home(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
+    rescore = trainer(sub.add_parser("rescore", help="re-score a stored session against a (newer) scenario file"))
     rescore.add_argument("session_id", metavar="SESSION_ID")
     rescore.add_argument("scenario", metavar="SCENARIO_FILE")
     rescore.add_argument("--json", action="store_true", help="print the stored rescore as JSON")
-    rescore.set_defaults(handler=_cmd_rescore)
+    rescore.set_defaults(handler=needs_trainer(_cmd_rescore))
 
-    trainee = home(sub.add_parser("trainee", help="list, export or delete a trainee's records (UK GDPR)"))
+    trainee = trainer(sub.add_parser("trainee", help="list, export or delete a trainee's records (UK GDPR)"))
     actions = trainee.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="every trainee id with sessions")
-    export = actions.add_parser("export", help="everything stored about a trainee, as JSON")
+    add_login_options(actions.add_parser("list", help="every trainee id with sessions"))
+    export = add_login_options(actions.add_parser("export", help="everything stored about a trainee, as JSON"))
     export.add_argument("trainee_id", metavar="ID")
     export.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
-    delete = actions.add_parser("delete", help="delete every session of a trainee")
+    delete = add_login_options(actions.add_parser("delete", help="delete every session of a trainee"))
     delete.add_argument("trainee_id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    trainee.set_defaults(handler=_cmd_trainee)
+    trainee.set_defaults(handler=needs_trainer(_cmd_trainee))
 
-    retention = home(sub.add_parser("retention", help="save the retention period and delete older sessions"))
+    retention = trainer(sub.add_parser("retention", help="save the retention period and delete older sessions"))
     retention.add_argument("--months", type=int, metavar="N", help="keep sessions for N months (saved)")
     retention.add_argument("--off", action="store_true", help="clear the saved retention period")
     retention.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    retention.set_defaults(handler=_cmd_retention)
+    retention.set_defaults(handler=needs_trainer(_cmd_retention))
 
-    export_bundle = home(sub.add_parser("export-bundle", help="write sessions to a bundle file for another machine"))
+    export_bundle = trainer(sub.add_parser("export-bundle", help="write sessions to a bundle file for another machine"))
     export_bundle.add_argument("file", metavar="FILE", help="the bundle (.jsonl, or .jsonl.gz compressed)")
     export_bundle.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
-    export_bundle.set_defaults(handler=_cmd_export_bundle)
+    export_bundle.set_defaults(handler=needs_trainer(_cmd_export_bundle))
 
-    import_bundle = home(sub.add_parser("import-bundle", help="add the sessions of a bundle file to this store"))
+    import_bundle = trainer(sub.add_parser("import-bundle", help="add the sessions of a bundle file to this store"))
     import_bundle.add_argument("file", metavar="FILE")
-    import_bundle.set_defaults(handler=_cmd_import_bundle)
+    import_bundle.set_defaults(handler=needs_trainer(_cmd_import_bundle))
+
+    check_bundle = home(sub.add_parser("check-bundle", help="check a bundle's hash chains (and seals, given its key)"))
+    check_bundle.add_argument("file", metavar="FILE")
+    check_bundle.set_defaults(handler=_cmd_check_bundle)
 
 
 def _records_command(run, readonly: bool = False):
@@ -881,12 +923,52 @@ def _confirm_deletion(sessions, question: str, yes: bool) -> bool:
 @_records_command(True)
 def _cmd_verify(args, store) -> int:
     issues = store.verify()
+    status = store.integrity_status()
     count = len(store.sessions())
+    if status["key_present"]:
+        print(f"records key: fingerprint {status['fingerprint']} ({status['key_path']}); note it down: "
+              "a different fingerprint later means the key was replaced")
+    else:
+        print(f"no records key at {status['key_path']}: the hash chains were checked, but not the seals that tell "
+              "an honest record from a re-hashed forgery (check it where its records key is)")
     for issue in issues:          # a damaged id may hold bytes that are not text: printed escaped
         print(str(issue).encode("utf-8", "backslashreplace").decode("utf-8"))
+    unkeyed = status["unkeyed"]
+    if unkeyed:
+        since = min(unkeyed.values())[:10]
+        print(f"{len(unkeyed)} session{'s' if len(unkeyed) != 1 else ''} unkeyed (older format): chained before "
+              f"this store had a records key, sealed since {since}; edits made before then cannot be detected")
+    if status["key_present"]:
+        print(f"{status['keyed']} keyed (sealed with this installation's records key from their start)")
     bad = len({i.session_id for i in issues})
     print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
     return 1 if issues else 0
+
+
+def _cmd_check_bundle(args) -> int:
+    from .records import keys
+    from .records.bundles import BundleError, check_bundle
+
+    if getattr(args, "home", None):
+        paths.set_home(args.home)
+    location = keys.key_path_for(paths.home_dir() / "records" / "sessions.sqlite3")
+    try:
+        key = keys.load_or_create(location) if location.exists() else None
+        result = check_bundle(args.file, key)
+    except (BundleError, keys.RecordsKeyError, OSError) as exc:
+        print(f"hydra-sim check-bundle: {exc}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(problem)
+    print(f"exported by the installation whose records key has fingerprint {result.fingerprint or 'unknown'}")
+    if result.seals_checked:
+        print("this installation holds that key: hash chains AND seals checked (consistency and authenticity)")
+    else:
+        print("this installation does not hold that key: hash chains checked (consistency), seals NOT checked: "
+              "someone who rewrote the bundle and recomputed its hashes would not be detected here")
+    print(f"{result.sessions} session{'s' if result.sessions != 1 else ''} checked, "
+          f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}")
+    return 1 if result.problems else 0
 
 
 @_records_command
@@ -898,7 +980,7 @@ def _cmd_rescore(args, store) -> int:
         return 1
     original = store.session(args.session_id)
     try:
-        stored = store.rescore(args.session_id, scenario)
+        stored = store.rescore(args.session_id, scenario, author=args.trainer_login.name)
     except (ValueError, ReplayError) as exc:
         print(f"hydra-sim rescore: {exc}", file=sys.stderr)
         return 1
@@ -921,6 +1003,7 @@ def _cmd_trainee(args, store) -> int:
     from .records.erasure import erase_trainee, find_trainee
     if args.action == "export":
         from .records.privacy import trainee_export_text, write_trainee_export
+        store.log_trainer_action(args.trainer_login.name, "subject access export", {})
         if args.output:
             count = write_trainee_export(store, args.trainee_id, args.output)
             print(f"wrote {count} session{'s' if count != 1 else ''} of {args.trainee_id} to {args.output}",
@@ -938,7 +1021,7 @@ def _cmd_trainee(args, store) -> int:
     if sessions and not _confirm_deletion(sessions, f"Delete these {len(sessions)} sessions of {args.trainee_id} "
                                           "and everything attached, with its copies?", args.yes):
         return 1
-    places = erase_trainee(store, args.trainee_id)
+    places = erase_trainee(store, args.trainee_id, by=args.trainer_login.name)
     count = places[0].found
     print(f"deleted {count} session{'s' if count != 1 else ''} of {args.trainee_id}; every place searched:")
     for place in places:
@@ -949,14 +1032,14 @@ def _cmd_trainee(args, store) -> int:
 @_records_command
 def _cmd_retention(args, store) -> int:
     if args.off:
-        store.set_retention_months(None)
+        store.set_retention_months(None, by=args.trainer_login.name)
         print("retention period cleared: sessions are kept until deleted")
         return 0
     if args.months is not None:
         if args.months < 1:
             print("hydra-sim retention: --months must be 1 or more", file=sys.stderr)
             return 2
-        store.set_retention_months(args.months)
+        store.set_retention_months(args.months, by=args.trainer_login.name)
     months = store.retention_months()
     if months is None:
         print("no retention period set (use --months N)")
@@ -968,7 +1051,7 @@ def _cmd_retention(args, store) -> int:
     if not _confirm_deletion(due, f"Delete these {len(due)} sessions and everything attached?", args.yes):
         return 1
     from .records.privacy import delete_with_copies
-    deleted = delete_with_copies(store, [s.session_id for s in due])
+    deleted = delete_with_copies(store, [s.session_id for s in due], by=args.trainer_login.name)
     print(f"deleted {deleted} sessions, with their queued statements and the exports that held only them")
     return 0
 
@@ -977,6 +1060,7 @@ def _cmd_retention(args, store) -> int:
 def _cmd_export_bundle(args, store) -> int:
     from .records.bundles import export_bundle
     count = export_bundle(store, args.file, trainee_id=args.trainee)
+    store.log_trainer_action(args.trainer_login.name, "bundle export", {"sessions": count})
     print(f"wrote {count} session{'s' if count != 1 else ''} to {args.file}")
     return 0
 
@@ -989,6 +1073,9 @@ def _cmd_import_bundle(args, store) -> int:
     except BundleError as exc:
         print(f"hydra-sim import-bundle: {exc}", file=sys.stderr)
         return 1
+    store.log_trainer_action(args.trainer_login.name, "bundle import",
+                             {"added": result.added, "already_present": result.skipped_existing,
+                              "rejected": len(result.rejected)})
     for reason in result.rejected:
         print(f"rejected: {reason}")
     print(f"{result.added} added, {result.skipped_existing} already present, {len(result.rejected)} rejected")

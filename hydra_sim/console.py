@@ -106,25 +106,46 @@ def step_text(step: dict) -> str:
 
 
 def explore_text(scenario: Scenario, report: ExplorationReport) -> str:
-    lines = [f"Explored {scenario.id}: {report.states} states, {report.moves} moves in {report.seconds:.2f} s"
-             + (" (approximate: see notes)" if report.approximate else ""), ""]
+    if report.complete:
+        exactness = "every figure below is exact"
+    elif report.approximate and not any(e.upper_percent is not None for e in report.endings):
+        exactness = "approximate: see notes"
+    else:
+        exactness = "NOT complete: ranges marked 'bound' are sound bounds, not exact (see notes)"
+    lines = [f"Explored {scenario.id}: {report.states} states, {report.moves} moves in {report.seconds:.2f} s "
+             f"({exactness})", ""]
     lines.append("Endings reached (score range):")
     for ending in report.endings:
-        lines.append(f"  {ending.ending_id:<32} [{ending.outcome}] {ending.min_percent:.1f}% to "
-                     f"{ending.max_percent:.1f}%")
+        text = f"  {ending.ending_id:<32} [{ending.outcome}] {ending.min_percent:.1f}% to {ending.max_percent:.1f}%"
+        if ending.exact:
+            text += " (exact)"
+        elif ending.upper_percent is not None:
+            text += (f" found; bound: {ending.lower_percent:.1f}% to {ending.upper_percent:.1f}% "
+                     "(no path scores outside it)")
+        else:
+            text += " found (not exact)"
+        lines.append(text)
+    if report.undecided_endings:
+        lines.append("Endings not reached in the part explored (may be reachable): "
+                     + ", ".join(report.undecided_endings))
     if report.unreachable_endings:
         lines.append("Endings never reached: " + ", ".join(report.unreachable_endings))
-    else:
+    elif not report.undecided_endings:
         lines.append("Every ending is reachable.")
     lines.append("")
     if report.full_marks_path is not None:
         lines.append(f"A full-marks path exists ({len(report.full_marks_path)} steps):")
         lines += [f"  {step_text(s)}" for s in report.full_marks_path]
-    else:
+    elif report.complete:
         lines.append("No path achieves full marks.")
+    else:
+        lines.append("No full-marks path was found in the part explored; whether one exists is not known.")
     lines.append("")
-    lines.append("Actions no path can achieve: " + (", ".join(report.unachievable_actions) or "none"))
-    lines.append("Actions never achievable on time: " + (", ".join(report.never_on_time_actions) or "none"))
+    if report.complete:
+        lines.append("Actions no path can achieve: " + (", ".join(report.unachievable_actions) or "none"))
+        lines.append("Actions never achievable on time: " + (", ".join(report.never_on_time_actions) or "none"))
+    else:
+        lines.append("Actions no path can achieve: not known (the search did not finish)")
     lines.append(f"Critical actions some path misses: {len(report.missable_critical)}")
     for action_id, path in sorted(report.missable_critical.items()):
         shown = " > ".join(step_text(s) for s in path[:8]) + (" > ..." if len(path) > 8 else "")

@@ -19,7 +19,6 @@ Must not import Qt or any GUI code.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 
 from .explorer import Explorer, _all_moves
@@ -29,7 +28,7 @@ from .problems import INFO, WARNING, Location, Problem
 
 MAX_STATES = 50_000
 MAX_SCENES = 400
-TIME_BUDGET_SECONDS = 5.0     # per scenario: lint stays fast; 'hydra-sim explore' has no limit
+TIME_BUDGET_SECONDS = 5.0     # per scenario: lint stays fast; 'hydra-sim explore --budget' can give more
 BAD_OUTCOMES = frozenset({"harm", "investigation_lost", "safeguarding_failure"})
 
 
@@ -63,22 +62,6 @@ def abbreviate(path: list[dict], keep: int = 6) -> str:
     return " > ".join(steps) or "(the start)"
 
 
-class _BudgetExplorer(Explorer):
-    """The explorer with a time budget: when it runs out, the explorer's own state limit is
-    lowered so its search stops at the next step and still reports what it explored."""
-
-    def __init__(self, scenario: Scenario, max_states: int, seconds: float):
-        super().__init__(scenario, max_states)
-        self.deadline = time.perf_counter() + seconds
-        self.timed_out = False
-
-    def _moves(self, node, entry):
-        if not self.timed_out and time.perf_counter() > self.deadline:
-            self.timed_out = True
-            self.max_states = len(self.nodes) - 1
-        return super()._moves(node, entry)
-
-
 def deep_check(scenario: Scenario, max_states: int = MAX_STATES, max_scenes: int = MAX_SCENES,
                seconds: float = TIME_BUDGET_SECONDS) -> list[Problem]:
     """Run the explorer on a scenario that loaded without errors; problems A003-A007."""
@@ -88,7 +71,7 @@ def deep_check(scenario: Scenario, max_states: int = MAX_STATES, max_scenes: int
                         "run 'hydra-sim explore' on it for score ranges and missable actions")]
     if not scenario.assessed:
         return []
-    explorer = _BudgetExplorer(scenario, max_states, seconds)
+    explorer = Explorer(scenario, max_states, budget=seconds)      # the same engine as 'hydra-sim explore'
     report = explorer.run()
     problems: list[Problem] = []
     stopped = explorer.timed_out or any(note.startswith("stopped") for note in report.notes)
@@ -96,7 +79,7 @@ def deep_check(scenario: Scenario, max_states: int = MAX_STATES, max_scenes: int
         problems.append(Problem("A007", INFO, f"the deep scoring checks stopped after {seconds:g} seconds "
                                 f"({report.states:,} states explored), so score ranges cover only part of the "
                                 "scenario and missable actions are not checked", scenario.location,
-                                "run 'hydra-sim explore' for the full report; it has no time limit"))
+                                "run 'hydra-sim explore --budget SECONDS' with more time for the full report"))
     elif report.approximate:
         note = report.notes[0] if report.notes else "some combinations were not explored"
         problems.append(Problem("A007", INFO, f"the deep scoring checks are incomplete: {note}",

@@ -1,35 +1,54 @@
 """Exhaustive exploration of a scenario's reachable states, with exact score bounds.
 
 The explorer steps the real ``ScenarioRunner`` (via snapshots) through every decision a
-trainee can make, so it can never disagree with play. A state is (scene, clock, the
-variables that some condition or scoring reads, fired injects, milestone times); states
-that agree on those are merged. Scores are bounded by dynamic programming over states:
-each state keeps a Pareto front of per-action statuses (on time > late > not yet >
-contravened), which is exact because statuses only ever move in one direction. From this
-it reports endings reached, the score range of each ending, actions no path can achieve,
-critical actions that some path misses (with an example), and a full-marks path.
-A rationale's rubric is assumed marked met (the most an assessor can give), so an action
-its structured parts allow counts as earned at the decision's time.
+trainee can make, so it can never disagree with play. A state is (scene, time in the scene,
+what the future can still tell apart of the variables, the injects still to come, the
+milestones reached); states that agree on those are merged. "What the future can tell
+apart" comes from ``reach.futures``: variables no reachable condition reads are dropped, and
+variables no reachable outcome writes any more are replaced by what the conditions still to
+come make of them (their residuals), so twenty flags read by one condition at the end are a
+handful of states, not a million.
+
+Scores are bounded by dynamic programming over states: each state keeps a Pareto front of
+per-action statuses (on time > late > not yet > contravened), which is exact because
+statuses only ever move in one direction. An action no reachable outcome can touch any more
+is final: its credit is banked into one number, so the fronts stay small along long chains.
+
+When the search has to stop (the state limit, or the time ``budget``) the report says so
+(``complete`` false) and each ending's score range becomes a sound outer bound
+(``lower_percent``/``upper_percent``), from the best and worst a state still queued could
+reach. From all this it reports endings reached, the score range of each ending, actions no
+path can achieve, critical actions that some path misses (with an example), and a
+full-marks path. A rationale's rubric is assumed marked met (the most an assessor can give),
+so an action its structured parts allow counts as earned at the decision's time.
 Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
+import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Scenario
+from .reach import Futures
 from .runner import Credit, RunnerError, ScenarioRunner
-from .scoring import deadline_for
+from .scoring import GOOD_OUTCOME, deadline_for
 
-CONTRAVENED, NONE, LATE, ON_TIME = 0, 1, 2, 3
+FOLDED, CONTRAVENED, NONE, LATE, ON_TIME = -1, 0, 1, 2, 3    # FOLDED: final, its credit is banked
+# Not yet evidenced and never offered by a decision shown: "not reached" if the session ends so,
+# which a good ending leaves out of the total and any other counts as 0 (docs/scoring.md).
+UNOFFERED = -2
 MAX_CHECKLIST_ITEMS = 12
 MAX_PART_COMBINATIONS = 256    # structured parts of one rationale: beyond this, each option once
 MAX_RANK_ITEMS = 8
-MAX_FRONT = 256
 MAX_STATES = 250_000     # beyond this the explorer stops and says so, instead of exhausting memory
+EPSILON = 1e-9           # banked credit is a float sum: compare with a tolerance
+PROGRESS_SECONDS = 0.25  # how often a progress callback hears from a long search
 
 
 @dataclass
@@ -40,16 +59,72 @@ class Move:
     milestones: tuple      # milestone times after the move
     evidence: tuple        # ((action index, status if first evidence), ...)
     contravened: tuple     # (action index, ...)
+    offered: tuple = ()    # action indices a decision shown after the move could evidence
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    """One way of being in a node: statuses so far, the clock, and when milestones were reached."""
+    """One way of being in a node: statuses so far (FOLDED where final), the credit banked for
+    the final ones, the clock, and when milestones were reached."""
     vector: tuple
+    banked: float
+    unreached: float            # weight of banked actions never offered: left out at a good ending
     clock: int
     milestones: tuple
     parent: _Entry | None
     move: dict | None
+    packed: int = 0             # the vector as bit sets (see _pack): dominance in two integer operations
+    alive: bool = True          # False once a better (worse) entry has replaced it in its front
+
+
+@dataclass
+class _Plan:
+    """What the future of one scene (or ending) needs of a state, from ``reach.futures``."""
+    live_values: tuple          # variables still read and still written: kept as they are
+    residual_names: frozenset   # variables still read but never written again: frozen
+    residuals: tuple            # (index, condition, frozen names it reads): kept as residuals
+    injects: frozenset          # scene inject ids whose having fired still matters
+    pending: frozenset          # top-level injects still to come that can still change something
+    dead: tuple                 # action indices no reachable outcome can touch (and always assessed)
+    live_actions: frozenset     # action indices some reachable outcome may still touch
+    settled: tuple              # always-assessed action indices no reachable outcome contravenes
+    endings: frozenset
+
+    @property
+    def settled_set(self) -> frozenset:
+        return self._settled_set
+
+    def __post_init__(self) -> None:
+        self._settled_set = frozenset(self.settled)
+
+
+class _Front:
+    """A Pareto front of entries. Where the clock matters (``clock_sensitive``) only entries
+    with equal clocks compare, so they are kept in one bucket per clock."""
+    __slots__ = ("buckets",)
+
+    def __init__(self) -> None:
+        self.buckets: dict[int | None, list[_Entry]] = {}
+
+    def __iter__(self):
+        for bucket in self.buckets.values():
+            yield from bucket
+
+    def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
+        """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
+        bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
+        for e in bucket:
+            if _covers(e, new, is_best, clock_sensitive):
+                return False
+        kept = []
+        for e in bucket:
+            if _covers(new, e, is_best, clock_sensitive):
+                e.alive = False
+            else:
+                kept.append(e)
+        kept.append(new)
+        bucket[:] = kept
+        return True
 
 
 @dataclass
@@ -57,19 +132,28 @@ class _Node:
     key: tuple
     snap: tuple
     ending: str | None = None
+    plan: _Plan | None = None
     moves: dict = field(default_factory=dict)            # (clock, milestones) -> [Move]
-    best: list[_Entry] = field(default_factory=list)    # max front
-    worst: list[_Entry] = field(default_factory=list)   # min front
+    raw: dict = field(default_factory=dict)              # clock, or "any" -> moves as played (relative)
+    best: _Front = field(default_factory=lambda: _Front())    # max front
+    worst: _Front = field(default_factory=lambda: _Front())   # min front
 
 
 @dataclass
 class EndingBounds:
+    """Score range of one ending. ``min_percent``/``max_percent`` are scores of real paths
+    (``worst_path``/``best_path``); when ``exact`` they are the true worst and best. When not,
+    ``lower_percent``/``upper_percent`` are sound outer bounds (no path there scores outside
+    them), or None when a capped enumeration leaves none."""
     ending_id: str
     outcome: str
     min_percent: float
     max_percent: float
     best_path: list[dict]
     worst_path: list[dict]
+    exact: bool = True
+    lower_percent: float | None = None
+    upper_percent: float | None = None
 
 
 @dataclass
@@ -87,6 +171,10 @@ class ExplorationReport:
     full_marks_path: list[dict] | None
     approximate: bool = False
     notes: list[str] = field(default_factory=list)
+    complete: bool = True               # every reachable state and move explored: every figure exact
+    undecided_endings: list[str] = field(default_factory=list)   # not reached, but not ruled out
+    best_found_path: list[dict] | None = None    # the highest-scoring path found (proven best if complete)
+    best_found_percent: float | None = None
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -94,90 +182,251 @@ class ExplorationReport:
 
 
 class Explorer:
-    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None):
+    def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
+                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None):
         """``conditions``: the run conditions to explore under (their defaults if None)."""
         self.s = scenario
         self.max_states = max_states
+        self.budget = budget                # seconds; None: no time limit
+        self.progress = progress            # called with (states, queued, seconds) while searching
         self.runner = ScenarioRunner(scenario, conditions=conditions)
         self.actions = list(scenario.assessed)
         self.index = {a: i for i, a in enumerate(self.actions)}
-        self.relevant_vars = _relevant_variables(scenario)
         self.nodes: list[_Node] = []
         self.by_key: dict[tuple, int] = {}
         self.approximate = False
+        self.capped = False                 # some enumeration was cut short: no sound bounds
+        self.timed_out = False
+        self.deadline: float | None = None
+        self.cancelled = False              # set from another thread: stop at the next step
         self.notes: list[str] = []
-        # Top-level injects fire at absolute times; only those that change something matter.
-        self.timed_injects = [i for i in scenario.injects if i.goto or i.outcome.sets or i.outcome.adds]
-        self.reads_elapsed = "elapsed" in _condition_reads(scenario)
+        reads = _condition_reads(scenario)
+        self.reads_elapsed = "elapsed" in reads
+        self.reads_scene_minutes = "scene_minutes" in reads
+        policy = scenario.scoring
+        self.values = []                    # credit of each status, per action
+        for action_id in self.actions:
+            weight = scenario.assessed[action_id].weight
+            self.values.append({ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0, UNOFFERED: 0.0,
+                                CONTRAVENED: -weight * policy.contravene_penalty})
+        self.futures = Futures(scenario)
+        self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
+        self.top_injects = {i.id: i for i in scenario.injects}
+        self.plans: dict[tuple, _Plan] = {}
+        self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
+        self.residual_memo: dict[tuple, tuple] = {}
 
     # -- states ----------------------------------------------------------------------
-    def _key(self, snap: tuple) -> tuple:
-        """The clock and milestone times are not in the key: they live in the entries, where
-        an earlier clock dominates (a trainee who is earlier can always wait)."""
+    def _plan(self, place: str, pending: frozenset) -> _Plan:
+        plan = self.plans.get((place, pending))
+        if plan is None:
+            future = self.futures.of(place, pending)
+            frozen = future.reads - future.writes
+            residuals = []
+            for condition in future.conditions:
+                names = tuple(sorted(condition.reads & frozen))
+                if names:
+                    residuals.append((len(residuals), condition, names))
+            live = frozenset(i for i, a in enumerate(self.actions) if a in future.actions)
+            dead = tuple(i for i, a in enumerate(self.actions)
+                         if i not in live and self.s.assessed[a].applies_if is None)
+            settled = tuple(i for i, a in enumerate(self.actions)
+                            if a not in future.contravenes and self.s.assessed[a].applies_if is None)
+            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.writes)), frozen,
+                                                        tuple(residuals), future.injects, pending, dead, live,
+                                                        settled, future.endings)
+        return plan
+
+    def _residual(self, condition, names: tuple, values: dict) -> tuple:
+        known = tuple(values[name] for name in names)
+        memo_key = (id(condition), names, known)
+        residual = self.residual_memo.get(memo_key)
+        if residual is None:
+            residual = self.residual_memo[memo_key] = condition.residual(dict(zip(names, known)))
+        return residual
+
+    def _live_pending(self, place: str, unfired: frozenset, values: dict) -> frozenset:
+        """The top-level injects still to come that can change something: not those that do
+        nothing, nor those whose condition is already false for good (it reads only variables
+        nothing can write any more, or its residual is false whatever they become)."""
+        plan = self._plan(place, unfired)
+        frozen = plan.residual_names
+        live = set()
+        for inject_id in unfired:
+            inject = self.top_injects[inject_id]
+            if not _has_effects(inject):
+                continue
+            condition = inject.condition
+            if condition is not None:
+                names = tuple(sorted(condition.reads & frozen))
+                if names and self._residual(condition, names, values) == ("literal", False):
+                    continue
+            live.add(inject_id)
+        return frozenset(live)
+
+    def _key(self, snap: tuple) -> tuple[tuple, _Plan]:
+        """The state's key and plan. The clock and milestone times are not in the key: they
+        live in the entries, where an earlier clock dominates (a trainee who is earlier can
+        always wait). Of the variables, only what the future can still tell apart is in it,
+        and of the top-level injects only those still to come that can change something."""
         state, seconds, entered, variables, fired, milestones, ended = snap
-        relevant = tuple(v for n, v in variables if n in self.relevant_vars)
+        place = ended or state
+        values = dict(variables)
+        unfired = frozenset() if ended else frozenset(i for i in self.top_injects if i not in fired)
+        pending = self._live_pending(place, unfired, values) if unfired else unfired
+        plan = self._plan(place, pending)
+        live = tuple(values[name] for name in plan.live_values)
+        residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
         if ended:
-            return ("end", ended, relevant)
-        return (state, seconds - entered, relevant, fired, tuple(name for name, _ in milestones))
+            return ("end", ended, live, residuals), plan
+        # Time already spent in the scene only matters to its own injects still to come, its
+        # decision's time limit, and conditions on scene_minutes.
+        scene = self.s.scenes[state]
+        in_scene = seconds - entered if self.reads_scene_minutes or (
+            scene.decision is not None and scene.decision.time_limit_seconds is not None) or any(
+            i.id not in fired and _has_effects(i) for i in scene.injects) else None
+        return (state, in_scene, live, residuals, pending, fired & plan.injects,
+                tuple(name for name, _ in milestones)), plan
+
+    def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
+              source: _Plan | None = None) -> tuple[float, float]:
+        """Bank the credit of the actions whose status is final here; returns the new banked
+        credit and unreached weight. Final: nothing reachable can touch it any more; or it is
+        earned and nothing reachable contravenes it; or it is contravened (nothing undoes that).
+        ``changed``: the actions this move changed (the folded ones are added to it). An entry
+        from ``source`` has that plan's final actions folded already, so only what became final
+        on the way is looked at."""
+        values = self.values
+        dead, settled = plan.dead, plan.settled
+        if source is not None:
+            dead, settled = self._newly_final(source, plan)
+            settled = settled + tuple(i for i in changed if i in plan.settled_set)
+        for i in dead:
+            status = vector[i]
+            if status == UNOFFERED:             # not reached for good: its count depends on the ending
+                unreached += values[i][ON_TIME]
+                vector[i] = FOLDED
+                changed.append(i)
+            elif status != FOLDED:
+                banked += values[i][status]
+                vector[i] = FOLDED
+                changed.append(i)
+        for i in settled:
+            status = vector[i]
+            if status == ON_TIME or status == LATE:
+                banked += values[i][status]
+                vector[i] = FOLDED
+                changed.append(i)
+        for i in list(changed):
+            if vector[i] == CONTRAVENED and self.foldable[i]:
+                banked += values[i][CONTRAVENED]
+                vector[i] = FOLDED
+        return banked, unreached
+
+    def _newly_final(self, source: _Plan, target: _Plan) -> tuple[tuple, tuple]:
+        """Final at ``target`` but not at ``source`` (all of target's if that is not a superset)."""
+        key = (id(source), id(target))
+        pair = self.finals.get(key)
+        if pair is None:
+            if set(source.dead) <= set(target.dead) and set(source.settled) <= target.settled_set:
+                pair = (tuple(i for i in target.dead if i not in set(source.dead)),
+                        tuple(i for i in target.settled if i not in source.settled_set))
+            else:
+                pair = (target.dead, target.settled)
+            self.finals[key] = pair
+        return pair
 
     def _node_for(self, snap: tuple) -> int:
-        key = self._key(snap)
+        key, plan = self._key(snap)
         node_id = self.by_key.get(key)
         if node_id is None:
             node_id = len(self.nodes)
             self.by_key[key] = node_id
-            self.nodes.append(_Node(key, snap, ending=snap[6]))
+            self.nodes.append(_Node(key, snap, ending=snap[6], plan=plan))
         return node_id
 
     def _clock_sensitive(self, node: _Node) -> bool:
         """Whether the absolute clock can still change what happens from this node."""
         if self.reads_elapsed:
             return True
-        if node.ending:
-            return False
-        fired = node.snap[4]
-        return any(i.id not in fired for i in self.timed_injects)
+        return not node.ending and bool(node.plan.pending)
 
     # -- moves -----------------------------------------------------------------------
     def _moves(self, node: _Node, entry: _Entry) -> list[Move]:
+        """The moves from this entry, with its clock and deadlines."""
         cache_key = (entry.clock, entry.milestones)
         cached = node.moves.get(cache_key)
         if cached is not None:
             return cached
-        state, seconds, entered, variables, fired, _milestones, ended = node.snap
-        snap = (state, entry.clock, entry.clock - (seconds - entered), variables, fired, entry.milestones, ended)
-        runner = self.runner
+        # Where the absolute clock cannot change what happens (no timed inject to come, no
+        # condition on 'elapsed'), a move from a later clock is the same move shifted in time:
+        # the runner plays each move once per node, and only on-time or late is worked out
+        # again for each entry's clock and milestones.
+        raw_key = entry.clock if self._clock_sensitive(node) else "any"
+        raw = node.raw.get(raw_key)
+        if raw is None:
+            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones)
+        milestones = dict(entry.milestones)
+        deadlines = {}
         moves = []
+        for label, target, delta, reached, credits, offered in raw:
+            evidence, contravened = [], []
+            for i, is_contravened, offset in credits:
+                if is_contravened:
+                    contravened.append(i)
+                    continue
+                if i not in deadlines:
+                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, milestones)[0]
+                deadline = deadlines[i]
+                evidence.append((i, ON_TIME if deadline is None or entry.clock + offset <= deadline else LATE))
+            after = tuple(sorted([*entry.milestones, *((name, entry.clock + at) for name, at in reached)]))
+            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened),
+                              offered))
+        node.moves[cache_key] = moves
+        return moves
+
+    def _play_moves(self, node: _Node, clock: int, milestones: tuple) -> list[tuple]:
+        """Play every candidate move from the node at this clock through the runner. Each is
+        (label, target node, clock change, milestones reached as (name, offset), credits as
+        (action index, contravened, offset)); offsets are from the starting clock."""
+        state, seconds, entered, variables, fired, _milestones, ended = node.snap
+        snap = (state, clock, clock - (seconds - entered), variables, fired, milestones, ended)
+        known = {name for name, _ in milestones}
+        runner = self.runner
+        raw = []
         runner.load_snapshot(snap)
-        candidates = list(self._candidate_moves(runner))   # read them all before any is played
-        for label, act in candidates:
+        candidates = list(self._candidate_moves(runner, node.plan.pending))   # read them all before any is played
+        for count, (label, act) in enumerate(candidates):
+            if count % 64 == 63:
+                self._check_time()
             runner.load_snapshot(snap)
             runner.forget_history()
-            milestones = dict(runner.milestones)
+            runner.offered = set()              # the snapshot does not carry it: only this move's offers
             try:
                 act()
             except RunnerError:
                 continue
-            evidence, contravened = [], []
             ledger = list(runner.ledger)
             for record in runner.decisions:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
-            for credit in ledger:
-                i = self.index.get(credit.action_id)
-                if i is None:
-                    continue
-                if credit.contravened:
-                    contravened.append(i)
-                else:
-                    deadline, _ = deadline_for(self.s.assessed[credit.action_id].window, milestones)
-                    evidence.append((i, ON_TIME if deadline is None or credit.clock <= deadline else LATE))
+            credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
+                            for c in ledger if c.action_id in self.index)
             after = runner.snapshot()
-            moves.append(Move(label, self._node_for(after), after[1], after[5], tuple(evidence), tuple(contravened)))
-        node.moves[cache_key] = moves
-        return moves
+            reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
+            offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
+            raw.append((label, self._node_for(after), after[1] - clock, reached, credits, offered))
+        return raw
 
-    def _candidate_moves(self, runner: ScenarioRunner):
+    def _check_time(self) -> None:
+        if self.cancelled or (self.deadline is not None and time.perf_counter() > self.deadline):
+            raise _OutOfTime
+
+    def cancel(self) -> None:
+        """Stop the search at its next step (safe from another thread); it reports what it has."""
+        self.cancelled = True
+
+    def _candidate_moves(self, runner: ScenarioRunner, pending: frozenset):
         scene = runner.scene
         if scene is None:
             return
@@ -194,7 +443,7 @@ class Explorer:
                     yield {scene_id: option_id}, _bind(runner.choose, option_id, why)
             elif decision.kind == "choose_many":
                 if len(ids) > MAX_CHECKLIST_ITEMS:
-                    self.approximate = True
+                    self.approximate = self.capped = True
                     self.notes.append(f"checklist in '{scene_id}' has more than {MAX_CHECKLIST_ITEMS} items; "
                                       "only all-or-none were explored")
                     subsets = [ids, []]
@@ -215,8 +464,8 @@ class Explorer:
                     yield {scene_id: answer}, _bind(runner.choose, answer, None)
             if decision.on_expiry is not None:
                 yield {"expire": scene_id}, runner.expire
-        due = runner.next_inject_due()
-        if due is not None and self._inject_matters(runner, due) and self.s.clock_speed > 0:
+        due = self._next_inject_that_matters(runner, pending)
+        if due is not None and self.s.clock_speed > 0:
             wait = due - runner.clock.seconds
             # A trainee can only let the clock run until the decision's real-time limit expires.
             limit = decision.time_limit_seconds if decision is not None else None
@@ -255,7 +504,7 @@ class Explorer:
             for combination in itertools.product(*choices):
                 yield dict(combination)
             return
-        self.approximate = True
+        self.approximate = self.capped = True
         self.notes.append(f"the rationale in '{scene_id}' has {count:,} combinations of parts; "
                           "only each option once (with the others' first) was explored")
         first = {p.id: p.options[0].id for p in decision.parts}
@@ -263,56 +512,99 @@ class Explorer:
             for option in part.options:
                 yield dict(first, **{part.id: option.id})
 
-    def _inject_matters(self, runner: ScenarioRunner, due: int) -> bool:
-        """Waiting is only explored up to an inject that can change something."""
-        for when, inject in runner._pending_injects():
-            if when == due and (inject.goto or inject.outcome.sets or inject.outcome.adds):
-                return True
-        return False
+    def _next_inject_that_matters(self, runner: ScenarioRunner, pending: frozenset) -> int | None:
+        """Waiting is only explored up to the next inject that can change something (a
+        top-level one only while its condition can still be true): the clock second it is due."""
+        due = [when for when, inject in runner._pending_injects() if _has_effects(inject)
+               and (inject.id not in self.top_injects or inject.id in pending)]
+        return min(due) if due else None
 
     # -- search ----------------------------------------------------------------------
     def run(self) -> ExplorationReport:
+        with _collector_relaxed():
+            return self._run()
+
+    def _run(self) -> ExplorationReport:
         started = time.perf_counter()
+        deadline = self.deadline = None if self.budget is None else started + self.budget
+        next_progress = started + PROGRESS_SECONDS
         self.runner.start()
         start_snap = self.runner.snapshot()
         self.runner.forget_history()
         root = self._node_for(start_snap)
-        initial = tuple([NONE] * len(self.actions))
-        for front in (self.nodes[root].best, self.nodes[root].worst):
-            front.append(_Entry(initial, start_snap[1], start_snap[5], None, None))
-        pending: deque = deque([(root, self.nodes[root].best[0], True), (root, self.nodes[root].worst[0], False)])
-        move_count = 0
+        vector = [NONE if a in self.runner.offered else UNOFFERED for a in self.actions]
+        banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan, [])
+        pending: deque = deque()
+        for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
+            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector))
+            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]))
+            pending.append((root, first, is_best))
+        move_count = steps = 0
         while pending:
             if len(self.nodes) > self.max_states:
-                self.approximate = True
                 self.notes.append(f"stopped after {self.max_states:,} states: the scenario has too many "
                                   "combinations of variables and times to explore completely. Results cover only "
                                   "the part explored; reduce variables that are set early and read much later.")
                 break
+            steps += 1
+            if steps % 64 == 1:
+                now = time.perf_counter()
+                if self.cancelled or (deadline is not None and now > deadline):
+                    self._stop_for_time()
+                    break
+                if self.progress is not None and now >= next_progress:
+                    next_progress = now + PROGRESS_SECONDS
+                    self.progress(len(self.nodes), len(pending), now - started)
             node_id, entry, is_best = pending.popleft()
             node = self.nodes[node_id]
-            front = node.best if is_best else node.worst
-            if node.ending or not any(e is entry for e in front):
+            if node.ending or not entry.alive:
                 continue       # terminal, or superseded since it was queued
-            for move in self._moves(node, entry):
+            try:
+                moves = self._moves(node, entry)
+            except _OutOfTime:
+                pending.appendleft((node_id, entry, is_best))      # still to do: it counts in the bounds
+                self._stop_for_time()
+                break
+            for move in moves:
                 move_count += 1
                 vector = list(entry.vector)
+                changed = []
+                for i in move.offered:
+                    if vector[i] == UNOFFERED:
+                        vector[i] = NONE
+                        changed.append(i)
                 for i, status in move.evidence:
-                    if vector[i] == NONE:
+                    if vector[i] == NONE or vector[i] == UNOFFERED:
                         vector[i] = status
+                        changed.append(i)
                 for i in move.contravened:
-                    vector[i] = CONTRAVENED
-                new = _Entry(tuple(vector), move.clock, move.milestones, entry, move.label)
+                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                        vector[i] = CONTRAVENED
+                        changed.append(i)
                 target = self.nodes[move.target]
+                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
+                                               node.plan)
+                packed = entry.packed
+                for i in changed:
+                    shift = i * _WIDTH
+                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
+                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label,
+                             packed)
                 target_front = target.best if is_best else target.worst
-                if _insert(target_front, new, is_best, self._clock_sensitive(target)):
+                if target_front.insert(new, is_best, self._clock_sensitive(target)):
                     pending.append((move.target, new, is_best))
-                    if len(target_front) > MAX_FRONT:
-                        self.approximate = True
-        report = self._report(root)
+        report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _stop_for_time(self) -> None:
+        self.timed_out = True
+        if self.cancelled:
+            self.notes.append("stopped: cancelled")
+            return
+        self.notes.append(f"stopped after the time budget of {self.budget:g} s ({len(self.nodes):,} states "
+                          "explored): score ranges are bounds, not exact; a larger budget may give an exact answer")
 
     # -- results ---------------------------------------------------------------------
     def _applies(self, node: _Node) -> list[bool]:
@@ -321,19 +613,53 @@ class Explorer:
         return [self.s.assessed[a].applies_if is None or self.s.assessed[a].applies_if.evaluate(env)
                 for a in self.actions]
 
-    def _score(self, vector: tuple, applies: list[bool]) -> tuple[float, float]:
-        policy = self.s.scoring
-        earned = possible = 0.0
-        for i, status in enumerate(vector):
-            if not applies[i]:
+    def _score(self, entry: _Entry, applies: list[bool], good: bool) -> tuple[float, float]:
+        """Earned and possible credit at an ending; folded actions always apply (no applies_if).
+        A not-reached action is left out at a good ending and counts as 0 at any other."""
+        earned, possible = entry.banked, -entry.unreached if good else 0.0
+        for i, status in enumerate(entry.vector):
+            if not applies[i] or (status == UNOFFERED and good):
                 continue
-            weight = self.s.assessed[self.actions[i]].weight
-            possible += weight
-            earned += {ON_TIME: weight, LATE: weight * policy.late_credit, NONE: 0.0,
-                       CONTRAVENED: -weight * policy.contravene_penalty}[status]
+            possible += self.values[i][ON_TIME]
+            if status != FOLDED:
+                earned += self.values[i][status]
         return earned, possible
 
-    def _report(self, root: int) -> ExplorationReport:
+    def _bound(self, entry: _Entry, plan: _Plan, best: bool) -> float:
+        """The best (or worst) percent any ending reached from this entry could score.
+
+        An action still live may yet be earned on time (best) or contravened (worst); one that
+        is not keeps its status. Actions with ``applies_if``, and actions not offered yet
+        (not reached: left out at a good ending), may or may not count at the ending:
+        the subset that gives the highest (lowest) ratio is a prefix of them ordered by their
+        ratio of credit to weight, so the prefixes are tried."""
+        earned, possible, optional = entry.banked, 0.0, []
+        for i, status in enumerate(entry.vector):
+            weight = self.values[i][ON_TIME]
+            if status == FOLDED:
+                possible += weight
+                continue
+            value = self.values[i][status]
+            if i in plan.live_actions:
+                value = weight if best else self.values[i][CONTRAVENED]
+            if self.s.assessed[self.actions[i]].applies_if is None and status != UNOFFERED:
+                earned += value
+                possible += weight
+            else:
+                optional.append((value / weight if weight else 0.0, value, weight))
+        optional.sort(reverse=best)
+        if entry.unreached:
+            possible -= entry.unreached                 # banked as counted above; may be left out
+            optional.append((0.0, 0.0, entry.unreached))
+            optional.sort(reverse=best)
+        candidates = [_percent(earned, possible)]
+        for _ratio, value, weight in optional:
+            earned += value
+            possible += weight
+            candidates.append(_percent(earned, possible))
+        return max(candidates) if best else min(candidates)
+
+    def _report(self, root: int, pending: list | None = None) -> ExplorationReport:
         per_ending: dict[str, EndingBounds] = {}
         full_marks = None
         for node in self.nodes:
@@ -341,8 +667,9 @@ class Explorer:
                 continue
             applies = self._applies(node)
             ending = self.s.endings[node.ending]
+            good = ending.outcome == GOOD_OUTCOME
             for entry in node.best:
-                earned, possible = self._score(entry.vector, applies)
+                earned, possible = self._score(entry, applies, good)
                 percent = _percent(earned, possible)
                 bounds = per_ending.get(node.ending)
                 if bounds is None:
@@ -353,7 +680,7 @@ class Explorer:
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
             for entry in node.worst:
-                earned, possible = self._score(entry.vector, applies)
+                earned, possible = self._score(entry, applies, good)
                 percent = _percent(earned, possible)
                 bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
@@ -366,8 +693,13 @@ class Explorer:
                     evidenced.add(i)
                     if status == ON_TIME:
                         on_time.add(i)
-        unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
-        never_on_time = [a for i, a in enumerate(self.actions) if i in evidenced and i not in on_time]
+        complete = not pending and not self.capped and len(self.nodes) <= self.max_states
+        if complete:
+            unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
+            never_on_time = [a for i, a in enumerate(self.actions) if i in evidenced and i not in on_time]
+        else:           # "no path can" needs every path: unknown when the search stopped early
+            unachievable, never_on_time = [], []
+        undecided = self._bound_endings(per_ending, pending or [], complete)
         missable, contravenable = {}, {}
         for i, action_id in enumerate(self.actions):
             if not self.s.assessed[action_id].critical:
@@ -379,10 +711,40 @@ class Explorer:
             if path is not None:
                 contravenable[action_id] = path
         endings = sorted(per_ending.values(), key=lambda b: b.ending_id)
+        best = max(endings, key=lambda b: b.max_percent, default=None)
+        if not complete and not self.capped and full_marks is None:
+            self.notes.append("no full-marks path was found in the part explored; whether one exists is not known")
         return ExplorationReport(self.s.id, len(self.nodes), 0, 0.0, endings,
-                                 sorted(set(self.s.endings) - set(per_ending)), unachievable, never_on_time,
-                                 missable, contravenable, self._with_markings(full_marks), self.approximate,
-                                 self.notes)
+                                 sorted(set(self.s.endings) - set(per_ending) - set(undecided)), unachievable,
+                                 never_on_time, missable, contravenable, self._with_markings(full_marks),
+                                 self.approximate or not complete, self.notes, complete, undecided,
+                                 best.best_path if best else None, best.max_percent if best else None)
+
+    def _bound_endings(self, per_ending: dict[str, EndingBounds], pending: list, complete: bool) -> list[str]:
+        """Mark each ending exact or not, with sound outer bounds from the entries still queued;
+        returns the endings not reached that a queued entry might still reach."""
+        upper: dict[str, float] = {}
+        lower: dict[str, float] = {}
+        for node_id, entry, is_best in pending:
+            node = self.nodes[node_id]
+            if not entry.alive:
+                continue           # superseded: what covers it is queued or explored
+            plan = node.plan
+            bound = self._bound(entry, plan, is_best)
+            for ending_id in plan.endings:
+                if is_best:
+                    upper[ending_id] = max(upper.get(ending_id, bound), bound)
+                else:
+                    lower[ending_id] = min(lower.get(ending_id, bound), bound)
+        for bounds in per_ending.values():
+            bounds.exact = complete
+            if self.capped:
+                continue               # some moves were never tried: no bound is sound
+            bounds.upper_percent = max(bounds.max_percent, upper.get(bounds.ending_id, bounds.max_percent))
+            bounds.lower_percent = min(bounds.min_percent, lower.get(bounds.ending_id, bounds.min_percent))
+        if complete:
+            return []
+        return sorted((set(upper) | set(lower)) - set(per_ending))
 
     def _path_avoiding(self, root: int, action: int) -> list[dict] | None:
         """Shortest path to an ending where ``action`` applies but is never evidenced."""
@@ -416,9 +778,51 @@ class Explorer:
         return None
 
 
-def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None) -> ExplorationReport:
-    """Every path under one combination of run conditions (their defaults if None)."""
-    return Explorer(scenario, max_states, conditions).run()
+def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
+            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None
+            ) -> ExplorationReport:
+    """Every path under one combination of run conditions (their defaults if None); with a
+    ``budget`` (seconds) it stops then and reports bounds."""
+    return Explorer(scenario, max_states, conditions, budget, progress).run()
+
+
+_collector_lock = threading.Lock()
+_collector_users = 0
+_collector_threshold: tuple | None = None
+
+
+class _collector_relaxed:
+    """Run the garbage collector's youngest generation far less often while exploring.
+
+    The search makes millions of small objects that live as long as it does; with the default
+    threshold the collector re-scans them over and over (about a third of the time). It stays
+    on (the runner does make some cycles) and the threshold is put back by the last explorer to
+    finish, even on an error, so explorers on several threads share one setting."""
+
+    def __enter__(self):
+        global _collector_users, _collector_threshold
+        with _collector_lock:
+            if _collector_users == 0:
+                _collector_threshold = gc.get_threshold()
+                gc.set_threshold(max(_collector_threshold[0], 100_000), *_collector_threshold[1:])
+            _collector_users += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _collector_users
+        with _collector_lock:
+            _collector_users -= 1
+            if _collector_users == 0 and _collector_threshold is not None:
+                gc.set_threshold(*_collector_threshold)
+
+
+def _has_effects(inject) -> bool:
+    o = inject.outcome
+    return bool(inject.goto or o.sets or o.adds or o.evidences or o.contravenes)
+
+
+class _OutOfTime(Exception):
+    """The time budget ran out in the middle of playing a node's moves."""
 
 
 def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
@@ -433,19 +837,34 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     if clock_sensitive and a.clock != b.clock:
         return False
     if is_best:
-        return a.clock <= b.clock and all(x >= y for x, y in zip(a.vector, b.vector)) and \
-            all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones))
-    return a.clock >= b.clock and all(x <= y for x, y in zip(a.vector, b.vector)) and \
-        all(x[1] <= y[1] for x, y in zip(a.milestones, b.milestones))
+        return a.clock <= b.clock and a.banked >= b.banked - EPSILON and a.unreached >= b.unreached and \
+            a.packed & b.packed == b.packed and \
+            (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
+    return a.clock >= b.clock and a.banked <= b.banked + EPSILON and a.unreached <= b.unreached and \
+        a.packed & b.packed == a.packed and \
+        (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(b.milestones, a.milestones)))
 
 
-def _insert(front: list[_Entry], new: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
-    """Add ``new`` to a Pareto front unless an entry already covers it; drop what it covers."""
-    if any(_covers(e, new, is_best, clock_sensitive) for e in front):
-        return False
-    front[:] = [e for e in front if not _covers(new, e, is_best, clock_sensitive)]
-    front.append(new)
-    return True
+# (x, y): status x is at least as good as y whatever happens next. Earned statuses are ordered;
+# a banked one (FOLDED) only compares with another banked one (its credit is in ``banked``); not
+# offered yet is at least as good as missed or contravened (a good ending leaves it out of the
+# total, any other counts it as 0), but not comparable with an earned one (it changes the total).
+_STATUSES = (CONTRAVENED, NONE, LATE, ON_TIME)
+_AT_LEAST = frozenset([(x, y) for x in _STATUSES for y in _STATUSES if x >= y]
+                      + [(FOLDED, FOLDED), (UNOFFERED, UNOFFERED), (UNOFFERED, NONE), (UNOFFERED, CONTRAVENED)])
+# Each status as the bit set of the statuses it is at least as good as: x is at least as good as
+# y exactly when y's set is inside x's, so a whole vector compares as (A & B) == B.
+_ALL = (UNOFFERED, FOLDED, *_STATUSES)
+_BITS = {x: sum(1 << _ALL.index(y) for y in _ALL if (x, y) in _AT_LEAST) for x in _ALL}
+_WIDTH = len(_ALL)
+_FULL = (1 << _WIDTH) - 1
+
+
+def _pack(vector) -> int:
+    packed = 0
+    for status in reversed(vector):
+        packed = (packed << _WIDTH) | _BITS[status]
+    return packed
 
 
 def _all_moves(node: _Node):
@@ -492,11 +911,6 @@ def _rank_representatives(decision, ids: list[str]) -> list[list[str]]:
                           for r in decision.rules)
         seen.setdefault(signature, list(order))
     return list(seen.values())
-
-
-def _relevant_variables(scenario: Scenario) -> set[str]:
-    """Variables that some condition (route, option, inject) or scoring rule reads."""
-    return _condition_reads(scenario) - {"elapsed", "scene_minutes"}
 
 
 def _condition_reads(scenario: Scenario) -> set[str]:

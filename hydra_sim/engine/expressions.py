@@ -18,6 +18,7 @@ Grammar, loosest binding first::
 from __future__ import annotations
 
 import difflib
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -376,6 +377,39 @@ def _build(node: _Node) -> _Evaluator:
     return lambda env: order(left(env), right(env))
 
 
+def _residual(node: _Node, known: Mapping[str, object]) -> tuple:
+    kind = node.kind
+    if kind == "literal":
+        return ("literal", node.value)
+    if kind == "name":
+        return ("literal", known[node.value]) if node.value in known else ("name", node.value)
+    parts = [_residual(child, known) for child in node.children]
+    if kind in ("and", "or"):
+        stop = kind == "or"                       # the value that decides the whole chain
+        rest = []
+        for part in parts:
+            if part[0] == "literal":
+                if bool(part[1]) is stop:
+                    return ("literal", stop)
+                continue
+            rest.append(part)
+        if not rest:
+            return ("literal", not stop)
+        return (kind, *rest)
+    if all(part[0] == "literal" for part in parts):
+        values = [part[1] for part in parts]
+        if kind == "not":
+            return ("literal", not values[0])
+        if kind == "-":
+            return ("literal", -values[0])
+        if kind == "==":
+            return ("literal", _same(*values))
+        if kind == "!=":
+            return ("literal", not _same(*values))
+        return ("literal", _ORDERING[kind](*values))
+    return (kind, *parts)
+
+
 class Expression:
     """A parsed condition; create it with :func:`parse`."""
 
@@ -400,6 +434,13 @@ class Expression:
         checker.condition(self._node, "the condition")
         return sorted(checker.errors, key=lambda error: error.column)
 
+    def residual(self, known: Mapping[str, object]) -> tuple:
+        """A canonical form of the condition with the ``known`` variables put in and simplified.
+
+        Two sets of known values with equal residuals make the condition evaluate alike for
+        every value of the other names (the explorer merges states on this)."""
+        return _residual(self._node, known)
+
     def constant_value(self) -> bool | None:
         """True/False if the condition reads no variable (so it never changes), else None."""
         if self.reads or self.check({}):
@@ -408,7 +449,15 @@ class Expression:
 
 
 def parse(source: str) -> Expression:
-    """Parse a condition; raises ExpressionError on syntax problems."""
+    """Parse a condition; raises ExpressionError on syntax problems.
+
+    Parsed conditions are kept by their text (an Expression never changes), because the same
+    few dozen conditions are parsed thousands of times when a library is loaded and linted."""
+    return _parse_cached(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(source: str) -> Expression:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"condition is too long ({len(source)} characters, at most {MAX_LENGTH})", MAX_LENGTH)
     parser = _Parser(source)

@@ -221,16 +221,9 @@ class ScenarioSchema:
     def _variables(self, node: YNode | None) -> dict[str, Variable]:
         variables = {}
         r = self.r
-        for name, key, value in r.entries(node, "'variables'"):
-            if not self._variable_name_ok(name, key, "variable"):
-                continue
-            where = f"variable '{name}'"
-            m = r.mapping(value, where, ("type",), ("initial", "values", "min", "max", "description"))
-            if m is None:
-                continue
-            var_type = r.choice(m, "type", where, ("bool", "int", "enum", "text"), None)
-            if var_type is None:
-                continue
+        for name, m, var_type, where in self._typed_entries(node, "variables", "variable",
+                                                             ("initial", "values", "min", "max", "description"),
+                                                             ("bool", "int", "enum", "text")):
             variable = Variable(name, var_type, None, r.loc(m), description=r.text(m, "description", where))
             if var_type == "enum":
                 values = [v for v, _ in r.id_list(m, "values", where)]
@@ -258,6 +251,20 @@ class ScenarioSchema:
             variables[name] = variable
         return variables
 
+    def _typed_entries(self, node: YNode | None, section: str, kind: str, fields: tuple, types: tuple):
+        """(name, mapping, type, where) for each well-named entry of ``variables`` or ``run_conditions``."""
+        r = self.r
+        for name, key, value in r.entries(node, f"'{section}'"):
+            if not self._variable_name_ok(name, key, kind):
+                continue
+            where = f"{kind} '{name}'"
+            m = r.mapping(value, where, ("type",), fields)
+            if m is None:
+                continue
+            var_type = r.choice(m, "type", where, types, None)
+            if var_type is not None:
+                yield name, m, var_type, where
+
     def _variable_name_ok(self, name: str, key: YScalar, kind: str) -> bool:
         if not NAME_PATTERN.match(name):
             self.r.error("S005", f"{kind} name '{name}' may only use lowercase letters, digits and '_'",
@@ -275,16 +282,9 @@ class ScenarioSchema:
     def _run_conditions(self, node: YNode | None) -> None:
         """``run_conditions:``: read-only variables drawn per session (run_conditions.py)."""
         r = self.r
-        for name, key, value in r.entries(node, "'run_conditions'"):
-            if not self._variable_name_ok(name, key, "run condition"):
-                continue
-            where = f"run condition '{name}'"
-            m = r.mapping(value, where, ("type",), ("values", "initial", "title", "labels", "description"))
-            if m is None:
-                continue
-            var_type = r.choice(m, "type", where, ("bool", "enum"), None)
-            if var_type is None:
-                continue
+        for name, m, var_type, where in self._typed_entries(node, "run_conditions", "run condition",
+                                                             ("values", "initial", "title", "labels", "description"),
+                                                             ("bool", "enum")):
             variable = Variable(name, var_type, False, r.loc(m), description=r.text(m, "description", where),
                                 run_condition=True, title=r.text(m, "title", where))
             if var_type == "enum":

@@ -206,29 +206,48 @@ def trainee_path_rows(scenario, runner) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def path_html(scenario, runner, best_steps: list[dict] | None) -> str:
+def path_html(scenario, runner, best_steps: list[dict] | None, best=None) -> str:
+    """Your path beside the best path. ``best``: the engine's ``BestPath`` (what kind of answer
+    ``best_steps`` is); without it a non-empty ``best_steps`` is a full-marks path."""
     mine = "".join(
         f"<li><b>{e(t)}</b> {e(title)}<br>{e(answer)}"
         + (f"<br><i>Your reason: {e(why)}</i>" if why else "") + "</li>"
         for t, title, answer, why in trainee_path_rows(scenario, runner))
+    kind = best.kind if best is not None else ("full_marks" if best_steps else "no_full_marks")
+    heading = "The full-marks path"
     if best_steps is None:
-        best = "<p>Working out the best path\u2026</p>"
-    elif not best_steps:
-        best = "<p>No full-marks path exists in this scenario.</p>"
+        best_cell = ("<p>The best path is still being worked out; it will appear here in a few seconds. "
+                     "Everything else in this debrief is final.</p>")
     else:
-        best = "<ol>" + "".join(f"<li><b>{e(title)}</b><br>{e(answer)}</li>"
-                                for title, answer in best_path_rows(scenario, best_steps)) + "</ol>"
+        steps = ("<ol>" + "".join(f"<li><b>{e(title)}</b><br>{e(answer)}</li>"
+                                  for title, answer in best_path_rows(scenario, best_steps)) + "</ol>"
+                 if best_steps else "")
+        score = f"{best.percent:g}%" if best is not None and best.percent is not None else None
+        if kind == "full_marks":
+            best_cell = steps
+        elif kind == "no_full_marks":
+            heading = "The best path"
+            best_cell = "<p>No path earns full marks in this scenario."
+            best_cell += (f" The best possible path scores {score}:</p>" + steps) if steps and score else "</p>"
+        else:
+            heading = "The best path found"
+            best_cell = ("<p><b>No exact answer:</b> this scenario has too many combinations to work out "
+                         "the best path exactly in the time allowed.")
+            best_cell += (f" The best path found scores {score}; a better one may exist.</p>" + steps
+                          if steps and score else " No path to compare with was found.</p>")
     return ("<h2>Your path and the best path</h2>"
             "<table width='100%' cellpadding='6' cellspacing='0' border='1'><tr>"
             "<th align='left' width='50%'>Your path (with the reasons you recorded)</th>"
-            "<th align='left' width='50%'>The full-marks path</th></tr>"
-            f"<tr><td valign='top'><ol>{mine}</ol></td><td valign='top'>{best}</td></tr></table>")
+            f"<th align='left' width='50%'>{heading}</th></tr>"
+            f"<tr><td valign='top'><ol>{mine}</ol></td><td valign='top'>{best_cell}</td></tr></table>")
 
 
-def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False) -> str:
+def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False,
+                 best=None) -> str:
     p = palette(False)
     return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee)
-            + conditions_html(scenario, runner) + actions_html(scenario, report, high_contrast) + path_html(scenario, runner, best_steps)
+            + conditions_html(scenario, runner) + actions_html(scenario, report, high_contrast)
+            + path_html(scenario, runner, best_steps, best)
             + "</body></html>")
 
 

@@ -1,9 +1,12 @@
 """The debrief: ending, grade, category scores, every assessed action, and the trainee's
 path beside the full-marks path, with PDF export.
 
-The full-marks path comes from ``explore(scenario)``, run on a worker thread (it only reads
-the scenario) while a busy bar shows; the result comes back to the GUI thread by a queued
-signal. Must not import the store or the controller; reads the finished runner only.
+The best path comes from ``BestPathService`` (gui/best_path_service.py), which worked it out
+off the GUI thread when the scenario was opened, within a time budget: the debrief shows at
+once. If it is still being worked out (a session resumed straight into its last scene), the
+tab says so and fills in when the answer arrives; if no exact answer exists, it says so
+plainly beside the best path found. Must not import the store or the controller; reads the
+finished runner only.
 """
 
 from __future__ import annotations
@@ -12,13 +15,12 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -26,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import paths
-from ..engine import explore
 from ..engine.scoring import STATUS_LABELS
+from .best_path_service import BestPathService
 from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
                              provisional_html, score_words, summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
@@ -39,35 +41,20 @@ OUTCOME_LABELS = {"good": "Good outcome", "partial": "Partly good outcome", "har
                   "safeguarding_failure": "A safeguarding failure"}
 
 
-class BestPathWorker(QThread):
-    """Runs the explorer off the GUI thread; emits the full-marks path (or [] if none)."""
-    found = Signal(object)
-
-    def __init__(self, scenario, parent=None, conditions: dict | None = None):
-        super().__init__(parent)
-        self.scenario = scenario
-        self.conditions = conditions        # the best path under the conditions this trainee met
-
-    def run(self) -> None:
-        try:
-            steps = explore(self.scenario, conditions=self.conditions).full_marks_path or []
-        except Exception:   # the debrief must still show; the log has the details
-            log.exception("could not work out the best path")
-            steps = []
-        self.found.emit(steps)
-
-
 class DebriefScreen(QWidget):
     new_session_requested = Signal()
     pdf_written = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=lambda: False):
+    def __init__(self, parent: QWidget | None = None, *, open_exports: bool = True, high_contrast=lambda: False,
+                 best_paths: BestPathService | None = None):
         super().__init__(parent)
         self.open_exports = open_exports
         self.high_contrast = high_contrast
-        self.scenario = self.report = self.runner = self.trainee = None
-        self.best_steps: list[dict] | None = None
-        self.worker: BestPathWorker | None = None
+        self.best_paths = best_paths if best_paths is not None else BestPathService(self)
+        self.best_paths.ready.connect(self._on_best_path)
+        self.scenario = self.report = self.runner = self.trainee = self.conditions = None
+        self.best_steps: list[dict] | None = None      # None while it is still being worked out
+        self.best_path = None                          # the engine's BestPath, once known
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 20, 32, 20)
         outer.setSpacing(12)
@@ -118,13 +105,6 @@ class DebriefScreen(QWidget):
         path_tab = QWidget()
         path_layout = QVBoxLayout(path_tab)
         path_layout.setContentsMargins(8, 8, 8, 8)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setAccessibleName("Working out the best path")
-        self.busy_label = QLabel("Working out the full-marks path\u2026")
-        self.busy_label.setProperty("role", "muted")
-        path_layout.addWidget(self.busy_label)
-        path_layout.addWidget(self.busy)
         self.path_view = SafeTextBrowser()
         self.path_view.setOpenLinks(False)
         self.path_view.setAccessibleName("Your path beside the full-marks path")
@@ -187,36 +167,32 @@ class DebriefScreen(QWidget):
         self.actions_view.setHtml(f"<p><b>{summary}</b></p>" + provisional_html(scenario, report)
                                   + conditions_html(scenario, runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self.high_contrast()))
+        # the best path under the run conditions this trainee met (worked out when the session began)
+        self.conditions = getattr(runner, "conditions", None)
+        self.best_path = self.best_paths.result(scenario, self.conditions)
+        if self.best_path is None:
+            self.best_paths.prepare(scenario, self.conditions)     # not asked for yet (normally it was)
+        self.best_steps = None if self.best_path is None else list(self.best_path.steps)
         self._render_path()
-        self.busy.setVisible(True)
-        self.busy_label.setVisible(True)
         self.export_status.setText("")
         self.tabs.setCurrentIndex(0)
         self.new_button.setFocus()
-        self._start_worker(scenario, getattr(runner, "conditions", None))
-
-    def _start_worker(self, scenario, conditions=None) -> None:
-        self.stop_worker()
-        self.worker = BestPathWorker(scenario, self, conditions)
-        self.worker.found.connect(self._on_best_path)
-        self.worker.start()
 
     def stop_worker(self) -> None:
-        if self.worker is not None:
-            self.worker.wait()
-            self.worker = None
+        """Nothing to stop here: the search belongs to the BestPathService, which outlives the
+        debrief (the app stops it when it closes). Kept for callers that tidy up."""
 
-    @Slot(object)
-    def _on_best_path(self, steps) -> None:
-        if self.worker is not None and self.worker is not self.sender():
+    @Slot(str, object)
+    def _on_best_path(self, key: str, best) -> None:
+        if self.scenario is None or self.best_path is not None or \
+                key != self.best_paths.key(self.scenario, self.conditions):
             return
-        self.best_steps = list(steps)
-        self.busy.setVisible(False)
-        self.busy_label.setVisible(False)
+        self.best_path = best
+        self.best_steps = list(best.steps)
         self._render_path()
 
     def _render_path(self) -> None:
-        self.path_view.setHtml(path_html(self.scenario, self.runner, self.best_steps))
+        self.path_view.setHtml(path_html(self.scenario, self.runner, self.best_steps, self.best_path))
 
     def summary_text(self) -> str:
         return self.actions_view.toPlainText()
@@ -228,7 +204,8 @@ class DebriefScreen(QWidget):
 
     def export_pdf(self, path: Path | None = None) -> Path | None:
         target = Path(path) if path else self.default_pdf_path()
-        html_text = debrief_html(self.scenario, self.report, self.runner, self.best_steps, self.trainee)
+        html_text = debrief_html(self.scenario, self.report, self.runner, self.best_steps, self.trainee,
+                                 best=self.best_path)
         try:
             write_pdf(html_text, target, f"Debrief: {self.scenario.title}")
         except OSError as exc:
@@ -246,4 +223,4 @@ class DebriefScreen(QWidget):
         return target
 
 
-__all__ = ["DebriefScreen", "BestPathWorker", "summary_html"]
+__all__ = ["DebriefScreen", "summary_html"]

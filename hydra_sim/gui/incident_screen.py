@@ -43,7 +43,7 @@ from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
-from .widgets import WrapLabel, banner
+from .widgets import ElidingButton, FlowLayout, WrapLabel, banner
 
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
@@ -82,7 +82,7 @@ class IncidentScreen(QWidget):
         top.setContentsMargins(24, 10, 24, 10)
         top.setSpacing(16)
         where = QVBoxLayout()
-        self.scenario_label = _label("", "small", wrap=False)
+        self.scenario_label = _label("", "small")      # wraps: a long title at a big zoom never widens the window
         self.scene_heading = _label("", "heading")
         self.scene_heading.setAccessibleName("Scene title")
         where.addWidget(self.scenario_label)
@@ -206,9 +206,8 @@ class IncidentScreen(QWidget):
         self.narrative.setAccessibleName("Scene")
         scene_layout.addWidget(self.speaker_label)
         scene_layout.addWidget(self.narrative)
-        self.media_row = QHBoxLayout()
-        self.media_row.setSpacing(8)
-        self.media_row.addStretch(1)             # media buttons go in before it
+        # the scene's documents wrap into rows: three long titles never widen the column
+        self.media_row = FlowLayout(spacing=8)
         scene_layout.addLayout(self.media_row)
         self.column.addWidget(self.scene_card)
 
@@ -383,7 +382,7 @@ class IncidentScreen(QWidget):
 
     def _grow_media_pool(self, count: int) -> None:
         while len(self._media_pool) < count:
-            button = QPushButton()
+            button = ElidingButton()
             button.clicked.connect(lambda _=False, b=button: self.open_media(b.property("media")) if
                                    b.property("media") is not None else None)
             self.media_row.insertWidget(len(self._media_pool), button)

@@ -27,9 +27,11 @@ from .session_controller import SessionController
 from .start_screen import StartScreen
 from .theme import apply as apply_theme
 from .theme import next_zoom
+from .window_geometry import place
 
 log = logging.getLogger(__name__)
 DEFAULT_TRAINEE = TraineeInfo("trainee")
+PREFERRED_SIZE = (1440, 900)        # shrunk to the screen by window_geometry.place
 
 SHORTCUTS = [
     ("Tab / Shift+Tab", "Move between controls"),
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self.zoom = float(settings.value("view/zoom", 1.0))
         self.high_contrast = settings.value("view/high_contrast", False, type=bool)
         self.setWindowTitle("hydra_sim: clandestine lorry drop training")
-        self.resize(1440, 900)
+        place(self, PREFERRED_SIZE, "main", settings)   # within the screen; last size when it fits
         self.chosen_scenario = None
         self.trainee: TraineeInfo | None = None
         self.exercise_station = None       # a facilitated exercise's link (gui/exercise/station.py)
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.start_screen = StartScreen()
         self._briefing = None
+        self._best_paths = None
         self._incident = None
         self._debrief = None
         self._library_generation = 0
@@ -172,10 +175,24 @@ class MainWindow(QMainWindow):
         if self._debrief is None:
             from .debrief_screen import DebriefScreen
             self._debrief = DebriefScreen(open_exports=self.show_error_windows,
-                                          high_contrast=lambda: self.high_contrast)
+                                          high_contrast=lambda: self.high_contrast, best_paths=self.best_paths)
             self._debrief.new_session_requested.connect(self.show_start)
             self.stack.addWidget(self._debrief)
         return self._debrief
+
+    @property
+    def best_paths(self):
+        """Works out each opened scenario's best path ahead, off the GUI thread, for the debrief."""
+        if self._best_paths is None:
+            from .best_path_service import BestPathService
+            self._best_paths = BestPathService(self)
+        return self._best_paths
+
+    def _prepare_best_path(self) -> None:
+        """The debrief's best path under the run conditions this session drew, worked out now."""
+        runner = self.controller.runner
+        if runner is not None:
+            self.best_paths.prepare(self.controller.scenario, getattr(runner, "conditions", None))
 
     def _stop_debrief_worker(self) -> None:
         if self._debrief is not None:
@@ -377,6 +394,7 @@ class MainWindow(QMainWindow):
         self.trainee = trainee
         self.remember_trainee(trainee)
         self.briefing_screen.show_scenario(scenario, trainee)
+        self.best_paths.prepare(scenario)        # ready long before the debrief needs it
         self._switch(self.briefing_screen)
         self.briefing_screen.start_button.setFocus()
 
@@ -400,6 +418,7 @@ class MainWindow(QMainWindow):
             self.errors.report(self, exc)
             return
         self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
@@ -444,6 +463,7 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.start_screen.show_error(self.errors.report(self, exc).message)
             return
+        self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
@@ -490,6 +510,8 @@ class MainWindow(QMainWindow):
         self._leave_exercise(wait=2.0)
         self.controller.writer.stop(0)
         self._stop_debrief_worker()
+        if self._best_paths is not None:
+            self._best_paths.shutdown()
         self.settings.sync()
         super().closeEvent(event)
 
@@ -517,7 +539,7 @@ class MainWindow(QMainWindow):
 def _open_console(window) -> None:
     """The facilitator console, imported when asked for (it loads the network library)."""
     from .exercise.console import ExerciseConsole
-    console = ExerciseConsole(high_contrast=window.high_contrast)
+    console = ExerciseConsole(high_contrast=window.high_contrast, settings=window.settings)
     window._exercise_console = console      # keep a reference: the window is top-level
     console.show()
 
@@ -529,7 +551,13 @@ def _open_author(parent) -> None:
 
 
 def _open_review(window) -> None:  # review window hook
+    """Trainer review is for trainers: the trainer passphrase first (or setting up the first account)."""
     from .review.window import open_review_window
-    review = open_review_window(window.store, points=getattr(window, "points", 11.0))
+    from .trainer_login import TrainerLoginDialog
+    trainer = TrainerLoginDialog.ask(window)
+    if trainer is None:
+        return
+    review = open_review_window(window.store, points=getattr(window, "points", 11.0), trainer=trainer,
+                                settings=window.settings)
     window._review_window = review      # keep a reference: the window is top-level
     review.show()

@@ -34,6 +34,7 @@ from ..engine.files import UnreadableFile, read_regular_file
 from ..engine.safe_svg import UnsafeSvg, read_safe_svg
 from ..engine.text import markdown_to_html
 from .safe_text import SafeTextBrowser, plain_label
+from .window_geometry import place
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif", ".bmp"}
@@ -182,7 +183,7 @@ class MediaViewer(QDialog):
         self.media = media
         self.setWindowTitle(media.title)
         self.setAccessibleName(f"Viewer: {media.title}")
-        self.resize(1100, 780)
+        place(self, (1100, 780))        # within the screen, so Close is never cut off
         self.image: ZoomableImage | None = None
         self.pdf_view = None
         self.player = None
@@ -207,8 +208,11 @@ class MediaViewer(QDialog):
         heading = "Transcript" if media.kind == "audio" else "Description"
         self.description.setHtml(f"<h3>{heading}</h3>" + (markdown_to_html(text) if text else
                                                           "<p>No description was provided.</p>"))
+        # the heading and at least four lines of the description show, however small the screen
+        self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 7 + 16)
         splitter.addWidget(self.description)
-        splitter.setStretchFactor(0, 4)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout.addLayout(self.controls)
         if self.note is not None:

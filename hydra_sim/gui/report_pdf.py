@@ -12,14 +12,17 @@ from pathlib import Path
 
 
 def _application():
+    # A widgets application even though no widget is shown: Qt allows one application object per
+    # process, and a plain QGuiApplication would stop the app or a test from opening a window later.
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     app = QGuiApplication.instance()
     if app is None:
         if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY") or os.environ.get(
                 "WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        app = QGuiApplication(sys.argv[:1])
+        app = QApplication(sys.argv[:1])
     return app
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from .errors import problem_line
 from .persistence import SessionSummary, TraineeInfo
 from .safe_text import SafeTextBrowser, plain_tooltip
+from .widgets import FitScrollArea
 
 ROLE_LABELS = {"call_handler": "Call handler", "first_responder": "First responder",
                "incident_manager": "Incident manager", "investigator": "Investigator"}
@@ -45,8 +46,8 @@ def card(title: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
     frame.setProperty("role", "card")
     layout = QVBoxLayout(frame)
-    layout.setContentsMargins(20, 16, 20, 16)
-    layout.setSpacing(10)
+    layout.setContentsMargins(20, 12, 20, 12)
+    layout.setSpacing(8)
     heading = QLabel(title)
     heading.setProperty("role", "heading")
     layout.addWidget(heading)
@@ -64,9 +65,17 @@ class StartScreen(QWidget):
         self.entries: list = []
         self.library_loading = False
         self.sessions: list[SessionSummary] = []
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(32, 24, 32, 24)
-        outer.setSpacing(16)
+        # The content scrolls vertically (never sideways) only when the window is smaller than
+        # it: at 1280x720 and above everything fits without scrolling (tests/gui/test_screen_fit.py).
+        page = QWidget()
+        scroll = FitScrollArea(page)
+        self.scroll = scroll
+        holder = QVBoxLayout(self)
+        holder.setContentsMargins(0, 0, 0, 0)
+        holder.addWidget(scroll)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(32, 16, 32, 16)
+        outer.setSpacing(12)
         title = QLabel("Clandestine lorry drop: response training")
         title.setProperty("role", "title")
         subtitle = QLabel("Identify yourself, choose a scenario, and read the briefing before you start.")
@@ -81,7 +90,7 @@ class StartScreen(QWidget):
         you, you_layout = card("1. You")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)   # labels beside the boxes when they fit
         form.setVerticalSpacing(6)
         self.trainee_id = QLineEdit()
         self.trainee_id.setPlaceholderText("The code your trainer gave you")
@@ -92,6 +101,9 @@ class StartScreen(QWidget):
         self.force.setAccessibleName("Force (optional)")
         self.role = QComboBox()
         self.role.setAccessibleName("Your usual role")
+        # narrow enough to sit beside its label in the left column (the list opens wider)
+        self.role.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.role.setMinimumContentsLength(10)
         self.role.addItem("Not stated", "")
         for role in TRAINEE_ROLES:
             self.role.addItem(role_label(role), role)
@@ -104,7 +116,6 @@ class StartScreen(QWidget):
         note.setProperty("role", "small")
         note.setWordWrap(True)
         you_layout.addWidget(note)
-        you_layout.addStretch(1)
         self.trainee_id.editingFinished.connect(self._emit_trainee)
         grid.addWidget(you, 0, 0)
 
@@ -112,7 +123,10 @@ class StartScreen(QWidget):
         resume, resume_layout = card("Unfinished sessions")
         self.session_list = QListWidget()
         self.session_list.setAccessibleName("Unfinished sessions you can resume")
+        self.session_list.setWordWrap(True)          # a long scenario title wraps, never cut off
+        self.session_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.session_list.itemActivated.connect(lambda _item: self._resume())
+        self.session_list.setMinimumHeight(48)       # grows with the window; sized to its rows in set_sessions
         resume_layout.addWidget(self.session_list, 1)
         self.no_sessions = QLabel("None: every session you started has finished.")
         self.no_sessions.setProperty("role", "muted")
@@ -139,6 +153,7 @@ class StartScreen(QWidget):
         self.library_list = QListWidget()
         self.library_list.setAccessibleName("Scenario library")
         self.library_list.setWordWrap(True)
+        self.library_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.library_list.currentRowChanged.connect(self._show_details)
         self.library_list.itemActivated.connect(lambda _item: self._choose())
         row.addWidget(self.library_list, 2)
@@ -163,8 +178,8 @@ class StartScreen(QWidget):
         grid.addWidget(library, 0, 1, 2, 1)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 5)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        grid.setRowStretch(0, 0)       # the trainee card as tall as its form; the sessions list takes the rest
+        grid.setRowStretch(1, 1)
         self._update_buttons()
 
     # -- filling -----------------------------------------------------------------------------
@@ -221,6 +236,9 @@ class StartScreen(QWidget):
             self.session_list.addItem(item)
         if self.sessions:
             self.session_list.setCurrentRow(0)
+            # room for the first entry at least, so it is never cut off (more rows scroll)
+            first = self.session_list.sizeHintForRow(0)
+            self.session_list.setMinimumHeight(max(48, first + 2 * self.session_list.frameWidth() + 4))
         self.session_list.setVisible(bool(self.sessions))
         self.no_sessions.setVisible(not self.sessions)
         self._update_buttons()

@@ -15,8 +15,10 @@ def svg_to_png(svg: str, path, scale: float = 1.0) -> tuple[int, int]:
     from PySide6.QtCore import QByteArray, QRectF
     from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([])   # noqa: F841 (kept alive while rendering)
+    # a widgets application (one per process: a plain QGuiApplication would rule out windows later)
+    app = QGuiApplication.instance() or QApplication([])   # noqa: F841 (kept alive while rendering)
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     if not renderer.isValid():
         raise ValueError("the SVG could not be read")

@@ -1,15 +1,32 @@
 """Small shared widgets.
 
 ``WrapLabel`` is a word-wrapped, plain-text-by-default QLabel (scenario text never goes
-in as raw HTML; rich text only from ``markdown_to_html``). Must not import the engine, the controller or any screen.
+in as raw HTML; rich text only from ``markdown_to_html``). ``FlowLayout`` lays widgets out
+in rows that wrap (like words), so a row of buttons never forces a horizontal scroll bar;
+``ElidingButton`` is a push button that, only when even a row of its own is too narrow for
+its text, shows it shortened with "..." and the full text in its tooltip; ``FitScrollArea``
+scrolls a page vertically only when the window is shorter than the page's minimum.
+Must not import the engine, the controller or any screen.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
+    QWidget,
+)
 
-from .safe_text import inert
+from .safe_text import inert, plain_tooltip
 
 
 class WrapLabel(QLabel):
@@ -39,3 +56,154 @@ def banner(role: str, text: str) -> tuple[QFrame, WrapLabel]:
     row.addWidget(label, 1)
     frame.setVisible(False)
     return frame, label
+
+
+class FlowLayout(QLayout):
+    """Widgets left to right, wrapping onto a new row when the next one does not fit.
+
+    Its minimum width is that of the widest item's minimum, so it never widens its parent
+    past the window; its height follows its width (``heightForWidth``)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8):
+        super().__init__(parent)
+        self._items = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    # -- QLayout's item list -----------------------------------------------------------------
+    def addItem(self, item) -> None:  # noqa: N802 (Qt's name)
+        self._items.append(item)
+
+    def insertWidget(self, index: int, widget: QWidget) -> None:  # noqa: N802 (QBoxLayout's name)
+        self.addChildWidget(widget)
+        from PySide6.QtWidgets import QWidgetItem
+        self._items.insert(max(0, min(index, len(self._items))), QWidgetItem(widget))
+        self.invalidate()
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):  # noqa: N802 (Qt's name)
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):  # noqa: N802 (Qt's name)
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    # -- sizes ---------------------------------------------------------------------------------
+    def expandingDirections(self):  # noqa: N802 (Qt's name)
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        visible = [item for item in self._items if not item.isEmpty()]
+        margins = self.contentsMargins()
+        width = sum(item.sizeHint().width() for item in visible) + self._spacing * max(0, len(visible) - 1)
+        height = max((item.sizeHint().height() for item in visible), default=0)
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt's name)
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt's name)
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, row_height = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            width = max(item.minimumSize().width(), min(hint.width(), area.width()))
+            if x > area.x() and x + width > area.right() + 1:     # does not fit: a new row
+                x, y, row_height = area.x(), y + row_height + self._spacing, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            x += width + self._spacing
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y() + margins.bottom()
+
+
+class ElidingButton(QPushButton):
+    """A QPushButton that shortens its text with "..." when it is given less width than the text
+    needs (a flow row narrower than one button); ``text()`` stays the full text, which the
+    tooltip then shows. Its minimum width is small so that a layout can give it less."""
+
+    MINIMUM_WIDTH = 120
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        # a push button's policy is Minimum (never narrower than its text); Preferred lets a
+        # layout go down to minimumSizeHint
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(min(self.MINIMUM_WIDTH, self.sizeHint().width()), super().minimumSizeHint().height())
+
+    def is_elided(self) -> bool:
+        return self.width() < self.sizeHint().width()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.setToolTip(plain_tooltip(self.text()) if self.is_elided() else "")   # scenario text: untrusted
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self.is_elided():
+            super().paintEvent(event)
+            return
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        room = self.width() - (self.sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text()))
+        option.text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, max(room, 0))
+        painter = QStylePainter(self)
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+
+
+class FitScrollArea(QScrollArea):
+    """A scroll area that scrolls vertically only when the window is shorter than its page's
+    *minimum* height for the window's width, and sideways only if the page cannot be made as
+    narrow as the window (the tests fail on that).
+
+    QScrollArea's own ``widgetResizable`` sizes a page holding word-wrapped labels to its
+    preferred height for the width, so it shows a scroll bar while everything would still fit;
+    this one gives the page exactly the viewport's width and at least the viewport's height."""
+
+    def __init__(self, page: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(page)
+        page.installEventFilter(self)
+
+    def fit(self) -> None:
+        page = self.widget()
+        layout = page.layout() if page is not None else None
+        if layout is None:
+            return
+        width = max(self.viewport().width(), layout.totalMinimumSize().width())
+        needed = (layout.totalMinimumHeightForWidth(width) if layout.hasHeightForWidth()
+                  else layout.totalMinimumSize().height())
+        page.resize(width, max(needed, self.viewport().height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self.fit)        # after the page's layout has recomputed
+        return super().eventFilter(watched, event)

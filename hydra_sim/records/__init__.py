@@ -8,6 +8,7 @@ Import from here in the GUI. Must not import Qt or any GUI code (a test checks i
 """
 
 from .errors import StoreError
+from . import integrity, keys, trainers
 from .integrity import VerifyIssue
 from .schema import SCHEMA_VERSION
 from .store import EVENT_KINDS, INPUT_KINDS, SessionStore, SessionSummary, TraineeInfo, default_store_path

@@ -4,7 +4,10 @@ A bundle is one JSON-lines file (gzip-compressed when its name ends in ``.gz``).
 line is a header ``{"format": "hydra-sim-bundle", "version": 1, "created_at", "sessions"}``;
 each further line is one whole session as ``SessionStore.session_record`` gives it: the
 session row, every input and event with its hashes, annotations, grade overrides and
-rescores.
+rescores, with its hash chains and seal. The header names the exporting installation's records
+key by its fingerprint (never the key itself): a receiver checks each session's chains
+(consistency); only an installation holding that key can also check the seals (authenticity),
+``check_bundle`` does both, as far as it can.
 
 Importing is idempotent by session id (a session already in the store is skipped, never
 merged or overwritten), checks each session's hash chain first and rejects a session that
@@ -38,6 +41,12 @@ log = logging.getLogger(__name__)
 BUNDLE_FORMAT = "hydra-sim-bundle"
 BUNDLE_VERSION = 1
 MAX_LINE_CHARS = 64_000_000      # one session record; the flagship's are about 100 kB
+
+
+INTEGRITY_NOTE = ("Each session carries its hash chains (events, trainer review) and its seal, an HMAC-SHA256 "
+                  "under the records key with the fingerprint above. Anyone can check the chains are "
+                  "consistent; only an installation holding that key can check the seals, i.e. that the "
+                  "records are authentic ('hydra-sim check-bundle FILE').")
 
 
 @dataclass
@@ -81,7 +90,8 @@ def export_bundle(store: SessionStore, path: str | os.PathLike, session_ids=None
     try:
         with _open(partial, "w", path.name.endswith(".gz")) as out:
             header = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "created_at": _utc_now(),
-                      "sessions": len(ids)}
+                      "sessions": len(ids), "key_fingerprint": store.key.fingerprint,
+                      "integrity": INTEGRITY_NOTE}
             out.write(json.dumps(header, ensure_ascii=False) + "\n")
             for session_id in ids:
                 out.write(json.dumps(store.session_record(session_id), ensure_ascii=False, allow_nan=False,
@@ -177,4 +187,47 @@ def import_bundle(store: SessionStore, path: str | os.PathLike) -> ImportResult:
             log.warning("rejected session %s from %s: %s", session_id, path, reason)
     log.info("imported %s: %d added, %d already present, %d rejected", path, result.added,
              result.skipped_existing, len(result.rejected))
+    return result
+
+
+@dataclass
+class BundleCheck:
+    """What ``check_bundle`` found: the exporter's key fingerprint, whether this installation holds
+    that key (so seals were checked), how many sessions, and every problem."""
+    fingerprint: str | None
+    seals_checked: bool
+    sessions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def check_bundle(path: str | os.PathLike, key=None) -> BundleCheck:
+    """Check a bundle without importing it: every session's chains, and its seal when ``key``
+    (a ``keys.RecordsKey``) is the one the header names. Raises ``BundleError`` for a non-bundle."""
+    from . import integrity
+    path = Path(path)
+    with _open(path, "r", path.name.endswith(".gz")) as handle:
+        try:
+            header = json.loads(handle.readline(MAX_LINE_CHARS))
+        except ValueError:
+            header = {}
+    fingerprint = header.get("key_fingerprint") if isinstance(header, dict) else None
+    result = BundleCheck(fingerprint, key is not None and fingerprint == key.fingerprint)
+    for _number, record, problem in read_bundle(path):
+        if record is None:
+            result.problems.append(problem)
+            continue
+        result.sessions += 1
+        try:
+            session = record["session"]
+            issues = integrity.check_session(session, record["events"])
+            review = [(t, r) for t in integrity.REVIEW_TABLES for r in record.get(t, [])]
+            if session.get("review_head") is not None or any(r.get("hash") for _t, r in review):
+                issues += integrity.check_review(session, review)
+            if not issues and result.seals_checked:
+                sealed = integrity.check_seal(session, key)
+                issues += [sealed] if sealed else []
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            result.problems.append(f"a session record is incomplete ({exc!r})")
+            continue
+        result.problems += [str(i) for i in issues]
     return result

@@ -71,12 +71,12 @@ def find_trainee(store, trainee_id: str, home: Path | None = None) -> list[Place
     return places
 
 
-def erase_trainee(store, trainee_id: str, home: Path | None = None) -> list[Place]:
+def erase_trainee(store, trainee_id: str, home: Path | None = None, *, by: str | None = None) -> list[Place]:
     """Erase the person everywhere the app keeps them; returns what was found and done, place by place."""
     home = Path(home or paths.home_dir())
     terms = terms_for(store, trainee_id)
     ids = [s.session_id for s in store.sessions(trainee_id=trainee_id)]
-    deleted = store.delete_trainee(trainee_id)
+    deleted = store.delete_trainee(trainee_id, by=by)     # by: the trainer, in the chained trainer log
     places = [Place("session store", str(store.path), deleted, f"deleted {deleted} session{'s' * (deleted != 1)}")]
     places.append(_queue(home, ids, terms, erase=True))
     removed = export_register.remove(lambda e: trainee_id in (e.get("trainee_ids") or []), home)

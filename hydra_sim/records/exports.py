@@ -115,6 +115,7 @@ class SessionRecord:
     ended_seq: int | None
     ended_recorded_at: str | None
     seed: int | None = None     # presentation seed (None: options were shown in the file order)
+    integrity: dict | None = None   # chain heads and seal (SessionStore.integrity_of), for checking the export
 
     @property
     def session_id(self) -> str:
@@ -144,6 +145,7 @@ class SessionRecord:
             "awaiting_marking": list((self.report or {}).get("awaiting_marking") or []),
             "markings": list((self.report or {}).get("markings") or []), "report": self.report,
             "decisions": [asdict(d) for d in self.decisions], "events": self.events,
+            "integrity": self.integrity,
         }
 
 
@@ -180,7 +182,8 @@ def gather(store: SessionStore, summary: SessionSummary, scenarios: ScenarioCach
     ended = next((e for e in reversed(events) if e["kind"] == "ended"), None)
     return SessionRecord(summary, report, events, decisions, scenario, outcome,
                          ending.title if ending else (ending_id or ""),
-                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None, seed)
+                         ended["seq"] if ended else None, ended["recorded_at"] if ended else None, seed,
+                         store.integrity_of(summary.session_id) if hasattr(store, "integrity_of") else None)
 
 
 def _seed(inputs: list[dict]) -> int | None:
@@ -424,6 +427,7 @@ def session_html(record: SessionRecord) -> str:
                      _e(s.status.replace("_", " "))]]),
             f"<p class=\"muted\">Session {_e(s.session_id)}; scenario file SHA-256 {_e(s.scenario_hash)}; catalogues "
             f"{_e(', '.join(f'{k} {v}' for k, v in sorted(s.catalogues.items())) or 'none')}.</p>",
+            *_integrity_html(record.integrity),
             "<h2>Result</h2>"]
     if not report:
         body.append("<p>This session has not finished, so it has no score yet.</p>")
@@ -465,6 +469,14 @@ def session_html(record: SessionRecord) -> str:
     body.append("<h2>Timeline</h2>")
     body.append(_timeline(record))
     return _page(title, body)
+
+
+def _integrity_html(integrity: dict | None) -> list[str]:
+    if not integrity:
+        return []
+    return [f"<p class=\"muted\">Record: event chain head {_e(str(integrity.get('head_hash'))[:16])}\u2026, "
+            f"sealed with the records key of fingerprint {_e(integrity.get('sealed_by'))}. A report is a summary: "
+            "check the record itself with <code>hydra-sim verify</code> where it is stored.</p>"]
 
 
 def _ending_account_html(account: dict) -> str:

@@ -8,17 +8,25 @@ input flag, simulated clock, recording time, data and ``prev_hash``. The session
 ``head_hash``, the hash of its newest event, so events deleted from the end show too, and
 ``result_hash`` chains the stored score report to the head.
 
-This is tamper *evidence*, not protection: someone who can rewrite the file and recompute
-every hash can forge a chain. It shows edits made with an SQLite tool, bad restores and
-damaged copies, and a bundle from another machine that was altered on the way.
+Trainer review (annotations, grade overrides, rescores) has a second chain per session
+(format 3): each row stores ``chain_seq``, ``prev_hash`` and ``hash`` (``review_hash``), the
+first following the genesis, and the session row keeps ``review_head``. Rationale markings
+are ``mark`` inputs in the event chain itself.
 
-The hash format is frozen (migration 2 backfills with it): change it only through a new
-store format with its own migration. Must not import Qt or any GUI code.
+These chains alone are consistency checks: someone who can rewrite the file can recompute
+every SHA-256. The *seal* (format 3) is what makes them tamper evidence: an HMAC-SHA256,
+under the installation's records key (keys.py), of the whole session row, which holds the
+heads of both chains, the score and every other column. Without the key a consistent
+forgery cannot be sealed. ``check_seal`` checks it.
+
+The hash formats are frozen (migrations 2 and 3 backfill with them): change them only
+through a new store format with its own migration. Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +45,8 @@ class VerifyIssue:
     message: str
 
     def __str__(self) -> str:
+        if not self.session_id:
+            return f"the store: {self.message}"
         where = f"event {self.seq}" if self.seq is not None else "session record"
         return f"session {self.session_id}, {where}: {self.message}"
 
@@ -135,3 +145,134 @@ def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]
         if expected is None or session.get("result_hash") != expected:
             problem(None, "the stored score report (or its percent or grade) was changed after the session finished")
     return issues
+
+
+# -- the trainer-review chain (format 3) ---------------------------------------------------
+#: The review tables, and the fields of each row its hash covers (never the local ``id``:
+#: a bundle's rows get new ids where they are imported).
+REVIEW_TABLES = {
+    "annotations": ("seq", "author", "text", "created_at"),
+    "grade_overrides": ("grade_id", "reason", "author", "created_at"),
+    "rescores": ("author", "created_at", "scenario_id", "scenario_version", "scenario_hash", "catalogues", "report",
+                 "percent", "grade"),
+}
+
+
+def review_fields(table: str, row: Mapping[str, Any]) -> dict:
+    """The hashed fields of a review row, from a stored row or a record (parsed JSON either way)."""
+    fields = {}
+    for name in REVIEW_TABLES[table]:
+        if name in ("catalogues", "report") and name not in row:
+            fields[name] = json.loads(row[f"{name}_json"])
+        elif name == "grade" and "grade" not in row and "grade_id" in row:
+            fields[name] = row["grade_id"]          # a rescore as ``rescores()`` lists it
+        elif name == "author":
+            fields[name] = row.get("author") or ""  # rescores before format 3 name nobody
+        else:
+            fields[name] = row[name]
+    return fields
+
+
+def review_hash(session_id: str, table: str, chain_seq: int, fields: Mapping[str, Any], prev_hash: str) -> str:
+    """The hash of one trainer-review row, chained to ``prev_hash`` (the genesis for the first)."""
+    return _sha256({"session_id": session_id, "table": table, "chain_seq": chain_seq, "fields": dict(fields),
+                    "prev_hash": prev_hash})
+
+
+_REVIEW_WORDS = {"annotations": "trainer note", "grade_overrides": "grade override", "rescores": "rescore"}
+
+
+def check_review(session: Mapping[str, Any], rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[VerifyIssue]:
+    """Everything wrong with a session's trainer-review chain: ``rows`` are ``(table, row)`` pairs."""
+    session_id = str(session["session_id"])
+    issues: list[VerifyIssue] = []
+    ordered = sorted(rows, key=lambda pair: (pair[1].get("chain_seq") is None, pair[1].get("chain_seq") or 0))
+    prev, expected = session.get("genesis") or "", 1
+    for table, row in ordered:
+        word = _REVIEW_WORDS[table]
+        number = row.get("chain_seq")
+        if number != expected:
+            issues.append(VerifyIssue(session_id, None, f"a {word} is out of place in the review record "
+                                                        f"(number {number}, expected {expected}): review "
+                                                        "entries were deleted, added or reordered"))
+        try:
+            computed = review_hash(session_id, table, number, review_fields(table, row), row.get("prev_hash") or "")
+        except (KeyError, TypeError, ValueError):
+            computed = None
+        if row.get("prev_hash") != prev:
+            issues.append(VerifyIssue(session_id, None, f"the {word} of {row.get('created_at')} does not follow "
+                                                        "the review entry before it (entries deleted or inserted)"))
+        if computed != row.get("hash"):
+            issues.append(VerifyIssue(session_id, None, f"the {word} of {row.get('created_at')} (its text, reason, "
+                                                        "grade, author or time) was changed after it was recorded"))
+        prev = row.get("hash")
+        expected = (number if isinstance(number, int) else expected) + 1
+    if (session.get("review_head") or session.get("genesis") or "") != (prev or ""):
+        issues.append(VerifyIssue(session_id, None, "the newest trainer review entry is missing: notes, overrides "
+                                                    "or rescores were deleted, or added without being chained"))
+    return issues
+
+
+# -- the keyed seal (format 3) ---------------------------------------------------------------
+SEAL_COLUMN = "seal"
+
+
+def seal(secret: bytes, row: Mapping[str, Any]) -> str:
+    """HMAC-SHA256 under the records key of every column of a session row except the seal itself."""
+    body = {"hydra_sim_seal": 1, **{name: row[name] for name in row if name != SEAL_COLUMN}}
+    return hmac.new(secret, canonical(body), hashlib.sha256).hexdigest()
+
+
+def check_seal(row: Mapping[str, Any], key) -> VerifyIssue | None:
+    """What is wrong with a session row's seal under ``key`` (a ``keys.RecordsKey``), or None."""
+    session_id = str(row["session_id"])
+    if row.get(SEAL_COLUMN) is None:
+        return VerifyIssue(session_id, None, "it has no seal: the record was added or changed without "
+                                             "this installation's records key")
+    if row.get("sealed_by") != key.fingerprint:
+        return VerifyIssue(session_id, None, f"it is sealed with another records key (fingerprint "
+                                             f"{row.get('sealed_by')}), not this installation's "
+                                             f"({key.fingerprint}): its hashes are consistent, but whether it "
+                                             "is authentic cannot be checked here")
+    try:
+        expected = seal(key.secret, row)
+    except (TypeError, ValueError):
+        expected = ""
+    if not hmac.compare_digest(expected, str(row[SEAL_COLUMN])):
+        return VerifyIssue(session_id, None, "its seal does not match: the record was changed without this "
+                                             "installation's records key (edited in the file, its hashes "
+                                             "perhaps recomputed)")
+    return None
+
+
+# -- the store as a whole: the trainer log and the store seal (format 3) ------------------------
+def log_hash(entry_id: int, at: str, trainer: str, action: str, detail: Any, prev_hash: str) -> str:
+    """The hash of one trainer-log entry (erasure, retention, export, import, push), chained."""
+    return _sha256({"trainer_log": entry_id, "at": at, "trainer": trainer, "action": action, "detail": detail,
+                    "prev_hash": prev_hash})
+
+
+def check_log(rows: Iterable[Mapping[str, Any]]) -> tuple[list[VerifyIssue], str]:
+    """Problems in the trainer log (rows in id order) and its head hash ('' when empty)."""
+    issues, prev = [], ""
+    for row in rows:
+        try:
+            computed = log_hash(row["id"], row["at"], row["trainer"], row["action"], json.loads(row["detail_json"]),
+                                row["prev_hash"])
+        except (TypeError, ValueError):
+            computed = None
+        if row["prev_hash"] != prev:
+            issues.append(VerifyIssue("", None, f"trainer log entry {row['id']} ({row['action']}) does not follow "
+                                                "the entry before it: entries were deleted or inserted"))
+        if computed != row["hash"]:
+            issues.append(VerifyIssue("", None, f"trainer log entry {row['id']} ({row['action']}: who, when or "
+                                                "what) was changed after it was recorded"))
+        prev = row["hash"]
+    return issues, prev
+
+
+def store_seal(secret: bytes, session_ids: Iterable[str], settings: Mapping[str, str], log_head: str) -> str:
+    """HMAC-SHA256 of which sessions the store holds, its settings and its trainer log's head."""
+    body = {"hydra_sim_store_seal": 1, "sessions": sorted(session_ids), "settings": dict(sorted(settings.items())),
+            "log_head": log_head}
+    return hmac.new(secret, canonical(body), hashlib.sha256).hexdigest()

@@ -118,5 +118,8 @@ class SessionMirror:
                 names = sorted(updates)
                 conn.execute(f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE session_id = ?",
                              [updates[n] for n in names] + [session_id])
+            origin = session.get("sealed_by")          # the station's key; this store seals it with its own
+            if origin and origin != self.store.key.fingerprint:
+                conn.execute("UPDATE sessions SET origin_key = ? WHERE session_id = ?", (origin, session_id))
         return MirrorResult(new, held, session.get("head_hash") == head)
 

@@ -42,13 +42,16 @@ class PersonalData:
             finally:
                 conn.execute("COMMIT")
         return {"trainee_id": trainee_id, "exported_at": _utc_now(), "store": str(self.path),
-                "store_format": schema.SCHEMA_VERSION, "sessions": sessions}
-    def delete_trainee(self, trainee_id: str) -> int:
+                "store_format": schema.SCHEMA_VERSION, "key_fingerprint": self.key.fingerprint, "sessions": sessions}
+    def delete_trainee(self, trainee_id: str, *, by: str | None = None) -> int:
         """Erase every session of a trainee, with all its events, notes, overrides and rescores, in one
-        transaction; returns how many sessions were deleted."""
+        transaction; returns how many sessions were deleted. ``by``: the trainer, recorded in the
+        chained trainer log with the count (never the trainee's id)."""
         with self._write() as conn:
             ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions WHERE trainee_id = ?", (trainee_id,))]
             deleted = _delete(conn, ids)
+            if by is not None:
+                self._log(conn, by, "erasure", {"sessions_deleted": deleted})
         expected.forget(self.path, ids)
         self._refresh_expected()
         self._checkpoint_after_delete()
@@ -63,12 +66,14 @@ class PersonalData:
             rows = conn.execute("SELECT * FROM sessions WHERE updated_at < ? ORDER BY updated_at, session_id",
                                 (cutoff,)).fetchall()
         return [_summary(r) for r in rows]
-    def delete_sessions(self, session_ids) -> int:
+    def delete_sessions(self, session_ids, *, by: str | None = None, action: str = "retention") -> int:
         """Delete these sessions with everything attached, in one transaction; unknown ids are ignored.
-        Returns how many were deleted."""
+        Returns how many were deleted. ``by``: the trainer, logged (``action`` and the count)."""
         ids = [str(i) for i in session_ids]
         with self._write() as conn:
             deleted = _delete(conn, ids)
+            if by is not None:
+                self._log(conn, by, action, {"sessions_deleted": deleted})
         expected.forget(self.path, ids)
         self._refresh_expected()
         self._checkpoint_after_delete()
@@ -79,7 +84,7 @@ class PersonalData:
         with self._read() as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = 'retention_months'").fetchone()
         return int(row[0]) if row is not None else None
-    def set_retention_months(self, months: int | None) -> None:
+    def set_retention_months(self, months: int | None, *, by: str | None = None) -> None:
         """Save the retention period (None clears it). The app offers to apply it at start."""
         if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
             raise ValueError(f"months must be a whole number of months, 1 or more, or None, not {months!r}")
@@ -89,6 +94,8 @@ class PersonalData:
             else:
                 conn.execute("INSERT INTO settings (key, value) VALUES ('retention_months', ?)"
                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(months),))
+            if by is not None:
+                self._log(conn, by, "retention period", {"months": months})
     def _checkpoint_after_delete(self) -> None:
         """Move deleted pages out of the WAL file (overwritten there by secure_delete) where possible."""
         with self._read() as conn:

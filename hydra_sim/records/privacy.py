@@ -53,20 +53,20 @@ def retention_due(store: SessionStore, months: int | None = None) -> list[Sessio
 
 
 def apply_retention(store: SessionStore, confirm: Callable[[list[SessionSummary]], bool],
-                    months: int | None = None) -> int:
+                    months: int | None = None, *, by: str | None = None) -> int:
     """Delete the sessions past the retention period if ``confirm(sessions)`` agrees; returns how many."""
     due = retention_due(store, months)
     if not due or not confirm(due):
         return 0
-    return delete_with_copies(store, [s.session_id for s in due])
+    return delete_with_copies(store, [s.session_id for s in due], by=by)
 
 
-def delete_with_copies(store: SessionStore, session_ids: list[str]) -> int:
+def delete_with_copies(store: SessionStore, session_ids: list[str], *, by: str | None = None) -> int:
     """Retention reaches every place: the sessions, their xAPI statements, and the registered exports
     holding only trainees with no session left. Returns how many sessions were deleted."""
     from . import export_register
     from .erasure import purge_sessions_from_queue
-    deleted = store.delete_sessions(session_ids)
+    deleted = store.delete_sessions(session_ids, by=by)
     purge_sessions_from_queue(None, session_ids)
     remaining = set(store.trainee_ids())
     export_register.remove(lambda e: bool(e.get("trainee_ids")) and not (set(e["trainee_ids"]) & remaining))

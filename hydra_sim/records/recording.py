@@ -52,9 +52,11 @@ class Recorded:
 
 
 def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
-                conditions: dict | None = None) -> Recorded:
+                conditions: dict | None = None, assessor: str | None = None) -> Recorded:
     """Play ``steps`` (engine.plan steps) and record them in ``store`` as the app would.
-    ``conditions``: the run conditions (a script's steps fit particular ones; default: their defaults)."""
+    ``conditions``: the run conditions (a script's steps fit particular ones; default: their defaults).
+    ``assessor``: the trainer account the plan's markings are recorded under (the CLI logs the
+    trainer in first); without it, each mark's ``by`` (or "play script")."""
     from ..engine import ScenarioRunner
     from ..engine.plan import run_plan
     from ..engine.presentation import new_seed
@@ -102,6 +104,7 @@ def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
             unmarked = ScenarioRunner.restore(scenario, store.inputs(session_id))
             store.finish_session(session_id, score_runner(unmarked).to_dict())
             for mark in marks:        # ... then marked as a trainer marks it in the review window
-                store.mark_rationale(session_id, scenario, mark["decision"], mark["marks"], mark.get("by") or
-                                     "play script", comments=mark.get("comments") or None)
+                by = assessor or mark.get("by") or "play script"
+                store.mark_rationale(session_id, scenario, mark["decision"], mark["marks"], by,
+                                     comments=mark.get("comments") or None)
     return Recorded(session_id, runner, done, problem)

@@ -142,15 +142,15 @@ def _required(value: Any, what: str) -> str:
 
 
 def _annotations(conn: sqlite3.Connection, session_id: str) -> list[dict]:
-    rows = conn.execute("SELECT id, seq, author, text, created_at FROM annotations WHERE session_id = ? ORDER BY id",
-                        (session_id,))
+    rows = conn.execute("SELECT id, seq, author, text, created_at, chain_seq, prev_hash, hash FROM annotations"
+                        " WHERE session_id = ? ORDER BY id", (session_id,))
     return [dict(r) for r in rows]
 
 
 
 def _overrides(conn: sqlite3.Connection, session_id: str) -> list[dict]:
-    rows = conn.execute("SELECT id, grade_id, reason, author, created_at FROM grade_overrides WHERE session_id = ?"
-                        " ORDER BY id", (session_id,))
+    rows = conn.execute("SELECT id, grade_id, reason, author, created_at, chain_seq, prev_hash, hash"
+                        " FROM grade_overrides WHERE session_id = ? ORDER BY id", (session_id,))
     return [dict(r) for r in rows]
 
 
@@ -163,7 +163,8 @@ def _rescores(conn: sqlite3.Connection, session_id: str, rescore_id: int | None 
              "scenario_hash": r["scenario_hash"],
              "catalogues": _column(r["catalogues_json"], session_id, f"rescore {r['id']}'s catalogues_json"),
              "percent": r["percent"], "grade_id": r["grade"],
-             "report": _column(r["report_json"], session_id, f"rescore {r['id']}'s report_json")}
+             "report": _column(r["report_json"], session_id, f"rescore {r['id']}'s report_json"),
+             "author": r["author"], "chain_seq": r["chain_seq"], "prev_hash": r["prev_hash"], "hash": r["hash"]}
             for r in conn.execute(sql + " ORDER BY id", args)]
 
 
@@ -198,18 +199,22 @@ def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
                  [session[c] for c in names])
     session_id = session["session_id"]
     _insert_events(conn, session_id, record["events"])
-    conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                     [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
+    chain = ("chain_seq", "prev_hash", "hash")       # None in records from before the review chain
+    conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at, chain_seq, prev_hash, hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(session_id, a["seq"], a["author"], a["text"], a["created_at"], *(a.get(c) for c in chain))
                       for a in record.get("annotations", [])])
-    conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     [(session_id, o["grade_id"], o["reason"], o["author"], o["created_at"])
-                      for o in record.get("grade_overrides", [])])
+    conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at, chain_seq,"
+                     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(session_id, o["grade_id"], o["reason"], o["author"], o["created_at"],
+                       *(o.get(c) for c in chain)) for o in record.get("grade_overrides", [])])
     conn.executemany("INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
-                     " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     " catalogues_json, report_json, percent, grade, author, chain_seq, prev_hash, hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [(session_id, r["created_at"], r["scenario_id"], r["scenario_version"], r["scenario_hash"],
                        _dumps(r["catalogues"], "catalogues"), _dumps(r["report"], "a report"), r["percent"],
-                       r["grade_id"]) for r in record.get("rescores", [])])
+                       r["grade_id"], r.get("author") or "", *(r.get(c) for c in chain))
+                      for r in record.get("rescores", [])])
 
 
 

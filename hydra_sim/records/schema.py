@@ -7,7 +7,13 @@ version ``n`` to ``n + 1``, and ``migrate`` applies the missing ones in order in
 database is recognised and left alone. Never edit a published migration: add the next
 one. Version 2 added the tamper-evident hash chain (``ALTER TABLE ... ADD COLUMN``,
 backfilled for existing rows; see integrity.py) and the trainer's tables: annotations,
-grade overrides, rescores and settings.
+grade overrides, rescores and settings. Version 3 chains the trainer's review (annotations,
+grade overrides, rescores: ``chain_seq``, ``prev_hash``, ``hash``, and ``review_head`` on the
+session), adds who rescored, and the keyed seal of each session row (``seal``, ``sealed_by``,
+``keyed_since``, ``origin_key``, ``seal_notes``; integrity.py, keys.py), and the chained
+``trainer_log`` of store-wide trainer actions. The seal needs the installation's key,
+which a migration does not have: ``migrate`` hands the upgraded connection to the caller's
+``on_upgrade`` inside the same transaction, and the store seals the old sessions there.
 Must not import Qt or any GUI code.
 """
 
@@ -136,7 +142,63 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     log.info("added hash chains to %d existing sessions", len(sessions))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """The trainer-review chain (backfilled, oldest first), who rescored, and the seal's columns."""
+    for table in integrity.REVIEW_TABLES:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN chain_seq INTEGER")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN prev_hash TEXT")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN hash TEXT")
+    conn.execute("ALTER TABLE rescores ADD COLUMN author TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE sessions ADD COLUMN review_head TEXT")    # newest review row's hash (or genesis)
+    conn.execute("ALTER TABLE sessions ADD COLUMN seal TEXT")           # HMAC of the row under the records key
+    conn.execute("ALTER TABLE sessions ADD COLUMN sealed_by TEXT")      # that key's fingerprint
+    conn.execute("ALTER TABLE sessions ADD COLUMN keyed_since TEXT")    # set for sessions chained before keys
+    conn.execute("ALTER TABLE sessions ADD COLUMN origin_key TEXT")     # an imported session: who sealed it there
+    conn.execute("ALTER TABLE sessions ADD COLUMN seal_notes TEXT")     # JSON list: seals found broken on a write
+    # The trainer actions that are not about one session (erasure, retention, exports, imports, push):
+    # who did what and when, counts only (no trainee ids), chained; the store seal covers its head.
+    conn.execute("""
+        CREATE TABLE trainer_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            trainer TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail_json TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""")
+    sessions = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
+    for session_id in sessions:
+        chain_review(conn, session_id)
+    log.info("chained the trainer review of %d existing sessions", len(sessions))
+
+
+def chain_review(conn: sqlite3.Connection, session_id: str) -> None:
+    """Chain a session's review rows that have no hash yet (older records), oldest first, after the others."""
+    genesis, head = conn.execute("SELECT genesis, review_head FROM sessions WHERE session_id = ?",
+                                 (session_id,)).fetchone()
+    rows, done = [], 0
+    for table in integrity.REVIEW_TABLES:
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE session_id = ?", (session_id,))
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            if row["hash"] is None:
+                rows.append((row["created_at"], list(integrity.REVIEW_TABLES).index(table), row["id"], table, row))
+            else:
+                done = max(done, row["chain_seq"] or 0)
+    if not rows:
+        return
+    prev = head or genesis
+    for number, (_at, _order, row_id, table, row) in enumerate(sorted(rows, key=lambda r: r[:3]), start=done + 1):
+        digest = integrity.review_hash(session_id, table, number, integrity.review_fields(table, row), prev)
+        conn.execute(f"UPDATE {table} SET chain_seq = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                     (number, prev, digest, row_id))
+        prev = digest
+    conn.execute("UPDATE sessions SET review_head = ? WHERE session_id = ?", (prev, session_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -148,8 +210,11 @@ class NewerStoreError(Exception):
         self.found = found
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: sqlite3.Connection, on_upgrade: Callable[[sqlite3.Connection, int], None] | None = None) -> int:
     """Bring the store up to ``SCHEMA_VERSION``; returns the version it was at.
+
+    ``on_upgrade(conn, found)`` runs after the migrations, in the same transaction, when
+    the store was older (the session store seals the sessions it found there).
 
     Runs in one immediate transaction and re-reads the version inside it, so two processes
     opening a new store at once cannot both create the tables. Raises ``NewerStoreError``
@@ -163,6 +228,8 @@ def migrate(conn: sqlite3.Connection) -> int:
         for version in range(found, SCHEMA_VERSION):
             log.info("upgrading the session store from format %d to %d", version, version + 1)
             MIGRATIONS[version](conn)
+        if found < SCHEMA_VERSION and on_upgrade is not None:
+            on_upgrade(conn, found)
         if found < SCHEMA_VERSION:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")

@@ -27,7 +27,13 @@ Tests replay random sessions, recorded three ways, after every step.
 
 Tamper evidence: each append also extends the session's SHA-256 hash chain in the same
 transaction (integrity.py); ``verify`` checks it. Trainer annotations, grade overrides and
-rescores live in their own tables and never change the original events or result.
+rescores live in their own tables, chained in the session's review chain, and never change
+the original events or result. Every write transaction ends by *sealing* each session row
+it changed (HMAC-SHA256 under the installation's records key, keys.py): temporary triggers
+on this connection note the rows changed, and ``_reseal`` seals them just before COMMIT. A
+row whose old seal did not match when it was written again (edited outside hydra_sim, or
+sealed by another key) keeps a note of it in ``seal_notes``, so sealing it anew never
+launders an edit.
 
 Marking a rationale (``mark_rationale``) is the one change to a finished session: an
 assessor's marks against a rationale's rubric complete its provisional result. The marking
@@ -52,6 +58,7 @@ Must not import Qt or any GUI code.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -64,7 +71,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import attachment, expected, filemodes, integrity, schema
+from . import attachment, expected, filemodes, integrity, keys, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .personal_data import PersonalData
@@ -123,10 +130,11 @@ class SessionStore(TrainerActions, PersonalData):
     process or several, may use the same file. Use as a context manager or call ``close``.
     """
 
-    def __init__(self, path: str | os.PathLike, *, readonly: bool = False):
-        """``readonly``: only read the file as it is (``verify`` does): no folder or file is created,
-        no mode changed, no journal mode set, no migration run, so a read-only copy, a backup or
-        another program's file is checked without being touched; any write raises StoreError."""
+    def __init__(self, path: str | os.PathLike, key: keys.RecordsKey | None = None, *, readonly: bool = False):
+        """``key``: the records key that seals rows (default: this installation's, beside the store).
+        ``readonly``: only read the file as it is (``verify`` does): no folder or file is created,
+        no mode changed, no journal mode set, no migration run, no key made, so a read-only copy, a
+        backup or another program's file is checked without being touched; any write raises StoreError."""
         self.path = Path(path).expanduser().absolute()
         self.readonly = readonly
         self._lock = threading.RLock()
@@ -134,11 +142,14 @@ class SessionStore(TrainerActions, PersonalData):
         self._conn: sqlite3.Connection | None = None
         if readonly:
             self._conn = _open_readonly(self.path)
+            # the key is only read, never made; without it seals cannot be checked (verify says so)
+            self.key = key if key is not None else _existing_key(self.path)
         else:
             _prepare_folder(self.path)
             _probe_existing(self.path)
+            self.key = key if key is not None else _installation_key(self.path)
             filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
-            self._conn = _open_connection(self.path)
+            self._conn = _open_connection(self.path, self._seal_upgraded)
         self._opened = attachment.identity(self.path)   # the file we write: compared before each write
         self._detached = False                          # the path no longer leads to it (attachment.py)
         self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
@@ -443,14 +454,48 @@ class SessionStore(TrainerActions, PersonalData):
                 else:
                     rows = conn.execute("SELECT * FROM sessions ORDER BY started_at, session_id").fetchall()
                 for row in rows:
-                    events = conn.execute(
-                        "SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
-                        " WHERE session_id = ? ORDER BY seq", (row["session_id"],))
-                    issues += integrity.check_session(dict(row), (dict(e) for e in events))
+                    issues += self._check_one(conn, dict(row))
                     issues += _damaged_columns(conn, row)
+                if session_id is None:
+                    issues += self._check_store(conn)
             finally:
                 conn.text_factory = str
                 conn.execute("COMMIT")
+        return issues
+
+    def integrity_status(self) -> dict:
+        """How the sessions are protected: ``{"fingerprint", "key_path", "keyed", "unkeyed"}``;
+        ``unkeyed`` maps each session chained before this store had a key to when it was sealed."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT session_id, keyed_since FROM sessions ORDER BY started_at, session_id")
+            unkeyed = {r["session_id"]: r["keyed_since"] for r in rows if r["keyed_since"]}
+            count = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+        return {"key_present": self.key is not None,
+                "fingerprint": self.key.fingerprint if self.key else None,
+                "key_path": self.key.path if self.key else keys.key_path_for(self.path), "keyed": count - len(unkeyed),
+                "unkeyed": unkeyed}
+
+    def integrity_of(self, session_id: str) -> dict:
+        """What an export carries so a receiver can check it: the chain heads, the seal and the key's fingerprint."""
+        with self._read() as conn:
+            row = self._session_row(conn, session_id)
+        return {"genesis": row["genesis"], "head_hash": row["head_hash"], "review_head": row["review_head"],
+                "result_hash": row["result_hash"], "seal": row["seal"], "sealed_by": row["sealed_by"],
+                "keyed_since": row["keyed_since"], "key_fingerprint": self.key.fingerprint if self.key else None}
+
+    def _check_one(self, conn: sqlite3.Connection, row: dict) -> list[VerifyIssue]:
+        """Everything wrong with one stored session: its chains, then (when they hold) its seal."""
+        session_id = row["session_id"]
+        events = conn.execute("SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
+                              " WHERE session_id = ? ORDER BY seq", (session_id,))
+        issues = integrity.check_session(row, (dict(e) for e in events))
+        issues += integrity.check_review(row, _review_rows(conn, session_id))
+        for note in _notes(row):
+            issues.append(VerifyIssue(session_id, None, note))
+        if not issues and self.key is not None:   # consistent: only the key tells an honest one from a forgery
+            problem = integrity.check_seal(row, self.key)
+            if problem is not None:
+                issues.append(problem)
         return issues
 
 
@@ -494,6 +539,9 @@ class SessionStore(TrainerActions, PersonalData):
         try:
             session_id = str(record["session"]["session_id"])
             issues = integrity.check_session(record["session"], record["events"])
+            review = [(table, row) for table in integrity.REVIEW_TABLES for row in record.get(table, [])]
+            if record["session"].get("review_head") is not None or any(r.get("hash") for _t, r in review):
+                issues += integrity.check_review(record["session"], review)    # older records have no review chain
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record is incomplete ({exc!r})"
         if issues:
@@ -507,6 +555,10 @@ class SessionStore(TrainerActions, PersonalData):
                     _insert_record(conn, record)
                 except sqlite3.IntegrityError as exc:
                     raise ValueError(str(exc)) from exc
+                schema.chain_review(conn, session_id)          # an older record's notes join the chain
+                origin = record["session"].get("sealed_by")
+                conn.execute("UPDATE sessions SET origin_key = ?, seal_notes = NULL WHERE session_id = ?",
+                             (origin if origin != self.key.fingerprint else None, session_id))
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record cannot be stored ({exc!r})"
         return "added", ""
@@ -551,6 +603,7 @@ class SessionStore(TrainerActions, PersonalData):
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    self._reseal(conn)
                     what = attachment.problem(self.path, self._opened)
                     if what:                     # moved or deleted during the write: keep it for the new file
                         self._detached = True
@@ -599,7 +652,7 @@ class SessionStore(TrainerActions, PersonalData):
                 self._conn = None
                 old.close()
             try:
-                target = SessionStore(self.path)
+                target = SessionStore(self.path, self.key)
             except StoreError as exc:
                 raise StoreError(f"The records file {self.path} cannot be put back yet: {exc.message}",
                                  self.path, attachment.DETACHED) from exc
@@ -613,6 +666,121 @@ class SessionStore(TrainerActions, PersonalData):
             self._opened, self._detached, self._rescued = target._opened, False, None
             expected.refresh(self.path, self._conn)
             return self._conn
+
+    # -- the keyed seal ---------------------------------------------------------------
+    def _reseal(self, conn: sqlite3.Connection) -> None:
+        """Seal every session row this transaction changed (the temporary triggers noted them)."""
+        for session_id, old_json in conn.execute("SELECT session_id, old_row FROM temp.dirty").fetchall():
+            row = conn.execute("SELECT * FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+            if row is None:
+                continue                              # deleted in this transaction
+            row = dict(row)
+            note = self._old_seal_problem(old_json)
+            if note:
+                row["seal_notes"] = _dumps(_notes(row) + [note], "the seal notes")
+                log.warning("session %s: its seal did not match when it was written again", session_id)
+            self._seal_row(conn, row)
+        conn.execute("DELETE FROM temp.dirty")
+        if conn.execute("SELECT 1 FROM temp.store_dirty").fetchone():
+            self._seal_store(conn)
+            conn.execute("DELETE FROM temp.store_dirty")
+
+    def _seal_store(self, conn: sqlite3.Connection) -> None:
+        """Seal which sessions the store holds, its settings and its trainer log's head (settings 'store_seal')."""
+        ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
+        settings = {r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings WHERE key != 'store_seal'")}
+        head = conn.execute("SELECT hash FROM trainer_log ORDER BY id DESC LIMIT 1").fetchone()
+        value = {"sessions": len(ids), "sealed_by": self.key.fingerprint,
+                 "seal": integrity.store_seal(self.key.secret, ids, settings, head[0] if head else "")}
+        conn.execute("INSERT INTO settings (key, value) VALUES ('store_seal', ?)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (_dumps(value, "the store seal"),))
+
+    def _check_store(self, conn: sqlite3.Connection) -> list[VerifyIssue]:
+        """The trainer log's chain and the store seal: sessions deleted or added, settings or log edited."""
+        issues, head = integrity.check_log(conn.execute("SELECT * FROM trainer_log ORDER BY id"))
+        if self.key is None:        # nothing found, but the seals went unchecked: integrity_status says so
+            return issues
+        ids = [r[0] for r in conn.execute("SELECT session_id FROM sessions")]
+        settings = {r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings")}
+        try:
+            sealed = json.loads(settings.pop("store_seal"))
+        except KeyError:
+            if ids or head:
+                issues.append(VerifyIssue("", None, "the store's list of sessions has no seal: sessions were "
+                                                    "added or the seal removed without the records key"))
+            return issues
+        except ValueError:
+            sealed = {}
+        if not isinstance(sealed, dict):
+            sealed = {}
+        if sealed.get("sealed_by") != self.key.fingerprint:
+            issues.append(VerifyIssue("", None, f"the store is sealed with another records key (fingerprint "
+                                                f"{sealed.get('sealed_by')}): which sessions it should hold cannot "
+                                                "be checked here"))
+        elif not hmac.compare_digest(str(sealed.get("seal")), integrity.store_seal(self.key.secret, ids, settings,
+                                                                                     head)):
+            held = sealed.get("sessions")
+            change = (f"it held {held} sessions when last sealed and holds {len(ids)} now: whole sessions were "
+                      "deleted or added" if isinstance(held, int) and held != len(ids)
+                      else "sessions were swapped, or its settings or trainer log edited")
+            issues.append(VerifyIssue("", None, f"the store changed without this installation's records key: "
+                                                f"{change}"))
+        return issues
+
+    # -- store-wide trainer actions ------------------------------------------------------
+    def log_trainer_action(self, trainer: str, action: str, detail: dict | None = None) -> None:
+        """Record a trainer's store-wide action (an export, an import, a push) in the chained trainer log.
+        ``detail`` holds counts and kinds only: never a trainee's id or name."""
+        with self._write() as conn:
+            self._log(conn, trainer, action, detail or {})
+
+    def trainer_log(self) -> list[dict]:
+        """The trainer log, oldest first: ``{"id", "at", "trainer", "action", "detail"}``."""
+        with self._read() as conn:
+            return [{"id": r["id"], "at": r["at"], "trainer": r["trainer"], "action": r["action"],
+                     "detail": json.loads(r["detail_json"])}
+                    for r in conn.execute("SELECT * FROM trainer_log ORDER BY id")]
+
+    @staticmethod
+    def _log(conn: sqlite3.Connection, trainer: str, action: str, detail: dict) -> None:
+        trainer = _required(trainer, "the trainer's name")
+        last = conn.execute("SELECT id, hash FROM trainer_log ORDER BY id DESC LIMIT 1").fetchone()
+        entry_id, prev, at = (last[0] + 1 if last else 1), (last[1] if last else ""), _utc_now()
+        conn.execute("INSERT INTO trainer_log (id, at, trainer, action, detail_json, prev_hash, hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (entry_id, at, trainer, action, _dumps(detail, "the trainer log detail"), prev,
+                      integrity.log_hash(entry_id, at, trainer, action, detail, prev)))
+
+    def _old_seal_problem(self, old_json: str | None) -> str | None:
+        """Why the row as it was before this transaction was not sealed by this key, or None."""
+        if old_json is None:
+            return None                               # a new row: nothing to check
+        old = json.loads(old_json)
+        if old.get("seal") is None and old.get("sealed_by") is None:
+            return None                               # being sealed for the first time (an import, a mirror)
+        problem = integrity.check_seal(old, self.key)
+        if problem is None:
+            return None
+        return (f"when hydra_sim next wrote to this session ({_utc_now()}) it found: {problem.message}; "
+                "changes made to it before then cannot be told apart")
+
+    def _seal_row(self, conn: sqlite3.Connection, row: dict) -> None:
+        row["sealed_by"], row["seal"] = self.key.fingerprint, None
+        conn.execute("UPDATE sessions SET sealed_by = ?, seal_notes = ?, seal = ? WHERE session_id = ?",
+                     (row["sealed_by"], row.get("seal_notes"), integrity.seal(self.key.secret, row),
+                      row["session_id"]))
+
+    def _seal_upgraded(self, conn: sqlite3.Connection, found: int) -> None:
+        """Seal the sessions of a store from before seals (migrate's ``on_upgrade``), noting when."""
+        now = _utc_now()
+        conn.row_factory = sqlite3.Row
+        for row in conn.execute("SELECT * FROM sessions WHERE seal IS NULL").fetchall():
+            row = dict(row)
+            row["keyed_since"] = now
+            conn.execute("UPDATE sessions SET keyed_since = ? WHERE session_id = ?", (now, row["session_id"]))
+            self._seal_row(conn, row)
+        self._seal_store(conn)
+        log.info("sealed the sessions of a format-%d store with this installation's records key", found)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -946,13 +1114,74 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
         conn.close()
         if found > schema.SCHEMA_VERSION:
             raise _newer_error(path, found)
-        raise StoreError(f"The session store {path} is in the older store format {found}, which has no hash chain "
-                         "to check yet; opening it once with hydra_sim (as a writable file) upgrades it. It has "
-                         "not been changed.", path)
+        raise StoreError(f"The session store {path} is in the older store format {found}, which this check "
+                         "cannot read as it is; opening it once with hydra_sim (as a writable file) upgrades it. "
+                         "It has not been changed.", path)
     return conn
 
 
-def _open_connection(path: Path) -> sqlite3.Connection:
+def _existing_key(path: Path) -> keys.RecordsKey | None:
+    """The installation's records key if there is one (read-only use: never made here)."""
+    try:
+        return keys.read_existing(keys.key_path_for(path))
+    except keys.RecordsKeyError as exc:
+        raise StoreError(f"The session store {path} cannot be checked: {exc}.", path) from exc
+
+
+def _installation_key(path: Path) -> keys.RecordsKey:
+    location = keys.key_path_for(path)
+    try:
+        return keys.load_or_create(location)
+    except keys.RecordsKeyError as exc:
+        raise StoreError(f"The session store {path} cannot be opened: {exc}.", path) from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot make the records key {location} ({exc.strerror or exc}). Make the folder "
+                         "writable, or choose another location with --home or HYDRA_SIM_HOME.", path) from exc
+
+
+def _track_changes(conn: sqlite3.Connection) -> None:
+    """Temporary triggers (this connection only) that note each session row a transaction changes,
+    with the row as it was before, so ``_reseal`` can check its old seal and seal it anew."""
+    columns = [r[1] for r in conn.execute("PRAGMA main.table_info(sessions)")]
+    old = ", ".join(f"'{c}', OLD.{c}" for c in columns)
+    # The old row as Python sees it (SQLite's json_object would round REALs to 15 digits).
+    conn.create_function("hydra_row_json", -1, _row_json, deterministic=True)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dirty (session_id TEXT PRIMARY KEY, old_row TEXT)")
+    # Which sessions there are, the settings and the trainer log: the store seal covers them.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS store_dirty (flag INTEGER PRIMARY KEY)")
+    for name, event, table, when in (
+            ("store_added", "AFTER INSERT", "sessions", ""), ("store_removed", "AFTER DELETE", "sessions", ""),
+            ("store_setting", "AFTER INSERT", "settings", " WHEN NEW.key != 'store_seal'"),
+            ("store_setting_changed", "AFTER UPDATE", "settings", " WHEN NEW.key != 'store_seal'"),
+            ("store_setting_removed", "AFTER DELETE", "settings", " WHEN OLD.key != 'store_seal'"),
+            ("store_logged", "AFTER INSERT", "trainer_log", "")):
+        conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS {name} {event} ON main.{table}{when} BEGIN"
+                     " INSERT OR IGNORE INTO store_dirty (flag) VALUES (1); END")
+    conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_inserted AFTER INSERT ON main.sessions BEGIN"
+                 " INSERT OR IGNORE INTO dirty (session_id, old_row) VALUES (NEW.session_id, NULL); END")
+    conn.execute("CREATE TEMP TRIGGER IF NOT EXISTS seal_updated BEFORE UPDATE ON main.sessions BEGIN"
+                 f" INSERT OR IGNORE INTO dirty (session_id, old_row) VALUES (OLD.session_id, hydra_row_json({old}));"
+                 " END")
+
+
+def _row_json(*pairs) -> str:
+    return json.dumps(dict(zip(pairs[::2], pairs[1::2])), allow_nan=False)
+
+
+def _review_rows(conn: sqlite3.Connection, session_id: str) -> list[tuple[str, dict]]:
+    return [(table, dict(r)) for table in integrity.REVIEW_TABLES
+            for r in conn.execute(f"SELECT * FROM {table} WHERE session_id = ?", (session_id,))]
+
+
+def _notes(row) -> list[str]:
+    try:
+        notes = json.loads(row["seal_notes"]) if row["seal_notes"] else []
+    except (TypeError, ValueError):
+        return ["its seal notes were edited (they are not readable)"]
+    return [str(n) for n in notes] if isinstance(notes, list) else ["its seal notes were edited"]
+
+
+def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -966,7 +1195,8 @@ def _open_connection(path: Path) -> sqlite3.Connection:
                         path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")       # deleted trainee data is overwritten, not left in free pages
-        found = migrate(conn)
+        found = migrate(conn, on_upgrade)
+        _track_changes(conn)
         if found < schema.SCHEMA_VERSION:
             log.info("session store %s is at format %d (was %d)", path, schema.SCHEMA_VERSION, found)
         return conn

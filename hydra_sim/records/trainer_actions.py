@@ -2,7 +2,10 @@
 
 A mixin of ``SessionStore`` (store.py), using its transactions (``_write``/``_read``) and row
 checks. Annotations, overrides and rescores live in their own tables and never change the
-original events or result; marking a rationale is the one change to a finished session, and
+original events or result; each is appended to the session's review chain (``_append_review``:
+``chain_seq``, ``prev_hash``, ``hash``, the session's ``review_head``), so an edited, deleted or
+inserted note, override or rescore is reported by ``verify``, and the row's seal covers the head.
+Each names who did it: the trainer account (``author``; see trainers.py). marking a rationale is the one change to a finished session, and
 it is appended to the hash chain as a ``mark`` input (see store.py's docstring).
 Must not import Qt or any GUI code.
 """
@@ -32,9 +35,8 @@ class TrainerActions:
             if seq is not None and conn.execute("SELECT 1 FROM events WHERE session_id = ? AND seq = ?",
                                                 (session_id, seq)).fetchone() is None:
                 raise ValueError(f"session {session_id} has no event {seq}")
-            cursor = conn.execute("INSERT INTO annotations (session_id, seq, author, text, created_at)"
-                                  " VALUES (?, ?, ?, ?, ?)", (session_id, seq, author, text, _utc_now()))
-            return cursor.lastrowid
+            return _append_review(conn, session_id, "annotations", {"seq": seq, "author": author, "text": text,
+                                                                    "created_at": _utc_now()})
     def annotations(self, session_id: str) -> list[dict]:
         """A session's notes, oldest first: ``{"id", "seq", "author", "text", "created_at"}``."""
         with self._read() as conn:
@@ -50,9 +52,8 @@ class TrainerActions:
         author = _required(author, "an author")
         with self._write() as conn:
             self._session_row(conn, session_id)
-            cursor = conn.execute("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
-                                  " VALUES (?, ?, ?, ?, ?)", (session_id, grade_id, reason, author, _utc_now()))
-            return cursor.lastrowid
+            return _append_review(conn, session_id, "grade_overrides", {"grade_id": grade_id, "reason": reason,
+                                                                        "author": author, "created_at": _utc_now()})
     def grade_override(self, session_id: str) -> dict | None:
         """The latest override (``{"grade_id", "reason", "author", "created_at"}``), or None."""
         history = self.grade_overrides(session_id)
@@ -66,12 +67,12 @@ class TrainerActions:
             self._session_row(conn, session_id)
             return _overrides(conn, session_id)
     # -- re-scoring against a newer catalogue --------------------------------------------
-    def rescore(self, session_id: str, scenario) -> dict:
+    def rescore(self, session_id: str, scenario, author: str = "") -> dict:
         """Replay a session's inputs on ``scenario`` (loaded, e.g. with newer catalogues) and score it.
 
         The new report is stored in the rescores table with the scenario's and catalogues'
         versions; the session's original result is not touched. Returns the stored rescore
-        (as ``rescores`` lists it). Raises ``ValueError`` for another scenario's session and
+        (as ``rescores`` lists it); ``author`` is the trainer who asked for it. Raises ``ValueError`` for another scenario's session and
         ``hydra_sim.engine.ReplayError`` when the inputs no longer fit the scenario.
         """
         from ..engine.runner import ScenarioRunner
@@ -85,13 +86,12 @@ class TrainerActions:
         catalogues = {str(c.id): str(c.version) for c in scenario.catalogues}
         with self._write() as conn:
             self._session_row(conn, session_id)
-            cursor = conn.execute(
-                "INSERT INTO rescores (session_id, created_at, scenario_id, scenario_version, scenario_hash,"
-                " catalogues_json, report_json, percent, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, _utc_now(), str(scenario.id), str(scenario.version), str(scenario.content_hash),
-                 _dumps(catalogues, "the catalogue list"), _dumps(report, "the score report"),
-                 report.get("percent"), report.get("grade_id")))
-            rescore_id = cursor.lastrowid
+            rescore_id = _append_review(conn, session_id, "rescores", {
+                "author": (author or "").strip(), "created_at": _utc_now(), "scenario_id": str(scenario.id),
+                "scenario_version": str(scenario.version), "scenario_hash": str(scenario.content_hash),
+                "catalogues_json": _dumps(catalogues, "the catalogue list"),
+                "report_json": _dumps(report, "the score report"), "percent": report.get("percent"),
+                "grade": report.get("grade_id")})
             stored = _rescores(conn, session_id, rescore_id)
         log.info("rescored session %s against '%s' %s: %s%% %s", session_id, scenario.id, scenario.version,
                  report.get("percent"), report.get("grade_id"))
@@ -146,3 +146,18 @@ class TrainerActions:
         with self._read() as conn:
             self._session_row(conn, session_id)
             return _rescores(conn, session_id)
+
+
+def _append_review(conn, session_id: str, table: str, values: dict) -> int:
+    """Insert one review row as the next link of the session's review chain; returns its id."""
+    genesis, head = conn.execute("SELECT genesis, review_head FROM sessions WHERE session_id = ?",
+                                 (session_id,)).fetchone()
+    number = 1 + max(conn.execute(f"SELECT COALESCE(MAX(chain_seq), 0) FROM {name} WHERE session_id = ?",
+                                  (session_id,)).fetchone()[0] for name in integrity.REVIEW_TABLES)
+    prev = head or genesis
+    digest = integrity.review_hash(session_id, table, number, integrity.review_fields(table, values), prev)
+    row = {"session_id": session_id, **values, "chain_seq": number, "prev_hash": prev, "hash": digest}
+    cursor = conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          list(row.values()))
+    conn.execute("UPDATE sessions SET review_head = ? WHERE session_id = ?", (digest, session_id))
+    return cursor.lastrowid

@@ -39,8 +39,8 @@ INPUT_KINDS = (*STORE_INPUTS, MARK_KIND)                 # a bundle carries asse
 
 # What each field must hold (see _fits).
 _JSON_VALUES = {"data": object, "catalogues": dict, "report": dict}          # stored as JSON text
-_JSON_TEXT = {"catalogues_json": dict, "critical_failures_json": list, "result_json": dict}
-_INTEGERS = {"id", "seq", "clock", "replay_clock", "replay_exact", "checkpointed"}
+_JSON_TEXT = {"catalogues_json": dict, "critical_failures_json": list, "result_json": dict, "seal_notes": list}
+_INTEGERS = {"id", "seq", "clock", "replay_clock", "replay_exact", "checkpointed", "chain_seq"}
 _NUMBERS = {"percent"}
 _SQLITE_INT = range(-(2**63), 2**63)
 

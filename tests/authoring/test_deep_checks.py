@@ -53,8 +53,11 @@ def test_unachievable_action_and_good_ending_that_cannot_pass(tmp_path: Path) ->
     a004 = by_code(problems, "A004")
     assert {p.message.split("'")[1] for p in a004} >= {"bwv_on", "keep_lorry"}
     assert all(p.severity == WARNING for p in a004)
-    good = [p for p in by_code(problems, "A005") if "'good_end'" in p.message]
-    assert good and good[0].severity == WARNING and "cannot pass" in good[0].message
+    # A good ending leaves actions no decision offered out of its total ("not reached",
+    # docs/scoring.md), so the heavy unachievable action does not stop it passing: the runner
+    # scores it so, and the explorer agrees with the runner.
+    good = [p for p in by_code(problems, "A005") if "'good_end'" in p.message and "cannot pass" in p.message]
+    assert good == []
 
 
 def test_explorer_stopping_early_is_reported() -> None:

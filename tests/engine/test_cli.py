@@ -152,14 +152,15 @@ def test_play_refuses_a_broken_scenario(tmp_path: Path) -> None:
 
 # -- explore -----------------------------------------------------------------------------
 def test_explore_text() -> None:
-    done = hydra("explore", str(FLAGSHIP))
+    done = hydra("explore", str(FLAGSHIP), "--budget", "0")      # 0: no time limit, so always exact
     assert done.returncode == 0, done.stderr
+    assert "every figure below is exact" in done.stdout
     assert "Every ending is reachable" in done.stdout
     assert "A full-marks path exists" in done.stdout
 
 
 def test_explore_json() -> None:
-    done = hydra("explore", str(FLAGSHIP), "--json")
+    done = hydra("explore", str(FLAGSHIP), "--json", "--budget", "0")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     endings = {e["ending_id"]: e for e in report["endings"]}
@@ -171,12 +172,26 @@ def test_explore_json() -> None:
 
 def test_explore_write_best_replays_to_full_marks(tmp_path: Path) -> None:
     best = tmp_path / "found.plan.yaml"
-    done = hydra("explore", str(FLAGSHIP), "--write-best", str(best))
+    done = hydra("explore", str(FLAGSHIP), "--write-best", str(best), "--budget", "0")
     assert done.returncode == 0, done.stderr
     assert best.is_file()
     replay = hydra("play", str(FLAGSHIP), "--script", str(best), "--json")
     assert replay.returncode == 0, replay.stderr
     assert json.loads(replay.stdout)["score"]["percent"] == 100
+
+
+def test_explore_within_a_budget_says_what_is_a_bound(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks.explorer_shapes import make_realistic
+    path = make_realistic(tmp_path)          # far more than half a second to explore exactly
+    done = hydra("explore", str(path), "--budget", "0.5")
+    assert done.returncode == 0, done.stderr
+    assert "NOT complete" in done.stdout and ("bound:" in done.stdout or "not reached in the part explored" in done.stdout)
+    assert "whether one exists is not known" in done.stdout or "A full-marks path exists" in done.stdout
+    report = json.loads(hydra("explore", str(path), "--budget", "0.5", "--json").stdout)
+    assert report["complete"] is False and all(not e["exact"] for e in report["endings"])
+    assert all(e["lower_percent"] <= e["min_percent"] <= e["max_percent"] <= e["upper_percent"]
+               for e in report["endings"])
 
 
 # -- misc --------------------------------------------------------------------------------

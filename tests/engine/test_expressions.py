@@ -440,7 +440,7 @@ def test_module_never_calls_eval_exec_or_compile():
 
 def test_module_imports_only_the_standard_library():
     source = Path(expressions.__file__).read_text(encoding="utf-8")
-    allowed = {"__future__", "collections", "dataclasses", "difflib", "operator", "re", "typing"}
+    allowed = {"__future__", "collections", "dataclasses", "difflib", "functools", "operator", "re", "typing"}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             assert {alias.name.split(".")[0] for alias in node.names} <= allowed

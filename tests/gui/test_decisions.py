@@ -169,7 +169,7 @@ def test_reference_opening_is_logged(qtbot, window):
     assert any("Read reference: Aide-memoire" in text for text in screen.log_view.texts())
     viewer = screen.open_media(controller.scenario.media["note"])
     assert viewer.image is not None and not viewer.image.loaded    # the fixture's PNG is a stub
-    assert "could not be opened" in viewer.note.text()
+    assert "was not shown" in viewer.note.text() and "description is below" in viewer.note.text()
     assert "hand-written note" in viewer.description.toPlainText()
     viewer.close()
 

@@ -107,11 +107,14 @@ def test_the_review_window_marks_a_rationale_and_the_grade_follows(qtbot, monkey
     shoot(win, "review-marked")
 
 
-def test_the_marking_dialog_needs_an_assessor(qtbot, flagship):
+def test_the_marking_dialog_needs_a_logged_in_trainer_as_assessor(qtbot, flagship):
     decision = flagship.scenes["powers_rationale"].decision
     dialog = MarkingDialog(None, decision, {"information": "x", "parts": BEST_PARTS})
     qtbot.addWidget(dialog)
     for criterion in decision.rubric:
         dialog.set_mark(criterion.id, "not_met")
     dialog._try_accept()
-    assert "assessor" in dialog.error.text() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "log in as a trainer" in dialog.error.text().lower() and dialog.result() != QDialog.DialogCode.Accepted
+    named = MarkingDialog(None, decision, {"information": "x", "parts": BEST_PARTS}, author="Sgt Trainer")
+    qtbot.addWidget(named)
+    assert named.author.text() == "Sgt Trainer" and not hasattr(named.author, "setReadOnly")   # shown, not typed

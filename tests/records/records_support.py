@@ -78,21 +78,10 @@ def event_record(event) -> tuple[str, dict, int]:
 
 
 def gui_event(event) -> tuple[str, dict, int]:
-    """(kind, data, clock) in the flat shape hydra_sim.gui.session_controller stores."""
-    if isinstance(event, DecisionRecorded):
-        r = event.record
-        return "decision_recorded", {"index": r.index, "scene_id": r.scene_id, "kind": r.kind,
-                                     "selection": r.selection, "rationale": r.rationale, "expired": r.expired,
-                                     "meta": r.meta}, r.clock
-    if isinstance(event, SceneEntered):
-        return "scene_entered", {"scene_id": event.scene_id}, event.clock
-    if isinstance(event, InjectFired):
-        return "inject_fired", {"inject_id": event.inject_id, "text": event.text, "speaker": event.speaker,
-                                "redirect": event.redirect}, event.clock
-    if isinstance(event, ReferenceOpened):
-        return "reference_opened", {"reference_id": event.reference_id}, event.clock
-    assert isinstance(event, Ended)
-    return "ended", {"ending_id": event.ending_id}, event.clock
+    """(kind, data, clock) in the flat shape the app stores (the controller and ``play --record``
+    share records/recording.py's ``event_data``)."""
+    from hydra_sim.records.recording import event_data
+    return event_data(event)
 
 
 def play(store: SessionStore, scenario, trainee: TraineeInfo = TRAINEE, steps=GOOD_PATH, finish: bool = True,
@@ -217,6 +206,27 @@ V1_SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role
                       "scenario_hash", "scenario_path", "scenario_title", "catalogues_json", "started_at",
                       "updated_at", "ended_at", "status", "clock", "replay_clock", "replay_exact", "checkpointed",
                       "scene_id", "result_json", "percent", "grade", "ending_id", "critical_failures_json")
+
+
+def make_v2_store(path: Path, records: list[dict]) -> None:
+    """A format-2 store holding ``records``: the v1 file upgraded by the published migration 2, then the
+    records' notes and overrides as format 2 kept them (no review chain, no seal, no key anywhere)."""
+    from hydra_sim.records import schema
+    make_v1_store(path, records)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        schema._v1_to_v2(conn)
+        for record in records:
+            session_id = record["session"]["session_id"]
+            conn.executemany("INSERT INTO annotations (session_id, seq, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                             [(session_id, a["seq"], a["author"], a["text"], a["created_at"])
+                              for a in record["annotations"]])
+            conn.executemany("INSERT INTO grade_overrides (session_id, grade_id, reason, author, created_at)"
+                             " VALUES (?, ?, ?, ?, ?)", [(session_id, o["grade_id"], o["reason"], o["author"],
+                                                          o["created_at"]) for o in record["grade_overrides"]])
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID:d}")
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("COMMIT")
 
 
 def make_v1_store(path: Path, records: list[dict]) -> None:

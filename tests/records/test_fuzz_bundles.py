@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from records_support import fuzz_settings, play
 
 from hydra_sim.records import SessionStore, TraineeInfo
+from hydra_sim.records import keys
 from hydra_sim.records.bundles import BundleError, ImportResult, export_bundle, import_bundle
 
 pytestmark = pytest.mark.usefixtures("forget_home")
@@ -203,7 +204,8 @@ def check_import(world, data: bytes, compressed: bool) -> ImportResult | None:
     bundle = case / ("bundle.jsonl.gz" if compressed else "bundle.jsonl")
     bundle.write_bytes(data)
     before = rows(store_path)
-    with SessionStore(store_path) as store:
+    template_key = keys.load_or_create(keys.key_path_for(template))     # the copy keeps the template's key
+    with SessionStore(store_path, template_key) as store:
         ids_before = {s.session_id for s in store.sessions()}
         try:
             result = import_bundle(store, bundle)

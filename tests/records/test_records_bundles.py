@@ -40,10 +40,12 @@ def target(tmp_path):
 
 
 def comparable(record: dict) -> dict:
-    """A session record without the store-local ids of its notes, overrides and rescores."""
+    """A session record without the store-local ids of its notes, overrides and rescores, and without
+    its seal (each store seals with its own key; an imported session names the exporter's in origin_key)."""
     def strip(rows):
         return [{k: v for k, v in row.items() if k != "id"} for row in rows]
-    return {**record, "annotations": strip(record["annotations"]), "grade_overrides": strip(record["grade_overrides"]),
+    session = {k: v for k, v in record["session"].items() if k not in ("seal", "sealed_by", "origin_key")}
+    return {**record, "session": session, "annotations": strip(record["annotations"]), "grade_overrides": strip(record["grade_overrides"]),
             "rescores": strip(record["rescores"])}
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from records_support import TRAINEE, make_v1_store, play, raw
+from records_support import TRAINEE, make_v1_store, make_v2_store, play, raw
 
 from hydra_sim import cli
 from hydra_sim.records import SCHEMA_VERSION, SessionStore, TraineeInfo
@@ -134,7 +134,7 @@ def v0_store(path, records):
     assert records == []
 
 
-BUILDERS = {0: v0_store, 1: make_v1_store}
+BUILDERS = {0: v0_store, 1: make_v1_store, 2: make_v2_store}
 
 
 def test_every_earlier_version_has_a_migration_fixture():
@@ -147,6 +147,9 @@ def test_a_store_of_every_earlier_version_opens_keeps_its_data_and_verifies(tmp_
         ids = [] if version == 0 else [play(source, mini),
                                        play(source, mini, TraineeInfo("t-2"), steps=[("choose", "ambulance")],
                                             finish=False)]
+        if ids:
+            source.annotate(ids[0], 2, "Sgt A", "a note kept from before")
+            source.override_grade(ids[0], "competent", "an override kept from before", "Sgt A")
         records = [source.session_record(i) for i in ids]
         reports = {i: source.report(i) for i in ids}
         inputs = {i: source.inputs(i) for i in ids}
@@ -166,7 +169,14 @@ def test_a_store_of_every_earlier_version_opens_keeps_its_data_and_verifies(tmp_
         if ids:                                                       # and it goes on recording, chained
             store.append_input(ids[1], {"type": "reference", "id": "card", "clock": 0})
             assert store.verify(ids[1]) == []
-        assert store.annotations(ids[0]) == [] if ids else store.trainee_ids() == []
+        if ids:                      # notes and overrides survive from format 2; format 1 had none
+            notes = [n["text"] for n in store.annotations(ids[0])]
+            assert notes == (["a note kept from before"] if version >= 2 else [])
+            assert len(store.grade_overrides(ids[0])) == (1 if version >= 2 else 0)
+            status = store.integrity_status()       # old sessions are reported as unkeyed before the upgrade
+            assert sorted(status["unkeyed"]) == sorted(ids) and status["keyed"] == 0
+        else:
+            assert store.trainee_ids() == []
 
 
 def test_a_failing_backfill_leaves_the_v1_file_as_it_was(tmp_path, mini, monkeypatch):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from records_support import MINI, REPO, TRAINEE, locked_by_another_program, play
+from trainer_support import TEST_PASSPHRASE, TEST_TRAINER
 
 from hydra_sim.records import SessionStore, StoreError
 from hydra_sim.records import store as store_module
@@ -31,7 +32,8 @@ from hydra_sim.records import store as store_module
 pytestmark = pytest.mark.usefixtures("forget_home")
 TIMEOUT = 60
 SUPPORT = REPO / "tests" / "records"
-ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(SUPPORT)]))
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(SUPPORT)]),   # trainer commands log in:
+           HYDRA_SIM_TRAINER=TEST_TRAINER, HYDRA_SIM_TRAINER_PASSPHRASE=TEST_PASSPHRASE)
 
 # What every child starts with: the store, the mini scenario and a helper that reports one fault.
 PRELUDE = textwrap.dedent("""
@@ -176,6 +178,7 @@ def test_a_full_disk_fails_the_write_clearly_and_writes_again_once_space_is_free
         report("after", lambda: store.append_input(session, ENTRY))
         store.close()
         shutil.copytree(home / "records", out / "records")
+        shutil.copytree(home / "config", out / "config")      # the records key travels with the store
     """, str(home), str(out), ids[-1], prefix=prefix)
     assert [line["step"] for line in lines] == ["open", "full", "after"]
     if "error" in lines[0]:         # a second opening on a full disk works when SQLite's side files exist

@@ -10,10 +10,11 @@ except the reusable decision panels.
 from __future__ import annotations
 
 
-def open_author_window(path, *, show: bool = True):
-    """Create (and show) an Author mode window on ``path``; a QApplication must exist."""
+def open_author_window(path, *, show: bool = True, settings=None):
+    """Create (and show) an Author mode window on ``path``; a QApplication must exist.
+    ``settings`` (the app's settings.ini) lets the window reopen at its last size and place."""
     from .window import AuthorWindow
-    window = AuthorWindow(path)
+    window = AuthorWindow(path, settings=settings)
     if show:
         window.show()
     return window
@@ -29,7 +30,7 @@ def ask_and_open(parent):
                                           "Scenario files (*.yaml *.yml)")
     if not path:
         return None
-    window = open_author_window(path)
+    window = open_author_window(path, settings=getattr(parent, "settings", None))
     windows = getattr(parent, "_author_windows", [])
     windows.append(window)            # kept alive as long as the main window
     parent._author_windows = windows
@@ -42,11 +43,12 @@ def run_author(path) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from ...app import settings_for_home
     from ..theme import apply
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     apply(app, app.font().pointSizeF() or 10.0, 1.0, False)
-    window = open_author_window(path)
+    window = open_author_window(path, settings=settings_for_home())
     code = app.exec()
     del window
     return code

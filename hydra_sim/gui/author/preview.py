@@ -7,7 +7,7 @@ it; it holds no scenario rules. Reuses ``decision_panels`` from the trainee app.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,7 +39,7 @@ def reflow(text: str) -> str:
 
 class VariableForm(QWidget):
     """One labelled control per scenario variable (check box, spin box, combo box or line edit),
-    two to a row, plus the simulated time."""
+    two to a row when the pane is wide enough and one when it is not, plus the simulated time."""
 
     COLUMNS = 2
 
@@ -50,7 +50,8 @@ class VariableForm(QWidget):
         self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(4)
         self.controls: dict[str, QWidget] = {}
-        self._cells: list[QWidget] = []
+        self._cells: list[QWidget] = []          # label, control, label, control, ...
+        self._columns = 0
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 24 * 60)
         self.minutes.setSuffix(" min")
@@ -90,11 +91,43 @@ class VariableForm(QWidget):
             label = QLabel(name)
             label.setBuddy(control)
             label.setToolTip(plain_tooltip(variable.description or name))
-            row, column = 1 + index // self.COLUMNS, (index % self.COLUMNS) * 2
-            self.grid.addWidget(label, row, column)
-            self.grid.addWidget(control, row, column + 1)
             self._cells += [label, control]
             self.controls[name] = control
+        self._columns = 0
+        self._place_cells(self._columns_for(self.width()))
+
+    def _pair_width(self) -> int:
+        """The width of one label column and one control column (the grid aligns them)."""
+        labels = [self.grid.itemAtPosition(0, 0).widget()] + self._cells[::2]
+        controls = [self.minutes] + self._cells[1::2]
+        return (max(label.sizeHint().width() for label in labels) + self.grid.horizontalSpacing()
+                + max(control.sizeHint().width() for control in controls))
+
+    def _columns_for(self, width: int) -> int:
+        two = 2 * self._pair_width() + self.grid.horizontalSpacing()
+        return self.COLUMNS if width >= two else 1
+
+    def _place_cells(self, columns: int) -> None:
+        """Lay the (label, control) pairs out ``columns`` to a row: never wider than the pane."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for cell in self._cells:
+            self.grid.removeWidget(cell)
+        for index in range(len(self._cells) // 2):
+            label, control = self._cells[2 * index], self._cells[2 * index + 1]
+            row, column = 1 + index // columns, (index % columns) * 2
+            self.grid.addWidget(label, row, column)
+            self.grid.addWidget(control, row, column + 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # as narrow as one pair to a row, so the pane can give less width than two pairs need
+        # (resizeEvent then moves to one column) instead of growing sideways
+        return QSize(self._pair_width(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_cells(self._columns_for(event.size().width()))
 
     def values(self) -> dict:
         out = {}

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,8 @@ from PySide6.QtWidgets import (
 from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
-from ..widgets import WrapLabel
+from ..widgets import FitScrollArea, WrapLabel
+from ..window_geometry import place
 from .blocks import Block, display_name, problems_in, same_file, scene_blocks
 from .map_view import KIND_WORDS, OUTCOME_WORDS, MapView
 from .preview import PreviewPane
@@ -56,7 +56,7 @@ class AuthorWindow(QMainWindow):
 
     reloaded = Signal(bool)      # True when the file loaded without errors
 
-    def __init__(self, path: str | Path, parent: QWidget | None = None):
+    def __init__(self, path: str | Path, parent: QWidget | None = None, *, settings=None):
         super().__init__(parent)
         self.path = Path(path).resolve()
         self.result: LoadResult | None = None
@@ -65,9 +65,9 @@ class AuthorWindow(QMainWindow):
         self.problems: list[Problem] = []
         self.map_ok = False
         self.setWindowTitle(f"Author mode \u2013 {self.path.name} \u2013 hydra_sim")
-        self.resize(1440, 900)
         self._build()
         self._build_actions()
+        place(self, (1440, 900), "author", settings)    # after building: caps the layout's minimum too
         self._mtime: int | None = None
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self.file_changed)
@@ -170,10 +170,8 @@ class AuthorWindow(QMainWindow):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(details)
         side_layout.addWidget(self.preview, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(side)
-        scroll.setMinimumWidth(480)
+        scroll = FitScrollArea(side)        # vertical only: the pane's contents wrap to its width
+        scroll.setMinimumWidth(420)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)

@@ -56,6 +56,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
+from ..window_geometry import place
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -179,10 +180,10 @@ class ExerciseConsole(QMainWindow):
 
     def __init__(self, server=None, *, scenario_path: str | Path | None = None, host: str = "0.0.0.0",
                  port: int = DEFAULT_PORT, code: str | None = None, store_path: str | Path | None = None,
-                 high_contrast: bool = False, confirm: Callable[[str], bool] | None = None):
+                 high_contrast: bool = False, confirm: Callable[[str], bool] | None = None, settings=None):
         super().__init__()
         self.setWindowTitle("Facilitator console \u2013 hydra_sim")
-        self.resize(1440, 900)
+        place(self, (1440, 900), "console", settings)
         self.server = None
         self.owns_server = False
         self.store_path = store_path
@@ -726,7 +727,7 @@ def run(args) -> int:
     server = start_server(args)
     if server is None:
         return 1
-    console = ExerciseConsole(server, high_contrast=high_contrast)
+    console = ExerciseConsole(server, high_contrast=high_contrast, settings=settings)
     console.owns_server = True
     console.show()
     return int(app.exec())

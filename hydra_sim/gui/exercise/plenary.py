@@ -40,6 +40,7 @@ from ..review.cohort_stats import CohortSummary, cohort_summary, compact_report
 from ..review.dashboard import CohortDashboard
 from ..safe_text import SafeTextBrowser
 from ..widgets import WrapLabel
+from ..window_geometry import place
 
 RESULT_COLUMNS = ("Syndicate", "Score", "Grade", "Outcome", "Critical failures", "Facilitator interventions")
 
@@ -129,7 +130,7 @@ class PlenaryWindow(QWidget):
         super().__init__(parent)
         self.data = data
         self.setWindowTitle(f"Plenary debrief: {data.scenario_title} \u2013 hydra_sim")
-        self.resize(1440, 900)
+        place(self, (1440, 900))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         head = QHBoxLayout()

@@ -40,6 +40,7 @@ from ...exercise.seats import load_token, save_token
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..safe_text import plain_tooltip
 from ..widgets import WrapLabel, banner
+from ..window_geometry import place
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ class FollowerWindow(QWidget):
     def __init__(self, request: JoinRequest, *, backoff=DEFAULT_BACKOFF, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Syndicate {request.syndicate} (follower) \u2013 hydra_sim")
-        self.resize(1000, 700)
+        place(self, (1000, 700))
         self.request = request
         self.view = None
         layout = QVBoxLayout(self)

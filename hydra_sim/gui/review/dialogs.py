@@ -1,18 +1,19 @@
 """The review window's small dialogs: add a note, override a grade.
 
 Each exposes ``@classmethod ask(...)`` returning plain values (None when cancelled), so
-tests monkeypatch ``ask`` instead of blocking on ``exec()``.
+tests monkeypatch ``ask`` instead of blocking on ``exec()``. The author is the trainer who
+logged in to the review window (gui/trainer_login.py): shown, never typed.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -49,22 +50,32 @@ class _Form(QDialog):
             self.accept()
 
 
+def _recorded_as(author: str) -> QLabel:
+    """The logged-in trainer the entry is recorded under (not a box to type any name into)."""
+    label = QLabel(author)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAccessibleName("Recorded as the trainer logged in")
+    return label
+
+
+_NOT_LOGGED_IN = "Log in as a trainer (File > Trainer review) to record this."
+
+
 class AnnotationDialog(_Form):
     """A trainer's note on one decision (or on the whole session)."""
 
     def __init__(self, parent: QWidget | None, about: str, author: str = ""):
         super().__init__(parent, "Add a trainer note", f"Note on: {about}\nThe trainee's record is not changed.")
-        self.author = QLineEdit(author)
-        self.author.setAccessibleName("Your name or collar number")
+        self.author = _recorded_as(author)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Note text")
         self.text.setTabChangesFocus(True)
-        self.form.addRow("&Author:", self.author)
+        self.form.addRow("Recorded as:", self.author)
         self.form.addRow("&Note:", self.text)
 
     def _problem(self) -> str:
         if not self.author.text().strip():
-            return "Enter your name or collar number as the author."
+            return _NOT_LOGGED_IN
         if not self.text.toPlainText().strip():
             return "Write the note before saving it."
         return ""
@@ -92,17 +103,16 @@ class OverrideDialog(_Form):
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason for the override (required)")
         self.reason.setTabChangesFocus(True)
-        self.author = QLineEdit(author)
-        self.author.setAccessibleName("Your name or collar number")
+        self.author = _recorded_as(author)
         self.form.addRow("&Grade:", self.grade)
         self.form.addRow("&Reason (required):", self.reason)
-        self.form.addRow("&Author:", self.author)
+        self.form.addRow("Recorded as:", self.author)
 
     def _problem(self) -> str:
         if not self.reason.toPlainText().strip():
             return "A reason is required: say why the calculated grade does not fit."
         if not self.author.text().strip():
-            return "Enter your name or collar number as the author."
+            return _NOT_LOGGED_IN
         return ""
 
     @classmethod

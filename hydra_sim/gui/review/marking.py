@@ -101,9 +101,9 @@ class MarkingDialog(QDialog):
         layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        self.author = QLineEdit(author)
-        self.author.setPlaceholderText("Assessor: your name or collar number")
-        self.author.setAccessibleName("Assessor: your name or collar number")
+        self.author = _plain(author, "")          # the trainer logged in to review: shown, not typed
+        self.author.setAccessibleName("Assessor: the trainer logged in")
+        outer.addWidget(_plain("Recorded as the assessor:", ""))
         outer.addWidget(self.author)
         self.error = _plain("", "error")
         outer.addWidget(self.error)
@@ -129,7 +129,7 @@ class MarkingDialog(QDialog):
         if unmarked:
             return "Mark every criterion; not marked yet: " + "; ".join(unmarked)
         if not self.author.text().strip():
-            return "Enter your name or collar number as the assessor."
+            return "Log in as a trainer (File > Trainer review) to mark a rationale."
         return ""
 
     def _try_accept(self) -> None:

@@ -5,7 +5,9 @@ details (events, report, notes) load only for the selected session; cohort stati
 come from the compact ``ReportIndex``. Integrity (the store's hash-chain ``verify``) runs on
 a worker thread with its own store connection and fills the Integrity column when done.
 Annotations and grade overrides go through the store's own methods; the original events
-and score report are never changed.
+and score report are never changed. The window belongs to one trainer login (``trainer``,
+gui/trainer_login.py): every note, override and marking is recorded under that account's
+name; the entry points (File > Trainer review, ``hydra-sim review``) ask for the passphrase.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
+from ..widgets import FlowLayout
+from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
     Labels,
@@ -59,7 +64,15 @@ from .cohort_stats import (
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
-from .models import SessionFilterProxy, SessionTableModel
+from .models import (
+    COL_ENDING,
+    COL_FORCE,
+    COL_NAME,
+    COL_ROLE,
+    COL_SCENARIO,
+    SessionFilterProxy,
+    SessionTableModel,
+)
 from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
@@ -74,12 +87,13 @@ class _Relay(QObject):
 
 class ReviewWindow(QMainWindow):
     def __init__(self, store, parent=None, *, points: float = 11.0, verify_in_background: bool = True,
-                 author: str = ""):
+                 author: str = "", trainer=None):
         super().__init__(parent)
         self.store = store
         self.points = points
-        self.author = author
-        self.setWindowTitle("hydra_sim \u2014 Trainer review")
+        self.trainer = trainer                  # a records.trainers.TrainerLogin
+        self.author = trainer.name if trainer is not None else author     # what trainer actions record
+        self.setWindowTitle("hydra_sim \u2014 Trainer review" + (f" \u2014 {self.author}" if self.author else ""))
         self.index = ReportIndex(store.path)
         self._labels: dict[str, Labels] = {}
         self._relay = _Relay(self)
@@ -97,6 +111,12 @@ class ReviewWindow(QMainWindow):
         title = QLabel("Trainer review")
         title.setProperty("role", "title")
         outer.addWidget(title)
+        self.signed_in = QLabel(f"Logged in as {self.author}: notes, overrides and markings are recorded under "
+                                "this name. Close this window when you leave the computer." if self.author else
+                                "Not logged in as a trainer: notes, overrides and markings cannot be recorded.")
+        self.signed_in.setTextFormat(Qt.TextFormat.PlainText)
+        self.signed_in.setWordWrap(True)
+        outer.addWidget(self.signed_in)
         outer.addLayout(self._build_filters())
         splitter = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(splitter, 1)
@@ -111,8 +131,10 @@ class ReviewWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # names, scenario and ending share the free width; the rest fit their contents, with
+        # their header labels wrapped onto two lines when that saves width (issue 16)
+        self.table.setHorizontalHeader(WrappingColumnHeader(self.table))
+        fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_ROLE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
         actions = QHBoxLayout()
@@ -165,8 +187,9 @@ class ReviewWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> FlowLayout:
+        # label-and-box pairs that wrap onto a second row on a small screen (issue 16)
+        row = FlowLayout(spacing=12)
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Search trainee, name, force or scenario")
         self.filter_text.setAccessibleName("Search trainee, name, force or scenario")
@@ -190,8 +213,14 @@ class ReviewWindow(QMainWindow):
                               ("&To:", self.date_to)):
             text = QLabel(label)
             text.setBuddy(widget)
-            row.addWidget(text)
-            row.addWidget(widget, 2 if widget is self.filter_text else 1)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(text)
+            pair_layout.addWidget(widget, 1)
+            if widget is self.filter_text:
+                widget.setMinimumWidth(widget.fontMetrics().horizontalAdvance("Search trainee, name, force") + 40)
+            row.addWidget(pair)
         row.addWidget(self.critical_only)
         self.filter_text.textChanged.connect(self.apply_filters)
         for box in (self.scenario_box, self.force_box, self.grade_box):
@@ -241,6 +270,7 @@ class ReviewWindow(QMainWindow):
         self.timeline_tree.setUniformRowHeights(False)
         self.timeline_tree.setAlternatingRowColors(True)
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        fit_columns(self.timeline_tree, {1: 3, 3: 2, 4: 1})
         inner.addWidget(self.timeline_tree)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -252,6 +282,7 @@ class ReviewWindow(QMainWindow):
         self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.actions_table.setWordWrap(True)
         self.actions_table.verticalHeader().setVisible(False)
+        fit_columns(self.actions_table, {0: 3, 4: 2, 5: 1})
         right_layout.addWidget(self.actions_table, 3)
         notes_label = QLabel("Trainer notes and grade overrides")
         notes_label.setProperty("role", "heading")
@@ -261,6 +292,7 @@ class ReviewWindow(QMainWindow):
         self.notes_list.setAccessibleName("Trainer notes and grade overrides")
         self.notes_list.setRootIsDecorated(False)
         self.notes_list.setWordWrap(True)
+        fit_columns(self.notes_list, {2: 1, 3: 3})
         right_layout.addWidget(self.notes_list, 1)
         inner.addWidget(right)
         inner.setStretchFactor(0, 3)
@@ -283,6 +315,8 @@ class ReviewWindow(QMainWindow):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setWordWrap(True)
             table.verticalHeader().setVisible(False)
+            # the headers are the two trainees' names and results: wrapped, never cut
+            table.setHorizontalHeader(WrappingColumnHeader(table))
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.compare_decisions)
@@ -501,9 +535,6 @@ class ReviewWindow(QMainWindow):
 
     def _fill_timeline(self) -> None:
         self.timeline_tree.clear()
-        # widths first: the rows' wrapped heights are worked out as the items go in
-        for col, width in ((0, 80), (1, 380), (2, 70), (3, 420)):
-            self.timeline_tree.setColumnWidth(col, int(width * self.points / 11))
         notes = self._notes_by_seq()
         for item in self.current_items:
             details = decision_details(item) if item.kind == "decision" else item.detail
@@ -534,8 +565,6 @@ class ReviewWindow(QMainWindow):
                 elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
                     cell.setToolTip(plain_tooltip(str(a["explanation"])))
                 self.actions_table.setItem(i, j, cell)
-        for col, width in ((0, 260), (1, 160), (2, 70), (3, 70), (4, 360), (5, 240)):
-            self.actions_table.setColumnWidth(col, int(width * self.points / 11))
 
     def _fill_notes(self) -> None:
         self.notes_list.clear()
@@ -552,6 +581,7 @@ class ReviewWindow(QMainWindow):
                 self.notes_list.addTopLevelItem(QTreeWidgetItem([
                     str(o.get("created_at"))[:16].replace("T", " "), o.get("author"), "Grade override",
                     f"Grade set to {humanise(o.get('grade_id'))}: {o.get('reason')}"]))
+        tip_cells(self.notes_list)        # notes are elided in narrow columns: the tooltip has them whole
 
     def _update_buttons(self) -> None:
         has = self.current is not None
@@ -576,15 +606,22 @@ class ReviewWindow(QMainWindow):
         answer = AnnotationDialog.ask(self, about, self.author)
         if answer is None:
             return
-        author, text = answer
-        self.author = author
-        self.store.annotate(self.current.session_id, item.seq if item is not None else None, author, text)
+        _typed, text = answer                   # recorded under the logged-in trainer, whatever the dialog says
+        if not self._logged_in():
+            return
+        self.store.annotate(self.current.session_id, item.seq if item is not None else None, self.author, text)
         self.store_note.setText("Note saved.")
         keep = self.timeline_tree.indexOfTopLevelItem(self.timeline_tree.currentItem())
         self._fill_timeline()
         self._fill_notes()
         if keep >= 0:
             self.timeline_tree.setCurrentItem(self.timeline_tree.topLevelItem(keep))
+
+    def _logged_in(self) -> bool:
+        if self.author:
+            return True
+        self.store_note.setText("Not saved: log in as a trainer (File > Trainer review) to record this.")
+        return False
 
     def grade_choices(self, row: SessionRow) -> list[tuple[str, str]]:
         scenario = self.labels_for(row).scenario
@@ -605,13 +642,14 @@ class ReviewWindow(QMainWindow):
                                     self.author)
         if answer is None:
             return
-        grade_id, reason, author = answer
+        grade_id, reason, _typed = answer
+        if not self._logged_in():
+            return
         try:
-            self.store.override_grade(row.session_id, grade_id, reason, author)
+            self.store.override_grade(row.session_id, grade_id, reason, self.author)
         except ValueError as exc:
             self.store_note.setText(f"Not saved: {exc}")
             return
-        self.author = author
         row.override = self.store.grade_override(row.session_id)
         labels = dict(self.grade_choices(row))
         if row.override is not None and grade_id in labels:
@@ -657,14 +695,15 @@ class ReviewWindow(QMainWindow):
                                    self.author, scene.title)
         if answer is None:
             return
-        marks, comments, author = answer
+        marks, comments, _typed = answer
+        if not self._logged_in():
+            return
         try:
-            self.store.mark_rationale(row.session_id, scenario, int(record["index"]), marks, author, comments)
+            self.store.mark_rationale(row.session_id, scenario, int(record["index"]), marks, self.author, comments)
         except Exception as exc:  # noqa: BLE001 - a marking that does not fit is shown, never lost silently
             log.warning("marking not saved: %s", exc)
             self.store_note.setText(f"Marking not saved: {exc}")
             return
-        self.author = author
         session_id = row.session_id
         self.reload()
         self.select_sessions([session_id])
@@ -721,6 +760,8 @@ class ReviewWindow(QMainWindow):
             for j, value in enumerate((title, word(pair.a), word(pair.b))):
                 self.compare_actions.setItem(i, j, QTableWidgetItem(value))
         self.compare_actions.resizeRowsToContents()
+        tip_cells(self.compare_decisions)
+        tip_cells(self.compare_actions)
         self.compare_pairs, self.compare_action_pairs = pairs, actions
         self.tabs.setCurrentWidget(self.compare_page)
 
@@ -743,10 +784,12 @@ class ReviewWindow(QMainWindow):
         return finished != len(self.index.reports)
 
 
-def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, **kwargs) -> ReviewWindow:
+def open_review_window(store, *, points: float = 11.0, high_contrast: bool = False, settings=None,
+                       **kwargs) -> ReviewWindow:
+    """The review window, sized to the screen (and at its last size and place, given ``settings``)."""
     window = ReviewWindow(store, points=points, **kwargs)
     window.model.high_contrast = high_contrast
-    window.resize(1500, 950)
+    place(window, (1500, 950), "review", settings)
     return window
 
 
@@ -756,17 +799,22 @@ def run_review(args) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from ...app import settings_for_home
     from ...records.store import SessionStore, default_store_path
     from ..errors import ErrorReporter
+    from ..trainer_login import TrainerLoginDialog
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     points = theme.apply(app, app.font().pointSizeF(), 1.0, False)
+    trainer = TrainerLoginDialog.ask(None)          # review is a trainer function: the passphrase first
+    if trainer is None:
+        return 1
     try:
         store = SessionStore(default_store_path())
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
-    window = open_review_window(store, points=points)
+    window = open_review_window(store, points=points, trainer=trainer, settings=settings_for_home())
     window.show()
     code = int(app.exec())
     store.close()

@@ -1,0 +1,228 @@
+"""What each scene can still lead to: a static over-approximation for the explorer.
+
+``Futures(scenario).of(place, pending)`` gives, for a scene or ending and the top-level
+injects still to come, the actions that some outcome reachable from there may still evidence
+or contravene, the variables some condition reachable from there may read or some outcome
+may write, the scene injects that may still fire, the endings that may be reached, and the
+conditions that may still be evaluated (scoring's ``applies_if`` included). It follows every
+edge a runner can take (routes, option and decision outcomes, expiry, rank rules, inject
+redirects); a top-level inject still to come can fire in any scene, so its effects (and
+where it redirects to) count everywhere but at an ending. Over-approximating is safe: the
+explorer only merges states or banks scores for what can no longer change.
+
+Must not import Qt or any GUI code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .expressions import Expression
+from .model import Outcome, Scenario, Scene
+
+
+@dataclass(frozen=True)
+class Future:
+    actions: frozenset[str]          # action ids some reachable outcome evidences or contravenes
+    reads: frozenset[str]            # variables some reachable condition reads
+    writes: frozenset[str]           # variables some reachable outcome sets or adds to
+    injects: frozenset[str]          # scene-level inject ids of reachable scenes
+    endings: frozenset[str]          # endings that may be reached
+    conditions: tuple[Expression, ...]
+    contravenes: frozenset[str] = frozenset()    # of ``actions``, those some outcome contravenes
+
+
+class _Local:
+    """What one scene touches by itself, and where it can go."""
+
+    def __init__(self) -> None:
+        self.actions: set[str] = set()
+        self.contravenes: set[str] = set()
+        self.writes: set[str] = set()
+        self.conditions: list[Expression] = []
+        self.injects: set[str] = set()
+        self.successors: set[str] = set()
+
+    def outcome(self, outcome: Outcome | None) -> None:
+        if outcome is None:
+            return
+        self.actions.update(r.action_id for r in outcome.evidences)
+        self.actions.update(r.action_id for r in outcome.contravenes)
+        self.contravenes.update(r.action_id for r in outcome.contravenes)
+        self.writes.update(outcome.sets)
+        self.writes.update(outcome.adds)
+        self.routes(outcome.next)
+
+    def routes(self, routes) -> None:
+        for route in routes:
+            self.successors.add(route.target)
+            self.condition(route.condition)
+
+    def condition(self, expression: Expression | None) -> None:
+        if expression is not None:
+            self.conditions.append(expression)
+
+
+def _local(scene: Scene) -> _Local:
+    local = _Local()
+    local.routes(scene.next)
+    decision = scene.decision
+    if decision is not None:
+        local.outcome(decision.outcome)
+        local.outcome(decision.on_expiry)
+        for option in decision.options:
+            local.outcome(option.outcome)
+            local.condition(option.condition)
+        for rule in decision.rules:
+            local.outcome(rule.when_kept)
+            local.outcome(rule.when_broken)
+        for part in decision.parts:
+            for option in part.options:
+                local.outcome(option.outcome)
+                local.condition(option.condition)
+        for criterion in decision.rubric:
+            local.actions.update(r.action_id for r in criterion.evidences)
+    for inject in scene.injects:
+        local.injects.add(inject.id)
+        local.outcome(inject.outcome)
+        local.condition(inject.condition)
+        if inject.goto:
+            local.successors.add(inject.goto)
+    return local
+
+
+class Futures:
+    """The futures of a scenario's scenes and endings, given the top-level injects to come."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.scenes = _scene_futures(scenario)
+        self.injects: dict[str, Future] = {}
+        for inject in scenario.injects:
+            local = _Local()
+            local.outcome(inject.outcome)
+            local.condition(inject.condition)
+            parts = [_future_of(local, scenario)]
+            if inject.goto in self.scenes:
+                parts.append(self.scenes[inject.goto])
+            self.injects[inject.id] = _union(parts)
+        self._cache: dict[tuple, Future] = {}
+
+    def of(self, place: str, pending: frozenset[str]) -> Future:
+        """The future of a scene (or ending) while the top-level injects ``pending`` may still fire."""
+        key = (place, pending)
+        future = self._cache.get(key)
+        if future is None:
+            parts = [self.scenes[place]]
+            if place not in self.scenario.endings:
+                parts += [self.injects[i] for i in sorted(pending)]
+            future = self._cache[key] = _union(parts) if len(parts) > 1 else parts[0]
+        return future
+
+
+def _future_of(local: _Local, scenario: Scenario) -> Future:
+    return _union([Future(frozenset(local.actions), frozenset(), frozenset(local.writes), frozenset(local.injects),
+                          frozenset(), tuple(local.conditions), frozenset(local.contravenes))])
+
+
+def _union(parts: list[Future]) -> Future:
+    conditions = {}
+    for part in parts:
+        conditions.update((id(c), c) for c in part.conditions)
+    reads = set()
+    for condition in conditions.values():
+        reads |= condition.reads
+    return Future(frozenset().union(*(p.actions for p in parts)), frozenset(reads - {"elapsed", "scene_minutes"}),
+                  frozenset().union(*(p.writes for p in parts)), frozenset().union(*(p.injects for p in parts)),
+                  frozenset().union(*(p.endings for p in parts)), tuple(conditions.values()),
+                  frozenset().union(*(p.contravenes for p in parts)))
+
+
+def _scene_futures(scenario: Scenario) -> dict[str, Future]:
+    """Each scene's and ending's future without the top-level injects."""
+    locals_ = {scene_id: _local(scene) for scene_id, scene in scenario.scenes.items()}
+    scoring = [a.applies_if for a in scenario.assessed.values() if a.applies_if is not None]
+    for ending_id in scenario.endings:
+        locals_[ending_id] = _Local()
+    components = _components(locals_)
+    # Components come out of Tarjan's algorithm successors first, so each one's successors are done.
+    result: dict[str, Future] = {}
+    for component in components:
+        actions, contravenes, writes, injects, endings, conditions = set(), set(), set(), set(), set(), {}
+        for node in component:
+            local = locals_[node]
+            actions |= local.actions
+            contravenes |= local.contravenes
+            writes |= local.writes
+            injects |= local.injects
+            conditions.update((id(c), c) for c in local.conditions)
+            if node in scenario.endings:
+                endings.add(node)
+            for successor in local.successors:
+                if successor in result and successor not in component:
+                    future = result[successor]
+                    actions |= future.actions
+                    contravenes |= future.contravenes
+                    writes |= future.writes
+                    injects |= future.injects
+                    endings |= future.endings
+                    conditions.update((id(c), c) for c in future.conditions)
+        conditions.update((id(c), c) for c in scoring)
+        reads = set()
+        for condition in conditions.values():
+            reads |= condition.reads
+        future = Future(frozenset(actions), frozenset(reads - {"elapsed", "scene_minutes"}), frozenset(writes),
+                        frozenset(injects), frozenset(endings), tuple(conditions.values()), frozenset(contravenes))
+        for node in component:
+            result[node] = future
+    return result
+
+
+def _components(graph: dict[str, _Local]) -> list[list[str]]:
+    """Strongly connected components, each after every component it leads to (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root].successors)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for successor in successors:
+                if successor not in graph:
+                    continue                    # a dangling id: the loader reports it
+                if successor not in index:
+                    index[successor] = low[successor] = counter
+                    counter += 1
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(sorted(graph[successor].successors))))
+                    advanced = True
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                out.append(component)
+    return out
