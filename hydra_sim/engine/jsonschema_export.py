@@ -616,6 +616,9 @@ def plan_schema() -> dict:
     properties = {
         "scenario": _text("The scenario file, relative to the plan (default: <scenario-id>.yaml beside it)."),
         "description": _text("What this plan checks."),
+        "conditions": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]},
+                       "description": "Run conditions fixed for this plan (name: value); the others take "
+                                      "their defaults."},
         "steps": {"type": "array", "items": _ref("step"), "description": "The choices, in order."},
         "expect": _ref("expectation", "Checked when the steps are done."),
     }

@@ -15,7 +15,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 GOOD_ENDING_FLOOR = 50.0
 
 
-@pytest.mark.parametrize("name", ["brackenford-services", "layby-drop", "trailer-fatality"])
+@pytest.mark.parametrize("name", ["brackenford-services", "layby-drop", "trailer-fatality", "front-counter"])
 def test_the_good_ending_needs_a_good_response(name):
     scenario = load_scenario(SCENARIOS / f"{name}.yaml").raise_for_errors()
     good = {e.id for e in scenario.endings.values() if e.outcome == "good"}
