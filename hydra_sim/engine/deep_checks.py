@@ -20,6 +20,7 @@ Must not import Qt or any GUI code.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 
 from .explorer import Explorer, _all_moves
 from .loader import referenced_action_ids
@@ -64,14 +65,31 @@ def abbreviate(path: list[dict], keep: int = 6) -> str:
 
 def deep_check(scenario: Scenario, max_states: int = MAX_STATES, max_scenes: int = MAX_SCENES,
                seconds: float = TIME_BUDGET_SECONDS) -> list[Problem]:
-    """Run the explorer on a scenario that loaded without errors; problems A003-A007."""
+    """Run the explorer on a scenario that loaded without errors; problems A003-A007.
+
+    Under every combination of its run conditions (the time budget shared between them): a
+    finding that holds under all of them is said once, the others name their conditions."""
     if len(scenario.scenes) > max_scenes:
         return [Problem("A007", INFO, f"deep scoring checks skipped: the scenario has {len(scenario.scenes)} "
                         f"scenes (more than {max_scenes})", scenario.location,
                         "run 'hydra-sim explore' on it for score ranges and missable actions")]
     if not scenario.assessed:
         return []
-    explorer = Explorer(scenario, max_states, budget=seconds)      # the same engine as 'hydra-sim explore'
+    from .run_conditions import combinations, short
+    settings = list(combinations(scenario))
+    found = [_deep_check_one(scenario, conditions, max_states, seconds / len(settings)) for conditions in settings]
+    if len(found) == 1:
+        return found[0]
+    common = set.intersection(*({(p.code, p.message, p.location) for p in problems} for problems in found))
+    merged = [p for p in found[0] if (p.code, p.message, p.location) in common]
+    for conditions, problems in zip(settings, found):
+        merged += [replace(p, message=f"{p.message} (under {short(conditions)})") for p in problems
+                   if (p.code, p.message, p.location) not in common]
+    return merged
+
+
+def _deep_check_one(scenario: Scenario, conditions: dict, max_states: int, seconds: float) -> list[Problem]:
+    explorer = Explorer(scenario, max_states, conditions=conditions, budget=seconds)   # as 'hydra-sim explore'
     report = explorer.run()
     problems: list[Problem] = []
     stopped = explorer.timed_out or any(note.startswith("stopped") for note in report.notes)

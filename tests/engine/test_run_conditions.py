@@ -133,3 +133,17 @@ def test_the_command_line_fixes_conditions_for_play_explore_and_test_plans(tmp_p
                                                    {"paramedics": "stacked", "interpreter_wrong_dialect": True}]
     assert main(["explore", str(path)]) == 0
     assert capsys.readouterr().out.count("== run conditions:") == 4
+
+
+def test_lint_deep_checks_explore_every_combination(tmp_path):
+    from hydra_sim.engine.deep_checks import deep_check
+    route = '''      - if: driver == "arrested" and lead != ""
+        goto: good_end'''
+    only_prompt = '''      - if: paramedics == "stacked"
+        goto: lost_end
+''' + route
+    scenario = conditioned(tmp_path, (route, only_prompt)).raise_for_errors()
+    problems = deep_check(scenario, seconds=float("inf"))
+    good = [p.message for p in problems if p.code == "A003" and "'good_end'" in p.message]
+    assert good and all("(under paramedics=prompt" in m for m in good)      # only reachable on those runs
+    assert not any("paramedics=stacked" in m for m in good)
