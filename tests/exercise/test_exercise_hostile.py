@@ -22,8 +22,8 @@ from hydra_sim.exercise.recorder import SessionRecorder
 from hydra_sim.exercise.seats import load_token, save_token, seats_path
 from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
 from hydra_sim.exercise.station import StationLink
-from hydra_sim.records import integrity
 from hydra_sim.records.store import SessionStore, TraineeInfo
+from forgery_support import reseal
 
 CODE = "ABCDEF"
 
@@ -72,19 +72,6 @@ def linked(server, store, syndicate="Alpha", station_id="Alpha-station", **kwarg
                        backoff=(0.05,), **kwargs)
     link.start()
     return link
-
-
-def reseal(record: dict) -> dict:
-    """What a forger with the code does: recompute every hash of a record it changed."""
-    session = record["session"]
-    session["genesis"] = prev = integrity.session_genesis(session)
-    for event in record["events"]:
-        event["prev_hash"] = prev
-        event["hash"] = prev = integrity.event_hash(session["session_id"], event["seq"], event["kind"],
-                                                    event["is_input"], event["clock"], event["recorded_at"],
-                                                    event["data"], prev)
-    session["head_hash"] = prev
-    return record
 
 
 # -- the recording seat ------------------------------------------------------------------------------
@@ -211,7 +198,7 @@ def test_a_resealed_record_the_scenario_cannot_have_produced_is_refused_and_neve
         session_id = forged["session"]["session_id"] = "../../etc/passwd"
     else:
         HOSTILE[case](forged)
-    reseal(forged)
+    reseal(forged, result=False)
     with joined(server, scenario) as conn:
         conn.send(json.dumps(p.sync(session_id, forged["session"], forged["events"], 1.0)))
         error, ack = replies(conn)

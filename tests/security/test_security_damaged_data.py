@@ -16,8 +16,9 @@ import pytest
 
 from hydra_sim import cli, paths
 from hydra_sim.engine import load_scenario
-from hydra_sim.records import SessionStore, StoreError, TraineeInfo, integrity
+from hydra_sim.records import SessionStore, StoreError, TraineeInfo
 from hydra_sim.records.bundles import export_bundle, import_bundle
+from forgery_support import reseal
 
 REPO = paths.bundled_root()
 sys.path.insert(0, str(REPO / "tests" / "records"))
@@ -87,20 +88,6 @@ def test_a_bit_flip_in_a_json_column_is_reported_by_verify_and_export_never_cras
 
 
 # -- bundles: a line nested 100,000 deep, forged records with recomputed hashes -----------------
-def reseal(record: dict) -> dict:
-    """What a forger does: recompute the genesis, every event hash, the head and the result hash."""
-    session = record["session"]
-    session["genesis"] = prev = integrity.session_genesis(session)
-    for event in record["events"]:
-        event["prev_hash"] = prev
-        event["hash"] = prev = integrity.event_hash(session["session_id"], event["seq"], event["kind"],
-                                                    event["is_input"], event["clock"], event["recorded_at"],
-                                                    event["data"], prev)
-    session["head_hash"] = prev
-    if session.get("result_json") is not None:
-        session["result_hash"] = integrity.result_hash(prev, json.loads(session["result_json"]),
-                                                       session["percent"], session["grade"])
-    return record
 
 
 @pytest.fixture
