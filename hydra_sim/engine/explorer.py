@@ -668,21 +668,25 @@ class Explorer:
             applies = self._applies(node)
             ending = self.s.endings[node.ending]
             good = ending.outcome == GOOD_OUTCOME
-            for entry in node.best:
-                earned, possible = self._score(entry, applies, good)
+            # Every entry on either front is a real path to this ending, so both fronts count
+            # for both extremes: a search stopped early may have reached an ending on one front
+            # only. Each front is read first for its own extreme, so ties keep its path.
+            best_scored = [(entry, *self._score(entry, applies, good)) for entry in node.best]
+            worst_scored = [(entry, *self._score(entry, applies, good)) for entry in node.worst]
+            if not best_scored and not worst_scored:
+                continue
+            bounds = per_ending.get(node.ending)
+            if bounds is None:
+                bounds = per_ending[node.ending] = EndingBounds(node.ending, ending.outcome, 101.0, -1.0, [], [])
+            for entry, earned, possible in best_scored + worst_scored:
                 percent = _percent(earned, possible)
-                bounds = per_ending.get(node.ending)
-                if bounds is None:
-                    bounds = per_ending[node.ending] = EndingBounds(node.ending, ending.outcome, 101.0, -1.0, [], [])
                 if percent > bounds.max_percent:
                     bounds.max_percent = percent
                     bounds.best_path = self._with_markings(_path(entry))
                 if possible > 0 and earned >= possible and full_marks is None:
                     full_marks = _path(entry)
-            for entry in node.worst:
-                earned, possible = self._score(entry, applies, good)
+            for entry, earned, possible in worst_scored + best_scored:
                 percent = _percent(earned, possible)
-                bounds = per_ending[node.ending]
                 if percent < bounds.min_percent:
                     bounds.min_percent = percent
                     bounds.worst_path = self._with_markings(_path(entry))

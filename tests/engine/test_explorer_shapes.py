@@ -144,6 +144,21 @@ def test_a_stopped_search_gives_sound_bounds_and_says_so(tmp_path):
     assert set(truth) - reached <= set(stopped.undecided_endings)
 
 
+@pytest.mark.parametrize("max_states", [106, 113, 134])
+def test_an_ending_reached_on_one_front_only_still_has_an_ordered_range(tmp_path, max_states):
+    # Stopped at these sizes, the realistic scenario's "tragedy" ending has been reached by a
+    # best-front path while its worst-front paths are still queued (CI found it under load, with
+    # a time budget). The range must come from the paths found, whichever front found them.
+    scenario = load(explorer_shapes.make_realistic(tmp_path))
+    stopped = explore(scenario, max_states=max_states)
+    assert not stopped.complete and stopped.endings
+    for ending in stopped.endings:
+        assert 0 <= ending.min_percent <= ending.max_percent <= 100, ending
+        assert ending.lower_percent <= ending.min_percent and ending.max_percent <= ending.upper_percent
+        assert ending.best_path and ending.worst_path
+        replay_bounds(scenario, ending)
+
+
 def test_a_time_budget_stops_the_search_and_reports_progress(tmp_path):
     scenario = load(explorer_shapes.make_realistic(tmp_path))
     seen = []
