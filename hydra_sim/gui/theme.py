@@ -195,7 +195,8 @@ QPushButton:disabled {{ color: {p.muted}; background: {p.window}; border-style: 
 QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}; border-color: {p.border}; }}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
-QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QTableWidget:focus, QComboBox:focus, QAbstractSpinBox:focus, QGraphicsView:focus, QScrollArea:focus {{
+    border: 3px solid {p.focus}; }}
 QLabel[focusable="true"] {{ border: 3px solid transparent; border-radius: 4px; }}
 QLabel[focusable="true"]:focus {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}

@@ -181,3 +181,27 @@ def test_dashboard_and_exports(review, tmp_path):
     win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
     win.show_dashboard()
     assert win.dashboard.summary.sessions == 4
+
+
+def test_tab_leaves_the_date_filters_while_they_say_any(qtbot, review):
+    """Qt's date box keeps Tab while it shows "any" (a keyboard trap found by the keyboard
+    walkthrough): Tab and Shift+Tab must move on to the next and previous controls."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    win, _ids = review
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    for edit in (win.date_from, win.date_to):
+        assert edit.text() == "any"
+    win.date_from.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: win.date_from.hasFocus())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.date_to.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.critical_only.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert win.date_from.hasFocus()
+    win.date_from.setDate(win.date_from.minimumDate().addDays(1))     # a real date: Tab still leaves
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.date_to.hasFocus()

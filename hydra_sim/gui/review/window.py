@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
-from ..widgets import FlowLayout
+from ..widgets import FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -196,8 +196,8 @@ class ReviewWindow(QMainWindow):
         self.scenario_box = self._combo("Scenario filter")
         self.force_box = self._combo("Force filter")
         self.grade_box = self._combo("Grade filter")
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        self.date_from = TabLeavingDateEdit()        # Tab leaves it even while it says "any"
+        self.date_to = TabLeavingDateEdit()
         for edit, name in ((self.date_from, "Started on or after"), (self.date_to, "Started on or before")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
