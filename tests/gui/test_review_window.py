@@ -205,3 +205,15 @@ def test_tab_leaves_the_date_filters_while_they_say_any(qtbot, review):
     win.date_from.setDate(win.date_from.minimumDate().addDays(1))     # a real date: Tab still leaves
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert win.date_to.hasFocus()
+
+
+def test_dashboard_save_dialogs_start_in_the_exports_folder(qtbot, review, home, monkeypatch):
+    """Not in whatever folder the app was started from (the walkthrough's dialog opened in the
+    checkout it ran from, inviting a trainer to save into it)."""
+    from PySide6.QtWidgets import QFileDialog
+    win, _ids = review
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: (asked.append(args[2]), ("", ""))[1]))
+    win.dashboard.export_miss_png.click()
+    win.dashboard.export_times_csv.click()
+    assert asked == [str(home / "exports" / "miss-rates.png"), str(home / "exports" / "critical-times.csv")]
