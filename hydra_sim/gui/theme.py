@@ -189,6 +189,7 @@ QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
     border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}
 QPushButton:hover {{ border-color: {p.accent}; }}
+QPushButton[compact="true"] {{ padding: 3px 14px; min-height: 1.2em; }}
 QPushButton[role="primary"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent};
     font-weight: 600; }}
 QPushButton:disabled {{ color: {p.muted}; background: {p.window}; border-style: dashed; }}

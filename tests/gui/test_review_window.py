@@ -217,3 +217,20 @@ def test_dashboard_save_dialogs_start_in_the_exports_folder(qtbot, review, home,
     win.dashboard.export_miss_png.click()
     win.dashboard.export_times_csv.click()
     assert asked == [str(home / "exports" / "miss-rates.png"), str(home / "exports" / "critical-times.csv")]
+
+
+def test_the_sessions_list_shows_two_rows_on_a_laptop_screen(qtbot, review):
+    """At 1366x768 (the window placed in the area left by a task bar) the tabs below must not
+    squeeze the sessions list to a single row: Compare needs two sessions in view."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from hydra_sim.gui.theme import apply
+    from hydra_sim.gui.window_geometry import place
+    apply(QApplication.instance(), 11, 1.0, False)        # the app's padding and fonts
+    win, _ids = review
+    place(win, (1500, 950), available=QRect(0, 0, 1366, 768 - 32))
+    for _ in range(10):
+        QApplication.processEvents()
+    rows = win.table.viewport().height() // win.table.verticalHeader().defaultSectionSize()
+    assert rows >= 2, f"only {rows} session row(s) in view: {win.table.height()} of {win.table.parentWidget().parentWidget().sizes()}"

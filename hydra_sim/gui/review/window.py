@@ -136,7 +136,11 @@ class ReviewWindow(QMainWindow):
         fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_ROLE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
-        actions = QHBoxLayout()
+        # the count and the two buttons sit beside the tabs they open, not in a row of their
+        # own: on a 1366x768 screen that row left the list room for one session
+        corner = QWidget()
+        actions = QHBoxLayout(corner)
+        actions.setContentsMargins(12, 0, 0, 4)
         self.count_label = QLabel("")
         self.count_label.setProperty("role", "muted")
         self.compare_button = QPushButton("&Compare the two selected")
@@ -147,7 +151,8 @@ class ReviewWindow(QMainWindow):
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.compare_button)
         actions.addWidget(self.dashboard_button)
-        top_layout.addLayout(actions)
+        for button in (self.compare_button, self.dashboard_button):
+            button.setProperty("compact", True)        # as tall as the tabs beside them
         splitter.addWidget(top)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Review views")
@@ -156,9 +161,12 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(self.compare_page, "Co&mpare")
         self.dashboard = CohortDashboard(points=points)
         self.tabs.addTab(self.dashboard, "Cohort das&hboard")
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # the list and the tabs start 1:3 of the height, not the tabs' (tall) preferred height
+        splitter.setSizes([125, 375])
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
