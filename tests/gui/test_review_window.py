@@ -159,6 +159,12 @@ def test_compare_two_sessions(review):
                                                                     "Refer to the Home Office"}
     actions = {p.action_id: p for p in win.compare_action_pairs}
     assert {actions["send_ambulance"].a, actions["send_ambulance"].b} == {"on_time", "contravened"}
+    # every cell starts at the top of its row: a short cell beside a long answer stays in view
+    from PySide6.QtCore import Qt
+    for table in (win.compare_decisions, win.compare_actions):
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                assert table.item(row, column).textAlignment() & Qt.AlignmentFlag.AlignTop
     _shoot(win, "compare")
 
 

@@ -807,7 +807,7 @@ class ReviewWindow(QMainWindow):
             differs = (pair.a.title if pair.a else None) != (pair.b.title if pair.b else None)
             first = pair.scene_title + (" \u2260 different choice" if differs else " = same choice")
             for j, value in enumerate((first, cell(pair.a), cell(pair.b))):
-                self.compare_decisions.setItem(i, j, QTableWidgetItem(value))
+                self.compare_decisions.setItem(i, j, top_aligned(value))
         self.compare_decisions.resizeRowsToContents()
         actions = compare_actions(report_a, report_b)
         self.compare_actions.setRowCount(len(actions))
@@ -820,7 +820,7 @@ class ReviewWindow(QMainWindow):
         for i, pair in enumerate(actions):
             title = ("\u2605 " if pair.critical else "") + pair.title + (" \u2260" if pair.differs else "")
             for j, value in enumerate((title, word(pair.a), word(pair.b))):
-                self.compare_actions.setItem(i, j, QTableWidgetItem(value))
+                self.compare_actions.setItem(i, j, top_aligned(value))
         self.compare_actions.resizeRowsToContents()
         tip_cells(self.compare_decisions)
         tip_cells(self.compare_actions)
@@ -900,3 +900,11 @@ def run_review(args) -> int:
     code = int(app.exec())
     store.close()
     return code
+
+
+def top_aligned(text: str) -> QTableWidgetItem:
+    """A side-by-side cell whose text starts at the top of its row: rows are as tall as the longest
+    answer, and centred text of a short cell could sit below the visible part of the row."""
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return item
