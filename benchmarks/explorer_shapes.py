@@ -9,6 +9,9 @@ as many actions as the shape needs) into a folder and returns the scenario's pat
 - ``make_flags(flags, scenes)``: bool flags set along ``scenes`` scenes and read at the
   end (the final routes, an option's condition and two actions' ``applies_if``);
 - ``make_checklists(items, lists)``: ``lists`` checklists of ``items`` items each;
+- ``make_deadlines(scenes, shared)``: a chain where a thorough option earns more but takes
+  longer, against deadlines from the start, from a milestone and before a milestone (the
+  time each path has spent decides what is on time later);
 - ``make_realistic()``: an 18-scene incident as an author writes it from the docs:
   14 decisions (two checklists, a timed one, a rationale), 13 variables, 7 injects
   (conditional ones, two that redirect), milestones and ``clock_speed: 1``.
@@ -145,6 +148,49 @@ def make_checklists(folder: Path, items: int = 12, lists: int = 3) -> Path:
         out.append(f"      next: {nxt}")
     out += _endings(("done", "good"))
     return _write(folder, f"checklists-{items}x{lists}", out)
+
+
+# -- (c2) deadlines that time spent earlier decides --------------------------------------------
+def make_deadlines(folder: Path, scenes: int = 6, shared: int = 1) -> Path:
+    """Each scene offers a quick option and a thorough one that earns one more action but takes
+    longer, against deadlines from the start, from the milestone ``arrival`` (in the middle)
+    and before ``handover`` (the last scene). With ``shared`` the scenes share their actions,
+    so paths that spent their time in different places meet again with ``arrival`` reached at
+    different times; without, every scene has its own actions and deadlines, so an earlier
+    clock with less credit can still earn more later."""
+    folder = Path(folder)
+    last = 4 if shared else 2 * scenes
+    _catalogue(folder, last + 1, windows=False)
+    middle = scenes // 2
+    out = _header(f"deadlines-{scenes}-{shared}", f"{scenes} scenes against the clock", "d00")
+    out.append("assess:")
+    if shared:
+        out += ["  a000: {window: {minutes: 6}}", "  a001: {window: {before: handover}}",
+                "  a002: {window: {minutes: 9}}"]
+    else:
+        for s in range(scenes):
+            window = (f"{{minutes: {3 * s + 4}}}" if s < middle else
+                      f"{{minutes: {2 * (s - middle) + 3}, from: arrival}}" if s % 2 else "{before: handover}")
+            out.append(f"  a{2 * s:03d}: {{window: {window}}}")
+    out += [f"  a{last:03d}: {{window: {{minutes: 6, from: arrival}}}}", "scenes:"]
+    for s in range(scenes):
+        nxt = f"d{s + 1:02d}" if s + 1 < scenes else "wrap"
+        first, second = (s % 2, 2 + s % 2) if shared else (2 * s, 2 * s + 1)
+        out += [f"  d{s:02d}:", f'    title: "Step {s + 1}"', '    text: "Something needs doing now."']
+        if s == middle:
+            out.append("    milestone: arrival")
+        out += ["    decision:", "      kind: choose_one", '      prompt: "How?"', "      options:",
+                "        - id: quick", '          label: "Quickly"', "          minutes: 1",
+                f"          evidences: [a{first:03d}]", f"          next: {nxt}",
+                "        - id: thorough", '          label: "Thoroughly"', f"          minutes: {3 + s % 3}",
+                f"          evidences: [a{first:03d}, a{second:03d}]", f"          next: {nxt}"]
+    out += ["  wrap:", '    title: "Handover"', "    milestone: handover", '    text: "Hand over."',
+            "    decision:", "      kind: choose_one", '      prompt: "What now?"', "      options:",
+            "        - id: brief", '          label: "Brief the team"', "          minutes: 1",
+            f"          evidences: [a{last:03d}]", "          next: done",
+            "        - id: leave", '          label: "Leave it"', "          next: half_done"]
+    out += _endings(("done", "good"), ("half_done", "partial"))
+    return _write(folder, f"deadlines-{scenes}-{shared}", out)
 
 
 # -- (d) a realistic scenario ---------------------------------------------------------------------
@@ -519,5 +565,6 @@ SHAPES = {
     "chain": make_chain,
     "flags": make_flags,
     "checklists": make_checklists,
+    "deadlines": make_deadlines,
     "realistic": make_realistic,
 }

@@ -97,6 +97,18 @@ def test_checklists_are_exact_against_every_path(tmp_path):
     check_exact_against_every_path(load(explorer_shapes.make_checklists(tmp_path, 4, 2)))
 
 
+@pytest.mark.parametrize("shared", [0, 1])
+@pytest.mark.parametrize("scenes", [4, 7, 8])
+def test_deadlines_that_time_spent_decides_are_exact_against_every_path(tmp_path, scenes, shared):
+    # Entries stop comparing clocks (and milestone times) once no live action has a deadline:
+    # here deadlines run from the start, from a milestone and before one, so until the last
+    # of them is settled an earlier clock with less credit must be kept beside a later one,
+    # and where actions are shared, an entry that reached the milestone later beside one that
+    # reached it earlier.
+    report = check_exact_against_every_path(load(explorer_shapes.make_deadlines(tmp_path, scenes, shared)))
+    assert {e.ending_id for e in report.endings} == {"done", "half_done"}
+
+
 def test_long_chain_keeps_its_fronts_small_and_replays(tmp_path):
     # 2^30 paths: exact only because the credit of finished scenes is banked.
     scenario = load(explorer_shapes.make_chain(tmp_path, 30, 2))
