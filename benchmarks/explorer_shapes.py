@@ -12,6 +12,9 @@ as many actions as the shape needs) into a folder and returns the scenario's pat
 - ``make_deadlines(scenes, shared)``: a chain where a thorough option earns more but takes
   longer, against deadlines from the start, from a milestone and before a milestone (the
   time each path has spent decides what is on time later);
+- ``make_rewrites()``: variables set early, then written again before they are read again
+  (in the reading scene's own routes, by a scene inject, in a later scene, in a loop), so that
+  merging on the values read ahead would be wrong;
 - ``make_realistic()``: an 18-scene incident as an author writes it from the docs:
   14 decisions (two checklists, a timed one, a rationale), 13 variables, 7 injects
   (conditional ones, two that redirect), milestones and ``clock_speed: 1``.
@@ -191,6 +194,107 @@ def make_deadlines(folder: Path, scenes: int = 6, shared: int = 1) -> Path:
             "        - id: leave", '          label: "Leave it"', "          next: half_done"]
     out += _endings(("done", "good"), ("half_done", "partial"))
     return _write(folder, f"deadlines-{scenes}-{shared}", out)
+
+
+# -- (c3) variables written again before they are read -------------------------------------------
+_REWRITES = """\
+variables:
+  x1: {type: bool}
+  y1: {type: bool}
+  x2: {type: bool}
+  y2: {type: bool}
+  x3: {type: bool}
+  y3: {type: bool}
+  x4: {type: bool}
+  y4: {type: bool}
+  z: {type: bool}
+scenes:
+  start:
+    title: "Start"
+    text: "Four things can be settled now."
+    decision:
+      kind: choose_many
+      prompt: "Which?"
+      options:
+        - {id: p1, label: "First", set: {x1: true, y1: true}, evidences: [a001]}
+        - {id: p2, label: "Second", set: {x2: true, y2: true}, evidences: [a002]}
+        - {id: p3, label: "Third", set: {x3: true, y3: true}, evidences: [a003]}
+        - {id: p4, label: "Fourth", set: {x4: true, y4: true}, evidences: [a004]}
+      next: r1
+  r1:
+    title: "Written, then read by its own routes"
+    text: "Mark it or leave it."
+    decision:
+      kind: choose_one
+      prompt: "Mark it?"
+      options:
+        - id: mark
+          label: "Mark it"
+          set: {y1: true}
+          evidences: [a005]
+          next: [{if: x1 == y1, goto: r2}, {goto: detour}]
+        - id: leave
+          label: "Leave it"
+          evidences: [a006]
+          next: [{if: x1 == y1, goto: r2}, {goto: detour}]
+  detour:
+    title: "A detour"
+    text: "Something went wrong."
+    decision:
+      kind: choose_one
+      prompt: "Fix it?"
+      options:
+        - {id: fix, label: "Fix it", evidences: [a007], next: r2}
+        - {id: ignore, label: "Ignore it", contravenes: [a007], next: r2}
+  r2:
+    title: "Written by an inject, then read by an option"
+    text: "Something happens at once."
+    injects:
+      - {id: at_once, after_minutes: 0, text: "It changes.", set: {y2: true}}
+    decision:
+      kind: choose_one
+      prompt: "Which?"
+      options:
+        - {id: matched, label: "They match", if: x2 == y2, evidences: [a008], next: r3}
+        - {id: plain, label: "Plainly", evidences: [a009], next: r3}
+  r3:
+    title: "Written here, read later"
+    text: "Mark it or leave it."
+    decision:
+      kind: choose_one
+      prompt: "Mark it?"
+      options:
+        - {id: mark, label: "Mark it", set: {y3: true}, evidences: [a010], next: r4}
+        - {id: leave, label: "Leave it", contravenes: [a010], next: r4}
+  r4:
+    title: "Read later"
+    text: "Does it match?"
+    decision:
+      kind: choose_one
+      prompt: "Which?"
+      options:
+        - {id: matched, label: "They match", if: x3 == y3, evidences: [a011], next: r5}
+        - {id: other, label: "Otherwise", contravenes: [a011], next: r5}
+  r5:
+    title: "A loop"
+    text: "Once more?"
+    decision:
+      kind: choose_one
+      prompt: "Again?"
+      options:
+        - {id: again, label: "Again", if: not z, set: {z: true, y4: true}, evidences: [a012], next: r5}
+        - {id: matched, label: "They match", if: x4 == y4, evidences: [a013], next: done}
+        - {id: on, label: "Move on", next: half_done}
+"""
+
+
+def make_rewrites(folder: Path) -> Path:
+    folder = Path(folder)
+    _catalogue(folder, 14, windows=False)
+    out = _header("rewrites", "Variables written again before they are read", "start")
+    out += _REWRITES.splitlines()
+    out += _endings(("done", "good"), ("half_done", "partial"))
+    return _write(folder, "rewrites", out)
 
 
 # -- (d) a realistic scenario ---------------------------------------------------------------------
@@ -566,5 +670,6 @@ SHAPES = {
     "flags": make_flags,
     "checklists": make_checklists,
     "deadlines": make_deadlines,
+    "rewrites": make_rewrites,
     "realistic": make_realistic,
 }

@@ -227,7 +227,7 @@ class Explorer:
         plan = self.plans.get((place, pending))
         if plan is None:
             future = self.futures.of(place, pending)
-            frozen = future.reads - future.writes
+            frozen = future.reads - future.dirty
             residuals = []
             for condition in future.conditions:
                 names = tuple(sorted(condition.reads & frozen))
@@ -241,7 +241,7 @@ class Explorer:
             windows = [self.s.assessed[self.actions[i]].window for i in live]
             windows = [w for w in windows if w is not None and (w.before or w.minutes is not None)]
             anchors = frozenset(w.before or w.anchor for w in windows) - {None}
-            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.writes)), frozen,
+            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.dirty)), frozen,
                                                         tuple(residuals), future.injects, pending, dead, live,
                                                         settled, future.endings, bool(windows), anchors)
         return plan
