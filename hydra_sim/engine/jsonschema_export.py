@@ -651,6 +651,8 @@ def plan_schema() -> dict:
         "conditions": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]},
                        "description": "Run conditions fixed for this plan (name: value); the others take "
                                       "their defaults."},
+        "seat": _ref("id", "A seated scenario: the seat these steps play; the other seats' stand-ins take their "
+                           "decisions."),
         "steps": {"type": "array", "items": _ref("step"), "description": "The choices, in order."},
         "expect": _ref("expectation", "Checked when the steps are done."),
     }
