@@ -456,6 +456,9 @@ class ScenarioRunner:
     def open_reference(self, reference_id: str) -> None:
         if reference_id not in self.scenario.reference:
             raise RunnerError(f"unknown reference item '{reference_id}'")
+        allowed = self.scenario.seats[self.seat].reference if self.seat is not None else None
+        if allowed is not None and reference_id not in allowed:
+            raise RunnerError(f"reference item '{reference_id}' is not for seat '{self.seat}'")
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
