@@ -226,3 +226,17 @@ def test_lint_is_clean_on_the_seated_fixture():
     problems = load_scenario(SEATED).problems
     assert [p.code for p in problems if p.severity != "info"] == []
     assert [p.code for p in problems] == ["H009"]      # the stand-in 'pass_count' has an 'if'
+
+
+def test_stand_in_answers_for_every_decision_kind():
+    from hydra_sim.engine.seats import STAND_IN_RATIONALE, stand_in_selection
+    mini = load_scenario(MINI).raise_for_errors()
+    checklist, ranking, rationale = (mini.scenes[s].decision for s in ("arrive", "priorities", "why"))
+    checklist.stand_in = ["bwv", "doors"]
+    assert stand_in_selection(checklist, list(checklist.options)) == (["bwv", "doors"], False)
+    assert stand_in_selection(checklist, list(checklist.options[1:])) == (["bwv"], True)   # doors not offered
+    ranking.stand_in = ["medical", "lorry"]                # 'forms' left out: put after, and said
+    assert stand_in_selection(ranking, list(ranking.options)) == (["medical", "lorry", "forms"], True)
+    rationale.stand_in = None
+    boxes, fallback = stand_in_selection(rationale, [])
+    assert fallback and boxes == {"threat_risk": STAND_IN_RATIONALE}
