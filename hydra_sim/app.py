@@ -48,7 +48,7 @@ def _open_window_despite_store_problems(show_windows: bool):
     """The main window; while the store cannot be opened, say why and let the user try again,
     or keep the old file (renamed) and start a new store. None when they quit (or, without
     dialogs, at once: the message is in the log)."""
-    from .gui.dialogs import StoreProblemDialog
+    from .gui.dialogs import HomeNotWritableDialog, StoreProblemDialog
     from .gui.errors import ErrorReporter
     from .gui.persistence import StoreError, move_store_aside
 
@@ -59,6 +59,11 @@ def _open_window_despite_store_problems(show_windows: bool):
             if not show_windows:
                 ErrorReporter(False).report(None, exc)
                 return None
+            if getattr(exc, "kind", "") == StoreError.NOT_WRITABLE:      # said for the training room
+                folder = exc.path.parent if getattr(exc, "path", None) else paths.home_dir()
+                if HomeNotWritableDialog.ask(None, folder, exc.message) == HomeNotWritableDialog.QUIT:
+                    return None
+                continue
             unreadable = getattr(exc, "kind", "") == "unreadable"
             choice = StoreProblemDialog.ask(None, exc.message if hasattr(exc, "message") else str(exc),
                                             can_start_fresh=unreadable)

@@ -213,10 +213,7 @@ class WrappingColumnHeader(QHeaderView):
     def paintSection(self, painter, rect: QRect, logical: int) -> None:  # noqa: N802 - Qt override
         if not rect.isValid():
             return
-        option = QStyleOptionHeader()
-        self.initStyleOption(option)
-        option.rect, option.section, option.text = rect, logical, ""
-        option.orientation = self.orientation()
+        option = blank_section_option(self, rect, logical)
         if self.isSortIndicatorShown() and self.sortIndicatorSection() == logical:
             option.sortIndicator = (QStyleOptionHeader.SortIndicator.SortDown
                                     if self.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
@@ -234,3 +231,13 @@ class WrappingColumnHeader(QHeaderView):
         bold = QFont(self.font())
         bold.setBold(True)
         return bold
+
+
+def blank_section_option(header: QHeaderView, rect: QRect, logical: int) -> QStyleOptionHeader:
+    """The style option to draw one header section's background and frame with no text: the
+    wrapped headers paint their own text over it."""
+    option = QStyleOptionHeader()
+    header.initStyleOption(option)
+    option.rect, option.section, option.text = rect, logical, ""
+    option.orientation = header.orientation()
+    return option

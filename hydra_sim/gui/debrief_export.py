@@ -1,17 +1,21 @@
 """The debrief as one inert HTML document (shown on screen and printed to PDF).
 
 Builds HTML from the engine's ScoreReport, the runner's decision records and the
-explorer's full-marks path: every assessed action with its status in words and a symbol
+explorer's full-marks path: on its first page, the record of what this is (when the session
+was played, by whom, which version of the scenario and of the catalogue scored it, and the run
+conditions met); then every assessed action with its status in words and a symbol
 (colour only adds to them), why it matters, its sources as plain text, and the
 trainee's path beside the best path with the rationale written at each decision. All
 scenario text is escaped or passed through ``markdown_to_html``. ``write_pdf`` prints the
-document with report_pdf.html_to_pdf. Must not import the runner's mutating API, the controller or any
+document with report_pdf.html_to_pdf, "Page N of M" and a line saying whose debrief it is on
+every page. Must not import the runner's mutating API, the controller or any
 screen.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from pathlib import Path
 
 from ..engine.model import NDM_FIELD_LABELS
@@ -39,11 +43,74 @@ def score_words(report) -> str:
     return text
 
 
-def summary_html(scenario, report, trainee=None) -> str:
+def when_text(stamp) -> str:
+    """'Thursday 3 December 2026, 08:40 GMT' (local time) from an ISO time stamp or a datetime; '' if unreadable."""
+    try:
+        moment = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    moment = moment.astimezone()        # naive stamps are taken as local time
+    return f"{moment:%A} {moment.day} {moment:%B %Y}, {moment:%H:%M} {moment.tzname() or ''}".rstrip()
+
+
+def trainee_text(trainee) -> str:
+    if trainee is None:
+        return "not recorded"
+    return trainee.trainee_id + (f" ({trainee.display_name})" if trainee.display_name else "")
+
+
+def session_text(session, made: datetime | None = None) -> str:
+    """When the session was played (from its stored record), or, without one, when this was made."""
+    started = when_text(getattr(session, "started_at", "") or "") if session is not None else ""
+    if not started:
+        return f"not recorded (this debrief was made on {when_text(made or datetime.now().astimezone())})"
+    ended = when_text(getattr(session, "ended_at", "") or "")
+    if ended and ended.split(", ")[0] == started.split(", ")[0]:
+        return f"{started}, finished at {ended.split(', ', 1)[1]}"
+    return started + (f", finished {ended}" if ended else "")
+
+
+def scenario_text(scenario) -> str:
+    text = f"{scenario.title}, version {scenario.version}"
+    if scenario.content_hash:         # which exact file: two copies with one version number can differ
+        text += f" (content identifier {scenario.content_hash[:12]})"
+    return text
+
+
+def catalogue_text(scenario) -> str:
+    return "; ".join(f"{c.title} ({c.id}), version {c.version}" for c in scenario.catalogues) or "none"
+
+
+def record_html(scenario, report, runner=None, trainee=None, session=None, made: datetime | None = None) -> str:
+    """What this debrief is a record of: the session's date, the trainee, the scenario and catalogue
+    versions that scored it, and the run conditions met. Printed at the top of the first page."""
+    rows = [("Session", session_text(session, made)), ("Trainee", trainee_text(trainee)),
+            ("Scenario", scenario_text(scenario)), ("Scored against", catalogue_text(scenario))]
+    body = "".join(f"<tr><td><b>{e(label)}</b></td><td>{e(value)}</td></tr>" for label, value in rows)
+    lines = list(getattr(report, "conditions_text", None) or [])
+    if not lines and runner is not None:
+        from ..engine.run_conditions import describe
+        lines = describe(scenario, getattr(runner, "conditions", None) or {})
+    conditions = ("; ".join(lines) + ". They vary between runs of the scenario."
+                  if lines else "None: this scenario plays the same way every time.")
+    body += f"<tr><td><b>This run's conditions</b></td><td>{e(conditions)}</td></tr>"
+    return f"<table cellpadding='3' cellspacing='0' border='0'>{body}</table>"
+
+
+def footer_text(scenario, trainee=None, session=None) -> str:
+    """The line at the foot of every page, so a loose page can be put back with its debrief."""
+    when = when_text(getattr(session, "started_at", "") or "") if session is not None else ""
+    who = trainee.trainee_id if trainee is not None else ""
+    return " · ".join(part for part in (f"Debrief: {scenario.title}", who, when.split(", ")[0]) if part)
+
+
+def summary_html(scenario, report, trainee=None, record: str = "") -> str:
+    """The title, then ``record`` (record_html's table, which names the trainee) or a trainee line."""
     parts = [f"<h1>Debrief: {e(scenario.title)}</h1>"]
-    if trainee is not None:
-        parts.append(f"<p>Trainee: {e(trainee.trainee_id)}"
-                     + (f" ({e(trainee.display_name)})" if trainee.display_name else "") + "</p>")
+    if record:
+        parts.append(record)
+    elif trainee is not None:
+        parts.append(f"<p>Trainee: {e(trainee_text(trainee))}</p>")
     parts.append(f"<p><b>Result: {e(report.grade_label)}</b> with {e(score_words(report))}.</p>")
     if report.outcome_judgement:
         parts.append(f"<p>{e(report.outcome_judgement)}</p>")
@@ -242,10 +309,13 @@ def path_html(scenario, runner, best_steps: list[dict] | None, best=None) -> str
 
 
 def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False,
-                 best=None) -> str:
+                 best=None, session=None, made: datetime | None = None) -> str:
+    """The whole debrief for print. ``session``: the stored record's summary (its start and end
+    times); ``made``: when the PDF is made (shown only when the session's time is unknown)."""
     p = palette(False)
-    return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee)
-            + conditions_html(scenario, runner) + actions_html(scenario, report, high_contrast)
+    record = record_html(scenario, report, runner, trainee, session, made)
+    return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee, record)
+            + actions_html(scenario, report, high_contrast)
             + path_html(scenario, runner, best_steps, best)
             + "</body></html>")
 
@@ -253,5 +323,5 @@ def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contra
 PDF_STYLE = "h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; } body { font-size: 10pt; }"
 
 
-def write_pdf(html_text: str, path: Path, title: str = "Debrief") -> Path:
-    return html_to_pdf(html_text, path, title, resolution=150, style_sheet=PDF_STYLE, fit_page=True)
+def write_pdf(html_text: str, path: Path, title: str = "Debrief", footer: str = "") -> Path:
+    return html_to_pdf(html_text, path, title, style_sheet=PDF_STYLE, footer=footer)

@@ -31,7 +31,7 @@ from .. import paths
 from ..engine.scoring import STATUS_LABELS
 from .best_path_service import BestPathService
 from . import theme
-from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, path_html,
+from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, footer_text, path_html,
                              provisional_html, score_words, summary_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
@@ -54,6 +54,7 @@ class DebriefScreen(QWidget):
         self.best_paths = best_paths if best_paths is not None else BestPathService(self)
         self.best_paths.ready.connect(self._on_best_path)
         self.scenario = self.report = self.runner = self.trainee = self.conditions = None
+        self.session = None          # the stored session's summary (its times), for the PDF's record
         self.best_steps: list[dict] | None = None      # None while it is still being worked out
         self.best_path = None                          # the engine's BestPath, once known
         outer = QVBoxLayout(self)
@@ -130,8 +131,10 @@ class DebriefScreen(QWidget):
         outer.addLayout(buttons)
 
     # -- showing ---------------------------------------------------------------------------
-    def show_report(self, scenario, report, runner, trainee=None) -> None:
+    def show_report(self, scenario, report, runner, trainee=None, session=None) -> None:
+        """``session``: the store's SessionSummary of this session (when it was played), if it could be read."""
         self.scenario, self.report, self.runner, self.trainee = scenario, report, runner, trainee
+        self.session = session
         self.best_steps = None
         ending = scenario.endings.get(report.ending_id) if report.ending_id else None
         self.ending_label.setText(ending.title if ending else "Session ended")
@@ -220,9 +223,10 @@ class DebriefScreen(QWidget):
     def export_pdf(self, path: Path | None = None) -> Path | None:
         target = Path(path) if path else self.default_pdf_path()
         html_text = debrief_html(self.scenario, self.report, self.runner, self.best_steps, self.trainee,
-                                 best=self.best_path)
+                                 best=self.best_path, session=self.session)
         try:
-            write_pdf(html_text, target, f"Debrief: {self.scenario.title}")
+            write_pdf(html_text, target, f"Debrief: {self.scenario.title}",
+                      footer_text(self.scenario, self.trainee, self.session))
         except OSError as exc:
             self.export_status.setText(f"\u26a0 Could not write the PDF: {exc}")
             log.error("could not write %s: %s", target, exc)

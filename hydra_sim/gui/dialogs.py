@@ -5,6 +5,8 @@ Must not import the runner, the controller or any screen.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -80,6 +82,57 @@ class StoreProblemDialog:
         box.exec()
         clicked = box.clickedButton()
         return cls.RETRY if clicked is retry else cls.FRESH if fresh is not None and clicked is fresh else cls.QUIT
+
+
+class HomeNotWritableDialog:
+    """The folder where the app keeps its records cannot be written (read-only, no permission):
+    said for a trainee or trainer in a training room, with the folder shown plainly, and the
+    technical detail (the store's own message, how an administrator moves the folder) behind
+    "Show Details". Try again, or quit: no session starts until every decision can be saved."""
+
+    RETRY, QUIT = "retry", "quit"
+    TITLE = "hydra_sim cannot save its records"
+
+    @staticmethod
+    def wording(folder: Path | str) -> tuple[str, str]:
+        """The main text and what it means / what to do (no developer terms: those are in the details)."""
+        text = ("hydra_sim cannot save training records on this computer: it is not allowed to write in "
+                f"the folder where it keeps them.\n\nThe folder is:\n{folder}")
+        informative = ("What this means: no session can start until the records can be saved, because every "
+                       "decision a trainee makes must be kept. Nothing has been recorded this time, and the "
+                       "records already in that folder have not been changed or lost.\n\n"
+                       "What to do: ask the person who set up this computer (or your IT support) to let this "
+                       "computer account save in that folder, or to set hydra_sim up to keep its records "
+                       "in another folder. Then press Try again. Show Details has what they need to know.")
+        return text, informative
+
+    @staticmethod
+    def details(folder: Path | str, message: str) -> str:
+        return (f"{message}\n\n"
+                "For the person who set up this computer: hydra_sim keeps its session records, settings and "
+                f"logs under one folder (the records in {folder}). Give this computer account permission to "
+                "write there, or start hydra_sim with --home FOLDER (or set the environment variable "
+                "HYDRA_SIM_HOME to FOLDER) to keep everything in a folder it can write. Trainers reviewing "
+                "sessions must then use the same folder.")
+
+    @classmethod
+    def build(cls, parent: QWidget | None, folder: Path | str, message: str) -> QMessageBox:
+        text, informative = cls.wording(folder)
+        box = _message_box(parent, QMessageBox.Icon.Warning, cls.TITLE, text, informative)
+        box.setDetailedText(cls.details(folder, message))       # QMessageBox's "Show Details..." button
+        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(quit_)
+        box.retry_button = retry
+        return box
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, folder: Path | str, message: str) -> str:
+        """``folder``: where the records should be kept; ``message``: the store's own (technical) message."""
+        box = cls.build(parent, folder, message)
+        box.exec()
+        return cls.RETRY if box.clickedButton() is box.retry_button else cls.QUIT
 
 
 class ReplayFailedDialog:

@@ -53,6 +53,12 @@ def describe(exc: BaseException) -> ErrorText:
     if isinstance(exc, RunnerError):
         text = str(exc)
         return ErrorText("That answer cannot be recorded", text[:1].upper() + text[1:] + ".")
+    if isinstance(exc, StoreError) and getattr(exc, "kind", "") == "not_writable":
+        folder = exc.path.parent if getattr(exc, "path", None) else "its records folder"
+        return ErrorText("Your session could not be saved",
+                         f"hydra_sim is not allowed to save in the folder where it keeps its records ({folder}). "
+                         "Your answers so far are kept in memory; ask your trainer or the person who set up "
+                         "this computer to let it save there.")
     if isinstance(exc, StoreError):
         return ErrorText("Your session could not be saved",
                          f"The session store reported a problem: {exc}. Your answers so far are kept in memory; "

@@ -11,8 +11,10 @@ Must not call runner methods (the session controller does) and holds no scenario
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal, Slot
@@ -490,7 +492,16 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_session_ended(self, report) -> None:
-        self.debrief_screen.show_report(self.controller.scenario, report, self.controller.runner, self.trainee)
+        session = None
+        if self.controller.session_id:
+            try:                # its times go on the PDF; a store that cannot be read now only loses that line
+                session = self.store.session(self.controller.session_id)
+                if not session.ended_at:    # its end is still queued for the writer: it ended just now
+                    session = dataclasses.replace(session, ended_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            except StoreError as exc:
+                log.warning("could not read the session's record for the debrief: %s", exc)
+        self.debrief_screen.show_report(self.controller.scenario, report, self.controller.runner, self.trainee,
+                                        session)
         self._switch(self.debrief_screen)
 
     # -- pause and quit ---------------------------------------------------------------------------

@@ -21,8 +21,10 @@ class StoreError(Exception):
     #: ``kind`` says what the caller can do: "unreadable" (the file is damaged or not a store:
     #: keep it and start a new one), "session" (that session cannot take the write: it does not
     #: exist, or is finished or abandoned; retrying never helps) or "" (anything else, often
-    #: passing: full, locked, read-only: retrying later may help).
-    UNREADABLE, SESSION = "unreadable", "session"
+    #: passing: full, locked: retrying later may help). "not_writable": the store's folder or file
+    #: cannot be written or created (read-only, no permission): nothing was changed, and trying
+    #: again helps once someone with rights to the computer has fixed the folder.
+    UNREADABLE, SESSION, NOT_WRITABLE = "unreadable", "session", "not_writable"
 
     def __init__(self, message: str, path: Path | None = None, kind: str = ""):
         super().__init__(message)

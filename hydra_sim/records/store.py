@@ -884,17 +884,19 @@ def _prepare_folder(path: Path) -> None:
         filemodes.private_folder(folder)        # folders it creates are 0700 (personal data)
     except OSError as exc:
         raise StoreError(f"Cannot create the folder {folder} for the session store ({exc.strerror or exc}). "
-                         "Choose another location with --home or HYDRA_SIM_HOME.", path) from exc
+                         "Choose another location with --home or HYDRA_SIM_HOME.", path,
+                         StoreError.NOT_WRITABLE) from exc
     if path.is_dir():
         raise StoreError(f"The session store path {path} is a folder, not a file. "
                          "Choose another location with --home or HYDRA_SIM_HOME.", path)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(f"Cannot write the session store in {folder}: the folder is read-only. "
                          "Choose a writable location with --home or HYDRA_SIM_HOME, or ask for write access "
-                         "to the folder.", path)
+                         "to the folder.", path, StoreError.NOT_WRITABLE)
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(f"Cannot write the session store {path}: the file is read-only. "
-                         "Make it writable, or choose another location with --home or HYDRA_SIM_HOME.", path)
+                         "Make it writable, or choose another location with --home or HYDRA_SIM_HOME.", path,
+                         StoreError.NOT_WRITABLE)
 
 
 def _probe_existing(path: Path, only_reading: bool = False) -> None:
@@ -1236,6 +1238,7 @@ def _store_error(exc: sqlite3.Error, path: Path, writing: bool) -> StoreError:
     elif "readonly" in text or "read-only" in text:
         message = (f"Cannot write the session store {path}: it is read-only. Make the file and its folder "
                    "writable, or choose another location with --home or HYDRA_SIM_HOME.")
+        kind = StoreError.NOT_WRITABLE
     elif "full" in text:
         message = (f"Cannot write the session store {path}: the disk is full. Free some space and try "
                    "again; what was recorded before is safe.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conditions_support import PARAMEDICS
 from engine_helpers import codes, write_variant
 
 from hydra_sim.engine import RunnerError, ScenarioRunner, load_scenario
@@ -18,14 +19,9 @@ from hydra_sim.engine.run_conditions import (
 )
 from hydra_sim.engine.runner import ReplayError
 
-CONDITIONS = '''run_conditions:
-  paramedics:
-    type: enum
-    title: "Ambulance response"
-    values: [prompt, stacked]
-    labels: {prompt: "on time", stacked: "delayed: no crew free for 40 minutes"}
-  interpreter_wrong_dialect: {type: bool, title: "Interpreter booked speaks the wrong dialect"}
-injects:'''
+CONDITIONS = ("run_conditions:\n" + PARAMEDICS
+              + '  interpreter_wrong_dialect: {type: bool, title: "Interpreter booked speaks the wrong dialect"}\n'
+              + "injects:")
 ARRIVE_TEXT = '''    text: "You arrive."
     injects:'''
 ARRIVE_VARIANTS = '''    text:

@@ -45,6 +45,10 @@ def no_blocking_dialogs(monkeypatch):
         raise AssertionError(f"unexpected store problem dialog: {message}")
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(no_store_problem))
 
+    def no_home_problem(cls, parent, folder, message):
+        raise AssertionError(f"unexpected records-folder dialog: {message}")
+    monkeypatch.setattr(dialogs.HomeNotWritableDialog, "ask", classmethod(no_home_problem))
+
 
 @pytest.fixture
 def window(qtbot, home, fake_time):

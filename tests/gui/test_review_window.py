@@ -181,3 +181,59 @@ def test_dashboard_and_exports(review, tmp_path):
     win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
     win.show_dashboard()
     assert win.dashboard.summary.sessions == 4
+
+
+def test_the_compare_tab_says_what_to_do_until_two_sessions_are_chosen(review):
+    win, ids = review
+    win.table.clearSelection()
+    win.tabs.setCurrentWidget(win.compare_page)
+    header = win.compare_header.text()
+    assert header.startswith("No sessions are chosen.")
+    assert "choose them in the sessions table above" in header and "Compare the two selected" in header
+    assert not win.compare_tables.isVisible()          # no empty columns numbered 1 2 3
+    headers = [win.compare_decisions.horizontalHeaderItem(c).text() for c in range(3)]
+    assert headers == ["Decision point", "A", "B"]
+    _shoot(win, "compare-nothing-chosen")
+    win.select_sessions([ids["t-001"]])
+    assert win.compare_header.text().startswith("One session is chosen: choose one more.")
+    assert not win.compare_tables.isVisible()
+    win.select_sessions([ids["t-001"], ids["t-003"]])     # on the Compare tab, choosing two compares them
+    assert win.compare_header.text().startswith("Comparing ")
+    assert win.compare_tables.isVisible() and win.compare_decisions.rowCount() > 0
+    win.table.clearSelection()                             # the comparison stays until another pair is chosen
+    assert win.compare_header.text().startswith("Comparing ") and win.compare_tables.isVisible()
+    win.compare_selected()                                 # the button, with nothing chosen: what to do
+    assert win.compare_header.text().startswith("No sessions are chosen.") and not win.compare_tables.isVisible()
+
+
+def test_the_cohort_tab_is_filled_for_the_filter_when_it_opens(review):
+    win, _ids = review
+    assert win.dashboard.summary is None
+    win.tabs.setCurrentWidget(win.dashboard)               # no button pressed
+    assert win.dashboard.summary is not None and win.dashboard.summary.sessions == 6
+    assert win.dashboard.content.isVisible() and not win.dashboard.message.isVisible()
+    assert "6 session(s) in the filtered set" in win.dashboard.heading.text()
+    win.force_box.setCurrentIndex(win.force_box.findData("Kent"))       # it follows the filters
+    assert win.dashboard.summary.sessions == 3 and "force Kent" in win.dashboard.heading.text()
+    win.filter_text.setText("nobody by this name")
+    assert win.dashboard.summary is None and not win.dashboard.content.isVisible()
+    message = win.dashboard.message.text()
+    assert message.startswith("No sessions match: matching \u201cnobody by this name\u201d, force Kent.")
+    assert "Clear the search" in message
+    _shoot(win, "dashboard-no-match")
+
+
+def test_the_cohort_tab_of_an_empty_store_says_why(qtbot, tmp_path):
+    from hydra_sim.gui.review.window import open_review_window
+    store = SessionStore(tmp_path / "empty.sqlite3")
+    win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.tabs.setCurrentWidget(win.dashboard)
+    assert win.dashboard.message.text().startswith("No sessions have been recorded yet.")
+    assert not win.dashboard.content.isVisible()
+    win.tabs.setCurrentWidget(win.compare_page)
+    assert win.compare_header.text().startswith("No sessions are chosen.")
+    win.close()
+    store.close()

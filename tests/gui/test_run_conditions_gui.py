@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import shutil
 
+from conditions_support import PARAMEDICS
 from helpers import REPO, click, shoot
 
 from hydra_sim.engine import presentation
 from hydra_sim.engine.runner import conditions_of
 from hydra_sim.engine.scoring import score_runner
 
-CONDITIONS = '''run_conditions:
-  paramedics:
-    type: enum
-    title: "Ambulance response"
-    values: [prompt, stacked]
-    labels: {prompt: "on time", stacked: "delayed: no crew free for 40 minutes"}
-variables:'''
+CONDITIONS = "run_conditions:\n" + PARAMEDICS + "variables:"
 TEXT_VARIANTS = '''    text:
       - if: paramedics == "stacked"
         text: "There is banging in a lorry. Control warns that no ambulance crew is free."

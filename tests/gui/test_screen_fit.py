@@ -193,6 +193,16 @@ def test_the_review_window_fits(qtbot, home, size, tmp_path):
     qtbot.waitExposed(review)
     place(review, (1500, 950), available=available(size))
     settle()
+    review.tabs.setCurrentWidget(review.compare_page)       # nothing chosen: what to do, in words
+    assert_fits(review, size, "review, compare with nothing chosen")
+    review.tabs.setCurrentWidget(review.dashboard)          # filled for the filter as it opens
+    assert_fits(review, size, "review, cohort dashboard")
+    review.filter_text.setText("nobody by this name")
+    assert_fits(review, size, "review, cohort dashboard, no session matches")
+    if size == "1366x768":
+        shoot(review, "review-dashboard-no-match-1366x768")
+    review.filter_text.clear()
+    review.tabs.setCurrentIndex(0)
     review.table.selectRow(0)
     settle()
     assert_fits(review, size, "review, a session selected")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
-    QStyleOptionHeader,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -39,6 +38,7 @@ from ...exercise.plenary import Plenary, _intervention_text, plenary, plenary_ht
 from ..review.cohort_stats import CohortSummary, cohort_summary, compact_report
 from ..review.dashboard import CohortDashboard
 from ..safe_text import SafeTextBrowser
+from ..columns import blank_section_option
 from ..widgets import WrapLabel
 from ..window_geometry import place
 
@@ -101,10 +101,7 @@ class WrappingHeader(QHeaderView):
     def paintSection(self, painter, rect: QRect, logical: int) -> None:  # noqa: N802 - Qt override
         if not rect.isValid():
             return
-        option = QStyleOptionHeader()
-        self.initStyleOption(option)
-        option.rect, option.section, option.text = rect, logical, ""
-        option.orientation = self.orientation()
+        option = blank_section_option(self, rect, logical)
         painter.save()
         self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)   # background, frame
         painter.setFont(self._font(logical))

@@ -2,7 +2,8 @@
 
 It only displays a ``cohort_stats.CohortSummary`` (computed without Qt); charts use QtCharts
 with large fonts, titles and axis labels, every number is also in a table, and both
-export: charts as PNG (``QChartView.grab()``), tables as CSV.
+export: charts as PNG (``QChartView.grab()``), tables as CSV. With no finished session to count
+it never shows empty charts: it says why it is empty and what to do (``show_message``).
 """
 
 from __future__ import annotations
@@ -55,13 +56,22 @@ class CohortDashboard(QWidget):
         self.heading.setProperty("role", "heading")
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
+        self.message = QLabel("")            # why there is nothing to show, and what to do
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("About the cohort dashboard")
+        layout.addWidget(self.message)
+        self.content = QWidget()             # the charts, export buttons and tables
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.content, 1)
 
         self.miss_view = self._chart_view("Miss rate of each NRP action chart")
         self.histogram_view = self._chart_view("Score distribution chart")
         charts = QHBoxLayout()
         charts.addWidget(self.miss_view, 3)
         charts.addWidget(self.histogram_view, 2)
-        layout.addLayout(charts)
+        content.addLayout(charts)
         buttons = QHBoxLayout()
         self.export_miss_png = QPushButton("Export miss-rate chart (&PNG)\u2026")
         self.export_hist_png = QPushButton("Export score chart (P&NG)\u2026")
@@ -70,7 +80,7 @@ class CohortDashboard(QWidget):
         for b in (self.export_miss_png, self.export_hist_png, self.export_miss_csv, self.export_times_csv):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        content.addLayout(buttons)
         self.export_miss_png.clicked.connect(lambda: self._ask_png(self.miss_view, "miss-rates.png"))
         self.export_hist_png.clicked.connect(lambda: self._ask_png(self.histogram_view, "score-distribution.png"))
         self.export_miss_csv.clicked.connect(lambda: self._ask_csv(self.miss_table, "miss-rates.csv"))
@@ -96,7 +106,10 @@ class CohortDashboard(QWidget):
         right.addWidget(self.times_table)
         tables.addLayout(left, 3)
         tables.addLayout(right, 2)
-        layout.addLayout(tables)
+        content.addLayout(tables)
+        layout.addStretch(0)
+        self.show_message("The cohort dashboard shows how the sessions in the table above went: the NRP "
+                          "actions missed most often, the spread of scores and the time to each critical action.")
 
     def _chart_view(self, name: str) -> QChartView:
         view = QChartView()
@@ -147,9 +160,25 @@ class CohortDashboard(QWidget):
             bold.setBold(True)
             axis.setTitleFont(bold)
 
-    def show_summary(self, summary: CohortSummary, description: str = "", scope: str = "in the filtered set") -> None:
-        """Show ``summary``; ``scope`` says which sessions these are (the plenary: "of this exercise")."""
+    def show_message(self, text: str, heading: str = "Cohort dashboard") -> None:
+        """Nothing to chart: say so in words (and what to do) instead of empty axes."""
+        self.summary = None
+        self.heading.setText(heading)
+        self.message.setText(text)
+        self.message.show()
+        self.content.hide()
+
+    def show_summary(self, summary: CohortSummary, description: str = "", scope: str = "in the filtered set",
+                     empty: str = "") -> None:
+        """Show ``summary``; ``scope`` says which sessions these are (the plenary: "of this exercise");
+        ``empty``: what to say (and do) when it counts no session, instead of empty charts."""
+        if not summary.sessions:
+            self.show_message(empty or f"No finished sessions {scope} yet: the dashboard counts sessions "
+                              "that reached an ending.")
+            return
         self.summary = summary
+        self.message.hide()
+        self.content.show()
         self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) {scope}, "
                              f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
         accent = QColor(theme.current().accent)

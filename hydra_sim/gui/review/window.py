@@ -78,6 +78,9 @@ from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
+COMPARE_HOW = ("To compare two sessions, choose them in the sessions table above (click one, then Ctrl+click "
+               "the other) and press \u201cCompare the two selected\u201d (Ctrl+M). Their decisions and NRP "
+               "actions then appear here side by side.")
 
 
 class _Relay(QObject):
@@ -156,6 +159,9 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(self.compare_page, "Co&mpare")
         self.dashboard = CohortDashboard(points=points)
         self.tabs.addTab(self.dashboard, "Cohort das&hboard")
+        self.compared: tuple[str, str] | None = None     # the two sessions on the Compare tab
+        self._filling_tab = False
+        self.tabs.currentChanged.connect(self._on_tab)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -302,9 +308,10 @@ class ReviewWindow(QMainWindow):
     def _build_compare(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.compare_header = QLabel("Select two sessions in the table (Ctrl+click), then press Compare.")
+        self.compare_header = QLabel(COMPARE_HOW)
         self.compare_header.setTextFormat(Qt.TextFormat.PlainText)
         self.compare_header.setWordWrap(True)
+        self.compare_header.setAccessibleName("About the comparison")
         layout.addWidget(self.compare_header)
         self.compare_decisions = QTableWidget(0, 3)
         self.compare_decisions.setAccessibleName("Decisions side by side")
@@ -322,7 +329,12 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(self.compare_actions)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.compare_decisions.setHorizontalHeaderLabels(["Decision point", "A", "B"])
+        self.compare_actions.setHorizontalHeaderLabels(["NRP action", "A", "B"])
+        self.compare_tables = splitter
+        splitter.hide()                      # no empty numbered columns: the words above say what to do
         layout.addWidget(splitter, 1)
+        layout.addStretch(0)
         return page
 
     # -- loading and filtering -----------------------------------------------------------------
@@ -370,6 +382,8 @@ class ReviewWindow(QMainWindow):
     def apply_filters(self) -> None:
         self.proxy.set_row_filter(self.current_filter())
         self._update_count()
+        if self.tabs.currentWidget() is self.dashboard:     # the dashboard shown follows the filters
+            self._fill_dashboard()
 
     def _update_count(self) -> None:
         self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} sessions shown")
@@ -394,6 +408,8 @@ class ReviewWindow(QMainWindow):
         self.compare_button.setEnabled(len(rows) == 2)
         if len(rows) == 1:
             self.show_detail(rows[0])
+        if self.tabs.currentWidget() is self.compare_page:  # the comparison shown follows the choice
+            self._refresh_compare()
 
     # -- integrity --------------------------------------------------------------------------------
     def start_verify(self) -> None:
@@ -715,10 +731,48 @@ class ReviewWindow(QMainWindow):
     def compare_selected(self) -> None:
         rows = self.selected_rows()
         if len(rows) != 2:
-            self.compare_header.setText("Select exactly two sessions to compare (Ctrl+click or Shift+arrows).")
-            self.tabs.setCurrentWidget(self.compare_page)
+            self._explain_compare(rows)
+            self._show_tab(self.compare_page)
             return
         self.compare(rows[0], rows[1])
+
+    def _explain_compare(self, rows: list[SessionRow]) -> None:
+        """What to do, in words, while there is no comparison of the two chosen sessions."""
+        chosen = {0: "No sessions are chosen.", 1: "One session is chosen: choose one more."}.get(
+            len(rows), f"{len(rows)} sessions are chosen: a comparison is of exactly two.")
+        self.compare_header.setText(f"{chosen} {COMPARE_HOW}")
+        self.compare_tables.hide()
+        self.compared = None
+
+    @Slot(int)
+    def _on_tab(self, index: int) -> None:
+        """A tab opened by the trainer is never empty: Compare shows the chosen pair (or says what
+        to do), the dashboard is worked out for the filters set now."""
+        if self._filling_tab:
+            return
+        page = self.tabs.widget(index)
+        if page is self.compare_page:
+            self._refresh_compare()
+        elif page is self.dashboard:
+            self._fill_dashboard()
+
+    def _show_tab(self, page: QWidget) -> None:
+        """Bring ``page`` forward after filling it (without filling it a second time)."""
+        self._filling_tab = True
+        try:
+            self.tabs.setCurrentWidget(page)
+        finally:
+            self._filling_tab = False
+
+    def _refresh_compare(self) -> None:
+        """On the Compare tab: the two chosen sessions side by side, or what to do to get there.
+        A comparison stays shown until two other sessions are chosen."""
+        rows = self.selected_rows()
+        if len(rows) == 2:
+            if self.compared != (rows[0].session_id, rows[1].session_id):
+                self.compare(rows[0], rows[1])
+        elif self.compared is None:
+            self._explain_compare(rows)
 
     def compare(self, a: SessionRow, b: SessionRow) -> None:
         labels = self.labels_for(a)
@@ -763,21 +817,41 @@ class ReviewWindow(QMainWindow):
         tip_cells(self.compare_decisions)
         tip_cells(self.compare_actions)
         self.compare_pairs, self.compare_action_pairs = pairs, actions
-        self.tabs.setCurrentWidget(self.compare_page)
+        self.compared = (a.session_id, b.session_id)
+        self.compare_tables.show()
+        self._show_tab(self.compare_page)
 
     # -- dashboard --------------------------------------------------------------------------------
     def show_dashboard(self) -> None:
+        """The cohort dashboard for the sessions the filters show now, brought forward."""
+        self._fill_dashboard()
+        self._show_tab(self.dashboard)
+
+    def _fill_dashboard(self) -> None:
         reports = self.index.refresh() if not self.index.reports or self._index_stale() else self.index.reports
         visible = self.proxy.visible_rows()
         chosen = [reports[r.session_id] for r in visible if r.session_id in reports]
         summary = cohort_summary(chosen, self.index.titles)
+        description = self.filter_description()
+        if not self.model.rowCount():
+            empty = "No sessions have been recorded yet. Sessions appear here when trainees play a scenario."
+        elif not visible:
+            empty = (f"No sessions match: {description}. Clear the search, or choose \u201cAll\u201d in the "
+                     "filters above, to see more.")
+        else:
+            empty = (f"None of the {len(visible)} session(s) shown ({description}) has finished yet: the dashboard "
+                     "counts sessions that reached an ending.")
+        self.dashboard.show_summary(summary, description, empty=empty)
+
+    def filter_description(self) -> str:
+        """The filters set now, in words ("all sessions" when none is)."""
         f = self.current_filter()
-        bits = [v for v in (f.text and f"matching \u201c{f.text}\u201d", self.scenario_box.currentData()
-                            and self.scenario_box.currentText(), f.force, f.grade_id and self.grade_box.currentText(),
+        bits = [v for v in (f.text and f"matching \u201c{f.text}\u201d",
+                            self.scenario_box.currentData() and f"scenario {self.scenario_box.currentText()}",
+                            f.force and f"force {f.force}", f.grade_id and f"grade {self.grade_box.currentText()}",
                             f.date_from and f"from {f.date_from}", f.date_to and f"to {f.date_to}",
                             f.critical_only and "with critical misses") if v]
-        self.dashboard.show_summary(summary, ", ".join(bits) if bits else "all sessions")
-        self.tabs.setCurrentWidget(self.dashboard)
+        return ", ".join(bits) if bits else "all sessions"
 
     def _index_stale(self) -> bool:
         finished = sum(1 for r in self.model.rows() if r.status == "finished")
