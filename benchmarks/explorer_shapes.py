@@ -9,6 +9,12 @@ as many actions as the shape needs) into a folder and returns the scenario's pat
 - ``make_flags(flags, scenes)``: bool flags set along ``scenes`` scenes and read at the
   end (the final routes, an option's condition and two actions' ``applies_if``);
 - ``make_checklists(items, lists)``: ``lists`` checklists of ``items`` items each;
+- ``make_deadlines(scenes, shared)``: a chain where a thorough option earns more but takes
+  longer, against deadlines from the start, from a milestone and before a milestone (the
+  time each path has spent decides what is on time later);
+- ``make_rewrites()``: variables set early, then written again before they are read again
+  (in the reading scene's own routes, by a scene inject, in a later scene, in a loop), so that
+  merging on the values read ahead would be wrong;
 - ``make_realistic()``: an 18-scene incident as an author writes it from the docs:
   14 decisions (two checklists, a timed one, a rationale), 13 variables, 7 injects
   (conditional ones, two that redirect), milestones and ``clock_speed: 1``.
@@ -145,6 +151,150 @@ def make_checklists(folder: Path, items: int = 12, lists: int = 3) -> Path:
         out.append(f"      next: {nxt}")
     out += _endings(("done", "good"))
     return _write(folder, f"checklists-{items}x{lists}", out)
+
+
+# -- (c2) deadlines that time spent earlier decides --------------------------------------------
+def make_deadlines(folder: Path, scenes: int = 6, shared: int = 1) -> Path:
+    """Each scene offers a quick option and a thorough one that earns one more action but takes
+    longer, against deadlines from the start, from the milestone ``arrival`` (in the middle)
+    and before ``handover`` (the last scene). With ``shared`` the scenes share their actions,
+    so paths that spent their time in different places meet again with ``arrival`` reached at
+    different times; without, every scene has its own actions and deadlines, so an earlier
+    clock with less credit can still earn more later."""
+    folder = Path(folder)
+    last = 4 if shared else 2 * scenes
+    _catalogue(folder, last + 1, windows=False)
+    middle = scenes // 2
+    out = _header(f"deadlines-{scenes}-{shared}", f"{scenes} scenes against the clock", "d00")
+    out.append("assess:")
+    if shared:
+        out += ["  a000: {window: {minutes: 6}}", "  a001: {window: {before: handover}}",
+                "  a002: {window: {minutes: 9}}"]
+    else:
+        for s in range(scenes):
+            window = (f"{{minutes: {3 * s + 4}}}" if s < middle else
+                      f"{{minutes: {2 * (s - middle) + 3}, from: arrival}}" if s % 2 else "{before: handover}")
+            out.append(f"  a{2 * s:03d}: {{window: {window}}}")
+    out += [f"  a{last:03d}: {{window: {{minutes: 6, from: arrival}}}}", "scenes:"]
+    for s in range(scenes):
+        nxt = f"d{s + 1:02d}" if s + 1 < scenes else "wrap"
+        first, second = (s % 2, 2 + s % 2) if shared else (2 * s, 2 * s + 1)
+        out += [f"  d{s:02d}:", f'    title: "Step {s + 1}"', '    text: "Something needs doing now."']
+        if s == middle:
+            out.append("    milestone: arrival")
+        out += ["    decision:", "      kind: choose_one", '      prompt: "How?"', "      options:",
+                "        - id: quick", '          label: "Quickly"', "          minutes: 1",
+                f"          evidences: [a{first:03d}]", f"          next: {nxt}",
+                "        - id: thorough", '          label: "Thoroughly"', f"          minutes: {3 + s % 3}",
+                f"          evidences: [a{first:03d}, a{second:03d}]", f"          next: {nxt}"]
+    out += ["  wrap:", '    title: "Handover"', "    milestone: handover", '    text: "Hand over."',
+            "    decision:", "      kind: choose_one", '      prompt: "What now?"', "      options:",
+            "        - id: brief", '          label: "Brief the team"', "          minutes: 1",
+            f"          evidences: [a{last:03d}]", "          next: done",
+            "        - id: leave", '          label: "Leave it"', "          next: half_done"]
+    out += _endings(("done", "good"), ("half_done", "partial"))
+    return _write(folder, f"deadlines-{scenes}-{shared}", out)
+
+
+# -- (c3) variables written again before they are read -------------------------------------------
+_REWRITES = """\
+variables:
+  x1: {type: bool}
+  y1: {type: bool}
+  x2: {type: bool}
+  y2: {type: bool}
+  x3: {type: bool}
+  y3: {type: bool}
+  x4: {type: bool}
+  y4: {type: bool}
+  z: {type: bool}
+scenes:
+  start:
+    title: "Start"
+    text: "Four things can be settled now."
+    decision:
+      kind: choose_many
+      prompt: "Which?"
+      options:
+        - {id: p1, label: "First", set: {x1: true, y1: true}, evidences: [a001]}
+        - {id: p2, label: "Second", set: {x2: true, y2: true}, evidences: [a002]}
+        - {id: p3, label: "Third", set: {x3: true, y3: true}, evidences: [a003]}
+        - {id: p4, label: "Fourth", set: {x4: true, y4: true}, evidences: [a004]}
+      next: r1
+  r1:
+    title: "Written, then read by its own routes"
+    text: "Mark it or leave it."
+    decision:
+      kind: choose_one
+      prompt: "Mark it?"
+      options:
+        - id: mark
+          label: "Mark it"
+          set: {y1: true}
+          evidences: [a005]
+          next: [{if: x1 == y1, goto: r2}, {goto: detour}]
+        - id: leave
+          label: "Leave it"
+          evidences: [a006]
+          next: [{if: x1 == y1, goto: r2}, {goto: detour}]
+  detour:
+    title: "A detour"
+    text: "Something went wrong."
+    decision:
+      kind: choose_one
+      prompt: "Fix it?"
+      options:
+        - {id: fix, label: "Fix it", evidences: [a007], next: r2}
+        - {id: ignore, label: "Ignore it", contravenes: [a007], next: r2}
+  r2:
+    title: "Written by an inject, then read by an option"
+    text: "Something happens at once."
+    injects:
+      - {id: at_once, after_minutes: 0, text: "It changes.", set: {y2: true}}
+    decision:
+      kind: choose_one
+      prompt: "Which?"
+      options:
+        - {id: matched, label: "They match", if: x2 == y2, evidences: [a008], next: r3}
+        - {id: plain, label: "Plainly", evidences: [a009], next: r3}
+  r3:
+    title: "Written here, read later"
+    text: "Mark it or leave it."
+    decision:
+      kind: choose_one
+      prompt: "Mark it?"
+      options:
+        - {id: mark, label: "Mark it", set: {y3: true}, evidences: [a010], next: r4}
+        - {id: leave, label: "Leave it", contravenes: [a010], next: r4}
+  r4:
+    title: "Read later"
+    text: "Does it match?"
+    decision:
+      kind: choose_one
+      prompt: "Which?"
+      options:
+        - {id: matched, label: "They match", if: x3 == y3, evidences: [a011], next: r5}
+        - {id: other, label: "Otherwise", contravenes: [a011], next: r5}
+  r5:
+    title: "A loop"
+    text: "Once more?"
+    decision:
+      kind: choose_one
+      prompt: "Again?"
+      options:
+        - {id: again, label: "Again", if: not z, set: {z: true, y4: true}, evidences: [a012], next: r5}
+        - {id: matched, label: "They match", if: x4 == y4, evidences: [a013], next: done}
+        - {id: on, label: "Move on", next: half_done}
+"""
+
+
+def make_rewrites(folder: Path) -> Path:
+    folder = Path(folder)
+    _catalogue(folder, 14, windows=False)
+    out = _header("rewrites", "Variables written again before they are read", "start")
+    out += _REWRITES.splitlines()
+    out += _endings(("done", "good"), ("half_done", "partial"))
+    return _write(folder, "rewrites", out)
 
 
 # -- (d) a realistic scenario ---------------------------------------------------------------------
@@ -519,5 +669,7 @@ SHAPES = {
     "chain": make_chain,
     "flags": make_flags,
     "checklists": make_checklists,
+    "deadlines": make_deadlines,
+    "rewrites": make_rewrites,
     "realistic": make_realistic,
 }

@@ -60,7 +60,7 @@ def _open_window_despite_store_problems(show_windows: bool):
                 ErrorReporter(False).report(None, exc)
                 return None
             if getattr(exc, "kind", "") == StoreError.NOT_WRITABLE:      # said for the training room
-                folder = exc.path.parent if getattr(exc, "path", None) else paths.home_dir()
+                folder = getattr(exc, "folder", None) or paths.home_dir()
                 if HomeNotWritableDialog.ask(None, folder, exc.message) == HomeNotWritableDialog.QUIT:
                     return None
                 continue

@@ -32,7 +32,11 @@ def describe_selection(selection) -> str:
 
 def play_text(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -> str:
     start = scenario.incident_start
-    lines = [f"{scenario.title} (scenario {scenario.id} v{scenario.version})", "", "Path:"]
+    lines = [f"{scenario.title} (scenario {scenario.id} v{scenario.version})"]
+    if runner.seat is not None:
+        lines.append(f"Seat played: {runner.seat} ({scenario.seats[runner.seat].title}); the other seats' "
+                     "decisions were taken by their stand-ins and are not scored.")
+    lines += ["", "Path:"]
     decisions = {d.scene_id: [] for d in runner.decisions}
     for record in runner.decisions:
         decisions[record.scene_id].append(record)
@@ -45,18 +49,35 @@ def play_text(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -
         what = ""
         if record is not None:
             what = "time ran out" if record.expired else "chose " + describe_selection(record.selection)
+            if record.stand_in:
+                what += " (stand-in)"
         elif scene_id in scenario.endings:
             what = f"ENDING ({scenario.endings[scene_id].outcome})"
-        lines.append(f"  {format_clock(start, clock)}  {scene_id:<28} {what}")
+        seat = scenario.scenes[scene_id].seat if scene_id in scenario.scenes else None
+        lines.append(f"  {format_clock(start, clock)}  {scene_id:<28} {what}" + (f"  [{seat}]" if seat else ""))
     for inject in runner.inject_log:
         redirect = f" -> {inject.redirect}" if inject.redirect else ""
         lines.append(f"  inject {inject.inject_id} at {format_clock(start, inject.clock)}{redirect}")
+    for sent in runner.messages:
+        m = sent.message
+        arrival = (f"arrived {format_clock(start, sent.arrives_at)}" if sent.arrives_at <= runner.clock.seconds
+                   else f"due {format_clock(start, sent.arrives_at)}, not arrived")
+        lines.append(f"  message {m.id} {sent.from_seat} -> {m.to} ({m.channel}) sent "
+                     f"{format_clock(start, sent.sent_at)}, {arrival}")
+    if runner.seat is not None:
+        from .engine.seats import seat_stream
+        lines += ["", f"What seat {runner.seat} saw:"]
+        lines += [f"  {format_clock(start, item.clock)}  {item.kind:<8} {item.id}: {item.text}"
+                  for item in seat_stream(runner, runner.seat)]
     lines.append("")
     if runner.ended:
         ending = scenario.endings[runner.ended]
         lines.append(f"Ending: {ending.title} [{ending.outcome}]")
     else:
         lines.append(f"Not finished: the session is at scene '{runner.scene_id}'")
+    if report.seat is not None:
+        lines.append(f"Scored for seat {report.seat}: the actions of its roles "
+                     f"({', '.join(scenario.seats[report.seat].roles)}), from its own decisions")
     lines.append(f"Score: {report.earned:g} of {report.possible:g} ({report.percent:.1f}%)")
     lines.append(f"Grade: {report.grade_label}")
     if report.outcome_judgement:
@@ -86,8 +107,12 @@ def play_json(scenario: Scenario, runner: ScenarioRunner, report: ScoreReport) -
         "ending": runner.ended,
         "outcome": scenario.endings[runner.ended].outcome if runner.ended else None,
         "path": [{"scene": s, "clock": c, "time": format_clock(scenario.incident_start, c)} for s, c in runner.path],
+        "seat": runner.seat,
         "decisions": [{"index": d.index, "scene": d.scene_id, "kind": d.kind, "selection": d.selection,
-                       "rationale": d.rationale, "clock": d.clock, "expired": d.expired} for d in runner.decisions],
+                       "rationale": d.rationale, "clock": d.clock, "expired": d.expired,
+                       **({"seat": scenario.scenes[d.scene_id].seat, "stand_in": d.stand_in} if scenario.seats else {})}
+                      for d in runner.decisions],
+        "messages": [dict(m.to_dict(), arrived=m.arrives_at <= runner.clock.seconds) for m in runner.messages],
         "injects": [{"id": i.inject_id, "clock": i.clock, "redirect": i.redirect} for i in runner.inject_log],
         "score": report.to_dict(),
         "status_labels": STATUS_LABELS,

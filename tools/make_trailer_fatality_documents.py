@@ -365,8 +365,9 @@ def make_methane(path: Path) -> None:
         ("N", "Number of casualties", "9 in total. 1 believed deceased (front of trailer). 3 serious: 2 men still inside "
                                       "(hypothermia; 1 short of breath with chest pain), 1 boy drowsy. 5 walking (cold, "
                                       "dehydrated). Includes 1 probable child and 1 woman."),
-        ("E", "Emergency services", "On scene: police x2, ambulance x1. Needed: HART, 3 more ambulances, fire "
-                                    "(gas monitoring, lighting, carrying), duty inspector, CSI, SIO."),
+        ("E", "Emergency services", "On scene: police x2. Ambulance and fire: as control logs them. Needed: crews "
+                                    "for 8 casualties, HART, fire (gas monitoring, lighting, carrying), duty "
+                                    "inspector, CSI, SIO."),
     ]
     y = 140
     letter_w, cap_w = 90, 250

@@ -26,6 +26,8 @@ def add_parser(sub) -> None:
     play.add_argument("--trainee", metavar="ID", help="with --record: the trainee id the session belongs to")
     play.add_argument("--name", default="", help="with --record: the trainee's display name (optional)")
     play.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="keep all user data under DIR")
+    play.add_argument("--seat", metavar="ID", help="a seated scenario: play only this seat; the other seats' "
+                      "decisions are taken by their stand-ins (the script answers this seat's decisions)")
     _condition_option(play)
     add_login_options(play)        # --record of a plan with 'mark' steps: the marking is a trainer's
     play.set_defaults(handler=_cmd_play)
@@ -34,7 +36,7 @@ def add_parser(sub) -> None:
 def _cmd_play(args) -> int:
     from ..console import play_json, play_text
     from ..engine.plan import load_test_plan, run_plan
-    from ..engine.runner import ScenarioRunner
+    from ..engine.runner import RunnerError, ScenarioRunner
     from ..engine.scoring import score_runner
 
     scenario = _load_or_report(args.scenario)
@@ -54,12 +56,18 @@ def _cmd_play(args) -> int:
         args.trainer_login = login(args, "hydra-sim play --record")   # a marking is a trainer's, in their name
         if args.trainer_login is None:
             return 1
+    try:
+        args.seat = args.seat or plan.seat          # --seat, else the plan's own 'seat'
+        runner = ScenarioRunner(scenario, conditions=conditions, seat=args.seat)
+    except RunnerError as exc:          # an unknown seat, or --seat on a scenario without seats
+        print(f"hydra-sim play: {exc}", file=sys.stderr)
+        return 2
     if args.record:
         result = _record_play(args, scenario, steps, conditions)
         if result is None:
             return 2
     else:
-        result = run_plan(scenario, steps, ScenarioRunner(scenario, conditions=conditions))
+        result = run_plan(scenario, steps, runner)
     report = score_runner(result.runner)
     if args.json:
         data = play_json(scenario, result.runner, report)
@@ -100,7 +108,8 @@ def _record_play(args, scenario, steps, conditions):
         with SessionStore(default_store_path()) as store:
             trainer = getattr(args, "trainer_login", None)
             return record_plan(store, scenario, steps, TraineeInfo(args.trainee, display_name=args.name),
-                               conditions=conditions, assessor=trainer.name if trainer else None)
+                               conditions=conditions, assessor=trainer.name if trainer else None,
+                               seat=args.seat)
     except (StoreError, ValueError) as exc:
         print(f"hydra-sim play: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return None

@@ -17,6 +17,7 @@ from .runner import (
                      DocumentOpened,
                      Ended,
                      InjectFired,
+                     MessageArrived,
                      ReferenceOpened,
                      ReplayError,
                      RunnerError,
@@ -27,7 +28,7 @@ from .scoring import ActionResult, ScoreReport, score_runner, score_session
 
 __all__ = [
     "ActionResult", "Credit", "DecisionRecord", "DecisionRecorded", "DocumentOpened", "Ended", "ExplorationReport", "InjectFired",
-    "LibraryEntry", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RunnerError", "Scenario",
+    "LibraryEntry", "MessageArrived", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RunnerError", "Scenario",
     "ScenarioError", "ScenarioRunner", "SceneEntered", "ScoreReport", "explore", "load_plan", "load_scenario",
     "run_plan", "scan_library", "score_runner", "score_session",
 ]

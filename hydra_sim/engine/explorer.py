@@ -75,6 +75,7 @@ class _Entry:
     move: dict | None
     packed: int = 0             # the vector as bit sets (see _pack): dominance in two integer operations
     alive: bool = True          # False once a better (worse) entry has replaced it in its front
+    stamp: tuple = ()           # the times of the milestones its node's deadlines still depend on
 
 
 @dataclass
@@ -89,6 +90,8 @@ class _Plan:
     live_actions: frozenset     # action indices some reachable outcome may still touch
     settled: tuple              # always-assessed action indices no reachable outcome contravenes
     endings: frozenset
+    timed: bool = True          # some live action has a deadline: on time or late may still depend on the clock
+    anchors: frozenset = frozenset()   # milestones the deadlines of live actions are counted from
 
     @property
     def settled_set(self) -> frozenset:
@@ -99,8 +102,10 @@ class _Plan:
 
 
 class _Front:
-    """A Pareto front of entries. Where the clock matters (``clock_sensitive``) only entries
-    with equal clocks compare, so they are kept in one bucket per clock."""
+    """A Pareto front of entries. Where the absolute clock matters (``clock_sensitive``) only
+    entries with equal clocks compare, so they are kept in one bucket per clock; where only
+    deadlines make time matter (``timed``) an earlier clock covers; otherwise the clock and the
+    milestones' times are no part of the comparison."""
     __slots__ = ("buckets",)
 
     def __init__(self) -> None:
@@ -110,15 +115,16 @@ class _Front:
         for bucket in self.buckets.values():
             yield from bucket
 
-    def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
+    def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool, timed: bool) -> bool:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
         bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
+        ordered = timed and not clock_sensitive
         for e in bucket:
-            if _covers(e, new, is_best, clock_sensitive):
+            if _covers(e, new, is_best, ordered):
                 return False
         kept = []
         for e in bucket:
-            if _covers(new, e, is_best, clock_sensitive):
+            if _covers(new, e, is_best, ordered):
                 e.alive = False
             else:
                 kept.append(e)
@@ -181,10 +187,27 @@ class ExplorationReport:
         return asdict(self)
 
 
+class NotExplorable(ValueError):
+    """The scenario uses something the explorer does not follow yet (messages between seats)."""
+
+
+def explorable(scenario: Scenario) -> str | None:
+    """None, or why the explorer cannot give exact figures for this scenario."""
+    from .seats import sent_messages
+    if scenario.message_reads or sent_messages(scenario):
+        return ("it sends messages between seats, which the explorer does not follow yet "
+                "(a message's arrival time is not part of the states it compares)")
+    return None
+
+
 class Explorer:
     def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
                  budget: float | None = None, progress: Callable[[int, int, float], None] | None = None):
-        """``conditions``: the run conditions to explore under (their defaults if None)."""
+        """``conditions``: the run conditions to explore under (their defaults if None).
+        Raises NotExplorable for a scenario the explorer cannot follow (``explorable``)."""
+        reason = explorable(scenario)
+        if reason is not None:
+            raise NotExplorable(f"scenario '{scenario.id}' cannot be explored: {reason}")
         self.s = scenario
         self.max_states = max_states
         self.budget = budget                # seconds; None: no time limit
@@ -221,7 +244,7 @@ class Explorer:
         plan = self.plans.get((place, pending))
         if plan is None:
             future = self.futures.of(place, pending)
-            frozen = future.reads - future.writes
+            frozen = future.reads - future.dirty
             residuals = []
             for condition in future.conditions:
                 names = tuple(sorted(condition.reads & frozen))
@@ -232,9 +255,12 @@ class Explorer:
                          if i not in live and self.s.assessed[a].applies_if is None)
             settled = tuple(i for i, a in enumerate(self.actions)
                             if a not in future.contravenes and self.s.assessed[a].applies_if is None)
-            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.writes)), frozen,
+            windows = [self.s.assessed[self.actions[i]].window for i in live]
+            windows = [w for w in windows if w is not None and (w.before or w.minutes is not None)]
+            anchors = frozenset(w.before or w.anchor for w in windows) - {None}
+            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.dirty)), frozen,
                                                         tuple(residuals), future.injects, pending, dead, live,
-                                                        settled, future.endings)
+                                                        settled, future.endings, bool(windows), anchors)
         return plan
 
     def _residual(self, condition, names: tuple, values: dict) -> tuple:
@@ -536,8 +562,9 @@ class Explorer:
         banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan, [])
         pending: deque = deque()
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
-            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector))
-            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]))
+            first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector),
+                           stamp=_stamp(start_snap[5], self.nodes[root].plan))
+            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]), self.nodes[root].plan.timed)
             pending.append((root, first, is_best))
         move_count = steps = 0
         while pending:
@@ -589,9 +616,9 @@ class Explorer:
                     shift = i * _WIDTH
                     packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
                 new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label,
-                             packed)
+                             packed, stamp=_stamp(move.milestones, target.plan))
                 target_front = target.best if is_best else target.worst
-                if target_front.insert(new, is_best, self._clock_sensitive(target)):
+                if target_front.insert(new, is_best, self._clock_sensitive(target), target.plan.timed):
                     pending.append((move.target, new, is_best))
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.moves = move_count
@@ -829,7 +856,7 @@ class _OutOfTime(Exception):
     """The time budget ran out in the middle of playing a node's moves."""
 
 
-def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
+def _covers(a: _Entry, b: _Entry, is_best: bool, ordered: bool) -> bool:
     """True when entry ``a`` is at least as good (best front) or as bad (worst front) as ``b``.
 
     Playing the same moves from an earlier clock, or with later milestones (so later
@@ -837,16 +864,17 @@ def _covers(a: _Entry, b: _Entry, is_best: bool, clock_sensitive: bool) -> bool:
     and later milestones cover, and for the worst front the opposite. That argument needs
     the moves to behave the same at both times, which fails when an inject whose timing
     depends on the absolute clock (or a condition reading ``elapsed``) is still ahead; then
-    only equal clocks compare."""
-    if clock_sensitive and a.clock != b.clock:
-        return False
+    only equal clocks compare (the front keeps one bucket per clock). ``ordered`` is false
+    where no live action has a deadline any more: then time cannot change a score and the
+    clock is no part of the comparison. Only the milestones a live deadline is counted from
+    are in the ``stamp``."""
     if is_best:
-        return a.clock <= b.clock and a.banked >= b.banked - EPSILON and a.unreached >= b.unreached and \
-            a.packed & b.packed == b.packed and \
-            (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(a.milestones, b.milestones)))
-    return a.clock >= b.clock and a.banked <= b.banked + EPSILON and a.unreached <= b.unreached and \
-        a.packed & b.packed == a.packed and \
-        (a.milestones == b.milestones or all(x[1] >= y[1] for x, y in zip(b.milestones, a.milestones)))
+        return (not ordered or a.clock <= b.clock) and a.banked >= b.banked - EPSILON and \
+            a.unreached >= b.unreached and a.packed & b.packed == b.packed and \
+            (a.stamp == b.stamp or all(x >= y for x, y in zip(a.stamp, b.stamp)))
+    return (not ordered or a.clock >= b.clock) and a.banked <= b.banked + EPSILON and \
+        a.unreached <= b.unreached and a.packed & b.packed == a.packed and \
+        (a.stamp == b.stamp or all(x >= y for x, y in zip(b.stamp, a.stamp)))
 
 
 # (x, y): status x is at least as good as y whatever happens next. Earned statuses are ordered;
@@ -869,6 +897,12 @@ def _pack(vector) -> int:
     for status in reversed(vector):
         packed = (packed << _WIDTH) | _BITS[status]
     return packed
+
+
+def _stamp(milestones: tuple, plan: _Plan) -> tuple:
+    """The times of the milestones (sorted by name) that a live action's deadline is counted from."""
+    anchors = plan.anchors
+    return tuple(at for name, at in milestones if name in anchors) if anchors else ()
 
 
 def _all_moves(node: _Node):

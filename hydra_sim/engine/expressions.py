@@ -13,6 +13,10 @@ Grammar, loosest binding first::
     comparison := unary (("==" | "!=" | "<" | "<=" | ">" | ">=") unary)?
     unary      := "-" unary | primary
     primary    := INT | STRING | "true" | "false" | NAME | "(" or_expr ")"
+    NAME       := word | "received." word      (whether a seat's message has arrived)
+
+A dotted name belongs to a namespace; the only one is ``received`` (seats.py): a scenario's
+conditions test ``received.count_to_control`` like any true/false variable.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ _KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 _BOOL_WORDS = {"true": True, "false": False}
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
+#: The namespaces a dotted name may use: ``received.<message id>`` (seats.py, docs/scenario-format.md).
+NAMESPACES = ("received",)
 
 
 class ExpressionError(Exception):
@@ -94,6 +100,9 @@ def _tokenize(source: str) -> list[_Token]:
                 tokens.append(_Token("int", word, i, int(word)))
             elif not _NAME.fullmatch(word):
                 raise ExpressionError(f"names are lowercase, not '{word}'", i, f"write '{word.lower()}'")
+            elif source.startswith(".", i + len(word)):
+                i = _read_dotted(source, i, word, tokens)
+                continue
             else:
                 kind = word if word in _KEYWORDS else "name"
                 tokens.append(_Token(kind, word, i, _BOOL_WORDS.get(word, word)))
@@ -115,6 +124,22 @@ def _tokenize(source: str) -> list[_Token]:
             raise ExpressionError(f"unexpected character {ch!r}", i)
     tokens.append(_Token("end", "end of condition", n))
     return tokens
+
+
+def _read_dotted(source: str, start: int, word: str, tokens: list[_Token]) -> int:
+    """Append the dotted name ``word.rest`` starting at ``start``; return the offset after it."""
+    dot = start + len(word)
+    if word not in NAMESPACES:
+        raise ExpressionError(f"'.' cannot follow '{word}'", dot,
+                              "only received.<message> has a dot (whether a seat's message has arrived)")
+    match = _WORD.match(source, dot + 1)
+    rest = match.group() if match else ""
+    if not rest or not _NAME.fullmatch(rest) or rest[0].isdigit():
+        raise ExpressionError(f"'{word}.' must be followed by a message id", dot + 1,
+                              f"e.g. {word}.count_to_control")
+    name = f"{word}.{rest}"
+    tokens.append(_Token("name", name, start, name))
+    return dot + 1 + len(rest)
 
 
 def _read_string(source: str, start: int, tokens: list[_Token]) -> int:

@@ -26,6 +26,7 @@ from .model import (
     DECISION_KINDS,
     DIFFICULTIES,
     MEDIA_KINDS,
+    MESSAGE_CHANNELS,
     MILESTONES,
     NDM_FIELDS,
     OUTCOME_CLASSES,
@@ -170,6 +171,7 @@ def _outcome_properties(with_next: bool) -> dict:
         "evidences": _ref("idList", "Action ids this choice gives evidence of: the trainee is credited."),
         "contravenes": _ref("contravenes"),
         "feedback": _text("Debrief text for this choice: say why it was good or what it risked."),
+        "send": _ref("send"),
     }
     if with_next:
         properties["next"] = _ref("next")
@@ -192,6 +194,8 @@ def _inject(timing: str, description: str) -> dict:
         "add": _outcome_properties(False)["add"],
         "goto": _ref("id", "Redirect to this scene or ending at once."),
     }
+    if timing == "at_minute":
+        properties["seat"] = _ref("id", "A seated scenario: the seat it reaches (default: every seat).")
     return _obj(properties, ("id", "text", timing), description)
 
 
@@ -207,6 +211,12 @@ def _decision() -> dict:
         "rationale": _nullable_enum(("none", "optional", "required"),
                                     "none, optional (default) or required: a free-text 'why' box saved with the "
                                     "decision for the trainer."),
+        "stand_in": {"description": "A seated scenario: what a believable, not perfect, colleague chooses when "
+                                    "this seat is not played: an option id (choose_one), a list of ids "
+                                    "(choose_many, rank) or {box: text, parts: {part: option}} (ndm_rationale).",
+                     "anyOf": [{"$ref": "#/$defs/id"}, {"type": "null"},
+                               {"type": "array", "items": {"$ref": "#/$defs/id"}},
+                               {"type": "object"}]},
     }
     per_kind = {
         "choose_one": {"options": {"type": "array", "minItems": 1, "items": _ref("chooseOneOption"),
@@ -217,6 +227,7 @@ def _decision() -> dict:
             "min_picks": _integer("The fewest items the trainee must tick.", 0),
             "max_picks": _integer("The most items the trainee may tick.", 1),
             "minutes": outcome["minutes"], "next": outcome["next"], "set": outcome["set"], "add": outcome["add"],
+            "send": outcome["send"],
         },
         "rank": {
             "options": {"type": "array", "minItems": 1, "items": _ref("rankItem"),
@@ -224,7 +235,7 @@ def _decision() -> dict:
             "rules": {"type": ["array", "null"], "items": _ref("rankRule"),
                       "description": "Which orderings matter; each rule has an outcome when it is kept and one "
                                      "when it is broken."},
-            "minutes": outcome["minutes"], "next": outcome["next"],
+            "minutes": outcome["minutes"], "next": outcome["next"], "send": outcome["send"],
         },
         "ndm_rationale": {
             "fields": _one_or_many({"enum": list(NDM_FIELDS)},
@@ -239,7 +250,7 @@ def _decision() -> dict:
                        "description": "What an assessor marks met or not met in the free text, per NDM stage; the "
                                       "result is provisional until marked."},
             "minutes": outcome["minutes"], "next": outcome["next"], "set": outcome["set"],
-            "add": outcome["add"], "feedback": outcome["feedback"],
+            "add": outcome["add"], "feedback": outcome["feedback"], "send": outcome["send"],
         },
     }
     union = dict(common)
@@ -282,6 +293,18 @@ def scenario_schema() -> dict:
                                       _obj({"action": _ref("id", "The action id."),
                                             "feedback": _text("Why this choice goes against it.")},
                                            ("action",))]}}]},
+        "message": _obj({
+            "id": {"type": "string", "pattern": NAME_PATTERN.pattern,
+                   "description": "The message's id; conditions test received.<id> (true once it has arrived)."},
+            "to": _ref("id", "The seat it arrives at."),
+            "channel": _nullable_enum(MESSAGE_CHANNELS, "radio (default), phone or log."),
+            "text": _required_text("What the other seat reads or hears."),
+            "delay": _integer("Minutes after the choice that it arrives (default 0).", 0, _MAX_MINUTES),
+        }, ("id", "to", "text"), "A message to another seat."),
+        "send": {"description": "A seated scenario: one message, or a list, sent to other seats when this "
+                                "happens.",
+                 "anyOf": [{"$ref": "#/$defs/message"}, {"type": "null"},
+                           {"type": "array", "items": {"$ref": "#/$defs/message"}}]},
         "expiryOutcome": _obj(_outcome_properties(True), (), "What happens when the time limit runs out: an "
                               "outcome with a next (for choose_one, or the decision's next is used)."),
         "plainOutcome": _obj(outcome, (), "An outcome: set, add, minutes, evidences, contravenes, feedback."),
@@ -394,6 +417,14 @@ def scenario_schema() -> dict:
         "injects": {"type": ["array", "null"], "items": _ref("topInject"),
                     "description": "New information that arrives while the incident runs, timed from "
                                    "incident_start (at_minute)."},
+        "seats": _id_map(_obj({
+            "title": _required_text("The seat's name, e.g. \"Control room\"."),
+            "description": _text("Who sits here and what they do."),
+            "roles": _one_or_many({"type": "string", "minLength": 1}, "The catalogue role ids (e.g. CR, FR, IM, "
+                                  "INV) whose actions this seat is scored on."),
+            "reference": _ref("idList", "The reference items this seat may open (default: all)."),
+        }, ("title", "roles")), "Seats (pods) that share one incident: each scene names its seat. See "
+            "docs/scenario-format.md, \"Seats and messages\"."),
         "scenes": _id_map(_ref("scene"), "The scenes, by id. Scenes and endings share one set of ids.",
                           min_properties=1),
         "endings": _id_map(_obj({
@@ -491,6 +522,7 @@ def _scene() -> dict:
                     "description": "Scene injects, timed from entering this scene (after_minutes)."},
         "decision": _ref("decision", "The decision the trainee makes here (or use next)."),
         "next": _ref("next", "For a scene with no decision: where \"Continue\" goes."),
+        "seat": _ref("id", "A seated scenario: the seat that plays this scene."),
     }
     return _obj(properties, ("title", "text"), "One moment of the incident: what the trainee learns, and usually "
                 "one decision.", oneOf=[{"required": ["decision"], "not": {"required": ["next"]}},
@@ -619,6 +651,8 @@ def plan_schema() -> dict:
         "conditions": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]},
                        "description": "Run conditions fixed for this plan (name: value); the others take "
                                       "their defaults."},
+        "seat": _ref("id", "A seated scenario: the seat these steps play; the other seats' stand-ins take their "
+                           "decisions."),
         "steps": {"type": "array", "items": _ref("step"), "description": "The choices, in order."},
         "expect": _ref("expectation", "Checked when the steps are done."),
     }

@@ -2,7 +2,9 @@
 
 Runs on a scenario the schema could build, and reports problems with stable codes (see
 docs/lint.md). Graph checks are static: they follow every route whatever its condition, so
-"unreachable" means unreachable on any path. Must not import Qt or any GUI code.
+"unreachable" means unreachable on any path. Seated scenarios (seats.py) are checked for
+unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
+(H001-H009). Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import deque
 
 from .graphwalk import back_edges
 from .loader import referenced_action_ids
-from .model import Outcome, Route, Scenario
+from .model import PARTS_KEY, RECEIVED_PREFIX, Outcome, Route, Scenario
 from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
 
 RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial", "mark"}
@@ -65,6 +67,7 @@ class _Checker:
         self.check_time()
         self.check_scoring()
         self.check_content()
+        self.check_seats()
 
     # -- identity --------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -321,6 +324,117 @@ class _Checker:
             yield inject.text, inject.location, f"inject '{inject.id}'"
         for ending in s.endings.values():
             yield ending.title + "\n" + ending.text, ending.location, f"ending '{ending.id}'"
+
+
+    # -- seats and messages (seats.py) ---------------------------------------------
+    def check_seats(self) -> None:
+        s = self.s
+        seats = s.seats
+        declared = f"seats: {', '.join(seats)}" if seats else "declare it under 'seats:'; the scenario has none yet"
+        for scene in s.scenes.values():
+            if scene.seat is not None and scene.seat not in seats:
+                self.add("H001", ERROR, f"scene '{scene.id}' belongs to seat '{scene.seat}', which is not declared "
+                         "under 'seats'", scene.seat_location or scene.location,
+                         did_you_mean(scene.seat, seats) or declared)
+            elif scene.seat is None and seats:
+                self.add("H002", ERROR, f"scene '{scene.id}' has no 'seat', but the scenario has seats",
+                         scene.location, f"say which seat plays it, e.g. 'seat: {next(iter(seats))}'; {declared}")
+        for inject in s.injects:
+            if inject.seat is not None and inject.seat not in seats:
+                self.add("H001", ERROR, f"inject '{inject.id}' reaches seat '{inject.seat}', which is not declared "
+                         "under 'seats'", inject.location, did_you_mean(inject.seat, seats) or declared)
+        from .seats import sent_messages
+        sent = sent_messages(s)
+        for message in sent:
+            if message.to not in seats:
+                self.add("H003", ERROR, f"message '{message.id}' is sent to seat '{message.to}', which is not "
+                         "declared under 'seats'", message.location, did_you_mean(message.to, seats)
+                         or declared)
+        sent_ids = {m.id for m in sent}
+        for name, location, scene_id in self.received_reads():
+            message_id = name[len(RECEIVED_PREFIX):]
+            if message_id in sent_ids:
+                continue
+            scene = s.scenes.get(scene_id or "")
+            who = f"scene '{scene_id}'" + (f" of seat '{scene.seat}'" if scene is not None and scene.seat else "") \
+                if scene_id else "a condition"
+            self.add("H004", ERROR, f"{who} waits for message '{message_id}', which no outcome sends, so "
+                     f"{name} is never true", location,
+                     did_you_mean(message_id, sent_ids) or "add 'send: {id: " + message_id + ", to: ..., text: ...}' "
+                     "to the outcome that tells this seat")
+        used = {scene.seat for scene in s.scenes.values()}
+        for seat in seats.values():
+            known_roles = {r for c in s.catalogues for r in c.roles}
+            for role in seat.roles:
+                if s.catalogues and role not in known_roles:
+                    self.add("H007", ERROR, f"seat '{seat.id}' holds role '{role}', which no catalogue has",
+                             seat.location, did_you_mean(role, known_roles) or f"roles: {', '.join(sorted(known_roles))}")
+            for ref_id in seat.reference or ():
+                if ref_id not in s.reference:
+                    self.add("H007", ERROR, f"seat '{seat.id}' may open reference item '{ref_id}', which does not "
+                             "exist", seat.location, did_you_mean(ref_id, s.reference) or "add it under 'reference'")
+            if seat.id not in used:
+                self.add("H008", WARNING, f"seat '{seat.id}' has no scenes, so whoever takes it has nothing to do",
+                         seat.location, "give it scenes with 'seat: " + seat.id + "', or remove the seat")
+        for scene in s.scenes.values():
+            if scene.decision is not None:
+                self.stand_in(scene)
+
+    def stand_in(self, scene) -> None:
+        decision = scene.decision
+        location = decision.stand_in_location or decision.location
+        wanted = decision.stand_in
+        if wanted is None:
+            if self.s.seats:
+                seat = f"seat '{scene.seat}'" if scene.seat else "its seat"
+                self.add("H005", WARNING, f"the decision in scene '{scene.id}' has no 'stand_in': when {seat} is "
+                         "not played, the stand-in takes the first option offered",
+                         decision.location, "add 'stand_in: <option id>': what a believable, not perfect, "
+                         "colleague would do")
+            return
+        options = {o.id: o for o in decision.options}
+        where = f"the stand-in of scene '{scene.id}'"
+        if decision.kind == "ndm_rationale":
+            for part_id, option_id in (wanted.get(PARTS_KEY) or {}).items():
+                part = decision.part(part_id)
+                if part is None or part.option(option_id) is None:
+                    what = f"part '{part_id}'" if part is None else f"choice '{option_id}' of part '{part_id}'"
+                    self.add("H006", ERROR, f"{where} answers {what}, which does not exist", location,
+                             f"parts: {', '.join(p.id for p in decision.parts) or 'none'}")
+            return
+        ids = [wanted] if isinstance(wanted, str) else list(wanted)
+        for option_id in ids:
+            if option_id not in options:
+                self.add("H006", ERROR, f"{where} is '{option_id}', which is not one of its options", location,
+                         did_you_mean(option_id, options) or f"options: {', '.join(options)}")
+        if decision.kind == "rank" and set(ids) <= set(options) and set(ids) != set(options):
+            missing = ", ".join(o for o in options if o not in ids)
+            self.add("H006", ERROR, f"{where} leaves out {missing}: a stand-in ranks every item", location,
+                     "list every item, most important first")
+        if decision.kind == "choose_one" and isinstance(wanted, str) and wanted in options \
+                and options[wanted].condition is not None:
+            self.add("H009", INFO, f"{where}, '{wanted}', has an 'if': when it is not offered, the stand-in takes "
+                     "the first option offered instead (in the file's order)", location,
+                     "fine if that is what a colleague would then do; otherwise choose an option without 'if'")
+
+    def received_reads(self):
+        """(received.<id> name, location, scene id or None) for every condition that reads one."""
+        s = self.s
+
+        def reads(expression):
+            return sorted(n for n in expression.reads if n.startswith(RECEIVED_PREFIX)) if expression else ()
+
+        for scene in s.scenes.values():
+            for route in self.routes_of_scene(scene):
+                yield from ((n, route.location, scene.id) for n in reads(route.condition))
+            for condition, _text in scene.text_variants:
+                yield from ((n, scene.location, scene.id) for n in reads(condition))
+            for option in scene.decision.options if scene.decision else ():
+                yield from ((n, option.location, scene.id) for n in reads(option.condition))
+        for inject in s.all_injects():
+            yield from ((n, inject.location, inject.scene_id) for n in reads(inject.condition))
+        for assessment in s.assessed.values():
+            yield from ((n, s.location, None) for n in reads(assessment.applies_if))
 
 
 def _outcome_text(outcome: Outcome) -> str:

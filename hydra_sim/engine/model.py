@@ -40,6 +40,10 @@ def ndm_box_title(field_id: str) -> str:
 
 
 BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
+#: How a message between seats travels (seats.py; docs/scenario-format.md, "Seats and messages").
+MESSAGE_CHANNELS = ("radio", "phone", "log")
+#: The namespace of the true/false names that say whether a message has arrived: received.<id>.
+RECEIVED_PREFIX = "received."
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")
 RUBRIC_MARK_LABELS = {"met": "Met", "not_met": "Not met"}
@@ -148,8 +152,31 @@ class Route:
 
 
 @dataclass
+class Message:
+    """A message an outcome sends to another seat: it arrives ``delay_minutes`` after the choice."""
+    id: str                 # conditions test its arrival as received.<id>
+    to: str                 # the seat it arrives at
+    channel: str            # one of MESSAGE_CHANNELS
+    text: str
+    delay_minutes: int
+    location: Location
+
+
+@dataclass
+class Seat:
+    """One seat (pod) of a seated scenario: who plays it and the catalogue roles it is scored on."""
+    id: str
+    title: str
+    description: str
+    roles: tuple[str, ...]              # catalogue role ids (CR, FR, IM, INV): the actions it is scored on
+    location: Location
+    reference: tuple[str, ...] | None = None    # reference items it may open (None: all)
+
+
+@dataclass
 class Outcome:
     """What a choice does: shared by options, expiry, rank rules and NDM decisions."""
+    sends: tuple[Message, ...] = ()     # messages to other seats (seats.py)
     sets: dict[str, object] = field(default_factory=dict)
     adds: dict[str, int] = field(default_factory=dict)
     minutes: int = 0
@@ -223,6 +250,10 @@ class Decision:
     outcome: Outcome = field(default_factory=Outcome)   # decision-level: minutes, next, ...
     parts: tuple[RationalePart, ...] = ()                # ndm_rationale: structured parts
     rubric: tuple[RubricCriterion, ...] = ()             # ndm_rationale: what an assessor marks
+    # What a believable colleague chooses when this seat is not played (seats.py): an option id
+    # (choose_one), a list of ids (choose_many, rank) or the boxes and parts (ndm_rationale).
+    stand_in: object = None
+    stand_in_location: Location | None = None
 
     def part(self, part_id: str) -> RationalePart | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -244,6 +275,7 @@ class Inject:
     media: tuple[str, ...] = ()
     outcome: Outcome = field(default_factory=Outcome)   # set/add; goto kept in .goto
     goto: str | None = None
+    seat: str | None = None             # top level: the seat it reaches (None: every seat)
 
 
 @dataclass
@@ -260,6 +292,8 @@ class Scene:
     next: tuple[Route, ...] = ()
     # ``text`` given as a list: the conditional versions, tried in order before ``text`` (the last)
     text_variants: tuple[tuple[Expression, str], ...] = ()
+    seat: str | None = None             # the seat whose stream it is in (None: a scenario without seats)
+    seat_location: Location | None = None
 
 
 @dataclass
@@ -358,6 +392,9 @@ class Scenario:
     scenes: dict[str, Scene] = field(default_factory=dict)
     endings: dict[str, Ending] = field(default_factory=dict)
     assess_overrides: dict[str, dict] | None = None   # None = assess all referenced
+    seats: dict[str, Seat] = field(default_factory=dict)  # none: one implicit seat, as before seats existed
+    seats_location: Location | None = None
+    message_reads: frozenset[str] = frozenset()     # the received.<id> names the conditions read
     # Filled by the loader once catalogues are resolved:
     catalogues: tuple[Catalogue, ...] = ()
     assessed: dict[str, Assessment] = field(default_factory=dict)

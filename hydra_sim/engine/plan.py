@@ -60,6 +60,7 @@ class Plan:
     scenario: str | None = None        # scenario file, relative to the plan
     description: str = ""
     conditions: dict = field(default_factory=dict)   # run conditions to play under (the rest: defaults)
+    seat: str | None = None            # a seated scenario: the seat the steps play (stand-ins take the rest)
 
     def scenario_path(self) -> Path:
         """The scenario a plan tests: its ``scenario`` field, else ``<id>.yaml`` beside it."""
@@ -88,7 +89,7 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
     if root is None:
         return None, problems
     r = NodeReader(name)
-    m = r.mapping(root, "the play script", ("steps",), ("scenario", "description", "conditions", "expect"))
+    m = r.mapping(root, "the play script", ("steps",), ("scenario", "description", "conditions", "expect", "seat"))
     if m is None:
         return None, problems + r.problems
     steps = []
@@ -98,7 +99,7 @@ def load_test_plan(path: Path, display_name: str | None = None) -> tuple[Plan | 
             steps.append(step)
     expectation = _expectation(r, m.items["expect"], "'expect'") if "expect" in m.items else None
     plan = Plan(path, steps, expectation, r.text(m, "scenario", "the play script") or None,
-                r.text(m, "description", "the play script"))
+                r.text(m, "description", "the play script"), seat=r.ident(m, "seat", "the play script"))
     conditions = m.items.get("conditions")
     if conditions is not None:
         cm = r.mapping(conditions, "'conditions'", (), tuple(getattr(conditions, "items", {})))
@@ -303,9 +304,10 @@ def run_test_plan(plan: Plan, scenario: Scenario) -> TestResult:
     from .run_conditions import ConditionError, parse_assignments
     try:
         conditions = parse_assignments([f"{k}={v}" for k, v in plan.conditions.items()], scenario)
-        runner = ScenarioRunner(scenario, conditions=conditions)
+        runner = ScenarioRunner(scenario, conditions=conditions, seat=plan.seat)
     except (ConditionError, RunnerError) as exc:
-        return TestResult(plan, False, [Problem("P002", ERROR, f"'conditions' in the plan: {exc}",
+        what = "'seat'" if isinstance(exc, RunnerError) and plan.seat and "seat" in str(exc) else "'conditions'"
+        return TestResult(plan, False, [Problem("P002", ERROR, f"{what} in the plan: {exc}",
                                                 Location(str(plan.path), 1, 1))], None)
     result = run_plan(scenario, plan.steps, runner)
     if result.problem is not None:

@@ -15,7 +15,7 @@ Must not import Qt or any GUI code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .expressions import Expression
 from .model import Outcome, Scenario, Scene
@@ -30,6 +30,9 @@ class Future:
     endings: frozenset[str]          # endings that may be reached
     conditions: tuple[Expression, ...]
     contravenes: frozenset[str] = frozenset()    # of ``actions``, those some outcome contravenes
+    # Of ``writes``, those some condition may read after the write: only these variables need
+    # their values kept. Any other variable read ahead is read with the value it has now.
+    dirty: frozenset[str] = frozenset()
 
 
 class _Local:
@@ -42,8 +45,10 @@ class _Local:
         self.conditions: list[Expression] = []
         self.injects: set[str] = set()
         self.successors: set[str] = set()
+        self.inject_writes: set[str] = set()     # written by the scene's injects: before any of its reads
+        self.late_reads: set[str] = set()        # read by routes and injects: after the decision's writes
 
-    def outcome(self, outcome: Outcome | None) -> None:
+    def outcome(self, outcome: Outcome | None, by_inject: bool = False) -> None:
         if outcome is None:
             return
         self.actions.update(r.action_id for r in outcome.evidences)
@@ -51,16 +56,31 @@ class _Local:
         self.contravenes.update(r.action_id for r in outcome.contravenes)
         self.writes.update(outcome.sets)
         self.writes.update(outcome.adds)
+        if by_inject:
+            self.inject_writes.update(outcome.sets)
+            self.inject_writes.update(outcome.adds)
         self.routes(outcome.next)
 
     def routes(self, routes) -> None:
         for route in routes:
             self.successors.add(route.target)
-            self.condition(route.condition)
+            self.condition(route.condition, late=True)
 
-    def condition(self, expression: Expression | None) -> None:
+    def condition(self, expression: Expression | None, late: bool = False) -> None:
         if expression is not None:
             self.conditions.append(expression)
+            if late:
+                self.late_reads |= expression.reads
+
+    def dirty(self) -> set[str]:
+        """Variables this scene may write and then read again itself. A decision's option
+        conditions are read before its outcome is applied; its routes, and the scene's injects
+        (which may fire while the decision's minutes pass), after. An inject may fire before
+        any of the scene's reads."""
+        reads = set()
+        for condition in self.conditions:
+            reads |= condition.reads
+        return (self.writes & self.late_reads) | (self.inject_writes & reads)
 
 
 def _local(scene: Scene) -> _Local:
@@ -84,8 +104,8 @@ def _local(scene: Scene) -> _Local:
             local.actions.update(r.action_id for r in criterion.evidences)
     for inject in scene.injects:
         local.injects.add(inject.id)
-        local.outcome(inject.outcome)
-        local.condition(inject.condition)
+        local.outcome(inject.outcome, by_inject=True)
+        local.condition(inject.condition, late=True)
         if inject.goto:
             local.successors.add(inject.goto)
     return local
@@ -98,6 +118,7 @@ class Futures:
         self.scenario = scenario
         self.scenes = _scene_futures(scenario)
         self.injects: dict[str, Future] = {}
+        self.inject_reads: dict[str, frozenset] = {}     # what each top-level inject's condition reads
         for inject in scenario.injects:
             local = _Local()
             local.outcome(inject.outcome)
@@ -106,6 +127,7 @@ class Futures:
             if inject.goto in self.scenes:
                 parts.append(self.scenes[inject.goto])
             self.injects[inject.id] = _union(parts)
+            self.inject_reads[inject.id] = inject.condition.reads if inject.condition else frozenset()
         self._cache: dict[tuple, Future] = {}
 
     def of(self, place: str, pending: frozenset[str]) -> Future:
@@ -116,7 +138,14 @@ class Futures:
             parts = [self.scenes[place]]
             if place not in self.scenario.endings:
                 parts += [self.injects[i] for i in sorted(pending)]
-            future = self._cache[key] = _union(parts) if len(parts) > 1 else parts[0]
+            future = _union(parts) if len(parts) > 1 else parts[0]
+            if len(parts) > 1:
+                # A top-level inject may fire at any point: whatever it writes and anything read
+                # ahead, or anything written ahead and its condition, may come in either order.
+                written = frozenset().union(*(self.injects[i].writes for i in pending))
+                read = frozenset().union(*(self.inject_reads[i] for i in pending))
+                future = replace(future, dirty=future.dirty | (written & future.reads) | (future.writes & read))
+            self._cache[key] = future
         return future
 
 
@@ -135,7 +164,7 @@ def _union(parts: list[Future]) -> Future:
     return Future(frozenset().union(*(p.actions for p in parts)), frozenset(reads - {"elapsed", "scene_minutes"}),
                   frozenset().union(*(p.writes for p in parts)), frozenset().union(*(p.injects for p in parts)),
                   frozenset().union(*(p.endings for p in parts)), tuple(conditions.values()),
-                  frozenset().union(*(p.contravenes for p in parts)))
+                  frozenset().union(*(p.contravenes for p in parts)), frozenset().union(*(p.dirty for p in parts)))
 
 
 def _scene_futures(scenario: Scenario) -> dict[str, Future]:
@@ -149,6 +178,7 @@ def _scene_futures(scenario: Scenario) -> dict[str, Future]:
     result: dict[str, Future] = {}
     for component in components:
         actions, contravenes, writes, injects, endings, conditions = set(), set(), set(), set(), set(), {}
+        later_reads, dirty = set(), set()       # what the successors read, and their dirty variables
         for node in component:
             local = locals_[node]
             actions |= local.actions
@@ -167,12 +197,23 @@ def _scene_futures(scenario: Scenario) -> dict[str, Future]:
                     injects |= future.injects
                     endings |= future.endings
                     conditions.update((id(c), c) for c in future.conditions)
+                    later_reads |= future.reads
+                    dirty |= future.dirty
         conditions.update((id(c), c) for c in scoring)
         reads = set()
         for condition in conditions.values():
             reads |= condition.reads
+        (only,) = component if len(component) == 1 else (None,)
+        if only is not None and only not in locals_[only].successors:
+            # One scene, no loop: a variable it writes is read again after the write only by
+            # the scene itself (see _Local.dirty) or by what comes after it.
+            local = locals_[only]
+            dirty |= local.dirty() | (local.writes & later_reads)
+        else:
+            dirty |= writes & reads              # a loop: any write may come before any read
         future = Future(frozenset(actions), frozenset(reads - {"elapsed", "scene_minutes"}), frozenset(writes),
-                        frozenset(injects), frozenset(endings), tuple(conditions.values()), frozenset(contravenes))
+                        frozenset(injects), frozenset(endings), tuple(conditions.values()), frozenset(contravenes),
+                        frozenset(dirty - {"elapsed", "scene_minutes"}))
         for node in component:
             result[node] = future
     return result

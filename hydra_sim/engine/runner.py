@@ -22,6 +22,12 @@ A session's run conditions (run_conditions.py: drawn from the seed unless fixed)
 log's ``conditions`` entry, right after the seed, and set their read-only variables.
 An assessor's marking of a rationale's rubric (``mark``, after the session if need be) is a
 ``"mark"`` entry of the same log, so replay and re-scoring include it (rationale.py).
+A seated scenario (seats.py) shares this one machine, clock and set of variables among its
+seats. Outcomes send messages that arrive after their delay (``messages``, ``MessageArrived``;
+conditions read ``received.<id>``). Played for one seat (``seat=``), the runner takes the
+other seats' decisions by their stand-ins as soon as their scenes come up: the log's ``seat``
+entry names the seat played, and each stand-in entry says ``"stand_in": true``; replay checks
+that the stand-ins choose as recorded instead of choosing again.
 Must not import Qt or any GUI code.
 """
 
@@ -39,6 +45,7 @@ from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Rout
 from .presentation import presentation_order
 from .run_conditions import ConditionError, declared, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
+from .seats import STAND_IN_RATIONALE, SentMessage, received_names, stand_in_selection
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +104,7 @@ class DecisionRecord:
     credits: list[Credit] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    stand_in: bool = False          # taken by another seat's stand-in (never scored for the trainee)
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,13 @@ class Ended:
 
 
 @dataclass(frozen=True)
+class MessageArrived:
+    """A message from one seat arrived at another (``sent.message.to``)."""
+    sent: SentMessage
+    clock: int
+
+
+@dataclass(frozen=True)
 class FacilitatorIntervention:
     """A facilitator intervention was applied; ``entry`` is its log entry (action, clock, scene, ...)."""
     entry: dict
@@ -133,6 +148,8 @@ class FacilitatorIntervention:
 FACILITATOR_ENDING = "ended_by_facilitator"
 FACILITATOR_OUTCOME = "ended by the facilitator"
 INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end")
+#: Stand-in turns in a row before the runner gives up (a loop of scenes no played seat is in).
+MAX_STAND_IN_TURNS = 10_000
 
 
 class _MachineModel:
@@ -140,11 +157,24 @@ class _MachineModel:
 
 
 class ScenarioRunner:
-    def __init__(self, scenario: Scenario, seed: int | None = None, conditions: dict[str, Any] | None = None):
-        """``conditions`` fixes run conditions (a trainer's choice); the others are drawn from ``seed``."""
+    def __init__(self, scenario: Scenario, seed: int | None = None, conditions: dict[str, Any] | None = None,
+                 seat: str | None = None):
+        """``conditions`` fixes run conditions (a trainer's choice); the others are drawn from ``seed``.
+        ``seat`` plays one seat of a seated scenario; stand-ins take the others' decisions (seats.py)."""
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise RunnerError(f"a presentation seed is a whole number of 0 or more, not {seed!r}")
+        if seat is not None and seat not in scenario.seats:
+            from .problems import did_you_mean
+            if not scenario.seats:
+                raise RunnerError(f"scenario '{scenario.id}' has no seats, so there is no seat '{seat}' to play")
+            raise RunnerError(f"no seat '{seat}' in scenario '{scenario.id}'"
+                              + (f"; {did_you_mean(seat, scenario.seats)}" if did_you_mean(seat, scenario.seats)
+                                 else "") + f" (seats: {', '.join(scenario.seats)})")
         self.scenario = scenario
+        self.seat = seat                    # the seat played (None: every seat, in turn)
+        self.messages: list[SentMessage] = []    # every message sent, in the order sent
+        self._received = received_names(scenario)
+        self._stand_ins_checked = 0         # replay: stand-in entries of the stored log checked so far
         self.seed = seed                    # presentation order of options (None: file order)
         try:
             self.conditions: dict[str, Any] = draw(scenario, seed, conditions)
@@ -230,7 +260,22 @@ class ScenarioRunner:
         env = dict(self.variables)
         env["elapsed"] = self.clock.seconds // 60
         env["scene_minutes"] = (self.clock.seconds - self.scene_entered_at) // 60
+        if self._received:
+            env.update(self.received_flags())
         return env
+
+    def received_flags(self) -> dict[str, bool]:
+        """``received.<id>`` for every message id the scenario sends or reads: arrived by now?"""
+        now = self.clock.seconds
+        arrived = {"received." + m.message.id for m in self.messages if m.arrives_at <= now}
+        return {name: name in arrived for name in self._received}
+
+    def plays(self, scene_id: str | None) -> bool:
+        """Whether the trainee plays this scene (always, unless one seat is played and it is another's)."""
+        if self.seat is None:
+            return True
+        scene = self.scenario.scenes.get(scene_id or "")
+        return scene is None or scene.seat == self.seat
 
     def time_limit(self) -> int:
         """The current decision's real-time limit in seconds after facilitator adjustments (0: untimed)."""
@@ -298,15 +343,26 @@ class ScenarioRunner:
             self.log.append({"type": "order", "seed": self.seed, "clock": 0})
         if self.conditions:
             self.log.append({"type": "conditions", "values": dict(self.conditions), "clock": 0})
+        if self.seat is not None:
+            self.log.append({"type": "seat", "seat": self.seat, "clock": 0})
         self._enter(self.scenario.start)
+        self._play_stand_ins()
 
     def choose(self, selection: Any, rationale: Any = None, meta: dict | None = None) -> DecisionRecord:
         """Answer the current decision. ``selection`` depends on the decision kind:
         an option id (choose_one), a list of ids (choose_many, rank), or a dict of NDM
         boxes (ndm_rationale)."""
+        record = self._choose(selection, rationale, meta)
+        self._play_stand_ins()
+        return record
+
+    def _choose(self, selection: Any, rationale: Any, meta: dict | None, stand_in: dict | None = None):
+        """Answer the current decision; ``stand_in`` (the log fields of a stand-in's turn) marks
+        a decision taken for a seat nobody plays."""
         decision = self._require_decision()
         scene_id = self.scene_id
-        self._note_offers()
+        if stand_in is None:
+            self._note_offers()
         selection, outcomes, sources = self._outcomes_for(decision, selection)
         awaiting: tuple[str, ...] = ()
         if decision.kind != "ndm_rationale":
@@ -318,11 +374,13 @@ class ScenarioRunner:
         else:
             rationale = {k: v for k, v in selection.items() if k != PARTS_KEY}   # the boxes
             awaiting = tuple(outcomes.pop())                                    # see _outcomes_for
-        record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False)
+        record = self._record(decision, scene_id, selection, rationale, outcomes, sources, meta, expired=False,
+                              stand_in=stand_in is not None)
         if decision.kind == "ndm_rationale":
             self.awaiting[record.index] = awaiting
-        self.log.append({"type": "choose", "scene": scene_id, "selection": selection,
-                         "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})})
+        entry = {"type": "choose", "scene": scene_id, "selection": selection,
+                 "rationale": rationale, "clock": record.clock, "meta": dict(meta or {})}
+        self.log.append(dict(entry, **stand_in) if stand_in else entry)
         routes = outcomes[0].next if decision.kind == "choose_one" else decision.outcome.next
         self._finish_turn(sum(o.minutes for o in outcomes), routes)
         return record
@@ -345,6 +403,7 @@ class ScenarioRunner:
         record = self._record(decision, scene_id, None, "", [outcome], ["expiry"], meta, expired=True)
         self.log.append({"type": "expire", "scene": scene_id, "clock": record.clock, "meta": dict(meta or {})})
         self._finish_turn(outcome.minutes, outcome.next or decision.outcome.next)
+        self._play_stand_ins()
         return record
 
     def continue_(self) -> None:
@@ -355,6 +414,33 @@ class ScenarioRunner:
             raise RunnerError("this scene has a decision to make")
         self.log.append({"type": "continue", "scene": scene.id, "clock": self.clock.seconds})
         self._route(scene.next)
+        self._play_stand_ins()
+
+    # -- stand-ins (one seat of a seated scenario is played) ----------------------------
+    def _play_stand_ins(self) -> None:
+        """While the story is at another seat's scene, its stand-in takes the turn (seats.py)."""
+        turns = 0
+        while self.seat is not None and self._started and not self.ended and not self.paused \
+                and not self.plays(self.scene_id):
+            turns += 1
+            if turns > MAX_STAND_IN_TURNS:
+                raise RunnerError(f"the stand-ins took {MAX_STAND_IN_TURNS:,} turns in a row without reaching a "
+                                  f"scene of seat '{self.seat}' or an ending: the scenes loop")
+            scene = self.scene
+            fields = {"stand_in": True, "seat": scene.seat}
+            if scene.decision is None:
+                self.log.append({"type": "continue", "scene": scene.id, "clock": self.clock.seconds, **fields})
+                self._route(scene.next)
+                continue
+            selection, fallback = stand_in_selection(scene.decision, self.available_options())
+            if fallback:
+                fields["fallback"] = True
+            rationale = STAND_IN_RATIONALE if scene.decision.rationale == "required" else None
+            self._choose(selection, rationale, {"stand_in": True, "seat": scene.seat}, stand_in=fields)
+
+    def stand_in_decisions(self) -> list[int]:
+        """The indexes of the decisions the stand-ins took (not scored for the trainee)."""
+        return [r.index for r in self.decisions if r.stand_in]
 
     def advance(self, seconds: int) -> None:
         """Let simulated time pass (the trainee is reading or thinking); not while paused."""
@@ -365,10 +451,14 @@ class ScenarioRunner:
         else:
             self.log.append({"type": "advance", "seconds": seconds})
         self._advance_clock(self.clock.seconds + seconds)
+        self._play_stand_ins()      # an inject may have redirected to another seat's scene
 
     def open_reference(self, reference_id: str) -> None:
         if reference_id not in self.scenario.reference:
             raise RunnerError(f"unknown reference item '{reference_id}'")
+        allowed = self.scenario.seats[self.seat].reference if self.seat is not None else None
+        if allowed is not None and reference_id not in allowed:
+            raise RunnerError(f"reference item '{reference_id}' is not for seat '{self.seat}'")
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
         self._emit(ReferenceOpened(reference_id, self.clock.seconds))
@@ -478,6 +568,7 @@ class ScenarioRunner:
         self.log.append(entry)
         self.interventions.append(entry)
         self._apply_logged_intervention(entry)
+        self._play_stand_ins()
         return entry
 
     def _check_inject(self, text: str | None, inject_id: str | None) -> dict:
@@ -599,10 +690,10 @@ class ScenarioRunner:
             ["rationale", "rationale", *assessed.sources]
 
     def _record(self, decision, scene_id, selection, rationale, outcomes: list[Outcome], sources: list[str],
-                meta, expired: bool) -> DecisionRecord:
+                meta, expired: bool, stand_in: bool = False) -> DecisionRecord:
         clock = self.clock.seconds
         record = DecisionRecord(len(self.decisions), scene_id, decision.kind, selection, rationale, clock,
-                                expired=expired, meta=dict(meta or {}))
+                                expired=expired, meta=dict(meta or {}), stand_in=stand_in)
         for outcome, source in zip(outcomes, sources):
             for ref in outcome.evidences:
                 record.credits.append(Credit(ref.action_id, False, clock, scene_id, record.index, source))
@@ -616,6 +707,10 @@ class ScenarioRunner:
             for name in outcome.adds:
                 if record.index not in self.setters.setdefault(name, []):
                     self.setters[name].append(record.index)
+            for message in outcome.sends:       # sent now, arriving after its delay
+                self.messages.append(SentMessage(message, self.scenario.scenes[scene_id].seat, clock,
+                                                 clock + message.delay_minutes * 60, record.index))
+                self.setters["received." + message.id] = [record.index]
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
@@ -667,8 +762,8 @@ class ScenarioRunner:
             self.milestones[scene.milestone] = self.clock.seconds
         self._emit(SceneEntered(target, self.clock.seconds))
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
-        if self.scene_id == target and not self.ended:
-            self._note_offers()                     # the decision is on screen now
+        if self.scene_id == target and not self.ended and self.plays(target):
+            self._note_offers()                     # the decision is on screen now (a stand-in's is not offered)
 
     def _note_offers(self) -> None:
         """Remember the actions the decision on screen could evidence: the trainee has had the chance."""
@@ -705,6 +800,7 @@ class ScenarioRunner:
     def _advance_clock(self, target: int) -> None:
         while not self.ended:
             due = sorted(((t, i) for t, i in self._pending_injects() if t <= target), key=lambda x: x[0])
+            self._deliver_messages(due[0][0] if due else target)     # before an inject of the same minute
             if not due:
                 break
             when, inject = due[0]
@@ -715,6 +811,13 @@ class ScenarioRunner:
             self._fire_inject(inject)
         if not self.ended and target > self.clock.seconds:
             self.clock.advance_to(target)
+
+    def _deliver_messages(self, until: int) -> None:
+        """Emit ``MessageArrived`` for the messages due by ``until`` (``received.<id>`` reads the clock)."""
+        for sent in sorted((m for m in self.messages if not m.delivered and m.arrives_at <= until),
+                           key=lambda m: m.arrives_at):
+            sent.delivered = True
+            self._emit(MessageArrived(sent, sent.arrives_at))
 
     def _fire_inject(self, inject: Inject) -> None:
         """Apply a prepared inject now (scheduled or sent by the facilitator): effects, event, redirect."""
@@ -766,8 +869,9 @@ class ScenarioRunner:
         recorded = conditions_of(entries)
         values = {name: v.initial for name, v in declared(scenario).items()}
         values.update(recorded)
+        seat = next((e.get("seat") for e in entries if isinstance(e, dict) and e.get("type") == "seat"), None)
         try:
-            runner = cls(scenario, seed_of(entries), values)
+            runner = cls(scenario, seed_of(entries), values, seat=seat)
         except RunnerError as exc:
             raise ReplayError(0, {"type": "conditions", "values": recorded}, str(exc)) from None
         if subscriber is not None:
@@ -790,6 +894,14 @@ class ScenarioRunner:
                 if entry.get("values") != self.conditions:
                     raise ReplayError(index, entry, f"run conditions {entry.get('values')!r} differ from the "
                                                     f"session's {self.conditions!r}")
+                return
+            if kind == "seat":
+                if entry.get("seat") != self.seat:
+                    raise ReplayError(index, entry, f"a second seat ({entry.get('seat')!r}); the session plays "
+                                                    f"{self.seat!r}")
+                return
+            if entry.get("stand_in"):
+                self._check_stand_in(index, entry)
                 return
             if kind == "mark":
                 self.mark(entry["decision"], entry["marks"], by=entry.get("by"), at=entry.get("at"),
@@ -827,6 +939,20 @@ class ScenarioRunner:
             raise ReplayError(index, entry, str(exc)) from exc
         finally:
             self._replaying = False
+
+
+    def _check_stand_in(self, index: int, entry: dict) -> None:
+        """A stored stand-in turn: the replayed session's stand-in must have taken the same turn."""
+        taken = [e for e in self.log if e.get("stand_in")]
+        if self._stand_ins_checked >= len(taken):
+            raise ReplayError(index, entry, "the stand-in did not take this turn when replayed "
+                                            "(the scenario was edited since)")
+        mine = taken[self._stand_ins_checked]
+        self._stand_ins_checked += 1
+        if (mine.get("type"), mine.get("scene"), mine.get("selection")) != \
+                (entry.get("type"), entry.get("scene"), entry.get("selection")):
+            raise ReplayError(index, entry, f"the stand-in now takes {mine.get('selection')!r} in "
+                                            f"'{mine.get('scene')}' (the scenario was edited since)")
 
 
 def conditions_of(entries: list[dict]) -> dict[str, Any]:

@@ -23,6 +23,8 @@ from .model import (
     NDM_FIELDS,
     OUTCOME_CLASSES,
     OVERALL_CRITERION,
+    MESSAGE_CHANNELS,
+    RECEIVED_PREFIX,
     TRAINEE_ROLES,
     ActionRef,
     Briefing,
@@ -31,6 +33,7 @@ from .model import (
     Ending,
     Inject,
     Media,
+    Message,
     Option,
     Outcome,
     RankRule,
@@ -40,6 +43,7 @@ from .model import (
     RubricCriterion,
     Scenario,
     Scene,
+    Seat,
     Variable,
 )
 from .presentation import PINS
@@ -52,8 +56,9 @@ FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
                             "start", "catalogues", "briefing", "scenes", "endings")
 SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
-                            "reference", "cast", "media", "variables", "run_conditions", "injects")
-_OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback")
+                            "reference", "cast", "media", "variables", "run_conditions", "injects", "seats")
+_OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback", "send")
+_MESSAGE_FIELDS = ("channel", "delay")
 _MAX_MINUTES = 7 * 24 * 60
 # Size limits (S015): scenario files are untrusted, and the state machine, the explorer and the
 # GUI all grow with these counts. Far above any real exercise (the flagship has under 40 scenes).
@@ -121,7 +126,10 @@ class ScenarioSchema:
             scenes=scenes,
             endings=endings,
             assess_overrides=self._assess(m.items.get("assess")),
+            seats=self._seats(m.items.get("seats")),
         )
+        if "seats" in m.items:
+            scenario.seats_location = r.loc(m.items["seats"])
         scenario.injects = tuple(i for i in scenario.injects if i is not None)
         self._check_sizes(m, scenario)
         if "start" in m.items:
@@ -130,6 +138,8 @@ class ScenarioSchema:
             r.error("S001", "the scenario lists no action catalogues", m.items["catalogues"],
                     "add 'catalogues: [nrp-core]'")
         self._check_conditions()
+        scenario.message_reads = frozenset(name for expression, _n, _w in self.pending_conditions
+                                           for name in expression.reads if name.startswith(RECEIVED_PREFIX))
         return scenario
 
     def _check_sizes(self, m: YMap, scenario: Scenario) -> None:
@@ -193,6 +203,23 @@ class ScenarioSchema:
             items[ref_id] = ReferenceItem(ref_id, self.r.text(m, "title", where, nonempty=True),
                                           self.r.text(m, "text", where), self.r.ident(m, "media", where))
         return items
+
+    def _seats(self, node: YNode | None) -> dict:
+        """``seats:``: the pods that share the incident (seats.py); their roles are checked by lint."""
+        seats = {}
+        for seat_id, _key, value in self.r.entries(node, "'seats'"):
+            where = f"seat '{seat_id}'"
+            m = self.r.mapping(value, where, ("title", "roles"), ("description", "reference"))
+            if m is None:
+                continue
+            reference = tuple(v for v, _ in self.r.id_list(m, "reference", where)) if "reference" in m.items else None
+            seats[seat_id] = Seat(seat_id, self.r.text(m, "title", where, nonempty=True),
+                                  self.r.text(m, "description", where),
+                                  tuple(v for v, _ in self.r.scalar_list(m, "roles", where)), self.r.loc(m),
+                                  reference)
+        if node is not None and not seats and isinstance(node, YMap):
+            self.r.error("S001", "'seats' is empty", node, "declare at least two seats, or remove 'seats'")
+        return seats
 
     def _cast(self, node: YNode | None) -> dict[str, CastMember]:
         cast = {}
@@ -353,7 +380,7 @@ class ScenarioSchema:
         r = self.r
         where = f"scene '{scene_id}'"
         m = r.mapping(node, where, ("title", "text"),
-                      ("speaker", "media", "milestone", "injects", "decision", "next"))
+                      ("speaker", "media", "milestone", "injects", "decision", "next", "seat"))
         if m is None:
             return None
         # a leading fixed time is dropped: the screen shows the clock of the path taken (text.py)
@@ -362,7 +389,10 @@ class ScenarioSchema:
         scene = Scene(scene_id, title, text,
                       r.loc(m), speaker=r.ident(m, "speaker", where), text_variants=variants,
                       media=tuple(i for i, _ in r.id_list(m, "media", where)),
-                      milestone=r.choice(m, "milestone", where, MILESTONES, None))
+                      milestone=r.choice(m, "milestone", where, MILESTONES, None),
+                      seat=r.ident(m, "seat", where))
+        if "seat" in m.items:
+            scene.seat_location = r.loc(m.items["seat"])
         scene.injects = tuple(i for i in (self._inject(n, scene_id) for n in
                                           r.sequence(m.items.get("injects"), f"'injects' in {where}"))
                               if i is not None)
@@ -444,13 +474,13 @@ class ScenarioSchema:
             r.mapping(node, where)
             return None
         kind = r.choice(node, "kind", where, DECISION_KINDS, None)
-        common = ("prompt", "time_limit_seconds", "on_expiry", "rationale")
+        common = ("prompt", "time_limit_seconds", "on_expiry", "rationale", "stand_in")
         by_kind = {
             "choose_one": ("options",),
-            "choose_many": ("options", "min_picks", "max_picks", "minutes", "next", "set", "add"),
-            "rank": ("options", "rules", "minutes", "next"),
+            "choose_many": ("options", "min_picks", "max_picks", "minutes", "next", "set", "add", "send"),
+            "rank": ("options", "rules", "minutes", "next", "send"),
             "ndm_rationale": ("fields", "required", "parts", "rubric", "evidences", "minutes", "next", "set", "add",
-                              "feedback"),
+                              "feedback", "send"),
         }
         required = ("kind", "prompt") + (("options",) if kind in ("choose_one", "choose_many", "rank") else ())
         if kind == "ndm_rationale" or kind in ("choose_many", "rank"):
@@ -462,6 +492,9 @@ class ScenarioSchema:
                             rationale=r.choice(m, "rationale", where, ("none", "optional", "required"),
                                                "optional"))
         decision.time_limit_seconds = r.integer(m, "time_limit_seconds", where, None, 5, 3600)
+        if "stand_in" in m.items and not is_null(m.items["stand_in"]):
+            decision.stand_in = self._stand_in(m.items["stand_in"], kind, where)
+            decision.stand_in_location = r.loc(m.items["stand_in"])
         if "on_expiry" in m.items:
             decision.on_expiry = self._outcome(m.items["on_expiry"], f"'on_expiry' of {where}",
                                                with_next=True, next_required=(kind == "choose_one"))
@@ -501,6 +534,32 @@ class ScenarioSchema:
             if "evidences" in m.items:
                 self._rationale_evidence_to_rubric(m, decision, where)
         return decision
+
+    def _stand_in(self, node: YNode, kind: str, where: str):
+        """A decision's ``stand_in``, in the shape its kind needs; which ids exist is lint's check (H006)."""
+        r = self.r
+        where = f"'stand_in' of {where}"
+        if kind == "choose_one":
+            scalar = r.scalar(node, where)
+            return scalar.value if scalar is not None and r.check_id(scalar.value, scalar, where) else None
+        if kind in ("choose_many", "rank"):
+            items = [node] if isinstance(node, YScalar) else r.sequence(node, where)
+            values = []
+            for item in items:
+                scalar = r.scalar(item, f"an item of {where}")
+                if scalar is not None and r.check_id(scalar.value, scalar, where):
+                    values.append(scalar.value)
+            return values
+        m = r.mapping(node, where, (), NDM_FIELDS + ("parts",))    # ndm_rationale: the boxes and parts
+        if m is None:
+            return None
+        boxes = {name: r.text(m, name, where) for name in m.items if name != "parts"}
+        if "parts" in m.items and not is_null(m.items["parts"]):
+            pm = r.mapping(m.items["parts"], f"'parts' of {where}", (), tuple(m.items["parts"].items)
+                           if isinstance(m.items["parts"], YMap) else ())
+            if pm is not None:
+                boxes["parts"] = {name: r.ident(pm, name, f"'parts' of {where}") or "" for name in pm.items}
+        return boxes
 
     def _rationale_evidence_to_rubric(self, m: YMap, decision: Decision, where: str) -> None:
         """Format 1 credited a rationale's ``evidences`` for filled-in boxes. Such files still load,
@@ -654,9 +713,34 @@ class ScenarioSchema:
         outcome.contravenes = self._contraventions(m.items.get("contravenes"), where)
         outcome.sets = self._effects(m.items.get("set"), where, "set")
         outcome.adds = self._effects(m.items.get("add"), where, "add")
+        outcome.sends = self._sends(m.items.get("send"), where)
         if with_next and "next" in m.items and not is_null(m.items["next"]):
             outcome.next = self._routes(m.items["next"], where)
         return outcome
+
+    def _sends(self, node: YNode | None, where: str) -> tuple[Message, ...]:
+        """``send``: one message or a list, each {id, to, text, channel (radio), delay (minutes, 0)}."""
+        r = self.r
+        if node is None or is_null(node):
+            return ()
+        items = [node] if isinstance(node, YMap) else r.sequence(node, f"'send' in {where}")
+        messages = []
+        for item in items:
+            m_where = f"a message sent in {where}"
+            m = r.mapping(item, m_where, ("id", "to", "text"), _MESSAGE_FIELDS)
+            if m is None:
+                continue
+            scalar = r.field(m, "id", m_where)
+            message_id = scalar.value if scalar is not None and r.check_id(
+                scalar.value, scalar, f"'id' of {m_where}", NAME_PATTERN) else None
+            to = r.ident(m, "to", m_where)
+            if message_id is None or to is None:
+                continue
+            m_where = f"message '{message_id}' in {where}"
+            messages.append(Message(message_id, to, r.choice(m, "channel", m_where, MESSAGE_CHANNELS, "radio"),
+                                    r.text(m, "text", m_where, nonempty=True),
+                                    r.integer(m, "delay", m_where, 0, 0, _MAX_MINUTES) or 0, r.loc(m)))
+        return tuple(messages)
 
     def _contraventions(self, node: YNode | None, where: str) -> tuple[ActionRef, ...]:
         r = self.r
@@ -720,7 +804,8 @@ class ScenarioSchema:
         timing = "after_minutes" if scene_id else "at_minute"
         place = f"scene '{scene_id}'" if scene_id else "the top-level 'injects'"
         where = f"an inject in {place}"
-        m = r.mapping(node, where, ("id", "text", timing), ("if", "speaker", "media", "set", "add", "goto"))
+        extra = () if scene_id else ("seat",)      # a scene inject reaches the scene's own seat
+        m = r.mapping(node, where, ("id", "text", timing), ("if", "speaker", "media", "set", "add", "goto") + extra)
         if m is None:
             if isinstance(node, YMap):
                 wrong = "at_minute" if scene_id else "after_minutes"
@@ -738,7 +823,8 @@ class ScenarioSchema:
                         condition=r.condition(m, "if", where, self.pending_conditions),
                         speaker=r.ident(m, "speaker", where),
                         media=tuple(v for v, _ in r.id_list(m, "media", where)),
-                        outcome=effects, goto=r.ident(m, "goto", where))
+                        outcome=effects, goto=r.ident(m, "goto", where),
+                        seat=None if scene_id else r.ident(m, "seat", where))
         return inject
 
     def _outcome_effects_only(self, m: YMap, where: str) -> Outcome:
@@ -792,6 +878,10 @@ class ScenarioSchema:
         types = {name: VarType(v.type, v.values) for name, v in self.variables.items()}
         for builtin in BUILTIN_VARIABLES:
             types[builtin] = VarType("int")
+        # received.<id> is true once message <id> has arrived. Every one read is true/false here;
+        # whether some outcome sends it is lint's check (H004), which can say which message.
+        for expression, _node, _where in self.pending_conditions:
+            types.update((name, VarType("bool")) for name in expression.reads if name.startswith(RECEIVED_PREFIX))
         return types
 
     def _check_conditions(self) -> None:

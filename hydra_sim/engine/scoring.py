@@ -18,6 +18,8 @@ A rationale whose rubric no assessor has marked yet makes the report *provisiona
 actions it could still earn are "awaiting marking" (no credit yet, and not a critical
 failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
 waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
+A seat of a seated scenario (seats.py) is scored on the actions of its catalogue roles, from
+its own decisions only: a stand-in's choices earn and cost the trainee nothing.
 Must not import Qt or any GUI code.
 """
 
@@ -112,6 +114,9 @@ class ScoreReport:
     # The run conditions the trainee met (run_conditions.py), and the same in the scenario's words.
     conditions: dict = field(default_factory=dict)
     conditions_text: list[str] = field(default_factory=list)
+    # A seated scenario scored for one seat: its id, and the decisions its stand-ins took (not scored).
+    seat: str | None = None
+    stand_in_decisions: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -140,11 +145,12 @@ def deadline_for(window: Window | None, milestones: dict[str, int]) -> tuple[int
 def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str, int],
                   variables: dict, ending_id: str | None, clock_seconds: int | None = None,
                   offered: set[str] | None = None, ended_by_facilitator: bool = False,
-                  awaiting: frozenset[str] = frozenset()) -> ScoreReport:
+                  awaiting: frozenset[str] = frozenset(), assessed: dict | None = None) -> ScoreReport:
     """Score a session. ``offered``: the actions the path's decisions could have evidenced
     (``runner.offered``); with it, an ended session's never-offered actions are "not reached".
     Actions in ``awaiting`` (an unmarked rubric could still earn them) are "awaiting marking"
-    rather than missed when nothing else earned them."""
+    rather than missed when nothing else earned them. ``assessed``: the assessments scored
+    (default all of the scenario's; one seat's, seats.py)."""
     policy = scenario.scoring
     ending = scenario.endings.get(ending_id) if ending_id else None
     ended = ending is not None or ended_by_facilitator
@@ -158,7 +164,7 @@ def score_session(scenario: Scenario, ledger: list[Credit], milestones: dict[str
         by_action.setdefault(credit.action_id, []).append(credit)
     results = []
     decision_points: dict[int, float] = {}
-    for action_id, assessment in scenario.assessed.items():
+    for action_id, assessment in (scenario.assessed if assessed is None else assessed).items():
         result = _score_action(scenario, assessment, by_action.get(action_id, []), milestones, env, policy)
         if result.status == MISSED and action_id in awaiting:
             result.status = AWAITING
@@ -305,14 +311,35 @@ def window_words(window, note: str = "") -> str:
     return f"{described} ({note})"
 
 
-def score_runner(runner) -> ScoreReport:
+def score_runner(runner, seat: str | None = None) -> ScoreReport:
+    """Score a session: every seat's decisions, or one seat's (``seat``, by default the seat played)."""
     by_facilitator = runner.ended == FACILITATOR_ENDING
     pending = runner.awaiting_marking() if hasattr(runner, "awaiting_marking") else []
     awaiting = frozenset(a for record in pending for a in runner.awaiting[record.index])
-    report = score_session(runner.scenario, runner.ledger, runner.milestones, runner.variables,
+    seat = seat or getattr(runner, "seat", None)
+    ledger, assessed, offered = runner.ledger, None, set(getattr(runner, "offered", ()))
+    variables = dict(runner.variables)
+    if hasattr(runner, "received_flags"):
+        variables.update(runner.received_flags())     # an 'applies_if' may ask whether a message arrived
+    if seat is not None:
+        from .seats import seat_actions
+        scenario = runner.scenario
+        if seat not in scenario.seats:
+            raise ValueError(f"no seat '{seat}' in scenario '{scenario.id}'")
+        own = {r.index for r in runner.decisions
+               if not r.stand_in and scenario.scenes[r.scene_id].seat == seat}
+        ledger = [c for c in runner.ledger if c.decision_index in own]
+        actions = seat_actions(scenario, seat)
+        assessed = {a: v for a, v in scenario.assessed.items() if a in actions}
+        if getattr(runner, "seat", None) != seat:      # every seat played: only this seat's scenes offered
+            offered = _offered_in(runner, seat)
+    report = score_session(runner.scenario, ledger, runner.milestones, variables,
                            None if by_facilitator else runner.ended, runner.clock.seconds,
-                           offered=set(getattr(runner, "offered", ())), ended_by_facilitator=by_facilitator,
-                           awaiting=awaiting)
+                           offered=offered, ended_by_facilitator=by_facilitator,
+                           awaiting=awaiting, assessed=assessed)
+    if seat is not None:
+        report.seat = seat
+    report.stand_in_decisions = list(runner.stand_in_decisions()) if hasattr(runner, "stand_in_decisions") else []
     if by_facilitator:
         report.ending_id, report.finished = runner.ended, True     # as before: the facilitator's ending id
     from .ending import ending_account
@@ -335,3 +362,18 @@ def score_runner(runner) -> ScoreReport:
     if runner.ended == FACILITATOR_ENDING:
         report.outcome = FACILITATOR_OUTCOME
     return report
+
+
+def _offered_in(runner, seat: str) -> set[str]:
+    """What the decisions of one seat's scenes could have evidenced, from a session of every seat."""
+    scenario = runner.scenario
+    offered: set[str] = set()
+    for record in runner.decisions:
+        decision = scenario.scenes[record.scene_id].decision
+        if scenario.scenes[record.scene_id].seat != seat or decision is None:
+            continue
+        outcomes = [decision.outcome] + [o.outcome for o in decision.options] + \
+            [rule.when_kept for rule in decision.rules] + [o.outcome for p in decision.parts for o in p.options]
+        offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
+        offered.update(ref.action_id for c in decision.rubric for ref in c.evidences)
+    return offered

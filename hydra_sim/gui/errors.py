@@ -54,7 +54,7 @@ def describe(exc: BaseException) -> ErrorText:
         text = str(exc)
         return ErrorText("That answer cannot be recorded", text[:1].upper() + text[1:] + ".")
     if isinstance(exc, StoreError) and getattr(exc, "kind", "") == "not_writable":
-        folder = exc.path.parent if getattr(exc, "path", None) else "its records folder"
+        folder = getattr(exc, "folder", None) or "its records folder"
         return ErrorText("Your session could not be saved",
                          f"hydra_sim is not allowed to save in the folder where it keeps its records ({folder}). "
                          "Your answers so far are kept in memory; ask your trainer or the person who set up "

@@ -189,13 +189,15 @@ QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
     border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}
 QPushButton:hover {{ border-color: {p.accent}; }}
+QPushButton[compact="true"] {{ padding: 3px 14px; min-height: 1.2em; }}
 QPushButton[role="primary"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent};
     font-weight: 600; }}
 QPushButton:disabled {{ color: {p.muted}; background: {p.window}; border-style: dashed; }}
 QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}; border-color: {p.border}; }}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
-QTableWidget:focus, QComboBox:focus, QGraphicsView:focus, QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QTableWidget:focus, QComboBox:focus, QAbstractSpinBox:focus, QGraphicsView:focus, QScrollArea:focus {{
+    border: 3px solid {p.focus}; }}
 QLabel[focusable="true"] {{ border: 3px solid transparent; border-radius: 4px; }}
 QLabel[focusable="true"]:focus {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}

@@ -5,7 +5,9 @@ in as raw HTML; rich text only from ``markdown_to_html``). ``FlowLayout`` lays w
 in rows that wrap (like words), so a row of buttons never forces a horizontal scroll bar;
 ``ElidingButton`` is a push button that, only when even a row of its own is too narrow for
 its text, shows it shortened with "..." and the full text in its tooltip; ``FitScrollArea``
-scrolls a page vertically only when the window is shorter than the page's minimum.
+scrolls a page vertically only when the window is shorter than the page's minimum;
+``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
+its special value, such as "any": a keyboard trap).
 Must not import the engine, the controller or any screen.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -207,3 +210,20 @@ class FitScrollArea(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self, self.fit)        # after the page's layout has recomputed
         return super().eventFilter(watched, event)
+
+
+class TabLeavingDateEdit(QDateEdit):
+    """A QDateEdit that Tab and Shift+Tab always leave, as every other control does.
+
+    QDateTimeEdit swallows Tab while it shows its special value text ("any"), so a keyboard
+    user could never leave the box; and with a date shown it uses Tab to step through the
+    day, month and year. Left and Right (and typing) move within the date instead."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and \
+                not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            QWidget.focusNextPrevChild(self, forward)
+            event.accept()
+            return
+        super().keyPressEvent(event)

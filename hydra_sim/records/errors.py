@@ -31,3 +31,8 @@ class StoreError(Exception):
         self.message = message
         self.path = path
         self.kind = kind
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder the store lives in (where a "not_writable" store could not write), if known."""
+        return self.path.parent if self.path is not None else None

@@ -18,7 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, SceneEntered
+from ..engine import (
+    DecisionRecorded,
+    DocumentOpened,
+    Ended,
+    InjectFired,
+    MessageArrived,
+    ReferenceOpened,
+    SceneEntered,
+)
 from .session_lock import SessionLock
 
 ACTION_KINDS = ("choose", "expire", "continue")
@@ -42,6 +50,8 @@ def event_data(event) -> tuple[str, dict, int]:
         return "document_opened", {"media_id": event.media_id}, event.clock
     if isinstance(event, Ended):
         return "ended", {"ending_id": event.ending_id}, event.clock
+    if isinstance(event, MessageArrived):       # a seated scenario: one seat's message reached another
+        return "message_arrived", event.sent.to_dict(), event.clock
     raise TypeError(f"not an engine event the app records: {type(event).__name__}")
 
 
@@ -54,11 +64,12 @@ class Recorded:
 
 
 def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
-                conditions: dict | None = None, assessor: str | None = None) -> Recorded:
+                conditions: dict | None = None, assessor: str | None = None, seat: str | None = None) -> Recorded:
     """Play ``steps`` (engine.plan steps) and record them in ``store`` as the app would.
     ``conditions``: the run conditions (a script's steps fit particular ones; default: their defaults).
     ``assessor``: the trainer account the plan's markings are recorded under (the CLI logs the
-    trainer in first); without it, each mark's ``by`` (or "play script")."""
+    trainer in first); without it, each mark's ``by`` (or "play script").
+    ``seat``: play one seat of a seated scenario (stand-ins take the others' decisions)."""
     from ..engine import ScenarioRunner
     from ..engine.plan import run_plan
     from ..engine.presentation import new_seed
@@ -68,7 +79,7 @@ def record_plan(store, scenario, steps, trainee, *, seed: int | None = None,
     with SessionLock(store.path, session_id) as lock:
         from ..engine.run_conditions import defaults
         runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed,
-                                conditions=defaults(scenario) if conditions is None else conditions)
+                                conditions=defaults(scenario) if conditions is None else conditions, seat=seat)
         batch: list[tuple[str, dict, int]] = []
         runner.subscribe(lambda event: batch.append(event_data(event)))
         persisted = 0

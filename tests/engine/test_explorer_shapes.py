@@ -97,6 +97,27 @@ def test_checklists_are_exact_against_every_path(tmp_path):
     check_exact_against_every_path(load(explorer_shapes.make_checklists(tmp_path, 4, 2)))
 
 
+@pytest.mark.parametrize("shared", [0, 1])
+@pytest.mark.parametrize("scenes", [4, 7, 8])
+def test_deadlines_that_time_spent_decides_are_exact_against_every_path(tmp_path, scenes, shared):
+    # Entries stop comparing clocks (and milestone times) once no live action has a deadline:
+    # here deadlines run from the start, from a milestone and before one, so until the last
+    # of them is settled an earlier clock with less credit must be kept beside a later one,
+    # and where actions are shared, an entry that reached the milestone later beside one that
+    # reached it earlier.
+    report = check_exact_against_every_path(load(explorer_shapes.make_deadlines(tmp_path, scenes, shared)))
+    assert {e.ending_id for e in report.endings} == {"done", "half_done"}
+
+
+def test_variables_written_again_before_they_are_read_are_exact_against_every_path(tmp_path):
+    # A variable is kept as a value only where a write of it may come before a read of it
+    # (reach.Future.dirty); elsewhere only the residuals of the conditions ahead are kept.
+    # Here each pair x == y is equal after the start, but a write makes them differ again:
+    # in the reading scene's own routes, by a scene inject, in a later scene, and in a loop.
+    report = check_exact_against_every_path(load(explorer_shapes.make_rewrites(tmp_path)))
+    assert {e.ending_id for e in report.endings} == {"done", "half_done"}
+
+
 def test_long_chain_keeps_its_fronts_small_and_replays(tmp_path):
     # 2^30 paths: exact only because the credit of finished scenes is banked.
     scenario = load(explorer_shapes.make_chain(tmp_path, 30, 2))

@@ -159,6 +159,12 @@ def test_compare_two_sessions(review):
                                                                     "Refer to the Home Office"}
     actions = {p.action_id: p for p in win.compare_action_pairs}
     assert {actions["send_ambulance"].a, actions["send_ambulance"].b} == {"on_time", "contravened"}
+    # every cell starts at the top of its row: a short cell beside a long answer stays in view
+    from PySide6.QtCore import Qt
+    for table in (win.compare_decisions, win.compare_actions):
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                assert table.item(row, column).textAlignment() & Qt.AlignmentFlag.AlignTop
     _shoot(win, "compare")
 
 
@@ -181,6 +187,59 @@ def test_dashboard_and_exports(review, tmp_path):
     win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
     win.show_dashboard()
     assert win.dashboard.summary.sessions == 4
+
+
+def test_tab_leaves_the_date_filters_while_they_say_any(qtbot, review):
+    """Qt's date box keeps Tab while it shows "any" (a keyboard trap found by the keyboard
+    walkthrough): Tab and Shift+Tab must move on to the next and previous controls."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    win, _ids = review
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    for edit in (win.date_from, win.date_to):
+        assert edit.text() == "any"
+    win.date_from.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: win.date_from.hasFocus())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.date_to.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.critical_only.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert win.date_from.hasFocus()
+    win.date_from.setDate(win.date_from.minimumDate().addDays(1))     # a real date: Tab still leaves
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.date_to.hasFocus()
+
+
+def test_dashboard_save_dialogs_start_in_the_exports_folder(qtbot, review, home, monkeypatch):
+    """Not in whatever folder the app was started from (the walkthrough's dialog opened in the
+    checkout it ran from, inviting a trainer to save into it)."""
+    from PySide6.QtWidgets import QFileDialog
+    win, _ids = review
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: (asked.append(args[2]), ("", ""))[1]))
+    win.dashboard.export_miss_png.click()
+    win.dashboard.export_times_csv.click()
+    assert asked == [str(home / "exports" / "miss-rates.png"), str(home / "exports" / "critical-times.csv")]
+
+
+def test_the_sessions_list_shows_two_rows_on_a_laptop_screen(qtbot, review):
+    """At 1366x768 (the window placed in the area left by a task bar) the tabs below must not
+    squeeze the sessions list to a single row: Compare needs two sessions in view."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from hydra_sim.gui.theme import apply
+    from hydra_sim.gui.window_geometry import place
+    apply(QApplication.instance(), 11, 1.0, False)        # the app's padding and fonts
+    win, _ids = review
+    place(win, (1500, 950), available=QRect(0, 0, 1366, 768 - 32))
+    for _ in range(10):
+        QApplication.processEvents()
+    rows = win.table.viewport().height() // win.table.verticalHeader().defaultSectionSize()
+    assert rows >= 2, f"only {rows} session row(s) in view: {win.table.height()} of {win.table.parentWidget().parentWidget().sizes()}"
 
 
 def test_the_compare_tab_says_what_to_do_until_two_sessions_are_chosen(review):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import paths
 from .. import theme
 from ..safe_text import plain_tooltip
 from .cohort_stats import HISTOGRAM_LABELS, CohortSummary, format_seconds
@@ -270,14 +271,25 @@ class CohortDashboard(QWidget):
                                  for c in range(table.columnCount())])
 
     def _ask_png(self, view: QChartView, name: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export chart as PNG", name, "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export chart as PNG", suggested_path(name), "PNG image (*.png)")
         if path:
             self.save_png(view, path)
 
     def _ask_csv(self, table: QTableWidget, name: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export table as CSV", name, "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export table as CSV", suggested_path(name), "CSV (*.csv)")
         if path:
             self.save_csv(table, path)
+
+
+def suggested_path(name: str) -> str:
+    """Where a save dialog starts: the home's exports folder (as the debrief PDF), never the
+    folder the app happened to be started from (a checkout, a shared drive)."""
+    folder = paths.home_dir() / "exports"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return name         # a read-only home: the dialog starts where Qt chooses
+    return str(folder / name)
 
 
 def _attach_axes(chart, series, *, bottom, left) -> None:

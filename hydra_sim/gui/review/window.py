@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
-from ..widgets import FlowLayout
+from ..widgets import FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -139,7 +139,11 @@ class ReviewWindow(QMainWindow):
         fit_columns(self.table, {COL_NAME: 1, COL_FORCE: 1, COL_ROLE: 1, COL_SCENARIO: 2, COL_ENDING: 2})
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         top_layout.addWidget(self.table)
-        actions = QHBoxLayout()
+        # the count and the two buttons sit beside the tabs they open, not in a row of their
+        # own: on a 1366x768 screen that row left the list room for one session
+        corner = QWidget()
+        actions = QHBoxLayout(corner)
+        actions.setContentsMargins(12, 0, 0, 4)
         self.count_label = QLabel("")
         self.count_label.setProperty("role", "muted")
         self.compare_button = QPushButton("&Compare the two selected")
@@ -150,7 +154,8 @@ class ReviewWindow(QMainWindow):
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.compare_button)
         actions.addWidget(self.dashboard_button)
-        top_layout.addLayout(actions)
+        for button in (self.compare_button, self.dashboard_button):
+            button.setProperty("compact", True)        # as tall as the tabs beside them
         splitter.addWidget(top)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Review views")
@@ -159,12 +164,15 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(self.compare_page, "Co&mpare")
         self.dashboard = CohortDashboard(points=points)
         self.tabs.addTab(self.dashboard, "Cohort das&hboard")
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.compared: tuple[str, str] | None = None     # the two sessions on the Compare tab
         self._filling_tab = False
         self.tabs.currentChanged.connect(self._on_tab)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # the list and the tabs start 1:3 of the height, not the tabs' (tall) preferred height
+        splitter.setSizes([125, 375])
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -202,8 +210,8 @@ class ReviewWindow(QMainWindow):
         self.scenario_box = self._combo("Scenario filter")
         self.force_box = self._combo("Force filter")
         self.grade_box = self._combo("Grade filter")
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        self.date_from = TabLeavingDateEdit()        # Tab leaves it even while it says "any"
+        self.date_to = TabLeavingDateEdit()
         for edit, name in ((self.date_from, "Started on or after"), (self.date_to, "Started on or before")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -799,7 +807,7 @@ class ReviewWindow(QMainWindow):
             differs = (pair.a.title if pair.a else None) != (pair.b.title if pair.b else None)
             first = pair.scene_title + (" \u2260 different choice" if differs else " = same choice")
             for j, value in enumerate((first, cell(pair.a), cell(pair.b))):
-                self.compare_decisions.setItem(i, j, QTableWidgetItem(value))
+                self.compare_decisions.setItem(i, j, top_aligned(value))
         self.compare_decisions.resizeRowsToContents()
         actions = compare_actions(report_a, report_b)
         self.compare_actions.setRowCount(len(actions))
@@ -812,7 +820,7 @@ class ReviewWindow(QMainWindow):
         for i, pair in enumerate(actions):
             title = ("\u2605 " if pair.critical else "") + pair.title + (" \u2260" if pair.differs else "")
             for j, value in enumerate((title, word(pair.a), word(pair.b))):
-                self.compare_actions.setItem(i, j, QTableWidgetItem(value))
+                self.compare_actions.setItem(i, j, top_aligned(value))
         self.compare_actions.resizeRowsToContents()
         tip_cells(self.compare_decisions)
         tip_cells(self.compare_actions)
@@ -892,3 +900,11 @@ def run_review(args) -> int:
     code = int(app.exec())
     store.close()
     return code
+
+
+def top_aligned(text: str) -> QTableWidgetItem:
+    """A side-by-side cell whose text starts at the top of its row: rows are as tall as the longest
+    answer, and centred text of a short cell could sit below the visible part of the row."""
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return item
