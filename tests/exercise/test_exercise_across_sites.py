@@ -11,8 +11,7 @@ import threading
 from argparse import Namespace
 
 import pytest
-from exercise_support import FLAGSHIP, WAIT, send_hello, ws_connect
-from websockets.exceptions import ConnectionClosed
+from exercise_support import FLAGSHIP, WAIT, closed_with, send_hello, started_server, ws_connect
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.exercise import protocol as p
@@ -30,17 +29,10 @@ def scenario():
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, across_sites=True)
-    srv.start()
+    srv = started_server(tmp_path, across_sites=True)
     yield srv
     srv.stop()
 
-
-def closed_with(conn) -> tuple[int, str]:
-    with pytest.raises(ConnectionClosed) as info:
-        while True:
-            conn.recv(timeout=WAIT)
-    return info.value.rcvd.code, info.value.rcvd.reason
 
 
 def hello(server, code=None, syndicate="Alpha", station_id="Alpha-station", role="follower") -> dict:
