@@ -7,7 +7,9 @@ that can be sent back to the peer; it never lets a bad message crash the receive
 Also the join code (random, short, typable) and the proofs that stand for it on the wire: the
 code itself is never sent; each side proves it knows the code with an HMAC bound to the TLS
 certificate the station sees (tls.py), so the link is encrypted and neither side can be
-impersonated by someone who lacks the code.
+impersonated by someone who lacks the code. Each hello carries a fresh nonce (the server refuses
+one it has seen: a replay); across sites the code is long (new_long_code, ~124 bits) so a captured
+hello cannot be searched offline.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
