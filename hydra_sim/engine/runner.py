@@ -770,11 +770,7 @@ class ScenarioRunner:
         decision = self.decision
         if decision is None:
             return
-        outcomes = [decision.outcome] + [o.outcome for o in self.available_options()]
-        outcomes += [rule.when_kept for rule in decision.rules]
-        outcomes += [o.outcome for part in decision.parts for o in part.options]   # a rationale's parts
-        self.offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
-        self.offered.update(ref.action_id for criterion in decision.rubric for ref in criterion.evidences)
+        self.offered.update(actions_offered(decision, self.available_options()))
 
     def _note_turn(self, target: str, reads, inject: str | None = None) -> None:
         reads = sorted(set(reads) - {"elapsed", "scene_minutes"})
@@ -953,6 +949,17 @@ class ScenarioRunner:
                 (entry.get("type"), entry.get("scene"), entry.get("selection")):
             raise ReplayError(index, entry, f"the stand-in now takes {mine.get('selection')!r} in "
                                             f"'{mine.get('scene')}' (the scenario was edited since)")
+
+
+def actions_offered(decision, options) -> set[str]:
+    """The actions a decision could evidence with these of its options shown (and its rules,
+    a rationale's parts and its rubric): what "offered" means for "not reached"."""
+    outcomes = [decision.outcome] + [o.outcome for o in options]
+    outcomes += [rule.when_kept for rule in decision.rules]
+    outcomes += [o.outcome for part in decision.parts for o in part.options]   # a rationale's parts
+    actions = {ref.action_id for outcome in outcomes for ref in outcome.evidences}
+    actions.update(ref.action_id for criterion in decision.rubric for ref in criterion.evidences)
+    return actions
 
 
 def conditions_of(entries: list[dict]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .clock import format_clock
 from .model import Assessment, Scenario, Window
-from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, Credit
+from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, Credit, actions_offered
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -365,15 +365,12 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
 
 
 def _offered_in(runner, seat: str) -> set[str]:
-    """What the decisions of one seat's scenes could have evidenced, from a session of every seat."""
-    scenario = runner.scenario
+    """What the decisions of one seat's scenes could have evidenced (any of their options), from
+    a session of every seat."""
+    scenes = runner.scenario.scenes
     offered: set[str] = set()
     for record in runner.decisions:
-        decision = scenario.scenes[record.scene_id].decision
-        if scenario.scenes[record.scene_id].seat != seat or decision is None:
-            continue
-        outcomes = [decision.outcome] + [o.outcome for o in decision.options] + \
-            [rule.when_kept for rule in decision.rules] + [o.outcome for p in decision.parts for o in p.options]
-        offered.update(ref.action_id for outcome in outcomes for ref in outcome.evidences)
-        offered.update(ref.action_id for c in decision.rubric for ref in c.evidences)
+        scene = scenes[record.scene_id]
+        if scene.seat == seat and scene.decision is not None:
+            offered |= actions_offered(scene.decision, scene.decision.options)
     return offered
