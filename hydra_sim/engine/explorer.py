@@ -789,7 +789,8 @@ class Explorer:
                     return _node_path(parents, node_id)
                 continue
             for move in _all_moves(node):
-                if any(i == action for i, _ in move.evidence) or move.target in parents:
+                # The cheap test first: most moves lead to a node already reached.
+                if move.target in parents or any(i == action for i, _ in move.evidence):
                     continue
                 parents[move.target] = (node_id, move.label)
                 queue.append(move.target)
