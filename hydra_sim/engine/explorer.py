@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import threading
 import time
 from collections import deque
@@ -390,8 +391,14 @@ class Explorer:
         # again for each entry's clock and milestones.
         raw_key = entry.clock if self._clock_sensitive(node) else "any"
         raw = node.raw.get(raw_key)
+        if raw is None and raw_key != "any" and not self.reads_elapsed:
+            raw = self._quiet_moves(node, entry.clock)
         if raw is None:
             raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones)
+            if raw_key != "any" and not self.reads_elapsed and "quiet" not in node.raw:
+                span = max((move[2] for move in raw), default=0)
+                if entry.clock + span < self._next_top_due(node):
+                    node.raw["quiet"] = (span, raw)
         milestones = dict(entry.milestones)
         deadlines = {}
         moves = []
@@ -410,6 +417,26 @@ class Explorer:
                               offered))
         node.moves[cache_key] = moves
         return moves
+
+    def _quiet_moves(self, node: _Node, clock: int) -> list[tuple] | None:
+        """The node's moves played at another clock, if they hold at this one too.
+
+        Where only top-level injects make the clock matter (nothing reads 'elapsed'), moves
+        played at a clock at which no top-level inject fell due before the last of them ended
+        are, relative to their start, the moves at any clock for which that also holds: the
+        scene's own injects and time limit count from entering the scene, and an inject still
+        to come is due at a fixed minute. So they are played once for every clock that ends
+        every move before the next top-level inject, not once per clock."""
+        quiet = node.raw.get("quiet")
+        if quiet is not None and clock + quiet[0] < self._next_top_due(node):
+            return quiet[1]
+        return None
+
+    def _next_top_due(self, node: _Node) -> float:
+        """When the first top-level inject not yet fired at this node falls due (condition or
+        not: the runner marks it fired either way)."""
+        fired = node.snap[4]
+        return min((i.at_minute * 60 for i in self.s.injects if i.id not in fired), default=math.inf)
 
     def _play_moves(self, node: _Node, clock: int, milestones: tuple) -> list[tuple]:
         """Play every candidate move from the node at this clock through the runner. Each is
@@ -789,7 +816,8 @@ class Explorer:
                     return _node_path(parents, node_id)
                 continue
             for move in _all_moves(node):
-                if any(i == action for i, _ in move.evidence) or move.target in parents:
+                # The cheap test first: most moves lead to a node already reached.
+                if move.target in parents or any(i == action for i, _ in move.evidence):
                     continue
                 parents[move.target] = (node_id, move.label)
                 queue.append(move.target)
