@@ -6,6 +6,7 @@ in rows that wrap (like words), so a row of buttons never forces a horizontal sc
 ``ElidingButton`` is a push button that, only when even a row of its own is too narrow for
 its text, shows it shortened with "..." and the full text in its tooltip; ``FitScrollArea``
 scrolls a page vertically only when the window is shorter than the page's minimum;
+``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
 ``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn
 in; ``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
 its special value, such as "any": a keyboard trap).
@@ -248,3 +249,19 @@ class PaddedItemDelegate(QStyledItemDelegate):
         narrowed = QStyleOptionViewItem(option)
         narrowed.rect = option.rect.adjusted(0, 0, -2 * self.pad_x, 0)
         return super().sizeHint(narrowed, index)
+
+
+def reveal(widget: QWidget, rect: QRect | None = None, margin: int = 24) -> None:
+    """Scroll the nearest enclosing scroll area, as little as possible, so ``rect`` (in
+    ``widget``'s coordinates; the whole widget by default) is in view: a row moved by the
+    keyboard, or a box given the focus, is never left below the fold (issue 16)."""
+    rect = widget.rect() if rect is None else rect
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is None or parent.widget() is None or not parent.widget().isAncestorOf(widget):
+        return
+    holder = parent.widget()
+    top_left = widget.mapTo(holder, rect.topLeft())
+    centre = top_left.y() + rect.height() // 2
+    parent.ensureVisible(top_left.x(), centre, 0, rect.height() // 2 + margin)
