@@ -90,3 +90,84 @@ def test_the_rank_row_moved_by_keyboard_is_scrolled_into_view(qtbot, window):
     qtbot.keyClick(view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)     # moved: still in view
     qtbot.waitUntil(lambda: _in_view(screen, view, rect()))
     shoot(window, "fault-rank-row-in-view")
+
+
+def _to_ndm(qtbot, window):
+    from helpers import click
+    panel = _to_kind(qtbot, window, "rank")
+    click(qtbot, panel.decide_button)
+    return window.incident_screen.panel
+
+
+def test_the_rationale_form_opens_on_its_first_box_in_view(qtbot, window):
+    from PySide6.QtCore import Qt
+    _start_mini(qtbot, window)
+    screen = window.incident_screen
+    panel = _to_kind(qtbot, window, "rank")
+    window.resize(1100, 460)
+    settle()
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # decide by keyboard
+    panel = screen.panel
+    first = next(iter(panel.boxes.values()))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    qtbot.waitUntil(lambda: _in_view(screen, first))
+    shoot(window, "fault-ndm-first-box")
+
+
+def test_a_refused_rationale_puts_the_focus_on_what_is_missing_and_clears_once_complete(qtbot, window):
+    from helpers import click
+    _start_mini(qtbot, window)
+    screen = window.incident_screen
+    panel = _to_ndm(qtbot, window)
+    window.resize(1100, 460)
+    settle()
+    missing = panel.boxes["threat_risk"]
+    panel.boxes["action_review"].setFocus()
+    click(qtbot, panel.decide_button)
+    assert panel.error.isVisible() and "Threat and risk" in panel.error.text()
+    assert window.controller.runner.scene_id == "why"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is missing)
+    qtbot.waitUntil(lambda: _in_view(screen, missing))
+    qtbot.keyClicks(missing, "Twelve people at risk of cold; driver may flee.")
+    assert not panel.error.isVisible(), "the refusal goes once the form is complete"
+    shoot(window, "fault-ndm-refusal-cleared")
+
+
+def test_scene_change_moves_the_focus_off_a_reused_document_button(qtbot, window):
+    """The focus on a document button when the scene changes goes to the new scene's start,
+    not to whichever document the reused button now opens."""
+    from helpers import FLAGSHIP, click
+    assert window.open_scenario_file(FLAGSHIP)
+    click(qtbot, window.briefing_screen.start_button)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    screen = window.incident_screen
+    controller = window.controller
+    for _ in range(30):          # on to a scene with documents
+        if screen.media_buttons:
+            break
+        panel = screen.panel
+        if controller.decision is None:
+            click(qtbot, panel.decide_button)
+            continue
+        options = controller.available_options()
+        if controller.decision.kind in ("choose_one", "choose_many"):
+            click(qtbot, panel.option_button(options[0].id))
+        click(qtbot, panel.decide_button)
+        if panel.error.isVisible():
+            break
+    assert screen.media_buttons, "a scene with documents"
+    button = next(iter(screen.media_buttons.values()))
+    button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button)
+    scene = controller.runner.scene_id
+    panel = screen.panel
+    if controller.decision is not None and controller.decision.kind in ("choose_one", "choose_many"):
+        click(qtbot, panel.option_button(controller.available_options()[0].id))
+    button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button)
+    panel.submit()
+    assert controller.runner.scene_id != scene
+    assert QApplication.focusWidget() is screen.first_focus()
+    assert QApplication.focusWidget() is not button
