@@ -171,3 +171,33 @@ def test_scene_change_moves_the_focus_off_a_reused_document_button(qtbot, window
     assert controller.runner.scene_id != scene
     assert QApplication.focusWidget() is screen.first_focus()
     assert QApplication.focusWidget() is not button
+
+
+def test_every_log_symbol_is_in_the_font(window):
+    """Each incident-log symbol is drawn by the font the log uses (U+231B, the hourglass, is
+    not in DejaVu Sans, the default font on many Linux desktops, and showed as a box)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from hydra_sim.gui.incident_log import KIND_SYMBOLS
+    font = window.incident_screen.log_view.font()
+    metrics = QFontMetrics(font)
+    missing = [f"{kind}: U+{ord(symbol):04X}" for kind, symbol in KIND_SYMBOLS.items()
+               if not metrics.inFontUcs4(ord(symbol))]
+    assert not missing, f"not in {font.family()}: {missing}"
+
+
+def test_a_resumed_session_names_its_scenario_in_the_window_title(qtbot, window):
+    from helpers import click
+    controller, _screen = _start_mini(qtbot, window)
+    title = controller.scenario.title
+    assert title in window.windowTitle()
+    window.request_start_screen()          # leave, keeping the session (the fixture answers yes)
+    window.setWindowTitle("something else")   # as a fresh window shows before any scenario
+    start = window.start_screen
+    start.set_trainee(window.trainee or window.remembered_trainee())
+    window._refresh_sessions()
+    assert start.sessions
+    start.session_list.setCurrentRow(0)
+    click(qtbot, start.resume_button)
+    assert window.stack.currentWidget() is window.incident_screen
+    assert title in window.windowTitle()
