@@ -532,6 +532,13 @@ class NdmPanel(DecisionPanel):
             label.setBuddy(combo)
             self.parts_layout.addWidget(label)
             self.parts_layout.addWidget(combo)
+            # a closed drop-down cannot wrap: a chosen answer longer than the box is repeated
+            # in full under it (shown only then), so the trainee sees what they chose
+            whole = _label("", "muted")
+            whole.setVisible(False)
+            combo.setProperty("whole", whole)
+            combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_whole(c))
+            self.parts_layout.addWidget(whole)
             self.parts[part.id] = combo
 
     def fill_body(self) -> None:
@@ -574,6 +581,21 @@ class NdmPanel(DecisionPanel):
 
     def missing_parts(self) -> list[str]:
         return [self.decision.part(pid).prompt for pid, combo in self.parts.items() if combo.currentIndex() < 0]
+
+    def _show_whole(self, combo: QComboBox) -> None:
+        whole = combo.property("whole")
+        text = combo.currentText() if combo.currentIndex() >= 0 else ""
+        # the room for text inside the closed box: its width less the arrow and the padding
+        room = combo.width() - combo.style().pixelMetric(combo.style().PixelMetric.PM_ScrollBarExtent) - 32
+        cut = bool(text) and combo.fontMetrics().horizontalAdvance(text) > room
+        whole.setText(f"Your answer: {text}" if cut else "")
+        if whole.isVisible() != cut:
+            whole.setVisible(cut)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        for combo in self.parts.values():
+            self._show_whole(combo)
 
     def missing_widgets(self) -> list[QWidget]:
         """The required boxes left empty and the parts not answered, in reading order. (The

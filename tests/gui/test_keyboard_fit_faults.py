@@ -201,3 +201,38 @@ def test_a_resumed_session_names_its_scenario_in_the_window_title(qtbot, window)
     click(qtbot, start.resume_button)
     assert window.stack.currentWidget() is window.incident_screen
     assert title in window.windowTitle()
+
+
+def test_a_rationale_drop_down_shows_its_choices_whole(qtbot, window):
+    """A part's drop-down list is as wide as its longest choice (the closed box is narrower)."""
+    from helpers import FLAGSHIP
+
+    from hydra_sim.engine import load_scenario
+    from hydra_sim.gui.decision_panels import make_panel
+    scenario = load_scenario(FLAGSHIP).scenario
+    decision = next(s.decision for s in scenario.scenes.values()
+                    if getattr(s, "decision", None) is not None and s.decision.kind == "ndm_rationale"
+                    and s.decision.parts)
+    panel = make_panel(decision, decision.options)
+    qtbot.addWidget(panel)
+    panel.resize(520, 2200)          # tall enough for every box: no scroll area here
+    panel.show()
+    qtbot.waitExposed(panel)
+    combo = next(iter(panel.parts.values()))
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(lambda: view.isVisible())
+    settle()
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    room = combo.screen().availableGeometry().width() - 40
+    assert view.width() >= min(widest, room), f"list {view.width()} px wide, longest choice {widest}"
+    assert view.width() > combo.width() or widest <= combo.width()
+    shoot(view.window(), "fault-ndm-drop-down")
+    combo.hidePopup()
+    # chosen, a long answer is cut off in the closed box: it is repeated whole under it
+    longest = max(range(combo.count()), key=lambda i: combo.fontMetrics().horizontalAdvance(combo.itemText(i)))
+    combo.setCurrentIndex(longest)
+    settle()
+    whole = combo.property("whole")
+    assert whole.isVisible() and combo.itemText(longest) in whole.text()
+    assert whole.heightForWidth(whole.width()) <= whole.height() + 1
