@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -133,6 +134,22 @@ class RankList(QListWidget):
     def fit_height(self) -> None:
         height = sum(max(self.sizeHintForRow(i), 24) for i in range(self.count()))
         self.setFixedHeight(height + 2 * self.frameWidth() + 8)
+
+
+def fit_choices(combo: QComboBox) -> None:
+    """Let a drop-down's list show each choice whole: as wide as the longest choice (at most
+    the screen's width), and wrapped onto more lines beyond that. The closed box stays narrow
+    enough for the column; its list used to be no wider than the box, the choices cut off."""
+    view = combo.view()
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    view.setWordWrap(True)
+    if isinstance(view, QListView):
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setUniformItemSizes(False)
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    screen = combo.screen().availableGeometry().width() if combo.screen() is not None else 1280
+    view.setMinimumWidth(min(widest + 48, screen - 40))
 
 
 def add_decide_shortcuts(widget: QWidget, slot) -> list[QShortcut]:
@@ -510,9 +527,18 @@ class NdmPanel(DecisionPanel):
             combo.setCurrentIndex(-1)
             combo.setAccessibleName(f"{part.prompt} (required)")
             combo.currentIndexChanged.connect(self._note_started)
+            combo.currentIndexChanged.connect(self._recheck)
+            fit_choices(combo)
             label.setBuddy(combo)
             self.parts_layout.addWidget(label)
             self.parts_layout.addWidget(combo)
+            # a closed drop-down cannot wrap: a chosen answer longer than the box is repeated
+            # in full under it (shown only then), so the trainee sees what they chose
+            whole = _label("", "muted")
+            whole.setVisible(False)
+            combo.setProperty("whole", whole)
+            combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_whole(c))
+            self.parts_layout.addWidget(whole)
             self.parts[part.id] = combo
 
     def fill_body(self) -> None:
@@ -523,6 +549,7 @@ class NdmPanel(DecisionPanel):
             box.setTabChangesFocus(True)
             box.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 20)
             box.textChanged.connect(self._note_started)
+            box.textChanged.connect(self._recheck)
             label.setBuddy(box)
             at = self.body_start + 2 * len(self.pool)
             self.layout_.insertWidget(at, label)
@@ -555,8 +582,61 @@ class NdmPanel(DecisionPanel):
     def missing_parts(self) -> list[str]:
         return [self.decision.part(pid).prompt for pid, combo in self.parts.items() if combo.currentIndex() < 0]
 
+    def _show_whole(self, combo: QComboBox) -> None:
+        whole = combo.property("whole")
+        text = combo.currentText() if combo.currentIndex() >= 0 else ""
+        # the room for text inside the closed box: its width less the arrow and the padding
+        room = combo.width() - combo.style().pixelMetric(combo.style().PixelMetric.PM_ScrollBarExtent) - 32
+        cut = bool(text) and combo.fontMetrics().horizontalAdvance(text) > room
+        whole.setText(f"Your answer: {text}" if cut else "")
+        if whole.isVisible() != cut:
+            whole.setVisible(cut)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        for combo in self.parts.values():
+            self._show_whole(combo)
+
+    def missing_widgets(self) -> list[QWidget]:
+        """The required boxes left empty and the parts not answered, in reading order. (The
+        engine refuses such a form too; asking here lets the panel put the focus on the first.)"""
+        boxes = [box for field_id, box in self.boxes.items()
+                 if field_id in self.decision.required and not box.toPlainText().strip()]
+        return boxes + [combo for combo in self.parts.values() if combo.currentIndex() < 0]
+
     def missing_text(self) -> str:
-        return "Choose an answer for: " + "; ".join(self.missing_parts())
+        boxes = [NDM_FIELD_LABELS.get(f, f) for f, box in self.boxes.items()
+                 if f in self.decision.required and not box.toPlainText().strip()]
+        parts = self.missing_parts()
+        said = ([f"fill in the boxes marked required: {'; '.join(boxes)}"] if boxes else []) + \
+               ([f"choose an answer for: {'; '.join(parts)}"] if parts else [])
+        text = "; and ".join(said)
+        return text[:1].upper() + text[1:] + "."
+
+    def submit(self) -> None:
+        """A form with something required missing is refused here, with the focus put on the
+        first thing missing (scrolled into view), so a keyboard user goes straight to it."""
+        if not self.decide_button.isEnabled():
+            return
+        missing = self.missing_widgets()
+        if missing:
+            self.show_error(self.missing_text())
+            missing[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            QTimer.singleShot(0, lambda: reveal(missing[0]) if missing[0].hasFocus() else None)
+            return
+        super().submit()
+
+    @Slot()
+    def _recheck(self) -> None:
+        """While a refusal is shown, keep it true: shorter as things are filled in, gone once
+        the form is complete (it used to stay up, saying the form was still incomplete)."""
+        if self.error.isVisible() and self.error.property("missing"):
+            self.show_error(self.missing_text() if self.missing_widgets() else "")
+
+    def show_error(self, text: str) -> None:
+        super().show_error(text)
+        # only a 'something missing' message is this panel's to update; the engine's own stays
+        self.error.setProperty("missing", bool(text) and bool(self.missing_widgets()))
 
     def selection(self):
         if self.missing_parts():

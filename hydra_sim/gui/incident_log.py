@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "You decided", "expired": "Time ran out",
                "reference": "Reference", "document": "Opened", "ended": "End", "note": "Note"}
-KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "expired": "\u231b",
+# Every symbol is in DejaVu Sans (the default font of many Linux desktops): a time-out is a
+# clock face, U+25F7, not the hourglass U+231B, which DejaVu lacks and drew as a box (a test checks)
+KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "expired": "\u25f7",
                 "reference": "\u2261", "document": "\u2261", "ended": "\u25a0", "note": "\u2022"}
 
 

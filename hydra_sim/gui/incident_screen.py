@@ -21,7 +21,7 @@ import html
 import logging
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -47,7 +47,7 @@ from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
-from .widgets import ElidingButton, FlowLayout, WrapLabel, banner
+from .widgets import ElidingButton, FlowLayout, WrapLabel, banner, reveal
 
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
@@ -334,8 +334,14 @@ class IncidentScreen(QWidget):
                 widget.setUpdatesEnabled(True)
 
     def _build_scene(self, scene) -> None:
-        focus = self.focusWidget()
-        had_focus = self.panel is None or focus is None or self.panel.isAncestorOf(focus) or \
+        # Where the keyboard user was: anywhere in the scene column (the scene text, a document
+        # button, the decision) or its Decide bar. Those widgets are reused by the next scene,
+        # so a focus left where it was would sit on, say, the next scene's second document
+        # button (issue 16): it moves to the new scene's start instead. Focus in the log or
+        # reference tabs stays where the trainee put it.
+        focus = QApplication.focusWidget()
+        had_focus = self.panel is None or focus is None or focus is self.narrative or \
+            self.scroll.isAncestorOf(focus) or \
             (self.action_bar is not None and (focus is self.action_bar or self.action_bar.isAncestorOf(focus)))
         self.scene_heading.setText(scene.title)
         speaker = self.controller.speaker_text(scene.speaker)
@@ -363,22 +369,33 @@ class IncidentScreen(QWidget):
         self._on_countdown(self.controller.remaining_seconds(), self.controller.time_limit())
         self._set_tab_order()
         if had_focus and self.isVisible():
-            # a new scene starts at the top of its text, even though the focus goes to its options
-            self._placing_focus = True
-            try:
-                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
-            finally:
-                self._placing_focus = False
+            self.focus_first()
+
+    def first_focus(self) -> QWidget:
+        """Where a keyboard user starts a scene: its decision's first control (an option, the
+        first box of a rationale form), or the scene text when there is nothing to decide."""
+        if self.panel is None or isinstance(self.panel, ContinuePanel):
+            return self.narrative
+        return self.panel.first_focus()
 
     def focus_first(self) -> None:
-        """A session starts or resumes: the focus goes to the decision (its first option), the
-        scene text still shown from the top."""
-        if self.panel is not None:
-            self._placing_focus = True
-            try:
-                self.panel.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
-            finally:
-                self._placing_focus = False
+        """A scene starts, or a session starts or resumes: the focus goes to ``first_focus``.
+        The scene is shown from the top of its text; once laid out, it scrolls only as far as
+        needed to bring the focused control into view (a rationale form's first box may sit
+        below a long scene)."""
+        if self.panel is None:
+            return
+        target = self.first_focus()
+        self._placing_focus = True
+        try:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        finally:
+            self._placing_focus = False
+        QTimer.singleShot(0, lambda: self._reveal_focus(target))
+
+    def _reveal_focus(self, target: QWidget) -> None:
+        if shiboken6.isValid(self) and shiboken6.isValid(target) and target.hasFocus() and target is not self.narrative:
+            reveal(target)
 
     def tab_chain(self) -> list[QWidget]:
         """The screen's Tab stops in reading order (hidden or non-Tab widgets are skipped by Qt)."""

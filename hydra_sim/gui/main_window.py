@@ -425,12 +425,16 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.errors.report(self, exc)
             return
-        self.setWindowTitle(f"{self.chosen_scenario.title} \u2013 hydra_sim")
+        self._title_for(self.chosen_scenario)
         self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)
             incident.show_scene()
             incident.focus_first()
+
+    def _title_for(self, scenario) -> None:
+        """The window (and task bar) names the scenario being played."""
+        self.setWindowTitle(f"{scenario.title} \u2013 hydra_sim")
 
     def _find_scenario(self, summary):
         entries = self.reload_library()
@@ -472,6 +476,7 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.start_screen.show_error(self.errors.report(self, exc).message)
             return
+        self._title_for(scenario)       # as on a fresh start (a resumed session kept the app's title)
         self._prepare_best_path()
         if self.controller.running:
             self._switch(incident)

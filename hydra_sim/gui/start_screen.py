@@ -57,7 +57,7 @@ class SessionList(QListWidget):
         if self.count() == 0:
             return QSize(hint.width(), 48)
         row = max(self.sizeHintForRow(0), self.visualItemRect(self.item(0)).height())
-        return QSize(hint.width(), max(48, row + 2 * self.frameWidth() + 4))
+        return QSize(hint.width(), max(48, row + 2 * self.frameWidth()))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -146,6 +146,7 @@ class StartScreen(QWidget):
         # -- resume ----------------------------------------------------------------------------
         resume, resume_layout = card("Unfinished sessions")
         self.session_list = SessionList()
+        self.session_list.setObjectName("sessions")     # slimmer entries (theme): the card fits 1280x720
         self.session_list.setAccessibleName("Unfinished sessions you can resume")
         self.session_list.setWordWrap(True)          # a long scenario title wraps, never cut off
         # lay the entries out again when the width changes: wrapped heights measured at the
@@ -159,8 +160,11 @@ class StartScreen(QWidget):
         self.no_sessions = QLabel("None: every session you started has finished.")
         self.no_sessions.setProperty("role", "muted")
         self.no_sessions.setWordWrap(True)
-        resume_layout.addWidget(self.no_sessions)
-        resume_layout.addStretch(0)
+        # no spacer below: with no sessions the note takes the room (its text at the top);
+        # a spacer would cost a layout gap the card cannot spare at 1280x720
+        self.no_sessions.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        resume_layout.addWidget(self.no_sessions, 1)
+        self.resume_layout = resume_layout
         buttons = QHBoxLayout()
         self.resume_button = QPushButton("Resume")
         self.resume_button.setAccessibleName("Resume the selected session")
@@ -261,7 +265,7 @@ class StartScreen(QWidget):
         for session in self.sessions:
             when = session.started_at.replace("T", " ")[:16]
             title = session.scenario_title or session.scenario_id
-            item = QListWidgetItem(f"{title}\nstarted {when}")
+            item = QListWidgetItem(f"{title} \u00b7 started {when}")     # one line fewer: the card fits 1280x720
             item.setToolTip(f"Session {session.session_id}")
             self.session_list.addItem(item)
         if self.sessions:
@@ -269,6 +273,7 @@ class StartScreen(QWidget):
         self.session_list.setVisible(bool(self.sessions))
         self.no_sessions.setVisible(not self.sessions)
         self.session_list.updateGeometry()     # room for the first entry (more rows scroll)
+        self.resume_layout.setStretchFactor(self.no_sessions, 0 if self.sessions else 1)
         self._update_buttons()
 
     def _library_item(self, entry) -> QListWidgetItem:

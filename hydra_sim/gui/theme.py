@@ -187,6 +187,7 @@ QFrame[role="option"][focused="true"] {{ border: 3px solid {p.focus}; }}
 QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget, QComboBox {{
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
     padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
+QListWidget#sessions::item {{ padding: 3px {LIST_ITEM_PAD_X}px; }}
 QListWidget::item {{ padding: 8px {LIST_ITEM_PAD_X}px; border-bottom: 1px solid {p.border}; }}
 QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
