@@ -28,6 +28,12 @@ _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _HEADING_MARK = re.compile(r"^[^\S\n]*###\s+", re.M)   # [^\S\n]: spaces, never across lines
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 session', '3 sessions', '0 warnings': a count with its noun in the right number,
+    never the "session(s)" of a developer's log."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
 def strip_time_prefix(title: str) -> str:
     """The title without a leading 'HH:MM:' or 'HH:MM \u2013' (kept whole if nothing would remain).
 

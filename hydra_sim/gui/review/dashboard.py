@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import paths
+from ...engine.text import counted
 from .. import theme
 from ..safe_text import plain_tooltip
 from .cohort_stats import HISTOGRAM_LABELS, CohortSummary, format_seconds
@@ -180,7 +181,7 @@ class CohortDashboard(QWidget):
         self.summary = summary
         self.message.hide()
         self.content.show()
-        self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) {scope}, "
+        self.heading.setText(f"Cohort dashboard: {counted(summary.sessions, 'session')} {scope}, "
                              f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
         accent = QColor(theme.current().accent)
         label = QColor(theme.current().text)       # the values beside the bars

@@ -847,8 +847,10 @@ class ReviewWindow(QMainWindow):
             empty = (f"No sessions match: {description}. Clear the search, or choose \u201cAll\u201d in the "
                      "filters above, to see more.")
         else:
-            empty = (f"None of the {len(visible)} session(s) shown ({description}) has finished yet: the dashboard "
-                     "counts sessions that reached an ending.")
+            shown = ("The 1 session shown" if len(visible) == 1 else f"None of the {len(visible)} sessions shown")
+            verb = "has not finished" if len(visible) == 1 else "has finished"
+            empty = (f"{shown} ({description}) {verb} yet: the dashboard counts sessions that reached an "
+                     "ending.")
         self.dashboard.show_summary(summary, description, empty=empty)
 
     def filter_description(self) -> str:
