@@ -311,11 +311,10 @@ class ReviewWindow(QMainWindow):
         fit_columns(self.notes_list, {2: 1, 3: 3})
         right_layout.addWidget(self.notes_list, 1)
         inner.addWidget(right)
-        inner.setStretchFactor(0, 3)
-        inner.setStretchFactor(1, 2)
-        # The cells above are one line each, shortened to fit: the row chosen in the timeline or
+        # The cells beside are one line each, shortened to fit: the row chosen in the timeline or
         # the actions is shown here whole (the trainee's answer, why the action matters), so a
-        # trainer reads it without hovering for a tooltip, by mouse or keyboard.
+        # trainer reads it without hovering for a tooltip, by mouse or keyboard. Beside the
+        # tables, not below them: at 1366x768 there is width to spare and no height.
         self.full_text = QPlainTextEdit()
         self.full_text.setReadOnly(True)
         self.full_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -323,15 +322,12 @@ class ReviewWindow(QMainWindow):
         self.full_text.setAccessibleName("The chosen row in full")
         self.full_text.setPlaceholderText(FULL_TEXT_HOW)
         self.full_text.setTabChangesFocus(True)
-        lines = self.full_text.fontMetrics().lineSpacing()
-        self.full_text.setMinimumHeight(lines * 3 + 12)      # a scroll bar for a longer answer
-        below = QSplitter(Qt.Orientation.Vertical)
-        below.addWidget(inner)
-        below.addWidget(self.full_text)
-        below.setStretchFactor(0, 3)
-        below.setStretchFactor(1, 1)
-        below.setChildrenCollapsible(False)
-        layout.addWidget(below, 1)
+        inner.addWidget(self.full_text)
+        inner.setStretchFactor(0, 3)
+        inner.setStretchFactor(1, 3)
+        inner.setStretchFactor(2, 2)
+        inner.setChildrenCollapsible(False)
+        layout.addWidget(inner, 1)
         return page
 
     def _show_timeline_in_full(self) -> None:
