@@ -15,6 +15,7 @@ report and read by the debrief, review and exports alike. Must not import Qt or 
 from __future__ import annotations
 
 from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
+from .text import quoted
 
 MAX_DECISIONS = 6       # the debrief names the few that mattered, not the whole path
 
@@ -45,14 +46,14 @@ def ending_account(runner) -> dict:
         # In the trainee's words: no variable or inject ids (a variable's description is
         # written for authors and trainers, and may itself name values by id).
         if turn.get("inject"):
-            reason = f"because of it, {_update_words(scenario, turn['inject'])} took the incident from '{where}' to '{to}'"
+            reason = f"because of it, {_update_words(scenario, turn['inject'])} took the incident from {quoted(where)} to {quoted(to)}"
         else:
-            reason = f"because of it, the incident went from '{where}' to '{to}'"
+            reason = f"because of it, the incident went from {quoted(where)} to {quoted(to)}"
         for index in turn["decisions"]:
             reasons.setdefault(index, []).append(reason)
     for record in runner.decisions:
         harmed = [c.action_id for c in record.credits if c.contravened]
-        titles = [f"'{a.title}'" if (a := scenario.action(i)) else f"'{i}'" for i in dict.fromkeys(harmed)]
+        titles = [quoted(a.title if (a := scenario.action(i)) else i) for i in dict.fromkeys(harmed)]
         if titles:
             joined = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
             reasons.setdefault(record.index, []).append(f"it went against {joined}")

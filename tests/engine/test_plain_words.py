@@ -85,3 +85,10 @@ def test_no_message_counts_things_as_thing_s():
                 if is_text and re.search(r"(?<!http)(?<=[a-z])\(s\)(?![^{]*\})", text) and ("{" in text or "%" in text):
                     found.append(f"{path.name}:{token.start[0]}")
     assert not found, found
+
+
+def test_a_title_with_quotes_of_its_own_is_not_quoted_twice():
+    from hydra_sim.engine.text import quoted
+    assert quoted("A call") == "\u201cA call\u201d"
+    assert quoted('"I speak for them" (you: PC Strick)') == '"I speak for them" (you: PC Strick)'
+    assert quoted("\u2018He's twenty if he's a day\u2019") == "\u2018He's twenty if he's a day\u2019"
