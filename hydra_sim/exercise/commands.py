@@ -33,6 +33,9 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     facilitate.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
     facilitate.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default: %(default)s; 0: any)")
     facilitate.add_argument("--code", help="the join code (default: a new random one)")
+    facilitate.add_argument("--across-sites", action="store_true",
+                            help="pods in different buildings: a long join code (5 groups of 5, ~124 bits) that "
+                                 "cannot be guessed from a captured message (docs/facilitation.md)")
     facilitate.add_argument("--order", choices=("per-syndicate", "shared"), default="per-syndicate",
                             help="option order: each syndicate its own shuffle (default), or one shared by all")
     facilitate.add_argument("--headless", action="store_true",
@@ -42,7 +45,8 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     station = home(sub.add_parser("station", help="run a headless syndicate station of a facilitated exercise"))
     station.add_argument("--host", required=True, help="the facilitator's address")
     station.add_argument("--port", type=int, default=DEFAULT_PORT)
-    station.add_argument("--code", required=True, help="the join code shown by the facilitator")
+    station.add_argument("--code", required=True, help="the join code shown by the facilitator (spaces, dashes "
+                                                       "and case do not matter)")
     station.add_argument("--syndicate", required=True, metavar="NAME")
     station.add_argument("--member", action="append", required=True, metavar="NAME",
                          help="a member of the syndicate (repeat for each)")
@@ -91,7 +95,8 @@ def start_server(args):
 
     try:
         server = ExerciseServer(Path(args.scenario), default_store_path(), host=args.host, port=args.port,
-                                code=args.code, order=getattr(args, "order", "per-syndicate").replace("-", "_"))
+                                code=args.code, order=getattr(args, "order", "per-syndicate").replace("-", "_"),
+                                across_sites=bool(getattr(args, "across_sites", False)))
         server.start()
     except ExerciseError as exc:
         print(f"hydra-sim facilitate: {exc}", file=sys.stderr)
@@ -105,7 +110,8 @@ def run_headless_facilitator(args, stdin, out) -> int:
         return 1
     host, port = server.address
     server.subscribe(lambda event: out(_event_line(event)))
-    out({"event": "listening", "host": host, "port": port, "code": server.code, "order": server.order,
+    out({"event": "listening", "host": host, "port": port, "code": server.display_code, "order": server.order,
+         "across_sites": server.across_sites, "fingerprint": server.short_fingerprint,
          "scenario": server.scenario.id, "store": str(server.store_path)})
     try:
         for line in stdin:

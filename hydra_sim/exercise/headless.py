@@ -219,7 +219,8 @@ class HeadlessStation:
             self._emit("ended", ending=event.ending_id)
 
     def _on_status(self, connected: bool, message: str) -> None:
-        self._emit("link", connected=connected, message=message)
+        fingerprint = self.link.short_fingerprint if connected and self.link is not None else ""
+        self._emit("link", connected=connected, message=message, **({"fingerprint": fingerprint} if fingerprint else {}))
 
     def _emit(self, event: str, **data) -> None:
         if self.on_event is not None:

@@ -7,7 +7,9 @@ that can be sent back to the peer; it never lets a bad message crash the receive
 Also the join code (random, short, typable) and the proofs that stand for it on the wire: the
 code itself is never sent; each side proves it knows the code with an HMAC bound to the TLS
 certificate the station sees (tls.py), so the link is encrypted and neither side can be
-impersonated by someone who lacks the code.
+impersonated by someone who lacks the code. Each hello carries a fresh nonce (the server refuses
+one it has seen: a replay); across sites the code is long (new_long_code, ~124 bits) so a captured
+hello cannot be searched offline.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 from typing import Any
 
@@ -30,7 +33,14 @@ MAX_NAME = 64                       # syndicate, station and member names
 MAX_MEMBERS = 12
 MAX_EVENTS_PER_SYNC = 2000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I/L: read aloud and typed without doubt
-CODE_LENGTH = 6
+CODE_LENGTH = 6                     # the training-room code: one room, one exercise, guessing slowed (server.py)
+# Across sites (pods in different buildings): a code long enough that a hello captured by someone in
+# the middle cannot be tried against every code offline. 25 characters of 31: ~124 bits, read aloud
+# and typed as 5 groups of 5 (e.g. K7QM2-XH4PA-...).
+ACROSS_SITES_GROUPS = 5
+CODE_GROUP = 5
+ACROSS_SITES_MIN_BITS = 100
+FINGERPRINT_SHORT = 16              # hex digits of the certificate fingerprint a trainer compares by phone
 
 # WebSocket close codes (4000-4999 are free for applications); the reason text says what to do.
 CLOSE_BAD_CODE = 4001
@@ -71,9 +81,36 @@ def new_join_code(length: int = CODE_LENGTH) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def new_long_code() -> str:
+    """An across-sites join code: 5 groups of 5, e.g. ``K7QM2-XH4PA-RT9WE-3NMJC-PQ8ZD`` (~124 bits)."""
+    return format_code(new_join_code(ACROSS_SITES_GROUPS * CODE_GROUP))
+
+
+def code_bits(code: str) -> float:
+    """How many bits of chance a code of this length carries (random from CODE_ALPHABET)."""
+    return len(normalise_code(code)) * math.log2(len(CODE_ALPHABET))
+
+
+def format_code(code: str) -> str:
+    """A code as shown and read aloud: a short one as it is; a long one in dash-separated groups of 5."""
+    plain = normalise_code(code)
+    if len(plain) <= 8:
+        return plain
+    return "-".join(plain[i:i + CODE_GROUP] for i in range(0, len(plain), CODE_GROUP))
+
+
 def normalise_code(code: str) -> str:
-    """What the trainee typed, as the server compares it: upper case, spaces and dashes dropped."""
-    return "".join(ch for ch in str(code).upper() if ch not in " -")
+    """What the trainee typed, as the server compares it: upper case; spaces, dashes and dots dropped
+    (``k7qm2 xh4pa`` and ``K7QM2-XH4PA`` are the same code)."""
+    return "".join(ch for ch in str(code).upper() if not ch.isspace() and ch not in "-\u2010\u2011\u2013._")
+
+
+def short_fingerprint(fingerprint: str) -> str:
+    """The first 16 hex digits of a certificate fingerprint in groups of 4 (``3F2A 91C0 5B7E D412``):
+    what the facilitator and a station show, so a trainer can compare them by phone. 64 bits: making a
+    certificate that matches them would take far longer than any exercise lasts."""
+    head = str(fingerprint)[:FINGERPRINT_SHORT].upper()
+    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 def join_proof(code: str, fingerprint: str, nonce: str) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import hmac
 import logging
+import math
 import queue
 import threading
 import time
@@ -191,7 +192,7 @@ class ExerciseServer:
 
     def __init__(self, scenario_path: str | Path, store_path: str | Path, *, host: str = "0.0.0.0",
                  port: int = p.DEFAULT_PORT, code: str | None = None, facilitator: str = "facilitator",
-                 order: str = "per_syndicate", seed: int | None = None):
+                 order: str = "per_syndicate", seed: int | None = None, across_sites: bool = False):
         result = load_scenario(Path(scenario_path))
         if result.scenario is None:
             first = result.problems[0].format() if result.problems else "it could not be read"
@@ -200,9 +201,21 @@ class ExerciseServer:
         self.scenario_path = Path(scenario_path)
         self.store_path = Path(store_path)
         self.host, self.port = host, port
-        self.code = p.normalise_code(code) if code else p.new_join_code()
+        # Across sites: a long code (>= 100 bits), so a hello captured in the middle cannot be guessed
+        # offline; the short code stays the training-room default (docs/facilitation.md).
+        self.across_sites = bool(across_sites)
+        if code:
+            self.code = p.normalise_code(code)
+        else:
+            self.code = p.normalise_code(p.new_long_code() if self.across_sites else p.new_join_code())
         if len(self.code) < 4:
             raise ExerciseError("a join code needs at least 4 letters or digits")
+        if self.across_sites and p.code_bits(self.code) < p.ACROSS_SITES_MIN_BITS:
+            needed = math.ceil(p.ACROSS_SITES_MIN_BITS / math.log2(len(p.CODE_ALPHABET)))
+            raise ExerciseError(f"across sites, a join code needs at least {needed} letters or digits (about "
+                                f"{p.ACROSS_SITES_MIN_BITS} bits), so it cannot be guessed from a captured "
+                                "message: leave the code empty to get a new long one")
+        self._used_nonces: set[str] = set()   # every accepted hello's nonce: a replayed hello is refused
         self.facilitator = facilitator
         if order not in ORDERS:
             raise ExerciseError(f"the option order must be one of: {', '.join(ORDERS)} (not {order!r})")
@@ -220,6 +233,16 @@ class ExerciseServer:
         self._injects = {i.id: i for i in self.scenario.all_injects()}
         self.wrong_codes = WrongCodeGuard()
         self.fingerprint = ""          # of the TLS certificate made at start (tls.py); stations' proofs bind to it
+
+    @property
+    def display_code(self) -> str:
+        """The join code as shown and read aloud (a long one in groups of 5)."""
+        return p.format_code(self.code)
+
+    @property
+    def short_fingerprint(self) -> str:
+        """The certificate's fingerprint as a trainer compares it with a station's by phone."""
+        return p.short_fingerprint(self.fingerprint)
 
     def seed_for(self, syndicate: str) -> int:
         """The presentation seed a syndicate's new session uses: the exercise's, or one derived per syndicate."""
@@ -439,6 +462,16 @@ class ExerciseServer:
             self.wrong_codes.failed(address)
             self._refuse(conn, p.CLOSE_BAD_CODE, "wrong join code: check the code shown on the facilitator's "
                                                  "screen and type it again")
+            return None
+        with self._lock:
+            # A station makes a fresh nonce for every connection, so a nonce seen before means the same
+            # hello sent again (captured and replayed): refused, whatever it claims. Only hellos with a
+            # right proof are kept, so someone without the code cannot fill this set.
+            replayed = hello["nonce"] in self._used_nonces
+            self._used_nonces.add(hello["nonce"])
+        if replayed:
+            self._refuse(conn, p.CLOSE_PROTOCOL, "this hello was already used on another connection (a "
+                                                 "replay): each station makes a new one when it connects")
             return None
         if hello["scenario_id"] != self.scenario.id or (
                 hello["scenario_hash"] and hello["scenario_hash"] != self.scenario.content_hash):

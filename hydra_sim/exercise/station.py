@@ -82,6 +82,7 @@ class StationLink:
         self._generation = 0                # +1 per connection: the sender never updates a newer one's state
         self._welcomed = threading.Event()
         self.seed: int | None = None        # the presentation seed the facilitator's welcome gave, if any
+        self.fingerprint: str = ""          # the facilitator's certificate, once it proved it knows the code
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._acked_changed = threading.Condition(self._lock)
@@ -91,6 +92,11 @@ class StationLink:
     @property
     def connected(self) -> bool:
         return self._welcomed.is_set()
+
+    @property
+    def short_fingerprint(self) -> str:
+        """The facilitator's certificate as the trainer compares it with the console's by phone ('' before joining)."""
+        return p.short_fingerprint(self.fingerprint)
 
     def start(self) -> None:
         if self._threads:
@@ -247,9 +253,11 @@ class StationLink:
                         for session_id, seq in message["acked"].items():
                             self._acked[session_id] = seq
                         self._acked_changed.notify_all()
+                    self.fingerprint = fingerprint
                     welcomed = True
                     self._welcomed.set()
-                    self._status(True, f"joined the exercise as syndicate {self.syndicate} ({message['role']})")
+                    self._status(True, f"joined the exercise as syndicate {self.syndicate} ({message['role']}); "
+                                       f"facilitator's certificate {self.short_fingerprint}")
                     self.notify()
                 elif kind == p.ACK:
                     with self._lock:

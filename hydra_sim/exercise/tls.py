@@ -10,8 +10,9 @@ checks the facilitator's answer bound the same way (protocol.facilitator_proof).
  - someone in the middle with their own certificate cannot pass a station's hello on to the
    real facilitator (the fingerprints differ), nor pose as the facilitator without the code.
 What it is not: a password-authenticated key exchange. A hello captured by someone in the
-middle can be tried against every possible code offline; the code is short, so it protects
-one exercise, for its duration. docs/security.md says so.
+middle can be tried against every possible code offline; the short code protects one exercise
+in one room, for its duration; across sites the code is long (~124 bits) so that search is out
+of reach. docs/security.md says so.
 Must not import Qt or any GUI code.
 """
 

@@ -18,7 +18,7 @@ Must not import the runner, the controller or any screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from ..engine.model import NDM_FIELD_LABELS, PARTS_KEY
 from ..engine.rationale import stage_label
 from .keyboard import OptionGroupKeys
-from .widgets import WrapLabel
+from .widgets import WrapLabel, reveal
 
 
 def _label(text: str, role: str | None = None) -> QLabel:
@@ -103,6 +103,15 @@ class RankList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.model().rowsMoved.connect(lambda *_: self.reordered.emit())
+        # the list is as tall as its rows (no scroll bar of its own): the screen's scroll area
+        # scrolls instead, so the row the keyboard moves to (or moves) stays in view
+        self.currentRowChanged.connect(lambda _row: QTimer.singleShot(0, self.reveal_current))
+
+    def reveal_current(self) -> None:
+        item = self.currentItem()
+        if item is not None and self.isVisible():
+            rect = self.visualItemRect(item)
+            reveal(self, rect.translated(self.viewport().pos()), margin=8)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
@@ -119,6 +128,7 @@ class RankList(QListWidget):
         self.insertItem(target, item)
         self.setCurrentRow(target)
         self.reordered.emit()
+        QTimer.singleShot(0, self.reveal_current)      # moved, the row is still the current one
 
     def fit_height(self) -> None:
         height = sum(max(self.sizeHintForRow(i), 24) for i in range(self.count()))

@@ -614,9 +614,12 @@ class IncidentScreen(QWidget):
     def _on_entered_by(self, member: str) -> None:
         self.controller.entered_by = member or None
 
-    def set_link_state(self, connected: bool, message: str = "") -> None:
+    def set_link_state(self, connected: bool, message: str = "", fingerprint: str = "") -> None:
+        """``fingerprint``: the facilitator's certificate (short form), shown once joined so the
+        trainer can compare it with the console's by phone (docs/facilitation.md)."""
         if connected:
-            self.link_label.setText("\u25cf Connected to the facilitator")
+            self.link_label.setText("\u25cf Connected to the facilitator"
+                                    + (f" (certificate {fingerprint})" if fingerprint else ""))
         else:
             self.link_label.setText("\u25cb Working offline: will catch up")
         self.link_label.setToolTip(plain_tooltip(message) if message else ("Your decisions reach the facilitator as you make them." if connected

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
 from .errors import problem_line
 from .persistence import SessionSummary, TraineeInfo
 from .safe_text import SafeTextBrowser, plain_tooltip
-from .widgets import FitScrollArea
+from .theme import LIST_ITEM_PAD_X
+from .widgets import FitScrollArea, PaddedItemDelegate
 
 ROLE_LABELS = {"call_handler": "Call handler", "first_responder": "First responder",
                "incident_manager": "Incident manager", "investigator": "Investigator"}
@@ -40,6 +42,28 @@ TRAINEE_ROLES = tuple(ROLE_LABELS)
 
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
+
+
+class SessionList(QListWidget):
+    """The unfinished sessions: never shorter than its first entry at the width it has now.
+
+    An entry's wrapped height depends on the list's width, which is only known once the list
+    is shown and laid out; a height measured while it was hidden (as set_sessions runs) cut
+    the entry off. So the minimum is asked of the list each time and re-asked when its width
+    changes."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.count() == 0:
+            return QSize(hint.width(), 48)
+        row = max(self.sizeHintForRow(0), self.visualItemRect(self.item(0)).height())
+        return QSize(hint.width(), max(48, row + 2 * self.frameWidth() + 4))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # the items are laid out again at the new width after this event: ask again then
+            QTimer.singleShot(0, self.updateGeometry)
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -121,12 +145,16 @@ class StartScreen(QWidget):
 
         # -- resume ----------------------------------------------------------------------------
         resume, resume_layout = card("Unfinished sessions")
-        self.session_list = QListWidget()
+        self.session_list = SessionList()
         self.session_list.setAccessibleName("Unfinished sessions you can resume")
         self.session_list.setWordWrap(True)          # a long scenario title wraps, never cut off
+        # lay the entries out again when the width changes: wrapped heights measured at the
+        # width the list had while hidden cut the entry off once shown (issue 16)
+        self.session_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.session_list.setItemDelegate(PaddedItemDelegate(LIST_ITEM_PAD_X, self.session_list))
         self.session_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.session_list.itemActivated.connect(lambda _item: self._resume())
-        self.session_list.setMinimumHeight(48)       # grows with the window; sized to its rows in set_sessions
+        # grows with the window; never shorter than its first entry (SessionList.minimumSizeHint)
         resume_layout.addWidget(self.session_list, 1)
         self.no_sessions = QLabel("None: every session you started has finished.")
         self.no_sessions.setProperty("role", "muted")
@@ -153,6 +181,8 @@ class StartScreen(QWidget):
         self.library_list = QListWidget()
         self.library_list.setAccessibleName("Scenario library")
         self.library_list.setWordWrap(True)
+        self.library_list.setResizeMode(QListView.ResizeMode.Adjust)    # as the sessions list
+        self.library_list.setItemDelegate(PaddedItemDelegate(LIST_ITEM_PAD_X, self.library_list))
         self.library_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.library_list.currentRowChanged.connect(self._show_details)
         self.library_list.itemActivated.connect(lambda _item: self._choose())
@@ -236,11 +266,9 @@ class StartScreen(QWidget):
             self.session_list.addItem(item)
         if self.sessions:
             self.session_list.setCurrentRow(0)
-            # room for the first entry at least, so it is never cut off (more rows scroll)
-            first = self.session_list.sizeHintForRow(0)
-            self.session_list.setMinimumHeight(max(48, first + 2 * self.session_list.frameWidth() + 4))
         self.session_list.setVisible(bool(self.sessions))
         self.no_sessions.setVisible(not self.sessions)
+        self.session_list.updateGeometry()     # room for the first entry (more rows scroll)
         self._update_buttons()
 
     def _library_item(self, entry) -> QListWidgetItem:

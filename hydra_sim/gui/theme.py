@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+# the horizontal padding of a list entry; widgets.PaddedItemDelegate wraps text to the width
+# left inside it (Qt's style sheet measures wrapped entries without it)
+LIST_ITEM_PAD_X = 6
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 MIN_BASE_POINTS = 11.0
 
@@ -184,7 +187,7 @@ QFrame[role="option"][focused="true"] {{ border: 3px solid {p.focus}; }}
 QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget, QTableView, QComboBox {{
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
     padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
-QListWidget::item {{ padding: 8px 6px; border-bottom: 1px solid {p.border}; }}
+QListWidget::item {{ padding: 8px {LIST_ITEM_PAD_X}px; border-bottom: 1px solid {p.border}; }}
 QListWidget::item:selected {{ background: {p.selection}; color: {p.text}; }}
 QPushButton {{ background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
     border-radius: 6px; padding: 8px 18px; min-height: 1.6em; }}

@@ -6,7 +6,9 @@ in rows that wrap (like words), so a row of buttons never forces a horizontal sc
 ``ElidingButton`` is a push button that, only when even a row of its own is too narrow for
 its text, shows it shortened with "..." and the full text in its tooltip; ``FitScrollArea``
 scrolls a page vertically only when the window is shorter than the page's minimum;
-``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
+``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
+``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn
+in; ``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
 its special value, such as "any": a keyboard trap).
 Must not import the engine, the controller or any screen.
 """
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QStylePainter,
     QWidget,
 )
@@ -227,3 +231,37 @@ class TabLeavingDateEdit(QDateEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class PaddedItemDelegate(QStyledItemDelegate):
+    """Measures a word-wrapped list entry as wide as the text is drawn, not as wide as the row.
+
+    The style sheet pads each entry (theme.LIST_ITEM_PAD_X on each side) and draws the text
+    inside the padding, but Qt wraps the text for the size hint across the whole row: an
+    entry whose last line only fits in the wider measure came out a line short, its end
+    cut to "..." (issue 16)."""
+
+    def __init__(self, pad_x: int, parent=None):
+        super().__init__(parent)
+        self.pad_x = pad_x
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = option.rect.adjusted(0, 0, -2 * self.pad_x, 0)
+        return super().sizeHint(narrowed, index)
+
+
+def reveal(widget: QWidget, rect: QRect | None = None, margin: int = 24) -> None:
+    """Scroll the nearest enclosing scroll area, as little as possible, so ``rect`` (in
+    ``widget``'s coordinates; the whole widget by default) is in view: a row moved by the
+    keyboard, or a box given the focus, is never left below the fold (issue 16)."""
+    rect = widget.rect() if rect is None else rect
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is None or parent.widget() is None or not parent.widget().isAncestorOf(widget):
+        return
+    holder = parent.widget()
+    top_left = widget.mapTo(holder, rect.topLeft())
+    centre = top_left.y() + rect.height() // 2
+    parent.ensureVisible(top_left.x(), centre, 0, rect.height() // 2 + margin)

@@ -110,7 +110,10 @@ def test_flagship_deep_checks_have_no_warnings() -> None:
     # no time budget here: what the checks find must not depend on how busy the machine is
     problems = deep_check(scenario.raise_for_errors(), seconds=float("inf"))
     assert not [p for p in problems if p.severity != INFO], [p.format() for p in problems]
-    assert len(by_code(problems, "A003")) == len(scenario.scenario.endings)
+    # every ending gets its score range; where the run conditions change it (the ambulance
+    # response does), there is one finding per range, saying which conditions it holds under
+    ranged = {p.message.split("'")[1] for p in by_code(problems, "A003")}
+    assert ranged == set(scenario.scenario.endings)
 
 
 def test_abbreviate_long_paths() -> None:

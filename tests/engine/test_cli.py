@@ -163,7 +163,8 @@ def test_explore_json() -> None:
     done = hydra("explore", str(FLAGSHIP), "--json", "--budget", "0")
     assert done.returncode == 0, done.stderr
     combinations = json.loads(done.stdout)     # the flagship has run conditions: one report for each
-    assert [c["conditions"] for c in combinations] == [{"custody": "four_local"}, {"custody": "none_local"}]
+    assert [c["conditions"] for c in combinations] == [
+        {"custody": c, "ambulance": a} for c in ("four_local", "none_local") for a in ("nearest_crew", "crews_held")]
     report = combinations[0]["report"]
     endings = {e["ending_id"]: e for e in report["endings"]}
     assert "everyone_safe" in endings

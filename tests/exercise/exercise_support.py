@@ -75,3 +75,23 @@ def send_hello(conn, message: dict) -> dict:
     sealed = p.seal_hello(message, tls.peer_fingerprint(conn))
     conn.send(json.dumps(sealed))
     return sealed
+
+
+def closed_with(conn, timeout: float = WAIT) -> tuple[int, str]:
+    """Read until the server closes ``conn``; its close code and reason."""
+    import pytest
+    from websockets.exceptions import ConnectionClosed
+
+    with pytest.raises(ConnectionClosed) as info:
+        while True:
+            conn.recv(timeout=timeout)
+    return info.value.rcvd.code, info.value.rcvd.reason
+
+
+def started_server(tmp_path, **options):
+    """A facilitator server for FLAGSHIP on a free loopback port, started (stop it when done)."""
+    from hydra_sim.exercise.server import ExerciseServer
+
+    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, **options)
+    srv.start()
+    return srv

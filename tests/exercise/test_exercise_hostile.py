@@ -11,8 +11,7 @@ import stat
 from contextlib import contextmanager
 
 import pytest
-from exercise_support import FLAGSHIP, WAIT, send_hello, ws_connect
-from websockets.exceptions import ConnectionClosed
+from exercise_support import FLAGSHIP, WAIT, closed_with, send_hello, started_server, ws_connect
 
 from hydra_sim import cli
 from hydra_sim.engine import load_scenario
@@ -20,7 +19,7 @@ from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.recorder import SessionRecorder
 from hydra_sim.exercise.seats import load_token, save_token, seats_path
-from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
+from hydra_sim.exercise.server import WrongCodeGuard
 from hydra_sim.exercise.station import StationLink
 from hydra_sim.records.store import SessionStore, TraineeInfo
 from forgery_support import reseal
@@ -35,8 +34,7 @@ def scenario():
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, code=CODE)
-    srv.start()
+    srv = started_server(tmp_path, code=CODE)
     yield srv
     srv.stop()
 
@@ -46,12 +44,6 @@ def hello(scenario, syndicate="Alpha", station_id="Alpha-station", role="recordi
     message.update(over)
     return message
 
-
-def closed_with(conn) -> tuple[int, str]:
-    with pytest.raises(ConnectionClosed) as info:
-        while True:
-            conn.recv(timeout=WAIT)
-    return info.value.rcvd.code, info.value.rcvd.reason
 
 
 def recorded(tmp_path, scenario, name="station.sqlite3") -> tuple[SessionStore, str]:

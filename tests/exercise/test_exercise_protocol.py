@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from exercise_support import FLAGSHIP, EventLog, send_hello, ws_connect
-from websockets.exceptions import ConnectionClosed
+from exercise_support import EventLog, FLAGSHIP, closed_with, send_hello, started_server, ws_connect
 
 from hydra_sim.exercise import protocol as p
-from hydra_sim.exercise.server import ExerciseServer, WrongCodeGuard
+from hydra_sim.exercise.server import WrongCodeGuard
 from hydra_sim.exercise.station import FATAL_CLOSES
 
 
@@ -89,17 +88,10 @@ def test_commands_are_checked():
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, code="ABCDEF")
-    srv.start()
+    srv = started_server(tmp_path, code="ABCDEF")
     yield srv
     srv.stop()
 
-
-def closed_with(conn) -> tuple[int, str]:
-    with pytest.raises(ConnectionClosed) as info:
-        while True:
-            conn.recv(timeout=10)
-    return info.value.rcvd.code, info.value.rcvd.reason
 
 
 def test_wrong_code_closes_with_a_clear_reason(server):

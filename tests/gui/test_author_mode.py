@@ -156,10 +156,10 @@ def test_preview_from_a_middle_scene_with_chosen_variables(author, qtbot):
     win = author(FLAGSHIP)
     middle = list(win.scenario.scenes)[len(win.scenario.scenes) // 2]
     win.map.select_node(middle)
-    win.preview.play_from_here(minutes=25, variables={"ambulance_requested": True, "casualties_critical": 3})
+    win.preview.play_from_here(minutes=25, variables={"ambulance_requested": True, "minutes_sealed": 3})
     runner = win.preview.session.runner
     assert runner.scene_id == middle and runner.clock.seconds == 25 * 60
-    assert runner.variables["ambulance_requested"] is True and runner.variables["casualties_critical"] == 3
+    assert runner.variables["ambulance_requested"] is True and runner.variables["minutes_sealed"] == 3
     panel = win.preview.panel
     assert [o.id for o in panel.options] == [o.id for o in runner.available_options()]
     assert panel.options, "the middle scene offers options"

@@ -179,9 +179,34 @@ def test_console_creates_an_exercise_and_says_why_one_cannot_start(qtbot, home, 
     try:
         assert win.join_card.isVisible() and not win.setup_card.isVisible()
         assert win.code_label.text() == "TEST42" and win.server.address[1] > 0
+        assert "across sites" not in win.scenario_label.text()              # the training-room default
+        assert win.server.short_fingerprint in win.fingerprint_label.text()
     finally:
         win.close()
     assert win.server._server is None        # the console that made the exercise closes it
+
+
+def test_console_across_sites_shows_the_long_code_the_mode_and_the_fingerprint(qtbot, home, tmp_path):
+    win = ExerciseConsole(scenario_path=FLAGSHIP, host="127.0.0.1", port=0, store_path=tmp_path / "f.sqlite3")
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    win.across_sites_box.setChecked(True)
+    win.code_edit.setText("TEST42")                       # too short to cross sites: said so, nothing starts
+    assert not win.start_exercise()
+    assert "across sites" in win.setup_error.text() and "leave the code empty" in win.setup_error.text()
+    win.code_edit.setText("")
+    assert win.start_exercise()
+    try:
+        server = win.server
+        assert server.across_sites
+        assert win.code_label.text() == server.display_code and [len(g) for g in server.display_code.split("-")] == [5] * 5
+        assert "across sites" in win.scenario_label.text()
+        assert "by phone or in person" in win.address_label.text()
+        assert server.short_fingerprint in win.fingerprint_label.text() and len(server.short_fingerprint) == 19
+        shoot(win, "console-across-sites")
+    finally:
+        win.close()
 
 
 def test_the_recording_seat_of_a_replaced_computer_is_released_from_the_rows_menu(qtbot, console, server, tmp_path):

@@ -48,7 +48,9 @@ def test_follower_shows_its_syndicate_live_the_pause_and_the_facilitator_leaving
     qtbot.waitExposed(win)
     assert "waiting for the facilitator" in win.heading.text() and win.table.rowCount() == 0
     win.start()
-    qtbot.waitUntil(lambda: win.link_label.text() == "\u25cf Connected to the facilitator", timeout=WAIT_MS)
+    # once joined, the facilitator's certificate (short form), to compare with the console's by phone
+    qtbot.waitUntil(lambda: win.link_label.text() == "\u25cf Connected to the facilitator (certificate "
+                    f"{server.short_fingerprint})", timeout=WAIT_MS)
 
     # the recording station holds after its first decision (until an inject), then at "runners"
     # (until the pause and the resume), so the test sees the follower at known points

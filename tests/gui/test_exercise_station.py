@@ -85,6 +85,7 @@ def test_gui_station_takes_interventions_and_catches_up_after_the_facilitator_re
     qtbot.waitUntil(lambda: station.connected and server.syndicate("Alpha").session_id is not None,
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Connected" in screen.link_label.text(), timeout=WAIT_MS)
+    assert f"(certificate {server.short_fingerprint})" in screen.link_label.text()    # compared by phone
     assert win.controller.runner.facilitated
 
     # a decision entered by the second member, with its rationale, reaches the facilitator

@@ -33,7 +33,7 @@ def test_the_ndm_panel_asks_for_every_structured_part(qtbot, flagship):
         panel.boxes[field_id].setPlainText("x")
     with qtbot.assertNotEmitted(panel.submitted):
         panel.submit()
-    assert "Choose an answer for" in panel.error.text() and "grey coat" in panel.error.text()
+    assert "Choose an answer for" in panel.error.text() and "Kaka" in panel.error.text()
     for part_id, option_id in BEST_PARTS.items():
         combo = panel.parts[part_id]
         assert combo.currentIndex() == -1                # nothing is chosen for the trainee
@@ -84,7 +84,7 @@ def test_the_review_window_marks_a_rationale_and_the_grade_follows(qtbot, monkey
         assert "Mark every criterion" in dialog.error.text() and dialog.result() != QDialog.DialogCode.Accepted
         for criterion in decision.rubric:
             dialog.set_mark(criterion.id, "met")
-        dialog.comments["power_and_necessity"].setText("Clear Code G necessity for the grey-coat man")
+        dialog.comments["power_and_necessity"].setText("Clear Code G necessity for Kaka")
         shoot(dialog, "review-mark-rationale")
         dialog._try_accept()
         assert dialog.result() == QDialog.DialogCode.Accepted
@@ -97,7 +97,7 @@ def test_the_review_window_marks_a_rationale_and_the_grade_follows(qtbot, monkey
     report = store.report(session_id)
     assert not report["provisional"] and report["percent"] == 100 and report["grade_id"] == "distinction"
     assert report["markings"][0]["by"] == "Sgt Trainer"
-    assert report["markings"][0]["comments"] == {"power_and_necessity": "Clear Code G necessity for the grey-coat man"}
+    assert report["markings"][0]["comments"] == {"power_and_necessity": "Clear Code G necessity for Kaka"}
     assert store.verify(session_id) == []
     header = win.detail_header.text()
     assert "Provisional" not in header and "marked by <b>Sgt Trainer</b>" in header

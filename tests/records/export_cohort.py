@@ -13,6 +13,11 @@ FLAGSHIP = REPO / "scenarios" / "brackenford-services.yaml"
 PLANS = {"best": REPO / "scenarios" / "brackenford-services.best.plan.yaml",
          "careless": REPO / "scenarios" / "brackenford-services.careless.plan.yaml"}
 
+# xAPI statements the cohort's four finished sessions make: one "answered" per decision (mini
+# good 5, mini poor 2, flagship best 20, flagship careless 6) and "completed" plus "passed" or
+# "failed" for each session. It changes when a bundled plan or the flagship's decisions change.
+FINISHED_STATEMENTS = 5 + 2 + 20 + 6 + 4 * 2
+
 
 def _load(path: Path):
     result = load_scenario(path)

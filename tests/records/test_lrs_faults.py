@@ -434,7 +434,7 @@ def ralph(tmp_path_factory):
 
 
 def test_ralph_stopped_mid_push_and_restarted_holds_every_statement_once(ralph, tmp_path):
-    from export_cohort import build_cohort
+    from export_cohort import FINISHED_STATEMENTS, build_cohort
     from test_lrs_ralph import PASSWORD, USER
 
     from hydra_sim.records import SessionStore, exports, xapi
@@ -443,7 +443,7 @@ def test_ralph_stopped_mid_push_and_restarted_holds_every_statement_once(ralph, 
         build_cohort(store)
         records = exports.gather_all(store, exports.select_sessions(store, status="finished"))
     statements = xapi.statements_for(records)
-    assert len(statements) == 40
+    assert len(statements) == FINISHED_STATEMENTS
     restarts: list[float] = []
 
     def sleep(seconds: float) -> None:         # the backoff wait: bring Ralph back during it
@@ -464,7 +464,7 @@ def test_ralph_stopped_mid_push_and_restarted_holds_every_statement_once(ralph, 
         queue.remove = remove_then_stop
         lrs_client = LrsClient(ralph.endpoint, USER, PASSWORD, batch_size=15, attempts=4, timeout=30, sleep=sleep)
         result = lrs_client.flush(queue)
-        assert (result.sent, result.already, result.queued, result.errors) == (40, 0, 0, [])
-        assert restarts and removed == [15, 15, 10] and queue.count() == 0
+        assert (result.sent, result.already, result.queued, result.errors) == (FINISHED_STATEMENTS, 0, 0, [])
+        assert restarts and removed == [15, 15, FINISHED_STATEMENTS - 30] and queue.count() == 0
     stored = ralph.statements()
     assert sorted(s["id"] for s in stored) == sorted(s["id"] for s in statements)

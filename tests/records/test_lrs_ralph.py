@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from export_cohort import build_cohort
+from export_cohort import FINISHED_STATEMENTS, build_cohort
 
 from hydra_sim import cli, paths
 from hydra_sim.records import SessionStore, exports, lrs, xapi
@@ -173,15 +173,15 @@ def queued(home_folder: Path, endpoint: str) -> int:
 def test_push_stores_every_statement_and_a_second_push_adds_nothing(ralph, home, capsys, tmp_path):
     folder, ids = home
     expected = expected_statements(folder)
-    assert len(expected) == 40
+    assert len(expected) == FINISHED_STATEMENTS
     # A wrong password first: a clear message, and everything stays queued.
     code, out, err = push(folder, ralph.endpoint, capsys, password="not-the-password")
     assert code == 1 and "refused the credentials (HTTP 401)" in err
-    assert "sent 0, already there 0, still queued 40" in out and queued(folder, ralph.endpoint) == 40
+    assert f"sent 0, already there 0, still queued {FINISHED_STATEMENTS}" in out and queued(folder, ralph.endpoint) == FINISHED_STATEMENTS
     assert ralph.statements() == []
     # The right password: everything is stored.
     code, out, err = push(folder, ralph.endpoint, capsys)
-    assert code == 0 and "sent 40, already there 0, still queued 0" in out, err
+    assert code == 0 and f"sent {FINISHED_STATEMENTS}, already there 0, still queued 0" in out, err
     stored = ralph.statements()
     assert sorted(s["id"] for s in stored) == sorted(s["id"] for s in expected)
     for key in ("mini_good", "flag_careless"):
@@ -196,8 +196,8 @@ def test_push_stores_every_statement_and_a_second_push_adds_nothing(ralph, home,
     with XapiQueue(tmp_path / "resend.sqlite3") as queue:
         queue.add(ralph.endpoint, "all", expected)
         result = LrsClient(ralph.endpoint, USER, PASSWORD, batch_size=50, sleep=lambda s: None).flush(queue)
-    assert (result.sent, result.already, result.queued) == (0, 40, 0)
-    assert len(ralph.statements()) == 40
+    assert (result.sent, result.already, result.queued) == (0, FINISHED_STATEMENTS, 0)
+    assert len(ralph.statements()) == FINISHED_STATEMENTS
 
 
 def test_a_push_while_the_lrs_is_down_keeps_everything_until_it_is_back(ralph, home, capsys, tmp_path):
@@ -214,12 +214,12 @@ def test_a_push_while_the_lrs_is_down_keeps_everything_until_it_is_back(ralph, h
         code, out, err = push(folder, ralph.endpoint, capsys)
     finally:
         ralph.start()
-    assert code == 1 and "cannot reach" in err and "still queued 40" in out
-    assert queued(folder, ralph.endpoint) == 40
+    assert code == 1 and "cannot reach" in err and f"still queued {FINISHED_STATEMENTS}" in out
+    assert queued(folder, ralph.endpoint) == FINISHED_STATEMENTS
     code, out, _err = push(folder, ralph.endpoint, capsys)
-    assert code == 0 and "sent 40, already there 0, still queued 0" in out
-    assert len(ralph.statements()) == count_before + 40
-    assert sum(len(ralph.statements(registration=session_id)) for session_id in added) == 40
+    assert code == 0 and f"sent {FINISHED_STATEMENTS}, already there 0, still queued 0" in out
+    assert len(ralph.statements()) == count_before + FINISHED_STATEMENTS
+    assert sum(len(ralph.statements(registration=session_id)) for session_id in added) == FINISHED_STATEMENTS
 
 
 def test_every_exported_statement_is_accepted_as_valid(ralph, home):

@@ -13,25 +13,32 @@ from records_support import REPO, TRAINEE
 from hydra_sim.engine import ScenarioRunner, load_scenario, score_runner
 from hydra_sim.engine.plan import load_plan, run_plan
 
-SCENARIOS = REPO / "scenarios"
-OLD_CATALOGUE = REPO / "tests" / "fixtures" / "nrp-core-2025.1" / "nrp-core.catalogue.yaml"
+OLD = REPO / "tests" / "fixtures" / "nrp-core-2025.1"
+OLD_CATALOGUE = OLD / "nrp-core.catalogue.yaml"
 FLAGSHIP = "brackenford-services"
+# The flagship as it was while 2025.1 was current (and its plans), kept beside the old catalogue:
+# today's flagship offers actions that 2025.1 does not have, so it cannot be scored against it.
 
 pytestmark = pytest.mark.usefixtures("forget_home")
 
 
 @pytest.fixture(scope="module")
-def current():
-    return load_scenario(SCENARIOS / f"{FLAGSHIP}.yaml").raise_for_errors()
+def current(tmp_path_factory):
+    """That same flagship scored against the bundled catalogue (no catalogue in its folder)."""
+    root = tmp_path_factory.mktemp("new-catalogue")
+    (root / "scenarios").mkdir()
+    shutil.copyfile(OLD / f"{FLAGSHIP}.yaml", root / "scenarios" / f"{FLAGSHIP}.yaml")
+    shutil.copytree(REPO / "assets", root / "assets")
+    return load_scenario(root / "scenarios" / f"{FLAGSHIP}.yaml").raise_for_errors()
 
 
 @pytest.fixture(scope="module")
 def under_old_catalogue(tmp_path_factory):
-    """The flagship as it is today, but scored against the catalogue as released at 2025.1 (a
+    """The flagship of that time, scored against the catalogue as released at 2025.1 (a
     catalogue in the scenario's folder is found before the bundled one)."""
     root = tmp_path_factory.mktemp("old-catalogue")
     (root / "scenarios").mkdir()
-    shutil.copyfile(SCENARIOS / f"{FLAGSHIP}.yaml", root / "scenarios" / f"{FLAGSHIP}.yaml")
+    shutil.copyfile(OLD / f"{FLAGSHIP}.yaml", root / "scenarios" / f"{FLAGSHIP}.yaml")
     shutil.copyfile(OLD_CATALOGUE, root / "scenarios" / "nrp-core.catalogue.yaml")
     shutil.copytree(REPO / "assets", root / "assets")
     return load_scenario(root / "scenarios" / f"{FLAGSHIP}.yaml").raise_for_errors()
@@ -40,7 +47,7 @@ def under_old_catalogue(tmp_path_factory):
 def record(store, scenario, plan_name: str) -> str:
     """Play a bundled test plan on ``scenario`` and record it as the app does: its inputs, its score,
     then any rationale marking."""
-    steps, problems = load_plan(SCENARIOS / plan_name)
+    steps, problems = load_plan(OLD / plan_name)
     assert steps is not None, problems
     result = run_plan(scenario, steps)
     assert result.problem is None, result.problem

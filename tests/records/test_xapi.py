@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
-from export_cohort import build_cohort
+from export_cohort import FINISHED_STATEMENTS, build_cohort
 
 from hydra_sim.records import SessionStore, exports, xapi
 from hydra_sim.records.lrs import LrsAuthError, LrsClient, LrsUnavailable
@@ -69,7 +69,7 @@ def test_every_statement_validates_with_ralphs_xapi_model(statements):
     model = ralph_statement_model()
     if model is None:
         pytest.skip("ralph is not installed")
-    assert len(statements) == 40
+    assert len(statements) == FINISHED_STATEMENTS
     for statement in statements:
         model.model_validate(statement)
 
@@ -237,14 +237,14 @@ def test_flush_posts_batches_with_auth_and_version_header(stub, queue, statement
     queue.add(stub.endpoint, "all", statements)
     lrs, sleeps = client(stub.endpoint, batch_size=15)
     result = lrs.flush(queue)
-    assert (result.sent, result.already, result.queued, result.errors) == (40, 0, 0, [])
-    assert [r["count"] for r in stub.requests] == [15, 15, 10] and sleeps == []
+    assert (result.sent, result.already, result.queued, result.errors) == (FINISHED_STATEMENTS, 0, 0, [])
+    assert [r["count"] for r in stub.requests] == [15, 15, FINISHED_STATEMENTS - 30] and sleeps == []
     assert all(r["path"] == "/xAPI/statements" and r["headers"]["x-experience-api-version"] == "1.0.3"
                for r in stub.requests)
     assert set(stub.stored) == {s["id"] for s in statements}
     queue.add(stub.endpoint, "again", statements)          # re-sent: the LRS already has them
     result = lrs.flush(queue)
-    assert (result.sent, result.already, result.queued) == (0, 40, 0)
+    assert (result.sent, result.already, result.queued) == (0, FINISHED_STATEMENTS, 0)
 
 
 @pytest.mark.parametrize("status", [409, 400])
@@ -262,7 +262,7 @@ def test_wrong_password_keeps_everything_queued_with_a_clear_message(stub, queue
     queue.add(stub.endpoint, "s", statements)
     lrs, sleeps = client(stub.endpoint, password="wrong")
     result = lrs.flush(queue)
-    assert result.auth_failed and result.queued == 40 and result.sent == 0 and sleeps == []
+    assert result.auth_failed and result.queued == FINISHED_STATEMENTS and result.sent == 0 and sleeps == []
     assert "refused the credentials" in result.errors[0] and "still queued" in result.errors[0]
     assert len(stub.requests) == 1
     with pytest.raises(LrsAuthError):
@@ -291,7 +291,7 @@ def test_an_unreachable_lrs_keeps_everything_queued(queue, statements):
     queue.add(endpoint, "s", statements)
     lrs, sleeps = client(endpoint, attempts=3)
     result = lrs.flush(queue)
-    assert result.queued == 40 and result.sent == 0 and len(sleeps) == 2
+    assert result.queued == FINISHED_STATEMENTS and result.sent == 0 and len(sleeps) == 2
     assert "cannot reach" in result.errors[0]
     with pytest.raises(LrsUnavailable):
         lrs.post_batch(statements[:1])
@@ -300,6 +300,6 @@ def test_an_unreachable_lrs_keeps_everything_queued(queue, statements):
 def test_queue_finished_sessions_takes_each_session_once(store, queue, cohort):
     _path, ids = cohort
     added = xapi.queue_finished_sessions(store, queue, "http://lrs/xAPI")
-    assert added == 40 and queue.queued_sessions("http://lrs/xAPI") == {
+    assert added == FINISHED_STATEMENTS and queue.queued_sessions("http://lrs/xAPI") == {
         ids[k] for k in ("mini_good", "mini_poor", "flag_best", "flag_careless")}
     assert xapi.queue_finished_sessions(store, queue, "http://lrs/xAPI") == 0

@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -225,6 +226,12 @@ class ExerciseConsole(QMainWindow):
         self.code_edit.setPlaceholderText("leave empty for a new random code")
         self.code_edit.setAccessibleName("Join code (optional)")
         form.addRow("Join &code", self.code_edit)
+        self.across_sites_box = QCheckBox("Pods in different &buildings (across sites: a long join code)")
+        self.across_sites_box.setAccessibleName("Across sites: pods in different buildings get a long join code")
+        self.across_sites_box.setToolTip("Over the force network or VPN between sites: a 25-character code that "
+                                         "cannot be guessed from a captured message. See docs/facilitation.md, "
+                                         "Pods in different buildings.")
+        form.addRow("", self.across_sites_box)
         self.order_box = QComboBox()
         self.order_box.addItem("Each syndicate its own order (no copying positions)", "per_syndicate")
         self.order_box.addItem("The same order for every syndicate (to compare in the plenary)", "shared")
@@ -262,8 +269,12 @@ class ExerciseConsole(QMainWindow):
         self.address_label = _label("")
         self.address_label.setAccessibleName("What stations type to join")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint_label = _label("")
+        self.fingerprint_label.setAccessibleName("The exercise's certificate fingerprint, to compare with a station's")
+        self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.addWidget(self.scenario_label)
         where.addWidget(self.address_label)
+        where.addWidget(self.fingerprint_label)
         join_row.addLayout(where, 1)
         join.addLayout(join_row)
         outer.addWidget(self.join_card)
@@ -463,7 +474,8 @@ class ExerciseConsole(QMainWindow):
             server = ExerciseServer(Path(path), Path(self.store_path or default_store_path()),
                                     host=self.host_edit.text().strip() or "0.0.0.0", port=self.port_spin.value(),
                                     code=self.code_edit.text().strip() or None,
-                                    order=self.order_box.currentData())
+                                    order=self.order_box.currentData(),
+                                    across_sites=self.across_sites_box.isChecked())
             server.start()
         except ExerciseError as exc:
             self.setup_error.setText(str(exc))
@@ -478,13 +490,22 @@ class ExerciseConsole(QMainWindow):
         self.server = server
         server.subscribe(self.relay.emit_event)
         host, port = server.address
-        self.code_label.setText(server.code)
-        self.scenario_label.setText(f"Exercise: {server.scenario.title}")
+        code = server.display_code
+        across = getattr(server, "across_sites", False)
+        # a long code in groups of 5 would not fit at the training-room size
+        self.code_label.setStyleSheet("font-size: %dpt; font-weight: 800; font-family: monospace; letter-spacing: "
+                                      "%dpx;" % ((18, 2) if len(code) > 8 else (30, 6)))
+        self.code_label.setText(code)
+        mode = " \u2013 across sites (pods in different buildings)" if across else ""
+        self.scenario_label.setText(f"Exercise: {server.scenario.title}{mode}")
         hosts = lan_addresses() if host in ("0.0.0.0", "::", "") else [host]
         self.address_label.setText(
             f"Stations: File > Join a facilitated exercise, then type address {' or '.join(hosts)}, port {port}, "
-            f"code {server.code}.\nOr: hydra-sim --join {hosts[0]}:{port} --code {server.code} --syndicate NAME "
-            "--member NAME")
+            f"code {code}.\nOr: hydra-sim --join {hosts[0]}:{port} --code {code} --syndicate NAME "
+            "--member NAME" + ("\nShare the code by phone or in person, never in the message with the address."
+                               if across else ""))
+        self.fingerprint_label.setText(
+            f"Certificate {server.short_fingerprint}: each station shows it once joined; compare by phone.")
         self.prepared_box.clear()
         for inject in server.scenario.all_injects():
             text = " ".join(str(inject.text).split())
@@ -492,7 +513,7 @@ class ExerciseConsole(QMainWindow):
             self.prepared_box.addItem(f"{inject.id}: {short}", inject.id)
             self.prepared_box.setItemData(self.prepared_box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         self.prepared_button.setEnabled(self.prepared_box.count() > 0)
-        self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {server.code} \u2013 hydra_sim")
+        self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {code} \u2013 hydra_sim")
         for view in server.snapshot():
             self._show_view(view)
         self._show_live(True)

@@ -104,7 +104,7 @@ class JoinDialog(QDialog):
         self.port.setValue(DEFAULT_PORT)
         self.port.setAccessibleName("Port")
         self.code = QLineEdit()
-        self.code.setPlaceholderText("6 letters or digits, e.g. K7QM2X")
+        self.code.setPlaceholderText("e.g. K7QM2X; across sites 5 groups of 5, e.g. K7QM2-XH4PA-\u2026")
         self.code.setAccessibleName("Join code")
         self.syndicate = QLineEdit()
         self.syndicate.setPlaceholderText("e.g. Alpha")
@@ -360,8 +360,8 @@ class FollowerWindow(QWidget):
 
     @Slot(bool, str)
     def _on_status(self, connected: bool, message: str) -> None:
-        self.link_label.setText("\u25cf Connected to the facilitator" if connected
-                                else f"\u25cb Not connected: {message}")
+        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
+                                if connected else f"\u25cb Not connected: {message}")
         self.link_label.setToolTip(html.escape(message))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -427,7 +427,8 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
         return None
     incident.set_exercise(request.syndicate, request.members)
     incident.set_link_state(False, "Connecting to the facilitator\u2026")
-    station.status_changed.connect(incident.set_link_state)
+    station.status_changed.connect(
+        lambda connected, message: incident.set_link_state(connected, message, station.link.short_fingerprint))
     station.refused.connect(lambda reason: _refused(window, incident, reason))
     window.exercise_station = station
     station.start()
