@@ -89,6 +89,8 @@ def login(args, who: str):
         return accounts.login(name, passphrase)
     except (trainers.TrainerError, ValueError) as exc:
         print(f"{who}: {exc}", file=sys.stderr)
+        if getattr(exc, "detail", ""):
+            print(f"{who}: {exc.detail}", file=sys.stderr)      # the technical part, for whoever set it up
         return None
 
 
@@ -172,6 +174,8 @@ def _cmd_trainer(args) -> int:
         return 0
     except (trainers.TrainerError, ValueError) as exc:
         print(f"{who}: {exc}", file=sys.stderr)
+        if getattr(exc, "detail", ""):
+            print(f"{who}: {exc.detail}", file=sys.stderr)      # the technical part, for whoever set it up
         return 1
 
 

@@ -5,7 +5,8 @@ and the decisions that steered the path into it. A decision counts as leading th
   - it was the last decision before the end (its choice routed into the ending, or time
     ran out on it);
   - it set a variable that a conditional route or inject on the way read (``runner.turns``:
-    "if not ambulance_requested goto ..."), i.e. the path turned because of it;
+    "if not ambulance_requested goto ..."), i.e. the path turned because of it (said in the
+    scenario's words: scene titles and the update's speaker, never variable or inject ids);
   - it contravened an action (a harmful choice is part of the story whatever the route).
 Each comes with the reason in words. Plain data (a dict), so it is stored in the score
 report and read by the debrief, review and exports alike. Must not import Qt or any GUI code.
@@ -14,6 +15,7 @@ report and read by the debrief, review and exports alike. Must not import Qt or 
 from __future__ import annotations
 
 from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
+from .text import quoted
 
 MAX_DECISIONS = 6       # the debrief names the few that mattered, not the whole path
 
@@ -41,13 +43,17 @@ def ending_account(runner) -> dict:
     for turn in runner.turns:
         where = _title(scenario, turn["from"])
         to = _title(scenario, turn["to"])
+        # In the trainee's words: no variable or inject ids (a variable's description is
+        # written for authors and trainers, and may itself name values by id).
+        if turn.get("inject"):
+            reason = f"because of it, {_update_words(scenario, turn['inject'])} took the incident from {quoted(where)} to {quoted(to)}"
+        else:
+            reason = f"because of it, the incident went from {quoted(where)} to {quoted(to)}"
         for index in turn["decisions"]:
-            names = ", ".join(v.replace("_", " ") for v in turn["reads"])
-            how = f"an update ({turn['inject']})" if turn.get("inject") else "the way on"
-            reasons.setdefault(index, []).append(f"what it set ({names}) decided {how} from '{where}' to '{to}'")
+            reasons.setdefault(index, []).append(reason)
     for record in runner.decisions:
         harmed = [c.action_id for c in record.credits if c.contravened]
-        titles = [f"'{a.title}'" if (a := scenario.action(i)) else f"'{i}'" for i in dict.fromkeys(harmed)]
+        titles = [quoted(a.title if (a := scenario.action(i)) else i) for i in dict.fromkeys(harmed)]
         if titles:
             joined = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
             reasons.setdefault(record.index, []).append(f"it went against {joined}")
@@ -76,6 +82,14 @@ def choice_text(scenario, record) -> str:
         option = decision.option(option_id) if decision is not None else None
         labels.append(option.label if option is not None else str(option_id))
     return (" > " if decision is not None and decision.kind == "rank" else "; ").join(labels) or "(nothing ticked)"
+
+
+def _update_words(scenario, inject_id: str) -> str:
+    """An update as the trainee met it: "an update from <speaker>", never its id."""
+    inject = next((i for i in scenario.all_injects() if i.id == inject_id), None)
+    speaker = inject.speaker if inject is not None else None
+    member = scenario.cast.get(speaker) if speaker else None
+    return f"an update from {member.name}" if member is not None else "an update"
 
 
 def _title(scenario, node_id: str) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from .clock import format_clock
 from .model import Assessment, Scenario, Window
 from .runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, Credit, actions_offered
+from .text import quoted
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -269,7 +270,7 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
         result.feedback = [c.feedback for c in contraventions if c.feedback]
         scene = scenario.scenes.get(first.scene_id)
         result.explanation = (f"Contravened at {format_clock(scenario.incident_start, first.clock)}, in "
-                              f"\u201c{scene.title if scene else first.scene_id}\u201d: "
+                              f"{quoted(scene.title if scene else first.scene_id)}: "
                               f"{points(weight * policy.contravene_penalty)} taken off.")
         return result
     if not evidence:

@@ -28,6 +28,24 @@ _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _HEADING_MARK = re.compile(r"^[^\S\n]*###\s+", re.M)   # [^\S\n]: spaces, never across lines
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 session', '3 sessions', '0 warnings': a count with its noun in the right number,
+    never the "session(s)" of a developer's log."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
+QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quotes, unless it already opens or closes with a quote mark of its own
+    (a scene titled '"I speak for them" (you: PC Strick)'), which would be quoted twice."""
+    text = str(text)
+    if text[:1] in QUOTE_MARKS or text[-1:] in QUOTE_MARKS:
+        return text
+    return f"\u201c{text}\u201d"
+
+
 def strip_time_prefix(title: str) -> str:
     """The title without a leading 'HH:MM:' or 'HH:MM \u2013' (kept whole if nothing would remain).
 

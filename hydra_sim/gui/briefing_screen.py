@@ -30,6 +30,9 @@ def text_column(max_chars: int = 78) -> tuple[QWidget, QVBoxLayout, QScrollArea]
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # Text a keyboard user scrolls with the arrow keys: room kept for the focus outline, so it
+    # shows (theme.py) without the column moving when the focus arrives.
+    scroll.setProperty("reading", True)
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(24, 24, 24, 24)

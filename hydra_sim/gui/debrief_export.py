@@ -21,7 +21,7 @@ from pathlib import Path
 from ..engine.model import NDM_FIELD_LABELS
 from ..engine.rationale import boxes_of, describe_parts, parts_of
 from ..engine.scoring import STATUS_LABELS
-from ..engine.text import markdown_to_html
+from ..engine.text import markdown_to_html, quoted
 from .report_pdf import html_to_pdf
 from .theme import STATUS_SYMBOLS, palette, status_colour
 
@@ -151,7 +151,7 @@ def ending_html(scenario, report) -> str:
         parts.append("<p><b>The decisions that led here</b></p><ul>")
         for d in decisions:
             parts.append(f"<li><b>{e(d.get('scene_title', ''))}</b>: "
-                         f"\u201c{e(d.get('choice', ''))}\u201d \u2013 {e('; '.join(d.get('reasons') or []))}</li>")
+                         f"{e(quoted(d.get('choice', '')))} \u2013 {e('; '.join(d.get('reasons') or []))}</li>")
         parts.append("</ul>")
     return "".join(parts)
 

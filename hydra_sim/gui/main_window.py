@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from .. import paths
+from ..engine.text import counted
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog, UnsavedWorkDialog
 from .errors import ErrorReporter, describe
 from .keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
@@ -152,7 +153,8 @@ class MainWindow(QMainWindow):
             f"{'are' if count != 1 else 'is'} missing from the records file {self.store.path}. It may have been "
             "deleted, moved or replaced by an older copy since the app last ran. Ask your trainer to restore it "
             "from a backup; until then those sessions cannot be resumed.")
-        log.warning("%d unfinished session(s) expected in the store are missing", count)
+        log.warning("%s expected in the store %s missing", counted(count, "unfinished session"),
+                        "is" if count == 1 else "are")
         self.store.acknowledge_missing()
 
     # -- screens, built on first use ----------------------------------------------------------

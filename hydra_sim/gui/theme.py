@@ -45,7 +45,7 @@ class Palette:
 
 
 LIGHT = Palette(window="#f4f5f7", surface="#ffffff", text="#1d2433", muted="#4a5468", accent="#1f5fa8",
-                accent_text="#ffffff", border="#c9ced8", focus="#f0a500", banner="#fff4d6",
+                accent_text="#ffffff", border="#c9ced8", focus="#a85a00", banner="#fff4d6",
                 banner_text="#3d2e00", good="#1e7b46", warn="#9a5b00", bad="#b3261e", neutral="#5d6675",
                 selection="#dbe7f6")
 HIGH_CONTRAST = Palette(window="#000000", surface="#000000", text="#ffffff", muted="#ffffff", accent="#ffff00",
@@ -184,7 +184,7 @@ QFrame[role="option"] QRadioButton:focus, QFrame[role="option"] QCheckBox:focus 
     border: 2px solid transparent; background: transparent; }}
 QFrame[role="option"][checked="true"] {{ background: {p.selection}; border: 2px solid {p.accent}; }}
 QFrame[role="option"][focused="true"] {{ border: 3px solid {p.focus}; }}
-QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget, QComboBox {{
+QTextBrowser, QPlainTextEdit, QLineEdit, QListWidget, QTreeWidget, QTableWidget, QTableView, QComboBox {{
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 6px;
     padding: 6px; selection-background-color: {p.selection}; selection-color: {p.text}; }}
 QListWidget#sessions::item {{ padding: 3px {LIST_ITEM_PAD_X}px; }}
@@ -199,9 +199,8 @@ QPushButton[role="primary"] {{ background: {p.accent}; color: {p.accent_text}; b
 QPushButton:disabled {{ color: {p.muted}; background: {p.window}; border-style: dashed; }}
 QPushButton[role="primary"]:disabled {{ background: {p.window}; color: {p.muted}; border-color: {p.border}; }}
 QPushButton:focus, QToolButton:focus {{ border: 3px solid {p.focus}; }}
-QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus, QTreeWidget:focus,
-QTableWidget:focus, QComboBox:focus, QAbstractSpinBox:focus, QGraphicsView:focus, QScrollArea:focus {{
-    border: 3px solid {p.focus}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QAbstractItemView:focus, QComboBox:focus,
+QAbstractSpinBox:focus, QGraphicsView:focus {{ border: 3px solid {p.focus}; }}
 QLabel[focusable="true"] {{ border: 3px solid transparent; border-radius: 4px; }}
 QLabel[focusable="true"]:focus {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{ padding: 6px; border: 2px solid transparent; border-radius: 6px; spacing: 10px; }}
@@ -224,6 +223,9 @@ QProgressBar {{ border: {border_w}px solid {p.border}; border-radius: 6px; backg
     text-align: center; color: {p.text}; min-height: 1.2em; }}
 QProgressBar::chunk {{ background: {p.accent}; border-radius: 5px; }}
 QScrollArea {{ border: none; }}
+QScrollArea:focus {{ border: 3px solid {p.focus}; }}
+QScrollArea[reading="true"] {{ border: 3px solid transparent; }}
+QScrollArea[reading="true"]:focus {{ border-color: {p.focus}; }}
 QSplitter::handle {{ background: {p.border}; }}
 QToolTip {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border}; }}
 """

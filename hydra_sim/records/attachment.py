@@ -24,6 +24,7 @@ import logging
 import os
 from pathlib import Path
 
+from ..engine.text import counted
 from .errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -84,4 +85,5 @@ def merge(target, records: list[dict]) -> None:
                                  DETACHED)
         else:
             mirror.apply(record["session"], record["events"])
-    log.warning("the records file %s was put back with %d session(s) from this run", target.path, len(records))
+    log.warning("the records file %s was put back with %s from this run", target.path,
+                counted(len(records), "session"))

@@ -50,7 +50,14 @@ LONGEST_WAIT = timedelta(days=1)
 
 
 class TrainerError(ValueError):
-    """A trainer account could not be made or used; the message says why in plain words."""
+    """A trainer account could not be made or used; the message says why in plain words.
+
+    ``detail`` is the technical part (the file, the system's error, the ``--home`` option) for
+    the log and the command line, kept out of the message a trainer reads on screen."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
 
 
 class WrongPassphrase(TrainerError):
@@ -137,9 +144,14 @@ class TrainerAccounts:
             filemodes.private_folder(self.path.parent)
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
-            raise TrainerError(f"the trainer accounts file {self.path} cannot be written "
-                               f"({exc.strerror or exc}; the folder may be read-only). Make the folder writable, "
-                               "or choose another location with --home or HYDRA_SIM_HOME") from exc
+            detail = (f"the trainer accounts file {self.path} cannot be written ({exc.strerror or exc}; the folder "
+                      "may be read-only). Make the folder writable, or choose another location with --home or "
+                      "HYDRA_SIM_HOME")
+            log.warning("%s", detail)
+            raise TrainerError("the trainer accounts could not be saved, because this computer does not allow "
+                               f"changes in the folder {self.path.parent}. Nothing was changed. Ask the person "
+                               "who set up this computer for permission to change that folder, then try again",
+                               detail) from exc
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1, ensure_ascii=False)

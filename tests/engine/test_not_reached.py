@@ -6,7 +6,7 @@ import pytest
 from engine_helpers import FLAGSHIP, MINI, REPO
 
 from hydra_sim.engine.loader import load_scenario
-from hydra_sim.engine.plan import load_plan, run_plan
+from hydra_sim.engine.plan import load_plan, load_test_plan, run_plan, run_test_plan
 from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.engine.scoring import MISSED, NOT_REACHED, score_runner, score_session
 
@@ -135,3 +135,24 @@ def test_the_account_follows_a_conditional_turn_back_to_the_decision_that_set_it
     runner.choose("ambulance", "life first")     # sets ambulance: the route out of 'arrive' reads it
     runner.choose(["doors"])
     assert any(t["reads"] == ["ambulance"] and t["decisions"] == [0] for t in runner.turns)
+
+
+@pytest.mark.parametrize("plan", sorted(p.name for p in (REPO / "scenarios").glob("*.plan.yaml")))
+def test_the_ending_account_says_why_in_the_trainees_words_never_ids(plan):
+    scenario = load_scenario(REPO / "scenarios" / (plan.split(".")[0] + ".yaml")).scenario
+    test_plan, problems = load_test_plan(REPO / "scenarios" / plan)
+    assert test_plan is not None, problems
+    result = run_test_plan(test_plan, scenario)      # with the plan's run conditions
+    assert result.passed and result.runner is not None, result.problems
+    account = score_runner(result.runner).ending_account
+    if not result.runner.ended:             # a script that stops mid-incident (to check a state)
+        assert account == {}
+        return
+    ids = set(scenario.variables) | {i.id for i in scenario.all_injects()}
+    words = {name.replace("_", " ") for name in ids} | ids
+    reasons = [r for d in account["decisions"] for r in d["reasons"]]
+    assert reasons
+    for reason in reasons:
+        assert "what it set" not in reason
+        assert not [w for w in words if f"({w})" in reason or f"({w}," in reason], reason
+        assert not [i for i in ids if "_" in i and i in reason], reason

@@ -59,3 +59,36 @@ def test_a_missing_required_box_is_named_by_its_title(mini):
     assert str(caught.value) == "fill in the boxes marked required: Threat and risk"
     assert "threat_risk" not in str(caught.value)
     assert ndm_box_title("action_review") == "Action and review"
+
+
+def test_a_count_takes_its_noun_in_the_right_number():
+    from hydra_sim.engine.text import counted
+    assert counted(1, "session") == "1 session"
+    assert counted(0, "session") == "0 sessions" and counted(2, "session") == "2 sessions"
+    assert counted(1, "warning or note", "warnings or notes") == "1 warning or note"
+    assert counted(1200, "scene") == "1,200 scenes"
+
+
+def test_no_message_counts_things_as_thing_s():
+    """'1 session(s)' is a developer's shortcut: every message with a count says it properly
+    (``(s)`` inside ``{...}`` is code, and "http(s)" is not a count)."""
+    import tokenize
+    from pathlib import Path
+
+    import hydra_sim
+    found = []
+    for path in Path(hydra_sim.__file__).parent.rglob("*.py"):
+        with open(path, "rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                text = token.string
+                is_text = token.type == tokenize.STRING or getattr(tokenize, "FSTRING_MIDDLE", -1) == token.type
+                if is_text and re.search(r"(?<!http)(?<=[a-z])\(s\)(?![^{]*\})", text) and ("{" in text or "%" in text):
+                    found.append(f"{path.name}:{token.start[0]}")
+    assert not found, found
+
+
+def test_a_title_with_quotes_of_its_own_is_not_quoted_twice():
+    from hydra_sim.engine.text import quoted
+    assert quoted("A call") == "\u201cA call\u201d"
+    assert quoted('"I speak for them" (you: PC Strick)') == '"I speak for them" (you: PC Strick)'
+    assert quoted("\u2018He's twenty if he's a day\u2019") == "\u2018He's twenty if he's a day\u2019"

@@ -111,3 +111,29 @@ def test_when_text_reads_utc_stamps_in_local_time():
     local = datetime.fromisoformat("2026-12-03T08:40:12+00:00").astimezone()
     assert when_text(stamp).startswith(f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}")
     assert when_text("not a time") == ""
+
+
+def test_no_text_is_quoted_twice_in_the_pdf(qtbot, tmp_path):
+    """Scene titles such as '"I can say for them" (you: PC Strick)' carry their own quotes: the
+    debrief must not wrap them in a second pair (it printed \u201c"I can say for them"...)."""
+    import re
+
+    from helpers import REPO
+
+    from hydra_sim.engine.loader import load_scenario
+    from hydra_sim.engine.plan import load_test_plan, run_test_plan
+    from hydra_sim.engine.scoring import score_runner
+    from hydra_sim.gui.debrief_export import debrief_html
+    scenario = load_scenario(REPO / "scenarios" / "layby-drop.yaml").scenario
+    plan, problems = load_test_plan(REPO / "scenarios" / "layby-drop.worst.plan.yaml")
+    assert plan is not None, problems
+    runner = run_test_plan(plan, scenario).runner
+    html = debrief_html(scenario, score_runner(runner), runner, None)
+    import html as html_module
+    plain = html_module.unescape(html)
+    own_quotes = [s.title for s in scenario.scenes.values() if s.title[:1] in "\"\u201c'\u2018"]
+    assert [t for t in own_quotes if t in plain], own_quotes          # the case is in this debrief
+    text = " ".join(pdf_pages(html_to_pdf(html, tmp_path / "quoted-titles.pdf", footer="Debrief")))
+    marks = "\"'\u201c\u201d\u2018\u2019"
+    doubled = [text[max(0, m.start() - 30):m.end() + 30] for m in re.finditer(f"[{marks}][{marks}]", text)]
+    assert doubled == []

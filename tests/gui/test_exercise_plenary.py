@@ -102,7 +102,7 @@ def test_plenary_shows_syndicates_side_by_side_and_exports(qtbot, exercise, tmp_
     assert win.tabs.tabText(win.tabs.indexOf(win.dashboard)).replace("&", "") == "Cohort picture"
     summary = win.dashboard.summary
     assert summary is win.cohort_summary and summary.sessions == 2 and summary.scored == 2
-    assert "2 session(s) of this exercise" in win.dashboard.heading.text()
+    assert "2 sessions of this exercise" in win.dashboard.heading.text()
     assert "Alpha, Bravo" in win.dashboard.heading.text()
     assert sum(summary.histogram) == 2
     # the same numbers as the records' cohort statistics

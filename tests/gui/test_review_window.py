@@ -271,7 +271,7 @@ def test_the_cohort_tab_is_filled_for_the_filter_when_it_opens(review):
     win.tabs.setCurrentWidget(win.dashboard)               # no button pressed
     assert win.dashboard.summary is not None and win.dashboard.summary.sessions == 6
     assert win.dashboard.content.isVisible() and not win.dashboard.message.isVisible()
-    assert "6 session(s) in the filtered set" in win.dashboard.heading.text()
+    assert "6 sessions in the filtered set" in win.dashboard.heading.text()
     win.force_box.setCurrentIndex(win.force_box.findData("Kent"))       # it follows the filters
     assert win.dashboard.summary.sessions == 3 and "force Kent" in win.dashboard.heading.text()
     win.filter_text.setText("nobody by this name")

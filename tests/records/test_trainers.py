@@ -168,3 +168,21 @@ def test_lrs_show_and_verify_stay_open_but_lrs_set_needs_a_trainer(home_with_ses
     assert cli.main(["lrs", "set", "--endpoint", "https://lrs.example/xAPI", "--user", "u", "--no-password",
                      "--home", str(home)]) == 1
     assert "trainer passphrase" in capsys.readouterr().err
+
+
+def test_a_folder_that_cannot_be_changed_is_said_in_a_trainers_words_with_the_detail_kept_apart(
+        accounts, monkeypatch, caplog):
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+    monkeypatch.setattr(trainers.filemodes, "private_folder", refuse)
+    with pytest.raises(trainers.TrainerError) as raised, caplog.at_level("WARNING", logger=trainers.__name__):
+        accounts.create("Sgt A Okafor", PASS)
+    message = str(raised.value)
+    for developer_word in ("--home", "HYDRA_SIM_HOME", "trainers.json", "Permission denied", "read-only"):
+        assert developer_word not in message, developer_word
+    assert str(accounts.path.parent) in message and "Nothing was changed" in message
+    assert "ask the person who set up this computer" in message.lower()
+    # the technical part is kept for the command line and the log
+    assert "--home" in raised.value.detail and "Permission denied" in raised.value.detail
+    assert any("HYDRA_SIM_HOME" in r.getMessage() for r in caplog.records)
+    assert not accounts.path.exists()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
+from ...engine.text import counted
 from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
 from .blocks import Block, display_name, problems_in, same_file, scene_blocks
@@ -296,15 +297,15 @@ class AuthorWindow(QMainWindow):
         errors = [p for p in result.problems if p.severity == ERROR]
         others = len(result.problems) - len(errors)
         if result.scenario is None:
-            text = (f"\u2716 {self.path.name} cannot be read: {len(errors)} error(s). "
+            text = (f"\u2716 {self.path.name} cannot be read: {counted(len(errors), 'error')}. "
                     + ("The map shows the last good version." if self.map_ok else "There is no map yet."))
         elif errors:
-            text = (f"\u2716 {len(errors)} error(s), {others} warning(s) or note(s). The map shows this version "
+            text = (f"\u2716 {counted(len(errors), 'error')}, {_warnings(others)}. The map shows this version "
                     "with its problems marked; the preview waits until the errors are fixed.")
         else:
             s = result.scenario
-            text = (f"\u2714 Checked: {len(s.scenes)} scenes, {len(s.endings)} endings, "
-                    + (f"{others} warning(s) or note(s)." if others else "no problems."))
+            text = (f"\u2714 Checked: {counted(len(s.scenes), 'scene')}, {counted(len(s.endings), 'ending')}, "
+                    + (f"{_warnings(others)}." if others else "no problems."))
             if not replay_ok:
                 text += " The preview replay stopped: see the message in the preview."
         self.status.setText(text + " Watching the file for changes.")
@@ -389,3 +390,7 @@ def problems_for(window: AuthorWindow, node_id: str) -> list[Problem]:
 
 
 __all__ = ["AuthorWindow", "display_name", "problems_for"]
+
+
+def _warnings(count: int) -> str:
+    return f"{count:,} warning or note" if count == 1 else f"{count:,} warnings or notes"

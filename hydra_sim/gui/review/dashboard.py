@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -24,20 +24,24 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from ... import paths
+from ...engine.text import counted
 from .. import theme
 from ..safe_text import plain_tooltip
 from .cohort_stats import HISTOGRAM_LABELS, CohortSummary, format_seconds
 
 TOP_ACTIONS = 12
+LABEL_CHARS = 60       # a miss-rate bar's label, at most (the whole title is its tooltip)
 
 
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
 
 
 class CohortDashboard(QWidget):
@@ -69,10 +73,10 @@ class CohortDashboard(QWidget):
 
         self.miss_view = self._chart_view("Miss rate of each NRP action chart")
         self.histogram_view = self._chart_view("Score distribution chart")
-        charts = QHBoxLayout()
-        charts.addWidget(self.miss_view, 3)
-        charts.addWidget(self.histogram_view, 2)
-        content.addLayout(charts)
+        # One above the other, each the full width: the miss-rate chart's labels are action
+        # titles, and beside the score chart they were cut to a few words at 1366x768.
+        content.addWidget(self.miss_view)
+        content.addWidget(self.histogram_view)
         buttons = QHBoxLayout()
         self.export_miss_png = QPushButton("Export miss-rate chart (&PNG)\u2026")
         self.export_hist_png = QPushButton("Export score chart (P&NG)\u2026")
@@ -161,6 +165,13 @@ class CohortDashboard(QWidget):
             bold.setBold(True)
             axis.setTitleFont(bold)
 
+    def _bar_hovered(self, entered: bool, index: int) -> None:
+        titles = getattr(self, "miss_titles", [])
+        text = titles[index] if entered and 0 <= index < len(titles) else ""
+        self.miss_view.setToolTip(plain_tooltip(text) if text else "")
+        if text:
+            QToolTip.showText(QCursor.pos(), plain_tooltip(text), self.miss_view)
+
     def show_message(self, text: str, heading: str = "Cohort dashboard") -> None:
         """Nothing to chart: say so in words (and what to do) instead of empty axes."""
         self.summary = None
@@ -180,7 +191,7 @@ class CohortDashboard(QWidget):
         self.summary = summary
         self.message.hide()
         self.content.show()
-        self.heading.setText(f"Cohort dashboard: {summary.sessions} session(s) {scope}, "
+        self.heading.setText(f"Cohort dashboard: {counted(summary.sessions, 'session')} {scope}, "
                              f"{summary.scored} scored" + (f" \u2014 {description}" if description else ""))
         accent = QColor(theme.current().accent)
         label = QColor(theme.current().text)       # the values beside the bars
@@ -191,10 +202,11 @@ class CohortDashboard(QWidget):
         bars = QBarSet("Miss rate %")
         bars.setColor(accent)
         bars.setLabelColor(label)
-        categories = []
+        categories, titles = [], []
         for m in reversed(top):       # a horizontal bar chart draws its first category at the bottom
             bars.append(round(m.rate * 100, 1))
-            categories.append(("\u2605 " if m.critical else "") + _short(m.title))
+            categories.append(("\u2605 " if m.critical else "") + _short(m.title, LABEL_CHARS))
+            titles.append(("\u2605 critical: " if m.critical else "") + m.title)
         series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
@@ -205,13 +217,16 @@ class CohortDashboard(QWidget):
         y.append(categories or ["(no finished sessions)"])
         self._axis_font(y)
         x = QValueAxis()
-        x.setRange(0, 110)
-        x.setTickCount(12)
+        x.setRange(0, 120)         # room beside a 100% bar for its "100%"
+        x.setTickCount(13)
         x.setLabelFormat("%d")
         self._axis_font(x, "Missed or contravened (% of sessions); \u2605 = critical")
         _attach_axes(chart, series, bottom=x, left=y)
         self.miss_view.setChart(chart)
         self.miss_view.setMinimumHeight(int(max(self.points * 36, 60 + len(top) * self.points * 3.2)))
+        # a label Qt Charts shortens is read whole by pointing at its bar
+        self.miss_titles = titles
+        bars.hovered.connect(self._bar_hovered)
         # Score distribution.
         chart = QChart()
         self._fonts(chart, "Score distribution (sessions per 10% band)")

@@ -21,6 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from ...records.filemodes import private_file
+from ...engine.text import counted
 from .cohort_stats import CompactReport, compact_report, readonly_uri
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class ReportIndex:
         conn.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT OR REPLACE INTO titles VALUES (?, ?)", titles.items())
         conn.commit()
-        log.info("review index: parsed %d new report(s)", len(rows))
+        log.info("review index: parsed %s", counted(len(rows), "new report"))
 
 
 def _pack(actions) -> str:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -283,6 +284,7 @@ class ReviewWindow(QMainWindow):
         self.timeline_tree.setUniformRowHeights(False)
         self.timeline_tree.setAlternatingRowColors(True)
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.timeline_tree.currentItemChanged.connect(lambda *_: self._show_timeline_in_full())
         fit_columns(self.timeline_tree, {1: 3, 3: 2, 4: 1})
         inner.addWidget(self.timeline_tree)
         right = QWidget()
@@ -296,6 +298,7 @@ class ReviewWindow(QMainWindow):
         self.actions_table.setWordWrap(True)
         self.actions_table.verticalHeader().setVisible(False)
         fit_columns(self.actions_table, {0: 3, 4: 2, 5: 1})
+        self.actions_table.currentCellChanged.connect(lambda *_: self._show_action_in_full())
         right_layout.addWidget(self.actions_table, 3)
         notes_label = QLabel("Trainer notes and grade overrides")
         notes_label.setProperty("role", "heading")
@@ -308,10 +311,61 @@ class ReviewWindow(QMainWindow):
         fit_columns(self.notes_list, {2: 1, 3: 3})
         right_layout.addWidget(self.notes_list, 1)
         inner.addWidget(right)
+        # The cells beside are one line each, shortened to fit: the row chosen in the timeline or
+        # the actions is shown here whole (the trainee's answer, why the action matters), so a
+        # trainer reads it without hovering for a tooltip, by mouse or keyboard. Beside the
+        # tables, not below them: at 1366x768 there is width to spare and no height.
+        self.full_text = QPlainTextEdit()
+        self.full_text.setReadOnly(True)
+        self.full_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.full_text.setAccessibleName("The chosen row in full")
+        self.full_text.setPlaceholderText(FULL_TEXT_HOW)
+        self.full_text.setTabChangesFocus(True)
+        inner.addWidget(self.full_text)
         inner.setStretchFactor(0, 3)
-        inner.setStretchFactor(1, 2)
+        inner.setStretchFactor(1, 3)
+        inner.setStretchFactor(2, 2)
+        inner.setChildrenCollapsible(False)
         layout.addWidget(inner, 1)
         return page
+
+    def _show_timeline_in_full(self) -> None:
+        current = self.timeline_tree.currentItem()
+        if current is None:
+            self.full_text.clear()
+            return
+        item = current.data(0, Qt.ItemDataRole.UserRole)
+        parts = [f"{current.text(0)}  {current.text(1)}"]
+        if current.text(2):
+            parts.append(f"Took: {current.text(2)}")
+        if current.text(3):
+            parts.append(f"Details: {current.text(3)}")
+        shown = list(getattr(item, "shown", None) or [])
+        if shown:
+            parts.append("Options as shown:\n" + "\n".join(f"{n}. {label}" for n, label in enumerate(shown, 1)))
+        if current.text(4):
+            parts.append(f"Trainer notes:\n{current.text(4)}")
+        self.full_text.setPlainText("\n".join(parts))
+
+    def _show_action_in_full(self) -> None:
+        row = self.actions_table.currentRow()
+        if row < 0:
+            self.full_text.clear()
+            return
+        def cell(column: int) -> str:
+            item = self.actions_table.item(row, column)
+            return item.text() if item is not None else ""
+        status = self.actions_table.item(row, 1)
+        explanation = str(status.data(Qt.ItemDataRole.UserRole) or "") if status is not None else ""
+        parts = [cell(0) + (" (critical)" if cell(2) else ""), f"Status: {cell(1).strip()}", f"Credit: {cell(3)}"]
+        if explanation:
+            parts.append(explanation)
+        if cell(4):
+            parts.append(f"Why it matters: {cell(4)}")
+        if cell(5):
+            parts.append(f"Sources: {cell(5)}")
+        self.full_text.setPlainText("\n".join(parts))
 
     def _build_compare(self) -> QWidget:
         page = QWidget()
@@ -499,6 +553,7 @@ class ReviewWindow(QMainWindow):
             self.store_note.setToolTip(plain_tooltip(exc.message))
         self.current_items = timeline(events, self.current_report, self.labels_for(row), self._seed_of(row))
         self._fill_header()
+        self.full_text.clear()
         self._fill_timeline()
         self._fill_actions()
         self._fill_notes()
@@ -588,6 +643,7 @@ class ReviewWindow(QMainWindow):
                     cell.setToolTip(plain_tooltip(value))
                 elif j == 1 and a.get("explanation"):      # e.g. why "not reached" is not "missed"
                     cell.setToolTip(plain_tooltip(str(a["explanation"])))
+                    cell.setData(Qt.ItemDataRole.UserRole, str(a["explanation"]))   # for the full-text pane
                 self.actions_table.setItem(i, j, cell)
 
     def _fill_notes(self) -> None:
@@ -847,8 +903,10 @@ class ReviewWindow(QMainWindow):
             empty = (f"No sessions match: {description}. Clear the search, or choose \u201cAll\u201d in the "
                      "filters above, to see more.")
         else:
-            empty = (f"None of the {len(visible)} session(s) shown ({description}) has finished yet: the dashboard "
-                     "counts sessions that reached an ending.")
+            shown = ("The 1 session shown" if len(visible) == 1 else f"None of the {len(visible)} sessions shown")
+            verb = "has not finished" if len(visible) == 1 else "has finished"
+            empty = (f"{shown} ({description}) {verb} yet: the dashboard counts sessions that reached an "
+                     "ending.")
         self.dashboard.show_summary(summary, description, empty=empty)
 
     def filter_description(self) -> str:
@@ -908,3 +966,7 @@ def top_aligned(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return item
+
+
+FULL_TEXT_HOW = ("Choose a row in the timeline or the actions (click it, or move to it with the arrow keys) "
+                 "to read it here in full.")
