@@ -207,6 +207,10 @@ class StartScreen(QWidget):
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleName("Open the briefing for the selected scenario")
         self.start_button.clicked.connect(self._choose)
+        # Enter in a "You" box opens the briefing, as the primary button would: a keyboard
+        # user types the ID and presses Enter (the walkthrough found Enter did nothing).
+        for edit in (self.trainee_id, self.name, self.force):
+            edit.returnPressed.connect(self._choose)
         go.addWidget(self.start_button)
         library_layout.addLayout(go)
         grid.addWidget(library, 0, 1, 2, 1)
