@@ -271,3 +271,13 @@ def test_preview_session_replay_is_qt_free_and_stops_cleanly():
     assert session.replay(scenario) is None and len(session.choices) == 1
     stopped = PreviewSession.begin(scenario, PreviewStart("no_such_scene"))
     assert stopped.runner is None and "no longer" in stopped.start_error
+
+
+def test_the_selected_scene_hint_names_the_keyboard_route_it_relies_on(qtbot, author):
+    """Before anything is selected the panel says how to get there without a mouse; the Alt+F it
+    names is the Find scene label's mnemonic, and that label's buddy is the scene search."""
+    from PySide6.QtWidgets import QLabel
+    win = author(FLAGSHIP)
+    assert "Alt+F" in win.node_title.text()
+    finders = [label for label in win.findChildren(QLabel) if label.text().startswith("&F")]
+    assert len(finders) == 1 and finders[0].buddy() is win.search

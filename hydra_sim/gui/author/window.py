@@ -150,7 +150,7 @@ class AuthorWindow(QMainWindow):
         details_layout.setContentsMargins(8, 8, 8, 8)
         heading = QLabel("Selected scene")
         heading.setProperty("role", "heading")
-        self.node_title = WrapLabel("Click a scene on the map, or find it by id or title.")
+        self.node_title = WrapLabel("Click a scene on the map, or press Alt+F and find it by id or title.")
         self.node_title.setAccessibleName("Selected scene")
         self.node_location = WrapLabel("", role="muted")
         self.node_location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
