@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from helpers import FLAGSHIP, REPO, shoot
-from test_screen_fit import available, settle, themed
+from helpers import shoot
+from test_screen_fit import available, settle, store_of_two_trainees, themed
 
 from hydra_sim.gui.window_geometry import place
 
 
 @pytest.fixture
 def review(qtbot, home, tmp_path):
-    from hydra_sim.engine.loader import load_scenario
-    from hydra_sim.gui.review import sample_data as sd
     from hydra_sim.gui.review.window import open_review_window
-    from hydra_sim.records.store import SessionStore, TraineeInfo
 
     themed()
-    store = SessionStore(tmp_path / "sessions.sqlite3")
-    flagship = load_scenario(FLAGSHIP).scenario
-    for tid, name, plan in (("t-005", "Pat Morgan-Whitfield", "best"), ("t-006", "Samantha Okonkwo", "careless")):
-        steps = sd.plan_steps(REPO / "scenarios" / f"brackenford-services.{plan}.plan.yaml")
-        sd.record_plan(store, flagship, steps, TraineeInfo(tid, name, "Westmarch Constabulary", "first_responder"))
+    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
     win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
     qtbot.addWidget(win)
     win.show()

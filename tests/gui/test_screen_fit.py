@@ -174,19 +174,27 @@ def test_the_trainee_flow_fits(qtbot, window, fake_time, size):
     assert_fits(window, size, "debrief")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_review_window_fits(qtbot, home, size, tmp_path):
+def store_of_two_trainees(path):
+    """A session store holding the flagship's best and careless plans, one trainee each, with
+    long names (what the review's columns and panes must show whole)."""
     from hydra_sim.engine.loader import load_scenario
     from hydra_sim.gui.review import sample_data as sd
-    from hydra_sim.gui.review.window import open_review_window
     from hydra_sim.records.store import SessionStore, TraineeInfo
 
-    themed()
-    store = SessionStore(tmp_path / "sessions.sqlite3")
+    store = SessionStore(path)
     flagship = load_scenario(FLAGSHIP).scenario
     for tid, name, plan in (("t-005", "Pat Morgan-Whitfield", "best"), ("t-006", "Samantha Okonkwo", "careless")):
         steps = sd.plan_steps(REPO / "scenarios" / f"brackenford-services.{plan}.plan.yaml")
         sd.record_plan(store, flagship, steps, TraineeInfo(tid, name, "Westmarch Constabulary", "first_responder"))
+    return store
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_review_window_fits(qtbot, home, size, tmp_path):
+    from hydra_sim.gui.review.window import open_review_window
+
+    themed()
+    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
     review = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
     qtbot.addWidget(review)
     review.show()
