@@ -6,23 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from helpers import shoot
-from test_screen_fit import available, settle, store_of_two_trainees, themed
+from test_screen_fit import review_window_at, settle, store_of_two_trainees
 
-from hydra_sim.gui.window_geometry import place
 
 
 @pytest.fixture
 def review(qtbot, home, tmp_path):
-    from hydra_sim.gui.review.window import open_review_window
-
-    themed()
     store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
-    win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.setGeometry(place(win, (1500, 950), available=available("1366x768")))
-    settle()
+    win = review_window_at(qtbot, store, "1366x768")
     yield win
     win.close()
     store.close()

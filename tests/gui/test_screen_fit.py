@@ -189,18 +189,24 @@ def store_of_two_trainees(path):
     return store
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_review_window_fits(qtbot, home, size, tmp_path):
+def review_window_at(qtbot, store, size: str):
+    """The trainer review window on ``store``, shown and placed as on a screen of ``size``."""
     from hydra_sim.gui.review.window import open_review_window
 
     themed()
-    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
     review = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
     qtbot.addWidget(review)
     review.show()
     qtbot.waitExposed(review)
-    place(review, (1500, 950), available=available(size))
+    place(review, (1500, 950), available=available(size))     # sets the geometry itself
     settle()
+    return review
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_review_window_fits(qtbot, home, size, tmp_path):
+    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
+    review = review_window_at(qtbot, store, size)
     review.tabs.setCurrentWidget(review.compare_page)       # nothing chosen: what to do, in words
     assert_fits(review, size, "review, compare with nothing chosen")
     review.tabs.setCurrentWidget(review.dashboard)          # filled for the filter as it opens
