@@ -62,6 +62,9 @@ def ws_connect(server, **kwargs):
 
     from hydra_sim.exercise import tls
     host, port = server.address
+    # The library's 10 s opening timeout is too short for a loaded CI machine (a TLS handshake on a
+    # busy 2-core runner once took longer); WAIT bounds it as every other wait here is bounded.
+    kwargs.setdefault("open_timeout", WAIT)
     return connect(f"wss://{host}:{port}/", proxy=None, ssl=tls.client_context(), **kwargs)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from exercise_support import EventLog, FLAGSHIP, closed_with, send_hello, started_server, ws_connect
+from exercise_support import WAIT, EventLog, FLAGSHIP, closed_with, send_hello, started_server, ws_connect
 
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.server import WrongCodeGuard
@@ -117,7 +117,7 @@ def test_guessing_the_code_locks_the_address_out_for_a_while(server):
     clock[0] += 61                                        # the window has passed: the right code joins
     with ws_connect(server) as conn:
         send_hello(conn, hello())
-        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+        assert json.loads(conn.recv(timeout=WAIT))["type"] == p.WELCOME
 
 
 def test_a_typo_or_two_does_not_lock_anyone_out():
@@ -150,27 +150,27 @@ def test_other_scenario_and_bad_hello_are_refused(server):
 def test_after_joining_bad_messages_get_an_error_and_the_link_stays_open(server):
     with ws_connect(server) as conn:
         send_hello(conn, hello())
-        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+        assert json.loads(conn.recv(timeout=WAIT))["type"] == p.WELCOME
         conn.send(json.dumps({"type": "launch_missiles"}))
-        reply = json.loads(conn.recv(timeout=10))
+        reply = json.loads(conn.recv(timeout=WAIT))
         assert reply["type"] == p.ERROR and "unknown message type 'launch_missiles'" in reply["message"]
         conn.send(json.dumps(p.sync("s1", {"session_id": "s1", "scenario_id": "brackenford-services"}, [], 1.0)))
-        reply = json.loads(conn.recv(timeout=10))
+        reply = json.loads(conn.recv(timeout=WAIT))
         assert reply["type"] == p.ERROR and "'s1' is not a session id" in reply["message"]
-        assert json.loads(conn.recv(timeout=10)) == p.ack("s1", 0)
+        assert json.loads(conn.recv(timeout=WAIT)) == p.ack("s1", 0)
     assert [v.name for v in server.snapshot()] == ["Alpha"]
 
 
 def test_an_oversize_message_closes_only_that_connection(server):
     with ws_connect(server, max_size=None) as conn:
         send_hello(conn, hello())
-        token = json.loads(conn.recv(timeout=10))["token"]
+        token = json.loads(conn.recv(timeout=WAIT))["token"]
         conn.send("x" * (p.MAX_MESSAGE_BYTES + 10))
         code, _reason = closed_with(conn)
     assert code == 1009                     # message too big
     with ws_connect(server) as conn:      # the server still takes stations
         send_hello(conn, hello(token=token))
-        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
+        assert json.loads(conn.recv(timeout=WAIT))["type"] == p.WELCOME
 
 
 def _recorded_session(tmp_path):
@@ -200,22 +200,22 @@ def test_an_unconfirmed_command_is_sent_again_after_a_reconnect(server, tmp_path
     join = hello(code="ABCDEF", scenario_hash=scenario.content_hash)
     with ws_connect(server) as conn:
         send_hello(conn, join)
-        welcome = json.loads(conn.recv(timeout=10))
+        welcome = json.loads(conn.recv(timeout=WAIT))
         assert welcome["acked"] == {}
         join["token"] = welcome["token"]             # the seat's secret: only it takes the seat again
         conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
-        assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
+        assert json.loads(conn.recv(timeout=WAIT)) == p.ack(session_id, len(record["events"]))
         made = server.pause("Alpha")
         assert made[0].status == "sent"
-        first = json.loads(conn.recv(timeout=10))
+        first = json.loads(conn.recv(timeout=WAIT))
         assert first["type"] == p.COMMAND and first["action"] == "pause"
     # the station went away before its log showed the pause: on its return the command comes again
     with ws_connect(server) as conn:
         send_hello(conn, join)
-        assert json.loads(conn.recv(timeout=10))["acked"] == {session_id: len(record["events"])}
+        assert json.loads(conn.recv(timeout=WAIT))["acked"] == {session_id: len(record["events"])}
         conn.send(json.dumps(p.sync(session_id, record["session"], [], 2.0)))
-        assert json.loads(conn.recv(timeout=10)) == p.ack(session_id, len(record["events"]))
-        again = json.loads(conn.recv(timeout=10))
+        assert json.loads(conn.recv(timeout=WAIT)) == p.ack(session_id, len(record["events"]))
+        again = json.loads(conn.recv(timeout=WAIT))
         assert again == first
         conn.send(json.dumps(p.command_failed(first["command_id"], "already paused")))
         log.wait_for(lambda e: isinstance(e, InterventionFailed), what="the failure reported")
@@ -227,9 +227,9 @@ def test_a_follower_cannot_send_records(server, tmp_path):
     _scenario, session_id, record = _recorded_session(tmp_path)
     with ws_connect(server) as conn:
         send_hello(conn, hello(role="follower", station_id="screen-2"))
-        assert json.loads(conn.recv(timeout=10))["type"] == p.WELCOME
-        assert json.loads(conn.recv(timeout=10))["type"] == p.VIEW
+        assert json.loads(conn.recv(timeout=WAIT))["type"] == p.WELCOME
+        assert json.loads(conn.recv(timeout=WAIT))["type"] == p.VIEW
         conn.send(json.dumps(p.sync(session_id, record["session"], record["events"], 1.0)))
-        reply = json.loads(conn.recv(timeout=10))
+        reply = json.loads(conn.recv(timeout=WAIT))
         assert reply["type"] == p.ERROR and "follower station does not send records" in reply["message"]
     assert not server.store.sessions()
