@@ -44,19 +44,20 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
-def shoot(widget, name: str) -> None:
+def shoot(widget, name: str, laptop: bool = True) -> None:
     """Save a screenshot into SCREENSHOTS (QWidget.grab works offscreen). A top-level window
-    larger than the laptop screen allows is grabbed at the laptop size, then given its size back."""
+    larger than the laptop screen allows is grabbed at the laptop size, then given its size back
+    (``laptop=False``: as it is, for a picture made tall on purpose to show a whole page)."""
     from PySide6.QtCore import QRect
 
     from hydra_sim.gui.window_geometry import fitted_rect
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     _settle()
-    laptop = QRect(0, 0, LAPTOP_SCREEN[0], LAPTOP_SCREEN[1] - TASK_BAR)
+    screen = QRect(0, 0, LAPTOP_SCREEN[0], LAPTOP_SCREEN[1] - TASK_BAR)
     size = widget.size()
     # the size only (no move, no remembered geometry): what place() would give on the laptop
-    fitted = fitted_rect(size, laptop).size() if widget.isWindow() else size
+    fitted = fitted_rect(size, screen).size() if laptop and widget.isWindow() else size
     if fitted != size:
         widget.resize(fitted)
         _settle()

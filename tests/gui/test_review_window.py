@@ -10,7 +10,7 @@ from hydra_sim.gui.review import cohort_stats as cs
 from hydra_sim.gui.review import sample_data as sd
 from hydra_sim.records.store import SessionStore, TraineeInfo
 
-from helpers import SCREENSHOTS
+from helpers import shoot
 
 REPO = paths.bundled_root()
 
@@ -49,12 +49,8 @@ def review(qtbot, cohort):
     store.close()
 
 
-def _shoot(win, name):
-    from PySide6.QtWidgets import QApplication
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for _ in range(3):
-        QApplication.processEvents()
-    assert win.grab().save(str(SCREENSHOTS / f"review-{name}.png"))
+def _shoot(win, name, laptop=True):
+    shoot(win, f"review-{name}", laptop=laptop)
 
 
 def _column(win, col):
@@ -183,7 +179,7 @@ def test_dashboard_and_exports(review, tmp_path):
     win.dashboard.save_csv(win.dashboard.miss_table, csv_path)
     assert csv_path.read_text().splitlines()[0].startswith("Action,Critical")
     win.resize(1500, 1300)
-    _shoot(win, "dashboard")
+    _shoot(win, "dashboard", laptop=False)     # the whole dashboard on one page (a 1366x768 one is taken too)
     win.scenario_box.setCurrentIndex(win.scenario_box.findData("mini"))
     win.show_dashboard()
     assert win.dashboard.summary.sessions == 4
