@@ -29,8 +29,7 @@ def seat_view(runner: ScenarioRunner, seat_id: str) -> dict:
         "seat": seat_id, "title": seat.title, "clock": clock,
         "clock_label": format_clock(scenario.incident_start, clock),
         "reference": list(seat.reference) if seat.reference is not None else sorted(scenario.reference),
-        "stream": [{"clock": i.clock, "clock_label": format_clock(scenario.incident_start, i.clock),
-                    "kind": i.kind, "id": i.id, "text": i.text} for i in seat_stream(runner, seat_id)],
+        "stream": _stream(runner, seat_id),
         "decisions": len(runner.decisions), "turn": None, "waiting_for": None,
         "ended": bool(runner.ended), "ending": None, "paused": bool(runner.paused),
     }
@@ -72,6 +71,36 @@ def not_its_scene(scenario, seat_id: str | None, scene_id: str) -> str | None:
     return None
 
 
+def _stream(runner: ScenarioRunner, seat_id: str) -> list[dict]:
+    """``seat_stream`` as plain data; a decision reads as the option(s) chosen and who entered it."""
+    scenario = runner.scenario
+    records = iter([r for r in runner.decisions if scenario.scenes[r.scene_id].seat == seat_id])
+    items = []
+    for item in seat_stream(runner, seat_id):
+        text = item.text
+        if item.kind == "decision":
+            record = next(records, None)
+            if record is not None:
+                text = _choice_words(scenario, record)
+        items.append({"clock": item.clock, "clock_label": format_clock(scenario.incident_start, item.clock),
+                      "kind": item.kind, "id": item.id, "text": text})
+    return items
+
+
+def _choice_words(scenario, record) -> str:
+    scene = scenario.scenes[record.scene_id]
+    if record.expired:
+        choice = "time ran out"
+    elif isinstance(record.selection, dict):
+        choice = "; ".join(f"{k}: {v}" for k, v in record.selection.items() if isinstance(v, str))
+    else:
+        ids = [record.selection] if isinstance(record.selection, str) else list(record.selection or [])
+        options = [scene.decision.option(i) if scene.decision is not None else None for i in ids]
+        choice = "; ".join(o.label if o is not None else str(i) for o, i in zip(options, ids))
+    who = record.meta.get("entered_by") if isinstance(record.meta, dict) else None
+    return f"{scene.title}: {choice}" + (f" (entered by {who})" if who else "")
+
+
 def refusal(runner: ScenarioRunner, seat_id: str | None, scene_id: str, index: int) -> str | None:
     """Why ``seat_id``'s decision at ``scene_id`` (the ``index``-th of the session) cannot be taken
     now, or None. The words are sent back to the seat station."""
@@ -111,3 +140,13 @@ def apply_relay(runner: ScenarioRunner, relay: dict) -> bool:
     runner.choose(relay["selection"], relay.get("rationale"), meta)
     return True
 
+
+
+def timeline(views: dict[str, dict]) -> list[dict]:
+    """Every seat's stream on one timeline (the console): ``{clock, clock_label, seat, seat_title, kind,
+    id, text}`` in clock order, seats in the scenario's order at the same minute."""
+    rows = []
+    for order, (seat, view) in enumerate(views.items()):
+        for place, item in enumerate(view["stream"]):
+            rows.append((item["clock"], order, place, dict(item, seat=seat, seat_title=view["title"])))
+    return [row for *_key, row in sorted(rows, key=lambda r: r[:3])]
