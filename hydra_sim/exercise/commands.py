@@ -63,7 +63,8 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
                          help="a pod (seated scenario): play this seat only, at a seat station that records nothing "
                               "(with --record: the pod's recording station, which also plays this seat)")
     station.add_argument("--record", action="store_true",
-                         help="with --seat: this station runs and records the pod's one shared session")
+                         help="a pod: this station runs and records the pod's one shared session (with --seat it "
+                              "also plays that seat; without, every seat has its own seat station)")
     station.add_argument("--timeout", type=float, default=600.0, metavar="S")
     station.set_defaults(handler=cmd_station)
 
@@ -217,9 +218,6 @@ def cmd_station(args) -> int:
     if not scenario:
         print("hydra-sim station: give --scenario FILE (or a --script that names its scenario)", file=sys.stderr)
         return 2
-    if args.record and not args.seat:
-        print("hydra-sim station: --record is for a pod's recording station: give its --seat too", file=sys.stderr)
-        return 2
     out = _Printer()
     try:
         if args.seat and not args.record:        # a pod's seat station (seatstation.py)
@@ -238,7 +236,7 @@ def cmd_station(args) -> int:
                                   syndicate=args.syndicate, members=args.member,
                                   station_id=args.station_id or f"{args.syndicate}-station",
                                   plan_path=args.script, pace=args.pace, hold_at=args.hold_at, on_event=out,
-                                  seat=args.seat)
+                                  seat=args.seat, pod=args.record)
         result = station.run(timeout=args.timeout)
     except (HeadlessError, StoreError) as exc:
         print(f"hydra-sim station: {exc}", file=sys.stderr)

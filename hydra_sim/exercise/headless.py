@@ -12,7 +12,8 @@ for it; without it the station draws its own). In a pod (``seat=``, pods.py) it 
 station that also plays one seat: it runs the one shared runner, plays its plan at its own seat's
 scenes, and between them applies the decisions the other seats' stations send (relayed by the
 facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
-after each change (pods.seat_view). Used by
+after each change (pods.seat_view). ``pod=True`` without a seat: the pod's recording station plays
+no seat itself (every seat has its seat station) and only applies the relayed decisions. Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """
@@ -54,7 +55,8 @@ class HeadlessStation:
                  syndicate: str, members: Sequence[str], station_id: str | None = None,
                  plan_path: str | Path | None = None, steps: list[Step] | None = None, pace: float = 0.0,
                  hold_at: Sequence[str] = (), backoff: Sequence[float] = DEFAULT_BACKOFF,
-                 on_event: Callable[[dict], None] | None = None, seed_wait: float = 5.0, seat: str | None = None):
+                 on_event: Callable[[dict], None] | None = None, seed_wait: float = 5.0, seat: str | None = None,
+                 pod: bool = False):
         result = load_scenario(Path(scenario_path))
         if result.scenario is None:
             raise HeadlessError(f"cannot load {scenario_path}: "
@@ -64,6 +66,9 @@ class HeadlessStation:
             raise HeadlessError(f"scenario '{self.scenario.id}' has no seat '{seat}' "
                                 f"(seats: {', '.join(self.scenario.seats) or 'none'})")
         self.seat = seat                 # a pod's recording station plays this seat (None: every seat)
+        self.pod = pod or seat is not None   # a pod: other seats' decisions come from their seat stations
+        if self.pod and not self.scenario.seats:
+            raise HeadlessError(f"scenario '{self.scenario.id}' has no seats, so it cannot be played by pods")
         self.views: list[dict] = []      # pods: this seat's screen after each change
         if steps is None:
             if plan_path is None:
@@ -102,7 +107,7 @@ class HeadlessStation:
                                     backoff=self._link_args["backoff"],
                                     token=load_token(self.store_path, self.syndicate),
                                     on_token=lambda token: save_token(self.store_path, self.syndicate, token),
-                                    seat=self.seat, on_relay=self.commands.put if self.seat else None)
+                                    seat=self.seat, on_relay=self.commands.put if self.pod else None)
             try:
                 self.link.start()        # first, so a new session can take the facilitator's presentation seed
                 recorder = self._open_session(store)
@@ -115,7 +120,7 @@ class HeadlessStation:
                         continue
                     holding = self.hold_at[runner.scene_id] > 0
                     # a pod: another seat's scene is decided at that seat's station (relayed here)
-                    others = self.seat is not None and runner.scene is not None and runner.scene.seat != self.seat
+                    others = self.pod and runner.scene is not None and runner.scene.seat != self.seat
                     if runner.paused or holding or not remaining or others:
                         self._apply_commands(recorder, block=min(1.0, max(0.0, deadline - time.monotonic())))
                         continue
@@ -164,7 +169,7 @@ class HeadlessStation:
     def _remaining_steps(self, runner: ScenarioRunner) -> list[Step]:
         """The plan's steps after those the stored session has already played (after a restart)."""
         done = sum(1 for e in runner.log if e["type"] in _ACTION_STEPS and (
-            self.seat is None or self.scenario.scenes[e["scene"]].seat == self.seat))   # a pod: its own turns
+            not self.pod or self.scenario.scenes[e["scene"]].seat == self.seat))   # a pod: its own turns
         steps = list(self.steps)
         while done and steps:
             if steps.pop(0).kind in _ACTION_STEPS:

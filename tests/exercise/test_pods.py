@@ -22,7 +22,7 @@ from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.engine.seats import seat_stream
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.headless import HeadlessError, HeadlessStation
-from hydra_sim.exercise.pods import seat_view
+from hydra_sim.exercise.pods import seat_view, timeline
 from hydra_sim.exercise.seatstation import HeadlessSeatStation
 from hydra_sim.exercise.server import ExerciseServer
 from hydra_sim.exercise.station import StationLink
@@ -345,3 +345,38 @@ def test_a_seat_view_shows_the_turn_only_to_its_seat():
         "police_only", "dispatch_both", "advice_only"}
     assert scene["turn"] is None and scene["waiting_for"] == {"seat": "control", "title": "Control room"}
     assert "banging" not in json.dumps(scene)
+
+
+def test_a_recording_station_that_plays_no_seat_hosts_a_pod_of_seat_stations(server, tmp_path):
+    """``pod=True`` without a seat (``hydra-sim station --record``): every seat has its seat station."""
+    host, port = server.address
+    rec = StationThread(HeadlessStation(PODS, tmp_path / "host.sqlite3", host=host, port=port, code=server.code,
+                                        syndicate="Alpha", members=["Host"], station_id="alpha-host", pod=True,
+                                        backoff=(0.05, 0.1)))
+    seats = [StationThread(seat_station(server, seat)) for seat in SEATS]
+    for thread in [rec, *seats]:
+        thread.start()
+    result = rec.finish(timeout=60)
+    assert result["ended"] and result["synced"] and result["decisions"] == 6
+    assert all(thread.finish(timeout=60)["ended"] for thread in seats)
+    decisions = [e["data"] for e in server.store.session_record(result["session_id"])["events"]
+                 if e["kind"] == "decision_recorded"]
+    assert [d["meta"]["station_id"] for d in decisions] == [f"alpha-{server.scenario.scenes[d['scene_id']].seat}"
+                                                            for d in decisions]
+    assert server.syndicate("Alpha").ending_id == "good_end"
+
+
+def test_pods_need_a_seated_scenario(tmp_path):
+    with pytest.raises(HeadlessError, match="has no seats"):
+        HeadlessStation(REPO / "scenarios" / "brackenford-services.yaml", tmp_path / "s.sqlite3", host="127.0.0.1",
+                        port=1, code="ABCDEF", syndicate="Alpha", members=["x"], pod=True)
+
+
+def test_the_timeline_puts_every_seat_in_clock_order():
+    runner = reference_runner()
+    rows = timeline({seat: seat_view(runner, seat) for seat in SEATS})
+    assert [r["clock"] for r in rows] == sorted(r["clock"] for r in rows)
+    assert {r["seat"] for r in rows} == set(SEATS)
+    assert sum(1 for r in rows if r["kind"] == "decision") == 6
+    first = next(r for r in rows if r["kind"] == "decision")
+    assert first["seat"] == "control" and first["text"] == "A call from the layby: Send the nearest unit and an ambulance"
