@@ -380,3 +380,13 @@ def test_the_timeline_puts_every_seat_in_clock_order():
     assert sum(1 for r in rows if r["kind"] == "decision") == 6
     first = next(r for r in rows if r["kind"] == "decision")
     assert first["seat"] == "control" and first["text"] == "A call from the layby: Send the nearest unit and an ambulance"
+
+
+def test_the_station_command_refuses_a_seat_the_scenario_lacks(tmp_path):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "hydra_sim", "station", "--home", str(tmp_path), "--host",
+                             "127.0.0.1", "--code", "ABCDEF", "--syndicate", "Alpha", "--member", "PC Hale",
+                             "--scenario", str(PODS), "--seat", "bridge"],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 1 and "no seat 'bridge'" in result.stderr
