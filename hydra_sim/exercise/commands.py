@@ -183,11 +183,12 @@ def _event_line(event) -> dict:
         return {"event": "syndicate", "syndicate": v.name, "scene": v.scene_id, "clock": v.clock,
                 "decisions": len(v.decisions), "paused": v.paused, "ended": v.ended, "outcome": v.outcome,
                 "connected": v.recording_connected, "followers": v.followers, "last_seq": v.last_seq,
-                "session_id": v.session_id}
+                "session_id": v.session_id, **({"seats": v.seats} if v.seats else {})}
     if isinstance(event, DecisionReceived):
         d = event.decision
         return {"event": "decision", "syndicate": event.syndicate, "index": d.index, "scene": d.scene_id,
-                "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1)}
+                "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1),
+                **({"seat": d.seat} if d.seat else {})}
     if isinstance(event, (InterventionApplied, InterventionFailed)):
         kind = "applied" if isinstance(event, InterventionApplied) else "failed"
         return {"event": f"intervention_{kind}", "syndicate": event.syndicate, **asdict(event.intervention)}

@@ -240,7 +240,8 @@ def seat_view(syndicate: str, view: dict) -> dict:
 def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None,
             token: str | None = None, proof: str = "", seat: str | None = None) -> dict:
     """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional);
-    ``token``: the recording seat's token, sent only to the recording station (never to followers)."""
+    ``token``: the recording seat's token, sent only to the recording station (never to followers);
+    a pod's seat station gets its own seat's token instead (it alone takes that seat over while held)."""
     message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked,
                "proof": proof}
     if seed is not None:

@@ -138,6 +138,7 @@ class _Peer:
 
 
 _VIEW = object()       # queue marker: send the follower's newest view here
+_STILL_OPEN = "this station's earlier connection"
 
 
 @dataclass
@@ -151,6 +152,7 @@ class _Syndicate:
     # show every seat's decisions); the seat the recording station plays itself; the shared runner as
     # rebuilt from the mirror; relayed decision id -> the seat station that sent it (for its failure).
     seats: dict[str, _Peer] = field(default_factory=dict)
+    seat_tokens: dict[str, str] = field(default_factory=dict)   # seat -> the secret of the station playing it
     recording_seat: str | None = None
     runner: ScenarioRunner | None = None
     relayed: dict[str, str] = field(default_factory=dict)
@@ -509,7 +511,7 @@ class ExerciseServer:
             syn = self._syndicates.get(name)
             if syn is None:
                 syn = self._syndicates[name] = _Syndicate(SyndicateView(name))
-            taken = self._seat_taken(syn, seat, station_id, role)
+            taken = self._seat_taken(syn, seat, station_id, role, hello.get("token"))
             if taken is not None:
                 refusal, old = taken, None
             elif role == "recording":
@@ -535,6 +537,9 @@ class ExerciseServer:
                 refusal = None
                 old = syn.seats.get(seat)
                 syn.seats[seat] = peer
+                if old is None or seat not in syn.seat_tokens:     # a free seat: a new secret for its new station
+                    syn.seat_tokens[seat] = p.new_token()
+                token = syn.seat_tokens[seat]
             else:
                 refusal = None
                 old = syn.followers.get(station_id)
@@ -543,7 +548,8 @@ class ExerciseServer:
             if refusal is None:
                 syn.view.seats = self._seat_stations(syn)
         if refusal is not None:
-            self._refuse(conn, p.CLOSE_REFUSED, refusal)
+            # the same station whose earlier connection is not yet seen closed: it tries again shortly
+            self._refuse(conn, p.CLOSE_TRY_LATER if refusal.startswith(_STILL_OPEN) else p.CLOSE_REFUSED, refusal)
             return None
         if old is not None and old.conn is not conn:     # the same station reconnected before its old link died
             try:
@@ -565,13 +571,24 @@ class ExerciseServer:
         self._publish_view(name, followers=role != "follower")
         return peer
 
-    def _seat_taken(self, syn: _Syndicate, seat: str | None, station_id: str, role: str) -> str | None:
-        """Why ``seat`` cannot be taken by this station (another station plays it), or None."""
+    def _seat_taken(self, syn: _Syndicate, seat: str | None, station_id: str, role: str, token) -> str | None:
+        """Why ``seat`` cannot be taken by this station (another station plays it), or None.
+
+        A seat held by a connected seat station is taken over only with that seat's token (given
+        in its welcome): the station id is public, so it alone proves nothing. A free seat (its
+        station has gone) is anyone's in the syndicate, so a replaced computer simply joins."""
         if seat is None:
             return None
         holder = syn.recording if syn.recording_seat == seat else syn.seats.get(seat)
-        if holder is None or holder.station_id == station_id or (role == "recording" and holder is syn.recording):
+        if holder is None or (role == "recording" and holder is syn.recording):
+            return None     # free, or the recording station's own seat (its seat token decides, below)
+        known = syn.seat_tokens.get(seat)
+        if holder is not syn.recording and isinstance(token, str) and known and \
+                hmac.compare_digest(token.encode(), known.encode()):
             return None
+        if holder.station_id == station_id:
+            return (f"{_STILL_OPEN} of seat '{seat}' is still open at the facilitator; this station tries again "
+                    "in a moment")
         return (f"seat '{seat}' of syndicate {syn.view.name} is already played by station '{holder.station_id}': "
                 "choose another seat, or close that station first")
 

@@ -239,7 +239,8 @@ class StationLink:
             fingerprint = tls.peer_fingerprint(conn)
             hello = p.seal_hello(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
                                          self.scenario_id, self.scenario_hash,
-                                         self.token if self.role == "recording" else None, self.seat),
+                                         self.token if self.role == "recording" or self.seat else None,
+                                         self.seat),
                                  fingerprint)
             conn.send(p.encode(hello))
             for raw in conn:
@@ -262,7 +263,7 @@ class StationLink:
                         break
                     self.seed = message.get("seed")
                     token = message.get("token")
-                    if token and token != self.token and self.role == "recording":
+                    if token and token != self.token and (self.role == "recording" or self.seat):
                         self.token = token
                         if self.on_token is not None:
                             try:

@@ -96,10 +96,16 @@ def reference_runner() -> ScenarioRunner:
     return runner
 
 
-def test_the_fixture_is_a_four_seat_story():
-    scenario = load_scenario(PODS).scenario
+def test_the_fixture_is_a_four_seat_story_that_lints_clean():
+    from hydra_sim.engine.lint import lint_scenario
+    from hydra_sim.engine.problems import ERROR, WARNING
+
+    result = load_scenario(PODS)
+    scenario = result.scenario
     assert tuple(scenario.seats) == SEATS
     assert {scene.seat for scene in scenario.scenes.values()} == set(SEATS)
+    problems = [pr for pr in list(result.problems) + lint_scenario(scenario) if pr.severity in (ERROR, WARNING)]
+    assert problems == []
 
 
 def test_four_pods_play_one_incident_each_seeing_only_its_own_seat(server, tmp_path):
@@ -240,7 +246,19 @@ def test_seat_hellos_are_checked(server, tmp_path):
     second, _views, _ = seat_link(server, "investigator", station_id="alpha-inv-2")
     second.wait_for_seed(WAIT)
     assert second.failed and "already played by station 'alpha-inv-1'" in second.last_error
-    assert first.connected
+    assert first.connected and first.token            # its seat's secret, from the welcome
+    # the station id is public: claiming it without the seat's token does not take the seat over
+    with ws_connect(server) as conn:
+        send_hello(conn, p.hello(server.code, "Alpha", "alpha-inv-1", ["x"], "follower", server.scenario.id,
+                                 server.scenario.content_hash, seat="investigator"))
+        code, reason = closed_with(conn)
+    assert code == p.CLOSE_TRY_LATER and "still open" in reason
+    with ws_connect(server) as conn:          # with the token, the same station's new connection takes over
+        send_hello(conn, p.hello(server.code, "Alpha", "alpha-inv-1", ["x"], "follower", server.scenario.id,
+                                 server.scenario.content_hash, token=first.token, seat="investigator"))
+        welcome = json.loads(conn.recv(timeout=WAIT))
+        assert welcome["type"] == p.WELCOME and welcome["seat"] == "investigator"
+        assert welcome["token"] == first.token
     first.close()
     second.close()
 
