@@ -771,6 +771,9 @@ class ExerciseServer:
             scene = self.scenario.scenes.get(view.scene_id)
             view.scene_title = scene.title if scene else view.scene_id
         elif kind == "decision_recorded":
+            meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+            if isinstance(meta.get("decision_id"), str):          # a pod's relayed decision, now recorded
+                syn.relayed.pop(meta["decision_id"], None)
             decision = self._decision_view(data, clock, received_at)
             decision.recorded_at = str(event.get("recorded_at", ""))
             view.decisions.append(decision)

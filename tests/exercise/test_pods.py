@@ -408,3 +408,30 @@ def test_the_station_command_refuses_a_seat_the_scenario_lacks(tmp_path):
                              "--scenario", str(PODS), "--seat", "bridge"],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 1 and "no seat 'bridge'" in result.stderr
+
+
+def test_a_record_whose_decision_claims_another_seat_is_never_stored(server, tmp_path):
+    from hydra_sim.exercise.recorder import SessionRecorder
+    from hydra_sim.records.store import SessionStore, TraineeInfo
+
+    scenario = server.scenario
+    host, port = server.address
+    errors = queue.Queue()
+    with SessionStore(tmp_path / "station.sqlite3") as store:
+        session_id = store.start_session(TraineeInfo("Alpha"), scenario)
+        runner = ScenarioRunner(scenario)
+        recorder = SessionRecorder(store, runner, session_id)
+        runner.start()
+        runner.choose("dispatch_both", meta={"seat": "scene"})      # 'call' is the control room's scene
+        recorder.persist()
+        link = StationLink(host, port, server.code, "Alpha", "alpha-control", ["Ana"], store=store,
+                           scenario_id=scenario.id, backoff=(0.05, 0.1), seat="control", on_error=errors.put)
+        link.start()
+        link.attach_session(session_id)
+        try:
+            refusal = errors.get(timeout=WAIT)
+            assert "says seat 'scene' decided at scene 'call', which belongs to seat 'control'" in refusal
+            assert "nothing of this sync was stored" in refusal
+            assert server.syndicate("Alpha").decisions == [] and server.mirror.held(session_id) == 0
+        finally:
+            link.close()
