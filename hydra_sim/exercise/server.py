@@ -714,7 +714,9 @@ class ExerciseServer:
                 self._ended_reported = True
             names = tuple(sorted(self._syndicates))
         if (new or first_sync or syn.runner is None) and self.scenario.seats:
-            self._rebuild_pod(name, session_id)      # a pod: the seat views first, then the console's events
+            # a pod: the seat views first, then the ack and the console's events (so either means the
+            # shared runner holds this sync)
+            self._rebuild_pod(name, session_id)
         for decision in decisions:
             self._emit(DecisionReceived(name, decision, float(message["sent_at"]), received_at))
         for intervention in applied:

@@ -60,14 +60,14 @@ def seat_station(server, seat, **kw) -> HeadlessSeatStation:
                                plan_path=kw.pop("plan", PLANS[seat]), backoff=(0.05, 0.1), **kw)
 
 
-def seat_link(server, seat, station_id=None, **kw) -> tuple[StationLink, queue.Queue, queue.Queue]:
+def seat_link(server, seat, station_id=None, backoff=(0.05, 0.1), **kw) -> tuple[StationLink, queue.Queue, queue.Queue]:
     """A bare seat station's link: its views and the facilitator's errors land in the two queues."""
     scenario = server.scenario
     views, errors = queue.Queue(), queue.Queue()
     host, port = server.address
     link = StationLink(host, port, server.code, "Alpha", station_id or f"alpha-{seat}", [f"{seat} lead"],
                        role="follower", scenario_id=scenario.id, scenario_hash=scenario.content_hash,
-                       backoff=(0.05, 0.1), seat=seat, on_seat_view=views.put, on_error=errors.put, **kw)
+                       backoff=backoff, seat=seat, on_seat_view=views.put, on_error=errors.put, **kw)
     link.start()
     return link, views, errors
 
@@ -182,7 +182,7 @@ def test_four_pods_play_one_incident_each_seeing_only_its_own_seat(server, tmp_p
     view = server.syndicate("Alpha")
     assert [d.seat for d in view.decisions] == ["control", "scene", "control", "control", "manager", "investigator"]
     # the console's seat streams are the seat stations' own views
-    assert server.seat_views("Alpha")["scene"] == final["scene"]
+    assert server.seat_views("Alpha")["scene"]["stream"] == final["scene"]["stream"]
 
 
 def test_a_decision_for_another_seats_scene_is_refused_and_the_link_stays_open(server, tmp_path):
@@ -222,6 +222,7 @@ def test_the_recording_station_refuses_a_relay_it_cannot_apply(server, tmp_path)
     server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and e.view.session_id, what="the pod's session")
     link, views, errors = seat_link(server, "scene")
     view_where(views, lambda v: True, "the scene seat's view")
+    assert rec.link.wait_synced(WAIT)          # acknowledged: the server's shared runner holds it all
     with server._lock:                  # the mirror says the story is at 'arrive' (it is not)
         runner = server._syndicates["Alpha"].runner
     runner.choose("dispatch_both")
@@ -241,7 +242,8 @@ def test_seat_hellos_are_checked(server, tmp_path):
         code, reason = closed_with(conn)
     assert code == p.CLOSE_REFUSED and "no seat 'dispatcher'" in reason
 
-    first, views, _ = seat_link(server, "investigator", station_id="alpha-inv-1")
+    # (slow to reconnect: when its connection is taken over below, it does not take it back at once)
+    first, views, _ = seat_link(server, "investigator", station_id="alpha-inv-1", backoff=(30.0,))
     assert first.wait_for_seed(WAIT) is not None or first.connected
     second, _views, _ = seat_link(server, "investigator", station_id="alpha-inv-2")
     second.wait_for_seed(WAIT)
@@ -435,3 +437,38 @@ def test_a_record_whose_decision_claims_another_seat_is_never_stored(server, tmp
             assert server.syndicate("Alpha").decisions == [] and server.mirror.held(session_id) == 0
         finally:
             link.close()
+
+
+def test_the_pod_waits_for_its_recording_station_and_catches_up_when_it_restarts(server, tmp_path):
+    """The recording station stops mid-incident: a seat's decision meanwhile is refused (nothing can be
+    recorded); restarted on the same store, it resumes the one session, and the seat's decision, sent
+    again, is recorded once."""
+    first = StationThread(recording(server, tmp_path))
+    scene = StationThread(seat_station(server, "scene"))
+    first.start()
+    scene.start()
+    server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and len(e.view.decisions) == 4
+                        and e.view.scene_id == "manager", what="the story to reach the inspector")
+    first.station.stop()
+    stopped = first.finish(timeout=60)
+    assert not stopped["ended"] and stopped["decisions"] == 4
+    server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and not e.view.recording_connected,
+                        what="the recording station to leave")
+    manager_events = EventLog()
+    manager = StationThread(seat_station(server, "manager", on_event=manager_events))
+    manager.start()
+    refused = manager_events.wait_for(lambda e: e["event"] == "refused", what="the inspector's refusal")
+    assert "recording station is offline" in refused["reason"]
+
+    again = StationThread(recording(server, tmp_path))        # the same store and seat token: resumes
+    investigator = StationThread(seat_station(server, "investigator"))
+    again.start()
+    investigator.start()
+    result = again.finish(timeout=60)
+    assert result["ended"] and result["synced"] and result["session_id"] == stopped["session_id"]
+    for thread in (scene, manager, investigator):
+        assert thread.finish(timeout=60)["ended"]
+    decisions = [e["data"] for e in server.store.session_record(result["session_id"])["events"]
+                 if e["kind"] == "decision_recorded"]
+    assert [d["scene_id"] for d in decisions] == ["call", "arrive", "update", "brief", "manager", "investigate"]
+    assert server.syndicate("Alpha").ending_id == "good_end"
