@@ -11,8 +11,6 @@ here: the window says so. Must not import the runner or the store; holds no rule
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,12 +27,13 @@ from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..widgets import WrapLabel, banner
 from ..window_geometry import place
 from .relay import Relay
+from .station import LinkWindow
 
 MARKS = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714"}
 ENTERED_HERE = ("choose_one", "choose_many")
 
 
-class SeatWindow(QWidget):
+class SeatWindow(LinkWindow):
     """One seat station of a pod: its seat's stream, its turn, and the answer sent for it."""
 
     def __init__(self, request, *, backoff=DEFAULT_BACKOFF, parent: QWidget | None = None):
@@ -45,15 +44,7 @@ class SeatWindow(QWidget):
         self.setWindowTitle(f"Syndicate {request.syndicate}, seat {request.seat} \u2013 hydra_sim")
         place(self, (1000, 760))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        self.title = WrapLabel(f"Syndicate {request.syndicate} \u2013 seat {request.seat}", role="title")
-        top.addWidget(self.title, 1)
-        self.link_label = WrapLabel("\u25cb Connecting\u2026")
-        self.link_label.setAccessibleName("Connection to the facilitator")
-        self.link_label.setWordWrap(False)
-        top.addWidget(self.link_label)
-        layout.addLayout(top)
+        self._top(layout, f"Syndicate {request.syndicate} \u2013 seat {request.seat}")
         self.heading = WrapLabel("Waiting for the pod's recording station to start the incident\u2026", role="heading")
         self.heading.setAccessibleName("Clock and whose turn it is")
         layout.addWidget(self.heading)
@@ -188,13 +179,3 @@ class SeatWindow(QWidget):
         if self.sent_for is not None:          # refused: the pod may answer again
             self.sent_for = None
             self.send_button.setEnabled(True)
-
-    @Slot(bool, str)
-    def _on_status(self, connected: bool, message: str) -> None:
-        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
-                                if connected else f"\u25cb Not connected: {message}")
-        self.link_label.setToolTip(html.escape(message))
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.link.close()
-        super().closeEvent(event)

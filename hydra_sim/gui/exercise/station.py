@@ -279,7 +279,34 @@ class ExerciseStation(QObject):
         return synced
 
 
-class FollowerWindow(QWidget):
+class LinkWindow(QWidget):
+    """A station window with its own link (``self.link``, ``self.link_label``): the connection line, and
+    the link closed with the window. Shared by the follower's and a pod's seat station's screens."""
+
+    def _top(self, layout: QVBoxLayout, title: str) -> None:
+        """The window's title line, with the connection state at its right (``self.title``, ``self.link_label``)."""
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.title = WrapLabel(title, role="title")
+        top.addWidget(self.title, 1)
+        self.link_label = WrapLabel("\u25cb Connecting\u2026")
+        self.link_label.setAccessibleName("Connection to the facilitator")
+        self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
+        top.addWidget(self.link_label)
+        layout.addLayout(top)
+
+    @Slot(bool, str)
+    def _on_status(self, connected: bool, message: str) -> None:
+        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
+                                if connected else f"\u25cb Not connected: {message}")
+        self.link_label.setToolTip(html.escape(message))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.link.close()
+        super().closeEvent(event)
+
+
+class FollowerWindow(LinkWindow):
     """A follower station: the syndicate's scene, clock and decisions, read-only, updated live.
 
     Shows the newest ``SyndicateView`` the facilitator sends: the clock and current scene, a
@@ -294,15 +321,7 @@ class FollowerWindow(QWidget):
         self.request = request
         self.view = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        self.title = WrapLabel(f"Syndicate {request.syndicate} \u2013 follower screen", role="title")
-        top.addWidget(self.title, 1)
-        self.link_label = WrapLabel("\u25cb Connecting\u2026")
-        self.link_label.setAccessibleName("Connection to the facilitator")
-        self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
-        top.addWidget(self.link_label)
-        layout.addLayout(top)
+        self._top(layout, f"Syndicate {request.syndicate} \u2013 follower screen")
         # the clock and scene, as large as the trainee screen's: the follower reads it from across a table
         self.heading = WrapLabel(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026", role="heading")
         self.heading.setAccessibleName("Syndicate, clock and current scene")
@@ -371,16 +390,6 @@ class FollowerWindow(QWidget):
             text = str(inject.get("text") or inject.get("inject_id") or "")
             self.updates.addItem(f"\u2691 From the facilitator: {text}" if inject.get("by_facilitator") else text)
 
-    @Slot(bool, str)
-    def _on_status(self, connected: bool, message: str) -> None:
-        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
-                                if connected else f"\u25cb Not connected: {message}")
-        self.link_label.setToolTip(html.escape(message))
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.link.close()
-        super().closeEvent(event)
-
 
 
 # -- the main window's side: join, play, leave ------------------------------------------------------
@@ -406,15 +415,9 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
     ``ExerciseStation`` / ``FollowerWindow``, or None (the start screen says why)."""
     from ..persistence import StoreError, TraineeInfo
 
-    if request.role == "seat":
-        from .seat import SeatWindow
-        seat_window = SeatWindow(request, backoff=backoff)
-        window._exercise_follower = seat_window          # top-level: keep a reference
-        seat_window.show()
-        seat_window.start()
-        return seat_window
-    if request.role == "follower":
-        follower = FollowerWindow(request, backoff=backoff)
+    if request.role in ("follower", "seat"):
+        from .seat import SeatWindow           # a pod's seat station (imported here: it builds on this module)
+        follower = (SeatWindow if request.role == "seat" else FollowerWindow)(request, backoff=backoff)
         window._exercise_follower = follower          # top-level: keep a reference
         follower.show()
         follower.start()
