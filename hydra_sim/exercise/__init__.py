@@ -5,7 +5,9 @@
 session), ``recorder`` (runner -> store), ``headless`` (a scripted station), ``views``
 (what the console shows), ``plenary`` (the debrief's side-by-side data and report),
 ``commands`` (the ``facilitate`` and ``station`` commands), ``tls`` (the link's certificate and
-contexts), ``seats`` (a station's seat token kept beside its store). All Qt-free and
+contexts), ``seats`` (a station's seat token kept beside its store), ``pods`` (one station per
+seat of a seated scenario: seat views, checks, relays) and ``seatstation`` (a scripted seat
+station). All Qt-free and
 thread-safe; the GUI lives in hydra_sim.gui.
 Must not import Qt or any GUI code.
 """

@@ -59,6 +59,12 @@ def add_exercise_commands(sub, open_console: Callable[[argparse.Namespace], int]
     station.add_argument("--pace", type=float, default=0.0, metavar="S", help="seconds before each step")
     station.add_argument("--hold-at", action="append", default=[], metavar="SCENE",
                          help="wait at SCENE until the facilitator's next intervention there (repeat a scene to wait for more than one)")
+    station.add_argument("--seat", metavar="ID",
+                         help="a pod (seated scenario): play this seat only, at a seat station that records nothing "
+                              "(with --record: the pod's recording station, which also plays this seat)")
+    station.add_argument("--record", action="store_true",
+                         help="a pod: this station runs and records the pod's one shared session (with --seat it "
+                              "also plays that seat; without, every seat has its own seat station)")
     station.add_argument("--timeout", type=float, default=600.0, metavar="S")
     station.set_defaults(handler=cmd_station)
 
@@ -177,11 +183,12 @@ def _event_line(event) -> dict:
         return {"event": "syndicate", "syndicate": v.name, "scene": v.scene_id, "clock": v.clock,
                 "decisions": len(v.decisions), "paused": v.paused, "ended": v.ended, "outcome": v.outcome,
                 "connected": v.recording_connected, "followers": v.followers, "last_seq": v.last_seq,
-                "session_id": v.session_id}
+                "session_id": v.session_id, **({"seats": v.seats} if v.seats else {})}
     if isinstance(event, DecisionReceived):
         d = event.decision
         return {"event": "decision", "syndicate": event.syndicate, "index": d.index, "scene": d.scene_id,
-                "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1)}
+                "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1),
+                **({"seat": d.seat} if d.seat else {})}
     if isinstance(event, (InterventionApplied, InterventionFailed)):
         kind = "applied" if isinstance(event, InterventionApplied) else "failed"
         return {"event": f"intervention_{kind}", "syndicate": event.syndicate, **asdict(event.intervention)}
@@ -214,10 +221,23 @@ def cmd_station(args) -> int:
         return 2
     out = _Printer()
     try:
+        if args.seat and not args.record:        # a pod's seat station (seatstation.py)
+            from .seatstation import HeadlessSeatStation
+            seat_station = HeadlessSeatStation(scenario, host=args.host, port=args.port, code=args.code,
+                                               syndicate=args.syndicate, seat=args.seat, members=args.member,
+                                               station_id=args.station_id or f"{args.syndicate}-{args.seat}",
+                                               plan_path=args.script, on_event=out)
+            result = seat_station.run(timeout=args.timeout)
+            if seat_station.link is not None and seat_station.link.failed:
+                print(f"hydra-sim station: the facilitator refused this station: {seat_station.link.last_error}",
+                      file=sys.stderr)
+                return 1
+            return 0 if result["ended"] else 1
         station = HeadlessStation(scenario, default_store_path(), host=args.host, port=args.port, code=args.code,
                                   syndicate=args.syndicate, members=args.member,
                                   station_id=args.station_id or f"{args.syndicate}-station",
-                                  plan_path=args.script, pace=args.pace, hold_at=args.hold_at, on_event=out)
+                                  plan_path=args.script, pace=args.pace, hold_at=args.hold_at, on_event=out,
+                                  seat=args.seat, pod=args.record)
         result = station.run(timeout=args.timeout)
     except (HeadlessError, StoreError) as exc:
         print(f"hydra-sim station: {exc}", file=sys.stderr)

@@ -8,7 +8,12 @@ store left it and the link catches the facilitator up. ``hold_at`` scenes make i
 as a syndicate deliberating would, until the facilitator's next intervention there (a
 scene listed twice waits for two), so tests can intervene at a known point. A new session
 uses the presentation seed from the facilitator's welcome (waiting up to ``seed_wait`` s
-for it; without it the station draws its own). Used by
+for it; without it the station draws its own). In a pod (``seat=``, pods.py) it is the recording
+station that also plays one seat: it runs the one shared runner, plays its plan at its own seat's
+scenes, and between them applies the decisions the other seats' stations send (relayed by the
+facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
+after each change (pods.seat_view). ``pod=True`` without a seat: the pod's recording station plays
+no seat itself (every seat has its seat station) and only applies the relayed decisions. Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """
@@ -28,6 +33,7 @@ from ..engine.plan import Step, load_plan
 from ..engine.presentation import new_seed
 from ..engine.runner import RunnerError, ScenarioRunner
 from ..records.store import SessionStore, TraineeInfo
+from .pods import apply_relay, seat_view
 from .recorder import SessionRecorder
 from .seats import load_token, save_token
 from .station import DEFAULT_BACKOFF, StationLink
@@ -49,12 +55,21 @@ class HeadlessStation:
                  syndicate: str, members: Sequence[str], station_id: str | None = None,
                  plan_path: str | Path | None = None, steps: list[Step] | None = None, pace: float = 0.0,
                  hold_at: Sequence[str] = (), backoff: Sequence[float] = DEFAULT_BACKOFF,
-                 on_event: Callable[[dict], None] | None = None, seed_wait: float = 5.0):
+                 on_event: Callable[[dict], None] | None = None, seed_wait: float = 5.0, seat: str | None = None,
+                 pod: bool = False):
         result = load_scenario(Path(scenario_path))
         if result.scenario is None:
             raise HeadlessError(f"cannot load {scenario_path}: "
                                 + "; ".join(pr.format() for pr in result.problems[:3]))
         self.scenario = result.scenario
+        if seat is not None and seat not in self.scenario.seats:
+            raise HeadlessError(f"scenario '{self.scenario.id}' has no seat '{seat}' "
+                                f"(seats: {', '.join(self.scenario.seats) or 'none'})")
+        self.seat = seat                 # a pod's recording station plays this seat (None: every seat)
+        self.pod = pod or seat is not None   # a pod: other seats' decisions come from their seat stations
+        if self.pod and not self.scenario.seats:
+            raise HeadlessError(f"scenario '{self.scenario.id}' has no seats, so it cannot be played by pods")
+        self.views: list[dict] = []      # pods: this seat's screen after each change
         if steps is None:
             if plan_path is None:
                 steps = []
@@ -91,18 +106,22 @@ class HeadlessStation:
                                     on_command=self.commands.put, on_status=self._on_status,
                                     backoff=self._link_args["backoff"],
                                     token=load_token(self.store_path, self.syndicate),
-                                    on_token=lambda token: save_token(self.store_path, self.syndicate, token))
+                                    on_token=lambda token: save_token(self.store_path, self.syndicate, token),
+                                    seat=self.seat, on_relay=self.commands.put if self.pod else None)
             try:
                 self.link.start()        # first, so a new session can take the facilitator's presentation seed
                 recorder = self._open_session(store)
                 runner = self.runner
                 self.link.attach_session(self.session_id)
                 remaining = self._remaining_steps(runner)
+                self._note_view()
                 while not runner.ended and not self._stopped and time.monotonic() < deadline:
                     if self._apply_commands(recorder, block=0):
                         continue
                     holding = self.hold_at[runner.scene_id] > 0
-                    if runner.paused or holding or not remaining:
+                    # a pod: another seat's scene is decided at that seat's station (relayed here)
+                    others = self.pod and runner.scene is not None and runner.scene.seat != self.seat
+                    if runner.paused or holding or not remaining or others:
                         self._apply_commands(recorder, block=min(1.0, max(0.0, deadline - time.monotonic())))
                         continue
                     if self.pace and self._apply_commands(recorder, block=self.pace):
@@ -112,6 +131,7 @@ class HeadlessStation:
                         remaining = []          # the plan no longer fits (an inject redirected): wait for the end
                     recorder.persist()
                     self.link.notify()
+                    self._note_view()
                 recorder.finish_if_ended()
                 self.link.notify()
                 synced = self.link.wait_synced(max(0.5, deadline - time.monotonic()))
@@ -148,7 +168,8 @@ class HeadlessStation:
 
     def _remaining_steps(self, runner: ScenarioRunner) -> list[Step]:
         """The plan's steps after those the stored session has already played (after a restart)."""
-        done = sum(1 for e in runner.log if e["type"] in _ACTION_STEPS)
+        done = sum(1 for e in runner.log if e["type"] in _ACTION_STEPS and (
+            not self.pod or self.scenario.scenes[e["scene"]].seat == self.seat))   # a pod: its own turns
         steps = list(self.steps)
         while done and steps:
             if steps.pop(0).kind in _ACTION_STEPS:
@@ -158,6 +179,8 @@ class HeadlessStation:
     def _play(self, runner: ScenarioRunner, step: Step) -> bool:
         member = self.members[len(runner.decisions) % len(self.members)]
         meta = {"entered_by": member, "decision_seconds": self.pace, "station_id": self.station_id}
+        if self.seat is not None:
+            meta["seat"] = self.seat
         try:
             if step.kind == "wait":
                 runner.advance(int(round(step.minutes * 60)))
@@ -192,8 +215,11 @@ class HeadlessStation:
             except queue.Empty:
                 return True
 
-    def _apply(self, recorder: SessionRecorder, command: Command) -> None:
+    def _apply(self, recorder: SessionRecorder, command) -> None:
         runner = self.runner
+        if isinstance(command, dict):       # a pod: another seat station's decision, relayed
+            self._apply_relay(recorder, command)
+            return
         if self.hold_at[runner.scene_id] > 0:
             self.hold_at[runner.scene_id] -= 1    # an intervention at a hold scene counts towards its release
         try:
@@ -208,6 +234,28 @@ class HeadlessStation:
         recorder.finish_if_ended()
         self.link.notify()
         self._emit("intervention", command_id=command.command_id, action=command.action, scene=entry["scene"])
+        self._note_view()
+
+    def _apply_relay(self, recorder: SessionRecorder, relay: dict) -> None:
+        try:
+            applied = apply_relay(self.runner, relay)
+        except RunnerError as exc:
+            self.link.command_failed(relay["decision_id"], str(exc))
+            self._emit("relay_refused", seat=relay["seat"], scene=relay["scene_id"], reason=str(exc))
+            return
+        if not applied:
+            return                  # delivered again after a reconnect: applied already
+        recorder.persist()
+        recorder.finish_if_ended()
+        self.link.notify()
+        self._emit("relayed", seat=relay["seat"], scene=relay["scene_id"], station_id=relay["station_id"])
+        self._note_view()
+
+    def _note_view(self) -> None:
+        if self.seat is not None and self.runner is not None:
+            view = seat_view(self.runner, self.seat)
+            if not self.views or self.views[-1] != view:
+                self.views.append(view)
 
     def _on_runner_event(self, event) -> None:
         name = type(event).__name__

@@ -10,6 +10,11 @@ certificate the station sees (tls.py), so the link is encrypted and neither side
 impersonated by someone who lacks the code. Each hello carries a fresh nonce (the server refuses
 one it has seen: a replay); across sites the code is long (new_long_code, ~124 bits) so a captured
 hello cannot be searched offline.
+Pods (a seated scenario, one station per seat, docs/facilitation.md "Seats and pods"): a hello may
+name its ``seat``; a seat station receives only ``seat_view`` (its own seat's stream and turn) and
+sends ``seat_decision`` for its own seat's current scene; the server relays it to the syndicate's
+recording station as ``seat_relay``, which runs the one shared runner. These messages travel on the
+same authenticated connection, so the join proof, the replay check and the size limits cover them.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
@@ -60,16 +65,21 @@ ALL = "all"
 # Client -> server
 HELLO = "hello"              # first message: proof of the join code, syndicate, station, members, role, scenario
 SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
-COMMAND_FAILED = "command_failed"   # an intervention could not be applied (e.g. the session had ended)
+COMMAND_FAILED = "command_failed"   # an intervention (or a relayed seat decision) could not be applied
+SEAT_DECISION = "seat_decision"     # a seat station's answer to its own seat's current scene (pods)
 # Server -> client
 WELCOME = "welcome"          # joined: the role granted, what the facilitator already holds, the order seed
 ACK = "ack"                  # the facilitator holds this session up to seq
 COMMAND = "command"          # a facilitator intervention to apply (each with an id, applied once)
 VIEW = "view"                # followers: the syndicate as the console sees it
 ERROR = "error"              # the last message was refused (the connection stays open)
+SEAT_VIEW = "seat_view"      # a seat station: what its seat has seen so far, and its turn if it has one
+SEAT_RELAY = "seat_relay"    # the recording station of a pod: a seat station's decision to apply
 
-CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED)
-SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR)
+CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED, SEAT_DECISION)
+SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR, SEAT_VIEW, SEAT_RELAY)
+MAX_PICKS = 64               # option ids in one selection (choose_many, rank)
+MAX_BOXES = 24               # boxes (and parts) in one NDM selection
 
 
 class ProtocolError(ValueError):
@@ -181,13 +191,16 @@ def decode(raw: Any, allowed: tuple[str, ...]) -> dict:
 
 # -- builders (what each side sends) ----------------------------------------------------------
 def hello(code: str, syndicate: str, station_id: str, members: list[str], role: str,
-          scenario_id: str, scenario_hash: str, token: str | None = None) -> dict:
+          scenario_id: str, scenario_hash: str, token: str | None = None, seat: str | None = None) -> dict:
     """``token``: the seat token the facilitator gave this recording station when it first joined
-    (None the first time); it alone lets a station take its syndicate's recording seat again."""
+    (None the first time); it alone lets a station take its syndicate's recording seat again.
+    ``seat``: the scenario seat this station plays in a pod (None: the station plays every seat)."""
     message = {"type": HELLO, "v": PROTOCOL_VERSION, "code": code, "syndicate": syndicate, "station_id": station_id,
                "members": list(members), "role": role, "scenario_id": scenario_id, "scenario_hash": scenario_hash}
     if token:
         message["token"] = token
+    if seat:
+        message["seat"] = seat
     return message
 
 
@@ -199,16 +212,44 @@ def command_failed(command_id: str, reason: str) -> dict:
     return {"type": COMMAND_FAILED, "command_id": command_id, "reason": reason[:MAX_TEXT]}
 
 
+def seat_decision(decision_id: str, scene_id: str, index: int, selection=None, rationale=None,
+                  entered_by: str = "") -> dict:
+    """A seat station's decision at its seat's current scene: ``index`` is the number of decisions the
+    shared session holds before it (so a resent one is applied once); ``selection`` None continues a
+    scene that asks no decision."""
+    message = {"type": SEAT_DECISION, "decision_id": decision_id, "scene_id": scene_id, "index": index}
+    if selection is not None:
+        message["selection"] = selection
+    if rationale is not None:
+        message["rationale"] = rationale
+    if entered_by:
+        message["entered_by"] = entered_by
+    return message
+
+
+def seat_relay(decision: dict, seat: str, station_id: str) -> dict:
+    """The server's relay of a checked ``seat_decision`` to the pod's recording station."""
+    relay = {k: v for k, v in decision.items() if k != "type"}
+    return {"type": SEAT_RELAY, **relay, "seat": seat, "station_id": station_id}
+
+
+def seat_view(syndicate: str, view: dict) -> dict:
+    return {"type": SEAT_VIEW, "syndicate": syndicate, "view": view}
+
+
 def welcome(role: str, syndicate: str, acked: dict[str, int], seed: int | None = None,
-            token: str | None = None, proof: str = "") -> dict:
+            token: str | None = None, proof: str = "", seat: str | None = None) -> dict:
     """``seed``: the presentation seed the facilitator gives this syndicate's new session (optional);
-    ``token``: the recording seat's token, sent only to the recording station (never to followers)."""
+    ``token``: the recording seat's token, sent only to the recording station (never to followers);
+    a pod's seat station gets its own seat's token instead (it alone takes that seat over while held)."""
     message = {"type": WELCOME, "v": PROTOCOL_VERSION, "role": role, "syndicate": syndicate, "acked": acked,
                "proof": proof}
     if seed is not None:
         message["seed"] = seed
     if token is not None:
         message["token"] = token
+    if seat is not None:
+        message["seat"] = seat
     return message
 
 
@@ -271,6 +312,7 @@ def _check_hello(m: dict) -> None:
     _text(m, "scenario_id", 200)
     _text(m, "scenario_hash", 200, blank=True)
     _text(m, "token", MAX_TOKEN, optional=True)
+    _text(m, "seat", MAX_NAME, optional=True)
 
 
 _MAX_INT = 2 ** 53         # JSON numbers beyond this lose precision, and SQLite stores 64 bits at most
@@ -307,6 +349,55 @@ def _check_command_failed(m: dict) -> None:
     _text(m, "reason", MAX_TEXT, blank=True)
 
 
+def _check_selection(m: dict) -> None:
+    """A selection as a decision kind records it: an id, a list of ids, or NDM boxes (text, and one
+    level of parts: part id -> option id). Its meaning is checked by the runner that applies it."""
+    value = m.get("selection")
+    if value is None or isinstance(value, str):
+        if isinstance(value, str) and not 0 < len(value) <= 200:
+            raise ProtocolError("'selection' must be an option id of 1 to 200 characters")
+        return
+    if isinstance(value, list):
+        if len(value) > MAX_PICKS or not all(isinstance(i, str) and 0 < len(i) <= 200 for i in value):
+            raise ProtocolError(f"'selection' must list at most {MAX_PICKS} option ids")
+        return
+    if isinstance(value, dict) and len(value) <= MAX_BOXES:
+        for key, box in value.items():
+            if len(key) > 200:
+                raise ProtocolError("a box name in 'selection' is longer than 200 characters")
+            if isinstance(box, str) and len(box) <= MAX_TEXT:
+                continue
+            if isinstance(box, dict) and len(box) <= MAX_BOXES and all(
+                    isinstance(v, str) and len(k) <= 200 and len(v) <= 200 for k, v in box.items()):
+                continue
+            raise ProtocolError(f"box '{key[:40]}' of 'selection' must be text of at most {MAX_TEXT} characters")
+        return
+    raise ProtocolError("'selection' must be an option id, a list of option ids, or an object of boxes")
+
+
+def _check_seat_decision(m: dict) -> None:
+    _text(m, "decision_id", 100)
+    _text(m, "scene_id", 200)
+    _int(m, "index", minimum=0)
+    if m["index"] > _MAX_INT:
+        raise ProtocolError("'index' is out of range")
+    _check_selection(m)
+    _text(m, "rationale", MAX_TEXT, optional=True, blank=True)
+    _text(m, "entered_by", MAX_NAME, optional=True, blank=True)
+
+
+def _check_seat_relay(m: dict) -> None:
+    _check_seat_decision(m)
+    _text(m, "seat", MAX_NAME)
+    _text(m, "station_id", MAX_NAME)
+
+
+def _check_seat_view(m: dict) -> None:
+    _text(m, "syndicate")
+    if not isinstance(m.get("view"), dict):
+        raise ProtocolError("'view' must be an object")
+
+
 def _check_welcome(m: dict) -> None:
     if m.get("role") not in ROLES:
         raise ProtocolError("'role' must be recording or follower")
@@ -319,6 +410,7 @@ def _check_welcome(m: dict) -> None:
         raise ProtocolError("'seed' must be a whole number of 0 or more")
     _text(m, "token", MAX_TOKEN, optional=True)
     _text(m, "proof", 128, blank=True)
+    _text(m, "seat", MAX_NAME, optional=True)
 
 
 def _check_ack(m: dict) -> None:
@@ -352,4 +444,5 @@ def _check_error(m: dict) -> None:
 
 _CHECKS = {HELLO: _check_hello, SYNC: _check_sync, COMMAND_FAILED: _check_command_failed,
            WELCOME: _check_welcome, ACK: _check_ack, COMMAND: _check_command, VIEW: _check_view,
-           ERROR: _check_error}
+           ERROR: _check_error, SEAT_DECISION: _check_seat_decision, SEAT_RELAY: _check_seat_relay,
+           SEAT_VIEW: _check_seat_view}

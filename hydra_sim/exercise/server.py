@@ -17,6 +17,10 @@ The facilitator chooses the order options are shown in (``order``): ``per_syndic
 (default: each syndicate its own shuffle, so neighbours cannot copy a position) or
 ``shared`` (every syndicate sees the same order, for a plenary that compares them); the
 seed goes to each station in its welcome and is stored as its session's first input.
+Pods (a seated scenario, one station per seat, pods.py): a station's hello may name its seat; the
+server rebuilds the shared runner from each mirrored sync, sends every seat station only its own
+seat's view, checks a seat station's decision (its own seat's current scene, else an error) and
+relays it to the recording station, which applies and records it once, with its seat.
 Must not import Qt or any GUI code.
 """
 
@@ -40,10 +44,11 @@ from websockets.sync.server import ServerConnection, serve
 from ..engine.clock import format_clock
 from ..engine.loader import load_scenario
 from ..engine.presentation import derived_seed, new_seed
-from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME
+from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, RunnerError, ScenarioRunner
 from ..records.errors import StoreError
 from ..records.mirror import MirrorError, SessionMirror
 from ..records.store import SessionStore
+from . import pods
 from . import protocol as p
 from . import tls
 from .views import (
@@ -83,6 +88,7 @@ class _Peer:
     role: str
     syndicate: str
     synced: bool = False             # the recording station has sent its session on this connection
+    seat: str | None = None          # the scenario seat this station plays in a pod (None: every seat)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _queue: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
     _view: dict | None = None
@@ -132,6 +138,7 @@ class _Peer:
 
 
 _VIEW = object()       # queue marker: send the follower's newest view here
+_STILL_OPEN = "this station's earlier connection"
 
 
 @dataclass
@@ -141,6 +148,14 @@ class _Syndicate:
     followers: dict[str, _Peer] = field(default_factory=dict)
     commands: dict[str, dict] = field(default_factory=dict)   # command id -> message, in the order made
     token: str | None = None     # the recording seat's secret: only the station it was given to records
+    # Pods: seat id -> the seat station playing it (followers that name a seat; never sent VIEWs, which
+    # show every seat's decisions); the seat the recording station plays itself; the shared runner as
+    # rebuilt from the mirror; relayed decision id -> the seat station that sent it (for its failure).
+    seats: dict[str, _Peer] = field(default_factory=dict)
+    seat_tokens: dict[str, str] = field(default_factory=dict)   # seat -> the secret of the station playing it
+    recording_seat: str | None = None
+    runner: ScenarioRunner | None = None
+    relayed: dict[str, str] = field(default_factory=dict)
 
 
 MAX_WRONG_CODES = 10           # wrong join codes from one address within WRONG_CODE_WINDOW ...
@@ -405,7 +420,7 @@ class ExerciseServer:
         try:
             for raw in conn:
                 try:
-                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED))
+                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED, p.SEAT_DECISION))
                 except p.ProtocolError as exc:
                     peer.send(p.error(str(exc)))
                     continue
@@ -416,6 +431,10 @@ class ExerciseServer:
                                               "station of the syndicate does"))
                             continue
                         self._on_sync(name, peer, message)
+                    elif message["type"] == p.SEAT_DECISION:
+                        self._on_seat_decision(name, peer, message)
+                    elif peer.role != "recording":
+                        peer.send(p.error("only the recording station reports failed interventions"))
                     else:
                         self._on_command_failed(name, message)
                 except Exception:      # a bug here must cost one message, never the station's link
@@ -479,15 +498,23 @@ class ExerciseServer:
                                                 "facilitator's file; open the same scenario file on this station")
             return None
         name, station_id, role = hello["syndicate"].strip(), hello["station_id"].strip(), hello["role"]
+        seat = hello.get("seat")
+        if seat is not None and seat not in self.scenario.seats:
+            seats = ", ".join(self.scenario.seats) or "none: it is not a seated scenario"
+            self._refuse(conn, p.CLOSE_REFUSED, f"this exercise's scenario has no seat '{seat[:40]}' (seats: {seats})")
+            return None
         token = None
         with self._lock:
             # "alpha" joins "Alpha": one syndicate whatever the case typed, never a look-alike beside it
             name = next((n for n in self._syndicates if n.casefold() == name.casefold()), name)
-            peer = _Peer(conn, station_id, role, name)
+            peer = _Peer(conn, station_id, role, name, seat=seat)
             syn = self._syndicates.get(name)
             if syn is None:
                 syn = self._syndicates[name] = _Syndicate(SyndicateView(name))
-            if role == "recording":
+            taken = self._seat_taken(syn, seat, station_id, role, hello.get("token"))
+            if taken is not None:
+                refusal, old = taken, None
+            elif role == "recording":
                 given = hello.get("token")
                 if syn.token is not None and not (isinstance(given, str) and
                                                   hmac.compare_digest(given.encode(), syn.token.encode())):
@@ -505,13 +532,24 @@ class ExerciseServer:
                     syn.view.recording_station = station_id
                     syn.view.recording_connected = True
                     syn.view.members = [m.strip() for m in hello["members"]]
+                    syn.recording_seat = seat
+            elif seat is not None:
+                refusal = None
+                old = syn.seats.get(seat)
+                syn.seats[seat] = peer
+                if old is None or seat not in syn.seat_tokens:     # a free seat: a new secret for its new station
+                    syn.seat_tokens[seat] = p.new_token()
+                token = syn.seat_tokens[seat]
             else:
                 refusal = None
                 old = syn.followers.get(station_id)
                 syn.followers[station_id] = peer
                 syn.view.followers = len(syn.followers)
+            if refusal is None:
+                syn.view.seats = self._seat_stations(syn)
         if refusal is not None:
-            self._refuse(conn, p.CLOSE_REFUSED, refusal)
+            # the same station whose earlier connection is not yet seen closed: it tries again shortly
+            self._refuse(conn, p.CLOSE_TRY_LATER if refusal.startswith(_STILL_OPEN) else p.CLOSE_REFUSED, refusal)
             return None
         if old is not None and old.conn is not conn:     # the same station reconnected before its old link died
             try:
@@ -523,13 +561,43 @@ class ExerciseServer:
         if session_id and role == "recording":
             acked[session_id] = self.mirror.held(session_id)
         peer.send(p.welcome(role, name, acked, self.seed_for(name), token,
-                            p.facilitator_proof(self.code, self.fingerprint, hello["nonce"])))
+                            p.facilitator_proof(self.code, self.fingerprint, hello["nonce"]), seat))
         log.info("station %s joined syndicate %s as %s", station_id, name, role)
         self._emit(StationJoined(name, station_id, role, tuple(hello["members"])))
-        if role == "follower":
+        if role == "follower" and seat is None:
             peer.send_view({"type": p.VIEW, "syndicate": self.syndicate(name).to_dict()})
+        elif role == "follower":
+            self._send_seat_view(name, peer)          # catch up: everything its seat has seen so far
         self._publish_view(name, followers=role != "follower")
         return peer
+
+    def _seat_taken(self, syn: _Syndicate, seat: str | None, station_id: str, role: str, token) -> str | None:
+        """Why ``seat`` cannot be taken by this station (another station plays it), or None.
+
+        A seat held by a connected seat station is taken over only with that seat's token (given
+        in its welcome): the station id is public, so it alone proves nothing. A free seat (its
+        station has gone) is anyone's in the syndicate, so a replaced computer simply joins."""
+        if seat is None:
+            return None
+        holder = syn.recording if syn.recording_seat == seat else syn.seats.get(seat)
+        if holder is None or (role == "recording" and holder is syn.recording):
+            return None     # free, or the recording station's own seat (its seat token decides, below)
+        known = syn.seat_tokens.get(seat)
+        if holder is not syn.recording and isinstance(token, str) and known and \
+                hmac.compare_digest(token.encode(), known.encode()):
+            return None
+        if holder.station_id == station_id:
+            return (f"{_STILL_OPEN} of seat '{seat}' is still open at the facilitator; this station tries again "
+                    "in a moment")
+        return (f"seat '{seat}' of syndicate {syn.view.name} is already played by station '{holder.station_id}': "
+                "choose another seat, or close that station first")
+
+    @staticmethod
+    def _seat_stations(syn: _Syndicate) -> dict[str, str]:
+        stations = {seat: peer.station_id for seat, peer in syn.seats.items()}
+        if syn.recording_seat is not None and syn.recording is not None:
+            stations[syn.recording_seat] = syn.recording.station_id
+        return dict(sorted(stations.items()))
 
     def _holds_a_seat(self, token) -> bool:
         if not isinstance(token, str) or not token:
@@ -565,8 +633,11 @@ class ExerciseServer:
             elif syn.followers.get(peer.station_id) is peer:
                 del syn.followers[peer.station_id]
                 syn.view.followers = len(syn.followers)
+            elif peer.seat is not None and syn.seats.get(peer.seat) is peer:
+                del syn.seats[peer.seat]
             else:
                 return                  # already replaced by a newer connection of the same station
+            syn.view.seats = self._seat_stations(syn)
         log.info("station %s of syndicate %s left (%s)", peer.station_id, name, reason or "closed")
         self._emit(StationLeft(name, peer.station_id, peer.role, reason))
         self._publish_view(name)
@@ -615,7 +686,8 @@ class ExerciseServer:
                 if view.session_id is not None:
                     log.warning("syndicate %s started a new session %s", name, session_id)
                 fresh_view = SyndicateView(name, view.members, view.recording_connected, view.recording_station,
-                                           view.followers, session_id, interventions=view.interventions)
+                                           view.followers, session_id, interventions=view.interventions,
+                                           seats=view.seats)
                 syn.view = view = fresh_view
                 # Held from before (the facilitator restarted): rebuild the view quietly from the mirror.
                 fresh = {e["seq"] for e in new}
@@ -627,7 +699,8 @@ class ExerciseServer:
             view.last_seq = result.held
             if row.get("status") == "finished" and result.caught_up:
                 view.percent, view.grade = row.get("percent"), row.get("grade")
-            if not peer.synced and syn.recording is peer:
+            first_sync = not peer.synced and syn.recording is peer
+            if first_sync:
                 peer.synced = True
                 for command_id, command in syn.commands.items():
                     intervention = _find(view.interventions, command_id)
@@ -640,6 +713,10 @@ class ExerciseServer:
             if finished_all:
                 self._ended_reported = True
             names = tuple(sorted(self._syndicates))
+        if (new or first_sync or syn.runner is None) and self.scenario.seats:
+            # a pod: the seat views first, then the ack and the console's events (so either means the
+            # shared runner holds this sync)
+            self._rebuild_pod(name, session_id)
         for decision in decisions:
             self._emit(DecisionReceived(name, decision, float(message["sent_at"]), received_at))
         for intervention in applied:
@@ -671,6 +748,10 @@ class ExerciseServer:
                 unknown = [i for i in ids if not isinstance(i, str) or decision.option(i) is None]
                 if unknown and not data.get("expired"):
                     return f"event {seq} chooses an option {str(unknown[0])[:60]!r} scene {scene_id!r} does not offer"
+                meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+                if "seat" in meta and meta["seat"] != scenes[scene_id].seat:
+                    return (f"event {seq} says seat {str(meta['seat'])[:40]!r} decided at scene {scene_id!r}, "
+                            f"which belongs to seat {scenes[scene_id].seat!r}")
             if kind == "ended":
                 ending_id = data.get("ending_id")
                 if ending_id != FACILITATOR_ENDING and ending_id not in endings:
@@ -692,6 +773,9 @@ class ExerciseServer:
             scene = self.scenario.scenes.get(view.scene_id)
             view.scene_title = scene.title if scene else view.scene_id
         elif kind == "decision_recorded":
+            meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+            if isinstance(meta.get("decision_id"), str):          # a pod's relayed decision, now recorded
+                syn.relayed.pop(meta["decision_id"], None)
             decision = self._decision_view(data, clock, received_at)
             decision.recorded_at = str(event.get("recorded_at", ""))
             view.decisions.append(decision)
@@ -738,9 +822,20 @@ class ExerciseServer:
             entered_by=str(meta.get("entered_by") or ""), clock=clock,
             clock_label=format_clock(self.scenario.incident_start, clock),
             decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
-            expired=bool(data.get("expired")), received_at=received_at)
+            expired=bool(data.get("expired")), received_at=received_at,
+            seat=str(meta.get("seat")) if meta.get("seat") else (scene.seat if scene is not None else None),
+            station_id=str(meta.get("station_id") or ""))
 
     def _on_command_failed(self, name: str, message: dict) -> None:
+        with self._lock:
+            syn = self._syndicates[name]
+            seat_station = syn.relayed.pop(message["command_id"], None)
+            seat_peer = next((s for s in syn.seats.values() if s.station_id == seat_station), None)
+        if seat_station is not None:            # a relayed seat decision the recording station refused
+            log.info("seat decision %s of %s was refused: %s", message["command_id"], name, message["reason"])
+            if seat_peer is not None:
+                seat_peer.send(p.error(f"your decision was not taken: {message['reason']}"))
+            return
         with self._lock:
             view = self._syndicates[name].view
             intervention = _find(view.interventions, message["command_id"])
@@ -751,6 +846,63 @@ class ExerciseServer:
         log.info("intervention %s at %s failed: %s", failed.command_id, name, failed.reason)
         self._emit(InterventionFailed(name, failed))
         self._publish_view(name)
+
+    # -- pods: one station per seat -----------------------------------------------------------------
+    def _rebuild_pod(self, name: str, session_id: str) -> None:
+        """Replay the mirrored session into the shared runner, then send each seat station its view."""
+        try:
+            runner = ScenarioRunner.restore(self.scenario, self.store.inputs(session_id))
+        except (RunnerError, StoreError, KeyError, TypeError, ValueError) as exc:
+            # e.g. a sync split mid-turn: the next sync completes it; the seat views wait until then
+            log.info("could not rebuild syndicate %s's shared session yet: %s", name, exc)
+            return
+        with self._lock:
+            syn = self._syndicates[name]
+            if syn.view.session_id != session_id:
+                return
+            syn.runner = runner
+            peers = list(syn.seats.values())
+        for peer in peers:
+            self._send_seat_view(name, peer)
+
+    def _send_seat_view(self, name: str, peer: _Peer) -> None:
+        with self._lock:
+            runner = self._syndicates[name].runner
+            view = pods.seat_view(runner, peer.seat) if runner is not None else None
+        if view is not None:
+            peer.send_view(p.seat_view(name, view))
+
+    def seat_views(self, name: str) -> dict[str, dict]:
+        """A pod's every seat as its station sees it now (for the console: each seat's stream), by seat."""
+        with self._lock:
+            runner = self._require(name).runner
+            if runner is None:
+                return {}
+            return {seat: pods.seat_view(runner, seat) for seat in self.scenario.seats}
+
+    def _on_seat_decision(self, name: str, peer: _Peer, message: dict) -> None:
+        if peer.seat is None:
+            peer.send(p.error("this station plays no seat: only a seat station of a pod sends seat decisions"))
+            return
+        if peer.role == "recording":
+            peer.send(p.error("the recording station applies its own seat's decisions itself"))
+            return
+        with self._lock:
+            syn = self._syndicates[name]
+            runner, recording = syn.runner, syn.recording
+            reason = pods.not_its_scene(self.scenario, peer.seat, message["scene_id"])
+            if reason is None:
+                reason = ("the pod's shared session has not started yet: wait for the recording station"
+                          if runner is None else pods.refusal(runner, peer.seat, message["scene_id"], message["index"]))
+            if reason is None and (recording is None or not recording.synced):
+                reason = ("the pod's recording station is offline, so nothing can be recorded: your decision was "
+                          "not taken; send it again when the station is back")
+            if reason is None:
+                syn.relayed[message["decision_id"]] = peer.station_id
+        if reason is not None:
+            peer.send(p.error(f"decision refused: {reason}"))
+            return
+        recording.send(p.seat_relay(message, peer.seat, peer.station_id))
 
     # -- out to the console and followers -------------------------------------------------------
     def _publish_view(self, name: str, followers: bool = True) -> None:

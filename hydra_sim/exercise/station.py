@@ -15,7 +15,12 @@ Callbacks run on the link's thread (a GUI marshals them): ``on_command(Command)`
 facilitator intervention (apply it with ``ScenarioRunner.apply_intervention(action,
 **command.params())``, persist, then ``notify()``; if it cannot be applied, call
 ``command_failed``), ``on_update(SyndicateView)`` for follower stations, and
-``on_status(connected, message)``. Must not import Qt or any GUI code.
+``on_status(connected, message)``. Pods (pods.py): a station made with ``seat=`` names its seat in
+every hello; a seat follower gets ``on_seat_view(dict)`` (its seat's view only) and answers with
+``send_decision``; the recording station of a pod gets ``on_relay(dict)`` for each seat station's
+decision (apply it with ``pods.apply_relay``, persist, ``notify()``; if it cannot be applied, call
+``command_failed`` with its ``decision_id``). ``on_error(text)`` reports each refusal the facilitator
+sends. Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 
@@ -50,7 +56,9 @@ class StationLink:
                  on_update: Callable[[SyndicateView], None] | None = None,
                  on_status: Callable[[bool, str], None] | None = None,
                  backoff: Sequence[float] = DEFAULT_BACKOFF, open_timeout: float = 5.0,
-                 token: str | None = None, on_token: Callable[[str], None] | None = None):
+                 token: str | None = None, on_token: Callable[[str], None] | None = None,
+                 seat: str | None = None, on_seat_view: Callable[[dict], None] | None = None,
+                 on_relay: Callable[[dict], None] | None = None, on_error: Callable[[str], None] | None = None):
         if role not in p.ROLES:
             raise ValueError(f"role must be one of {p.ROLES}, not {role!r}")
         if role == "recording" and store is None:
@@ -65,6 +73,9 @@ class StationLink:
         # it alone reclaims the seat (the station id is public). ``on_token`` lets the caller keep it
         # across a restart of the station (headless.py writes it beside the store).
         self.token, self.on_token = token, on_token
+        self.seat = seat or None
+        self.on_seat_view, self.on_relay, self.on_error = on_seat_view, on_relay, on_error
+        self.seat_view: dict | None = None          # a seat station: its seat's latest view
         self._refusals = 0           # refusals in a row: each waits longer before the resend
         self.open_timeout = open_timeout
         self.session_id: str | None = None
@@ -132,6 +143,14 @@ class StationLink:
     def command_failed(self, command_id: str, reason: str) -> None:
         """Tell the facilitator an intervention could not be applied (it is not sent again)."""
         self._send(p.command_failed(command_id, reason))
+
+    def send_decision(self, scene_id: str, index: int, selection=None, rationale=None, entered_by: str = "") -> str | None:
+        """A seat station's decision at its seat's current scene (``index``: the view's turn index).
+        Returns its id, or None when there is no connection (send it again once reconnected).
+        A refusal comes back as an error (``on_error``); success shows in the next seat view."""
+        decision_id = uuid.uuid4().hex[:12]
+        message = p.seat_decision(decision_id, scene_id, index, selection, rationale, entered_by)
+        return decision_id if self._send(message) else None
 
     def acked(self, session_id: str | None = None) -> int:
         with self._lock:
@@ -220,7 +239,9 @@ class StationLink:
             fingerprint = tls.peer_fingerprint(conn)
             hello = p.seal_hello(p.hello(self.code, self.syndicate, self.station_id, self.members, self.role,
                                          self.scenario_id, self.scenario_hash,
-                                         self.token if self.role == "recording" else None), fingerprint)
+                                         self.token if self.role == "recording" or self.seat else None,
+                                         self.seat),
+                                 fingerprint)
             conn.send(p.encode(hello))
             for raw in conn:
                 try:
@@ -242,7 +263,7 @@ class StationLink:
                         break
                     self.seed = message.get("seed")
                     token = message.get("token")
-                    if token and token != self.token and self.role == "recording":
+                    if token and token != self.token and (self.role == "recording" or self.seat):
                         self.token = token
                         if self.on_token is not None:
                             try:
@@ -276,9 +297,18 @@ class StationLink:
                     self._deliver(Command.from_message(message))
                 elif kind == p.VIEW:
                     self._update(message["syndicate"])
+                elif kind == p.SEAT_VIEW:
+                    self.seat_view = message["view"]
+                    self._callback(self.on_seat_view, message["view"])
+                elif kind == p.SEAT_RELAY:
+                    if self.role != "recording" or self.on_relay is None:
+                        self.command_failed(message["decision_id"], "this station does not record the pod's session")
+                    else:
+                        self._callback(self.on_relay, message)
                 elif kind == p.ERROR:
                     self.last_error = message["message"]
                     log.warning("station %s: the facilitator says: %s", self.station_id, self.last_error)
+                    self._callback(self.on_error, self.last_error)
         except ConnectionClosed as exc:
             received = exc.rcvd
             if received is not None and received.code in FATAL_CLOSES:
@@ -314,6 +344,14 @@ class StationLink:
         except Exception as exc:
             log.exception("station %s: applying intervention %s failed", self.station_id, command.command_id)
             self.command_failed(command.command_id, f"the station could not apply it: {exc}")
+
+    def _callback(self, callback, value) -> None:
+        if callback is None:
+            return
+        try:
+            callback(value)
+        except Exception:
+            log.exception("station %s: a callback failed", self.station_id)
 
     def _update(self, data: dict) -> None:
         try:

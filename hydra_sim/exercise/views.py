@@ -30,6 +30,8 @@ class DecisionView:
     expired: bool = False
     received_at: float = 0.0       # server time.time() when the facilitator got it
     recorded_at: str = ""          # when the station stored it (UTC, ISO 8601, ms)
+    seat: str | None = None        # the seat whose scene it was (seated scenarios)
+    station_id: str = ""           # the station that entered it, when it said (pods: each seat's station)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class SyndicateView:
     percent: float | None = None
     grade: str | None = None
     last_seq: int = 0              # the facilitator holds this syndicate's session up to here
+    seats: dict[str, str] = field(default_factory=dict)   # pods: seat id -> the station playing it now
 
     def to_dict(self) -> dict:
         return asdict(self)

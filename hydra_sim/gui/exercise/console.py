@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...exercise.pods import timeline
 from ...exercise.protocol import ALL, DEFAULT_PORT
 from ...exercise.views import (
     DecisionReceived,
@@ -401,6 +402,24 @@ class ExerciseConsole(QMainWindow):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(1, 220)
         grid.addWidget(self.decisions, 1, 0)
+        # Pods (a seated scenario, one station per seat): every seat's stream on one timeline, so the
+        # facilitator sees who knew what when (hidden for a scenario without seats).
+        self.seats_heading = _label("Each seat's stream, one timeline", "heading")
+        self.seats_table = QTableWidget(0, 3)
+        self.seats_table.setHorizontalHeaderLabels(["Time", "Seat", "What the seat saw or did"])
+        self.seats_table.setAccessibleName("Every seat's stream of the selected pod, on one timeline")
+        self.seats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.seats_table.setWordWrap(True)
+        self.seats_table.setTabKeyNavigation(False)
+        self.seats_table.verticalHeader().setVisible(False)
+        seats_header = self.seats_table.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
+            seats_header.setSectionResizeMode(column, mode)
+        grid.addWidget(self.seats_heading, 2, 0, 1, 3)
+        grid.addWidget(self.seats_table, 3, 0, 1, 3)
+        self.seats_heading.hide()
+        self.seats_table.hide()
         received_heading = _label("Injects and interventions received", "heading")
         grid.addWidget(received_heading, 0, 1)
         self.received = QListWidget()
@@ -416,6 +435,7 @@ class ExerciseConsole(QMainWindow):
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 2)
         grid.setRowStretch(1, 1)
+        grid.setRowStretch(3, 1)
         splitter.addWidget(bottom)
         splitter.setSizes([200, 500])
         self.activity = _label("", "small")
@@ -610,6 +630,30 @@ class ExerciseConsole(QMainWindow):
         for item in view.interventions:
             if item.action != "inject":
                 self.received.addItem(f"\u2691 {intervention_text(item)}")
+        self._show_seats(view)
+
+    def _show_seats(self, view) -> None:
+        """A pod's seats on one timeline (from the server's seat views); hidden without seats."""
+        server = getattr(self, "server", None)
+        seated = server is not None and bool(server.scenario.seats)
+        self.seats_heading.setVisible(seated)
+        self.seats_table.setVisible(seated)
+        if not seated:
+            return
+        rows = timeline(server.seat_views(view.name))
+        playing = ", ".join(f"{seat}: {station}" for seat, station in view.seats.items()) or "no seat station yet"
+        self.seats_heading.setText(f"Each seat's stream, one timeline ({playing})")
+        marks = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714"}
+        self.seats_table.setRowCount(len(rows))
+        for row, item in enumerate(rows):
+            what = f"{marks.get(item['kind'], '')} {item['kind']}: {' '.join(str(item['text']).split())}"
+            for column, text in enumerate((item["clock_label"], item["seat_title"], what)):
+                cell = QTableWidgetItem(text)
+                if column == 2:
+                    cell.setToolTip(html.escape(text))
+                self.seats_table.setItem(row, column, cell)
+        if rows:
+            self.seats_table.scrollToBottom()
 
     # -- actions ---------------------------------------------------------------------------------------------
     def target(self) -> str:

@@ -16,6 +16,8 @@ class Relay(QObject):
     command = Signal(object)          # a station's facilitator Command
     status = Signal(bool, str)        # a station link: connected, message
     update = Signal(object)           # a follower's SyndicateView
+    seat_view = Signal(object)        # a pod's seat station: its seat's view (a dict)
+    error = Signal(str)               # a refusal the facilitator sent
 
     def emit_event(self, event) -> None:
         self._emit(self.event, event)
@@ -31,6 +33,12 @@ class Relay(QObject):
 
     def emit_update(self, view) -> None:
         self._emit(self.update, view)
+
+    def emit_seat_view(self, view) -> None:
+        self._emit(self.seat_view, view)
+
+    def emit_error(self, text: str) -> None:
+        self._emit(self.error, str(text))
 
     @staticmethod
     def _emit(signal, value) -> None:

@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 
 SEED_WAIT_SECONDS = 3.0      # how long a new station session waits for the facilitator's presentation seed
 ROLES = (("recording", "Recording station (enters the decisions)"),
-         ("follower", "Follower (a read-only copy)"))
+         ("follower", "Follower (a read-only copy)"),
+         ("seat", "Seat station (a pod: plays one seat of a seated scenario)"))
 
 
 @dataclass
@@ -61,8 +62,11 @@ class JoinRequest:
     role: str = "recording"
     scenario_id: str = ""
     station_id: str = ""
+    seat: str = ""               # role "seat": the scenario seat this pod plays (exercise/pods.py)
 
     def __post_init__(self) -> None:
+        if not self.station_id and self.seat:
+            self.station_id = f"{self.syndicate}-{self.seat}-{socket.gethostname()}"[:64]
         if not self.station_id:
             # stable per machine and syndicate: a label for the console (the seat token, kept beside
             # the store by exercise/seats.py, is what lets a restarted station take its role back)
@@ -128,6 +132,10 @@ class JoinDialog(QDialog):
         form.addRow("&Syndicate", self.syndicate)
         form.addRow("&Members", self.members)
         form.addRow("&Role", self.role)
+        self.seat = QLineEdit()
+        self.seat.setPlaceholderText("a seat station only: the seat id the facilitator gave your pod, e.g. control")
+        self.seat.setAccessibleName("Seat (a pod's seat station)")
+        form.addRow("S&eat", self.seat)
         form.addRow("S&cenario", self.scenario)
         layout.addLayout(form)
         self.error = QLabel("")
@@ -165,6 +173,7 @@ class JoinDialog(QDialog):
         self.syndicate.setText(request.syndicate)
         self.members.setPlainText("\n".join(request.members))
         self.role.setCurrentIndex(max(0, self.role.findData(request.role)))
+        self.seat.setText(request.seat)
         if request.scenario_id:
             self.scenario.setCurrentIndex(max(0, self.scenario.findData(request.scenario_id)))
 
@@ -182,6 +191,8 @@ class JoinDialog(QDialog):
             return "Type your syndicate's name (e.g. Alpha)."
         if self.role.currentData() == "recording" and not self._members():
             return "List the syndicate's members, one per line: each decision records who entered it."
+        if self.role.currentData() == "seat" and not self.seat.text().strip():
+            return "Type your pod's seat (the facilitator tells each pod its seat, e.g. control)."
         if self.scenario.currentData() is None:
             return "No scenario is available in this app's library: ask the facilitator for the scenario file."
         return ""
@@ -191,8 +202,10 @@ class JoinDialog(QDialog):
 
     def request(self) -> JoinRequest:
         host, port = split_address(self.host.text(), self.port.value())
+        role = self.role.currentData()
         return JoinRequest(host, port, self.code.text().strip().upper(), self.syndicate.text().strip(),
-                           self._members(), self.role.currentData(), self.scenario.currentData() or "")
+                           self._members(), role, self.scenario.currentData() or "",
+                           seat=self.seat.text().strip() if role == "seat" else "")
 
     def accept(self) -> None:
         problem = self.problem()
@@ -266,7 +279,34 @@ class ExerciseStation(QObject):
         return synced
 
 
-class FollowerWindow(QWidget):
+class LinkWindow(QWidget):
+    """A station window with its own link (``self.link``, ``self.link_label``): the connection line, and
+    the link closed with the window. Shared by the follower's and a pod's seat station's screens."""
+
+    def _top(self, layout: QVBoxLayout, title: str) -> None:
+        """The window's title line, with the connection state at its right (``self.title``, ``self.link_label``)."""
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.title = WrapLabel(title, role="title")
+        top.addWidget(self.title, 1)
+        self.link_label = WrapLabel("\u25cb Connecting\u2026")
+        self.link_label.setAccessibleName("Connection to the facilitator")
+        self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
+        top.addWidget(self.link_label)
+        layout.addLayout(top)
+
+    @Slot(bool, str)
+    def _on_status(self, connected: bool, message: str) -> None:
+        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
+                                if connected else f"\u25cb Not connected: {message}")
+        self.link_label.setToolTip(html.escape(message))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.link.close()
+        super().closeEvent(event)
+
+
+class FollowerWindow(LinkWindow):
     """A follower station: the syndicate's scene, clock and decisions, read-only, updated live.
 
     Shows the newest ``SyndicateView`` the facilitator sends: the clock and current scene, a
@@ -281,15 +321,7 @@ class FollowerWindow(QWidget):
         self.request = request
         self.view = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        self.title = WrapLabel(f"Syndicate {request.syndicate} \u2013 follower screen", role="title")
-        top.addWidget(self.title, 1)
-        self.link_label = WrapLabel("\u25cb Connecting\u2026")
-        self.link_label.setAccessibleName("Connection to the facilitator")
-        self.link_label.setWordWrap(False)          # one line; the full reason is in its tooltip
-        top.addWidget(self.link_label)
-        layout.addLayout(top)
+        self._top(layout, f"Syndicate {request.syndicate} \u2013 follower screen")
         # the clock and scene, as large as the trainee screen's: the follower reads it from across a table
         self.heading = WrapLabel(f"Syndicate {request.syndicate}: waiting for the facilitator\u2026", role="heading")
         self.heading.setAccessibleName("Syndicate, clock and current scene")
@@ -358,16 +390,6 @@ class FollowerWindow(QWidget):
             text = str(inject.get("text") or inject.get("inject_id") or "")
             self.updates.addItem(f"\u2691 From the facilitator: {text}" if inject.get("by_facilitator") else text)
 
-    @Slot(bool, str)
-    def _on_status(self, connected: bool, message: str) -> None:
-        self.link_label.setText(f"\u25cf Connected to the facilitator (certificate {self.link.short_fingerprint})"
-                                if connected else f"\u25cb Not connected: {message}")
-        self.link_label.setToolTip(html.escape(message))
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.link.close()
-        super().closeEvent(event)
-
 
 
 # -- the main window's side: join, play, leave ------------------------------------------------------
@@ -393,8 +415,9 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
     ``ExerciseStation`` / ``FollowerWindow``, or None (the start screen says why)."""
     from ..persistence import StoreError, TraineeInfo
 
-    if request.role == "follower":
-        follower = FollowerWindow(request, backoff=backoff)
+    if request.role in ("follower", "seat"):
+        from .seat import SeatWindow           # a pod's seat station (imported here: it builds on this module)
+        follower = (SeatWindow if request.role == "seat" else FollowerWindow)(request, backoff=backoff)
         window._exercise_follower = follower          # top-level: keep a reference
         follower.show()
         follower.start()
