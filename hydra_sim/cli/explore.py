@@ -39,15 +39,12 @@ def _explore_progress(states: int, queued: int, seconds: float) -> None:
 
 def _cmd_explore(args) -> int:
     from ..console import explore_text
-    from ..engine.explorer import explorable, explore
+    from ..engine.explorer import explore
     from ..engine.run_conditions import ConditionError, combinations, defaults, parse_assignments, short
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    if explorable(scenario) is not None:
-        print(f"hydra-sim explore: {scenario.id} cannot be explored yet: {explorable(scenario)}", file=sys.stderr)
-        return 2
     try:
         fixed = parse_assignments(args.condition, scenario)
     except ConditionError as exc:

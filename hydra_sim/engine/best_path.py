@@ -44,9 +44,6 @@ def best_path(scenario: Scenario, conditions: dict | None = None, budget: float 
     """Explore under these run conditions (their defaults if None) within the limits.
     ``explorer_ready(explorer)`` is told the explorer before it runs, so a caller on another
     thread can ``cancel()`` it."""
-    from .explorer import explorable
-    if explorable(scenario) is not None:         # messages between seats: no best path worked out yet
-        return BestPath("not_exact", [], None)
     explorer = Explorer(scenario, max_states, conditions, budget=budget)
     if explorer_ready is not None:
         explorer_ready(explorer)
