@@ -21,6 +21,12 @@ reach. From all this it reports endings reached, the score range of each ending,
 path can achieve, critical actions that some path misses (with an example), and a
 full-marks path. A rationale's rubric is assumed marked met (the most an assessor can give),
 so an action its structured parts allow counts as earned at the decision's time.
+
+A seated scenario's messages (seats.py) are followed as the runner follows them: the runner's
+snapshot carries the messages sent, the state keeps for each ``received.<id>`` still read
+whether it has arrived or how long it has to go, and where a message still to arrive is read
+ahead, waiting for it (the runner's ``advance``) is a move. ``seat=`` explores one seat's
+story, the others' decisions taken by the runner's stand-ins.
 Must not import Qt or any GUI code.
 """
 
@@ -39,7 +45,7 @@ from .model import RECEIVED_PREFIX, Scenario
 from .reach import Futures
 from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import GOOD_OUTCOME, deadline_for
-from .seats import received_names
+from .seats import received_names, seat_actions
 
 FOLDED, CONTRAVENED, NONE, LATE, ON_TIME = -1, 0, 1, 2, 3    # FOLDED: final, its credit is banked
 # Not yet evidenced and never offered by a decision shown: "not reached" if the session ends so,
@@ -184,6 +190,7 @@ class ExplorationReport:
     undecided_endings: list[str] = field(default_factory=list)   # not reached, but not ruled out
     best_found_path: list[dict] | None = None    # the highest-scoring path found (proven best if complete)
     best_found_percent: float | None = None
+    seat: str | None = None             # one seat explored (its stand-ins took the others' decisions)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -192,14 +199,24 @@ class ExplorationReport:
 
 class Explorer:
     def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
-                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None):
-        """``conditions``: the run conditions to explore under (their defaults if None)."""
+                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None,
+                 seat: str | None = None):
+        """``conditions``: the run conditions to explore under (their defaults if None).
+        ``seat``: explore the story as that seat plays it: the runner's stand-ins take the other
+        seats' decisions (``ScenarioRunner(seat=...)``), and the seat is scored as ``score_runner``
+        scores it, on its roles' actions from its own decisions. Raises RunnerError for a seat
+        the scenario does not have."""
         self.s = scenario
+        self.seat = seat
         self.max_states = max_states
         self.budget = budget                # seconds; None: no time limit
         self.progress = progress            # called with (states, queued, seconds) while searching
-        self.runner = ScenarioRunner(scenario, conditions=conditions)
-        self.actions = list(scenario.assessed)
+        self.runner = ScenarioRunner(scenario, conditions=conditions, seat=seat)
+        if seat is None:
+            self.actions = list(scenario.assessed)
+        else:
+            mine = seat_actions(scenario, seat)
+            self.actions = [a for a in scenario.assessed if a in mine]
         self.index = {a: i for i, a in enumerate(self.actions)}
         self.nodes: list[_Node] = []
         self.by_key: dict[tuple, int] = {}
@@ -456,8 +473,13 @@ class Explorer:
                 act()
             except RunnerError:
                 continue
-            ledger = list(runner.ledger)
-            for record in runner.decisions:       # a rubric marked met: what its parts allowed
+            records, ledger = runner.decisions, runner.ledger
+            if self.seat is not None:           # the stand-ins' decisions are never scored for the seat
+                records = [r for r in records if not r.stand_in]
+                own = {r.index for r in records}
+                ledger = [c for c in ledger if c.decision_index in own]
+            ledger = list(ledger)
+            for record in records:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
             credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
@@ -652,6 +674,7 @@ class Explorer:
                 if target_front.insert(new, is_best, self._clock_sensitive(target), target.plan.timed):
                     pending.append((move.target, new, is_best))
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
+        report.seat = self.seat
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -844,11 +867,12 @@ class Explorer:
 
 
 def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
-            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None
-            ) -> ExplorationReport:
+            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None,
+            seat: str | None = None) -> ExplorationReport:
     """Every path under one combination of run conditions (their defaults if None); with a
-    ``budget`` (seconds) it stops then and reports bounds."""
-    return Explorer(scenario, max_states, conditions, budget, progress).run()
+    ``budget`` (seconds) it stops then and reports bounds. ``seat``: every path of that seat
+    of a seated scenario, the other seats' decisions taken by their stand-ins."""
+    return Explorer(scenario, max_states, conditions, budget, progress, seat).run()
 
 
 _collector_lock = threading.Lock()

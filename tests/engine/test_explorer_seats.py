@@ -164,3 +164,43 @@ def test_best_path_is_worked_out_for_a_seated_scenario(seated):
     found = best_path(seated)
     assert found.kind == "full_marks" and found.percent == 100.0
     assert score_runner(_replay(seated, found.steps)).percent == 100
+
+
+@pytest.mark.parametrize("seat", ["control", "scene", "manager"])
+def test_one_seat_is_explored_as_the_runner_plays_it_with_stand_ins(seated, seat):
+    report = explore(seated, seat=seat)
+    assert report.seat == seat and report.complete
+    assert explored_ranges(report) == brute_force(seated, seat)
+    own = {scene_id for scene_id, scene in seated.scenes.items() if scene.seat == seat}
+    for bounds in report.endings:
+        assert {next(iter(step)) for step in bounds.best_path} - {"wait"} <= own    # only the seat's own choices
+        runner = _replay(seated, bounds.best_path, seat)
+        assert runner.ended == bounds.ending_id
+        assert round(score_runner(runner).percent, 1) == bounds.max_percent
+
+
+def test_a_seat_is_scored_on_its_own_actions_only(seated):
+    # The officers at scene are scored on ventilate and count_people: whatever control and the
+    # inspector (stand-ins) do, opening the doors at once is full marks for them.
+    report = explore(seated, seat="scene")
+    assert report.full_marks_path == [{"arrive": "open_and_count"}]
+    assert set(report.missable_critical) == {"ventilate"}
+
+
+def test_a_seat_the_scenario_lacks_is_refused(seated):
+    from hydra_sim.engine.runner import RunnerError
+    with pytest.raises(RunnerError, match="no seat 'dispatch'"):
+        explore(seated, seat="dispatch")
+
+
+def test_explore_seat_writes_a_play_script_for_that_seat(tmp_path, capsys):
+    from hydra_sim import cli
+    from hydra_sim.engine.plan import load_test_plan, run_test_plan
+    best = tmp_path / "control.plan.yaml"
+    assert cli.main(["explore", str(SEATED / "seated.yaml"), "--seat", "control", "--write-best", str(best)]) == 0
+    plan, problems = load_test_plan(best)
+    assert plan is not None and not problems and plan.seat == "control"
+    result = run_test_plan(plan, load_scenario(SEATED / "seated.yaml").raise_for_errors())
+    assert result.passed and score_runner(result.runner).percent == 100
+    assert cli.main(["explore", str(SEATED / "seated.yaml"), "--seat", "dispatch"]) == 2
+    assert "no seat 'dispatch'" in capsys.readouterr().err
