@@ -2,8 +2,8 @@
 
 Every figure the explorer gives is checked against real play-throughs on a ``ScenarioRunner``:
 a brute-force player here tries every choice and every wait for the next message to arrive
-(the only waiting that can change anything in these scenarios: they have no injects with
-effects), scores each ending it reaches with ``score_runner``, and the explorer's score range
+or the next inject to fall due (the only waiting that can change anything in these
+scenarios), scores each ending it reaches with ``score_runner``, and the explorer's score range
 of each ending must be exactly that; its best path, replayed on a fresh runner, must score
 what it says.
 """
@@ -55,6 +55,9 @@ def _moves(runner: ScenarioRunner):
             yield {runner.scene_id: option.id}, (lambda r, o=option.id: r.choose(o))
     now = runner.clock.seconds
     due = [m.arrives_at for m in runner.messages if m.arrives_at > now]
+    inject = runner.next_inject_due()
+    if inject is not None and inject > now:
+        due.append(inject)
     if due:
         wait = min(due) - now
         yield {"wait": wait / 60}, (lambda r, w=wait: r.advance(w))
@@ -152,6 +155,24 @@ def test_the_same_message_sent_at_different_times_is_not_merged(tmp_path):
     assert explored_ranges(explore(scenario)) == brute_force(scenario)
 
 
+def test_messages_and_a_timed_inject_with_effects_together(tmp_path):
+    # The reporter's call at minute 4 now changes what the inspector can choose: the clock
+    # matters (top-level inject to come) while messages are on their way.
+    scenario = variant(tmp_path, "press",
+                       ("injects:\n", "variables:\n  press_waiting: {type: bool}\ninjects:\n"),
+                       ('    text: "A local reporter phones the press line about police cars at the layby."\n',
+                        '    text: "A local reporter phones the press line about police cars at the layby."\n'
+                        '    set: {press_waiting: true}\n'),
+                       ('          label: "Wait for a full count before deciding anything"\n',
+                        '          label: "Wait for a full count before deciding anything"\n'
+                        '          if: not press_waiting\n'))
+    report = explore(scenario)
+    assert report.complete
+    assert explored_ranges(report) == brute_force(scenario)
+    for seat in scenario.seats:
+        assert explored_ranges(explore(scenario, seat=seat)) == brute_force(scenario, seat)
+
+
 def test_deep_checks_run_on_a_seated_scenario(seated):
     problems = deep_check(seated)
     codes = {p.code for p in problems}
@@ -204,3 +225,16 @@ def test_explore_seat_writes_a_play_script_for_that_seat(tmp_path, capsys):
     assert result.passed and score_runner(result.runner).percent == 100
     assert cli.main(["explore", str(SEATED / "seated.yaml"), "--seat", "dispatch"]) == 2
     assert "no seat 'dispatch'" in capsys.readouterr().err
+
+
+def test_best_path_of_one_seat_is_its_own_and_kept_apart(seated):
+    from hydra_sim.engine.best_path import BestPaths
+    found = best_path(seated, seat="control")
+    assert found.kind == "full_marks"
+    assert [next(iter(step)) for step in found.steps] == ["call", "update", "brief"]
+    assert score_runner(_replay(seated, found.steps, "control")).percent == 100
+    cache = BestPaths()
+    team = cache.compute(seated)
+    assert cache.get(seated, seat="control") is None            # a seat's path is not the team's
+    assert cache.compute(seated, seat="control").steps == found.steps
+    assert cache.get(seated).steps == team.steps != found.steps
