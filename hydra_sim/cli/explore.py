@@ -21,6 +21,8 @@ def add_parser(sub) -> None:
     explore.add_argument("--budget", metavar="SECONDS", type=float, default=EXPLORE_BUDGET,
                          help=f"stop after this many seconds (for each combination of run conditions) with "
                               f"bounds instead of exact figures (default {EXPLORE_BUDGET:g}; 0 for no limit)")
+    explore.add_argument("--seat", metavar="SEAT", help="a seated scenario: explore it as this seat plays it, "
+                                                        "the other seats' decisions taken by their stand-ins")
     _condition_option(explore, "explore only under this run condition (default: every combination)")
     explore.set_defaults(handler=_cmd_explore)
 
@@ -39,15 +41,12 @@ def _explore_progress(states: int, queued: int, seconds: float) -> None:
 
 def _cmd_explore(args) -> int:
     from ..console import explore_text
-    from ..engine.explorer import explorable, explore
+    from ..engine.explorer import explore
     from ..engine.run_conditions import ConditionError, combinations, defaults, parse_assignments, short
 
     scenario = _load_or_report(args.scenario)
     if scenario is None:
         return 1
-    if explorable(scenario) is not None:
-        print(f"hydra-sim explore: {scenario.id} cannot be explored yet: {explorable(scenario)}", file=sys.stderr)
-        return 2
     try:
         fixed = parse_assignments(args.condition, scenario)
     except ConditionError as exc:
@@ -55,10 +54,14 @@ def _cmd_explore(args) -> int:
         return 2
     # every combination of the run conditions that agrees with the fixed ones
     settings = [c for c in combinations(scenario) if all(c[k] == v for k, v in fixed.items())]
+    if args.seat is not None and args.seat not in scenario.seats:
+        known = ", ".join(scenario.seats) or "none"
+        print(f"hydra-sim explore: no seat '{args.seat}' in {scenario.id} (seats: {known})", file=sys.stderr)
+        return 2
     reports = []
     for conditions in settings:
         reports.append((conditions, explore(scenario, conditions=conditions, budget=args.budget or None,
-                                            progress=_explore_progress)))
+                                            progress=_explore_progress, seat=args.seat)))
         if sys.stderr.isatty():
             print(file=sys.stderr)
     if args.json:
@@ -78,7 +81,8 @@ def _cmd_explore(args) -> int:
               "so); fix the run conditions with --condition for another", file=sys.stderr)
     if args.write_best and best is not None:
         import yaml
-        data = ({"conditions": chosen[0]} if chosen[0] else {}) | {"steps": best}
+        data = ({"conditions": chosen[0]} if chosen[0] else {}) | ({"seat": args.seat} if args.seat else {}) | \
+            {"steps": best}
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         Path(args.write_best).write_text(f"# Full-marks path found by hydra-sim explore\n{text}", encoding="utf-8")
     return 0

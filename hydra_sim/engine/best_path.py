@@ -40,14 +40,12 @@ class BestPath:
 
 
 def best_path(scenario: Scenario, conditions: dict | None = None, budget: float = BUDGET_SECONDS,
-              max_states: int = MAX_STATES, explorer_ready=None) -> BestPath:
+              max_states: int = MAX_STATES, explorer_ready=None, seat: str | None = None) -> BestPath:
     """Explore under these run conditions (their defaults if None) within the limits.
     ``explorer_ready(explorer)`` is told the explorer before it runs, so a caller on another
-    thread can ``cancel()`` it."""
-    from .explorer import explorable
-    if explorable(scenario) is not None:         # messages between seats: no best path worked out yet
-        return BestPath("not_exact", [], None)
-    explorer = Explorer(scenario, max_states, conditions, budget=budget)
+    thread can ``cancel()`` it. ``seat``: the best path of one seat of a seated scenario (its
+    steps are that seat's own; stand-ins take the others' decisions)."""
+    explorer = Explorer(scenario, max_states, conditions, budget=budget, seat=seat)
     if explorer_ready is not None:
         explorer_ready(explorer)
     report = explorer.run()
@@ -69,21 +67,23 @@ class BestPaths:
         self._running: dict[str, Explorer | None] = {}
 
     @staticmethod
-    def key(scenario: Scenario, conditions: dict | None = None) -> str:
-        """The scenario version (its content hash) and the run conditions, defaults filled in."""
+    def key(scenario: Scenario, conditions: dict | None = None, seat: str | None = None) -> str:
+        """The scenario version (its content hash), the run conditions, defaults filled in, and
+        the seat played (none: every seat)."""
         from .run_conditions import defaults
         values = dict(defaults(scenario), **(conditions or {}))
         version = scenario.content_hash or f"{scenario.id}@{id(scenario)}"
-        return version + "".join(f";{name}={values[name]}" for name in sorted(values))
+        return version + "".join(f";{name}={values[name]}" for name in sorted(values)) + \
+            (f"|seat={seat}" if seat is not None else "")
 
-    def get(self, scenario: Scenario, conditions: dict | None = None) -> BestPath | None:
+    def get(self, scenario: Scenario, conditions: dict | None = None, seat: str | None = None) -> BestPath | None:
         with self._lock:
-            return self._done.get(self.key(scenario, conditions))
+            return self._done.get(self.key(scenario, conditions, seat))
 
-    def compute(self, scenario: Scenario, conditions: dict | None = None) -> BestPath | None:
+    def compute(self, scenario: Scenario, conditions: dict | None = None, seat: str | None = None) -> BestPath | None:
         """The best path, worked out now unless it is known or already being worked out
         (then None). Runs on the caller's thread."""
-        key = self.key(scenario, conditions)
+        key = self.key(scenario, conditions, seat)
         with self._lock:
             if key in self._done:
                 return self._done[key]
@@ -99,7 +99,7 @@ class BestPaths:
                     self._running[key] = explorer
 
         try:
-            result = best_path(scenario, conditions, self.budget, self.max_states, ready)
+            result = best_path(scenario, conditions, self.budget, self.max_states, ready, seat)
         finally:
             with self._lock:
                 cancelled = self._running.pop(key, None) is False

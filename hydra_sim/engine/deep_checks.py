@@ -75,11 +75,6 @@ def deep_check(scenario: Scenario, max_states: int = MAX_STATES, max_scenes: int
                         "run 'hydra-sim explore' on it for score ranges and missable actions")]
     if not scenario.assessed:
         return []
-    from .explorer import explorable
-    reason = explorable(scenario)
-    if reason is not None:
-        return [Problem("A007", INFO, f"deep scoring checks skipped: {reason}", scenario.location,
-                        "play each seat with 'hydra-sim play --seat' and a test plan instead")]
     from .run_conditions import combinations, short
     settings = list(combinations(scenario))
     found = [_deep_check_one(scenario, conditions, max_states, seconds / len(settings)) for conditions in settings]

@@ -21,6 +21,12 @@ reach. From all this it reports endings reached, the score range of each ending,
 path can achieve, critical actions that some path misses (with an example), and a
 full-marks path. A rationale's rubric is assumed marked met (the most an assessor can give),
 so an action its structured parts allow counts as earned at the decision's time.
+
+A seated scenario's messages (seats.py) are followed as the runner follows them: the runner's
+snapshot carries the messages sent, the state keeps for each ``received.<id>`` still read
+whether it has arrived or how long it has to go, and where a message still to arrive is read
+ahead, waiting for it (the runner's ``advance``) is a move. ``seat=`` explores one seat's
+story, the others' decisions taken by the runner's stand-ins.
 Must not import Qt or any GUI code.
 """
 
@@ -35,10 +41,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import Scenario
+from .model import RECEIVED_PREFIX, Scenario
 from .reach import Futures
 from .runner import Credit, RunnerError, ScenarioRunner
 from .scoring import GOOD_OUTCOME, deadline_for
+from .seats import received_names, seat_actions
 
 FOLDED, CONTRAVENED, NONE, LATE, ON_TIME = -1, 0, 1, 2, 3    # FOLDED: final, its credit is banked
 # Not yet evidenced and never offered by a decision shown: "not reached" if the session ends so,
@@ -93,6 +100,7 @@ class _Plan:
     endings: frozenset
     timed: bool = True          # some live action has a deadline: on time or late may still depend on the clock
     anchors: frozenset = frozenset()   # milestones the deadlines of live actions are counted from
+    messages: tuple = ()        # received.<id> names still read: their messages' arrival is kept
 
     @property
     def settled_set(self) -> frozenset:
@@ -182,39 +190,33 @@ class ExplorationReport:
     undecided_endings: list[str] = field(default_factory=list)   # not reached, but not ruled out
     best_found_path: list[dict] | None = None    # the highest-scoring path found (proven best if complete)
     best_found_percent: float | None = None
+    seat: str | None = None             # one seat explored (its stand-ins took the others' decisions)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
         return asdict(self)
 
 
-class NotExplorable(ValueError):
-    """The scenario uses something the explorer does not follow yet (messages between seats)."""
-
-
-def explorable(scenario: Scenario) -> str | None:
-    """None, or why the explorer cannot give exact figures for this scenario."""
-    from .seats import sent_messages
-    if scenario.message_reads or sent_messages(scenario):
-        return ("it sends messages between seats, which the explorer does not follow yet "
-                "(a message's arrival time is not part of the states it compares)")
-    return None
-
-
 class Explorer:
     def __init__(self, scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
-                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None):
+                 budget: float | None = None, progress: Callable[[int, int, float], None] | None = None,
+                 seat: str | None = None):
         """``conditions``: the run conditions to explore under (their defaults if None).
-        Raises NotExplorable for a scenario the explorer cannot follow (``explorable``)."""
-        reason = explorable(scenario)
-        if reason is not None:
-            raise NotExplorable(f"scenario '{scenario.id}' cannot be explored: {reason}")
+        ``seat``: explore the story as that seat plays it: the runner's stand-ins take the other
+        seats' decisions (``ScenarioRunner(seat=...)``), and the seat is scored as ``score_runner``
+        scores it, on its roles' actions from its own decisions. Raises RunnerError for a seat
+        the scenario does not have."""
         self.s = scenario
+        self.seat = seat
         self.max_states = max_states
         self.budget = budget                # seconds; None: no time limit
         self.progress = progress            # called with (states, queued, seconds) while searching
-        self.runner = ScenarioRunner(scenario, conditions=conditions)
-        self.actions = list(scenario.assessed)
+        self.runner = ScenarioRunner(scenario, conditions=conditions, seat=seat)
+        if seat is None:
+            self.actions = list(scenario.assessed)
+        else:
+            mine = seat_actions(scenario, seat)
+            self.actions = [a for a in scenario.assessed if a in mine]
         self.index = {a: i for i, a in enumerate(self.actions)}
         self.nodes: list[_Node] = []
         self.by_key: dict[tuple, int] = {}
@@ -239,13 +241,15 @@ class Explorer:
         self.plans: dict[tuple, _Plan] = {}
         self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
         self.residual_memo: dict[tuple, tuple] = {}
+        # received.<id> names: their value comes from the messages sent and the clock, not a variable
+        self.received = frozenset(received_names(scenario))
 
     # -- states ----------------------------------------------------------------------
     def _plan(self, place: str, pending: frozenset) -> _Plan:
         plan = self.plans.get((place, pending))
         if plan is None:
             future = self.futures.of(place, pending)
-            frozen = future.reads - future.dirty
+            frozen = future.reads - future.dirty - self.received
             residuals = []
             for condition in future.conditions:
                 names = tuple(sorted(condition.reads & frozen))
@@ -259,9 +263,10 @@ class Explorer:
             windows = [self.s.assessed[self.actions[i]].window for i in live]
             windows = [w for w in windows if w is not None and (w.before or w.minutes is not None)]
             anchors = frozenset(w.before or w.anchor for w in windows) - {None}
-            plan = self.plans[(place, pending)] = _Plan(tuple(sorted(future.reads & future.dirty)), frozen,
-                                                        tuple(residuals), future.injects, pending, dead, live,
-                                                        settled, future.endings, bool(windows), anchors)
+            plan = self.plans[(place, pending)] = _Plan(tuple(sorted((future.reads & future.dirty) - self.received)),
+                                                        frozen, tuple(residuals), future.injects, pending, dead,
+                                                        live, settled, future.endings, bool(windows), anchors,
+                                                        tuple(sorted(future.reads & self.received)))
         return plan
 
     def _residual(self, condition, names: tuple, values: dict) -> tuple:
@@ -295,8 +300,11 @@ class Explorer:
         """The state's key and plan. The clock and milestone times are not in the key: they
         live in the entries, where an earlier clock dominates (a trainee who is earlier can
         always wait). Of the variables, only what the future can still tell apart is in it,
-        and of the top-level injects only those still to come that can change something."""
-        state, seconds, entered, variables, fired, milestones, ended = snap
+        and of the top-level injects only those still to come that can change something.
+        Of the messages sent, for each ``received.<id>`` still read: not sent, arrived, or the
+        seconds until the first one with that id arrives (counted from now, like the time in
+        the scene, so the same moves played later lead to the same key)."""
+        state, seconds, entered, variables, fired, milestones, ended, messages = snap
         place = ended or state
         values = dict(variables)
         unfired = frozenset() if ended else frozenset(i for i in self.top_injects if i not in fired)
@@ -304,6 +312,8 @@ class Explorer:
         plan = self._plan(place, pending)
         live = tuple(values[name] for name in plan.live_values)
         residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
+        if plan.messages:
+            live = (*live, _arrivals(messages, seconds, plan.messages))
         if ended:
             return ("end", ended, live, residuals), plan
         # Time already spent in the scene only matters to its own injects still to come, its
@@ -442,13 +452,17 @@ class Explorer:
         """Play every candidate move from the node at this clock through the runner. Each is
         (label, target node, clock change, milestones reached as (name, offset), credits as
         (action index, contravened, offset)); offsets are from the starting clock."""
-        state, seconds, entered, variables, fired, _milestones, ended = node.snap
-        snap = (state, clock, clock - (seconds - entered), variables, fired, milestones, ended)
+        state, seconds, entered, variables, fired, _milestones, ended, messages = node.snap
+        if messages:            # moved in time with the clock, like the time the scene was entered
+            shift = clock - seconds
+            messages = tuple((m, seat, sent + shift, at + shift, index, delivered)
+                             for m, seat, sent, at, index, delivered in messages)
+        snap = (state, clock, clock - (seconds - entered), variables, fired, milestones, ended, messages)
         known = {name for name, _ in milestones}
         runner = self.runner
         raw = []
         runner.load_snapshot(snap)
-        candidates = list(self._candidate_moves(runner, node.plan.pending))   # read them all before any is played
+        candidates = list(self._candidate_moves(runner, node.plan))   # read them all before any is played
         for count, (label, act) in enumerate(candidates):
             if count % 64 == 63:
                 self._check_time()
@@ -459,8 +473,13 @@ class Explorer:
                 act()
             except RunnerError:
                 continue
-            ledger = list(runner.ledger)
-            for record in runner.decisions:       # a rubric marked met: what its parts allowed
+            records, ledger = runner.decisions, runner.ledger
+            if self.seat is not None:           # the stand-ins' decisions are never scored for the seat
+                records = [r for r in records if not r.stand_in]
+                own = {r.index for r in records}
+                ledger = [c for c in ledger if c.decision_index in own]
+            ledger = list(ledger)
+            for record in records:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
             credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
@@ -479,7 +498,7 @@ class Explorer:
         """Stop the search at its next step (safe from another thread); it reports what it has."""
         self.cancelled = True
 
-    def _candidate_moves(self, runner: ScenarioRunner, pending: frozenset):
+    def _candidate_moves(self, runner: ScenarioRunner, plan: _Plan):
         scene = runner.scene
         if scene is None:
             return
@@ -517,7 +536,7 @@ class Explorer:
                     yield {scene_id: answer}, _bind(runner.choose, answer, None)
             if decision.on_expiry is not None:
                 yield {"expire": scene_id}, runner.expire
-        due = self._next_inject_that_matters(runner, pending)
+        due = self._next_event_that_matters(runner, plan)
         if due is not None and self.s.clock_speed > 0:
             wait = due - runner.clock.seconds
             # A trainee can only let the clock run until the decision's real-time limit expires.
@@ -565,11 +584,18 @@ class Explorer:
             for option in part.options:
                 yield dict(first, **{part.id: option.id})
 
-    def _next_inject_that_matters(self, runner: ScenarioRunner, pending: frozenset) -> int | None:
+    def _next_event_that_matters(self, runner: ScenarioRunner, plan: _Plan) -> int | None:
         """Waiting is only explored up to the next inject that can change something (a
-        top-level one only while its condition can still be true): the clock second it is due."""
+        top-level one only while its condition can still be true), or the next arrival of a
+        message some condition ahead still reads: the clock second it is due. Waiting is the
+        runner's ``advance``, which fires the one and delivers the other (runner.py)."""
+        pending = plan.pending
         due = [when for when, inject in runner._pending_injects() if _has_effects(inject)
                and (inject.id not in self.top_injects or inject.id in pending)]
+        if plan.messages and runner.messages:
+            now = runner.clock.seconds
+            due += [m.arrives_at for m in runner.messages
+                    if m.arrives_at > now and RECEIVED_PREFIX + m.message.id in plan.messages]
         return min(due) if due else None
 
     # -- search ----------------------------------------------------------------------
@@ -648,6 +674,7 @@ class Explorer:
                 if target_front.insert(new, is_best, self._clock_sensitive(target), target.plan.timed):
                     pending.append((move.target, new, is_best))
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
+        report.seat = self.seat
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -664,6 +691,8 @@ class Explorer:
     def _applies(self, node: _Node) -> list[bool]:
         variables = dict(node.snap[3])   # ending nodes differ in every variable that scoring reads
         env = dict(variables, elapsed=node.snap[1] // 60, scene_minutes=0)
+        if self.received:               # as scoring reads them (score_runner): arrived by the end?
+            env.update(_received_flags(node.snap[7], node.snap[1], self.received))
         return [self.s.assessed[a].applies_if is None or self.s.assessed[a].applies_if.evaluate(env)
                 for a in self.actions]
 
@@ -838,11 +867,12 @@ class Explorer:
 
 
 def explore(scenario: Scenario, max_states: int = MAX_STATES, conditions: dict | None = None,
-            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None
-            ) -> ExplorationReport:
+            budget: float | None = None, progress: Callable[[int, int, float], None] | None = None,
+            seat: str | None = None) -> ExplorationReport:
     """Every path under one combination of run conditions (their defaults if None); with a
-    ``budget`` (seconds) it stops then and reports bounds."""
-    return Explorer(scenario, max_states, conditions, budget, progress).run()
+    ``budget`` (seconds) it stops then and reports bounds. ``seat``: every path of that seat
+    of a seated scenario, the other seats' decisions taken by their stand-ins."""
+    return Explorer(scenario, max_states, conditions, budget, progress, seat).run()
 
 
 _collector_lock = threading.Lock()
@@ -873,6 +903,24 @@ class _collector_relaxed:
             _collector_users -= 1
             if _collector_users == 0 and _collector_threshold is not None:
                 gc.set_threshold(*_collector_threshold)
+
+
+def _arrivals(messages: tuple, now: int, names: tuple) -> tuple:
+    """For each ``received.<id>`` name: None (not sent), 0 (arrived) or the seconds until the
+    first message with that id arrives. A snapshot's messages are (message, from seat, sent at,
+    arrives at, decision index, delivered)."""
+    first: dict[str, int] = {}
+    for m in messages:
+        name = RECEIVED_PREFIX + m[0].id
+        if name not in first or m[3] < first[name]:
+            first[name] = m[3]
+    return tuple(None if name not in first else max(0, first[name] - now) for name in names)
+
+
+def _received_flags(messages: tuple, now: int, names) -> dict[str, bool]:
+    """``received.<id>`` at clock ``now`` from a snapshot's messages, as ``runner.received_flags``."""
+    arrived = {RECEIVED_PREFIX + m[0].id for m in messages if m[3] <= now}
+    return {name: name in arrived for name in names}
 
 
 def _has_effects(inject) -> bool:

@@ -4,7 +4,8 @@ Runs on a scenario the schema could build, and reports problems with stable code
 docs/lint.md). Graph checks are static: they follow every route whatever its condition, so
 "unreachable" means unreachable on any path. Seated scenarios (seats.py) are checked for
 unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
-(H001-H009). Must not import Qt or any GUI code.
+(H001-H009), and by reachability (reach.py) for messages waited for where no path sends them
+(H010) or sends them first (H011). Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -362,6 +363,7 @@ class _Checker:
                      f"{name} is never true", location,
                      did_you_mean(message_id, sent_ids) or "add 'send: {id: " + message_id + ", to: ..., text: ...}' "
                      "to the outcome that tells this seat")
+        self.check_message_reach(sent_ids)
         used = {scene.seat for scene in s.scenes.values()}
         for seat in seats.values():
             known_roles = {r for c in s.catalogues for r in c.roles}
@@ -417,6 +419,55 @@ class _Checker:
                      "the first option offered instead (in the file's order)", location,
                      "fine if that is what a colleague would then do; otherwise choose an option without 'if'")
 
+    def check_message_reach(self, sent_ids: set[str]) -> None:
+        """H010: a message waited for that some outcome sends, but no path from the start does.
+        H011: a scene waits for one that no path reaching it sends first (a send in the scene
+        itself counts, so its routes may read it): the condition there is never true."""
+        s = self.s
+        waits: dict[tuple[str | None, str], Location] = {}
+        for name, location, scene_id in self.received_reads():
+            message_id = name[len(RECEIVED_PREFIX):]
+            if message_id in sent_ids:          # else H004 has said so
+                waits.setdefault((scene_id, message_id), location)
+        if not waits:
+            return
+        from .reach import Futures
+        # What the decisions reachable from the start can write: a send writes received.<id>.
+        sent_somewhere = Futures(s).of(s.start, frozenset(i.id for i in s.injects)).writes
+        graph = self.successors()
+        reachable = _reachable(s.start, graph)
+        senders: dict[str, set[str]] = {}
+        for scene in s.scenes.values():
+            for message_id in _scene_sends(scene):
+                senders.setdefault(message_id, set()).add(scene.id)
+        before: dict[str, set[str]] = {}        # scene -> the reachable scenes with a path to it
+        for (scene_id, message_id), location in waits.items():
+            scene = s.scenes.get(scene_id or "")
+            if scene_id is not None and scene_id not in reachable:
+                continue                        # G001 says the scene is never reached
+            who = f"scene '{scene_id}'" + (f" of seat '{scene.seat}'" if scene.seat else "") \
+                if scene is not None else "a condition"
+            sending = sorted(senders.get(message_id, ()))
+            where = ", ".join(f"'{x}'" for x in sending)
+            if RECEIVED_PREFIX + message_id not in sent_somewhere:
+                only = f"only scene {where} sends it, and no path from the start reaches it" if len(sending) == 1 \
+                    else f"only scenes {where} send it, and no path from the start reaches them"
+                self.add("H010", WARNING, f"{who} waits for message '{message_id}', but no path sends it: {only}",
+                         location, "route a scene that a path reaches to " + ("it" if len(sending) == 1 else
+                                                                            "one of them")
+                         + ", or send the message from a decision on the way")
+                continue
+            if scene is None:
+                continue                        # an inject or an 'applies_if' may come after any send
+            if scene_id not in before:
+                before[scene_id] = _reachable_backwards(scene_id, graph) & reachable
+            if not (senders.get(message_id, set()) & before[scene_id]):
+                self.add("H011", WARNING, f"{who} can never learn message '{message_id}': no path reaches "
+                         f"'{scene_id}' after a decision that sends it ({where}), so "
+                         f"{RECEIVED_PREFIX}{message_id} is never true there", location,
+                         f"send it from a decision on a path that leads to '{scene_id}', or read it in a scene "
+                         "that comes after the send")
+
     def received_reads(self):
         """(received.<id> name, location, scene id or None) for every condition that reads one."""
         s = self.s
@@ -439,6 +490,26 @@ class _Checker:
 
 def _outcome_text(outcome: Outcome) -> str:
     return "\n".join([outcome.feedback] + [c.feedback for c in outcome.contravenes])
+
+
+def _scene_sends(scene) -> set[str]:
+    """The ids of the messages the scene's decision can send (the runner sends from decisions only)."""
+    decision = scene.decision
+    if decision is None:
+        return set()
+    outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
+                *(o.outcome for part in decision.parts for o in part.options),
+                *(outcome for rule in decision.rules for outcome in (rule.when_kept, rule.when_broken))]
+    return {m.id for outcome in outcomes if outcome is not None for m in outcome.sends}
+
+
+def _reachable_backwards(target: str, graph: dict[str, set[str]]) -> set[str]:
+    """Every node with a path to ``target``, and ``target`` itself."""
+    back: dict[str, set[str]] = {}
+    for source, targets in graph.items():
+        for t in targets:
+            back.setdefault(t, set()).add(source)
+    return _reachable(target, back)
 
 
 def _reachable(start: str, graph: dict[str, set[str]]) -> set[str]:

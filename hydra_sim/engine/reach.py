@@ -9,6 +9,9 @@ edge a runner can take (routes, option and decision outcomes, expiry, rank rules
 redirects); a top-level inject still to come can fire in any scene, so its effects (and
 where it redirects to) count everywhere but at an ending. Over-approximating is safe: the
 explorer only merges states or banks scores for what can no longer change.
+A decision's outcome that sends a message (seats.py) writes ``received.<id>``, as far as
+this module is concerned: the name can become true after it. An inject's outcome never
+sends (the runner sends only from decisions), so it writes no such name.
 
 Must not import Qt or any GUI code.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .expressions import Expression
-from .model import Outcome, Scenario, Scene
+from .model import RECEIVED_PREFIX, Outcome, Scenario, Scene
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class _Local:
         self.contravenes.update(r.action_id for r in outcome.contravenes)
         self.writes.update(outcome.sets)
         self.writes.update(outcome.adds)
+        if not by_inject:           # the runner sends messages from decisions only
+            self.writes.update(RECEIVED_PREFIX + m.id for m in outcome.sends)
         if by_inject:
             self.inject_writes.update(outcome.sets)
             self.inject_writes.update(outcome.adds)
@@ -121,7 +126,7 @@ class Futures:
         self.inject_reads: dict[str, frozenset] = {}     # what each top-level inject's condition reads
         for inject in scenario.injects:
             local = _Local()
-            local.outcome(inject.outcome)
+            local.outcome(inject.outcome, by_inject=True)
             local.condition(inject.condition)
             parts = [_future_of(local, scenario)]
             if inject.goto in self.scenes:

@@ -828,11 +828,18 @@ class ScenarioRunner:
 
     # -- snapshots (the explorer steps one runner through many states) ---------------
     def snapshot(self) -> tuple:
+        """The whole state a later input depends on. The last item is the messages sent so far,
+        each as (message, from seat, sent at, arrives at, decision index, delivered): whether
+        ``received.<id>`` holds depends on the clock and on them."""
+        messages = tuple((m.message, m.from_seat, m.sent_at, m.arrives_at, m.decision_index, m.delivered)
+                         for m in self.messages) if self.messages else ()
         return (self._model.state, self.clock.seconds, self.scene_entered_at, tuple(self.variables.items()),
-                frozenset(self.fired), tuple(sorted(self.milestones.items())), self.ended)
+                frozenset(self.fired), tuple(sorted(self.milestones.items())), self.ended, messages)
 
     def load_snapshot(self, snap: tuple) -> None:
-        state, seconds, entered, variables, fired, milestones, ended = snap
+        """Restore a ``snapshot``; one without the messages (an author's preview start) has none sent."""
+        state, seconds, entered, variables, fired, milestones, ended, *rest = snap
+        self.messages = [SentMessage(*m) for m in rest[0]] if rest and rest[0] else []
         self.machine.set_state(state, model=self._model)
         self.clock.seconds = seconds
         self.scene_entered_at = entered
