@@ -117,7 +117,8 @@ class StartScreen(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)   # labels beside the boxes when they fit
         form.setVerticalSpacing(6)
         self.trainee_id = QLineEdit()
-        self.trainee_id.setPlaceholderText("The code your trainer gave you")
+        # short enough to show whole in the narrow box at 1280x720 (the note below says more)
+        self.trainee_id.setPlaceholderText("e.g. PC 4127")
         self.trainee_id.setAccessibleName("Trainee ID (required)")
         self.name = QLineEdit()
         self.name.setAccessibleName("Name (optional)")
@@ -136,7 +137,7 @@ class StartScreen(QWidget):
         form.addRow("Force (optional)", self.force)
         form.addRow("Usual role (optional)", self.role)
         you_layout.addLayout(form)
-        note = QLabel("Use a pseudonymous ID: your scores are stored under it on this computer only.")
+        note = QLabel("Your trainer's code or collar number, never your name: scores stay on this computer.")
         note.setProperty("role", "small")
         note.setWordWrap(True)
         you_layout.addWidget(note)

@@ -32,12 +32,40 @@ class FakeTime:
         return self.value
 
 
-def shoot(widget, name: str) -> None:
-    """Save a screenshot into SCREENSHOTS (QWidget.grab works offscreen)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+#: The screen the documentation's pictures show: a common force laptop (issue 16). A window is
+#: photographed at the size the app gives it there (``window_geometry.fitted_rect``), not at the
+#: larger size a test may use for room, so the pictures show what a trainee on a laptop sees.
+LAPTOP_SCREEN = (1366, 768)
+TASK_BAR = 32
+
+
+def _settle() -> None:
     for _ in range(3):      # let pending layout requests settle before grabbing
         QApplication.processEvents()
-    assert widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+
+
+def shoot(widget, name: str) -> None:
+    """Save a screenshot into SCREENSHOTS (QWidget.grab works offscreen). A top-level window
+    larger than the laptop screen allows is grabbed at the laptop size, then given its size back."""
+    from PySide6.QtCore import QRect
+
+    from hydra_sim.gui.window_geometry import fitted_rect
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _settle()
+    laptop = QRect(0, 0, LAPTOP_SCREEN[0], LAPTOP_SCREEN[1] - TASK_BAR)
+    size = widget.size()
+    # the size only (no move, no remembered geometry): what place() would give on the laptop
+    fitted = fitted_rect(size, laptop).size() if widget.isWindow() else size
+    if fitted != size:
+        widget.resize(fitted)
+        _settle()
+    try:
+        assert widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+    finally:
+        if fitted != size:
+            widget.resize(size)
+            _settle()
 
 
 def identify_and_open(qtbot, win, title_part: str, trainee_id: str = "t-test") -> None:

@@ -5,7 +5,8 @@ a 32-pixel task bar, then less the frame margin: ``window_geometry.place``). On 
 of the trainee flow, the review window and Author mode, every visible label and button must
 show all of its text: a label that does not wrap must be as wide as its text, a word-wrapped
 label as tall as its wrapped text, a button as wide as its text (a document button may
-instead shorten its text when it has a tooltip with the whole of it); and no scroll area
+instead shorten its text when it has a tooltip with the whole of it), an empty text box as
+wide as its placeholder (the hint a trainee reads before typing); and no scroll area
 may show a horizontal scroll bar (the Author map is a canvas and may). A size at 150%
 scaling is a smaller size here: 1920x1080 at 150% is 1280x720 of layout space.
 """
@@ -18,7 +19,8 @@ import pytest
 import shiboken6
 from helpers import FLAGSHIP, REPO, click, identify_and_open, play_step, shoot, start_scenario
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QGraphicsView, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QGraphicsView, QLabel, QLineEdit, QPushButton, QStyle,
+                               QStyleOptionFrame, QWidget)
 
 from hydra_sim.engine import load_plan
 from hydra_sim.gui.widgets import ElidingButton
@@ -46,6 +48,16 @@ def _shown(widget: QWidget, window: QWidget) -> bool:
     return window.rect().intersects(QRect(top_left, widget.size()))
 
 
+def _line_edit_text_width(edit: QLineEdit) -> int:
+    """The width a QLineEdit draws its text (and placeholder) in: the style's contents rectangle
+    less the text margins and the 2-pixel inner margin QLineEdit keeps on each side."""
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    rect = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return rect.width() - margins.left() - margins.right() - 4
+
+
 def clipped(window: QWidget) -> list[str]:
     """Every visible label or button under ``window`` whose text does not fit, and every
     horizontal scroll bar showing."""
@@ -69,6 +81,11 @@ def clipped(window: QWidget) -> list[str]:
                     continue              # shortened on purpose, the whole text in the tooltip
                 found.append(f"{name} {widget.text()[:60]!r}: needs {widget.sizeHint().width()} px wide, "
                              f"has {widget.width()}")
+        elif isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+            room = _line_edit_text_width(widget)
+            need = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+            if need > room:
+                found.append(f"{name} placeholder {widget.placeholderText()[:60]!r}: needs {need} px wide, has {room}")
         elif isinstance(widget, QAbstractScrollArea) and not isinstance(widget, QGraphicsView):
             if widget.horizontalScrollBar().isVisible():
                 found.append(f"{name} {widget.accessibleName()!r}: shows a horizontal scroll bar")

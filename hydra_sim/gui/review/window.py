@@ -205,7 +205,9 @@ class ReviewWindow(QMainWindow):
         # label-and-box pairs that wrap onto a second row on a small screen (issue 16)
         row = FlowLayout(spacing=12)
         self.filter_text = QLineEdit()
-        self.filter_text.setPlaceholderText("Search trainee, name, force or scenario")
+        # the placeholder must show whole in the box at 1280x720; the tooltip and the name say all
+        self.filter_text.setPlaceholderText("Trainee, force or scenario")
+        self.filter_text.setToolTip("Search by trainee ID, name, force or scenario")
         self.filter_text.setAccessibleName("Search trainee, name, force or scenario")
         self.filter_text.setClearButtonEnabled(True)
         self.scenario_box = self._combo("Scenario filter")
