@@ -17,7 +17,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
     qtbot.keyClicks(window.start_screen.trainee_id, "t-test")
     shoot(window, "start")   # the start screen once the library has loaded, with the ID typed in
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     shoot(window, "briefing")
     start_scenario(qtbot, window)
     shots = {"call_received": "incident-choose-one", "first_officer_arrives": "incident-checklist",
@@ -60,7 +60,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
 
 def test_careless_path_lists_critical_misses(qtbot, window, fake_time):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     start_scenario(qtbot, window)
     for step in _steps("brackenford-services.careless.plan.yaml"):
         play_step(qtbot, window, step, fake_time)
