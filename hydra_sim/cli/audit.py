@@ -19,6 +19,8 @@ def add_parser(sub) -> None:
     audit.add_argument("paths", nargs="+", metavar="SCENARIO", help="scenario files or folders")
     audit.add_argument("--seeds", type=int, default=41, metavar="N", help="random-choice runs (default: 41)")
     audit.add_argument("--json", action="store_true", help="print the reports as JSON")
+    audit.add_argument("--seat", metavar="ID|all", help="audit one seat of a seated scenario played alone, the "
+                       "others taken by their stand-ins; 'all': every seat in turn")
     audit.set_defaults(handler=_cmd_audit)
 
 
@@ -40,16 +42,38 @@ def _cmd_audit(args) -> int:
         if scenario is None:
             status = 1
             continue
-        report = audit(scenario, seeds=max(1, args.seeds))
-        status |= 0 if within_targets(report) else 1
-        if args.json:
-            data = asdict(report)
-            data["cues"] = [dict(c, location=str(c["location"])) for c in data["cues"]]
-            data.update(file=str(file), within_targets=within_targets(report),
-                        longest_share=report.longest_share)
-            reports.append(data)
-        else:
-            print(format_report(report))
+        seats = _seats_to_audit(scenario, args.seat)
+        if seats is None:
+            status = 1
+            continue
+        for seat in seats:
+            report = audit(scenario, seeds=max(1, args.seeds), seat=seat)
+            status |= 0 if within_targets(report) else 1
+            if args.json:
+                data = asdict(report)
+                data["cues"] = [dict(c, location=str(c["location"])) for c in data["cues"]]
+                data.update(file=str(file), within_targets=within_targets(report),
+                            longest_share=report.longest_share)
+                reports.append(data)
+            else:
+                print(format_report(report))
     if args.json:
         print(json.dumps(reports, indent=2, default=str))
     return status
+
+
+def _seats_to_audit(scenario, wanted: str | None) -> list[str | None] | None:
+    """The seats ``--seat`` asks for ([None]: the whole scenario), or None after saying why not."""
+    if wanted is None:
+        return [None]
+    if not scenario.seats:
+        print(f"{scenario.path}: scenario '{scenario.id}' has no seats, so '--seat {wanted}' cannot audit one",
+              file=sys.stderr)
+        return None
+    if wanted == "all":
+        return list(scenario.seats)
+    if wanted not in scenario.seats:
+        print(f"{scenario.path}: no seat '{wanted}' in scenario '{scenario.id}' (seats: {', '.join(scenario.seats)})",
+              file=sys.stderr)
+        return None
+    return [wanted]

@@ -14,7 +14,10 @@ Two kinds of evidence, both reported by ``hydra-sim audit`` and, as lint problem
   (shuffling hides position from trainees, but an author may pin it).
 
 A strategy that reaches a passing grade is an error: the grade would not mean the trainee
-read anything. Must not import Qt or any GUI code.
+read anything. A seated scenario can be audited for one seat played alone (``seat=``): the
+strategy answers that seat's decisions, the other seats' stand-ins take theirs, and the seat is
+scored as a trainee in that seat would be (seats.py); the cues are counted over that seat's
+decisions. Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class DecisionCue:
 class AuditReport:
     scenario_id: str
     pass_mark: float | None
+    seat: str | None = None         # the seat played alone (None: every seat, or no seats)
     strategies: list[StrategyResult] = field(default_factory=list)
     cues: list[DecisionCue] = field(default_factory=list)
     single_choice: int = 0
@@ -242,10 +246,11 @@ class RandomChoice(Strategy):
 FIXED_STRATEGIES = (First, Last, Longest, Shortest, TickAll, TickNone)
 
 
-def play(scenario: Scenario, strategy: Strategy, conditions: dict | None = None):
+def play(scenario: Scenario, strategy: Strategy, conditions: dict | None = None, seat: str | None = None):
     """Play ``strategy`` from the start to an ending through the real runner, under the given run
-    conditions (their defaults if None); returns (report, problem)."""
-    runner = ScenarioRunner(scenario, conditions=conditions)
+    conditions (their defaults if None), as one seat with stand-ins for the others when ``seat``
+    is given; returns (report, problem)."""
+    runner = ScenarioRunner(scenario, conditions=conditions, seat=seat)
     runner.start()
     for _ in range(MAX_STEPS):
         if runner.ended:
@@ -273,22 +278,27 @@ def _passed(scenario: Scenario, report, mark: float | None) -> bool:
     return mark is None or report.percent >= mark
 
 
-def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS) -> AuditReport:
+def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS, seat: str | None = None) -> AuditReport:
     """Every text-blind strategy under every combination of run conditions: a fixed strategy's
     figure is its best combination (a blind trainee may be lucky in the incident they meet);
-    random seeds are spread over the combinations, as sessions' draws are."""
+    random seeds are spread over the combinations, as sessions' draws are. ``seat``: audit that
+    seat of a seated scenario played alone, the other seats taken by their stand-ins
+    (ValueError for a seat the scenario does not have)."""
     from .deep_checks import pass_mark
     from .run_conditions import combinations
+    if seat is not None and seat not in scenario.seats:
+        raise ValueError(f"no seat '{seat}' in scenario '{scenario.id}'"
+                         + (f" (seats: {', '.join(scenario.seats)})" if scenario.seats else " (it has no seats)"))
     mark = pass_mark(scenario)
-    result = AuditReport(scenario.id, mark)
+    result = AuditReport(scenario.id, mark, seat=seat)
     settings = list(combinations(scenario))
     for cls in FIXED_STRATEGIES:
-        runs = [play(scenario, cls(), conditions) for conditions in settings]
+        runs = [play(scenario, cls(), conditions, seat) for conditions in settings]
         report, problem = max(runs, key=lambda pair: pair[0].percent)
         result.strategies.append(StrategyResult(cls.name, cls.description, report.percent, report.grade_label,
                                                 any(_passed(scenario, r, mark) for r, _ in runs), report.ending_id,
                                                 runs=len(runs), problem=problem))
-    randoms = [play(scenario, RandomChoice(random.Random(seed)), settings[seed % len(settings)])
+    randoms = [play(scenario, RandomChoice(random.Random(seed)), settings[seed % len(settings)], seat)
                for seed in range(seeds)]
     percents = [r.percent for r, _ in randoms]
     middle, _ = sorted(randoms, key=lambda pair: pair[0].percent)[len(randoms) // 2]
@@ -298,17 +308,19 @@ def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS) -> AuditReport:
         "random", RandomChoice.description.replace(str(RANDOM_SEEDS), str(seeds)), statistics.median(percents),
         middle.grade_label, pass_rate > RANDOM_PASS_LIMIT, middle.ending_id,
         runs=seeds, best=max(percents), pass_rate=pass_rate))
-    _collect_cues(scenario, result)
+    _collect_cues(scenario, result, seat)
     return result
 
 
-def _collect_cues(scenario: Scenario, result: AuditReport) -> None:
+def _collect_cues(scenario: Scenario, result: AuditReport, seat: str | None = None) -> None:
     index = 0
     for scene in scenario.scenes.values():
         decision = scene.decision
         if decision is None:
             continue
         index += 1
+        if seat is not None and scene.seat != seat:     # one seat audited: only its own decisions
+            continue
         if decision.kind != "choose_one" or len(decision.options) < 2:
             continue
         result.single_choice += 1
@@ -361,7 +373,8 @@ def audit_problems(scenario: Scenario, report: AuditReport | None = None) -> lis
 
 def format_report(report: AuditReport) -> str:
     """The plain-text table ``hydra-sim audit`` prints."""
-    lines = [f"Assessment audit: {report.scenario_id} (pass mark "
+    played = f", seat '{report.seat}' played alone" if report.seat else ""
+    lines = [f"Assessment audit: {report.scenario_id}{played} (pass mark "
              f"{'none' if report.pass_mark is None else f'{report.pass_mark:g}%'})", "",
              f"  {'strategy':<10} {'score':>7}  {'grade':<22} {'ending':<24} what it does"]
     for s in report.strategies:

@@ -13,8 +13,8 @@ message with that id has arrived, whichever seat sent it).
 Playing one seat (``ScenarioRunner(..., seat=ID)``): the other seats' decisions are taken by
 their **stand-in**, the option the author marked as what a believable colleague does
 (``stand_in_selection``); those decisions are logged and marked as stand-ins and never
-scored for the trainee. A seat is scored on the catalogue actions of its roles
-(``seat_actions``) from its own decisions only (scoring.py, ``score_runner``).
+scored for the trainee. A seat is scored on the catalogue actions of its roles that its own
+scenes can evidence (``seat_actions``), from its own decisions only (scoring.py, ``score_runner``).
 
 No seats: one implicit seat, exactly as before seats existed. This module only reads the
 model and a runner's records; it must not import Qt or any GUI code.
@@ -68,10 +68,27 @@ def received_names(scenario: Scenario) -> tuple[str, ...]:
 
 
 def seat_actions(scenario: Scenario, seat_id: str) -> set[str]:
-    """The assessed actions a seat is scored on: those whose catalogue roles include one of the seat's."""
+    """The assessed actions a seat is scored on: those whose catalogue roles include one of the
+    seat's **and** that some decision of the seat's own scenes can evidence.
+
+    Catalogue roles overlap (contact_nccu is CR and FR; inv_agree_investigative_lead IM and INV),
+    so roles alone would score the control room on an NCCU call only the scene's scenes offer:
+    "not reached" after a poor ending counts as 0, and a critical one would fail the seat for
+    another seat's work. What the seat's scenes can evidence is what its trainee can earn."""
     seat = scenario.seats[seat_id]
     roles = set(seat.roles)
-    return {action_id for action_id, a in scenario.assessed.items() if roles & set(a.action.roles)}
+    own = evidenceable(scenario, seat_id)
+    return {action_id for action_id, a in scenario.assessed.items()
+            if roles & set(a.action.roles) and action_id in own}
+
+
+def evidenceable(scenario: Scenario, seat_id: str) -> set[str]:
+    """Every action some decision of ``seat_id``'s scenes could evidence, whatever is offered when
+    (every option, rule, rationale part and rubric criterion: runner.actions_offered)."""
+    from .runner import actions_offered
+    return {action_id for scene in scenario.scenes.values()
+            if scene.seat == seat_id and scene.decision is not None
+            for action_id in actions_offered(scene.decision, scene.decision.options)}
 
 
 def stand_in_selection(decision: Decision, available: list[Option]) -> tuple[object, bool]:

@@ -109,10 +109,12 @@ __all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "Sess
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
+# 'seat' (the seat a one-seat session plays) and 'message_arrived' (a message between seats) come
+# from seated scenarios (engine/seats.py): the runner logs and emits them, so the store keeps them.
 INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order",
-               "conditions")
+               "conditions", "seat")
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "document_opened", "ended",
-               "paused", "resumed", "clock")
+               "paused", "resumed", "clock", "message_arrived")
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _KEEP_FILE = ("The file is kept as it is: move it aside to start a new store, "
@@ -1308,6 +1310,8 @@ def _check_input(entry: Any) -> tuple[str, str]:
         seed = entry.get("seed")
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ValueError(f"an order entry needs a presentation seed of 0 or more, not {seed!r}")
+    if kind == "seat" and not isinstance(entry.get("seat"), str):
+        raise ValueError(f"a seat entry needs the id of the seat played, not {entry.get('seat')!r}")
     if kind == "conditions":
         values = entry.get("values")
         if not isinstance(values, dict) or not all(

@@ -14,6 +14,7 @@ from hydra_sim.engine.audit import (
     RandomChoice,
     audit,
     audit_problems,
+    format_report,
     option_value,
     play,
     within_targets,
@@ -105,7 +106,8 @@ def test_no_text_blind_strategy_passes_a_bundled_scenario(path: Path) -> None:
 
 # The bundled scenarios, whose labels were rewritten (or written) to meet issue 12's targets: keep them there.
 AUDITED = [ROOT / "scenarios" / name
-           for name in ("brackenford-services.yaml", "layby-drop.yaml", "trailer-fatality.yaml", "front-counter.yaml")]
+           for name in ("brackenford-services.yaml", "layby-drop.yaml", "trailer-fatality.yaml", "front-counter.yaml",
+                        "brackenford-seated.yaml")]
 
 
 @pytest.mark.parametrize("path", AUDITED, ids=lambda p: p.stem)
@@ -142,3 +144,45 @@ def test_longest_ticks_the_longest_half_of_a_checklist() -> None:
     picks = Longest().many(checklist, list(checklist.options))
     longest = sorted(checklist.options, key=lambda o: len(o.label), reverse=True)
     assert {o.id for o in longest[: len(picks)]} == {o.id for o in picks}
+
+
+# -- one seat of a seated scenario played alone (audit --seat) ---------------------------------
+SEATED = ROOT / "tests" / "fixtures" / "seated" / "seated.yaml"
+
+
+def test_a_seat_audit_plays_only_that_seat_and_scores_it_alone() -> None:
+    scenario = load_scenario(SEATED).raise_for_errors()
+    whole, control = audit(scenario, seeds=5), audit(scenario, seeds=5, seat="control")
+    assert whole.seat is None and control.seat == "control"
+    # the fixture's control seat has two decisions with choices (call, brief): only those are counted
+    decisions = [s for s in scenario.scenes.values() if s.decision is not None and len(s.decision.options) >= 2]
+    assert control.single_choice == sum(1 for s in decisions if s.seat == "control") < whole.single_choice
+    assert "seat 'control' played alone" in format_report(control)
+    first = next(s for s in control.strategies if s.name == "first")
+    # always-first in the control room: police only, no ambulance (contravened); the rest are stand-ins
+    assert first.percent < 100 and not first.passed
+
+
+def test_a_seat_audit_of_a_seat_that_does_not_exist_says_so() -> None:
+    scenario = load_scenario(SEATED).raise_for_errors()
+    with pytest.raises(ValueError, match="no seat 'kitchen'.*seats: control, scene, manager"):
+        audit(scenario, seeds=1, seat="kitchen")
+    mini = load_scenario(MINI).raise_for_errors()
+    with pytest.raises(ValueError, match="has no seats"):
+        audit(mini, seeds=1, seat="control")
+
+
+def test_cli_audit_seat_all_audits_every_seat_of_the_seated_flagship() -> None:
+    flagship = ROOT / "scenarios" / "brackenford-seated.yaml"
+    done = hydra("audit", str(flagship), "--seat", "all", "--json")     # the default seeds, as a trainer runs it
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert [d["seat"] for d in data] == ["control", "scene", "manager", "investigator"]
+    assert all(d["within_targets"] for d in data)
+
+
+def test_cli_audit_seat_refuses_an_unknown_seat_and_a_scenario_without_seats() -> None:
+    unknown = hydra("audit", str(SEATED), "--seat", "kitchen", "--seeds", "1")
+    assert unknown.returncode == 1 and "no seat 'kitchen'" in unknown.stderr
+    unseated = hydra("audit", str(MINI), "--seat", "all", "--seeds", "1")
+    assert unseated.returncode == 1 and "has no seats" in unseated.stderr

@@ -57,7 +57,7 @@ def main() -> int:
         out["windows"][name] = list(window.frameGeometry().getRect())
         out["clipped"][name] = clipped(window)
     look("start", win)
-    helpers.identify_and_open(bot, win, "Brackenford")
+    helpers.identify_and_open(bot, win, "Brackenford Services: banging")
     helpers.start_scenario(bot, win)
     steps, _ = load_plan(helpers.FLAGSHIP.parent / "brackenford-services.best.plan.yaml")
     for step in steps:

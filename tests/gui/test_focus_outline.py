@@ -35,7 +35,7 @@ def outlined(widget) -> bool:
 
 def test_the_briefing_text_shows_the_focus(qtbot, window, fake_time):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     scroll = next(w for w in window.briefing_screen.findChildren(QScrollArea) if w.isVisible())
     assert not outlined(scroll)
     reached = []

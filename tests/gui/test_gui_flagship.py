@@ -17,7 +17,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
     qtbot.keyClicks(window.start_screen.trainee_id, "t-test")
     shoot(window, "start")   # the start screen once the library has loaded, with the ID typed in
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     shoot(window, "briefing")
     start_scenario(qtbot, window)
     shots = {"call_received": "incident-choose-one", "first_officer_arrives": "incident-checklist",
@@ -60,7 +60,7 @@ def test_best_path_scores_full_marks(qtbot, window, fake_time):
 
 def test_careless_path_lists_critical_misses(qtbot, window, fake_time):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     start_scenario(qtbot, window)
     for step in _steps("brackenford-services.careless.plan.yaml"):
         play_step(qtbot, window, step, fake_time)
@@ -97,3 +97,17 @@ def test_open_scenario_file_goes_to_briefing(qtbot, window):
     assert window.open_scenario_file(FLAGSHIP)
     assert window.stack.currentWidget() is window.briefing_screen
     assert window.trainee.trainee_id == "trainee"
+
+
+def test_the_seated_flagship_plays_every_seat_in_turn_in_the_app(qtbot, window, fake_time):
+    """The app has no seat picker yet: it plays a seated scenario's seats in turn (the team's
+    result), recording the messages between seats, to the ending the headless plan reaches."""
+    qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
+    qtbot.keyClicks(window.start_screen.trainee_id, "t-test")
+    identify_and_open(qtbot, window, "Brackenford Services, seated")
+    start_scenario(qtbot, window)
+    for step in _steps("brackenford-seated.best.plan.yaml"):
+        play_step(qtbot, window, step, fake_time)
+    assert window.stack.currentWidget() is window.debrief_screen
+    assert window.controller.runner.ended == "everyone_safe"
+    assert window.debrief_screen.grade_label.text() == "Result: Distinction"

@@ -140,7 +140,7 @@ def test_the_trainee_flow_fits(qtbot, window, fake_time, size):
     qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
     fit(window, size)                  # from the fixture's 1440x900, as place() sizes it on that screen
     assert_fits(window, size, "start screen")
-    identify_and_open(qtbot, window, "Brackenford")
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
     assert_fits(window, size, "briefing")
     start_scenario(qtbot, window)
     assert_fits(window, size, "first scene")
@@ -275,7 +275,7 @@ def test_the_largest_zoom_still_wraps_rather_than_scrolls_sideways(qtbot, window
     try:
         qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
         fit(window, "1366x768")
-        identify_and_open(qtbot, window, "Brackenford")
+        identify_and_open(qtbot, window, "Brackenford Services: banging")
         start_scenario(qtbot, window)
         for step in _flagship_steps():
             if window.controller.runner.scene_id == "driver_account":

@@ -46,3 +46,29 @@ def test_play_record_stores_the_session_as_the_app_would(tmp_path, capsys):
 def test_play_record_needs_a_trainee(tmp_path, capsys):
     assert main(["play", str(SCENARIO), "--script", str(PLAN), "--record", "--home", str(tmp_path)]) == 2
     assert "--trainee" in capsys.readouterr().err
+
+
+SEATED = REPO / "scenarios" / "brackenford-seated.yaml"
+
+
+@pytest.mark.parametrize("plan", ["best", "investigator"])
+def test_a_seated_session_is_recorded_with_its_seat_and_its_messages(tmp_path, capsys, plan):
+    """Every seat in turn, and one seat with stand-ins: the store keeps the 'seat' input and each
+    'message_arrived' event, and the stored inputs replay to the same ending and score."""
+    home = tmp_path / "home"
+    script = REPO / "scenarios" / f"brackenford-seated.{plan}.plan.yaml"
+    assert main(["play", str(SEATED), "--script", str(script), "--record", "--trainee", "TRN-0043",
+                 "--home", str(home), "--json"]) == 0
+    recorded = json.loads(capsys.readouterr().out)
+    scenario = load_scenario(SEATED).raise_for_errors()
+    with SessionStore(home / "records" / "sessions.sqlite3") as store:
+        session_id = recorded["session_id"]
+        assert store.verify() == []
+        inputs = store.inputs(session_id)
+        seats = [e["seat"] for e in inputs if e["type"] == "seat"]
+        assert seats == ([] if plan == "best" else ["investigator"])
+        arrived = {e["data"]["id"] for e in store.events(session_id) if e["kind"] == "message_arrived"}
+        assert {"vehicle_details", "nccu_reference", "headcount"} <= arrived
+        runner = ScenarioRunner.restore(scenario, inputs)
+        assert runner.ended == "everyone_safe" and runner.seat == (None if plan == "best" else "investigator")
+        assert store.report(session_id)["percent"] == 100.0
