@@ -302,3 +302,20 @@ def test_a_bad_answer_is_refused(rfi, params, message):
     with pytest.raises(RunnerError, match=message):
         runner.apply_intervention("answer", **params)
     assert not runner.requests[0].answered
+
+
+# -- play scripts ---------------------------------------------------------------------------------
+def test_a_play_script_can_ask_a_partner(tmp_path, rfi):
+    from hydra_sim.engine.plan import load_plan, run_plan
+    plan = tmp_path / "ask.plan.yaml"
+    plan.write_text('steps:\n  - ask: crime_desk\n    question: "Registration and haulier checks on the trailer"\n'
+                    '    urgency: priority\n  - call: ambulance\n  - advice: talk\n  - services: keep\n',
+                    encoding="utf-8")
+    steps, problems = load_plan(plan)
+    assert problems == [] and steps[0].kind == "request"
+    played = run_plan(rfi, steps)
+    assert played.problem is None and played.runner.requests[0].urgency == "priority"
+    assert result(score_runner(played.runner), "crime_checks").status == ON_TIME
+    steps[0].selection["partner"] = "border_force"
+    problem = run_plan(rfi, steps).problem
+    assert problem is not None and problem.code == "P002" and "no partner 'border_force'" in problem.message
