@@ -346,13 +346,13 @@ class _Checker:
                 if reply.evidences and not reply.keywords:
                     self.add("Q002", ERROR, f"{where} evidences an action but has no 'keywords', so no request "
                              "can earn it", reply.location,
-                             "list the words a question asking for this would use, e.g. keywords: [lorry, checks]")
+                             "list the words a question asking for this would use, e.g. keywords: [registration, trailer]")
                 for keyword in reply.keywords:
                     tokens = words(keyword)
                     if reply.evidences and (not tokens or all(t in _COMMON_WORDS or len(t) < 3 for t in tokens)):
                         self.add("Q004", ERROR, f"keyword '{keyword}' of {where} is in almost any question, so "
                                  "any request to this partner would earn its credit", reply.location,
-                                 "use words only a question about this topic would have (e.g. 'registration')")
+                                 "use words only a question about this topic would have, such as 'registration'")
                     if keyword in owner and owner[keyword] != reply.id:
                         self.add("Q003", WARNING, f"keyword '{keyword}' of {where} is also a keyword of reply "
                                  f"'{owner[keyword]}', so a question with it gets whichever matches more words",

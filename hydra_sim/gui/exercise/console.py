@@ -114,6 +114,8 @@ def intervention_text(item) -> str:
         what = f"inject '{item.inject_id}'" if item.inject_id else f"inject \u201c{item.text}\u201d"
     elif item.action == "timer":
         what = f"timer {int(item.seconds or 0):+d} s"
+    elif item.action == "answer":       # a request for information answered as the partner
+        what = f"answer to request {item.request}" + (f" ('{item.reply}')" if item.reply else "")
     status = STATUS_WORDS.get(item.status, item.status)
     reason = f": {item.reason}" if item.reason else ""
     return f"{item.target}: {what} \u2013 {status}{reason}"
