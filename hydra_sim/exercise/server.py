@@ -332,9 +332,7 @@ class ExerciseServer:
             raise ExerciseError(f"the scenario has no inject '{inject_id}' "
                                 f"(prepared injects: {', '.join(sorted(self._injects)) or 'none'})")
         if text is not None:
-            text = text.strip()
-            if not text or len(text) > p.MAX_TEXT:
-                raise ExerciseError(f"an inject's text must be 1 to {p.MAX_TEXT} characters")
+            text = _free_text(text, "an inject's")
         params = {"text": text} if text is not None else {"inject_id": inject_id}
         return self._intervene(target, "inject", params)
 
@@ -369,9 +367,7 @@ class ExerciseServer:
             raise ExerciseError(f"the partner has no canned reply '{reply}' (replies: "
                                 f"{', '.join(partner.replies) if partner else 'none'})")
         if text is not None:
-            text = text.strip()
-            if not text or len(text) > p.MAX_TEXT:
-                raise ExerciseError(f"an answer's text must be 1 to {p.MAX_TEXT} characters")
+            text = _free_text(text, "an answer's")
         params = {"request": request, **({"text": text} if text is not None else {"reply": reply})}
         return self._intervene(target, "answer", params)
 
@@ -805,6 +801,14 @@ class ExerciseServer:
                 callback(event)
             except Exception:         # a console bug must not stop the records flowing
                 log.exception("an exercise subscriber failed on %s", type(event).__name__)
+
+
+def _free_text(text: str, whose: str) -> str:
+    """A facilitator's free text (an inject, an answer), stripped; ExerciseError when empty or too long."""
+    text = text.strip()
+    if not text or len(text) > p.MAX_TEXT:
+        raise ExerciseError(f"{whose} text must be 1 to {p.MAX_TEXT} characters")
+    return text
 
 
 def _find(interventions: list[InterventionView], command_id) -> InterventionView | None:

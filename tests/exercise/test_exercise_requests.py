@@ -4,7 +4,7 @@ facilitator answers it as the partner over the link, and both copies of the reco
 from __future__ import annotations
 
 import pytest
-from exercise_support import REPO, EventLog, StationThread
+from exercise_support import REPO, StationThread, logged_server
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.engine.plan import Step
@@ -12,7 +12,7 @@ from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.exercise import protocol as p
 from hydra_sim.exercise.commands import _run_command
 from hydra_sim.exercise.headless import HeadlessStation
-from hydra_sim.exercise.server import ExerciseError, ExerciseServer
+from hydra_sim.exercise.server import ExerciseError
 from hydra_sim.exercise.views import Command, InterventionApplied, SyndicateUpdated
 from hydra_sim.records.store import SessionStore
 
@@ -25,11 +25,7 @@ STEPS = [ASK, Step("choose", "call", "ambulance"), Step("choose", "advice", "tal
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(RFI, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    log = EventLog()
-    srv.subscribe(log)
-    srv.start()
-    srv.log = log
+    srv = logged_server(tmp_path, RFI)
     yield srv
     srv.stop()
 

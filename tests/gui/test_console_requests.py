@@ -4,12 +4,10 @@ waiting, and the facilitator answers it as the partner (a canned reply or free t
 from __future__ import annotations
 
 import pytest
-from helpers import REPO, StationThread, click, shoot
+from helpers import REPO, StationThread, click, open_console, running_server, shoot
 
 from hydra_sim.engine.plan import Step
 from hydra_sim.exercise.headless import HeadlessStation
-from hydra_sim.exercise.server import ExerciseServer
-from hydra_sim.gui.exercise.console import ExerciseConsole
 
 RFI = REPO / "tests" / "fixtures" / "rfi" / "rfi.yaml"
 WAIT_MS = 20000
@@ -22,19 +20,13 @@ STEPS = [Step("request", None, {"partner": "childrens_services", "question": "A 
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(RFI, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path, RFI) as srv:
+        yield srv
 
 
 @pytest.fixture
 def console(qtbot, server):
-    win = ExerciseConsole(server, confirm=lambda question: True)
-    qtbot.addWidget(win)
-    win.resize(1440, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_console(qtbot, server)
     yield win
     win.close()
 
