@@ -267,7 +267,13 @@ class IncidentScreen(QWidget):
         self.side.addTab(reference, "Reference")
         # requests for information to partner agencies (only when the scenario declares partners)
         self.request_form = RequestForm(controller)
-        self.partners_tab = self.side.addTab(self.request_form, "Partners")
+        # in a scroll area, so the form never makes the window taller than a small screen allows
+        partners = QScrollArea()
+        partners.setWidgetResizable(True)
+        partners.setFrameShape(QFrame.Shape.NoFrame)
+        partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrap, never sideways
+        partners.setWidget(self.request_form)
+        self.partners_tab = self.side.addTab(partners, "Partners")
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

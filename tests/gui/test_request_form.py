@@ -54,3 +54,8 @@ def test_a_request_sent_from_the_form_is_logged_answered_and_stored(qtbot, windo
     assert "request_made" in kinds and "request_answered" in kinds
     inputs = [e["type"] for e in window.store.inputs(controller.session_id)]
     assert "request" in inputs
+    # the trainer's review timeline words both
+    from hydra_sim.gui.review.cohort_stats import Labels, timeline, timeline_line
+    lines = [timeline_line(item) for item in timeline(window.store.events(controller.session_id), None,
+                                                       Labels(controller.scenario))]
+    assert "Asked: National crime desk (priority)" in lines and "Answer from: National crime desk" in lines
