@@ -18,8 +18,9 @@ from .common import _data_out
 def add_parsers(sub) -> None:
     export = sub.add_parser("export", help="export session records: CSV, JSON, HTML or PDF reports, xAPI")
     export.add_argument("--format", choices=("csv", "json", "html", "pdf", "xapi"), default="csv")
-    export.add_argument("--what", choices=("sessions", "decisions", "cohort"), default="sessions",
-                        help="sessions (one row or report each), decisions (one row each), or a cohort report")
+    export.add_argument("--what", choices=("sessions", "decisions", "requests", "cohort"), default="sessions",
+                        help="sessions (one row or report each), decisions (one row each), requests (one row per "
+                             "request for information, CSV), or a cohort report")
     export.add_argument("--session", metavar="ID", help="only this session")
     export.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
     export.add_argument("--scenario", dest="scenario_id", metavar="ID", help="only sessions of this scenario id")
@@ -97,7 +98,8 @@ def _cmd_export(args) -> int:
                               ensure_ascii=False)
         elif args.format == "csv":
             text = exports.decisions_csv(records) if args.what == "decisions" else (
-                exports.sessions_csv(records) if args.what == "sessions" else None)
+                exports.requests_csv(records) if args.what == "requests" else (
+                    exports.sessions_csv(records) if args.what == "sessions" else None))
             if text is None:
                 print("hydra-sim export: a cohort is a report: use --format html, pdf or json", file=sys.stderr)
                 return 2

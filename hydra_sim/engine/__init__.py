@@ -20,6 +20,8 @@ from .runner import (
                      MessageArrived,
                      ReferenceOpened,
                      ReplayError,
+                     RequestAnswered,
+                     RequestMade,
                      RunnerError,
                      ScenarioRunner,
                      SceneEntered,
@@ -28,7 +30,7 @@ from .scoring import ActionResult, ScoreReport, score_runner, score_session
 
 __all__ = [
     "ActionResult", "Credit", "DecisionRecord", "DecisionRecorded", "DocumentOpened", "Ended", "ExplorationReport", "InjectFired",
-    "LibraryEntry", "MessageArrived", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RunnerError", "Scenario",
+    "LibraryEntry", "MessageArrived", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RequestAnswered", "RequestMade", "RunnerError", "Scenario",
     "ScenarioError", "ScenarioRunner", "SceneEntered", "ScoreReport", "explore", "load_plan", "load_scenario",
     "run_plan", "scan_library", "score_runner", "score_session",
 ]

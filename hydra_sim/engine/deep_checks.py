@@ -128,7 +128,11 @@ def _deep_check_one(scenario: Scenario, conditions: dict, max_states: int, secon
         return problems
     refs = referenced_action_ids(scenario)
     overrides = scenario.assess_overrides or {}
+    from .requests import request_actions
+    by_request = request_actions(scenario)      # the explorer plays no requests; one can be sent at any time
     for action_id in report.unachievable_actions:
+        if action_id in by_request:
+            continue
         problems.append(Problem("A004", WARNING, f"'{action_id}' is assessed but no path can achieve it",
                                 _action_location(scenario, action_id, refs, overrides),
                                 "check the conditions and routes leading to the choices that evidence it"))

@@ -425,6 +425,22 @@ def scenario_schema() -> dict:
             "reference": _ref("idList", "The reference items this seat may open (default: all)."),
         }, ("title", "roles")), "Seats (pods) that share one incident: each scene names its seat. See "
             "docs/scenario-format.md, \"Seats and messages\"."),
+        "partners": _id_map(_obj({
+            "name": _required_text("The agency's name, e.g. \"Children's services (out of hours)\"."),
+            "helps_with": _required_text("What it can help with (shown on the request form)."),
+            "unclear": _text("The answer to a request that matches none of its topics."),
+            "replies": _id_map(_obj({
+                "title": _text("The topic as the request form shows it (default: from the id)."),
+                "text": _required_text("What the partner answers."),
+                "keywords": _one_or_many({"type": "string", "minLength": 1}, "Words or phrases of a question on "
+                                         "this topic; a request earns the reply's credit only when its question "
+                                         "has one."),
+                "delay": _integer("Minutes before the canned reply arrives in self-paced play (default 0).", 0,
+                                  7 * 24 * 60),
+                "evidences": _ref("idList", "Actions a request on this topic is evidence of."),
+            }, ("text",)), "Canned replies by topic id."),
+        }, ("name", "helps_with")), "Partner agencies a request for information can go to. See "
+            "docs/scenario-format.md, \"Partners and requests for information\"."),
         "scenes": _id_map(_ref("scene"), "The scenes, by id. Scenes and endings share one set of ids.",
                           min_properties=1),
         "endings": _id_map(_obj({
@@ -622,7 +638,7 @@ def plan_schema() -> dict:
         "not_visited": _ref("idList", "Scenes that must not have been visited."),
         "injects_fired": _ref("idList", "Injects that must have fired."),
     }, (), "What must hold here.")
-    keywords = ["expect", "scene", "wait", "expire", "continue", "mark"]
+    keywords = ["expect", "scene", "wait", "expire", "continue", "mark", "ask"]
     step = {"type": "object", "description": "One step: 'scene_id: answer', 'wait: minutes', 'expire: scene', "
                                              "'continue: scene', the long form {scene, choose, rationale}, or "
                                              "'expect: {...}'.",
@@ -635,6 +651,11 @@ def plan_schema() -> dict:
                 _obj({"scene": {"type": "string", "description": "The scene whose decision is answered."},
                       "choose": _ref("answer"),
                       "rationale": _text("The trainee's 'why'.")}, ("scene", "choose")),
+                _obj({"ask": {"type": "string", "description": "A request for information to this partner."},
+                      "question": _required_text("What the request asks, in the trainee's words."),
+                      "urgency": {"enum": ["routine", "priority", "immediate"],
+                                  "description": "How urgent (default routine)."},
+                      "topic": _text("The partner's topic it is on (optional).")}, ("ask", "question")),
                 _obj({"wait": {"type": ["number", "null"], "minimum": 0, "maximum": 24 * 60,
                                "description": "Let this many simulated minutes pass."}}, ("wait",)),
                 _obj({"expire": {"type": ["string", "number"],

@@ -5,7 +5,8 @@ docs/lint.md). Graph checks are static: they follow every route whatever its con
 "unreachable" means unreachable on any path. Seated scenarios (seats.py) are checked for
 unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
 (H001-H009), and by reachability (reach.py) for messages waited for where no path sends them
-(H010) or sends them first (H011). Must not import Qt or any GUI code.
+(H010) or sends them first (H011). Partners and their canned replies (requests.py) are checked
+so a request's credit means something (Q001-Q004). Must not import Qt or any GUI code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from .loader import referenced_action_ids
 from .model import PARTS_KEY, RECEIVED_PREFIX, Outcome, Route, Scenario
 from .problems import ERROR, INFO, WARNING, Location, Problem, did_you_mean
 
+# Words almost any request contains (Q004): a keyword made only of these would credit any question.
+_COMMON_WORDS = frozenset("""the and for you your our can could would please need needs want help request
+requests information info about with from that this what when where who how are any all check checks
+urgent urgently thanks thank know tell give send asap now some get""".split())
 RESERVED_IDS = {"wait", "expire", "continue", "scene", "choose", "rationale", "steps", "initial", "mark"}
 # Markup scenario text may not have (M004). Each is (pattern, closing character or None, what,
 # hint): the text has that markup when the pattern is found and, if a closing character is
@@ -69,6 +74,7 @@ class _Checker:
         self.check_scoring()
         self.check_content()
         self.check_seats()
+        self.check_partners()
 
     # -- identity --------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -326,6 +332,33 @@ class _Checker:
         for ending in s.endings.values():
             yield ending.title + "\n" + ending.text, ending.location, f"ending '{ending.id}'"
 
+
+    # -- partners and requests for information (requests.py) -------------------------
+    def check_partners(self) -> None:
+        from .requests import words
+        for partner in self.s.partners.values():
+            if not partner.replies:
+                self.add("Q001", WARNING, f"partner '{partner.id}' has no 'replies', so every request to it gets "
+                         "the answer that it is not sure what is needed", partner.location,
+                         "add replies by topic, e.g. 'replies: {checks: {keywords: [...], text: ...}}'")
+            owner: dict[str, str] = {}
+            for reply in partner.replies.values():
+                where = f"reply '{reply.id}' of partner '{partner.id}'"
+                if reply.evidences and not reply.keywords:
+                    self.add("Q002", ERROR, f"{where} evidences an action but has no 'keywords', so no request "
+                             "can earn it", reply.location,
+                             "list the words a question asking for this would use, e.g. keywords: [registration, trailer]")
+                for keyword in reply.keywords:
+                    tokens = words(keyword)
+                    if reply.evidences and (not tokens or all(t in _COMMON_WORDS or len(t) < 3 for t in tokens)):
+                        self.add("Q004", ERROR, f"keyword '{keyword}' of {where} is in almost any question, so "
+                                 "any request to this partner would earn its credit", reply.location,
+                                 "use words only a question about this topic would have, such as 'registration'")
+                    if keyword in owner and owner[keyword] != reply.id:
+                        self.add("Q003", WARNING, f"keyword '{keyword}' of {where} is also a keyword of reply "
+                                 f"'{owner[keyword]}', so a question with it gets whichever matches more words",
+                                 reply.location, "keep each keyword to one topic of a partner")
+                    owner.setdefault(keyword, reply.id)
 
     # -- seats and messages (seats.py) ---------------------------------------------
     def check_seats(self) -> None:

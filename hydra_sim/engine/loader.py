@@ -215,6 +215,9 @@ def iter_outcomes(scenario: Scenario):
             yield rule.when_broken
     for inject in scenario.all_injects():
         yield inject.outcome
+    for partner in scenario.partners.values():      # a request that matches a reply's topic (requests.py)
+        for reply in partner.replies.values():
+            yield Outcome(evidences=reply.evidences, location=reply.location)
 
 
 def _build_assessments(scenario: Scenario, name: str) -> list[Problem]:

@@ -44,6 +44,8 @@ BUILTIN_VARIABLES = ("elapsed", "scene_minutes")
 MESSAGE_CHANNELS = ("radio", "phone", "log")
 #: The namespace of the true/false names that say whether a message has arrived: received.<id>.
 RECEIVED_PREFIX = "received."
+#: How urgent a request for information to a partner is (requests.py).
+REQUEST_URGENCIES = ("routine", "priority", "immediate")
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")
 RUBRIC_MARK_LABELS = {"met": "Met", "not_met": "Not met"}
@@ -171,6 +173,30 @@ class Seat:
     roles: tuple[str, ...]              # catalogue role ids (CR, FR, IM, INV): the actions it is scored on
     location: Location
     reference: tuple[str, ...] | None = None    # reference items it may open (None: all)
+
+
+@dataclass
+class PartnerReply:
+    """One canned reply of a partner agency, keyed by topic (requests.py; docs/scenario-format.md,
+    "Partners and requests for information")."""
+    id: str                             # the topic (a request may name it)
+    title: str                          # the topic as the request form shows it
+    text: str                           # what the partner answers
+    keywords: tuple[str, ...]           # words in a question that match this topic (lower case)
+    delay_minutes: int                  # how long the partner takes to answer (self-paced play)
+    evidences: tuple[ActionRef, ...]    # actions a request that matches this topic is evidence of
+    location: Location
+
+
+@dataclass
+class Partner:
+    """A partner agency pods can send requests for information to (the NCCU, children's services...)."""
+    id: str
+    name: str
+    helps_with: str                     # what they can help with (shown on the request form)
+    replies: dict[str, PartnerReply]
+    location: Location
+    unclear: str = ""                   # the answer to a request that matches no topic ("" = a standard one)
 
 
 @dataclass
@@ -395,6 +421,7 @@ class Scenario:
     seats: dict[str, Seat] = field(default_factory=dict)  # none: one implicit seat, as before seats existed
     seats_location: Location | None = None
     message_reads: frozenset[str] = frozenset()     # the received.<id> names the conditions read
+    partners: dict[str, Partner] = field(default_factory=dict)   # requests for information (requests.py)
     # Filled by the loader once catalogues are resolved:
     catalogues: tuple[Catalogue, ...] = ()
     assessed: dict[str, Assessment] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """Play scripts and playthrough test plans: choices that drive a scenario headless.
 
-A plan is a list of steps (choices, waits, expiries, continues, and ``expect`` checks
-along the way) plus optional final expectations (ending, grade, score range, variables,
+A plan is a list of steps (choices, waits, expiries, continues, requests for information to
+a partner (``ask``), and ``expect`` checks along the way) plus optional final expectations (ending, grade, score range, variables,
 action statuses). Read with the same safe YAML reader and located problems as scenarios;
 ``run_plan`` plays the steps through a ``ScenarioRunner`` and stops with a located error
 where a step does not fit; ``run_test_plan`` also checks every expectation. Used by
@@ -43,7 +43,7 @@ class Expectation:
 
 @dataclass
 class Step:
-    kind: str                 # choose | wait | expire | continue | expect | mark
+    kind: str                 # choose | wait | expire | continue | expect | mark | request (an 'ask' step)
     scene: str | None
     selection: object = None
     rationale: str | None = None
@@ -165,6 +165,13 @@ def _step(r: NodeReader, node: YNode, index: int) -> Step | None:
             return None
         return Step("mark", r.text(m, "mark", where), _answer(m.items["marks"]),
                     r.text(m, "by", where) or "test plan", location=loc)
+    if "ask" in node.items:        # a request for information: {ask: partner, question, urgency, topic}
+        m = r.mapping(node, where, ("ask", "question"), ("urgency", "topic"))
+        if m is None:
+            return None
+        return Step("request", None, {"partner": r.text(m, "ask", where), "question": r.text(m, "question", where),
+                                      "urgency": r.text(m, "urgency", where) or "routine",
+                                      "topic": r.text(m, "topic", where) or None}, location=loc)
     if "scene" in node.items:
         m = r.mapping(node, where, ("scene", "choose"), ("rationale",))
         if m is None or "choose" not in m.items:     # the missing field is already reported
@@ -227,6 +234,12 @@ def _play_step(runner: ScenarioRunner, step: Step) -> Problem | None:
         return fail(f"the scenario already ended at '{runner.ended}'", "remove the steps after the ending")
     if step.kind == "wait":
         runner.advance(int(round(step.minutes * 60)))
+        return None
+    if step.kind == "request":      # sent from wherever the session is: no scene to check
+        try:
+            runner.request_information(**step.selection)
+        except RunnerError as exc:
+            return fail(f"asking {step.selection.get('partner')!r}: {exc}")
         return None
     if step.scene != runner.scene_id:
         return fail(f"this step is for scene '{step.scene}', but the scenario is at '{runner.scene_id}'",

@@ -28,6 +28,11 @@ conditions read ``received.<id>``). Played for one seat (``seat=``), the runner 
 other seats' decisions by their stand-ins as soon as their scenes come up: the log's ``seat``
 entry names the seat played, and each stand-in entry says ``"stand_in": true``; replay checks
 that the stand-ins choose as recorded instead of choosing again.
+Requests for information to partner agencies (requests.py): ``request_information`` records a
+``"request"`` entry at the incident clock; a request whose question matches a reply's keywords
+is evidence of that reply's actions (a ``Credit`` with ``request_index``). Self-paced, the
+canned reply arrives by itself after its delay (``RequestAnswered``); in a facilitated
+exercise the facilitator answers with the ``answer`` intervention (a canned reply or free text).
 Must not import Qt or any GUI code.
 """
 
@@ -45,6 +50,7 @@ from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Rout
 from .presentation import presentation_order
 from .run_conditions import ConditionError, declared, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
+from .requests import RequestError, RequestRecord, check_request, match_reply, request_actions, unclear_text
 from .seats import STAND_IN_RATIONALE, SentMessage, received_names, stand_in_selection
 
 log = logging.getLogger(__name__)
@@ -88,8 +94,9 @@ class Credit:
     clock: int
     scene_id: str
     decision_index: int
-    source: str            # option id, rule id, "expiry", "rationale" (its parts) or "rubric"
+    source: str            # option id, rule id, "expiry", "rationale" (its parts), "rubric" or "request:<partner>/<topic>"
     feedback: str = ""
+    request_index: int | None = None    # earned by a request for information (decision_index is None)
 
 
 @dataclass
@@ -139,6 +146,20 @@ class MessageArrived:
 
 
 @dataclass(frozen=True)
+class RequestMade:
+    """A pod sent a request for information to a partner agency (requests.py)."""
+    request: RequestRecord
+    clock: int
+
+
+@dataclass(frozen=True)
+class RequestAnswered:
+    """A partner's answer to a request arrived (a canned reply after its delay, or the facilitator's)."""
+    request: RequestRecord
+    clock: int
+
+
+@dataclass(frozen=True)
 class FacilitatorIntervention:
     """A facilitator intervention was applied; ``entry`` is its log entry (action, clock, scene, ...)."""
     entry: dict
@@ -147,7 +168,7 @@ class FacilitatorIntervention:
 #: ``runner.ended`` after the facilitator ends a session: not one of the scenario's endings.
 FACILITATOR_ENDING = "ended_by_facilitator"
 FACILITATOR_OUTCOME = "ended by the facilitator"
-INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end")
+INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer")
 #: Stand-in turns in a row before the runner gives up (a loop of scenes no played seat is in).
 MAX_STAND_IN_TURNS = 10_000
 
@@ -173,6 +194,7 @@ class ScenarioRunner:
         self.scenario = scenario
         self.seat = seat                    # the seat played (None: every seat, in turn)
         self.messages: list[SentMessage] = []    # every message sent, in the order sent
+        self.requests: list[RequestRecord] = []  # every request for information, in the order sent
         self._received = received_names(scenario)
         self._stand_ins_checked = 0         # replay: stand-in entries of the stored log checked so far
         self.seed = seed                    # presentation order of options (None: file order)
@@ -345,6 +367,7 @@ class ScenarioRunner:
             self.log.append({"type": "conditions", "values": dict(self.conditions), "clock": 0})
         if self.seat is not None:
             self.log.append({"type": "seat", "seat": self.seat, "clock": 0})
+        self.offered.update(request_actions(self.scenario))    # a request can be sent at any time
         self._enter(self.scenario.start)
         self._play_stand_ins()
 
@@ -471,6 +494,74 @@ class ScenarioRunner:
         self.log.append({"type": "document", "id": media_id, "clock": self.clock.seconds})
         self._emit(DocumentOpened(media_id, self.clock.seconds))
 
+    # -- requests for information to partner agencies (requests.py) ----------------------
+    def request_information(self, partner: str, question: str, urgency: str = "routine",
+                            topic: str | None = None, *, auto: bool | None = None) -> RequestRecord:
+        """Send a request for information to ``partner`` now, at the incident clock.
+
+        ``topic`` (one of the partner's reply topics) chooses the canned answer; without it the
+        question's keywords choose. The request is evidence of the reply's actions only when the
+        question contains one of its keywords. ``auto`` (default: not facilitated): the canned
+        reply arrives by itself after its delay; otherwise the facilitator answers (``answer``).
+        Costs no simulated time."""
+        self._require_running()
+        try:
+            partner_, question = check_request(self.scenario.partners, partner, question, urgency, topic)
+        except RequestError as exc:
+            raise RunnerError(str(exc)) from None
+        auto = (not self.facilitated) if auto is None else bool(auto)
+        match = match_reply(partner_, question, topic)
+        clock, scene_id = self.clock.seconds, self.scene_id
+        seat = self.seat if self.seat is not None else (self.scene.seat if self.scene is not None else None)
+        record = RequestRecord(len(self.requests), partner_.id, question, urgency, topic,
+                               match.reply.id if match.reply else None, match.credited, clock, seat, scene_id, auto)
+        if match.credited and match.reply is not None:
+            for ref in match.reply.evidences:
+                credit = Credit(ref.action_id, False, clock, scene_id, None,
+                                f"request:{partner_.id}/{match.reply.id}", request_index=record.index)
+                record.actions.append(ref.action_id)
+                self.ledger.append(credit)
+        if auto:
+            record.due = clock + (match.reply.delay_minutes * 60 if match.reply else 0)
+        self.requests.append(record)
+        self.log.append({"type": "request", "partner": partner_.id, "question": question, "urgency": urgency,
+                         "topic": topic, "scene": scene_id, "clock": clock, "auto": auto})
+        self._emit(RequestMade(record, clock))
+        self._deliver_answers(clock)        # a reply with no delay comes straight back
+        return record
+
+    def _answer(self, record: RequestRecord, text: str, by: str, reply: str | None, at: int) -> None:
+        record.answer, record.answered_at, record.answered_by, record.answer_reply = text, at, by, reply
+        self._emit(RequestAnswered(record, at))
+
+    def _deliver_answers(self, until: int) -> None:
+        """Self-paced play: the canned replies due by ``until`` arrive (in the order they fall due)."""
+        for record in sorted((r for r in self.requests if r.auto and not r.answered and r.due is not None
+                              and r.due <= until), key=lambda r: (r.due, r.index)):
+            partner = self.scenario.partners[record.partner]
+            reply = partner.replies.get(record.matched or "")
+            self._answer(record, reply.text if reply else unclear_text(partner), "canned",
+                         reply.id if reply else None, record.due)
+
+    def _check_answer(self, request, text: str | None, reply: str | None) -> dict:
+        """The fields of a facilitator's ``answer``: which request, and a canned reply or free text."""
+        if isinstance(request, bool) or not isinstance(request, int) or not 0 <= request < len(self.requests):
+            raise RunnerError(f"there is no request {request!r} in this session")
+        record = self.requests[request]
+        if record.answered:
+            raise RunnerError(f"request {request} to {record.partner} has already been answered")
+        if (text is None) == (reply is None):
+            raise RunnerError("an answer needs either free text or a canned reply, not both")
+        if reply is not None:
+            partner = self.scenario.partners[record.partner]
+            if reply not in partner.replies:
+                raise RunnerError(f"the {partner.name} has no canned reply '{reply}' "
+                                  f"(replies: {', '.join(partner.replies) or 'none'})")
+            return {"request": request, "reply": reply}
+        if not isinstance(text, str) or not text.strip():
+            raise RunnerError("a free-text answer needs some text")
+        return {"request": request, "text": text.strip()}
+
     # -- an assessor's marking of a rationale (after the session, in review) --------------
     def mark(self, decision_index: int, marks: dict, *, by: str, at: str, comments: dict | None = None) -> dict:
         """Record an assessor's marking of decision ``decision_index``'s rubric; returns the log entry.
@@ -528,14 +619,17 @@ class ScenarioRunner:
     # -- facilitator interventions (facilitated exercises) -----------------------------
     def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
                            seconds: int | None = None, command_id: str | None = None,
-                           by: str | None = None) -> dict | None:
+                           by: str | None = None, request: int | None = None,
+                           reply: str | None = None) -> dict | None:
         """Apply one facilitator intervention now and log it; returns its log entry.
 
         ``inject``: ``text`` (free text) or ``inject_id`` (a prepared inject of the scenario,
         fired now whatever its time or condition); ``pause`` / ``resume``: stop or restart
         the clock (no decisions while paused); ``timer``: add ``seconds`` (negative to
         shorten) to the current timed decision's real-time limit; ``end``: end the session
-        now (``ended == FACILITATOR_ENDING``). A ``command_id`` already applied returns None
+        now (``ended == FACILITATOR_ENDING``); ``answer``: answer request number ``request``
+        (``runner.requests``) as its partner, with a canned ``reply`` (a topic id) or free
+        ``text`` (requests.py). A ``command_id`` already applied returns None
         (a command delivered twice after a reconnect is applied once).
         """
         if command_id is not None and any(e.get("id") == command_id for e in self.interventions):
@@ -554,6 +648,8 @@ class ScenarioRunner:
             entry["by"] = by
         if action == "inject":
             entry.update(self._check_inject(text, inject_id))
+        elif action == "answer":
+            entry.update(self._check_answer(request, text, reply))
         elif action == "timer":
             if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds == 0:
                 raise RunnerError("a timer adjustment needs a whole, non-zero number of seconds")
@@ -593,6 +689,11 @@ class ScenarioRunner:
             self.paused = False
         elif action == "timer":
             self.time_limit_adjustment += entry["seconds"]
+        elif action == "answer":
+            record = self.requests[entry["request"]]
+            partner = self.scenario.partners[record.partner]
+            text = partner.replies[entry["reply"]].text if "reply" in entry else entry["text"]
+            self._answer(record, text, entry.get("by") or "facilitator", entry.get("reply"), self.clock.seconds)
         elif action == "end":
             self.paused = False
             self.ended = FACILITATOR_ENDING      # not appended to path: it is not a scene or an ending
@@ -797,6 +898,7 @@ class ScenarioRunner:
         while not self.ended:
             due = sorted(((t, i) for t, i in self._pending_injects() if t <= target), key=lambda x: x[0])
             self._deliver_messages(due[0][0] if due else target)     # before an inject of the same minute
+            self._deliver_answers(due[0][0] if due else target)
             if not due:
                 break
             when, inject = due[0]
@@ -931,8 +1033,11 @@ class ScenarioRunner:
                 self.expire(entry.get("meta"))
             elif kind == "continue":
                 self.continue_()
+            elif kind == "request":
+                self.request_information(entry.get("partner"), entry.get("question"), entry.get("urgency"),
+                                         entry.get("topic"), auto=bool(entry.get("auto", True)))
             elif kind == "facilitator":
-                params = {k: entry.get(k) for k in ("text", "inject_id", "seconds")}
+                params = {k: entry.get(k) for k in ("text", "inject_id", "seconds", "request", "reply")}
                 self.apply_intervention(entry["action"], command_id=entry.get("id"), by=entry.get("by"), **params)
             else:
                 raise ReplayError(index, entry, f"unknown log entry type '{kind}'")
@@ -1034,6 +1139,8 @@ def _describe_entry(entry: dict) -> str:
         return f"wait {entry.get('seconds')} s"
     if kind == "facilitator":
         return f"facilitator {entry.get('action')} in '{entry.get('scene')}'"
+    if kind == "request":
+        return f"request to {entry.get('partner')!r} in '{entry.get('scene')}'"
     if kind == "order":
         return f"presentation seed {entry.get('seed')!r}"
     if kind == "mark":

@@ -36,6 +36,8 @@ from .model import (
     Message,
     Option,
     Outcome,
+    Partner,
+    PartnerReply,
     RankRule,
     RationalePart,
     ReferenceItem,
@@ -56,7 +58,8 @@ FORMAT_VERSION = 1
 SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "incident_start",
                             "start", "catalogues", "briefing", "scenes", "endings")
 SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
-                            "reference", "cast", "media", "variables", "run_conditions", "injects", "seats")
+                            "reference", "cast", "media", "variables", "run_conditions", "injects", "seats",
+                            "partners")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback", "send")
 _MESSAGE_FIELDS = ("channel", "delay")
 _MAX_MINUTES = 7 * 24 * 60
@@ -127,6 +130,7 @@ class ScenarioSchema:
             endings=endings,
             assess_overrides=self._assess(m.items.get("assess")),
             seats=self._seats(m.items.get("seats")),
+            partners=self._partners(m.items.get("partners")),
         )
         if "seats" in m.items:
             scenario.seats_location = r.loc(m.items["seats"])
@@ -220,6 +224,33 @@ class ScenarioSchema:
         if node is not None and not seats and isinstance(node, YMap):
             self.r.error("S001", "'seats' is empty", node, "declare at least two seats, or remove 'seats'")
         return seats
+
+    def _partners(self, node: YNode | None) -> dict[str, Partner]:
+        """``partners:``: agencies a request for information can go to, with canned replies by topic."""
+        r = self.r
+        partners = {}
+        for partner_id, _key, value in r.entries(node, "'partners'"):
+            where = f"partner '{partner_id}'"
+            m = r.mapping(value, where, ("name", "helps_with"), ("replies", "unclear"))
+            if m is None:
+                continue
+            replies = {}
+            for topic, _tkey, tvalue in r.entries(m.items.get("replies"), f"'replies' of {where}"):
+                t_where = f"reply '{topic}' of {where}"
+                t = r.mapping(tvalue, t_where, ("text",), ("title", "keywords", "delay", "evidences"))
+                if t is None:
+                    continue
+                keywords = tuple(" ".join(v.lower().split()) for v, _ in r.scalar_list(t, "keywords", t_where)
+                                 if v.strip())
+                replies[topic] = PartnerReply(
+                    topic, r.text(t, "title", t_where) or topic.replace("_", " "),
+                    r.text(t, "text", t_where, nonempty=True), keywords,
+                    r.integer(t, "delay", t_where, 0, 0, _MAX_MINUTES) or 0,
+                    tuple(ActionRef(v, r.loc(n)) for v, n in r.id_list(t, "evidences", t_where)), r.loc(t))
+            partners[partner_id] = Partner(partner_id, r.text(m, "name", where, nonempty=True),
+                                           r.text(m, "helps_with", where, nonempty=True), replies, r.loc(m),
+                                           r.text(m, "unclear", where))
+        return partners
 
     def _cast(self, node: YNode | None) -> dict[str, CastMember]:
         cast = {}

@@ -19,7 +19,10 @@ actions it could still earn are "awaiting marking" (no credit yet, and not a cri
 failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
 waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
 A seat of a seated scenario (seats.py) is scored on the actions of its catalogue roles, from
-its own decisions only: a stand-in's choices earn and cost the trainee nothing.
+its own decisions (and requests) only: a stand-in's choices earn and cost the trainee nothing.
+A request for information whose question matches a partner reply's keywords is evidence of the
+reply's actions at the time it was sent (requests.py); its window is the action's, as for a choice.
+The report lists the session's requests and their answers (``requests``).
 Must not import Qt or any GUI code.
 """
 
@@ -118,6 +121,8 @@ class ScoreReport:
     # A seated scenario scored for one seat: its id, and the decisions its stand-ins took (not scored).
     seat: str | None = None
     stand_in_decisions: list[int] = field(default_factory=list)
+    # Requests for information to partners (requests.py): each as RequestRecord.to_dict().
+    requests: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -280,6 +285,9 @@ def _score_action(scenario: Scenario, assessment: Assessment, credits: list[Cred
     result.achieved_at = first.clock
     result.decision_index = first.decision_index
     when = format_clock(scenario.incident_start, first.clock)
+    if first.request_index is not None:      # evidenced by a request for information, not a choice
+        partner = scenario.partners.get(first.source.partition(":")[2].partition("/")[0])
+        when += f" (a request for information to {partner.name if partner else 'a partner'})"
     if deadline is None or first.clock <= deadline:
         result.status = ON_TIME
         result.credit = float(weight)
@@ -329,7 +337,9 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
             raise ValueError(f"no seat '{seat}' in scenario '{scenario.id}'")
         own = {r.index for r in runner.decisions
                if not r.stand_in and scenario.scenes[r.scene_id].seat == seat}
-        ledger = [c for c in runner.ledger if c.decision_index in own]
+        asked = {r.index for r in getattr(runner, "requests", ()) if r.seat == seat}   # its own requests
+        ledger = [c for c in runner.ledger if c.decision_index in own
+                  or (c.request_index is not None and c.request_index in asked)]
         actions = seat_actions(scenario, seat)
         assessed = {a: v for a, v in scenario.assessed.items() if a in actions}
         if getattr(runner, "seat", None) != seat:      # every seat played: only this seat's scenes offered
@@ -341,6 +351,8 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
     if seat is not None:
         report.seat = seat
     report.stand_in_decisions = list(runner.stand_in_decisions()) if hasattr(runner, "stand_in_decisions") else []
+    report.requests = [r.to_dict() for r in getattr(runner, "requests", ())
+                       if seat is None or r.seat in (None, seat)]
     if by_facilitator:
         report.ending_id, report.finished = runner.ended, True     # as before: the facilitator's ending id
     from .ending import ending_account
@@ -369,7 +381,8 @@ def _offered_in(runner, seat: str) -> set[str]:
     """What the decisions of one seat's scenes could have evidenced (any of their options), from
     a session of every seat."""
     scenes = runner.scenario.scenes
-    offered: set[str] = set()
+    from .requests import request_actions
+    offered: set[str] = request_actions(runner.scenario)     # a request can be sent from any seat at any time
     for record in runner.decisions:
         scene = scenes[record.scene_id]
         if scene.seat == seat and scene.decision is not None:

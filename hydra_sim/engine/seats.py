@@ -4,7 +4,8 @@ A seated scenario declares ``seats:`` and tags each scene with the seat it belon
 model is **one ordered story**: the scenes still form one state machine on one clock with
 one set of variables (runner.py), and each scene is played by its seat. What a seat sees
 is its own scenes (with their injects and media), the top-level injects for it or for every
-seat, and the messages that have arrived for it (``seat_stream``).
+seat, the messages that have arrived for it, and its requests for information and their
+answers (``seat_stream``).
 
 A decision's outcome can ``send`` a message to another seat. It is sent when the choice is
 made and arrives ``delay`` minutes later; a condition tests ``received.<id>`` (true once a
@@ -135,7 +136,7 @@ def stand_in_selection(decision: Decision, available: list[Option]) -> tuple[obj
 class StreamItem:
     """One line of what a seat sees, in time order: a scene, an inject, a message or a decision."""
     clock: int
-    kind: str           # "scene", "inject", "message", "decision"
+    kind: str           # "scene", "inject", "message", "decision", "request", "answer"
     id: str
     text: str
 
@@ -183,4 +184,14 @@ def seat_stream(runner, seat_id: str | None) -> list[StreamItem]:
         if sent.delivered and (everything or sent.message.to == seat_id):
             items.append((sent.arrives_at, place(sent.arrives_at), StreamItem(
                 sent.arrives_at, "message", sent.message.id, f"{sent.message.channel}: {sent.message.text}")))
+    partners = scenario.partners
+    for record in getattr(runner, "requests", ()):      # requests for information and their answers
+        if not (everything or record.seat in (None, seat_id)):
+            continue
+        name = partners[record.partner].name if record.partner in partners else record.partner
+        items.append((record.clock, place(record.clock), StreamItem(
+            record.clock, "request", f"request-{record.index}", f"to {name} ({record.urgency}): {record.question}")))
+        if record.answered:
+            items.append((record.answered_at, place(record.answered_at), StreamItem(
+                record.answered_at, "answer", f"request-{record.index}", f"{name}: {record.answer}")))
     return [item for _clock, _place, item in sorted(items, key=lambda x: (x[0], x[1]))]

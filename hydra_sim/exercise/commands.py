@@ -158,10 +158,19 @@ def _run_command(server, line: str) -> dict:
                 return {"event": "error", "command": line,
                         "message": f"'{rest[1]}' is not a number of seconds: give e.g. 30 or -15"}
             made = server.adjust_timer(rest[0], int(rest[1]))
+        elif name in ("answer", "answer-reply") and len(rest) >= 3 and rest[1].isdigit():
+            # answer SYNDICATE N TEXT: free text; answer-reply SYNDICATE N TOPIC: a canned reply
+            if name == "answer":
+                made = server.answer(rest[0], int(rest[1]), text=" ".join(rest[2:]))
+            elif len(rest) == 3:
+                made = server.answer(rest[0], int(rest[1]), reply=rest[2])
+            else:
+                return {"event": "error", "command": line, "message": "answer-reply SYNDICATE REQUEST TOPIC"}
         else:
             return {"event": "error", "command": line,
                     "message": "commands: pause|resume|end TARGET, inject TARGET TEXT, inject-id TARGET ID, "
-                               "timer TARGET SECONDS, release SYNDICATE, status, quit (TARGET: a syndicate or all)"}
+                               "timer TARGET SECONDS, answer SYNDICATE REQUEST TEXT, answer-reply SYNDICATE "
+                               "REQUEST TOPIC, release SYNDICATE, status, quit (TARGET: a syndicate or all)"}
     except (ExerciseError, ValueError) as exc:
         return {"event": "error", "command": line, "message": str(exc)}
     return {"event": "command", "command": line, "interventions": [asdict(v) for v in made]}

@@ -41,7 +41,7 @@ from .views import Command
 
 log = logging.getLogger(__name__)
 
-_ACTION_STEPS = ("choose", "expire", "continue")
+_ACTION_STEPS = ("choose", "expire", "continue", "request")    # a plan step kind is its log entry's type
 
 
 class HeadlessError(Exception):
@@ -187,6 +187,9 @@ class HeadlessStation:
                 return True
             if step.kind in ("expect", "mark"):
                 # a plan's checks, and an assessor's marking: a syndicate never marks its own rationale
+                return True
+            if step.kind == "request":      # a request for information: the facilitator answers it
+                runner.request_information(**step.selection)
                 return True
             if step.scene != runner.scene_id:
                 raise RunnerError(f"the step is for scene '{step.scene}' but the session is at '{runner.scene_id}'")

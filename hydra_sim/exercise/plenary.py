@@ -185,4 +185,7 @@ def _intervention_text(entry: dict) -> str:
         return f"inject {what}"
     if action == "timer":
         return f"timer {entry.get('seconds', 0):+d} s"
+    if action == "answer":          # the facilitator answered a request for information
+        what = entry.get("reply") or f"\u201c{entry.get('text', '')}\u201d"
+        return f"answer to request {entry.get('request')}: {what}"
     return str(action)

@@ -59,7 +59,7 @@ MAX_TOKEN = 100
 CLOSE_SERVER_STOPPING = 1001
 
 ROLES = ("recording", "follower")
-ACTIONS = ("inject", "pause", "resume", "timer", "end")
+ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer")   # answer: a request for information
 ALL = "all"
 
 # Client -> server
@@ -430,6 +430,12 @@ def _check_command(m: dict) -> None:
             raise ProtocolError("an inject needs either 'text' or 'inject_id'")
     if action == "timer":
         _int(m, "seconds")
+    if action == "answer":          # the facilitator answers a request for information as its partner
+        _int(m, "request", minimum=0)
+        _text(m, "text", MAX_TEXT, optional=True)
+        _text(m, "reply", 200, optional=True)
+        if (m.get("text") is None) == (m.get("reply") is None):
+            raise ProtocolError("an answer needs either 'text' or 'reply'")
     _text(m, "by", MAX_NAME, optional=True)
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 
-from ..engine.runner import (DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, ScenarioRunner,
-                             SceneEntered)
+from ..engine.runner import (DecisionRecorded, DocumentOpened, Ended, InjectFired, MessageArrived, ReferenceOpened,
+                             RequestAnswered, RequestMade, ScenarioRunner, SceneEntered)
+from ..records.recording import event_data
 from ..engine.scoring import score_runner
 
 _ACTIONS = ("choose", "expire", "continue", "facilitator")
@@ -48,6 +49,8 @@ class SessionRecorder:
             self.store.append_event(sid, "document_opened", {"media_id": event.media_id}, event.clock)
         elif isinstance(event, Ended):
             self.store.append_event(sid, "ended", {"ending_id": event.ending_id}, event.clock)
+        elif isinstance(event, (MessageArrived, RequestMade, RequestAnswered)):   # seats, requests for information
+            self.store.append_event(sid, *event_data(event))
 
     def persist(self, final: bool = False) -> None:
         """Append the runner's log entries not stored yet (the growing last ``advance`` waits unless final)."""

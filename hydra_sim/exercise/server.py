@@ -7,7 +7,8 @@ secret seat token (only it records for the syndicate after that), checks every r
 station sends against the scenario before the mirror checks it as a bundle's, mirrors every
 recording station's session into the facilitator's SessionStore (records/mirror.py), keeps one
 ``SyndicateView`` per syndicate for the console, and sends facilitator interventions to
-recording stations: queued while a station is offline, resent on reconnect until the
+recording stations (``answer`` answers a syndicate's request for information as its partner,
+with a canned reply of the scenario or free text): queued while a station is offline, resent on reconnect until the
 station's log shows them applied (each has an id; the runner applies an id once).
 
 Thread-safe: every public method may be called from any thread. Subscriber callbacks run
@@ -346,9 +347,7 @@ class ExerciseServer:
             raise ExerciseError(f"the scenario has no inject '{inject_id}' "
                                 f"(prepared injects: {', '.join(sorted(self._injects)) or 'none'})")
         if text is not None:
-            text = text.strip()
-            if not text or len(text) > p.MAX_TEXT:
-                raise ExerciseError(f"an inject's text must be 1 to {p.MAX_TEXT} characters")
+            text = _free_text(text, "an inject's")
         params = {"text": text} if text is not None else {"inject_id": inject_id}
         return self._intervene(target, "inject", params)
 
@@ -365,6 +364,28 @@ class ExerciseServer:
             raise ExerciseError(f"a timer change is a whole number of seconds, not 0, at most {MAX_TIMER_SECONDS}")
         return self._intervene(target, "timer", {"seconds": seconds})
 
+    def answer(self, target: str, request: int, *, text: str | None = None,
+               reply: str | None = None) -> list[InterventionView]:
+        """Answer request number ``request`` of one syndicate as its partner: a canned ``reply``
+        (a topic of that partner in the scenario) or free ``text``."""
+        if target == p.ALL:
+            raise ExerciseError("an answer is for one syndicate's request: name the syndicate")
+        if (text is None) == (reply is None):
+            raise ExerciseError("give either the answer's text or a canned reply")
+        with self._lock:
+            asked = {r.get("index"): r for r in self._require(target).view.requests}
+        if isinstance(request, bool) or not isinstance(request, int) or request not in asked:
+            raise ExerciseError(f"syndicate {target} has sent no request {request!r} "
+                                f"(requests: {', '.join(str(i) for i in sorted(asked)) or 'none yet'})")
+        partner = self.scenario.partners.get(asked[request].get("partner"))
+        if reply is not None and (partner is None or reply not in partner.replies):
+            raise ExerciseError(f"the partner has no canned reply '{reply}' (replies: "
+                                f"{', '.join(partner.replies) if partner else 'none'})")
+        if text is not None:
+            text = _free_text(text, "an answer's")
+        params = {"request": request, **({"text": text} if text is not None else {"reply": reply})}
+        return self._intervene(target, "answer", params)
+
     def end(self, target: str = p.ALL) -> list[InterventionView]:
         """End the session(s) now; each is scored as it stands, outcome "ended by the facilitator"."""
         return self._intervene(target, "end", {})
@@ -376,7 +397,8 @@ class ExerciseServer:
             for syn in self._targets(target):
                 command_id = uuid.uuid4().hex[:12]
                 view = InterventionView(command_id, syn.view.name, action, text=params.get("text"),
-                                        inject_id=params.get("inject_id"), seconds=params.get("seconds"))
+                                        inject_id=params.get("inject_id"), seconds=params.get("seconds"),
+                                        request=params.get("request"), reply=params.get("reply"))
                 message = p.command(command_id, action, by=self.facilitator, **params)
                 syn.commands[command_id] = message
                 syn.view.interventions.append(view)
@@ -756,6 +778,8 @@ class ExerciseServer:
                 ending_id = data.get("ending_id")
                 if ending_id != FACILITATOR_ENDING and ending_id not in endings:
                     return f"event {seq} ends at {str(ending_id)[:60]!r}, which is no ending of the scenario"
+            if kind in ("request_made", "request_answered") and data.get("partner") not in self.scenario.partners:
+                return f"event {seq} is a request to a partner {str(data.get('partner'))[:60]!r} the scenario does not have"
             if kind == "inject_fired":
                 inject_id = data.get("inject_id")
                 if not isinstance(inject_id, str) or (inject_id not in self._injects
@@ -783,6 +807,9 @@ class ExerciseServer:
         elif kind == "inject_fired":
             view.injects.append({"inject_id": data.get("inject_id"), "text": data.get("text"), "clock": clock,
                                  "by_facilitator": str(data.get("inject_id", "")).startswith("facilitator-")})
+        elif kind in ("request_made", "request_answered") and isinstance(data.get("index"), int):
+            known = [r for r in view.requests if r.get("index") != data["index"]]
+            view.requests = sorted(known + [dict(data)], key=lambda r: r.get("index", 0))
         elif kind == "ended":
             view.ended = True
             view.ending_id = data.get("ending_id")
@@ -800,7 +827,7 @@ class ExerciseServer:
             if intervention is None:          # made before a facilitator restart, or by hand at the station
                 intervention = InterventionView(str(data.get("id") or f"seq-{event['seq']}"), view.name,
                                                 str(action), data.get("text"), data.get("inject_id"),
-                                                data.get("seconds"))
+                                                data.get("seconds"), data.get("request"), data.get("reply"))
                 view.interventions.append(intervention)
             intervention.status, intervention.clock = "applied", clock
             applied.append(copy.deepcopy(intervention))
@@ -926,6 +953,14 @@ class ExerciseServer:
                 callback(event)
             except Exception:         # a console bug must not stop the records flowing
                 log.exception("an exercise subscriber failed on %s", type(event).__name__)
+
+
+def _free_text(text: str, whose: str) -> str:
+    """A facilitator's free text (an inject, an answer), stripped; ExerciseError when empty or too long."""
+    text = text.strip()
+    if not text or len(text) > p.MAX_TEXT:
+        raise ExerciseError(f"{whose} text must be 1 to {p.MAX_TEXT} characters")
+    return text
 
 
 def _find(interventions: list[InterventionView], command_id) -> InterventionView | None:

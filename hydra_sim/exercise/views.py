@@ -39,10 +39,12 @@ class InterventionView:
     """One facilitator intervention and where it stands."""
     command_id: str
     target: str                    # the syndicate name
-    action: str                    # inject | pause | resume | timer | end
+    action: str                    # inject | pause | resume | timer | end | answer
     text: str | None = None
     inject_id: str | None = None
     seconds: int | None = None
+    request: int | None = None     # answer: the request's index in the session
+    reply: str | None = None       # answer: the canned reply chosen (None: free text)
     status: str = "queued"         # queued (station offline) | sent | applied | failed
     reason: str = ""               # why it failed
     clock: int | None = None       # simulated seconds when applied
@@ -65,6 +67,8 @@ class SyndicateView:
     decisions: list[DecisionView] = field(default_factory=list)
     interventions: list[InterventionView] = field(default_factory=list)
     injects: list[dict] = field(default_factory=list)     # {"inject_id", "text", "clock", "by_facilitator"}
+    # Requests for information to partners, as engine/requests.py records them (answered or waiting).
+    requests: list[dict] = field(default_factory=list)
     ended: bool = False
     ending_id: str | None = None
     outcome: str | None = None     # the ending's outcome, or "ended by the facilitator"
@@ -95,21 +99,27 @@ def _known(cls, data: dict):
 class Command:
     """A facilitator intervention for a station to apply with ``ScenarioRunner.apply_intervention``."""
     command_id: str
-    action: str                    # inject | pause | resume | timer | end
+    action: str                    # inject | pause | resume | timer | end | answer
     text: str | None = None
     inject_id: str | None = None
     seconds: int | None = None
     by: str = "facilitator"
+    request: int | None = None     # answer: which request for information
+    reply: str | None = None       # answer: a canned reply's topic (or free ``text``)
 
     @classmethod
     def from_message(cls, message: dict) -> Command:
         return cls(message["command_id"], message["action"], message.get("text"), message.get("inject_id"),
-                   message.get("seconds"), message.get("by") or "facilitator")
+                   message.get("seconds"), message.get("by") or "facilitator", message.get("request"),
+                   message.get("reply"))
 
     def params(self) -> dict:
         """Keyword arguments for ``ScenarioRunner.apply_intervention``."""
-        return {"text": self.text, "inject_id": self.inject_id, "seconds": self.seconds,
-                "command_id": self.command_id, "by": self.by}
+        params = {"text": self.text, "inject_id": self.inject_id, "seconds": self.seconds,
+                  "command_id": self.command_id, "by": self.by}
+        if self.action == "answer":
+            params.update(request=self.request, reply=self.reply)
+        return params
 
 
 # -- server events (ExerciseServer.subscribe callbacks get these, on a network thread) ------------

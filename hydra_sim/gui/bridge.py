@@ -23,6 +23,8 @@ class RunnerBridge(QObject):
     reference_opened = Signal(object)    # ReferenceOpened
     document_opened = Signal(object)     # DocumentOpened
     ended = Signal(object)               # Ended
+    request_made = Signal(object)        # RequestMade (a request for information to a partner)
+    request_answered = Signal(object)    # RequestAnswered
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -36,7 +38,8 @@ class RunnerBridge(QObject):
     def _relay(self, source: ScenarioRunner, event: object) -> None:
         if source is not self._runner:
             return
-        from ..engine import DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, SceneEntered
+        from ..engine import (DecisionRecorded, DocumentOpened, Ended, InjectFired, ReferenceOpened, RequestAnswered,
+                              RequestMade, SceneEntered)
         if isinstance(event, SceneEntered):
             self.scene_entered.emit(event)
         elif isinstance(event, InjectFired):
@@ -49,3 +52,7 @@ class RunnerBridge(QObject):
             self.document_opened.emit(event)
         elif isinstance(event, Ended):
             self.ended.emit(event)
+        elif isinstance(event, RequestMade):
+            self.request_made.emit(event)
+        elif isinstance(event, RequestAnswered):
+            self.request_answered.emit(event)

@@ -14,11 +14,13 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QPlainTextEdit
 
 KIND_LABELS = {"scene": "Scene", "inject": "Update", "decision": "You decided", "expired": "Time ran out",
-               "reference": "Reference", "document": "Opened", "ended": "End", "note": "Note"}
+               "reference": "Reference", "document": "Opened", "ended": "End", "note": "Note",
+               "request": "You asked", "answer": "Answer"}
 # Every symbol is in DejaVu Sans (the default font of many Linux desktops): a time-out is a
 # clock face, U+25F7, not the hourglass U+231B, which DejaVu lacks and drew as a box (a test checks)
 KIND_SYMBOLS = {"scene": "\u25b8", "inject": "\u2709", "decision": "\u2714", "expired": "\u25f7",
-                "reference": "\u2261", "document": "\u2261", "ended": "\u25a0", "note": "\u2022"}
+                "reference": "\u2261", "document": "\u2261", "ended": "\u25a0", "note": "\u2022",
+                "request": "?", "answer": "\u2709"}
 
 
 def entry_line(label: str, title: str) -> str:

@@ -1,5 +1,6 @@
 """The incident screen: the scene, its media, the decision panel, the clock, the countdown,
-update banners, the incident log and the reference material.
+update banners, the incident log, the reference material and, when the scenario declares
+partner agencies, the request form (request_form.py).
 
 Layout: the top bar (scene title, countdown, clock, pause) and the action bar at the foot of
 the left column (the validation message and Decide / Continue) never scroll; only the scene
@@ -45,6 +46,7 @@ from .decision_panels import ContinuePanel, OptionRow, add_decide_shortcuts, mak
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
+from .request_form import RequestForm
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
 from .widgets import ElidingButton, FlowLayout, WrapLabel, banner, reveal
@@ -263,6 +265,15 @@ class IncidentScreen(QWidget):
         self.reference_media_button.clicked.connect(self._view_reference_media)
         ref_layout.addWidget(self.reference_media_button)
         self.side.addTab(reference, "Reference")
+        # requests for information to partner agencies (only when the scenario declares partners)
+        self.request_form = RequestForm(controller)
+        # in a scroll area, so the form never makes the window taller than a small screen allows
+        partners = QScrollArea()
+        partners.setWidgetResizable(True)
+        partners.setFrameShape(QFrame.Shape.NoFrame)
+        partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrap, never sideways
+        partners.setWidget(self.request_form)
+        self.partners_tab = self.side.addTab(partners, "Partners")
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -315,6 +326,7 @@ class IncidentScreen(QWidget):
             row.setData(Qt.ItemDataRole.UserRole, ref_id)
             self.reference_list.addItem(row)
         self.side.setTabVisible(1, bool(scenario.reference))
+        self.side.setTabVisible(self.partners_tab, bool(scenario.partners))
         self._prepare_panels(scenario)
 
     @Slot()

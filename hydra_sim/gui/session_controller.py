@@ -53,7 +53,7 @@ class LogEntry:
     """One line of the incident log: simulated time, kind and text."""
     clock: int
     time_label: str
-    kind: str          # scene | inject | decision | expired | reference | document | ended | note
+    kind: str          # scene | inject | decision | expired | reference | document | ended | note | request | answer
     title: str
     detail: str = ""
 
@@ -119,6 +119,8 @@ class SessionController(QObject):
         self.bridge.reference_opened.connect(self._on_reference_opened)
         self.bridge.document_opened.connect(self._on_document_opened)
         self.bridge.ended.connect(self._on_ended)
+        self.bridge.request_made.connect(self._on_request_made)
+        self.bridge.request_answered.connect(self._on_request_answered)
 
     # -- read-only views for screens ---------------------------------------------------
     @property
@@ -386,6 +388,24 @@ class SessionController(QObject):
         if self.running:
             self._turn(self.runner.continue_)
 
+    def request_information(self, partner: str, question: str, urgency: str, topic: str | None = None):
+        """Send a request for information to a partner agency (engine/requests.py); returns its record.
+        RunnerError propagates (an empty question, an unknown partner) so the form can say why."""
+        if self.paused:
+            raise_paused()
+        self._catch_up()
+        if not self.running:
+            from ..engine import RunnerError
+            raise RunnerError("the session has ended")
+        made: list = []
+        self._turn(lambda: made.append(self.runner.request_information(partner, question, urgency, topic)))
+        return made[0] if made else None
+
+    @property
+    def requests(self) -> list:
+        """The session's requests for information (engine RequestRecord), in the order sent."""
+        return list(self.runner.requests) if self.runner is not None else []
+
     def open_reference(self, reference_id: str) -> None:
         if self.runner is not None and not self.runner.ended:
             self._turn(lambda: self.runner.open_reference(reference_id))
@@ -590,6 +610,30 @@ class SessionController(QObject):
                                f"Incident closed: {ending.title if ending else event.ending_id}"))
         self._event(*event_data(event), tell)
 
+    @Slot(object)
+    def _on_request_made(self, event) -> None:
+        self._event(*event_data(event), lambda: self._add(self._request_entry(event.request)))
+
+    @Slot(object)
+    def _on_request_answered(self, event) -> None:
+        def tell() -> None:
+            entry = self._answer_entry(event.request)
+            self._add(entry)
+            self.inject_arrived.emit(entry)      # the banner shows the answer as it arrives
+        self._event(*event_data(event), tell)
+
+    def partner_name(self, partner_id: str) -> str:
+        partner = self.scenario.partners.get(partner_id) if self.scenario is not None else None
+        return partner.name if partner else partner_id
+
+    def _request_entry(self, record) -> LogEntry:
+        return LogEntry(record.clock, self.clock_label(record.clock), "request",
+                        f"Request to {self.partner_name(record.partner)} ({record.urgency})", record.question)
+
+    def _answer_entry(self, record) -> LogEntry:
+        return LogEntry(record.answered_at, self.clock_label(record.answered_at), "answer",
+                        f"Answer from {self.partner_name(record.partner)}", record.answer or "")
+
     # -- log lines (presentation of engine records, no rules) ---------------------------------
     def speaker_text(self, speaker_id: str | None) -> str:
         """The cast name, with the role in words only when it adds something (see wording)."""
@@ -682,6 +726,10 @@ class SessionController(QObject):
             items.append(((clock, visit_at(clock), 3), self._reference_entry(reference_id, clock)))
         for media_id, clock in runner.documents_opened:
             items.append(((clock, visit_at(clock), 3), self._document_entry(media_id, clock)))
+        for record in runner.requests:           # requests for information and their answers
+            items.append(((record.clock, visit_at(record.clock), 3), self._request_entry(record)))
+            if record.answered:
+                items.append(((record.answered_at, visit_at(record.answered_at), 3), self._answer_entry(record)))
         return [entry for _, entry in sorted(items, key=lambda x: x[0])]
 
 

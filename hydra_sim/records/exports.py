@@ -7,6 +7,8 @@ incident start time) come from the scenario file the session recorded, loaded on
 file; when that file is gone the exports fall back to ids and the stored score report.
 The HTML is self-contained (no scripts, no external resources, every text escaped) and
 prints cleanly; the app's ``report_pdf`` module (Qt) turns it into a PDF. See docs/xapi.md.
+Requests for information to partner agencies (engine/requests.py) and their answers are in the
+JSON (``requests``), a CSV of their own (``requests_csv``) and the HTML timeline.
 A result waiting for an assessor to mark a rationale says "provisional" in every format
 (a CSV column, JSON keys, the HTML result), with who marked it and when once marked.
 Must not import Qt or any GUI code.
@@ -42,6 +44,9 @@ SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", 
                    "scenario_hash", "catalogues", "started_at", "ended_at", "status", "ending_id", "outcome",
                    "percent", "grade", "critical_failures", "not_reached", "not_reached_counted", "result",
                    "marked_by")
+REQUEST_COLUMNS = ("session_id", "index", "seat", "partner", "partner_name", "urgency", "topic", "question",
+                   "asked_at", "asked_seconds", "matched", "credited", "evidenced", "answered_at",
+                   "answered_seconds", "answered_by", "answer")
 DECISION_COLUMNS = ("session_id", "index", "scene_id", "kind", "selection", "rationale", "clock",
                     "decision_seconds", "entry_seconds", "expired", "points", "evidenced", "contravened")
 
@@ -127,6 +132,11 @@ class SessionRecord:
         return bool((self.report or {}).get("provisional"))
 
     @property
+    def requests(self) -> list[dict]:
+        """The session's requests for information, each as its latest event has it (answered or not)."""
+        return requests_of(self.events)
+
+    @property
     def marked_by(self) -> str:
         return "; ".join(f"{m.get('by')} at {m.get('at')}" for m in (self.report or {}).get("markings") or [])
 
@@ -144,9 +154,20 @@ class SessionRecord:
             "provisional": self.provisional,
             "awaiting_marking": list((self.report or {}).get("awaiting_marking") or []),
             "markings": list((self.report or {}).get("markings") or []), "report": self.report,
-            "decisions": [asdict(d) for d in self.decisions], "events": self.events,
+            "decisions": [asdict(d) for d in self.decisions], "requests": self.requests, "events": self.events,
             "integrity": self.integrity,
         }
+
+
+def requests_of(events: list[dict]) -> list[dict]:
+    """Requests for information from a session's events: a request_made, updated by its request_answered."""
+    found: dict[int, dict] = {}
+    for event in events:
+        if event["kind"] in ("request_made", "request_answered") and isinstance(event["data"].get("index"), int):
+            index = event["data"]["index"]
+            asked = found.get(index, {}).get("recorded_at", event.get("recorded_at"))   # when it was sent
+            found[index] = dict(event["data"], recorded_at=asked)
+    return [found[i] for i in sorted(found)]
 
 
 def select_sessions(store: SessionStore, *, session_id: str | None = None, trainee_id: str | None = None,
@@ -372,6 +393,23 @@ def decisions_csv(records: list[SessionRecord]) -> str:
     return _csv(DECISION_COLUMNS, rows)
 
 
+def requests_csv(records: list[SessionRecord]) -> str:
+    """One row per request for information: to whom, what, how urgent, when, and the answer and its time."""
+    rows = []
+    for r in records:
+        partners = r.scenario.partners if r.scenario is not None else {}
+        for q in r.requests:
+            partner = partners.get(q.get("partner"))
+            answered = q.get("answered_at")
+            rows.append([r.session_id, q.get("index"), q.get("seat"), q.get("partner"),
+                         partner.name if partner else "", q.get("urgency"), q.get("topic"), q.get("question"),
+                         clock_label(r.scenario, q.get("clock") or 0), q.get("clock"), q.get("matched"),
+                         "yes" if q.get("credited") else "no", "; ".join(q.get("actions") or []),
+                         clock_label(r.scenario, answered) if answered is not None else "", answered,
+                         q.get("answered_by"), q.get("answer")])
+    return _csv(REQUEST_COLUMNS, rows)
+
+
 def sessions_json(records: list[SessionRecord]) -> str:
     return json.dumps({"format": "hydra-sim-sessions", "version": 1, "sessions": [r.to_dict() for r in records]},
                       indent=2, ensure_ascii=False, default=str)
@@ -547,6 +585,13 @@ def _timeline(record: SessionRecord) -> str:
         elif kind == "document_opened":
             media = scenario.media.get(data.get("media_id")) if scenario is not None else None
             rows.append([when, "Document", _e("Opened " + (media.title if media else str(data.get("media_id"))))])
+        elif kind in ("request_made", "request_answered"):
+            partner = scenario.partners.get(data.get("partner")) if scenario is not None else None
+            name = partner.name if partner else str(data.get("partner"))
+            if kind == "request_made":
+                rows.append([when, "Request", _e(f"To {name} ({data.get('urgency')}): {data.get('question')}")])
+            else:
+                rows.append([when, "Answer", _e(f"{name}: {data.get('answer')}")])
         elif kind == "ended":
             rows.append([when, "Ended", _e(record.ending_title or data.get("ending_id"))])
     if not rows:

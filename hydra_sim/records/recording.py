@@ -25,6 +25,8 @@ from ..engine import (
     InjectFired,
     MessageArrived,
     ReferenceOpened,
+    RequestAnswered,
+    RequestMade,
     SceneEntered,
 )
 from .session_lock import SessionLock
@@ -52,6 +54,10 @@ def event_data(event) -> tuple[str, dict, int]:
         return "ended", {"ending_id": event.ending_id}, event.clock
     if isinstance(event, MessageArrived):       # a seated scenario: one seat's message reached another
         return "message_arrived", event.sent.to_dict(), event.clock
+    if isinstance(event, RequestMade):          # a request for information to a partner agency
+        return "request_made", event.request.to_dict(), event.clock
+    if isinstance(event, RequestAnswered):      # its answer (canned after its delay, or the facilitator's)
+        return "request_answered", event.request.to_dict(), event.clock
     raise TypeError(f"not an engine event the app records: {type(event).__name__}")
 
 

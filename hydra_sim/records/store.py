@@ -109,12 +109,13 @@ __all__ = ["EVENT_KINDS", "INPUT_KINDS", "MARK_KIND", "ROLES", "STATUSES", "Sess
 
 STATUSES = ("in_progress", "finished", "abandoned")
 ROLES = ("call_handler", "first_responder", "incident_manager", "investigator", "other")
-# 'seat' (the seat a one-seat session plays) and 'message_arrived' (a message between seats) come
-# from seated scenarios (engine/seats.py): the runner logs and emits them, so the store keeps them.
+# "seat": the seat a session of a seated scenario plays; "request": a request for information to a partner.
 INPUT_KINDS = ("choose", "expire", "continue", "reference", "document", "advance", "facilitator", "order",
-               "conditions", "seat")
+               "conditions", "seat", "request")
+# "message_arrived": one seat's message reached another; "request_made" / "request_answered": a request
+# for information was sent / its answer arrived (both carry the whole request record, engine/requests.py).
 EVENT_KINDS = ("scene_entered", "inject_fired", "decision_recorded", "reference_opened", "document_opened", "ended",
-               "paused", "resumed", "clock", "message_arrived")
+               "paused", "resumed", "clock", "message_arrived", "request_made", "request_answered")
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _KEEP_FILE = ("The file is kept as it is: move it aside to start a new store, "

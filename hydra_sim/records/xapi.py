@@ -8,6 +8,9 @@ Statements follow xAPI 1.0.3 (https://github.com/adlnet/xAPI-Spec/blob/master/xA
   ``{iri_base}/scenarios/{scenario_id}/decisions/{scene_id}`` (a ``cmi.interaction``:
   choice, sequencing or long-fill-in), with the response, the points, success where it
   can be told, the real time taken and the rationale;
+- a request for information to a partner agency is an ``asked`` statement about the activity
+  ``{iri_base}/scenarios/{scenario_id}/partners/{partner_id}``, with the question as the
+  response and the urgency, topic, times, answer and evidenced actions as extensions;
 - a finished session adds ``completed`` and ``passed`` or ``failed`` about the scenario;
 - a finished session whose rationale an assessor has not marked yet is *provisional*: it adds
   only ``scored``, with the provisional score, a ``provisional`` result extension and the
@@ -29,13 +32,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .exports import DecisionRow, ScenarioCache, SessionRecord, gather
+from .exports import DecisionRow, ScenarioCache, SessionRecord, clock_label, gather
 from .store import SessionStore, SessionSummary
 
 DEFAULT_IRI_BASE = "https://hydra-sim.example.org"
 LANG = "en-GB"
 VERBS = {
     "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "asked": "http://adlnet.gov/expapi/verbs/asked",
     "completed": "http://adlnet.gov/expapi/verbs/completed",
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
@@ -77,6 +81,9 @@ class StatementBuilder:
 
     def decision_iri(self, scenario_id: str, scene_id: str) -> str:
         return f"{self.scenario_iri(scenario_id)}/decisions/{_segment(scene_id)}"
+
+    def partner_iri(self, scenario_id: str, partner_id: str) -> str:
+        return f"{self.scenario_iri(scenario_id)}/partners/{_segment(partner_id)}"
 
     def extension(self, name: str) -> str:
         return f"{self.base}/extensions/{name}"
@@ -160,6 +167,42 @@ class StatementBuilder:
             "timestamp": timestamp(decision.recorded_at),
         }
 
+    def request_statement(self, record: SessionRecord, request: dict) -> dict:
+        """``asked``: one request for information (requests_of), with its answer when it came."""
+        s = record.summary
+        partners = record.scenario.partners if record.scenario is not None else {}
+        partner = partners.get(request.get("partner"))
+        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": "long-fill-in",
+                                      "name": {LANG: partner.name if partner else str(request.get("partner"))}}
+        if partner is not None:
+            definition["description"] = {LANG: partner.helps_with}
+        clock = request.get("clock") or 0
+        extensions: dict[str, Any] = {
+            self.extension("simulated-clock"): clock_label(record.scenario, clock),
+            self.extension("simulated-seconds"): clock,
+            self.extension("urgency"): request.get("urgency"),
+            self.extension("request-credited"): bool(request.get("credited")),
+        }
+        for key, name in (("topic", "request-topic"), ("matched", "request-matched-topic"), ("seat", "seat")):
+            if request.get(key):
+                extensions[self.extension(name)] = request[key]
+        if request.get("actions"):
+            extensions[self.extension("evidenced-actions")] = list(request["actions"])
+        if request.get("answered_at") is not None:
+            extensions[self.extension("answer")] = request.get("answer")
+            extensions[self.extension("answered-simulated-seconds")] = request["answered_at"]
+            extensions[self.extension("answered-by")] = request.get("answered_by")
+        return {
+            "id": statement_id(s.session_id, f"request-{request.get('index')}", "asked"),
+            "actor": self.actor(s),
+            "verb": self.verb("asked"),
+            "object": {"objectType": "Activity", "id": self.partner_iri(s.scenario_id, str(request.get("partner"))),
+                       "definition": definition},
+            "result": {"response": str(request.get("question") or ""), "extensions": extensions},
+            "context": self.context(record, parent=True),
+            "timestamp": timestamp(request.get("recorded_at") or s.started_at),
+        }
+
     def session_statements(self, record: SessionRecord) -> list[dict]:
         """completed, then passed or failed; nothing for a session that has not finished."""
         s = record.summary
@@ -222,6 +265,7 @@ class StatementBuilder:
 
     def statements(self, record: SessionRecord) -> list[dict]:
         out = [self.decision_statement(record, d) for d in record.decisions]
+        out += [self.request_statement(record, q) for q in record.requests]
         return out + self.session_statements(record)
 
 

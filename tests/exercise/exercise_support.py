@@ -91,6 +91,18 @@ def closed_with(conn, timeout: float = WAIT) -> tuple[int, str]:
     return info.value.rcvd.code, info.value.rcvd.reason
 
 
+def logged_server(tmp_path, scenario=FLAGSHIP):
+    """A started facilitator server on a free loopback port whose events ``srv.log`` (an EventLog) collects."""
+    from hydra_sim.exercise.server import ExerciseServer
+
+    srv = ExerciseServer(scenario, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
+    log = EventLog()
+    srv.subscribe(log)
+    srv.start()
+    srv.log = log
+    return srv
+
+
 def started_server(tmp_path, **options):
     """A facilitator server for FLAGSHIP on a free loopback port, started (stop it when done)."""
     from hydra_sim.exercise.server import ExerciseServer

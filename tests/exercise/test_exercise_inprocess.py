@@ -6,7 +6,8 @@ import json
 import threading
 
 import pytest
-from exercise_support import BEST, CARELESS, FLAGSHIP, WAIT, EventLog, StationThread, send_hello, ws_connect
+from exercise_support import (BEST, CARELESS, FLAGSHIP, WAIT, EventLog, StationThread, logged_server, send_hello,
+                              ws_connect)
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.engine.runner import FACILITATOR_ENDING, ScenarioRunner
@@ -28,11 +29,7 @@ from hydra_sim.records.store import SessionStore, TraineeInfo
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    log = EventLog()
-    srv.subscribe(log)
-    srv.start()
-    srv.log = log
+    srv = logged_server(tmp_path)
     yield srv
     srv.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -83,6 +84,31 @@ def identify_and_open(qtbot, win, title_part: str, trainee_id: str = "t-test") -
 def start_scenario(qtbot, win) -> None:
     qtbot.mouseClick(win.briefing_screen.start_button, Qt.MouseButton.LeftButton)
     assert win.stack.currentWidget() is win.incident_screen
+
+
+@contextlib.contextmanager
+def running_server(tmp_path, scenario=FLAGSHIP):
+    """A facilitator server for ``scenario`` on a free loopback port, stopped on leaving."""
+    from hydra_sim.exercise.server import ExerciseServer
+    srv = ExerciseServer(scenario, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def open_console(qtbot, server, confirm=lambda question: True):
+    """The facilitator console on ``server``, themed as the app and `hydra-sim facilitate` do, at 1440x900."""
+    from hydra_sim.gui.exercise.console import ExerciseConsole
+    from hydra_sim.gui.theme import apply as apply_theme
+    apply_theme(QApplication.instance(), 11.0, 1.0, False)
+    win = ExerciseConsole(server, confirm=confirm)
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
 
 
 def click(qtbot, widget) -> None:

@@ -11,12 +11,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from helpers import FLAGSHIP, StationThread, click, shoot
+from helpers import FLAGSHIP, StationThread, click, open_console, running_server, shoot
 from PySide6.QtCore import Qt
 
 from hydra_sim.engine.plan import load_plan
 from hydra_sim.exercise.headless import HeadlessStation
-from hydra_sim.exercise.server import ExerciseServer
 from hydra_sim.gui.exercise.console import ALL_LABEL, ExerciseConsole
 
 BEST = FLAGSHIP.with_name("brackenford-services.best.plan.yaml")
@@ -38,25 +37,15 @@ def headless(server, tmp_path: Path, name: str, plan: Path, members, **kw) -> St
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path) as srv:
+        yield srv
 
 
 @pytest.fixture
 def console(qtbot, server):
-    from PySide6.QtWidgets import QApplication
-
-    from hydra_sim.gui.theme import apply as apply_theme
-    apply_theme(QApplication.instance(), 11.0, 1.0, False)       # as the app and `hydra-sim facilitate` do
     asked = []
-    win = ExerciseConsole(server, confirm=lambda question: asked.append(question) or True)
+    win = open_console(qtbot, server, confirm=lambda question: asked.append(question) or True)
     win.asked = asked
-    qtbot.addWidget(win)
-    win.resize(1440, 900)
-    win.show()
-    qtbot.waitExposed(win)
     yield win
     win.close()
 

@@ -3,7 +3,8 @@
 A window over ``hydra_sim.exercise.server.ExerciseServer``: a table of syndicates (a model
 over the server's ``SyndicateView`` copies), the selected syndicate's decisions (choice,
 rationale, who entered it, when) and injects, and the facilitator's actions (inject free text
-or a prepared inject, pause, resume, change the timer, end, open the plenary debrief). Every
+or a prepared inject, pause, resume, change the timer, end, answer a request for information as
+the partner with a canned reply or free text, open the plenary debrief). Every
 action's result (queued / sent / applied / failed and why) is listed. Server events arrive on
 a network thread and reach the window through a ``Relay`` signal. ``run(args)`` is the
 ``hydra-sim facilitate SCENARIO`` hook. Holds no rules: the server and the stations decide.
@@ -115,6 +116,8 @@ def intervention_text(item) -> str:
         what = f"inject '{item.inject_id}'" if item.inject_id else f"inject \u201c{item.text}\u201d"
     elif item.action == "timer":
         what = f"timer {int(item.seconds or 0):+d} s"
+    elif item.action == "answer":       # a request for information answered as the partner
+        what = f"answer to request {item.request}" + (f" ('{item.reply}')" if item.reply else "")
     status = STATUS_WORDS.get(item.status, item.status)
     reason = f": {item.reason}" if item.reason else ""
     return f"{item.target}: {what} \u2013 {status}{reason}"
@@ -431,6 +434,28 @@ class ExerciseConsole(QMainWindow):
         self.results.setAccessibleName("Interventions and their results")
         self.results.setWordWrap(True)
         grid.addWidget(self.results, 1, 2)
+        # requests for information from the selected syndicate, answered here as the partner
+        grid.addWidget(_label("Requests for information", "heading"), 2, 0, 1, 3)
+        self.requests_list = QListWidget()
+        self.requests_list.setAccessibleName("The selected syndicate's requests for information")
+        self.requests_list.setWordWrap(True)
+        self.requests_list.currentRowChanged.connect(self._on_request_selected)
+        self.requests_list.setMaximumHeight(180)
+        grid.addWidget(self.requests_list, 3, 0)
+        answer_box = QVBoxLayout()
+        self.answer_reply = QComboBox()
+        self.answer_reply.setAccessibleName("The partner's canned reply, or free text")
+        answer_box.addWidget(self.answer_reply)
+        self.answer_text = QLineEdit()
+        self.answer_text.setPlaceholderText("Or answer in your own words as the partner")
+        self.answer_text.setAccessibleName("Free-text answer")
+        self.answer_text.returnPressed.connect(self.answer)
+        answer_box.addWidget(self.answer_text)
+        self.answer_button = QPushButton("Send ans&wer")
+        self.answer_button.clicked.connect(self.answer)
+        answer_box.addWidget(self.answer_button)
+        answer_box.addStretch(1)
+        grid.addLayout(answer_box, 3, 1, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 2)
@@ -631,6 +656,7 @@ class ExerciseConsole(QMainWindow):
             if item.action != "inject":
                 self.received.addItem(f"\u2691 {intervention_text(item)}")
         self._show_seats(view)
+        self._show_requests(view)
 
     def _show_seats(self, view) -> None:
         """A pod's seats on one timeline (from the server's seat views); hidden without seats."""
@@ -654,6 +680,72 @@ class ExerciseConsole(QMainWindow):
                 self.seats_table.setItem(row, column, cell)
         if rows:
             self.seats_table.scrollToBottom()
+
+    def _show_requests(self, view) -> None:
+        """The syndicate's requests, waiting ones first marked; keeps the one selected if it is still there."""
+        chosen = self.requests_list.currentItem()
+        chosen_index = chosen.data(Qt.ItemDataRole.UserRole) if chosen is not None else None
+        self.requests_list.blockSignals(True)
+        self.requests_list.clear()
+        partners = self.server.scenario.partners if self.server is not None else {}
+        for request in view.requests:
+            partner = partners.get(request.get("partner"))
+            name = partner.name if partner else str(request.get("partner"))
+            state = (f"answered: {request.get('answer')}" if request.get("answered_at") is not None
+                     else "WAITING for your answer" if not request.get("auto") else "canned reply on its way")
+            item = QListWidgetItem(f"#{request.get('index')} to {name} ({request.get('urgency')}): "
+                                   f"{request.get('question')}\n   {state}")
+            item.setData(Qt.ItemDataRole.UserRole, request.get("index"))
+            self.requests_list.addItem(item)
+            if request.get("index") == chosen_index:
+                self.requests_list.setCurrentItem(item)
+        self.requests_list.blockSignals(False)
+        if self.requests_list.currentItem() is not None:
+            return                  # the same request stays selected, with the reply the facilitator chose
+        if self.requests_list.count():        # the first waiting for an answer (its replies fill the list)
+            waiting = [i for i, r in enumerate(view.requests) if r.get("answered_at") is None]
+            self.requests_list.setCurrentRow(waiting[0] if waiting else self.requests_list.count() - 1)
+        else:
+            self._on_request_selected(-1)
+
+    def _selected_request(self) -> dict | None:
+        view = self.model.view(self._selected) if self._selected else None
+        item = self.requests_list.currentItem()
+        if view is None or item is None:
+            return None
+        index = item.data(Qt.ItemDataRole.UserRole)
+        return next((r for r in view.requests if r.get("index") == index), None)
+
+    @Slot(int)
+    def _on_request_selected(self, _row: int) -> None:
+        """The canned replies of the selected request's partner (the one its keywords matched first)."""
+        request = self._selected_request()
+        self.answer_reply.clear()
+        partners = self.server.scenario.partners if self.server is not None else {}
+        partner = partners.get(request.get("partner")) if request else None
+        replies = list(partner.replies.values()) if partner else []
+        replies.sort(key=lambda r: r.id != request.get("matched"))
+        for reply in replies:
+            self.answer_reply.addItem(f"Canned: {reply.title}", reply.id)
+        self.answer_reply.addItem("Free text (below)", None)
+
+    @Slot()
+    def answer(self) -> list:
+        """Answer the selected request as its partner: the canned reply chosen, or the free text."""
+        request = self._selected_request()
+        if request is None:
+            self._show_error("answer", "select a syndicate and one of its requests first")
+            return []
+        reply, text = self.answer_reply.currentData(), self.answer_text.text().strip()
+        if reply is None and not text:
+            self._show_error("answer", "choose a canned reply, or type the answer")
+            return []
+        name, index = self._selected, request.get("index")
+        made = self._intervene(f"answer to {name}'s request {index}", lambda: self.server.answer(
+            name, index, reply=reply) if reply is not None else self.server.answer(name, index, text=text))
+        if made and reply is None:
+            self.answer_text.clear()
+        return made
 
     # -- actions ---------------------------------------------------------------------------------------------
     def target(self) -> str:

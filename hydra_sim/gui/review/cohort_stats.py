@@ -340,7 +340,7 @@ def cohort_summary(reports: list[CompactReport], titles: dict[str, str]) -> Coho
 @dataclass
 class TimelineItem:
     clock: int
-    kind: str                  # scene | inject | decision | reference | document | ended
+    kind: str                  # scene | inject | decision | reference | document | ended | request | answer
     title: str
     detail: str = ""
     seq: int | None = None     # the stored event's number (decisions can be annotated by it)
@@ -355,7 +355,8 @@ class TimelineItem:
 
 
 TIMELINE_WORDS = {"scene": "Scene", "inject": "Update from", "decision": "Decided", "reference": "Read",
-                  "document": "Opened", "ended": "Incident closed"}
+                  "document": "Opened", "ended": "Incident closed", "request": "Asked",
+                  "answer": "Answer from"}
 
 
 def timeline_line(item: TimelineItem) -> str:
@@ -392,6 +393,10 @@ class Labels:
     def media(self, media_id: str | None) -> str:
         item = self.scenario.media.get(media_id) if self.scenario is not None and media_id else None
         return item.title if item is not None else humanise(media_id)
+
+    def partner(self, partner_id: str | None) -> str:
+        partner = self.scenario.partners.get(partner_id) if self.scenario is not None and partner_id else None
+        return partner.name if partner is not None else humanise(partner_id)
 
     def ending(self, ending_id: str | None) -> str:
         ending = self.scenario.endings.get(ending_id) if self.scenario is not None and ending_id else None
@@ -488,6 +493,12 @@ def timeline(events: list[dict], report: dict | None, labels: Labels | None = No
                                       seq=e["seq"]))
         elif kind == "document_opened":
             items.append(TimelineItem(clock, "document", labels.media(data.get("media_id")), seq=e["seq"]))
+        elif kind == "request_made":        # a request for information to a partner agency
+            items.append(TimelineItem(clock, "request", f"{labels.partner(data.get('partner'))} "
+                                      f"({data.get('urgency')})", str(data.get("question") or ""), seq=e["seq"]))
+        elif kind == "request_answered":
+            items.append(TimelineItem(clock, "answer", labels.partner(data.get("partner")),
+                                      str(data.get("answer") or ""), seq=e["seq"]))
         elif kind == "ended":
             items.append(TimelineItem(clock, "ended", labels.ending(data.get('ending_id')),
                                       seq=e["seq"]))
