@@ -85,11 +85,13 @@ def seat_actions(scenario: Scenario, seat_id: str) -> set[str]:
 
 def evidenceable(scenario: Scenario, seat_id: str) -> set[str]:
     """Every action some decision of ``seat_id``'s scenes could evidence, whatever is offered when
-    (every option, rule, rationale part and rubric criterion: runner.actions_offered)."""
+    (every option, rule, rationale part and rubric criterion: runner.actions_offered), and every
+    action a partner's reply can evidence: any seat may send a request at any time (requests.py)."""
+    from .requests import request_actions
     from .runner import actions_offered
     return {action_id for scene in scenario.scenes.values()
             if scene.seat == seat_id and scene.decision is not None
-            for action_id in actions_offered(scene.decision, scene.decision.options)}
+            for action_id in actions_offered(scene.decision, scene.decision.options)} | request_actions(scenario)
 
 
 def stand_in_selection(decision: Decision, available: list[Option]) -> tuple[object, bool]:
