@@ -9,12 +9,13 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import CATALOGUE_SUFFIX
 from .files import display_name
+from .library_index import Card, card_of, is_scenario_file, scenario_files
 from .loader import load_scenario
 from .model import Scenario
-from .plan import PLAN_SUFFIX
 from .problems import ERROR, Location, Problem
+
+__all__ = ["LibraryEntry", "is_scenario_file", "scan_library"]
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,12 @@ class LibraryEntry:
     def title(self) -> str:
         return self.scenario.title if self.scenario is not None and self.scenario.title else self.path.stem
 
+    @property
+    def card(self) -> Card | None:
+        """What the start screen shows (the same as an entry read from the library index)."""
+        return card_of(self.scenario) if self.scenario is not None else None
 
-def is_scenario_file(path: Path) -> bool:
-    name = path.name
-    return name.endswith(".yaml") and not name.endswith(CATALOGUE_SUFFIX) and not name.endswith(PLAN_SUFFIX)
+    indexed = False         # made by loading the file, not read from the index (library_index.py)
 
 
 def scan_library(folders: list[tuple[Path, bool]]) -> list[LibraryEntry]:
@@ -51,7 +54,7 @@ def scan_library(folders: list[tuple[Path, bool]]) -> list[LibraryEntry]:
         try:
             if not folder.is_dir():
                 continue
-            paths = sorted(p for p in folder.glob("*.yaml") if is_scenario_file(p))
+            paths = scenario_files(folder)
         except OSError as exc:     # an unreadable user folder never costs the bundled scenarios
             log.warning("cannot list the scenario folder %s: %s", folder, exc)
             continue
