@@ -40,6 +40,8 @@ FORMAT = 1
 CATALOGUE_SUFFIX = ".catalogue.yaml"
 PLAN_SUFFIX = ".plan.yaml"
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# far more than any real library's index (about 1 kB a scenario); a bigger file is not ours
+MAX_INDEX_BYTES = 4 * 1024 * 1024
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -160,11 +162,11 @@ def lookup(folders: list[tuple[Path, bool]], index_file: Path) -> list[IndexedEn
     """The library as the index knows it, when every scenario file in ``folders`` has an entry
     that still matches it; otherwise None (scan instead). Never raises."""
     try:
-        raw = index_file.read_bytes()
+        raw = read_regular_file(index_file, MAX_INDEX_BYTES)     # never a pipe, never without limit
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        log.info("library index %s not read (%s): scanning instead", index_file, exc)
+    except (OSError, UnreadableFile) as exc:
+        log.warning("library index %s not read (%s): scanning instead", index_file, exc)
         return None
     try:
         data = json.loads(raw)

@@ -99,6 +99,19 @@ def test_a_corrupt_index_is_ignored_then_rebuilt(folder, tmp_path, content):
     assert lookup(_folders(folder), index) is not None
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_an_index_that_is_a_pipe_or_too_large_is_never_read(folder, tmp_path):
+    index = tmp_path / "library-index.json"
+    os.mkfifo(index)                          # reading it would block the start screen for ever
+    assert lookup(_folders(folder), index) is None
+    index.unlink()
+    index.write_bytes(b" " * (library_index.MAX_INDEX_BYTES + 1))
+    assert lookup(_folders(folder), index) is None
+    index.unlink()
+    scan_and_remember(_folders(folder), index)
+    assert lookup(_folders(folder), index) is not None
+
+
 def test_an_entry_of_the_wrong_shape_is_ignored(folder, tmp_path):
     index = tmp_path / "library-index.json"
     scan_and_remember(_folders(folder), index)
