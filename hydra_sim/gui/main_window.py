@@ -95,8 +95,15 @@ class MainWindow(QMainWindow):
     library_loaded = Signal(list)      # the start screen's library has been (re)filled
 
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
-                 now=time.monotonic, system_points: float | None = None):
+                 now=time.monotonic, system_points: float | None = None, keys_after_paint: bool = False):
         super().__init__()
+        # ``keys_after_paint`` (the real entry, app.run_app): the application-wide key filters
+        # (Enter on a button, the forms of Ctrl++) are installed once the first frame is painted.
+        # A Python filter on the application makes every object that receives an event get its
+        # Python wrapper, and each new wrapper type its enums: tens of milliseconds spent on
+        # Qt's internal objects before the first paint, for key presses that cannot come yet.
+        self.zoom_keys = None
+        self._keys_pending = keys_after_paint
         self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
         self.settings = settings
         self.store = store
@@ -244,8 +251,10 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)),
                                             ZOOM_OUT_KEYS)
         self._action(view_menu, "&Normal size", lambda: self.set_zoom(1.0), ["Ctrl+0"])
-        # the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's): keyboard.py
-        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
+        if self._keys_pending:
+            AfterFirstPaint(self, self.install_keys)
+        else:
+            self.install_keys()
         view_menu.addSeparator()
         self.contrast_action = self._action(view_menu, "&High contrast", self.set_high_contrast,
                                             ["Ctrl+Shift+H"], checkable=True)
@@ -254,8 +263,19 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self._update_actions()
 
+    def install_keys(self) -> None:
+        """The keyboard model: Enter on a focused button (keyboard.install, once per application)
+        and the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's)."""
+        if self.zoom_keys is not None:
+            return
+        self._keys_pending = False
+        from .keyboard import install
+        install(QApplication.instance())
+        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
+
     def apply_view(self) -> None:
-        apply_theme(QApplication.instance(), self.system_points, self.zoom, self.high_contrast)
+        apply_theme(QApplication.instance(), self.system_points, self.zoom, self.high_contrast,
+                    keys=not self._keys_pending)
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = zoom
