@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .files import display_name
-from .library_index import Card, card_of, is_scenario_file, scenario_files
+from .library_index import Card, ListedEntry, card_of, is_scenario_file, scenario_files
 from .loader import load_scenario
 from .model import Scenario
 from .problems import ERROR, Location, Problem
@@ -21,27 +22,17 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class LibraryEntry:
+class LibraryEntry(ListedEntry):
+    """One file of the library as the scan loaded it: ``ok``, ``errors`` and ``title`` come
+    from ``ListedEntry`` (the same for an entry read from the library index)."""
     path: Path
     scenario: Scenario | None
     problems: list[Problem] = field(default_factory=list)
     bundled: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return self.scenario is not None and not any(p.severity == ERROR for p in self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def title(self) -> str:
-        return self.scenario.title if self.scenario is not None and self.scenario.title else self.path.stem
-
-    @property
+    @cached_property
     def card(self) -> Card | None:
-        """What the start screen shows (the same as an entry read from the library index)."""
+        """What the start screen shows of the scenario (None when the file did not load)."""
         return card_of(self.scenario) if self.scenario is not None else None
 
     indexed = False         # made by loading the file, not read from the index (library_index.py)

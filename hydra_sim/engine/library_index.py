@@ -71,16 +71,9 @@ def card_of(scenario) -> Card:
                 tuple(scenario.roles), scenario.version, tuple(seat.title for seat in scenario.seats.values()))
 
 
-@dataclass
-class IndexedEntry:
-    """A library entry read from the index: the start screen's view of it, without the
-    scenario itself (``scenario`` is None; the main window loads the file when it is chosen)."""
-    path: Path
-    card: Card | None
-    problems: list[Problem] = field(default_factory=list)
-    bundled: bool = False
-    scenario = None
-    indexed = True
+class ListedEntry:
+    """What the start screen reads of a library entry, from its ``path``, ``card`` (None when
+    the file did not load) and ``problems``: shared by the scan's entries and the index's."""
 
     @property
     def ok(self) -> bool:
@@ -93,6 +86,18 @@ class IndexedEntry:
     @property
     def title(self) -> str:
         return self.card.title if self.card is not None and self.card.title else self.path.stem
+
+
+@dataclass
+class IndexedEntry(ListedEntry):
+    """A library entry read from the index: the start screen's view of it, without the
+    scenario itself (``scenario`` is None; the main window loads the file when it is chosen)."""
+    path: Path
+    card: Card | None
+    problems: list[Problem] = field(default_factory=list)
+    bundled: bool = False
+    scenario = None
+    indexed = True
 
 
 # -- stamps: what a file must still be for its entry to count -----------------------------------

@@ -89,14 +89,21 @@ def test_a_malformed_scenario_shows_its_error_from_the_index(qtbot, window):
     assert "cannot be used" in start.details.toPlainText() and not start.start_button.isEnabled()
 
 
-def test_a_scenario_chosen_from_the_index_list_is_loaded_then(qtbot, window):
+def _mini_listed_from_index(qtbot, window) -> int:
+    """The user's mini scenario scanned once, then the start screen again: its row, from the index."""
     _settled(qtbot, window)
     _user_mini()
     _rescan(qtbot, window)
     window.show_start()
     start = window.start_screen
     row = next(i for i, e in enumerate(start.entries) if e.title == "Mini scenario")
-    assert start.entries[row].indexed and start.entries[row].scenario is None
+    assert start.entries[row].ok and start.entries[row].indexed and start.entries[row].scenario is None
+    return row
+
+
+def test_a_scenario_chosen_from_the_index_list_is_loaded_then(qtbot, window):
+    row = _mini_listed_from_index(qtbot, window)
+    start = window.start_screen
     start.library_list.setCurrentRow(row)
     start.trainee_id.setText("t-index")
     click(qtbot, start.start_button)
@@ -106,13 +113,8 @@ def test_a_scenario_chosen_from_the_index_list_is_loaded_then(qtbot, window):
 
 
 def test_a_scenario_broken_after_it_was_listed_shows_its_problems_not_a_briefing(qtbot, window):
-    _settled(qtbot, window)
-    _user_mini()
-    _rescan(qtbot, window)
-    window.show_start()
+    row = _mini_listed_from_index(qtbot, window)
     start = window.start_screen
-    row = next(i for i, e in enumerate(start.entries) if e.title == "Mini scenario")
-    assert start.entries[row].ok and start.entries[row].indexed
     (paths.user_scenarios_dir() / "mini.yaml").write_text("id: mini\ntitle: [unclosed\n", encoding="utf-8")
     start.library_list.setCurrentRow(row)
     start.trainee_id.setText("t-index")
