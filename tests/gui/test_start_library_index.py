@@ -123,3 +123,34 @@ def test_a_scenario_broken_after_it_was_listed_shows_its_problems_not_a_briefing
     assert "mini.yaml has changed" in start.error.text()
     broken = next(e for e in start.entries if e.path.name == "mini.yaml")
     assert not broken.ok and not broken.indexed and broken.errors
+
+
+_MODULES_AT_FIRST_PAINT = """
+import os, sys, runpy
+from hydra_sim.gui import startup_probe
+report = startup_probe._FirstFilledPaint._report
+def listed(self):
+    entries = self.start_screen.entries
+    heavy = ("yaml", "transitions", "hydra_sim.engine.loader", "hydra_sim.engine.runner", "hydra_sim.engine.explorer",
+             "hydra_sim.records.exports", "websockets", "cryptography", "hydra_sim.gui.exercise")
+    print("indexed" if entries and all(e.indexed for e in entries) else "scanned",
+          *[name for name in heavy if name in sys.modules], file=sys.stderr)
+    report(self)
+startup_probe._FirstFilledPaint._report = listed
+sys.argv = ["hydra-sim", "--home", sys.argv[1]]
+runpy.run_module("hydra_sim", run_name="__main__")
+"""
+
+
+def test_through_the_real_entry_the_index_fills_the_list_before_the_engine_is_imported(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HYDRA_SIM_STARTUP_PROBE="1")
+    runs = []
+    for _ in range(2):             # the first start has no index yet: its scan writes one
+        done = subprocess.run([sys.executable, "-c", _MODULES_AT_FIRST_PAINT, str(tmp_path / "home")], env=env,
+                              cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+        runs.append(next(line for line in done.stderr.splitlines() if line.startswith(("indexed", "scanned"))))
+    assert runs[0].startswith("scanned") and "hydra_sim.engine.loader" in runs[0]
+    assert runs[1] == "indexed"         # and none of the heavy modules had been imported yet
