@@ -35,13 +35,14 @@ def settings_for_home():
 
 
 def build_main_window(*, show_error_windows: bool = True, real_time: bool = True, now=time.monotonic,
-                      system_points: float | None = None):
-    """The main window with its settings and store; tests and the crash test use this too."""
+                      system_points: float | None = None, keys_after_paint: bool = False):
+    """The main window with its settings and store; tests and the crash test use this too.
+    ``keys_after_paint``: the app-wide key filters wait for the first frame (the real entry)."""
     from .gui.main_window import MainWindow
     from .gui.persistence import open_store
     store = open_store()
     return MainWindow(settings_for_home(), store, show_error_windows=show_error_windows, real_time=real_time,
-                      now=now, system_points=system_points)
+                      now=now, system_points=system_points, keys_after_paint=keys_after_paint)
 
 
 def _open_window_despite_store_problems(show_windows: bool):
@@ -54,7 +55,7 @@ def _open_window_despite_store_problems(show_windows: bool):
 
     while True:
         try:
-            return build_main_window(show_error_windows=show_windows)
+            return build_main_window(show_error_windows=show_windows, keys_after_paint=True)
         except StoreError as exc:
             if not show_windows:
                 ErrorReporter(False).report(None, exc)

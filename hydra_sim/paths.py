@@ -48,3 +48,13 @@ def home_dir() -> Path:
 
 def user_scenarios_dir() -> Path:
     return home_dir() / "scenarios"
+
+
+def cache_dir() -> Path:
+    """Files the app can always rebuild (safe to delete): the library index."""
+    return home_dir() / "cache"
+
+
+def library_index_file() -> Path:
+    """The start screen's index of the scenario library (engine/library_index.py)."""
+    return cache_dir() / "library-index.json"

@@ -102,26 +102,36 @@ class _NoExit(argparse.ArgumentParser):
         raise ValueError(message)
 
 
-def _command_in(argv: list[str]) -> str | None:
-    """The subcommand named in ``argv`` (None for the app), read with the top-level options only."""
+def _look_at(argv: list[str]) -> tuple[str | None, bool]:
+    """(the subcommand named in ``argv`` or None, whether ``argv`` was understood), read with
+    the top-level options only: (None, True) is the app started with no command at all."""
     first = _top_level(_NoExit(prog="hydra-sim", add_help=False))
     names = first.add_subparsers(dest="command")
     for _module, _adder, commands in COMMANDS:
         for name in commands:
             names.add_parser(name, add_help=False)
     try:
-        return first.parse_known_args(argv)[0].command
+        return first.parse_known_args(argv)[0].command, True
     except (ValueError, argparse.ArgumentError):
-        return None
+        return None, False
+
+
+def _command_in(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (None for the app), read with the top-level options only."""
+    return _look_at(argv)[0]
 
 
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
-    command = _command_in(argv)
+    command, understood = _look_at(argv)
     wants_help = command is None and any(a == "-h" or (len(a) > 3 and "--help".startswith(a)) for a in argv)
     parser = argparse.ArgumentParser(prog="hydra-sim", description="Clandestine lorry drop training simulator.")
     _top_level(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if command is None and understood and not wants_help:
+        # the app, with top-level options only: the subparsers (each a whole ArgumentParser)
+        # would be built only to be unused, on the way to the window (issue 14)
+        return parser
     for module, adder, commands in COMMANDS:
         if wants_help or command in commands:
             getattr(import_module(module, __name__), adder)(sub)

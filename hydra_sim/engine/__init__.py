@@ -2,35 +2,42 @@
 
 Import from here in the GUI and the records package. Nothing in ``hydra_sim.engine``
 imports Qt (a test checks it).
+
+The names below are loaded on first use (PEP 562), not when the package is imported:
+importing one small submodule (``engine.text``, ``engine.library_index``) must not load the
+explorer, the runner and ``transitions`` on the GUI thread before the start screen is shown.
 """
 
-from .explorer import ExplorationReport, explore
-from .library import LibraryEntry, scan_library
-from .loader import LoadResult, load_scenario
-from .model import Scenario
-from .plan import load_plan, run_plan
-from .problems import Problem, ScenarioError
-from .runner import (
-                     Credit,
-                     DecisionRecord,
-                     DecisionRecorded,
-                     DocumentOpened,
-                     Ended,
-                     InjectFired,
-                     MessageArrived,
-                     ReferenceOpened,
-                     ReplayError,
-                     RequestAnswered,
-                     RequestMade,
-                     RunnerError,
-                     ScenarioRunner,
-                     SceneEntered,
-)
-from .scoring import ActionResult, ScoreReport, score_runner, score_session
+from __future__ import annotations
 
-__all__ = [
-    "ActionResult", "Credit", "DecisionRecord", "DecisionRecorded", "DocumentOpened", "Ended", "ExplorationReport", "InjectFired",
-    "LibraryEntry", "MessageArrived", "LoadResult", "Problem", "ReferenceOpened", "ReplayError", "RequestAnswered", "RequestMade", "RunnerError", "Scenario",
-    "ScenarioError", "ScenarioRunner", "SceneEntered", "ScoreReport", "explore", "load_plan", "load_scenario",
-    "run_plan", "scan_library", "score_runner", "score_session",
-]
+import importlib
+
+# public name -> the submodule that defines it
+_WHERE = {
+    "ExplorationReport": "explorer", "explore": "explorer",
+    "LibraryEntry": "library", "scan_library": "library",
+    "LoadResult": "loader", "load_scenario": "loader",
+    "Scenario": "model",
+    "load_plan": "plan", "run_plan": "plan",
+    "Problem": "problems", "ScenarioError": "problems",
+    **{name: "runner" for name in (
+        "Credit", "DecisionRecord", "DecisionRecorded", "DocumentOpened", "Ended", "InjectFired",
+        "MessageArrived", "ReferenceOpened", "ReplayError", "RequestAnswered", "RequestMade", "RunnerError",
+        "ScenarioRunner", "SceneEntered")},
+    **{name: "scoring" for name in ("ActionResult", "ScoreReport", "score_runner", "score_session")},
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    where = _WHERE.get(name)
+    if where is None:       # AttributeError lets ``from hydra_sim.engine import submodule`` import it
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value          # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

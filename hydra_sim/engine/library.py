@@ -7,41 +7,35 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from .catalogue import CATALOGUE_SUFFIX
 from .files import display_name
+from .library_index import Card, ListedEntry, card_of, is_scenario_file, scenario_files
 from .loader import load_scenario
 from .model import Scenario
-from .plan import PLAN_SUFFIX
 from .problems import ERROR, Location, Problem
+
+__all__ = ["LibraryEntry", "is_scenario_file", "scan_library"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class LibraryEntry:
+class LibraryEntry(ListedEntry):
+    """One file of the library as the scan loaded it: ``ok``, ``errors`` and ``title`` come
+    from ``ListedEntry`` (the same for an entry read from the library index)."""
     path: Path
     scenario: Scenario | None
     problems: list[Problem] = field(default_factory=list)
     bundled: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return self.scenario is not None and not any(p.severity == ERROR for p in self.problems)
+    @cached_property
+    def card(self) -> Card | None:
+        """What the start screen shows of the scenario (None when the file did not load)."""
+        return card_of(self.scenario) if self.scenario is not None else None
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def title(self) -> str:
-        return self.scenario.title if self.scenario is not None and self.scenario.title else self.path.stem
-
-
-def is_scenario_file(path: Path) -> bool:
-    name = path.name
-    return name.endswith(".yaml") and not name.endswith(CATALOGUE_SUFFIX) and not name.endswith(PLAN_SUFFIX)
+    indexed = False         # made by loading the file, not read from the index (library_index.py)
 
 
 def scan_library(folders: list[tuple[Path, bool]]) -> list[LibraryEntry]:
@@ -51,7 +45,7 @@ def scan_library(folders: list[tuple[Path, bool]]) -> list[LibraryEntry]:
         try:
             if not folder.is_dir():
                 continue
-            paths = sorted(p for p in folder.glob("*.yaml") if is_scenario_file(p))
+            paths = scenario_files(folder)
         except OSError as exc:     # an unreadable user folder never costs the bundled scenarios
             log.warning("cannot list the scenario folder %s: %s", folder, exc)
             continue

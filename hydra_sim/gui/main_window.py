@@ -2,9 +2,11 @@
 settings (trainee, zoom, high contrast) and the wiring between screens, controller and store.
 
 Start-up is kept short: only the start screen is built before the window is shown; its
-scenario library is scanned (loaded and linted) on a worker thread and filled in when the
-scan arrives, and the briefing, incident and debrief screens (and their modules) are
-built the first time they are needed.
+scenario list is filled at once from the library index (engine/library_index.py) when the
+index matches every file, and the library is scanned (loaded and linted) on a worker thread,
+after the first paint, which confirms or replaces that list; without a matching index the
+list says "Loading scenarios…" until the scan arrives. The briefing, incident and debrief
+screens (and their modules) are built the first time they are needed.
 
 Must not call runner methods (the session controller does) and holds no scenario rules.
 """
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWi
 
 from .. import paths
 from ..engine.text import counted
+from .after_paint import AfterFirstPaint
 from .dialogs import ConfirmQuitDialog, ReplayFailedDialog, UnsavedWorkDialog
 from .errors import ErrorReporter, describe
 from .keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
@@ -69,16 +72,17 @@ class _LibraryScan(QRunnable):
     class Relay(QObject):
         done = Signal(int, object)      # generation, list of LibraryEntry (or an exception)
 
-    def __init__(self, generation: int, folders: list[tuple[Path, bool]]):
+    def __init__(self, generation: int, folders: list[tuple[Path, bool]], index_file: Path):
         super().__init__()
         self.generation = generation
         self.folders = folders
+        self.index_file = index_file
         self.relay = _LibraryScan.Relay()
 
     def run(self) -> None:
         try:
-            from ..engine import scan_library  # the engine is loaded here, off the GUI thread
-            result = scan_library(self.folders)        # Qt-free and safe off the GUI thread
+            from ..engine.library_index import scan_and_remember  # the loader is imported here, off the GUI thread
+            result = scan_and_remember(self.folders, self.index_file)     # Qt-free; writes the index too
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which logs it
             result = exc
         try:
@@ -91,8 +95,15 @@ class MainWindow(QMainWindow):
     library_loaded = Signal(list)      # the start screen's library has been (re)filled
 
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
-                 now=time.monotonic, system_points: float | None = None):
+                 now=time.monotonic, system_points: float | None = None, keys_after_paint: bool = False):
         super().__init__()
+        # ``keys_after_paint`` (the real entry, app.run_app): the application-wide key filters
+        # (Enter on a button, the forms of Ctrl++) are installed once the first frame is painted.
+        # A Python filter on the application makes every object that receives an event get its
+        # Python wrapper, and each new wrapper type its enums: tens of milliseconds spent on
+        # Qt's internal objects before the first paint, for key presses that cannot come yet.
+        self.zoom_keys = None
+        self._keys_pending = keys_after_paint
         self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
         self.settings = settings
         self.store = store
@@ -240,8 +251,10 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = self._action(view_menu, "Zoom &out", lambda: self.set_zoom(next_zoom(self.zoom, -1)),
                                             ZOOM_OUT_KEYS)
         self._action(view_menu, "&Normal size", lambda: self.set_zoom(1.0), ["Ctrl+0"])
-        # the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's): keyboard.py
-        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
+        if self._keys_pending:
+            AfterFirstPaint(self, self.install_keys)
+        else:
+            self.install_keys()
         view_menu.addSeparator()
         self.contrast_action = self._action(view_menu, "&High contrast", self.set_high_contrast,
                                             ["Ctrl+Shift+H"], checkable=True)
@@ -250,8 +263,19 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self._update_actions()
 
+    def install_keys(self) -> None:
+        """The keyboard model: Enter on a focused button (keyboard.install, once per application)
+        and the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's)."""
+        if self.zoom_keys is not None:
+            return
+        self._keys_pending = False
+        from .keyboard import install
+        install(QApplication.instance())
+        self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
+
     def apply_view(self) -> None:
-        apply_theme(QApplication.instance(), self.system_points, self.zoom, self.high_contrast)
+        apply_theme(QApplication.instance(), self.system_points, self.zoom, self.high_contrast,
+                    keys=not self._keys_pending)
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = zoom
@@ -316,22 +340,40 @@ class MainWindow(QMainWindow):
     def reload_library(self) -> list:
         """Scan the library now, on this thread, and fill the start screen (resuming needs the answer)."""
         self._library_generation += 1          # a scan still running is out of date
-        from ..engine import scan_library
-        entries = scan_library(library_folders())
+        from ..engine.library_index import scan_and_remember
+        entries = scan_and_remember(library_folders(), paths.library_index_file())
         self._fill_library(entries)
         return entries
 
     def load_library_in_background(self) -> None:
-        """Show "Loading scenarios…" and scan the library on a pool thread; ``library_loaded`` says when done."""
+        """Fill the list from the library index when it matches every file, else show "Loading
+        scenarios…"; then scan the library on a pool thread, whose answer replaces the list
+        (``library_loaded`` says when it has arrived)."""
+        from ..engine.library_index import lookup
         self._library_generation += 1
-        scan = _LibraryScan(self._library_generation, library_folders())
+        folders = library_folders()
+        index_file = paths.library_index_file()
+        scan = _LibraryScan(self._library_generation, folders, index_file)
         scan.setAutoDelete(False)
         scan.relay.done.connect(self._on_library_scanned, Qt.ConnectionType.QueuedConnection)
         self._library_scans[scan.generation] = scan       # kept alive until its answer arrives
-        self.start_screen.set_library_loading()
-        # started after the first paint: the scan imports the engine and holds the GIL for its
-        # Python work, which would otherwise delay showing the start screen
-        QTimer.singleShot(0, self, lambda: QThreadPool.globalInstance().start(scan))
+
+        def start_scan() -> None:
+            if scan.generation == self._library_generation:      # not replaced meanwhile
+                QThreadPool.globalInstance().start(scan)
+            else:
+                self._library_scans.pop(scan.generation, None)
+
+        indexed = lookup(folders, index_file)        # a read and a hash per file: no YAML, no engine
+        if indexed is None:
+            self.start_screen.set_library_loading()
+            # started after the first paint: the scan imports the loader and holds the GIL for
+            # its Python work, which would otherwise delay showing the start screen
+            QTimer.singleShot(0, self, start_scan)
+            return
+        self._fill_library(indexed, confirmed=False)
+        # the confirming scan waits until the filled list is on screen (or a moment, if never shown)
+        AfterFirstPaint(self.start_screen.library_list.viewport(), start_scan)
 
     @property
     def library_loading(self) -> bool:
@@ -347,14 +389,17 @@ class MainWindow(QMainWindow):
             result = []
         self._fill_library(result)
 
-    def _fill_library(self, entries: list) -> None:
+    def _fill_library(self, entries: list, confirmed: bool = True) -> None:
+        """Show ``entries``; ``confirmed`` when they come from a scan (``library_loaded`` is
+        emitted then), not from the index."""
         start = self.start_screen
         waiting = start.library_loading and self.stack.currentWidget() is start and \
             QApplication.focusWidget() in (None, start.library_list)
         start.set_library(entries)
         if waiting and start.trainee() is not None and start.start_button.isEnabled():
             start.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.library_loaded.emit(list(entries))
+        if confirmed:
+            self.library_loaded.emit(list(entries))
 
     @Slot(object)
     def _refresh_sessions(self, trainee: TraineeInfo | None = None) -> None:
@@ -383,9 +428,15 @@ class MainWindow(QMainWindow):
         self._refresh_sessions()
         self._switch(self.start_screen)
         # while the library loads, a known trainee waits on the list (Read the briefing is
-        # not enabled yet); the focus moves on to that button when the scenarios arrive
-        self.start_screen.library_list.setFocus() if self.start_screen.trainee() else \
-            self.start_screen.trainee_id.setFocus()
+        # not enabled yet); the focus moves on to that button when the scenarios arrive (at
+        # once when the library index listed them)
+        start = self.start_screen
+        if start.trainee() is None:
+            start.trainee_id.setFocus()
+        elif start.library_loading or not start.start_button.isEnabled():
+            start.library_list.setFocus()
+        else:
+            start.start_button.setFocus()
 
     @Slot()
     def request_start_screen(self) -> None:
@@ -397,7 +448,25 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_scenario_chosen(self, entry, trainee: TraineeInfo) -> None:
-        self.show_briefing(entry.scenario, trainee)
+        scenario = entry.scenario if entry.scenario is not None else self._load_indexed(entry)
+        if scenario is not None:
+            self.show_briefing(scenario, trainee)
+
+    def _load_indexed(self, entry):
+        """The scenario of an entry the index listed (chosen before the confirming scan arrived):
+        loaded now. If the file no longer loads cleanly, the library is scanned at once so the
+        list shows its problems, and the screen says so."""
+        from ..engine import load_scenario
+        try:
+            result = load_scenario(entry.path)
+            if result.ok:
+                return result.scenario
+        except Exception:  # noqa: BLE001 - the scan below lists what is wrong with the file
+            log.exception("loading %s failed", entry.path)
+        self.reload_library()
+        self.start_screen.show_error(f"{entry.path.name} has changed since the list was made and cannot be used "
+                                     "now: its problems are listed with it.")
+        return None
 
     def show_briefing(self, scenario, trainee: TraineeInfo) -> None:
         self.chosen_scenario = scenario

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +77,7 @@ except ImportError:  # pragma: no cover - depends on what is installed
             return records
 
         def start_session(self, trainee: TraineeInfo, scenario) -> str:
+            import uuid
             session_id = uuid.uuid4().hex
             self._append(session_id, {
                 "type": "session", "session_id": session_id, "trainee_id": trainee.trainee_id,

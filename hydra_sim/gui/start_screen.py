@@ -251,6 +251,11 @@ class StartScreen(QWidget):
         self._update_buttons()
 
     def set_library(self, entries: list) -> None:
+        """Show ``entries`` (from the scan, or from the library index: both have ``card``). The
+        scenario selected before stays selected when it is still listed and usable (the scan
+        replaces the index's list a moment after start-up, perhaps after a click)."""
+        row = self.library_list.currentRow()
+        selected = self.entries[row].path if not self.library_loading and 0 <= row < len(self.entries) else None
         self.library_loading = False
         self.library_list.setAccessibleDescription("")
         self.entries = list(entries)
@@ -258,8 +263,9 @@ class StartScreen(QWidget):
         for entry in self.entries:
             self.library_list.addItem(self._library_item(entry))
         first_ok = next((i for i, e in enumerate(self.entries) if e.ok), 0)
+        row = next((i for i, e in enumerate(self.entries) if e.ok and e.path == selected), first_ok)
         if self.entries:
-            self.library_list.setCurrentRow(first_ok)
+            self.library_list.setCurrentRow(row)
         else:
             self.details.setHtml("<p>No scenarios found. Put scenario files in your scenario folder.</p>")
         self._update_buttons()
@@ -283,7 +289,7 @@ class StartScreen(QWidget):
 
     def _library_item(self, entry) -> QListWidgetItem:
         if entry.ok:
-            s = entry.scenario
+            s = entry.card
             text = f"{entry.title}\n{s.duration_minutes} min \u00b7 {s.difficulty.capitalize()}"
             if not entry.bundled:
                 text += " \u00b7 your folder"
@@ -312,8 +318,8 @@ class StartScreen(QWidget):
                 f"<p>{html.escape(str(entry.path))}</p><p>Problems found (file:line: message):</p><ul>{items}</ul>"
                 "<p>Ask the scenario's author to fix these; <i>hydra-sim lint</i> lists them too.</p>")
             return
-        from ..engine.text import markdown_to_html  # the engine is loaded by now (the scan made the entry)
-        s = entry.scenario
+        from ..engine.text import markdown_to_html  # small: the engine package loads its parts on use
+        s = entry.card
         roles = ", ".join(role_label(r) for r in s.roles) or "Any"
         self.details.setHtml(
             f"<h2>{html.escape(s.title)}</h2>{markdown_to_html(s.summary)}"

@@ -1,7 +1,7 @@
 """The start-up benchmark's probe: with ``HYDRA_SIM_STARTUP_PROBE=1`` in the environment, the
 app prints ``time.monotonic()`` on its own line to stdout and quits, as soon as the start
-screen has been painted with its scenario list filled (the library scan has arrived and
-the list's first frame with entries has been drawn). benchmarks/bench_gui.py launches the
+screen has been painted with its scenario list filled (from the library index when it matches
+every file, else from the library scan) and the list's first frame with entries has been drawn. benchmarks/bench_gui.py launches the
 real ``python -m hydra_sim`` with it and subtracts its own launch time (the monotonic clock
 is system-wide on Linux). Off unless the variable is set; it changes nothing else.
 

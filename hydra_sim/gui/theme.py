@@ -231,8 +231,10 @@ QToolTip {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.borde
 """
 
 
-def apply(app: QApplication, system_points: float, zoom: float, high_contrast: bool) -> float:
-    """Set the application font and stylesheet; returns the base point size used."""
+def apply(app: QApplication, system_points: float, zoom: float, high_contrast: bool, keys: bool = True) -> float:
+    """Set the application font and stylesheet; returns the base point size used. ``keys``
+    False leaves the keyboard model to be installed by the caller (``keyboard.install``):
+    the main window does it once its first frame is painted (see MainWindow.install_keys)."""
     _current["high_contrast"] = bool(high_contrast)
     points = base_points(system_points, zoom)
     p = palette(high_contrast)
@@ -248,8 +250,9 @@ def apply(app: QApplication, system_points: float, zoom: float, high_contrast: b
     font.setPointSizeF(points)
     app.setFont(font)
     app.setStyleSheet(stylesheet(points, high_contrast))
-    from .keyboard import install
-    install(app)      # every window applies the theme: the one keyboard model comes with it
+    if keys:
+        from .keyboard import install
+        install(app)      # every window applies the theme: the one keyboard model comes with it
     return points
 
 

@@ -64,7 +64,6 @@ import logging
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -182,6 +181,7 @@ class SessionStore(TrainerActions, PersonalData):
         """Record a new session of ``scenario`` (an engine ``Scenario``); returns its id."""
         trainee = _check_trainee(trainee)
         catalogues = {str(c.id): str(c.version) for c in scenario.catalogues}
+        import uuid           # here: uuid loads ``platform``, which nothing on the way to the window needs
         session_id = str(uuid.uuid4())
         now = _utc_now()
         identity = {"session_id": session_id, "trainee_id": trainee.trainee_id, "display_name": trainee.display_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from helpers import MINI, click
 
+from hydra_sim import paths
 from hydra_sim.engine import DecisionRecorded, Ended, InjectFired, ScenarioRunner, SceneEntered, load_scenario
 from hydra_sim.gui.persistence import TraineeInfo, open_store
 
@@ -161,6 +162,8 @@ def test_a_failed_write_is_kept_and_retried_in_order(qtbot, window, monkeypatch)
 def test_start_screen_first_then_the_library_arrives(qtbot, window):
     start = window.start_screen
     assert window._incident is None and window._debrief is None     # built on first use
+    qtbot.waitUntil(lambda: not window._library_scans and not window.library_loading, timeout=30_000)
+    paths.library_index_file().unlink()        # without the library index (its own test: test_start_library_index.py)
     with qtbot.waitSignal(window.library_loaded, timeout=10000):
         window.show_start()
         assert start.library_loading

@@ -3,6 +3,7 @@ has been painted with its scenario list filled, and only when its variable says 
 
 from PySide6.QtWidgets import QApplication
 
+from hydra_sim import paths
 from hydra_sim.gui import startup_probe
 
 
@@ -15,10 +16,17 @@ def test_the_probe_is_off_unless_its_variable_is_one(monkeypatch):
     assert startup_probe.wanted()
 
 
+def _settled_without_index(qtbot, window) -> None:
+    """The window's first scan has arrived, and the library index it wrote is gone again."""
+    qtbot.waitUntil(lambda: not window._library_scans and not window.library_loading, timeout=30_000)
+    paths.library_index_file().unlink()
+
+
 def test_the_probe_reports_at_the_first_paint_with_the_list_filled(window, qtbot, monkeypatch, capsys):
     quits = []
     monkeypatch.setattr(QApplication, "quit", lambda *args: quits.append(True))
-    window.load_library_in_background()           # the list shows "Loading scenarios..." again
+    _settled_without_index(qtbot, window)
+    window.load_library_in_background()           # no index: the list shows "Loading scenarios..." again
     assert window.library_loading
     startup_probe.install(window)
     window.start_screen.library_list.viewport().repaint()      # painted while loading: not yet
@@ -32,3 +40,17 @@ def test_the_probe_reports_at_the_first_paint_with_the_list_filled(window, qtbot
     window.start_screen.library_list.viewport().repaint()     # later paints report nothing more
     QApplication.processEvents()
     assert quits == [True] and capsys.readouterr().out == ""
+
+
+def test_with_the_library_index_the_probe_reports_before_the_scan(window, qtbot, monkeypatch, capsys):
+    quits = []       # at each report: was the list still the index's (the scan not yet arrived)?
+    monkeypatch.setattr(QApplication, "quit",
+                        lambda *args: quits.append(all(e.indexed for e in window.start_screen.entries)))
+    qtbot.waitUntil(lambda: not window._library_scans and not window.library_loading, timeout=30_000)
+    window.load_library_in_background()           # the index matches: filled at once, the scan waits
+    assert not window.library_loading and all(e.indexed for e in window.start_screen.entries)
+    startup_probe.install(window)
+    window.start_screen.library_list.viewport().repaint()
+    assert window._startup_probe.done
+    qtbot.waitUntil(lambda: quits == [True], timeout=5000)
+    assert len(capsys.readouterr().out.split()) == 1
