@@ -51,3 +51,44 @@ def test_setting_up_the_trainer_account_starts_in_the_name_box(qtbot, home):
     dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.isActiveWindow())
     assert QApplication.focusWidget() is dialog.name
+
+
+def test_a_ranking_put_in_order_by_keys_shows_every_row(qtbot, window):
+    """The flagship's ranking at 1366x768, ordered with Down/Up and Alt+Up as the walkthrough
+    does: the list is as tall as its rows, so it must never scroll itself (it showed rows 2-5
+    and a blank row, the first one scrolled out of sight above)."""
+    from helpers import FLAGSHIP, play_step
+
+    from hydra_sim.engine.plan import load_test_plan
+    from hydra_sim.gui.decision_panels import RankPanel
+    window.resize(1366, 768 - 60)
+    assert window.open_scenario_file(FLAGSHIP)
+    click(qtbot, window.briefing_screen.start_button)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    plan, _ = load_test_plan(FLAGSHIP.with_name("brackenford-services.best.plan.yaml"))
+    steps = iter(plan.steps)
+    step = next(steps)
+    while step.scene != "priorities":
+        play_step(qtbot, window, step)
+        step = next(steps)
+    panel = window.incident_screen.panel
+    assert isinstance(panel, RankPanel)
+    view = panel.list
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    order, at = panel.order(), 0
+    for place, wanted in enumerate(step.selection):
+        j = order.index(wanted)
+        for _ in range(abs(j - at)):
+            qtbot.keyClick(view, Qt.Key.Key_Down if j > at else Qt.Key.Key_Up)
+        for _ in range(j - place):
+            qtbot.keyClick(view, Qt.Key.Key_Up, ALT)
+        order.insert(place, order.pop(j))
+        at = place
+    for _ in range(10):
+        QApplication.processEvents()
+    assert panel.order() == list(step.selection)
+    height = view.viewport().height()
+    for row in range(view.count()):
+        rect = view.visualItemRect(view.item(row))
+        assert rect.top() >= 0 and rect.bottom() <= height, f"row {row + 1} at {rect.top()}..{rect.bottom()} of {height}"
