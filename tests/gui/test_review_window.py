@@ -249,6 +249,7 @@ def test_the_compare_tab_says_what_to_do_until_two_sessions_are_chosen(review):
     header = win.compare_header.text()
     assert header.startswith("No sessions are chosen.")
     assert "choose them in the sessions table above" in header and "Compare the two selected" in header
+    assert "by keyboard, Shift+Up or Shift+Down" in header      # not only the mouse way (walkthrough)
     assert not win.compare_tables.isVisible()          # no empty columns numbered 1 2 3
     headers = [win.compare_decisions.horizontalHeaderItem(c).text() for c in range(3)]
     assert headers == ["Decision point", "A", "B"]

@@ -80,7 +80,7 @@ from .report_index import ReportIndex
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
 COMPARE_HOW = ("To compare two sessions, choose them in the sessions table above (click one, then Ctrl+click "
-               "the other) and press \u201cCompare the two selected\u201d (Ctrl+M). Their decisions and NRP "
+               "the other; by keyboard, Shift+Up or Shift+Down from one to the next) and press \u201cCompare the two selected\u201d (Ctrl+M). Their decisions and NRP "
                "actions then appear here side by side.")
 
 
