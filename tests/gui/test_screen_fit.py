@@ -351,9 +351,6 @@ def test_a_scaled_screen_in_its_own_process(tmp_path, screen):
     assert all(not problems for problems in result["clipped"].values()), result["clipped"]
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet (issue 16): the detail tab has about 115 px for the "
-                   "timeline, actions and notes at these sizes; the header paragraph, the buttons and the "
-                   "notes list take the rest")
 @pytest.mark.parametrize("size", ["1280x720", "1366x768"])
 def test_the_review_detail_shows_assessed_actions_not_a_sliver(qtbot, home, size, tmp_path):
     """Found by the keyboard walkthrough: with a session selected at 1280x720 the assessed

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
-from ..widgets import FlowLayout, TabLeavingDateEdit
+from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -343,8 +343,11 @@ class ReviewWindow(QMainWindow):
         inner.setStretchFactor(1, 3)
         inner.setStretchFactor(2, 2)
         inner.setChildrenCollapsible(False)
+        # never a sliver: on a short screen (1280x720, 1366x768) the tab page scrolls instead of
+        # squeezing the tables to under one row (the walkthrough found the actions 11 px tall)
+        inner.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         layout.addWidget(inner, 1)
-        return page
+        return FitScrollArea(page)
 
     def _show_timeline_in_full(self) -> None:
         current = self.timeline_tree.currentItem()
