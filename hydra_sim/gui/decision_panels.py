@@ -132,8 +132,28 @@ class RankList(QListWidget):
         QTimer.singleShot(0, self.reveal_current)      # moved, the row is still the current one
 
     def fit_height(self) -> None:
-        height = sum(max(self.sizeHintForRow(i), 24) for i in range(self.count()))
-        self.setFixedHeight(height + 2 * self.frameWidth() + 8)
+        # the rows as laid out at the list's width now (a row's size hint can be from another
+        # width: the list came out a row short, scrolled, or a blank row tall; the walkthrough)
+        self.verticalScrollBar().setValue(0)
+        self.doItemsLayout()
+        if not self.count():
+            return
+        first, last = self.visualItemRect(self.item(0)), self.visualItemRect(self.item(self.count() - 1))
+        if last.height() <= 0:       # not laid out yet (hidden): from the size hints
+            content = sum(max(self.sizeHintForRow(i), 24) for i in range(self.count()))
+        else:
+            content = last.bottom() + 1 + max(0, first.top())
+        chrome = max(self.height() - self.viewport().height(), 2 * self.frameWidth())     # frame and padding
+        self.setFixedHeight(content + chrome + 4)
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802 - Qt override
+        """Never scroll inside: every row is shown (the screen scrolls, see reveal_current)."""
+        self.verticalScrollBar().setValue(0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():       # the rows wrap anew
+            QTimer.singleShot(0, self.fit_height)
 
 
 def fit_choices(combo: QComboBox) -> None:

@@ -39,6 +39,7 @@ from .window_geometry import place
 log = logging.getLogger(__name__)
 DEFAULT_TRAINEE = TraineeInfo("trainee")
 PREFERRED_SIZE = (1440, 900)        # shrunk to the screen by window_geometry.place
+START_TITLE = "hydra_sim: clandestine lorry drop training"     # the start screen's (and the first) title
 
 SHORTCUTS = [
     ("Tab / Shift+Tab", "Move to the next / previous part of the screen, in reading order: scene text, "
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self.system_points = system_points or app.font().pointSizeF() or 10.0
         self.zoom = float(settings.value("view/zoom", 1.0))
         self.high_contrast = settings.value("view/high_contrast", False, type=bool)
-        self.setWindowTitle("hydra_sim: clandestine lorry drop training")
+        self.setWindowTitle(START_TITLE)
         place(self, PREFERRED_SIZE, "main", settings)   # within the screen; last size when it fits
         self.chosen_scenario = None
         self.trainee: TraineeInfo | None = None
@@ -427,6 +428,8 @@ class MainWindow(QMainWindow):
         self.load_library_in_background()
         self._refresh_sessions()
         self._switch(self.start_screen)
+        # the scenario's name was the title while it was played; the start screen is no scenario's
+        self.setWindowTitle(START_TITLE)
         # while the library loads, a known trainee waits on the list (Read the briefing is
         # not enabled yet); the focus moves on to that button when the scenarios arrive (at
         # once when the library index listed them)

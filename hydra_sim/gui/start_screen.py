@@ -132,10 +132,12 @@ class StartScreen(QWidget):
         self.role.addItem("Not stated", "")
         for role in TRAINEE_ROLES:
             self.role.addItem(role_label(role), role)
-        form.addRow("Trainee ID (required)", self.trainee_id)
-        form.addRow("Name (optional)", self.name)
-        form.addRow("Force (optional)", self.force)
-        form.addRow("Usual role (optional)", self.role)
+        # Alt+T/N/O/R reach the boxes from anywhere on the screen: after a session the focus
+        # waits on "Read the briefing", and a new trainee needs the ID box (the walkthrough)
+        form.addRow("&Trainee ID (required)", self.trainee_id)
+        form.addRow("&Name (optional)", self.name)
+        form.addRow("F&orce (optional)", self.force)
+        form.addRow("Usual &role (optional)", self.role)
         you_layout.addLayout(form)
         note = QLabel("Your trainer's code or collar number, never your name: scores stay on this computer.")
         note.setProperty("role", "small")

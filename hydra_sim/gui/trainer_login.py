@@ -88,7 +88,8 @@ class TrainerLoginDialog(QDialog):
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.passphrase.setFocus()
+        # the first box to fill: the name when setting up (it comes first), else the passphrase
+        (self.name if self.setting_up else self.passphrase).setFocus()
 
     def chosen_name(self) -> str:
         return self.name.text() if isinstance(self.name, QLineEdit) else self.name.currentText()

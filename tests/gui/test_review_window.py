@@ -245,6 +245,7 @@ def test_the_compare_tab_says_what_to_do_until_two_sessions_are_chosen(review):
     header = win.compare_header.text()
     assert header.startswith("No sessions are chosen.")
     assert "choose them in the sessions table above" in header and "Compare the two selected" in header
+    assert "by keyboard, Shift+Up or Shift+Down" in header      # not only the mouse way (walkthrough)
     assert not win.compare_tables.isVisible()          # no empty columns numbered 1 2 3
     headers = [win.compare_decisions.horizontalHeaderItem(c).text() for c in range(3)]
     assert headers == ["Decision point", "A", "B"]
@@ -292,3 +293,62 @@ def test_the_cohort_tab_of_an_empty_store_says_why(qtbot, tmp_path):
     assert win.compare_header.text().startswith("No sessions are chosen.")
     win.close()
     store.close()
+
+
+def test_tab_into_the_sessions_table_selects_a_session(qtbot, review):
+    """Found by the keyboard walkthrough: Tab into the table made its first cell current but
+    selected nothing, and Down on a table of one session then had nowhere to go, so the detail
+    stayed at "Select a session". Arriving by keyboard now selects the current row."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    win, _ids = review
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.filter_text.setText("t-005")             # one session left in the table
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 1)
+    win.table.clearSelection()
+    win.critical_only.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: win.critical_only.hasFocus())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert win.table.hasFocus()
+    assert len(win.table.selectionModel().selectedRows()) == 1
+    qtbot.keyClick(win.table, Qt.Key.Key_Down)   # nowhere to go: still selected
+    assert len(win.table.selectionModel().selectedRows()) == 1
+
+
+def _mnemonics(win):
+    """The Alt letters on screen now: visible buttons and labels with a buddy, the tabs, the menu bar."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    found = []
+
+    def letter(text):
+        match = re.search(r"&([^&\s])", text.replace("&&", ""))
+        return match.group(1).lower() if match else None
+    for widget in win.findChildren(QAbstractButton) + [w for w in win.findChildren(QLabel) if w.buddy() is not None]:
+        if widget.isVisible() and letter(widget.text()):
+            found.append((letter(widget.text()), widget.text()))
+    for i in range(win.tabs.count()):
+        if letter(win.tabs.tabText(i)):
+            found.append((letter(win.tabs.tabText(i)), win.tabs.tabText(i)))
+    for action in win.menuBar().actions():
+        if letter(action.text()):
+            found.append((letter(action.text()), action.text()))
+    return found
+
+
+def test_no_two_alt_keys_on_screen_share_a_letter(qtbot, review):
+    """Found by the keyboard walkthrough: Alt+M went to the From date, not the Compare tab
+    (Fro&m, Co&mpare and &Mark the rationale), and Alt+D to the dashboard button, not the
+    Session detail tab. Qt only cycles the focus between widgets that share a letter."""
+    from collections import Counter
+
+    from PySide6.QtWidgets import QApplication
+    win, _ids = review
+    for index in range(win.tabs.count()):
+        win.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        found = _mnemonics(win)
+        shared = {k: [t for key, t in found if key == k] for k, n in Counter(k for k, _ in found).items() if n > 1}
+        assert not shared, f"tab {win.tabs.tabText(index)!r}: {shared}"

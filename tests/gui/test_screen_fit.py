@@ -349,3 +349,19 @@ def test_a_scaled_screen_in_its_own_process(tmp_path, screen):
     for name, (x, y, w, h) in result["windows"].items():
         assert sx <= x and sy <= y and x + w <= sx + sw and y + h <= sy + sh, f"{name} {(x, y, w, h)} off screen"
     assert all(not problems for problems in result["clipped"].values()), result["clipped"]
+
+
+@pytest.mark.parametrize("size", ["1280x720", "1366x768"])
+def test_the_review_detail_shows_assessed_actions_not_a_sliver(qtbot, home, size, tmp_path):
+    """Found by the keyboard walkthrough: with a session selected at 1280x720 the assessed
+    actions table showed less than one row (its first row cut in half) beside an empty notes
+    list that kept its own height. At least two rows of actions must show."""
+    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
+    review = review_window_at(qtbot, store, size)
+    review.tabs.setCurrentIndex(0)
+    review.table.selectRow(0)
+    settle()
+    table = review.actions_table
+    assert table.rowCount() > 2
+    shown, row = table.viewport().height(), table.rowHeight(0)
+    assert shown >= 2 * row, f"{size}: the actions table shows {shown} px, a row is {row} px"

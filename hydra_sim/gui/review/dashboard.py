@@ -80,7 +80,7 @@ class CohortDashboard(QWidget):
         buttons = QHBoxLayout()
         self.export_miss_png = QPushButton("Export miss-rate chart (&PNG)\u2026")
         self.export_hist_png = QPushButton("Export score chart (P&NG)\u2026")
-        self.export_miss_csv = QPushButton("Export miss rates (&CSV)\u2026")
+        self.export_miss_csv = QPushButton("Export m&iss rates (CSV)\u2026")
         self.export_times_csv = QPushButton("Export critical times (CS&V)\u2026")
         for b in (self.export_miss_png, self.export_hist_png, self.export_miss_csv, self.export_times_csv):
             buttons.addWidget(b)

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..columns import WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
-from ..widgets import FlowLayout, TabLeavingDateEdit
+from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -80,9 +80,23 @@ from .report_index import ReportIndex
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
 COMPARE_HOW = ("To compare two sessions, choose them in the sessions table above (click one, then Ctrl+click "
-               "the other) and press \u201cCompare the two selected\u201d (Ctrl+M). Their decisions and NRP "
+               "the other; by keyboard, Shift+Up or Shift+Down from one to the next) and press \u201cCompare the two selected\u201d (Ctrl+M). Their decisions and NRP "
                "actions then appear here side by side.")
 
+
+
+class SessionTable(QTableView):
+    """The sessions list. Arriving by Tab with nothing selected selects the current (or first)
+    row: Qt only makes a cell current, and with one session Down had nowhere to go, so a
+    keyboard user could not select it (found by tools/keyboard-walkthrough)."""
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        keyboard = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason)
+        model, chosen = self.model(), self.selectionModel()
+        if event.reason() in keyboard and model is not None and model.rowCount() and not chosen.hasSelection():
+            current = self.currentIndex()
+            self.selectRow(current.row() if current.isValid() else 0)
 
 class _Relay(QObject):
     verified = Signal(object)       # set of session ids with issues, or an Exception
@@ -126,7 +140,7 @@ class ReviewWindow(QMainWindow):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableView()
+        self.table = SessionTable()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Sessions")
         self.table.setSortingEnabled(True)
@@ -150,7 +164,7 @@ class ReviewWindow(QMainWindow):
         self.compare_button = QPushButton("&Compare the two selected")
         self.compare_button.setEnabled(False)
         self.compare_button.clicked.connect(self.compare_selected)
-        self.dashboard_button = QPushButton("Cohort &dashboard for the filtered set")
+        self.dashboard_button = QPushButton("Cohort dash&board for the filtered set")
         self.dashboard_button.clicked.connect(self.show_dashboard)
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.compare_button)
@@ -162,7 +176,7 @@ class ReviewWindow(QMainWindow):
         self.tabs.setAccessibleName("Review views")
         self.tabs.addTab(self._build_detail(), "Session &detail")
         self.compare_page = self._build_compare()
-        self.tabs.addTab(self.compare_page, "Co&mpare")
+        self.tabs.addTab(self.compare_page, "Comp&are")
         self.dashboard = CohortDashboard(points=points)
         self.tabs.addTab(self.dashboard, "Cohort das&hboard")
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
@@ -267,7 +281,7 @@ class ReviewWindow(QMainWindow):
         self.note_button.clicked.connect(self.add_note)
         self.override_button = QPushButton("&Override the grade\u2026")
         self.override_button.clicked.connect(self.override_grade)
-        self.mark_button = QPushButton("&Mark the rationale\u2026")
+        self.mark_button = QPushButton("Mar&k the rationale\u2026")
         self.mark_button.setToolTip("Mark the trainee's NDM rationale against its rubric (updates the grade)")
         self.mark_button.clicked.connect(self.mark_rationale)
         for b in (self.note_button, self.override_button, self.mark_button):
@@ -329,8 +343,11 @@ class ReviewWindow(QMainWindow):
         inner.setStretchFactor(1, 3)
         inner.setStretchFactor(2, 2)
         inner.setChildrenCollapsible(False)
+        # never a sliver: on a short screen (1280x720, 1366x768) the tab page scrolls instead of
+        # squeezing the tables to under one row (the walkthrough found the actions 11 px tall)
+        inner.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         layout.addWidget(inner, 1)
-        return page
+        return FitScrollArea(page)
 
     def _show_timeline_in_full(self) -> None:
         current = self.timeline_tree.currentItem()
