@@ -102,13 +102,18 @@ class HeadlessSeatStation:
                     continue
                 view = item
                 self.views.append(view)
-                for index in [i for i in sent if i < view["decisions"]]:
-                    del sent[index]               # taken: the shared session has moved past it
+                turn = view.get("turn")
+                for index in [i for i in sent if i < view["decisions"]
+                              or (turn is not None and turn["scene_id"] != sent[i].scene)]:
+                    # taken: the shared session has moved past it. A Continue adds no decision, so
+                    # the index alone cannot tell: this seat's next turn has the same index. (No turn,
+                    # e.g. paused: still waiting, kept to be sent again if it is refused.)
+                    del sent[index]
                 if view["ended"]:
                     ended = True
+                    sent.clear()       # the story is over: what was sent was taken (a last Continue ends it)
                     self._emit("ended", ending=(view.get("ending") or {}).get("id"))
                     break
-                turn = view.get("turn")
                 if turn is None or turn["index"] in sent or not remaining:
                     continue
                 step = remaining[0]

@@ -1,0 +1,91 @@
+"""The seated flagship played as a Hydra-style exercise: four stations, one per seat, and the
+facilitator's server, over loopback, to the end (issue 17, "Done when").
+
+The control room's station records the pod's one shared session; the officers at scene, the
+incident manager and the investigator each have a seat station. Each station answers only its
+own seat's scenes, from the team's best plan split by seat. Checked: the story reaches the
+plan's ending with the plan's grade, every decision is recorded once with the seat and station
+that made it, and no seat was shown another seat's scenes.
+"""
+
+from __future__ import annotations
+
+from exercise_support import REPO, StationThread
+
+from hydra_sim.engine import load_scenario
+from hydra_sim.engine.plan import load_plan
+from hydra_sim.engine.runner import ScenarioRunner
+from hydra_sim.engine.scoring import score_runner
+from hydra_sim.exercise.headless import HeadlessStation
+from hydra_sim.exercise.seatstation import HeadlessSeatStation
+from hydra_sim.exercise.server import ExerciseServer
+
+SEATED = REPO / "scenarios" / "brackenford-seated.yaml"
+BEST = REPO / "scenarios" / "brackenford-seated.best.plan.yaml"
+RUN = 120.0          # a bound on the whole exercise (never reached when all is well)
+
+
+def steps_by_seat(scenario) -> dict[str, list]:
+    """The team's best plan, each seat's decisions in story order (checks of the plan left out)."""
+    steps, problems = load_plan(BEST)
+    assert steps, problems
+    split: dict[str, list] = {seat: [] for seat in scenario.seats}
+    for step in steps:
+        if step.kind in ("choose", "continue"):
+            split[scenario.scenes[step.scene].seat].append(step)
+    return split
+
+
+def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
+    scenario = load_scenario(SEATED).scenario
+    assert set(scenario.seats) == {"control", "scene", "manager", "investigator"}
+    plan = steps_by_seat(scenario)
+    assert all(plan.values()), "every seat has decisions of its own"
+
+    server = ExerciseServer(SEATED, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.address
+        recording = HeadlessStation(SEATED, tmp_path / "control.sqlite3", host=host, port=port, code=server.code,
+                                    syndicate="Alpha", members=["Control lead"], station_id="alpha-control",
+                                    steps=plan["control"], seat="control", backoff=(0.05, 0.1))
+        seats = {seat: HeadlessSeatStation(SEATED, host=host, port=port, code=server.code, syndicate="Alpha",
+                                           seat=seat, members=[f"{seat} lead"], station_id=f"alpha-{seat}",
+                                           steps=plan[seat], backoff=(0.05, 0.1))
+                 for seat in ("scene", "manager", "investigator")}
+        threads = [StationThread(recording, timeout=RUN)] + [StationThread(s, timeout=RUN) for s in seats.values()]
+        for thread in threads:
+            thread.start()
+        results = [thread.finish(timeout=RUN + 30) for thread in threads]
+        record = server.store.session_record(results[0]["session_id"])
+        inputs = server.store.inputs(results[0]["session_id"])
+    finally:
+        server.stop()
+
+    assert results[0]["ended"] and results[0]["synced"], results
+    for seat_result in results[1:]:
+        assert seat_result["ended"] and seat_result["unplayed"] == 0 and not seat_result["errors"], seat_result
+
+    # one session: every decision once, in the plan's order, made at the station of its scene's seat
+    decisions = [e["data"] for e in record["events"] if e["kind"] == "decision_recorded"]
+    steps = load_plan(BEST)[0]
+    assert [d["scene_id"] for d in decisions] == [s.scene for s in steps if s.kind == "choose"]
+    entered = [e["data"]["scene_id"] for e in record["events"] if e["kind"] == "scene_entered"]
+    assert all(s.scene in entered for s in steps if s.kind == "continue")     # and each Continue was pressed
+    for d in decisions:
+        seat = scenario.scenes[d["scene_id"]].seat
+        assert d["meta"]["seat"] == seat and d["meta"]["station_id"] == f"alpha-{seat}", d["meta"]
+    assert [e["data"]["ending_id"] for e in record["events"] if e["kind"] == "ended"] == ["everyone_safe"]
+
+    # the facilitator's copy scores as the plan says: the team's full-marks path
+    runner = ScenarioRunner.restore(scenario, inputs)
+    report = score_runner(runner)
+    assert report.ending_id == "everyone_safe" and report.finished
+    assert report.grade_id == "distinction" and round(report.percent) == 100, (report.grade_id, report.percent)
+    assert report.critical_failures == []
+
+    # no seat was shown another seat's scenes
+    for seat, station in seats.items():
+        for view in station.views:
+            shown = [i["id"] for i in view["stream"] if i["kind"] in ("scene", "decision")]
+            assert all(scenario.scenes[s].seat == seat for s in shown if s in scenario.scenes), (seat, shown)
