@@ -104,7 +104,7 @@ def test_the_seated_flagship_plays_every_seat_in_turn_in_the_app(qtbot, window, 
     result), recording the messages between seats, to the ending the headless plan reaches."""
     qtbot.waitUntil(lambda: not window.library_loading, timeout=120000)
     qtbot.keyClicks(window.start_screen.trainee_id, "t-test")
-    identify_and_open(qtbot, window, "Brackenford Services, seated")
+    identify_and_open(qtbot, window, "Brackenford Services: four seats")
     start_scenario(qtbot, window)
     for step in _steps("brackenford-seated.best.plan.yaml"):
         play_step(qtbot, window, step, fake_time)
