@@ -260,7 +260,8 @@ class StartScreen(QWidget):
         selected = self.entries[row].path if not self.library_loading and 0 <= row < len(self.entries) else None
         self.library_loading = False
         self.library_list.setAccessibleDescription("")
-        self.entries = list(entries)
+        # by title, as a trainee looks for a scenario (file names are the author's; bundled first)
+        self.entries = sorted(entries, key=lambda e: (not getattr(e, "bundled", False), e.title.casefold(), str(e.path)))
         self.library_list.clear()
         for entry in self.entries:
             self.library_list.addItem(self._library_item(entry))

@@ -36,3 +36,22 @@ def test_enter_without_an_id_stays_and_says_why(qtbot, home, fake_time):
     assert start.error.isVisibleTo(start) and start.error.text()
     win.controller.timer.stop()
     win.debrief_screen.stop_worker()
+
+
+def test_the_library_is_listed_by_title_and_the_flagship_is_chosen_first(qtbot, home, fake_time):
+    """Trainees look for a scenario by its title, not its file name: with the seated flagship's
+    file (brackenford-seated.yaml) before the flagship's (brackenford-services.yaml), the
+    single-seat flagship still comes first, and is what Enter starts."""
+    from hydra_sim.app import build_main_window
+    win = build_main_window(show_error_windows=False, real_time=False, now=fake_time, system_points=11)
+    qtbot.addWidget(win)
+    win.show()
+    win.reload_library()
+    qtbot.waitUntil(lambda: not win.library_loading, timeout=10000)
+    start = win.start_screen
+    titles = [e.title for e in start.entries if getattr(e, "bundled", False)]
+    assert titles == sorted(titles, key=str.casefold) and len(titles) >= 5
+    assert sorted(e.path.name for e in start.entries)[0] == "brackenford-seated.yaml"
+    assert start.entries[start.library_list.currentRow()].path.name == "brackenford-services.yaml"
+    win.controller.timer.stop()
+    win.debrief_screen.stop_worker()
