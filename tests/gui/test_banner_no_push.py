@@ -39,4 +39,3 @@ def test_a_banner_leaves_the_scene_column_its_height(qtbot, window, fake_time):
     assert card_top + screen.scene_card.height() > 0, "some of the scene text is in view"
     assert_fits(window, "1280x720", "a scene with an update banner")
     shoot(window, "incident-banner-1280x720")
-    print("card top", card_top)

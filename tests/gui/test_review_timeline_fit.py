@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle
 from helpers import shoot
-from test_screen_fit import review_window_at, settle, store_of_two_trainees
+from test_screen_fit import review_detail_at
 
 
 def _header_problems(tree) -> list[str]:
@@ -71,11 +71,7 @@ def _wrap_problems(tree, column) -> list[str]:
 
 @pytest.mark.parametrize("size", ["1280x720", "1366x768"])
 def test_the_timeline_reads_whole_without_selecting_a_row(qtbot, home, size, tmp_path):
-    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
-    review = review_window_at(qtbot, store, size)
-    review.tabs.setCurrentIndex(0)
-    review.table.selectRow(0)
-    settle()
+    store, review = review_detail_at(qtbot, tmp_path, size)
     tree = review.timeline_tree
     assert tree.topLevelItemCount() > 3
     header = tree.header()
