@@ -6,7 +6,8 @@ contents ("Critical misses" over "none") does not have to widen its column.
 ``fit_columns`` gives the short, fixed-form columns (times, statuses, scores) the width of
 their contents and header, and lets the free-text columns (names, titles, explanations)
 share what is left; text that is still too long is elided, and the cells carry tooltips
-with the whole text (``tip_cells`` adds one where a filler set none). Must not import the
+with the whole text (``tip_cells`` adds one where a filler set none). A tree given a
+``WrappingCellDelegate`` wraps its free text instead, each row as tall as it needs. Must not import the
 engine, the records package or any screen.
 """
 
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionHeader,
+    QStyleOptionViewItem,
     QTableWidget,
     QTreeWidget,
     QTreeWidgetItemIterator,
@@ -95,7 +98,15 @@ class ColumnFitter(QObject):
         room = self.view.viewport().width() - 2
         smallest = header.minimumSectionSize()          # resizeSection never goes below it
         header_width = {c: max(smallest, header.sectionSizeFromContents(c).width()) for c in range(count)}
-        want = {c: max(header_width[c], self.view.sizeHintForColumn(c)) for c in range(count)}
+        delegate = self.view.itemDelegate()
+        wrapping = isinstance(delegate, WrappingCellDelegate)
+        if wrapping:
+            delegate.natural = True         # what each column wants on one line, not wrapped to its width now
+        try:
+            want = {c: max(header_width[c], self.view.sizeHintForColumn(c)) for c in range(count)}
+        finally:
+            if wrapping:
+                delegate.natural = False
         widths = {c: want[c] for c in range(count) if c not in self.stretch}
         free_columns = [c for c in range(count) if c in self.stretch and not header.isSectionHidden(c)]
         floor = {c: min(header_width[c], want[c]) for c in free_columns}
@@ -135,9 +146,14 @@ class ColumnFitter(QObject):
                 if spare > 0:
                     widest = max(free_columns, key=lambda c: want[c])
                     widths[widest] += spare
+        changed = False
         for c, width in widths.items():
             if header.sectionSize(c) != width:
                 header.resizeSection(c, width)
+                changed = True
+        if changed and wrapping and self.view.wordWrap():
+            # a tree works out its row heights once: again, so wrapped cells get the lines they need
+            self.view.doItemsLayout()
         # a scroll bar that came or went meanwhile changed the room: once more, from the new width
         if header.length() > self.view.viewport().width() and self._retries < 3:
             self._retries += 1
@@ -161,6 +177,25 @@ def tip_cells(view: QTableWidget | QTreeWidget) -> None:
             if not item.toolTip(column) and item.text(column):
                 item.setToolTip(column, plain_tooltip(item.text(column)))
         iterator += 1
+
+
+class WrappingCellDelegate(QStyledItemDelegate):
+    """Row heights for a word-wrapped tree: a QTreeView asks its delegate for a cell's size
+    without the column's width, so a long cell stays one line and is cut; this measures the
+    text wrapped to the width its column has now (``ColumnFitter`` lays the rows out again
+    after it changes the widths). ``natural`` (set by the fitter while it measures) gives the
+    one-line size instead."""
+
+    natural = False
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
+        view = self.parent()
+        if not self.natural and isinstance(view, QAbstractItemView) and view.wordWrap():
+            option = QStyleOptionViewItem(option)
+            # the style wraps only within a valid rectangle (option.rect is a copy: set it back)
+            option.rect = QRect(0, 0, header_of(view).sectionSize(index.column()), 1)
+            option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        return super().sizeHint(option, index)
 
 
 class WrappingColumnHeader(QHeaderView):

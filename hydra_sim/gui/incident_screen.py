@@ -9,7 +9,8 @@ at 1280x720 with long options. The scene title is shown once, in the top bar.
 
 It renders what the session controller exposes and forwards the trainee's answers to it;
 every rule (what is offered, what an answer does, when time runs out) stays in the engine.
-Update banners never take keyboard focus. Pausing keeps everything readable but blocks
+Update banners never take keyboard focus and sit over the incident log, so they never take
+the scene column's height. Pausing keeps everything readable but blocks
 deciding. Keyboard (keyboard.py has the model): Ctrl+Enter decides or continues from anywhere
 on the screen, Tab follows the reading order (scene text, documents, options, rationale,
 Decide, Pause, then the log), and whatever takes the focus in the scrolling column is
@@ -153,7 +154,9 @@ class IncidentScreen(QWidget):
         self.banner_close.clicked.connect(self.hide_banner)
         banner_row.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignTop)
         self.banner.setVisible(False)
-        banners.addWidget(self.banner)
+        # The update banner sits over the incident log (below), not above the scene: there it
+        # took the scene column's height, and at 1280x720 the column scrolled the top of the
+        # scene text out of view to keep the first option in view (issue 16).
         outer.addLayout(banners)
         self._banner_entries: list[LogEntry] = []
 
@@ -274,7 +277,13 @@ class IncidentScreen(QWidget):
         partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrap, never sideways
         partners.setWidget(self.request_form)
         self.partners_tab = self.side.addTab(partners, "Partners")
-        splitter.addWidget(self.side)
+        side_column = QWidget()
+        side_layout = QVBoxLayout(side_column)
+        side_layout.setContentsMargins(0, 10, 10, 0)
+        side_layout.setSpacing(6)
+        side_layout.addWidget(self.banner)
+        side_layout.addWidget(self.side, 1)
+        splitter.addWidget(side_column)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([760, 460])

@@ -220,6 +220,16 @@ def review_window_at(qtbot, store, size: str):
     return review
 
 
+def review_detail_at(qtbot, tmp_path, size: str):
+    """The review window at ``size`` on the two trainees' store, the first session's detail shown."""
+    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
+    review = review_window_at(qtbot, store, size)
+    review.tabs.setCurrentIndex(0)
+    review.table.selectRow(0)
+    settle()
+    return store, review
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_review_window_fits(qtbot, home, size, tmp_path):
     store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
@@ -356,11 +366,7 @@ def test_the_review_detail_shows_assessed_actions_not_a_sliver(qtbot, home, size
     """Found by the keyboard walkthrough: with a session selected at 1280x720 the assessed
     actions table showed less than one row (its first row cut in half) beside an empty notes
     list that kept its own height. At least two rows of actions must show."""
-    store = store_of_two_trainees(tmp_path / "sessions.sqlite3")
-    review = review_window_at(qtbot, store, size)
-    review.tabs.setCurrentIndex(0)
-    review.table.selectRow(0)
-    settle()
+    store, review = review_detail_at(qtbot, tmp_path, size)
     table = review.actions_table
     assert table.rowCount() > 2
     shown, row = table.viewport().height(), table.rowHeight(0)

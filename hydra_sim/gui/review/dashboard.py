@@ -39,6 +39,12 @@ TOP_ACTIONS = 12
 LABEL_CHARS = 60       # a miss-rate bar's label, at most (the whole title is its tooltip)
 
 
+def no_miss_text(sessions: int) -> str:
+    """What the miss-rate chart's place says when nothing was missed (0% bars draw nothing)."""
+    where = "this session" if sessions == 1 else f"these {sessions} sessions"
+    return f"No assessed action was missed in {where}."
+
+
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
@@ -76,6 +82,16 @@ class CohortDashboard(QWidget):
         # One above the other, each the full width: the miss-rate chart's labels are action
         # titles, and beside the score chart they were cut to a few words at 1366x768.
         content.addWidget(self.miss_view)
+        # With 0% misses the chart would be an empty grid (a 0% bar draws nothing), which reads
+        # as broken: in its place, the same finding in words.
+        self.no_misses = QLabel("")
+        self.no_misses.setProperty("role", "heading")
+        self.no_misses.setWordWrap(True)
+        self.no_misses.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_misses.setMinimumHeight(int(self.points * 8))
+        self.no_misses.setAccessibleName("Miss rate of each NRP action")
+        self.no_misses.hide()
+        content.addWidget(self.no_misses)
         content.addWidget(self.histogram_view)
         buttons = QHBoxLayout()
         self.export_miss_png = QPushButton("Export miss-rate chart (&PNG)\u2026")
@@ -223,6 +239,11 @@ class CohortDashboard(QWidget):
         self._axis_font(x, "Missed or contravened (% of sessions); \u2605 = critical")
         _attach_axes(chart, series, bottom=x, left=y)
         self.miss_view.setChart(chart)
+        nothing_missed = not any(m.missed for m in summary.miss_rates)
+        self.no_misses.setText(no_miss_text(summary.sessions) if nothing_missed else "")
+        self.no_misses.setVisible(nothing_missed)
+        self.miss_view.setVisible(not nothing_missed)
+        self.export_miss_png.setEnabled(not nothing_missed)
         self.miss_view.setMinimumHeight(int(max(self.points * 36, 60 + len(top) * self.points * 3.2)))
         # a label Qt Charts shortens is read whole by pointing at its bar
         self.miss_titles = titles

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
-from ..columns import WrappingColumnHeader, fit_columns, tip_cells
+from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import plain_tooltip
 from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
@@ -298,10 +298,16 @@ class ReviewWindow(QMainWindow):
         self.timeline_tree.setRootIsDecorated(False)
         self.timeline_tree.setWordWrap(True)
         self.timeline_tree.setUniformRowHeights(False)
+        self.timeline_tree.setItemDelegate(WrappingCellDelegate(self.timeline_tree))
+        # a wrapped decision may be taller than the pane: scroll by pixels, not whole rows
+        self.timeline_tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.timeline_tree.setAlternatingRowColors(True)
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.timeline_tree.currentItemChanged.connect(lambda *_: self._show_timeline_in_full())
-        fit_columns(self.timeline_tree, {1: 3, 3: 2, 4: 1})
+        # Time and Took are short and fixed in form: as wide as their contents, never cut. What
+        # (the scene, the decision) takes most of the rest and wraps, so a trainer reads each row
+        # without selecting it; the notes column shows only when the session has notes.
+        fit_columns(self.timeline_tree, {1: 4, 3: 2, 4: 1})
         inner.addWidget(self.timeline_tree)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -641,10 +647,13 @@ class ReviewWindow(QMainWindow):
             tree_item = QTreeWidgetItem([format_seconds(item.clock), timeline_line(item), took,
                                          details, note_text])
             tree_item.setData(0, Qt.ItemDataRole.UserRole, item)
+            for column in range(5):          # wrapped rows are tall: each cell starts at the row's top
+                tree_item.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             shown = "".join(f"\n{n}. {label}" for n, label in enumerate(item.shown, 1))
             tree_item.setToolTip(1, plain_tooltip(tree_item.text(1) + (f"\n\nOptions as shown:{shown}" if shown else "")))
             tree_item.setToolTip(3, plain_tooltip(details))      # rationale is the trainee's text
             self.timeline_tree.addTopLevelItem(tree_item)
+        self.timeline_tree.setColumnHidden(4, not notes)     # an empty column only takes the room of What
 
     def _fill_actions(self) -> None:
         actions = (self.current_report or {}).get("actions") or []
