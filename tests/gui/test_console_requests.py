@@ -63,3 +63,14 @@ def test_the_facilitator_answers_requests_from_the_console(qtbot, console, serve
     assert answers[0].startswith("Out-of-hours social work: a duty social worker")
     assert answers[1] == "Desk: nothing yet on that trailer; we will call back."
     assert "answered:" in console.requests_list.item(1).text()
+    # the requests panel and a pod's seat timeline each have their own rows: nothing drawn on top
+    from PySide6.QtCore import QRect
+    shown = [w for w in (console.seats_heading, console.seats_table, console.requests_heading,
+                         console.requests_list) if w.isVisible()]
+    assert console.requests_heading in shown and console.requests_list in shown
+    boxes = [QRect(w.mapTo(console, w.rect().topLeft()), w.size()) for w in shown]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+    # and the console, with both, still fits a 1366x768 laptop (the detail scrolls instead)
+    from hydra_sim.gui.window_geometry import usable_area
+    room = usable_area(QRect(0, 0, 1366, 768 - 32))
+    assert console.minimumSizeHint().height() <= room.height(), console.minimumSizeHint()

@@ -59,6 +59,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
+from ..widgets import FitScrollArea
 from ..window_geometry import place
 from .relay import Relay
 
@@ -435,13 +436,15 @@ class ExerciseConsole(QMainWindow):
         self.results.setWordWrap(True)
         grid.addWidget(self.results, 1, 2)
         # requests for information from the selected syndicate, answered here as the partner
-        grid.addWidget(_label("Requests for information", "heading"), 2, 0, 1, 3)
+        # (rows 4-5: rows 2-3 hold a pod's seat timeline)
+        self.requests_heading = _label("Requests for information", "heading")
+        grid.addWidget(self.requests_heading, 4, 0, 1, 3)
         self.requests_list = QListWidget()
         self.requests_list.setAccessibleName("The selected syndicate's requests for information")
         self.requests_list.setWordWrap(True)
         self.requests_list.currentRowChanged.connect(self._on_request_selected)
         self.requests_list.setMaximumHeight(180)
-        grid.addWidget(self.requests_list, 3, 0)
+        grid.addWidget(self.requests_list, 5, 0)
         answer_box = QVBoxLayout()
         self.answer_reply = QComboBox()
         self.answer_reply.setAccessibleName("The partner's canned reply, or free text")
@@ -455,13 +458,15 @@ class ExerciseConsole(QMainWindow):
         self.answer_button.clicked.connect(self.answer)
         answer_box.addWidget(self.answer_button)
         answer_box.addStretch(1)
-        grid.addLayout(answer_box, 3, 1, 1, 2)
+        grid.addLayout(answer_box, 5, 1, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 2)
         grid.setRowStretch(1, 1)
         grid.setRowStretch(3, 1)
-        splitter.addWidget(bottom)
+        # the detail grows with a pod's seat timeline and the requests panel: it scrolls rather
+        # than make the console taller than a 1366x768 laptop screen (issue 16)
+        splitter.addWidget(FitScrollArea(bottom))
         splitter.setSizes([200, 500])
         self.activity = _label("", "small")
         self.activity.setAccessibleName("Latest station activity")
