@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDateEdit,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QPushButton,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QStylePainter,
+    QTableWidget,
     QWidget,
 )
 
@@ -265,3 +268,19 @@ def reveal(widget: QWidget, rect: QRect | None = None, margin: int = 24) -> None
     top_left = widget.mapTo(holder, rect.topLeft())
     centre = top_left.y() + rect.height() // 2
     parent.ensureVisible(top_left.x(), centre, 0, rect.height() // 2 + margin)
+
+
+def read_only_table(labels: list[str], accessible_name: str, modes) -> QTableWidget:
+    """A table to read, not edit: its column headers, a name for screen readers, wrapped cells,
+    Tab moving on past it (not cell to cell), no row numbers, and each column's resize mode."""
+    table = QTableWidget(0, len(labels))
+    table.setHorizontalHeaderLabels(labels)
+    table.setAccessibleName(accessible_name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    for column, mode in enumerate(modes):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode(mode))
+    return table

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -59,7 +58,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
-from ..widgets import FitScrollArea
+from ..widgets import FitScrollArea, read_only_table
 from ..window_geometry import place
 from .relay import Relay
 
@@ -390,36 +389,17 @@ class ExerciseConsole(QMainWindow):
         self.detail_heading = _label("Select a syndicate to see its decisions", "heading")
         self.detail_heading.setAccessibleName("Selected syndicate")
         grid.addWidget(self.detail_heading, 0, 0)
-        self.decisions = QTableWidget(0, 6)
-        self.decisions.setHorizontalHeaderLabels(["Time", "Scene", "Choice", "Why (rationale)", "Entered by",
-                                                  "Took"])
-        self.decisions.setAccessibleName("The selected syndicate's decisions")
-        self.decisions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.decisions.setWordWrap(True)
-        self.decisions.setTabKeyNavigation(False)
-        self.decisions.verticalHeader().setVisible(False)
-        header = self.decisions.horizontalHeader()
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
-                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
-                                       QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(column, mode)
-        header.resizeSection(1, 220)
+        fit, drag, stretch = (QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+                              QHeaderView.ResizeMode.Stretch)
+        self.decisions = read_only_table(["Time", "Scene", "Choice", "Why (rationale)", "Entered by", "Took"],
+                                         "The selected syndicate's decisions", (fit, drag, stretch, stretch, fit, fit))
+        self.decisions.horizontalHeader().resizeSection(1, 220)
         grid.addWidget(self.decisions, 1, 0)
         # Pods (a seated scenario, one station per seat): every seat's stream on one timeline, so the
         # facilitator sees who knew what when (hidden for a scenario without seats).
         self.seats_heading = _label("Each seat's stream, one timeline", "heading")
-        self.seats_table = QTableWidget(0, 3)
-        self.seats_table.setHorizontalHeaderLabels(["Time", "Seat", "What the seat saw or did"])
-        self.seats_table.setAccessibleName("Every seat's stream of the selected pod, on one timeline")
-        self.seats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.seats_table.setWordWrap(True)
-        self.seats_table.setTabKeyNavigation(False)
-        self.seats_table.verticalHeader().setVisible(False)
-        seats_header = self.seats_table.horizontalHeader()
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
-            seats_header.setSectionResizeMode(column, mode)
+        self.seats_table = read_only_table(["Time", "Seat", "What the seat saw or did"],
+                                           "Every seat's stream of the selected pod, on one timeline", (fit, fit, stretch))
         grid.addWidget(self.seats_heading, 2, 0, 1, 3)
         grid.addWidget(self.seats_table, 3, 0, 1, 3)
         self.seats_heading.hide()

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from ...exercise.protocol import DEFAULT_PORT
 from ...exercise.seats import load_token, save_token
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..safe_text import plain_tooltip
-from ..widgets import WrapLabel, banner
+from ..widgets import WrapLabel, banner, read_only_table
 from ..window_geometry import place
 from .relay import Relay
 
@@ -333,17 +332,11 @@ class FollowerWindow(LinkWindow):
         self.note = WrapLabel("Read-only: decisions are entered on the syndicate's recording station. Hover a "
                            "decision for the rationale.", role="muted")
         layout.addWidget(self.note)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Time", "Scene", "Decision", "Entered by"])
-        self.table.setAccessibleName("The syndicate's decisions so far")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        fit, drag, stretch = (QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+                              QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(["Time", "Scene", "Decision", "Entered by"], "The syndicate's decisions so far",
+                                     (fit, drag, stretch, fit))
         header = self.table.horizontalHeader()
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
-                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(column, mode)
         header.resizeSection(1, 300)
         layout.addWidget(self.table, 3)
         layout.addWidget(WrapLabel("Updates received (injects; the facilitator's are marked)", role="heading"))
