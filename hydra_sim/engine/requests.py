@@ -7,7 +7,7 @@ topic. A pod sends a request (to whom, what, how urgent, optionally on which top
 request is evidence of anything, and holds the record of one request and its answer.
 
 Credit cannot be gamed by an empty or meaningless question: a request is evidence of a
-reply's actions only when the question itself contains one of that reply's keywords (naming
+reply's actions only when the question itself contains that reply's keywords (naming
 the topic on the form chooses the canned answer, but earns nothing by itself). Nor by a bag of
 keywords: the question must be *about* that reply's topic, i.e. contain at least as many of
 its keywords as of every other topic's in the scenario (any partner's) together, so a question
