@@ -37,7 +37,9 @@ def view_at(scenario, scene, index: int = 3) -> dict:
     return {"seat": "scene", "title": "Officers at scene", "clock": 900, "clock_label": "04:25",
             "reference": sorted(scenario.reference), "decisions": index, "turn": turn, "waiting_for": None,
             "ended": False, "ending": None, "paused": False,
-            "stream": [{"clock_label": "04:10", "kind": "message", "text": "Control: units on the way."}]}
+            "stream": [{"clock_label": "04:10", "kind": "message", "text": "Control: units on the way."},
+                       {"clock_label": "04:12", "kind": "request", "text": "to Ambulance control (immediate): ETA?"},
+                       {"clock_label": "04:14", "kind": "answer", "text": "Ambulance control: eighteen minutes."}]}
 
 
 def window(qtbot, scenario, sent: list):
@@ -114,6 +116,8 @@ def test_documents_and_reference_items_open_from_the_seat_window(qtbot, scenario
     dialog = win.viewers[-1]
     assert isinstance(dialog, QDialog) and item.title in dialog.findChild(QTextBrowser).toPlainText()
     shoot(win, "seat-window-documents")
+    lines = [win.stream.item(i).text() for i in range(win.stream.count())]
+    assert "\u2192 to Ambulance control" in lines[1] and "\u21a9 Ambulance control:" in lines[2]   # the seat's requests
     assert win.options.isVisible() and win.options.count() == len(scene.decision.options)   # choose-one as before
 
 

@@ -43,7 +43,10 @@ from ..window_geometry import place
 from .relay import Relay
 from .station import LinkWindow
 
-MARKS = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714"}
+# request / answer: the seat's requests for information and the partners' answers (sent by the
+# pod's recording station: a seat link carries decisions only)
+MARKS = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714",
+         "request": "\u2192", "answer": "\u21a9"}
 ENTERED_HERE = ("choose_one", "choose_many")        # in the window's own option list
 IN_PANELS = ("rank", "ndm_rationale")                # in the trainee app's panels (needs the scenario)
 
