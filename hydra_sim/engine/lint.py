@@ -5,7 +5,8 @@ docs/lint.md). Graph checks are static: they follow every route whatever its con
 "unreachable" means unreachable on any path. Seated scenarios (seats.py) are checked for
 unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
 (H001-H009), and by reachability (reach.py) for messages waited for where no path sends them
-(H010) or sends them first (H011). Partners and their canned replies (requests.py) are checked
+(H010) or sends them first (H011); team actions (team.py) must name what exists and can
+happen (H012-H014). Partners and their canned replies (requests.py) are checked
 so a request's credit means something (Q001-Q004). Must not import Qt or any GUI code.
 """
 
@@ -75,6 +76,7 @@ class _Checker:
         self.check_content()
         self.check_seats()
         self.check_partners()
+        self.check_team_actions()
 
     # -- identity --------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -414,6 +416,58 @@ class _Checker:
         for scene in s.scenes.values():
             if scene.decision is not None:
                 self.stand_in(scene)
+
+    # -- team actions (team.py) -----------------------------------------------------
+    def check_team_actions(self) -> None:
+        """H012: a team action names a scene, seat, message or action that is not there (or that
+        nothing can do); H013: the seat that must know a message is never sent it; H014: team
+        actions in a scenario without seats."""
+        s = self.s
+        actions = getattr(s, "team_actions", None) or {}
+        if not actions:
+            return
+        if not s.seats:
+            first = next(iter(actions.values()))
+            self.add("H014", WARNING, f"the scenario has team actions ({', '.join(actions)}) but no seats, so one "
+                     "trainee plays every part and there is no team to share a picture", first.location,
+                     "declare 'seats:', or remove 'team_actions'")
+        from .seats import sent_messages
+        sent = sent_messages(s)
+        sent_to = {}
+        for message in sent:
+            sent_to.setdefault(message.id, set()).add(message.to)
+        for action in actions.values():
+            where = f"team action '{action.id}'"
+            scene = s.scenes.get(action.before or "")
+            if action.before and (scene is None or scene.decision is None):
+                what = "is not a scene" if scene is None else "has no decision"
+                self.add("H012", ERROR, f"{where} is checked before '{action.before}', which {what}",
+                         action.before_location or action.location,
+                         did_you_mean(action.before, s.scenes) or "name a scene with a decision")
+            if action.seat and action.seat not in s.seats:
+                self.add("H012", ERROR, f"{where} names seat '{action.seat}', which is not declared under 'seats'",
+                         action.seat_location or action.location,
+                         did_you_mean(action.seat, s.seats) or "use one of the seats")
+            seat = action.seat or (scene.seat if scene is not None else None)
+            if action.knew and not action.seat and not action.before:
+                self.add("H012", ERROR, f"{where} says what a seat must know but not which seat",
+                         action.location, "add 'seat: <seat id>' or 'before: <scene id>'")
+            for message_id, location in action.knew:
+                if message_id not in sent_to:
+                    self.add("H012", ERROR, f"{where} needs message '{message_id}', which no outcome sends, so it "
+                             "is never met", location, did_you_mean(message_id, sent_to) or "check the spelling")
+                elif seat is not None and seat in s.seats and seat not in sent_to[message_id]:
+                    self.add("H013", ERROR, f"{where} needs seat '{seat}' to have message '{message_id}', but it "
+                             f"is only ever sent to {', '.join(repr(t) for t in sorted(sent_to[message_id]))}, so "
+                             "it is never met", location, f"send it to '{seat}' too, or check the seat")
+            for ref in action.done:
+                if s.catalogues and s.action(ref.action_id) is None:
+                    self.add("H012", ERROR, f"{where} needs action '{ref.action_id}', which no catalogue has",
+                             ref.location, did_you_mean(ref.action_id, s.assessed) or "check the spelling")
+                elif s.catalogues and ref.action_id not in s.assessed:
+                    self.add("H012", ERROR, f"{where} needs action '{ref.action_id}', which no choice of the "
+                             "scenario evidences, so it is never met", ref.location,
+                             "evidence it from a choice, or remove it")
 
     def stand_in(self, scene) -> None:
         decision = scene.decision
