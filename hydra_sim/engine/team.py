@@ -103,7 +103,27 @@ def _message_words(runner, message_id: str, seat: str | None, at: int, index: in
                            f"{_clock(scenario, m.arrives_at)})")
         return False, (f"the message from {seat_title(scenario, m.from_seat)} {quote(m.message.text)} came only "
                        f"later (sent {_clock(scenario, m.sent_at)})")
-    return False, "a message that should have told them was never sent"
+    planned = _planned(scenario, message_id, seat)
+    if planned is None:
+        return False, "a message that should have told them was never sent"
+    message, sender = planned
+    return False, f"{seat_title(scenario, sender)} never sent the message {quote(message.text)}"
+
+
+def _planned(scenario: Scenario, message_id: str, seat: str | None):
+    """(the message, the seat of the scene that can send it): the first in file order, or None."""
+    for scene in scenario.scenes.values():
+        decision = scene.decision
+        if decision is None:
+            continue
+        outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
+                    *(o.outcome for part in decision.parts for o in part.options),
+                    *(x for rule in decision.rules for x in (rule.when_kept, rule.when_broken))]
+        for outcome in outcomes:
+            for message in (outcome.sends if outcome is not None else ()):
+                if message.id == message_id and message.to == seat:
+                    return message, scene.seat
+    return None
 
 
 def _action_title(scenario: Scenario, action_id: str) -> str:
