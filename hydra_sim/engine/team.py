@@ -70,6 +70,15 @@ def seat_title(scenario: Scenario, seat_id: str | None) -> str:
     return seat.title if seat is not None else "the team"
 
 
+def seat_phrase(scenario: Scenario, seat_id: str | None) -> str:
+    """A seat as a sentence names it: "the force incident manager", "the officers at scene" (a title
+    that starts with an acronym, "NCCU desk", keeps its capitals)."""
+    title = seat_title(scenario, seat_id)
+    if title == "the team":
+        return title
+    return "the " + (title if title[:2].isupper() else title[:1].lower() + title[1:])
+
+
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """A message's text in quotation marks, cut at a word near ``limit`` characters."""
     text = " ".join(str(text).split())
@@ -93,21 +102,21 @@ def _message_words(runner, message_id: str, seat: str | None, at: int, index: in
     arrived = [m for m in to_seat if m.arrives_at <= at and m.decision_index < index]
     if arrived:
         m = arrived[0]
-        return True, (f"the message from {seat_title(scenario, m.from_seat)} ({m.message.channel}, "
+        return True, (f"the message from {seat_phrase(scenario, m.from_seat)} ({m.message.channel}, "
                       f"arrived {_clock(scenario, m.arrives_at)}) {quote(m.message.text)}")
     if to_seat:
         m = to_seat[0]
         if m.decision_index < index:
-            return False, (f"the message from {seat_title(scenario, m.from_seat)} {quote(m.message.text)} was "
+            return False, (f"the message from {seat_phrase(scenario, m.from_seat)} {quote(m.message.text)} was "
                            f"still on its way (sent {_clock(scenario, m.sent_at)}, arriving "
                            f"{_clock(scenario, m.arrives_at)})")
-        return False, (f"the message from {seat_title(scenario, m.from_seat)} {quote(m.message.text)} came only "
+        return False, (f"the message from {seat_phrase(scenario, m.from_seat)} {quote(m.message.text)} came only "
                        f"later (sent {_clock(scenario, m.sent_at)})")
     planned = _planned(scenario, message_id, seat)
     if planned is None:
         return False, "a message that should have told them was never sent"
     message, sender = planned
-    return False, f"{seat_title(scenario, sender)} never sent the message {quote(message.text)}"
+    return False, f"{seat_phrase(scenario, sender)} never sent the message {quote(message.text)}"
 
 
 def _planned(scenario: Scenario, message_id: str, seat: str | None):
@@ -147,7 +156,7 @@ def _done_words(runner, action_id: str, at: int, index: int) -> tuple[bool, str]
     done = [c for c in credits if not c.contravened]
     if done:
         scene = scenario.scenes.get(done[0].scene_id)
-        who = seat_title(scenario, scene.seat) if scene is not None else "the team"
+        who = seat_phrase(scenario, scene.seat) if scene is not None else "the team"
         return True, f"\u201c{title}\u201d (done by {who} at {_clock(scenario, done[0].clock)})"
     return False, f"\u201c{title}\u201d had not been done"
 
@@ -164,11 +173,11 @@ def score_team_action(runner, action: TeamAction) -> TeamActionResult:
         where = f"\u201c{scene.title if scene else action.before}\u201d"
         if record is None:
             result.explanation = ("Not reached: the incident ended before " if runner.ended else
-                                  "Not reached yet: ") + f"{result.seat_title} came to {where}."
+                                  "Not reached yet: ") + f"{seat_phrase(scenario, seat)} came to {where}."
             return result
         at, index = record.clock, record.index
         result.decision_index, result.stand_in = index, record.stand_in
-        when = f"when {result.seat_title} decided {where} at {_clock(scenario, at)}"
+        when = f"when {seat_phrase(scenario, seat)} decided {where} at {_clock(scenario, at)}"
     else:
         if not runner.ended:
             result.explanation = "Not judged yet: it is checked at the end of the incident."

@@ -142,13 +142,15 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
     body = [f"<h1>{_e(title)}: {_e(data.scenario_title)}</h1>",
             f"<p class=\"muted\">Generated {_e(when)}. Syndicates: {_e(', '.join(data.syndicates))}.</p>",
             "<h2>Results</h2>", "<table><tr><th>Syndicate</th><th>Score</th><th>Grade</th><th>Outcome</th>"
-            "<th>Critical failures</th><th>Facilitator interventions</th></tr>"]
+            "<th>Critical failures</th><th>Facilitator interventions</th>"
+            + ("<th>Team actions</th>" if data.seated else "") + "</tr>"]
     for r in data.results:
         score = "" if r.percent is None else f"{r.percent:.1f}%"
         interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
+        team = f"<td>{_e(r.team.removeprefix('Team: ') or 'not finished')}</td>" if data.seated else ""
         body.append(f"<tr><td>{_e(r.syndicate)}</td><td>{_e(score)}</td><td>{_e(r.grade)}</td>"
                     f"<td>{_e((r.outcome or r.status).replace('_', ' '))}</td>"
-                    f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td></tr>")
+                    f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td>{team}</tr>")
     body.append("</table>")
     for name, why in data.unreadable.items():
         body.append(f"<p class=\"none\">Syndicate {_e(name)}'s session cannot be read: {_e(why)}</p>")

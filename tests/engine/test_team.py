@@ -55,7 +55,7 @@ def test_best_path_meets_every_team_action(seated):
     assert team["percent"] == 100.0 and team["earned"] == team["possible"] > 0
     count = _by_id(team)["count_before_custody"]
     assert count["status"] == MET and count["seat"] == "manager" and not count["stand_in"]
-    assert "Officers at scene" in count["explanation"] and "arrived 04:27" in count["explanation"]
+    assert "the officers at scene" in count["explanation"] and "arrived 04:27" in count["explanation"]
     assert report.to_dict()["team"]["met"] == team["met"]      # in the stored report
 
 
