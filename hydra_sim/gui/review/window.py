@@ -184,7 +184,7 @@ class ReviewWindow(QMainWindow):
         self.team_page.setAccessibleName("The team's result and what each seat knew at each decision")
         self.team_page.setPlainText("Select a session of a seated scenario to see its team actions and what each "
                                     "seat knew when it decided.")
-        self.tabs.addTab(self.team_page, "Team and seat &pictures")
+        self.tabs.addTab(self.team_page, "Team and seat pict&ures")
         self._scenarios = None          # records.exports.ScenarioCache, made when first needed
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.compared: tuple[str, str] | None = None     # the two sessions on the Compare tab
