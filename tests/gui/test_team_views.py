@@ -54,6 +54,7 @@ def pods(tmp_path, seated):
 
 def test_the_debrief_of_a_seated_session_has_a_team_tab(qtbot, seated):
     from hydra_sim.gui.debrief_screen import DebriefScreen
+    _themed()
     plan, _ = load_test_plan(REPO / "scenarios" / "brackenford-seated.scene-no-count.plan.yaml")
     runner = run_test_plan(plan, seated).runner
     screen = DebriefScreen(open_exports=False, best_paths=NoBestPaths())
@@ -85,8 +86,16 @@ def test_the_debrief_of_a_scenario_without_seats_has_no_team_tab(qtbot):
     assert screen.team_view.toPlainText() == ""
 
 
+def _themed():
+    from PySide6.QtWidgets import QApplication
+
+    from hydra_sim.gui.theme import apply as apply_theme
+    apply_theme(QApplication.instance(), 11.0, 1.0, False)
+
+
 def test_the_plenary_shows_team_actions_and_where_the_pictures_diverged(qtbot, pods):
     from hydra_sim.gui.exercise.plenary import PlenaryWindow
+    _themed()
     path, ids = pods
     with SessionStore(path) as store:
         data = plenary(store, ids)
@@ -104,6 +113,8 @@ def test_the_plenary_shows_team_actions_and_where_the_pictures_diverged(qtbot, p
     assert statuses == {"\u2714 Met"}                   # Alpha: the best plan
     assert {table.item(r, 2).text() for r in range(table.rowCount())} == {"\u2716 Missed"}
     assert "JESIP" in table.item(0, 0).toolTip()
+    shoot(win, "exercise-plenary-team-actions")
+    view.pages.setCurrentIndex(1)
     view.syndicate_box.setCurrentIndex(view.syndicate_box.findData("Bravo"))
     assert view.pictures_table.rowCount() == len(data.pictures["Bravo"])
     custody = next(r for r in range(view.pictures_table.rowCount())
@@ -118,6 +129,7 @@ def test_the_plenary_shows_team_actions_and_where_the_pictures_diverged(qtbot, p
 
 def test_the_review_shows_a_seated_session_team_and_pictures(qtbot, pods):
     from hydra_sim.gui.review.window import open_review_window
+    _themed()
     path, ids = pods
     with SessionStore(path) as store:
         win = open_review_window(store, verify_in_background=False)

@@ -171,6 +171,10 @@ class PlenaryWindow(QWidget):
                 self.results.setItem(row, column, item)
         self.results.setMaximumHeight(self.results.verticalHeader().defaultSectionSize() * (len(data.results) + 1)
                                       + 40)
+        if data.seated:     # the Team and seats tab is tall: the results keep room for up to four rows
+            rows = sum(self.results.rowHeight(r) for r in range(min(4, self.results.rowCount())))
+            self.results.setMinimumHeight(self.results.horizontalHeader().sizeHint().height() + rows
+                                          + 2 * self.results.frameWidth() + 2)
         outer.addWidget(self.results)
         self.cohort_label = WrapLabel(self._cohort_text(), role="muted")
         self.cohort_label.setAccessibleName("The cohort picture")

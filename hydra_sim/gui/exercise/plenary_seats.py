@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +52,10 @@ class TeamAndSeats(QWidget):
         self.data = data
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        # two pages, each with the tab's whole height (a 1366x768 laptop has no height to share)
+        pages = QTabWidget()
+        pages.setAccessibleName("Team actions, or each seat's picture")
+        self.pages = pages
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -75,13 +79,13 @@ class TeamAndSeats(QWidget):
                 self.team_table.setItem(row, column, cell)
         self.team_table.resizeRowsToContents()
         top_layout.addWidget(self.team_table, 1)
-        splitter.addWidget(top)
+        pages.addTab(top, "Team &actions")
 
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         choose = QHBoxLayout()
-        heading = WrapLabel("Where the seats' pictures diverged: what each seat knew when it decided",
+        heading = WrapLabel("What each seat knew when it decided, beside what the rest of its team knew",
                             role="heading")
         choose.addWidget(heading, 1)
         label = QLabel("S&yndicate:")
@@ -111,9 +115,8 @@ class TeamAndSeats(QWidget):
         inner.addWidget(self.picture_detail)
         inner.setSizes([560, 440])
         bottom_layout.addWidget(inner, 1)
-        splitter.addWidget(bottom)
-        splitter.setSizes([220, 420])
-        layout.addWidget(splitter, 1)
+        pages.addTab(bottom, "Where the seats' pi&ctures diverged")
+        layout.addWidget(pages, 1)
         self.syndicate_box.currentIndexChanged.connect(self._show_syndicate)
         self.pictures_table.currentCellChanged.connect(self._show_picture)
         self._show_syndicate()
@@ -145,5 +148,7 @@ class TeamAndSeats(QWidget):
     def _show_picture(self, row: int, _column: int, _prev_row: int, _prev_column: int) -> None:
         found = self.current_pictures()
         if 0 <= row < len(found):
+            self.pictures_table.scrollToItem(self.pictures_table.item(row, 0),
+                                             QAbstractItemView.ScrollHint.PositionAtCenter)
             self.picture_detail.setHtml(pictures_html([found[row]]).replace(
                 "<h2>Where the seats' pictures diverged</h2>", "", 1))
