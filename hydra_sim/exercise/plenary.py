@@ -23,7 +23,7 @@ from datetime import datetime
 from ..records.exports import CohortStats, DecisionRow, ScenarioCache, SessionRecord, cohort_stats, gather
 from ..records.errors import StoreError
 from ..records.store import SessionStore
-from ..records.team_report import TEAM_STATUS_WORDS, pictures_html, team_of, team_summary
+from ..records.team_report import TEAM_STATUS_WORDS, pictures_html, team_actions, team_of, team_summary
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Plenary:
         """One row per team action: its title, why it matters, and each syndicate's status in words."""
         rows: dict[str, dict] = {}
         for name, team in self.teams.items():
-            for action in team.get("actions") or []:
+            for action in team_actions(team):
                 row = rows.setdefault(action["team_action_id"], {
                     "title": action.get("title"), "why": action.get("why"), "principle": action.get("principle"),
                     "seat_title": action.get("seat_title"), "status": {}, "explanation": {}})

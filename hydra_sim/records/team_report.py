@@ -29,19 +29,31 @@ def team_of(report) -> dict:
     if report is None:
         return {}
     team = report.get("team") if isinstance(report, dict) else getattr(report, "team", None)
-    return team if isinstance(team, dict) and team.get("actions") else {}
+    return team if isinstance(team, dict) and team_actions(team) else {}
+
+
+def team_actions(team: dict) -> list[dict]:
+    """The team actions of a team part that are readable (a stored report is data from a file: a
+    damaged or hand-made one may hold anything, and one bad entry must not stop a report)."""
+    found = team.get("actions") if isinstance(team, dict) else None
+    return [a for a in found if isinstance(a, dict) and isinstance(a.get("team_action_id"), str)] \
+        if isinstance(found, list) else []
 
 
 def team_summary(team: dict) -> str:
-    """'Team: 5 of 7 team actions met (80%)', or '' without team actions."""
-    if not team:
+    """'Team: 5 of 7 team actions met (80% ...)', or '' without team actions (counted from the actions
+    themselves, so a damaged total never shows)."""
+    actions = team_actions(team)
+    if not actions:
         return ""
-    total = len(team.get("actions") or [])
-    text = f"Team: {team.get('met', 0)} of {total} team action{'s' if total != 1 else ''} met"
-    if team.get("possible"):
-        text += f" ({team.get('percent', 0):g}% of what the path allowed)"
-    if team.get("not_reached"):
-        text += f"; {team['not_reached']} not reached"
+    met = sum(a.get("status") == "met" for a in actions)
+    cut = sum(a.get("status") == "not_reached" for a in actions)
+    text = f"Team: {met} of {len(actions)} team action{'s' if len(actions) != 1 else ''} met"
+    percent = team.get("percent")
+    if team.get("possible") and isinstance(percent, (int, float)) and not isinstance(percent, bool):
+        text += f" ({percent:g}% of what the path allowed)"
+    if cut:
+        text += f"; {cut} not reached"
     return text
 
 
@@ -49,7 +61,7 @@ def team_html(team: dict, colours: dict | None = None) -> str:
     """The "Team" section: each team action with its status, what it was checked at, and why it matters.
 
     ``colours``: status -> a CSS colour (the debrief colours for its theme); none: no colour."""
-    if not team:
+    if not team_actions(team):
         return ""
     colours = colours or {}
     order = {"missed": 0, "met": 1, "not_reached": 2}
@@ -57,7 +69,7 @@ def team_html(team: dict, colours: dict | None = None) -> str:
              f"<p><b>{_e(team_summary(team))}.</b> Team actions are scored from the shared record of every "
              "seat (stand-ins included). They do not change any seat's own grade: they show whether the seats "
              "built one picture of the incident between them.</p>"]
-    for action in sorted(team.get("actions") or [], key=lambda a: order.get(a.get("status"), 9)):
+    for action in sorted(team_actions(team), key=lambda a: order.get(a.get("status"), 9)):
         status = TEAM_STATUS_WORDS.get(action.get("status"), action.get("status"))
         colour = colours.get(action.get("status"))
         shown = f"<span style='color:{colour}'>{_e(status)}</span>" if colour else _e(status)
@@ -73,11 +85,12 @@ def team_rows(session_id: str, team: dict) -> list[list]:
     """One CSV row per team action (TEAM_COLUMNS)."""
     return [[session_id, a.get("team_action_id"), a.get("title"), a.get("seat"), a.get("status"), a.get("weight"),
              a.get("credit"), a.get("checked_at"), "yes" if a.get("stand_in") else "no", a.get("principle"),
-             a.get("explanation")] for a in team.get("actions") or []]
+             a.get("explanation")] for a in team_actions(team)]
 
 
 def pictures_html(pictures: list[dict]) -> str:
     """The divergence view: for each decision, what its seat knew and what the team knew that it did not."""
+    pictures = [p for p in pictures or [] if isinstance(p, dict)]
     if not pictures:
         return ""
     parts = ["<h2>Where the seats' pictures diverged</h2>",
@@ -93,7 +106,7 @@ def pictures_html(pictures: list[dict]) -> str:
                              ("On its way to this seat", "on_the_way"),
                              ("This seat knew", "knew"),
                              ("Known elsewhere in the team, not here", "elsewhere")):
-            lines = p.get(key) or []
+            lines = [str(line) for line in p.get(key) or [] if isinstance(line, str)]
             if lines:
                 parts.append(f"<p><b>{_e(heading)}:</b></p><ul>"
                              + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>")
@@ -106,7 +119,7 @@ def team_cohort(reports: list[dict]) -> list[dict]:
     """Per team action over a cohort's reports: how often met, missed or not reached (highest miss first)."""
     found: dict[str, dict] = {}
     for report in reports:
-        for action in team_of(report).get("actions") or []:
+        for action in team_actions(team_of(report)):
             entry = found.setdefault(action["team_action_id"], {
                 "team_action_id": action["team_action_id"], "title": action.get("title"),
                 "seat_title": action.get("seat_title"), "met": 0, "missed": 0, "not_reached": 0})

@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 from .exports import DecisionRow, ScenarioCache, SessionRecord, clock_label, gather
 from .store import SessionStore, SessionSummary
-from .team_report import team_of
+from .team_report import team_actions, team_of
 
 DEFAULT_IRI_BASE = "https://hydra-sim.example.org"
 LANG = "en-GB"
@@ -256,7 +256,7 @@ class StatementBuilder:
                                                         "percent": team.get("percent")}
             extensions[self.extension("team-actions")] = [
                 {"id": a.get("team_action_id"), "status": a.get("status"), "seat": a.get("seat")}
-                for a in team.get("actions") or []]
+                for a in team_actions(team)]
         markings = report.get("markings") or []
         if markings:
             extensions[self.extension("marked-by")] = [{"by": m.get("by"), "at": m.get("at")} for m in markings]

@@ -241,8 +241,8 @@ def compact_report(session_id: str, report: dict) -> tuple[CompactReport, dict[s
         actions.append((aid, str(a.get("status")), bool(a.get("critical")), at if isinstance(at, int) else None))
     # A seated session's team actions (records/team_report.py) join the chart as "Team: ..." rows:
     # met counts as done, missed as missed, not reached as not reached (never critical).
-    team = report.get("team") if isinstance(report.get("team"), dict) else {}
-    for t in team.get("actions") or []:
+    from ...records.team_report import team_actions
+    for t in team_actions(report.get("team")):
         aid = TEAM_PREFIX + str(t.get("team_action_id"))
         titles[aid] = "Team: " + str(t.get("title") or t.get("team_action_id"))
         at = t.get("checked_at")
