@@ -6,7 +6,7 @@ docs/lint.md). Graph checks are static: they follow every route whatever its con
 unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
 (H001-H009), and by reachability (reach.py) for messages waited for where no path sends them
 (H010) or sends them first (H011); team actions (team.py) must name what exists and can
-happen (H012-H014). Partners and their canned replies (requests.py) are checked
+happen (H012-H015). Partners and their canned replies (requests.py) are checked
 so a request's credit means something (Q001-Q004). Must not import Qt or any GUI code.
 """
 
@@ -468,6 +468,40 @@ class _Checker:
                     self.add("H012", ERROR, f"{where} needs action '{ref.action_id}', which no choice of the "
                              "scenario evidences, so it is never met", ref.location,
                              "evidence it from a choice, or remove it")
+        self.check_team_reach(actions, sent_to)
+
+    def check_team_reach(self, actions: dict, sent_to: dict[str, set[str]]) -> None:
+        """H015: a team action checked at a scene that no path reaches after a decision that could
+        do what it needs (send the message to its seat, or evidence the action): never met."""
+        s = self.s
+        graph = self.successors()
+        reachable = _reachable(s.start, graph)
+        from .requests import request_actions
+        from .runner import actions_offered
+        anytime = request_actions(s)            # a request for information can earn these at any time
+        for action in actions.values():
+            scene = s.scenes.get(action.before or "")
+            if scene is None or scene.decision is None or scene.id not in reachable:
+                continue                        # H012 or G001 has said so
+            seat = action.seat or scene.seat
+            earlier = (_reachable_backwards(scene.id, graph) & reachable) - {scene.id}
+            where = f"team action '{action.id}'"
+            for message_id, location in action.knew:
+                if seat not in sent_to.get(message_id, ()):
+                    continue                    # H012 or H013 has said so
+                if not any((message_id, seat) in _scene_sends_to(s.scenes[x]) for x in earlier):
+                    self.add("H015", WARNING, f"{where} needs seat '{seat}' to have message '{message_id}' "
+                             f"before '{scene.id}', but no path reaches '{scene.id}' after a decision that sends "
+                             "it there, so it is never met", location,
+                             f"send it from a decision on a path that leads to '{scene.id}', or check it later")
+            for ref in action.done:
+                if ref.action_id not in s.assessed or ref.action_id in anytime:
+                    continue
+                if not any(ref.action_id in actions_offered(s.scenes[x].decision, s.scenes[x].decision.options)
+                           for x in earlier if s.scenes[x].decision is not None):
+                    self.add("H015", WARNING, f"{where} needs action '{ref.action_id}' done before '{scene.id}', "
+                             f"but no decision on a path to '{scene.id}' can do it, so it is never met",
+                             ref.location, f"check it at a later scene, or offer the action earlier")
 
     def stand_in(self, scene) -> None:
         decision = scene.decision
@@ -581,13 +615,13 @@ def _outcome_text(outcome: Outcome) -> str:
 
 def _scene_sends(scene) -> set[str]:
     """The ids of the messages the scene's decision can send (the runner sends from decisions only)."""
-    decision = scene.decision
-    if decision is None:
-        return set()
-    outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
-                *(o.outcome for part in decision.parts for o in part.options),
-                *(outcome for rule in decision.rules for outcome in (rule.when_kept, rule.when_broken))]
-    return {m.id for outcome in outcomes if outcome is not None for m in outcome.sends}
+    return {message_id for message_id, _to in _scene_sends_to(scene)}
+
+
+def _scene_sends_to(scene) -> set[tuple[str, str]]:
+    """(message id, seat it goes to) for every message the scene's decision can send."""
+    from .seats import decision_outcomes
+    return {(m.id, m.to) for outcome in decision_outcomes(scene.decision) for m in outcome.sends}
 
 
 def _reachable_backwards(target: str, graph: dict[str, set[str]]) -> set[str]:

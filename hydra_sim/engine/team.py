@@ -121,15 +121,10 @@ def _message_words(runner, message_id: str, seat: str | None, at: int, index: in
 
 def _planned(scenario: Scenario, message_id: str, seat: str | None):
     """(the message, the seat of the scene that can send it): the first in file order, or None."""
+    from .seats import decision_outcomes
     for scene in scenario.scenes.values():
-        decision = scene.decision
-        if decision is None:
-            continue
-        outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
-                    *(o.outcome for part in decision.parts for o in part.options),
-                    *(x for rule in decision.rules for x in (rule.when_kept, rule.when_broken))]
-        for outcome in outcomes:
-            for message in (outcome.sends if outcome is not None else ()):
+        for outcome in decision_outcomes(scene.decision):
+            for message in outcome.sends:
                 if message.id == message_id and message.to == seat:
                     return message, scene.seat
     return None

@@ -11,7 +11,7 @@ import pytest
 
 from hydra_sim.engine.lint import lint_scenario
 from hydra_sim.engine.loader import load_scenario
-from hydra_sim.engine.model import Location, TeamAction
+from hydra_sim.engine.model import ActionRef, Location, TeamAction
 from hydra_sim.engine.plan import load_test_plan, run_test_plan
 from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.engine.scoring import score_runner
@@ -163,3 +163,17 @@ def test_pictures_replay_from_the_log(seated):
     again = ScenarioRunner.restore(seated, runner.log)
     assert [p.to_dict() for p in pictures(again)] == [p.to_dict() for p in pictures(runner)]
     assert score_team(again) == score_team(runner)
+
+
+def test_lint_warns_about_a_team_action_no_path_can_meet(seated):
+    """The phones are seized after the inspector's first call, and the debrief comes at the handover:
+    checked at the first decisions, neither could ever have happened (H015)."""
+    too_early = TeamAction("early", "Knew about the phones", "Because.", None, None, "fim_command",
+                           (("phones_seized", Location()),), (), 1, Location())
+    debriefed = TeamAction("debriefed", "Debriefed first", "Because.", None, None, "call_received", (),
+                           (ActionRef("close_debrief_wellbeing", Location()),), 1, Location())
+    scenario = replace(seated, team_actions={"early": too_early, "debriefed": debriefed})
+    found = [p.message for p in lint_scenario(scenario) if p.code == "H015"]
+    assert any("'early'" in m and "phones_seized" in m and "'fim_command'" in m for m in found)
+    assert any("'debriefed'" in m and "close_debrief_wellbeing" in m for m in found)
+    assert not [p for p in lint_scenario(seated) if p.code == "H015"]     # the flagship's own are possible
