@@ -148,3 +148,31 @@ def test_the_review_shows_a_seated_session_team_and_pictures(qtbot, pods):
         assert "Met: The incident manager knew the headcount" in win.team_page.toPlainText()
         win.tabs.setCurrentIndex(0)
         win.close()
+
+
+def test_the_cohort_dashboard_counts_team_actions_as_team_rows(qtbot, pods):
+    from hydra_sim.gui.review.cohort_stats import cohort_summary, compact_report
+    from hydra_sim.gui.review.dashboard import CohortDashboard
+    _themed()
+    path, ids = pods
+    with SessionStore(path) as store:
+        reports = [store.report(sid) for sid in ids.values()]
+    compacts, titles = [], {}
+    for sid, report in zip(ids.values(), reports):
+        compact, found = compact_report(sid, report)
+        compacts.append(compact)
+        titles.update(found)
+    summary = cohort_summary(compacts, titles)
+    team_rows = [m for m in summary.miss_rates if m.title.startswith("Team: ")]
+    assert len(team_rows) == 7 and all(not m.critical for m in team_rows)
+    count = next(m for m in team_rows if "headcount" in m.title)
+    assert (count.missed, count.assessed) == (1, 2)          # Bravo missed it, Alpha met it
+    dashboard = CohortDashboard()
+    qtbot.addWidget(dashboard)
+    dashboard.resize(1366, 700)
+    dashboard.show_summary(summary, "two pods", scope="of this exercise")
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    rows = [dashboard.miss_table.item(r, 0).text() for r in range(dashboard.miss_table.rowCount())]
+    assert any(text.startswith("Team: The incident manager knew the headcount") for text in rows)
+    shoot(dashboard, "review-dashboard-team")
