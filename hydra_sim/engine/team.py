@@ -102,7 +102,7 @@ def _message_words(runner, message_id: str, seat: str | None, at: int, index: in
     arrived = [m for m in to_seat if m.arrives_at <= at and m.decision_index < index]
     if arrived:
         m = arrived[0]
-        return True, (f"the message from {seat_phrase(scenario, m.from_seat)} ({m.message.channel}, "
+        return True, (f"they had the message from {seat_phrase(scenario, m.from_seat)} ({m.message.channel}, "
                       f"arrived {_clock(scenario, m.arrives_at)}) {quote(m.message.text)}")
     if to_seat:
         m = to_seat[0]
@@ -152,7 +152,7 @@ def _done_words(runner, action_id: str, at: int, index: int) -> tuple[bool, str]
     if done:
         scene = scenario.scenes.get(done[0].scene_id)
         who = seat_phrase(scenario, scene.seat) if scene is not None else "the team"
-        return True, f"\u201c{title}\u201d (done by {who} at {_clock(scenario, done[0].clock)})"
+        return True, f"\u201c{title}\u201d had been done, by {who} at {_clock(scenario, done[0].clock)}"
     return False, f"\u201c{title}\u201d had not been done"
 
 
@@ -188,15 +188,16 @@ def score_team_action(runner, action: TeamAction) -> TeamActionResult:
         ok, words = _done_words(runner, ref.action_id, at, index)
         (known if ok else missing).append(words)
     result.missing = missing
+    from .scoring import points
     by_stand_in = " (a stand-in took that decision)" if result.stand_in else ""
     if missing:
         result.status = MISSED
         result.explanation = (f"Missed {when}{by_stand_in}: " + "; ".join(missing) + ". "
-                              f"0 of {action.weight}.")
+                              f"0 of {points(action.weight)}.")
     else:
         result.status, result.credit = MET, float(action.weight)
-        result.explanation = (f"Met {when}{by_stand_in}: they had " + "; ".join(known) + ". "
-                              f"{action.weight} of {action.weight}.")
+        result.explanation = (f"Met {when}{by_stand_in}: " + "; ".join(known) + ". "
+                              f"{action.weight} of {points(action.weight)}.")
     return result
 
 
