@@ -18,9 +18,11 @@ from .common import _data_out
 def add_parsers(sub) -> None:
     export = sub.add_parser("export", help="export session records: CSV, JSON, HTML or PDF reports, xAPI")
     export.add_argument("--format", choices=("csv", "json", "html", "pdf", "xapi"), default="csv")
-    export.add_argument("--what", choices=("sessions", "decisions", "requests", "cohort"), default="sessions",
+    export.add_argument("--what", choices=("sessions", "decisions", "requests", "team", "cohort"),
+                        default="sessions",
                         help="sessions (one row or report each), decisions (one row each), requests (one row per "
-                             "request for information, CSV), or a cohort report")
+                             "request for information, CSV), team (one row per team action of a seated session, "
+                             "CSV), or a cohort report")
     export.add_argument("--session", metavar="ID", help="only this session")
     export.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
     export.add_argument("--scenario", dest="scenario_id", metavar="ID", help="only sessions of this scenario id")
@@ -99,7 +101,8 @@ def _cmd_export(args) -> int:
         elif args.format == "csv":
             text = exports.decisions_csv(records) if args.what == "decisions" else (
                 exports.requests_csv(records) if args.what == "requests" else (
-                    exports.sessions_csv(records) if args.what == "sessions" else None))
+                    exports.team_csv(records) if args.what == "team" else (
+                        exports.sessions_csv(records) if args.what == "sessions" else None)))
             if text is None:
                 print("hydra-sim export: a cohort is a report: use --format html, pdf or json", file=sys.stderr)
                 return 2

@@ -60,6 +60,7 @@ class StrategyResult:
     best: float | None = None       # random: the best run (percent is the median over seeds)
     pass_rate: float | None = None  # random: the share of seeds that passed
     problem: str = ""               # the strategy could not finish (why)
+    team: str = ""                  # a seated scenario's team actions in that run: "met 1 of 7" (no target)
 
 
 @dataclass
@@ -353,7 +354,7 @@ def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS, seat: str | None = None
         report, problem = max(runs, key=lambda pair: pair[0].percent)
         result.strategies.append(StrategyResult(cls.name, cls.description, report.percent, report.grade_label,
                                                 any(_passed(scenario, r, mark) for r, _ in runs), report.ending_id,
-                                                runs=len(runs), problem=problem))
+                                                runs=len(runs), problem=problem, team=_team_words(report)))
     if scenario.partners:       # request spamming, with the choices of the fixed strategy that did best
         best_cls = next(cls for cls in FIXED_STRATEGIES
                         if cls.name == max(result.strategies, key=lambda s: s.percent).name)
@@ -362,7 +363,8 @@ def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS, seat: str | None = None
         report, problem = max(runs, key=lambda pair: pair[0].percent)
         result.strategies.append(StrategyResult(spammer.name, spammer.description, report.percent,
                                                 report.grade_label, any(_passed(scenario, r, mark) for r, _ in runs),
-                                                report.ending_id, runs=len(runs), problem=problem))
+                                                report.ending_id, runs=len(runs), problem=problem,
+                                                team=_team_words(report)))
     randoms = [play(scenario, RandomChoice(random.Random(seed)), settings[seed % len(settings)], seat)
                for seed in range(seeds)]
     percents = [r.percent for r, _ in randoms]
@@ -372,9 +374,19 @@ def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS, seat: str | None = None
     result.strategies.append(StrategyResult(
         "random", RandomChoice.description.replace(str(RANDOM_SEEDS), str(seeds)), statistics.median(percents),
         middle.grade_label, pass_rate > RANDOM_PASS_LIMIT, middle.ending_id,
-        runs=seeds, best=max(percents), pass_rate=pass_rate))
+        runs=seeds, best=max(percents), pass_rate=pass_rate, team=_team_words(middle)))
     _collect_cues(scenario, result, seat)
     return result
+
+
+def _team_words(report) -> str:
+    """'team actions met 1 of 7' for a seated scenario's team actions in this run ('' without any):
+    shown beside the strategy, never a target (team actions do not change a grade)."""
+    team = getattr(report, "team", None) or {}
+    actions = team.get("actions") or []
+    if not actions:
+        return ""
+    return f"team actions met {sum(a['status'] == 'met' for a in actions)} of {len(actions)}"
 
 
 def _collect_cues(scenario: Scenario, result: AuditReport, seat: str | None = None) -> None:
@@ -448,6 +460,8 @@ def format_report(report: AuditReport) -> str:
         note = s.description + (f"; median run shown; best run {s.best:g}%, "
                                 f"{s.pass_rate:.0%} of runs passed" + (" (PASS: more than 1 in 20)" if s.passed else "")
                                 if s.best is not None else "")
+        if s.team:
+            note += f"; {s.team}"
         if s.problem:
             note += f" (stopped: {s.problem})"
         lines.append(f"  {s.name:<10} {score:>7}  {grade:<22} {str(s.ending or '-'):<24} {note}")

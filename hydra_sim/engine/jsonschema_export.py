@@ -30,6 +30,7 @@ from .model import (
     MILESTONES,
     NDM_FIELDS,
     OUTCOME_CLASSES,
+    TEAM_PRINCIPLES,
     TRAINEE_ROLES,
 )
 from .reader import ID_PATTERN, NAME_PATTERN
@@ -441,6 +442,18 @@ def scenario_schema() -> dict:
             }, ("text",)), "Canned replies by topic id."),
         }, ("name", "helps_with")), "Partner agencies a request for information can go to. See "
             "docs/scenario-format.md, \"Partners and requests for information\"."),
+        "team_actions": _id_map(_obj({
+            "title": _required_text("What the seats should have done together, as the debrief says it."),
+            "why": _required_text("Why it matters to the team (shown on every debrief line)."),
+            "principle": _nullable_enum(tuple(TEAM_PRINCIPLES), "The JESIP principle it serves (default "
+                                        "shared_situational_awareness)."),
+            "seat": _ref("id", "The seat that must know (default: the seat of the 'before' scene)."),
+            "before": _ref("id", "The scene whose decision it is checked at (default: the end of the incident)."),
+            "knew": _ref("idList", "Messages the seat must have received by then."),
+            "done": _ref("idList", "Catalogue actions some seat must have done by then."),
+            "weight": _integer("How much it counts in the team's result (default 1).", 1, 10),
+        }, ("title", "why")), "What the seats must do together, scored from the shared record. See "
+            "docs/scenario-format.md, \"Team actions\"."),
         "scenes": _id_map(_ref("scene"), "The scenes, by id. Scenes and endings share one set of ids.",
                           min_properties=1),
         "endings": _id_map(_obj({

@@ -5,7 +5,8 @@ docs/lint.md). Graph checks are static: they follow every route whatever its con
 "unreachable" means unreachable on any path. Seated scenarios (seats.py) are checked for
 unknown seats, scenes without one, messages to nowhere or that nothing sends, and stand-ins
 (H001-H009), and by reachability (reach.py) for messages waited for where no path sends them
-(H010) or sends them first (H011). Partners and their canned replies (requests.py) are checked
+(H010) or sends them first (H011); team actions (team.py) must name what exists and can
+happen (H012-H015). Partners and their canned replies (requests.py) are checked
 so a request's credit means something (Q001-Q004). Must not import Qt or any GUI code.
 """
 
@@ -75,6 +76,7 @@ class _Checker:
         self.check_content()
         self.check_seats()
         self.check_partners()
+        self.check_team_actions()
 
     # -- identity --------------------------------------------------------------------
     def check_ids(self) -> None:
@@ -415,6 +417,92 @@ class _Checker:
             if scene.decision is not None:
                 self.stand_in(scene)
 
+    # -- team actions (team.py) -----------------------------------------------------
+    def check_team_actions(self) -> None:
+        """H012: a team action names a scene, seat, message or action that is not there (or that
+        nothing can do); H013: the seat that must know a message is never sent it; H014: team
+        actions in a scenario without seats."""
+        s = self.s
+        actions = getattr(s, "team_actions", None) or {}
+        if not actions:
+            return
+        if not s.seats:
+            first = next(iter(actions.values()))
+            self.add("H014", WARNING, f"the scenario has team actions ({', '.join(actions)}) but no seats, so one "
+                     "trainee plays every part and there is no team to share a picture", first.location,
+                     "declare 'seats:', or remove 'team_actions'")
+        from .seats import sent_messages
+        sent = sent_messages(s)
+        sent_to = {}
+        for message in sent:
+            sent_to.setdefault(message.id, set()).add(message.to)
+        for action in actions.values():
+            where = f"team action '{action.id}'"
+            scene = s.scenes.get(action.before or "")
+            if action.before and (scene is None or scene.decision is None):
+                what = "is not a scene" if scene is None else "has no decision"
+                self.add("H012", ERROR, f"{where} is checked before '{action.before}', which {what}",
+                         action.before_location or action.location,
+                         did_you_mean(action.before, s.scenes) or "name a scene with a decision")
+            if action.seat and action.seat not in s.seats:
+                self.add("H012", ERROR, f"{where} names seat '{action.seat}', which is not declared under 'seats'",
+                         action.seat_location or action.location,
+                         did_you_mean(action.seat, s.seats) or "use one of the seats")
+            seat = action.seat or (scene.seat if scene is not None else None)
+            if action.knew and not action.seat and not action.before:
+                self.add("H012", ERROR, f"{where} says what a seat must know but not which seat",
+                         action.location, "add 'seat: <seat id>' or 'before: <scene id>'")
+            for message_id, location in action.knew:
+                if message_id not in sent_to:
+                    self.add("H012", ERROR, f"{where} needs message '{message_id}', which no outcome sends, so it "
+                             "is never met", location, did_you_mean(message_id, sent_to) or "check the spelling")
+                elif seat is not None and seat in s.seats and seat not in sent_to[message_id]:
+                    self.add("H013", ERROR, f"{where} needs seat '{seat}' to have message '{message_id}', but it "
+                             f"is only ever sent to {', '.join(repr(t) for t in sorted(sent_to[message_id]))}, so "
+                             "it is never met", location, f"send it to '{seat}' too, or check the seat")
+            for ref in action.done:
+                if s.catalogues and s.action(ref.action_id) is None:
+                    self.add("H012", ERROR, f"{where} needs action '{ref.action_id}', which no catalogue has",
+                             ref.location, did_you_mean(ref.action_id, s.assessed) or "check the spelling")
+                elif s.catalogues and ref.action_id not in s.assessed:
+                    self.add("H012", ERROR, f"{where} needs action '{ref.action_id}', which no choice of the "
+                             "scenario evidences, so it is never met", ref.location,
+                             "evidence it from a choice, or remove it")
+        self.check_team_reach(actions, sent_to)
+
+    def check_team_reach(self, actions: dict, sent_to: dict[str, set[str]]) -> None:
+        """H015: a team action checked at a scene that no path reaches after a decision that could
+        do what it needs (send the message to its seat, or evidence the action): never met."""
+        s = self.s
+        graph = self.successors()
+        reachable = _reachable(s.start, graph)
+        from .requests import request_actions
+        from .runner import actions_offered
+        anytime = request_actions(s)            # a request for information can earn these at any time
+        for action in actions.values():
+            scene = s.scenes.get(action.before or "")
+            if scene is None or scene.decision is None or scene.id not in reachable:
+                continue                        # H012 or G001 has said so
+            seat = action.seat or scene.seat
+            earlier = (_reachable_backwards(scene.id, graph) & reachable) - {scene.id}
+            where = f"team action '{action.id}'"
+            for message_id, location in action.knew:
+                if seat not in sent_to.get(message_id, ()):
+                    continue                    # H012 or H013 has said so
+                if not any((message_id, seat) in _scene_sends_to(s.scenes[x]) for x in earlier):
+                    self.add("H015", WARNING, f"{where} needs seat '{seat}' to have message '{message_id}' "
+                             f"before '{scene.id}', but no path reaches '{scene.id}' after a decision that sends "
+                             "it there, so it is never met", location,
+                             f"send it from a decision on a path that leads to '{scene.id}', or check it later")
+            for ref in action.done:
+                if ref.action_id not in s.assessed or ref.action_id in anytime:
+                    continue
+                if not any(ref.action_id in actions_offered(s.scenes[x].decision, s.scenes[x].decision.options)
+                           for x in earlier if s.scenes[x].decision is not None):
+                    self.add("H015", WARNING, f"{where} needs action '{ref.action_id}' done before '{scene.id}', "
+                             f"but no decision on a path to '{scene.id}' can do it, so it is never met",
+                             ref.location, f"check it at a later scene, or offer the action earlier")
+
     def stand_in(self, scene) -> None:
         decision = scene.decision
         location = decision.stand_in_location or decision.location
@@ -527,13 +615,13 @@ def _outcome_text(outcome: Outcome) -> str:
 
 def _scene_sends(scene) -> set[str]:
     """The ids of the messages the scene's decision can send (the runner sends from decisions only)."""
-    decision = scene.decision
-    if decision is None:
-        return set()
-    outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
-                *(o.outcome for part in decision.parts for o in part.options),
-                *(outcome for rule in decision.rules for outcome in (rule.when_kept, rule.when_broken))]
-    return {m.id for outcome in outcomes if outcome is not None for m in outcome.sends}
+    return {message_id for message_id, _to in _scene_sends_to(scene)}
+
+
+def _scene_sends_to(scene) -> set[tuple[str, str]]:
+    """(message id, seat it goes to) for every message the scene's decision can send."""
+    from .seats import decision_outcomes
+    return {(m.id, m.to) for outcome in decision_outcomes(scene.decision) for m in outcome.sends}
 
 
 def _reachable_backwards(target: str, graph: dict[str, set[str]]) -> set[str]:

@@ -46,6 +46,14 @@ MESSAGE_CHANNELS = ("radio", "phone", "log")
 RECEIVED_PREFIX = "received."
 #: How urgent a request for information to a partner is (requests.py).
 REQUEST_URGENCIES = ("routine", "priority", "immediate")
+#: JESIP principles a team action can serve (team.py), as a debrief names them.
+TEAM_PRINCIPLES = {
+    "shared_situational_awareness": "shared situational awareness",
+    "joint_understanding_of_risk": "joint understanding of risk",
+    "communicate": "communication",
+    "co_ordinate": "co-ordination",
+    "co_locate": "co-location",
+}
 #: How an assessor marks one rubric criterion of a rationale (docs/scoring.md).
 RUBRIC_MARKS = ("met", "not_met")
 RUBRIC_MARK_LABELS = {"met": "Met", "not_met": "Not met"}
@@ -173,6 +181,25 @@ class Seat:
     roles: tuple[str, ...]              # catalogue role ids (CR, FR, IM, INV): the actions it is scored on
     location: Location
     reference: tuple[str, ...] | None = None    # reference items it may open (None: all)
+
+
+@dataclass
+class TeamAction:
+    """Something the seats of one incident must do together, scored from the shared record (team.py;
+    docs/scoring.md, "Team actions"): a seat knew some messages, and the team had done some catalogue
+    actions, by the time that seat took one decision (or by the end)."""
+    id: str
+    title: str                          # what the team should have done, in the debrief's words
+    why: str                            # why it matters to the team (shown on every debrief line)
+    principle: str | None               # a key of TEAM_PRINCIPLES (None: shared situational awareness)
+    seat: str | None                    # the seat that must know (None: the seat of ``before``'s scene)
+    before: str | None                  # the scene whose decision it is checked at (None: the end)
+    knew: tuple[tuple[str, Location], ...]  # message ids that must have arrived at the seat by then
+    done: tuple[ActionRef, ...]         # catalogue actions some seat must have evidenced by then
+    weight: int
+    location: Location
+    before_location: Location | None = None
+    seat_location: Location | None = None
 
 
 @dataclass
@@ -422,6 +449,7 @@ class Scenario:
     seats_location: Location | None = None
     message_reads: frozenset[str] = frozenset()     # the received.<id> names the conditions read
     partners: dict[str, Partner] = field(default_factory=dict)   # requests for information (requests.py)
+    team_actions: dict[str, TeamAction] = field(default_factory=dict)   # scored from the shared record (team.py)
     # Filled by the loader once catalogues are resolved:
     catalogues: tuple[Catalogue, ...] = ()
     assessed: dict[str, Assessment] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from .model import (
     OVERALL_CRITERION,
     MESSAGE_CHANNELS,
     RECEIVED_PREFIX,
+    TEAM_PRINCIPLES,
     TRAINEE_ROLES,
     ActionRef,
     Briefing,
@@ -46,6 +47,7 @@ from .model import (
     Scenario,
     Scene,
     Seat,
+    TeamAction,
     Variable,
 )
 from .presentation import PINS
@@ -59,7 +61,7 @@ SCENARIO_FIELDS_REQUIRED = ("format", "id", "title", "summary", "version", "inci
                             "start", "catalogues", "briefing", "scenes", "endings")
 SCENARIO_FIELDS_OPTIONAL = ("duration_minutes", "difficulty", "roles", "clock_speed", "pause_while_reading", "assess",
                             "reference", "cast", "media", "variables", "run_conditions", "injects", "seats",
-                            "partners")
+                            "partners", "team_actions")
 _OUTCOME_FIELDS = ("set", "add", "minutes", "evidences", "contravenes", "feedback", "send")
 _MESSAGE_FIELDS = ("channel", "delay")
 _MAX_MINUTES = 7 * 24 * 60
@@ -131,6 +133,7 @@ class ScenarioSchema:
             assess_overrides=self._assess(m.items.get("assess")),
             seats=self._seats(m.items.get("seats")),
             partners=self._partners(m.items.get("partners")),
+            team_actions=self._team_actions(m.items.get("team_actions")),
         )
         if "seats" in m.items:
             scenario.seats_location = r.loc(m.items["seats"])
@@ -251,6 +254,30 @@ class ScenarioSchema:
                                            r.text(m, "helps_with", where, nonempty=True), replies, r.loc(m),
                                            r.text(m, "unclear", where))
         return partners
+
+    def _team_actions(self, node: YNode | None) -> dict[str, TeamAction]:
+        """``team_actions:``: what the seats must do together (team.py); which scenes, seats, messages
+        and actions exist is lint's check (H012-H014)."""
+        r = self.r
+        found = {}
+        for action_id, _key, value in r.entries(node, "'team_actions'"):
+            where = f"team action '{action_id}'"
+            m = r.mapping(value, where, ("title", "why"),
+                          ("principle", "seat", "before", "knew", "done", "weight"))
+            if m is None:
+                continue
+            knew = tuple((v, r.loc(n)) for v, n in r.id_list(m, "knew", where))
+            done = tuple(ActionRef(v, r.loc(n)) for v, n in r.id_list(m, "done", where))
+            if not knew and not done:
+                r.error("S001", f"{where} needs 'knew' (messages the seat must have received) or 'done' "
+                        "(actions the team must have done)", m, "e.g. 'knew: [headcount]'")
+            found[action_id] = TeamAction(
+                action_id, r.text(m, "title", where, nonempty=True), r.text(m, "why", where, nonempty=True),
+                r.choice(m, "principle", where, TEAM_PRINCIPLES, None), r.ident(m, "seat", where),
+                r.ident(m, "before", where), knew, done, r.integer(m, "weight", where, 1, 1, 10) or 1, r.loc(m),
+                r.loc(m.items["before"]) if "before" in m.items else None,
+                r.loc(m.items["seat"]) if "seat" in m.items else None)
+        return found
 
     def _cast(self, node: YNode | None) -> dict[str, CastMember]:
         cast = {}

@@ -23,6 +23,8 @@ its own decisions (and requests) only: a stand-in's choices earn and cost the tr
 A request for information whose question matches a partner reply's keywords is evidence of the
 reply's actions at the time it was sent (requests.py); its window is the action's, as for a choice.
 The report lists the session's requests and their answers (``requests``).
+A seated scenario's team actions (team.py) are scored from the shared record into ``team``; they
+never change a seat's grade.
 Must not import Qt or any GUI code.
 """
 
@@ -123,6 +125,8 @@ class ScoreReport:
     stand_in_decisions: list[int] = field(default_factory=list)
     # Requests for information to partners (requests.py): each as RequestRecord.to_dict().
     requests: list[dict] = field(default_factory=list)
+    # Team actions of a seated scenario, scored from the shared record (team.py): {} when none.
+    team: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -356,7 +360,9 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
     if by_facilitator:
         report.ending_id, report.finished = runner.ended, True     # as before: the facilitator's ending id
     from .ending import ending_account
+    from .team import score_team
     report.ending_account = ending_account(runner)
+    report.team = score_team(runner)        # the same for every seat: from the shared record
     if pending:
         report.provisional = True
         report.grade_label += PROVISIONAL_SUFFIX

@@ -62,6 +62,17 @@ def sent_messages(scenario: Scenario) -> list[Message]:
     return [message for outcome in iter_outcomes(scenario) for message in outcome.sends]
 
 
+def decision_outcomes(decision: Decision | None) -> list:
+    """Every outcome a decision can have (its own, on expiry, each option's, each rationale part's,
+    each ranking rule's kept and broken): the places a ``send`` may be."""
+    if decision is None:
+        return []
+    outcomes = [decision.outcome, decision.on_expiry, *(o.outcome for o in decision.options),
+                *(o.outcome for part in decision.parts for o in part.options),
+                *(outcome for rule in decision.rules for outcome in (rule.when_kept, rule.when_broken))]
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def received_names(scenario: Scenario) -> tuple[str, ...]:
     """The ``received.<id>`` names a condition may read: every message sent, and every one read."""
     names = {RECEIVED_PREFIX + m.id for m in sent_messages(scenario)} | set(scenario.message_reads)

@@ -5,6 +5,10 @@ the records exports (``gather``), and lines the syndicates up at each scene wher
 them decided: choice, rationale, who entered it, when, how long it took, points. Each
 syndicate's result (score, grade, outcome, interventions) and the cohort statistics of
 the records issue come with it. ``plenary_html`` exports it as a self-contained report.
+A seated scenario (pods sharing one incident) adds each syndicate's team result (``teams``: the
+team actions scored from its shared record, engine/team.py) and its seats' pictures (``pictures``:
+for each decision, what that seat knew then beside what the rest of its team knew; ``divergences``
+keeps the decisions taken without something their own scene depends on), for the divergence view.
 The GUI's plenary view shows the same data. A syndicate whose session cannot be read (a damaged
 row) is left out of the grid and named in ``unreadable``, so one bit flip never costs the debrief.
 Must not import Qt or any GUI code.
@@ -19,6 +23,7 @@ from datetime import datetime
 from ..records.exports import CohortStats, DecisionRow, ScenarioCache, SessionRecord, cohort_stats, gather
 from ..records.errors import StoreError
 from ..records.store import SessionStore
+from ..records.team_report import TEAM_STATUS_WORDS, pictures_html, team_actions, team_of, team_summary
 
 
 @dataclass
@@ -43,6 +48,7 @@ class SyndicateResult:
     facilitated: bool
     interventions: list[dict]
     critical_failures: list[str]
+    team: str = ""              # "Team: 5 of 7 team actions met ..." for a seated scenario, else ""
 
 
 @dataclass
@@ -55,6 +61,29 @@ class Plenary:
     cohort: CohortStats
     records: dict[str, SessionRecord]
     unreadable: dict[str, str] = field(default_factory=dict)   # syndicate -> why its session cannot be read
+    teams: dict[str, dict] = field(default_factory=dict)       # syndicate -> its report's team part (seated)
+    pictures: dict[str, list[dict]] = field(default_factory=dict)  # syndicate -> each decision's picture (seated)
+
+    @property
+    def seated(self) -> bool:
+        return bool(self.pictures or self.teams)
+
+    def team_actions(self) -> list[dict]:
+        """One row per team action: its title, why it matters, and each syndicate's status in words."""
+        rows: dict[str, dict] = {}
+        for name, team in self.teams.items():
+            for action in team_actions(team):
+                row = rows.setdefault(action["team_action_id"], {
+                    "title": action.get("title"), "why": action.get("why"), "principle": action.get("principle"),
+                    "seat_title": action.get("seat_title"), "status": {}, "explanation": {}})
+                row["status"][name] = TEAM_STATUS_WORDS.get(action.get("status"), action.get("status"))
+                row["explanation"][name] = action.get("explanation")
+        return list(rows.values())
+
+    def divergences(self, syndicate: str) -> list[dict]:
+        """The syndicate's decisions taken without something their own scene depends on, or while a
+        message to that seat was on its way: where its seats' pictures diverged."""
+        return [p for p in self.pictures.get(syndicate) or [] if p.get("diverged")]
 
 
 def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
@@ -89,10 +118,13 @@ def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
                                        report.get("grade_label") or record.summary.grade, record.outcome,
                                        record.ending_title, bool(report.get("facilitated")),
                                        list(report.get("interventions") or []),
-                                       list(record.summary.critical_failures)))
+                                       list(record.summary.critical_failures), team_summary(team_of(report))))
     first = next(iter(records.values()), None)
+    teams = {name: team_of(r.report) for name, r in records.items() if team_of(r.report)}
+    seat_pictures = {name: list(r.pictures) for name, r in records.items() if r.pictures is not None}
     return Plenary(first.summary.scenario_id if first else "", first.summary.scenario_title if first else "",
-                   names, ordered, results, cohort_stats(list(records.values())), records, unreadable)
+                   names, ordered, results, cohort_stats(list(records.values())), records, unreadable,
+                   teams, seat_pictures)
 
 
 def _e(value) -> str:
@@ -110,13 +142,15 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
     body = [f"<h1>{_e(title)}: {_e(data.scenario_title)}</h1>",
             f"<p class=\"muted\">Generated {_e(when)}. Syndicates: {_e(', '.join(data.syndicates))}.</p>",
             "<h2>Results</h2>", "<table><tr><th>Syndicate</th><th>Score</th><th>Grade</th><th>Outcome</th>"
-            "<th>Critical failures</th><th>Facilitator interventions</th></tr>"]
+            "<th>Critical failures</th><th>Facilitator interventions</th>"
+            + ("<th>Team actions</th>" if data.seated else "") + "</tr>"]
     for r in data.results:
         score = "" if r.percent is None else f"{r.percent:.1f}%"
         interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
+        team = f"<td>{_e(r.team.removeprefix('Team: ') or 'not finished')}</td>" if data.seated else ""
         body.append(f"<tr><td>{_e(r.syndicate)}</td><td>{_e(score)}</td><td>{_e(r.grade)}</td>"
                     f"<td>{_e((r.outcome or r.status).replace('_', ' '))}</td>"
-                    f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td></tr>")
+                    f"<td>{_e(', '.join(r.critical_failures) or 'none')}</td><td>{_e(interventions)}</td>{team}</tr>")
     body.append("</table>")
     for name, why in data.unreadable.items():
         body.append(f"<p class=\"none\">Syndicate {_e(name)}'s session cannot be read: {_e(why)}</p>")
@@ -137,6 +171,24 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
                         f"<td>{_e(point.entered_by.get(name, ''))}</td><td>{_e(row.clock_label)}</td>"
                         f"<td>{_e(took)}</td><td>{_e(f'{row.points:g}')}</td></tr>")
         body.append("</table>")
+    team_rows = data.team_actions()
+    if team_rows:
+        body.append("<h2>Team actions</h2><p class=\"muted\">What each pod's seats did together, scored from its "
+                    "shared record; they do not change a seat's grade.</p>")
+        body.append("<table><tr><th>Team action</th><th>Why it matters</th>"
+                    + "".join(f"<th>{_e(n)}</th>" for n in data.syndicates) + "</tr>")
+        for row in team_rows:
+            body.append(f"<tr><td>{_e(row['title'])}</td><td>JESIP: {_e(row['principle'])}. {_e(row['why'])}</td>"
+                        + "".join(f"<td title=\"{_e(row['explanation'].get(n, ''))}\">{_e(row['status'].get(n, ''))}"
+                                  "</td>" for n in data.syndicates) + "</tr>")
+        body.append("</table>")
+    for name in data.syndicates:
+        if data.pictures.get(name):
+            diverged = data.divergences(name)
+            body.append(f"<h2>{_e(name)}: where the seats' pictures diverged</h2>"
+                        f"<p>{len(diverged)} of {len(data.pictures[name])} decisions were taken without something "
+                        "their own scene depends on, or with a message to that seat still on its way.</p>")
+            body.append(pictures_html(diverged or []).replace("<h2>Where the seats' pictures diverged</h2>", "", 1))
     cohort = data.cohort
     body.append("<h2>Cohort</h2>")
     body.append(f"<p>{cohort.finished} of {cohort.sessions} sessions finished. Grades: "

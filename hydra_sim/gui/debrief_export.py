@@ -308,6 +308,13 @@ def path_html(scenario, runner, best_steps: list[dict] | None, best=None) -> str
             f"<tr><td valign='top'><ol>{mine}</ol></td><td valign='top'>{best_cell}</td></tr></table>")
 
 
+def team_debrief_html(report, high_contrast: bool = False) -> str:
+    """The debrief's "Team" section for a seated scenario ('' without team actions), coloured for the theme."""
+    from ..records.team_report import team_html, team_of
+    colours = {"met": status_colour("on_time", high_contrast), "missed": status_colour("missed", high_contrast)}
+    return team_html(team_of(report), colours)
+
+
 def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contrast: bool = False,
                  best=None, session=None, made: datetime | None = None) -> str:
     """The whole debrief for print. ``session``: the stored record's summary (its start and end
@@ -316,6 +323,7 @@ def debrief_html(scenario, report, runner, best_steps, trainee=None, high_contra
     record = record_html(scenario, report, runner, trainee, session, made)
     return (f"<html><body style='color:{p.text}'>" + summary_html(scenario, report, trainee, record)
             + actions_html(scenario, report, high_contrast)
+            + team_debrief_html(report, high_contrast)
             + path_html(scenario, runner, best_steps, best)
             + "</body></html>")
 

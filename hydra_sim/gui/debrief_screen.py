@@ -1,5 +1,6 @@
 """The debrief: ending, grade, category scores, every assessed action, and the trainee's
-path beside the full-marks path, with PDF export.
+path beside the full-marks path, with PDF export. A seated scenario with team actions adds a
+"Team" tab: what the seats did together, scored from the shared record, and why each matters.
 
 The best path comes from ``BestPathService`` (gui/best_path_service.py), which worked it out
 off the GUI thread when the scenario was opened, within a time budget: the debrief shows at
@@ -32,7 +33,7 @@ from ..engine.scoring import STATUS_LABELS
 from .best_path_service import BestPathService
 from . import theme
 from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, footer_text, path_html,
-                             provisional_html, score_words, summary_html, write_pdf)
+                             provisional_html, score_words, summary_html, team_debrief_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -112,6 +113,12 @@ class DebriefScreen(QWidget):
         self.path_view.setAccessibleName("Your path beside the full-marks path")
         path_layout.addWidget(self.path_view, 1)
         self.tabs.addTab(path_tab, "Your path and the best path")
+        # A seated scenario's team actions (scored from the shared record): a tab shown only then
+        self.team_view = SafeTextBrowser()
+        self.team_view.setOpenLinks(False)
+        self.team_view.setAccessibleName("What the seats did together: the team actions")
+        self.team_tab = self.tabs.addTab(self.team_view, "Team")
+        self.tabs.setTabVisible(self.team_tab, False)
         outer.addWidget(self.tabs, 1)
 
         buttons = QHBoxLayout()
@@ -187,6 +194,9 @@ class DebriefScreen(QWidget):
         self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + provisional_html(scenario, report)
                                   + conditions_html(scenario, self.runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self._rendered_contrast))
+        team = team_debrief_html(report, self._rendered_contrast)
+        self.team_view.setHtml(team)
+        self.tabs.setTabVisible(self.team_tab, bool(team))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

@@ -7,6 +7,9 @@ incident start time) come from the scenario file the session recorded, loaded on
 file; when that file is gone the exports fall back to ids and the stored score report.
 The HTML is self-contained (no scripts, no external resources, every text escaped) and
 prints cleanly; the app's ``report_pdf`` module (Qt) turns it into a PDF. See docs/xapi.md.
+A seated session's team actions (engine/team.py) are in the JSON (``team``), a CSV of their own
+(``team_csv``), the session and cohort HTML; its seats' pictures at each decision (the divergence
+view, ``pictures``) are in the JSON and the session HTML (records/team_report.py).
 Requests for information to partner agencies (engine/requests.py) and their answers are in the
 JSON (``requests``), a CSV of their own (``requests_csv``) and the HTML timeline.
 A result waiting for an assessor to mark a rationale says "provisional" in every format
@@ -31,6 +34,7 @@ from ..engine.model import NDM_FIELD_LABELS, RUBRIC_MARK_LABELS
 from ..engine.presentation import presentation_order
 from ..engine.rationale import boxes_of, describe_parts, parts_of
 from .store import SessionStore, SessionSummary
+from .team_report import TEAM_COLUMNS, pictures_html, team_cohort, team_html, team_of, team_rows
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +125,9 @@ class SessionRecord:
     ended_recorded_at: str | None
     seed: int | None = None     # presentation seed (None: options were shown in the file order)
     integrity: dict | None = None   # chain heads and seal (SessionStore.integrity_of), for checking the export
+    # A seated session: each decision's picture (engine/team.py), what its seat knew then (None: not seated,
+    # or the session no longer replays)
+    pictures: list[dict] | None = None
 
     @property
     def session_id(self) -> str:
@@ -155,7 +162,7 @@ class SessionRecord:
             "awaiting_marking": list((self.report or {}).get("awaiting_marking") or []),
             "markings": list((self.report or {}).get("markings") or []), "report": self.report,
             "decisions": [asdict(d) for d in self.decisions], "requests": self.requests, "events": self.events,
-            "integrity": self.integrity,
+            "integrity": self.integrity, "team": team_of(self.report), "pictures": self.pictures,
         }
 
 
@@ -191,7 +198,8 @@ def gather(store: SessionStore, summary: SessionSummary, scenarios: ScenarioCach
     events = store.events(summary.session_id)
     inputs = store.inputs(summary.session_id)
     seed = _seed(inputs)
-    credits = _replayed_credits(inputs, summary, scenario)
+    runner = _replayed(inputs, summary, scenario)
+    credits = None if runner is None else {d.index: [asdict(c) for c in d.credits] for d in runner.decisions}
     points = {int(k): float(v) for k, v in ((report or {}).get("decision_points") or {}).items()}
     decisions = []
     for event in events:
@@ -204,7 +212,16 @@ def gather(store: SessionStore, summary: SessionSummary, scenarios: ScenarioCach
     return SessionRecord(summary, report, events, decisions, scenario, outcome,
                          ending.title if ending else (ending_id or ""),
                          ended["seq"] if ended else None, ended["recorded_at"] if ended else None, seed,
-                         store.integrity_of(summary.session_id) if hasattr(store, "integrity_of") else None)
+                         store.integrity_of(summary.session_id) if hasattr(store, "integrity_of") else None,
+                         _pictures(runner))
+
+
+def _pictures(runner) -> list[dict] | None:
+    """Each decision's picture for a seated session (the divergence view), None otherwise."""
+    if runner is None or not runner.scenario.seats:
+        return None
+    from ..engine.team import pictures
+    return [p.to_dict() for p in pictures(runner)]
 
 
 def _seed(inputs: list[dict]) -> int | None:
@@ -221,8 +238,8 @@ def gather_all(store: SessionStore, summaries: list[SessionSummary]) -> list[Ses
     return [gather(store, s, cache) for s in summaries]
 
 
-def _replayed_credits(inputs: list[dict], summary: SessionSummary, scenario) -> dict[int, list] | None:
-    """Credits per decision index, by replaying the stored inputs (None when that is not possible)."""
+def _replayed(inputs: list[dict], summary: SessionSummary, scenario):
+    """The session replayed from its stored inputs (None when that is not possible)."""
     if scenario is None:
         return None
     from ..engine.runner import RunnerError, ScenarioRunner
@@ -232,7 +249,7 @@ def _replayed_credits(inputs: list[dict], summary: SessionSummary, scenario) -> 
         log.info("session %s no longer replays against %s; using the stored report", summary.session_id,
                  summary.scenario_path)
         return None
-    return {d.index: [asdict(c) for c in d.credits] for d in runner.decisions}
+    return runner
 
 
 def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int, list] | None,
@@ -410,6 +427,14 @@ def requests_csv(records: list[SessionRecord]) -> str:
     return _csv(REQUEST_COLUMNS, rows)
 
 
+def team_csv(records: list[SessionRecord]) -> str:
+    """One row per team action of each seated session (engine/team.py): met, missed or not reached, and why."""
+    rows = []
+    for r in records:
+        rows += team_rows(r.session_id, team_of(r.report))
+    return _csv(TEAM_COLUMNS, rows)
+
+
 def sessions_json(records: list[SessionRecord]) -> str:
     return json.dumps({"format": "hydra-sim-sessions", "version": 1, "sessions": [r.to_dict() for r in records]},
                       indent=2, ensure_ascii=False, default=str)
@@ -504,6 +529,8 @@ def session_html(record: SessionRecord) -> str:
             if sources:
                 parts.append(f"<p class=\"muted\"><b>Sources:</b> {_e(sources)}</p>")
             body.append("<div class=\"box\">" + "".join(parts) + "</div>")
+        body.append(team_html(team_of(report)))
+    body.append(pictures_html(record.pictures or []))
     body.append("<h2>Timeline</h2>")
     body.append(_timeline(record))
     return _page(title, body)
@@ -610,6 +637,7 @@ class CohortStats:
     distribution: list[tuple[str, int]]
     actions: list[dict]          # miss rate per action, highest first
     critical_times: list[dict]   # median time to each critical action
+    team: list[dict] = field(default_factory=list)   # per team action: met / missed / not reached (seated)
 
 
 def cohort_stats(records: list[SessionRecord]) -> CohortStats:
@@ -657,7 +685,7 @@ def cohort_stats(records: list[SessionRecord]) -> CohortStats:
     distribution = [(f"{i * 10}–{i * 10 + 9 if i < 9 else 100}%", n) for i, n in enumerate(bins)]
     return CohortStats(len(records), len(finished), len({r.summary.trainee.trainee_id for r in records}),
                        sorted({r.summary.scenario_id for r in records}), grades, outcomes, distribution, actions,
-                       critical)
+                       critical, team_cohort([r.report for r in finished]))
 
 
 def _minutes(seconds: float | None) -> str:
@@ -694,6 +722,13 @@ def cohort_html(records: list[SessionRecord], title: str = "Cohort report", filt
             _table(["Critical action", "Achieved", "Median time"],
                    [[_e(f"{c['title']} ({c['action_id']})"), _e(f"{c['achieved']} of {c['assessed']}"),
                      _e(_minutes(c["median_seconds"]))] for c in stats.critical_times], numeric=(1,))]
+    if stats.team:
+        body += ["<h2>Team actions</h2>",
+                 "<p class=\"muted\">Seated sessions: what the seats did together, from each session's shared "
+                 "record. The rate is of the sessions that reached the decision it is checked at.</p>",
+                 _table(["Team action", "Seat", "Met", "Missed", "Not reached", "Miss rate"],
+                        [[_e(t["title"]), _e(t["seat_title"]), str(t["met"]), str(t["missed"]), str(t["not_reached"]),
+                          _e(f"{t['miss_rate'] * 100:.0f}%")] for t in stats.team], numeric=(2, 3, 4, 5))]
     return _page(title, body)
 
 

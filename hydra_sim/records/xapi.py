@@ -19,6 +19,9 @@ Statements follow xAPI 1.0.3 (https://github.com/adlnet/xAPI-Spec/blob/master/xA
   (their ids include the marking time): the queue sends the provisional statements at
   once and the final verdict when the session has been marked;
 - ``context.registration`` is the session id, so one attempt's statements group together;
+- a seated session (pods sharing one incident) has ``context.team``: a Group with the pod's
+  pseudonymous account (``{iri_base}/teams``); its ``completed`` result carries the team actions
+  (``team-actions``: id, status, seat) and the team's score (``team-score``) beside the seat's;
 - each statement's ``id`` is derived from (session id, event number, verb), so sending a
   session twice gives the same ids and a Learning Record Store keeps one copy.
 
@@ -34,6 +37,7 @@ from urllib.parse import quote
 
 from .exports import DecisionRow, ScenarioCache, SessionRecord, clock_label, gather
 from .store import SessionStore, SessionSummary
+from .team_report import team_actions, team_of
 
 DEFAULT_IRI_BASE = "https://hydra-sim.example.org"
 LANG = "en-GB"
@@ -110,7 +114,21 @@ class StatementBuilder:
         }
         if parent:
             context["contextActivities"] = {"parent": [self.scenario_activity(record)]}
+        team = self.team(record)
+        if team is not None:
+            context["team"] = team
         return context
+
+    def team(self, record: SessionRecord) -> dict | None:
+        """A seated session's team as an xAPI Group (the pod, by the same pseudonymous id as the actor:
+        a pod's session is recorded under its syndicate's name); None for a session without seats."""
+        scenario = record.scenario
+        seated = bool(team_of(record.report)) or record.pictures is not None or \
+            (scenario is not None and bool(getattr(scenario, "seats", None)))
+        if not seated:
+            return None
+        return {"objectType": "Group", "account": {"homePage": f"{self.base}/teams",
+                                                   "name": record.summary.trainee.trainee_id}}
 
     def scenario_activity(self, record: SessionRecord) -> dict:
         s = record.summary
@@ -232,6 +250,13 @@ class StatementBuilder:
             extensions[self.extension("outcome-judgement")] = report["outcome_judgement"]
         if record.seed is not None:
             extensions[self.extension("presentation-seed")] = record.seed
+        team = team_of(report)
+        if team:        # team actions, scored from the shared record (engine/team.py): beside the grade
+            extensions[self.extension("team-score")] = {"earned": team.get("earned"), "possible": team.get("possible"),
+                                                        "percent": team.get("percent")}
+            extensions[self.extension("team-actions")] = [
+                {"id": a.get("team_action_id"), "status": a.get("status"), "seat": a.get("seat")}
+                for a in team_actions(team)]
         markings = report.get("markings") or []
         if markings:
             extensions[self.extension("marked-by")] = [{"by": m.get("by"), "at": m.get("at")} for m in markings]

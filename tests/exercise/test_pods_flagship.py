@@ -83,6 +83,7 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
         results = [thread.finish(timeout=RUN + 30) for thread in threads]
         record = server.store.session_record(results[0]["session_id"])
         inputs = server.store.inputs(results[0]["session_id"])
+        session_ids = server.session_ids()
     finally:
         server.stop()
 
@@ -118,6 +119,17 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
                 ("inv_civil_penalty_referral", "intel_jdt_debrief")}
     assert credited == {"inv_civil_penalty_referral": "on_time", "intel_jdt_debrief": "on_time"}
     assert [r["answer_reply"] for r in report.requests] == ["crews", None, None]
+
+    # the plenary of the exercise: the team's actions all met, and each seat's picture at each decision
+    from hydra_sim.exercise.plenary import plenary
+    from hydra_sim.records.store import SessionStore
+    with SessionStore(server.store_path) as store:
+        data = plenary(store, session_ids)
+    assert data.seated and data.results[0].team.startswith("Team: 7 of 7 team actions met")
+    assert len(data.pictures["Alpha"]) == len(decisions) and data.divergences("Alpha") == []
+    custody = next(p for p in data.pictures["Alpha"] if p["scene_title"] == "Custody, care and resources")
+    assert custody["seat_title"] == "Force incident manager"
+    assert any("twelve out of the trailer" in line for line in custody["knew"])
 
     # no seat was shown another seat's scenes
     for seat, station in seats.items():

@@ -7,7 +7,8 @@ that wrap, so they are read in full), each syndicate's result (score, grade, out
 facilitator interventions received: facilitated sessions are marked), and the cohort
 picture of the records issue: the review window's ``CohortDashboard`` (miss rate per NRP
 action, score distribution, median time to each critical action; charts to PNG, tables to
-CSV) fed with exactly the exercise's sessions through ``exercise_cohort_summary``. Exports
+CSV) fed with exactly the exercise's sessions through ``exercise_cohort_summary``. A seated exercise adds the "Team and seats" tab
+(plenary_seats.py): each pod's team actions and where its seats' pictures diverged. Exports
 the report as HTML (``plenary_html``) or PDF (Qt's printer, as report_pdf.py does).
 Holds no rules. Must not import the runner or the session controller.
 """
@@ -144,9 +145,10 @@ class PlenaryWindow(QWidget):
         outer.addLayout(head)
 
         outer.addWidget(WrapLabel("Results", role="heading"))
-        self.results = QTableWidget(len(data.results), len(RESULT_COLUMNS))
+        columns = RESULT_COLUMNS + (("Team actions",) if data.seated else ())     # pods: the team's result too
+        self.results = QTableWidget(len(data.results), len(columns))
         self.results.setAccessibleName("Each syndicate's result")
-        self.results.setHorizontalHeaderLabels(list(RESULT_COLUMNS))
+        self.results.setHorizontalHeaderLabels(list(columns))
         self.results.verticalHeader().setVisible(False)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setTabKeyNavigation(False)
@@ -159,7 +161,7 @@ class PlenaryWindow(QWidget):
             values = (r.syndicate, "" if r.percent is None else f"{r.percent:.0f}%", r.grade or "",
                       (r.outcome or r.status or "").replace("_", " "),
                       f"{len(r.critical_failures)} (hover for the list)" if r.critical_failures else "none",
-                      interventions)
+                      interventions) + ((r.team.removeprefix("Team: ") or "not finished",) if data.seated else ())
             for column, text in enumerate(values):
                 item = QTableWidgetItem(str(text))
                 if column == 4 and r.critical_failures:
@@ -169,6 +171,10 @@ class PlenaryWindow(QWidget):
                 self.results.setItem(row, column, item)
         self.results.setMaximumHeight(self.results.verticalHeader().defaultSectionSize() * (len(data.results) + 1)
                                       + 40)
+        if data.seated:     # the Team and seats tab is tall: the results keep room for up to four rows
+            rows = sum(self.results.rowHeight(r) for r in range(min(4, self.results.rowCount())))
+            self.results.setMinimumHeight(self.results.horizontalHeader().sizeHint().height() + rows
+                                          + 2 * self.results.frameWidth() + 2)
         outer.addWidget(self.results)
         self.cohort_label = WrapLabel(self._cohort_text(), role="muted")
         self.cohort_label.setAccessibleName("The cohort picture")
@@ -224,6 +230,11 @@ class PlenaryWindow(QWidget):
                             "so not in the charts)")
         self.dashboard.show_summary(self.cohort_summary, description, scope="of this exercise")
         self.tabs.addTab(self.dashboard, "C&ohort picture")
+        self.team_and_seats = None
+        if data.seated:             # pods sharing one incident: team actions and the divergence view
+            from .plenary_seats import TeamAndSeats
+            self.team_and_seats = TeamAndSeats(data)
+            self.tabs.addTab(self.team_and_seats, "&Team and seats")
         if data.points and data.syndicates:
             self.grid.setCurrentCell(0, 0)
 

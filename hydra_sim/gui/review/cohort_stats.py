@@ -226,6 +226,11 @@ class CompactReport:
     actions: list[tuple[str, str, bool, int | None]] = field(default_factory=list)  # id, status, critical, at
 
 
+#: A team action's id in the compact report (never a catalogue id: those have no colon).
+TEAM_PREFIX = "team:"
+TEAM_AS_ACTION = {"met": "on_time", "missed": "missed", "not_reached": "not_reached"}
+
+
 def compact_report(session_id: str, report: dict) -> tuple[CompactReport, dict[str, str]]:
     """(compact report, {action_id: title}) from a ``ScoreReport.to_dict()``."""
     actions, titles = [], {}
@@ -234,6 +239,15 @@ def compact_report(session_id: str, report: dict) -> tuple[CompactReport, dict[s
         titles[aid] = str(a.get("title") or aid)
         at = a.get("achieved_at")
         actions.append((aid, str(a.get("status")), bool(a.get("critical")), at if isinstance(at, int) else None))
+    # A seated session's team actions (records/team_report.py) join the chart as "Team: ..." rows:
+    # met counts as done, missed as missed, not reached as not reached (never critical).
+    from ...records.team_report import team_actions
+    for t in team_actions(report.get("team")):
+        aid = TEAM_PREFIX + str(t.get("team_action_id"))
+        titles[aid] = "Team: " + str(t.get("title") or t.get("team_action_id"))
+        at = t.get("checked_at")
+        actions.append((aid, TEAM_AS_ACTION.get(str(t.get("status")), "missed"), False,
+                        at if isinstance(at, int) and t.get("status") == "met" else None))
     percent = report.get("percent")
     return (CompactReport(session_id, str(report.get("scenario_id") or ""),
                           float(percent) if isinstance(percent, (int, float)) else None,

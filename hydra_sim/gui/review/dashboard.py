@@ -1,4 +1,5 @@
 """The cohort dashboard: NRP action miss rates, score distribution, time to critical actions.
+A seated scenario's team actions are rows of the miss rates too ("Team: ...", cohort_stats.TEAM_PREFIX).
 
 It only displays a ``cohort_stats.CohortSummary`` (computed without Qt); charts use QtCharts
 with large fonts, titles and axis labels, every number is also in a table, and both
@@ -110,7 +111,8 @@ class CohortDashboard(QWidget):
         tables = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         label = QLabel("Miss rate of each NRP action (missed or contravened \u00f7 sessions that reached it; "
-                       "not reached: the path ended before it came up)")
+                       "not reached: the path ended before it came up). Seated sessions add their team actions, "
+                       "as \u201cTeam: ...\u201d rows (missed \u00f7 sessions that reached the decision)")
         label.setProperty("role", "heading")
         label.setWordWrap(True)
         left.addWidget(label)

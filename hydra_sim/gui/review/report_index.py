@@ -27,7 +27,7 @@ from .cohort_stats import CompactReport, compact_report, readonly_uri
 log = logging.getLogger(__name__)
 
 _REC, _FIELD = "\x1f", "\x1e"
-INDEX_VERSION = 1
+INDEX_VERSION = 2     # 2: a seated session's team actions are in its actions (cohort_stats.TEAM_PREFIX)
 
 
 def index_path(store_path: str | Path) -> Path:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from .. import theme
 from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
-from ..safe_text import plain_tooltip
+from ..safe_text import SafeTextBrowser, plain_tooltip
 from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
@@ -179,6 +179,13 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(self.compare_page, "Comp&are")
         self.dashboard = CohortDashboard(points=points)
         self.tabs.addTab(self.dashboard, "Cohort das&hboard")
+        # A seated session: the team actions and where the seats' pictures diverged (team_report.py)
+        self.team_page = SafeTextBrowser()
+        self.team_page.setAccessibleName("The team's result and what each seat knew at each decision")
+        self.team_page.setPlainText("Select a session of a seated scenario to see its team actions and what each "
+                                    "seat knew when it decided.")
+        self.tabs.addTab(self.team_page, "Team and seat pict&ures")
+        self._scenarios = None          # records.exports.ScenarioCache, made when first needed
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.compared: tuple[str, str] | None = None     # the two sessions on the Compare tab
         self._filling_tab = False
@@ -583,6 +590,8 @@ class ReviewWindow(QMainWindow):
         self._fill_actions()
         self._fill_notes()
         self._update_buttons()
+        if self.tabs.currentWidget() is self.team_page:
+            self._fill_team()
 
     def _fill_header(self) -> None:
         # Rich text for the bold parts only: every value in it is escaped (names, titles, reasons
@@ -606,6 +615,9 @@ class ReviewWindow(QMainWindow):
                                 else "(not counted: the path did not call for them)."))
             if report.get("outcome_judgement"):
                 parts.append(e(str(report["outcome_judgement"])))
+            from ...records.team_report import team_of, team_summary
+            if team_of(report):
+                parts.append(e(team_summary(team_of(report))) + " (see Team and seat pictures).")
             if report.get("conditions_text"):
                 parts.append("Run conditions: " + e("; ".join(str(t) for t in report["conditions_text"])) + ".")
             if report.get("provisional"):
@@ -847,6 +859,28 @@ class ReviewWindow(QMainWindow):
             self._refresh_compare()
         elif page is self.dashboard:
             self._fill_dashboard()
+        elif page is self.team_page:
+            self._fill_team()
+
+    def _fill_team(self) -> None:
+        """The selected session's team actions and each seat's picture at each decision (the session is
+        replayed from its record for the pictures, so only when this tab is shown)."""
+        from ...records.errors import StoreError
+        from ...records.exports import ScenarioCache, gather
+        from ...records.team_report import pictures_html, team_html, team_of
+        if self.current is None:
+            return
+        self._scenarios = self._scenarios or ScenarioCache()
+        try:
+            record = gather(self.store, self.store.session(self.current.session_id), self._scenarios)
+        except StoreError as exc:
+            self.team_page.setPlainText(f"This session cannot be shown: {exc.message}")
+            return
+        body = team_html(team_of(record.report)) + pictures_html(record.pictures or [])
+        if not body:
+            body = ("<p>This session's scenario has no seats (or its file can no longer be read), so there is no "
+                    "team result and no seat pictures to show.</p>")
+        self.team_page.setHtml(body)
 
     def _show_tab(self, page: QWidget) -> None:
         """Bring ``page`` forward after filling it (without filling it a second time)."""
