@@ -529,7 +529,14 @@ class ReviewWindow(QMainWindow):
     def _on_verified(self, result) -> None:
         if isinstance(result, Exception):
             log.error("integrity check failed: %s", result)
-            self.store_note.setText(f"Integrity check could not run: {result}")
+            message = getattr(result, "message", None) or str(result)
+            damaged = getattr(result, "kind", "") == "unreadable"      # StoreError.UNREADABLE: the file itself
+            self.store_note.setText(("The records file failed its integrity check: " if damaged else
+                                     "Integrity check could not run: ") + message)
+            self.store_note.setToolTip(plain_tooltip(message))
+            self.store_note.setProperty("role", "error")
+            self.store_note.style().unpolish(self.store_note)
+            self.store_note.style().polish(self.store_note)
             return
         self.issues = result
         for row in self.model.rows():
@@ -973,15 +980,23 @@ def run_review(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     points = theme.apply(app, app.font().pointSizeF(), 1.0, False)
-    trainer = TrainerLoginDialog.ask(None)          # review is a trainer function: the passphrase first
+    from .. import startup_probe      # the review benchmark's hook (off unless its variable is set)
+    probing = startup_probe.wanted()
+    # review is a trainer function: the passphrase first
+    trainer = TrainerLoginDialog.ask(None, before_shown=startup_probe.watch_login if probing else None)
     if trainer is None:
         return 1
     try:
-        store = SessionStore(default_store_path())
+        # Every page of the file is read by the integrity check, which starts on its own thread as
+        # the window opens (start_verify opens the store again, with the page check): a large store's
+        # sessions are listed at once, and damage is reported in the window when the check finds it.
+        store = SessionStore(default_store_path(), page_check=False)
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
     window = open_review_window(store, points=points, trainer=trainer, settings=settings_for_home())
+    if probing:
+        startup_probe.watch_review(window)
     window.show()
     code = int(app.exec())
     store.close()
