@@ -193,6 +193,10 @@ class RowFilter:
     grade_id: str = ""
     critical_only: bool = False
 
+    def is_empty(self) -> bool:
+        """True when it narrows nothing: every row is accepted."""
+        return self == RowFilter()
+
     def accepts(self, row: SessionRow) -> bool:
         if self.text:
             needle = self.text.casefold()

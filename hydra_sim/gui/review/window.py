@@ -451,11 +451,13 @@ class ReviewWindow(QMainWindow):
             box.blockSignals(False)
         refill(self.scenario_box, "All scenarios", {r.scenario_id: r.scenario_title for r in rows})
         refill(self.force_box, "All forces", {r.force: r.force for r in rows if r.force})
-        grades = {}
-        for r in rows:
-            if r.effective_grade_id:
-                grades[r.effective_grade_id] = r.grade_label if not r.override and r.grade_label else \
-                    humanise(r.effective_grade_id)
+        grades: dict[str, str] = {}
+        # each distinct (grade, label, overridden) once (100,000 rows hold a handful), the report's
+        # own label first where a row has one, else the grade's id in words
+        kinds = {(r.effective_grade_id, r.grade_label or "", bool(r.override)) for r in rows}
+        for grade_id, label, overridden in sorted(kinds, key=lambda k: (str(k[0]), k[2], not k[1], k[1])):
+            if grade_id:
+                grades.setdefault(grade_id, label if not overridden and label else humanise(grade_id))
         refill(self.grade_box, "All grades", grades)
 
     def current_filter(self) -> RowFilter:
