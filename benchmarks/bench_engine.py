@@ -6,13 +6,14 @@ Run from the repository root::
     python -m benchmarks.bench_engine --profile  # also cProfile each figure, top functions
     python -m benchmarks.bench_engine --json     # the figures as JSON (python -m benchmarks reads it)
 
-(a) load + validate + lint of a 2,000-scene synthetic scenario (``load_scenario``: YAML,
-    schema, catalogue, media, assessments, lint), against a bare
-    ``yaml.load(text, Loader=yaml.CSafeLoader)`` of the same text. Best of 5 each.
-    Target: at most 2.0x the bare load.
-(b) one decision step: the median of 2,000 ``ScenarioRunner.choose()`` calls along the
-    synthetic chain (options, effects, ledger, clock, injects and conditional routing
-    through the state machine). Target: under 1 ms.
+(a) load + validate + lint of a synthetic scenario of 9,990 scenes (with its endings just under
+    the 10,000 a scenario may have; about 13 MB) (``load_scenario``: YAML, schema, catalogue,
+    media, assessments, lint), against a bare ``yaml.load(text, Loader=yaml.CSafeLoader)`` of the
+    same text. Best of 3 each, interleaved. Target: at most 2.0x the bare load.
+(b) one decision step: the 99.9th percentile of the 9,990 ``ScenarioRunner.choose()`` calls
+    along the synthetic chain (options, effects, ledger, clock, injects and conditional routing
+    through the state machine), each timed whole, garbage collections included, in a session
+    held as the trainee app holds it (engine/collector.py). Target: under 1 ms.
 (c) the explorer on the flagship scenario (``explore()``, after loading). Best of 3.
     Target: under 2 s.
 (d) hostile text: load + lint of the mini scenario with one inject per 5 synthetic scenes
@@ -111,16 +112,27 @@ def play_chain(runner: ScenarioRunner) -> list[int]:
 
 
 def bench_step(path: Path) -> dict:
+    """Every decision of the chain, as the trainee app plays a session: the runner built, the
+    session's objects held out of full collections (engine/collector.py, as the session
+    controller does), then one choose() per scene, each timed whole, garbage collections
+    included (a collection's pause is a wait the trainee sees)."""
+    from hydra_sim.engine.collector import hold_session_objects, release_session_objects
     scenario = load_scenario(path).raise_for_errors()
     start = time.perf_counter()
     ScenarioRunner(scenario)
     setup = time.perf_counter() - start
     play_chain(started_runner(scenario))       # warm-up
     runner = started_runner(scenario)
-    timings = play_chain(runner)
-    timings_ms = [t / 1e6 for t in timings]
+    held = hold_session_objects(scenario)
+    try:
+        timings = play_chain(runner)
+    finally:
+        if held:
+            release_session_objects()
+    timings_ms = sorted(t / 1e6 for t in timings)
     return {"median_ms": statistics.median(timings_ms), "p95_ms": statistics.quantiles(timings_ms, n=20)[18],
-            "max_ms": max(timings_ms), "calls": len(timings), "ending": runner.ended, "setup_s": setup}
+            "p999_ms": timings_ms[int(0.999 * (len(timings_ms) - 1))],
+            "max_ms": timings_ms[-1], "calls": len(timings), "ending": runner.ended, "setup_s": setup}
 
 
 # -- (c) explorer ---------------------------------------------------------------------------
@@ -183,31 +195,34 @@ def profile(label: str, function, top: int = 5) -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:4000])
 
 
-def figures(scenes: int = 2000) -> list[Figure]:
+SCENES = 9_990     # with the endings, just under the 10,000 a scenario may have (engine/schema.MAX_SCENES)
+
+
+def figures(scenes: int = SCENES) -> list[Figure]:
     """Run the four figures on a synthetic scenario of ``scenes`` scenes; one row each, plus info rows."""
     with tempfile.TemporaryDirectory(prefix="hydra-bench-") as tmp:
         path = make_scenario(scenes, Path(tmp))
-        load = bench_load(path, repeat=5)
+        load = bench_load(path, repeat=3)
         step = bench_step(path)
     explored = bench_explore(repeat=3)
-    hostile = bench_hostile(max(20, scenes // 5))
+    hostile = bench_hostile(min(400, max(20, scenes // 5)))     # about 8 MB at most: under the file limit
     ratio = load["warm"] / load["bare"]
     cold_ratio = load["cold"] / load["bare"]
     bare = "bare yaml.load"
     row = partial(Figure, module="engine")
     return [
-        row(f"(a) bare yaml.load, CSafeLoader ({load['scenes']:,} scenes, {load['bytes'] / 1e6:.1f} MB), best of 5",
+        row(f"(a) bare yaml.load, CSafeLoader ({load['scenes']:,} scenes, {load['bytes'] / 1e6:.1f} MB), best of 3",
             "baseline", f"{load['bare'] * 1000:.0f} ms", 1.0, "baseline", bare),
-        row("(a) load + validate + lint (load_scenario), best of 5", "<= 2.0x bare",
+        row("(a) load + validate + lint (load_scenario), best of 3", "<= 2.0x bare",
             f"{load['warm'] * 1000:.0f} ms", ratio, "baseline", bare, ratio <= 2.0,
             note=f"synthetic scenario lint: {load['warnings']} problems"),
         row("(a) the same, catalogue re-read each time", "(info)",
             f"{load['cold'] * 1000:.0f} ms", cold_ratio, "baseline", bare),
-        row(f"(b) one decision step: median of {step['calls']:,} choose() calls", "< 1 ms",
-            f"{step['median_ms']:.3f} ms", step["median_ms"] / 1.0, "target", passed=step["median_ms"] < 1.0,
+        row(f"(b) one decision step: 99.9th percentile of {step['calls']:,} choose() calls", "< 1 ms",
+            f"{step['p999_ms']:.3f} ms", step["p999_ms"] / 1.0, "target", passed=step["p999_ms"] < 1.0,
             note=f"(b) chain played to '{step['ending']}'"),
-        row("(b) the same: 95th percentile / slowest", "(info)",
-            f"{step['p95_ms']:.3f} / {step['max_ms']:.3f} ms"),
+        row("(b) the same: median / 95th percentile / slowest", "(info)",
+            f"{step['median_ms']:.3f} / {step['p95_ms']:.3f} / {step['max_ms']:.3f} ms"),
         row("(b) runner set-up (state machine for the whole scenario)", "(info)",
             f"{step['setup_s'] * 1000:.0f} ms"),
         row(f"(c) explore flagship ({explored['states']:,} states, {explored['moves']:,} moves), best of 3",
@@ -225,7 +240,7 @@ def figures(scenes: int = 2000) -> list[Figure]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_engine", description=__doc__.split("\n")[0])
-    parser.add_argument("--scenes", type=int, default=2000, help="size of the synthetic scenario (default 2000)")
+    parser.add_argument("--scenes", type=int, default=SCENES, help=f"size of the synthetic scenario (default {SCENES:,})")
     parser.add_argument("--profile", action="store_true", help="also print the top 5 functions of each figure")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
     args = parser.parse_args(argv)

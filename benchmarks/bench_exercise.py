@@ -6,14 +6,16 @@ Run from the repository root::
     python -m benchmarks.bench_exercise --syndicates 4 --pace 0.5
     python -m benchmarks.bench_exercise --json                # the figures as JSON
 
-The facilitator's ``ExerciseServer`` runs in this process. One child process runs the 8
-recording stations (``HeadlessStation`` threads playing the flagship's best play script,
-one step every ``--pace`` seconds each, so about 8 decisions a second arrive together),
-another runs the 32 follower stations (``StationLink`` threads receiving each syndicate's
-live view). Each decision's latency is measured from the recording station's send
-(``sent_at`` in the sync message, stamped after the decision is durable in the station's
-store) to the facilitator's subscriber callback (``DecisionReceived``): the moment a console
-would show it. Same machine, same clock. Bounded: the flagship's 19 decisions per
+The facilitator's ``ExerciseServer`` and its real console window (``ExerciseConsole``, Qt
+offscreen, at a laptop's window size) run in this process. One child process runs the 8
+recording stations (``HeadlessStation`` threads playing the flagship's best play script, one
+step every ``--pace`` seconds each, so about 8 decisions a second arrive together), another the
+32 followers: per syndicate one real ``FollowerWindow`` (a team member's second screen) and
+three headless ``StationLink`` threads for the load. What is timed is what people wait for:
+from the moment the recording station stored a decision (its ``recorded_at``, stamped once the
+decision is durable) to the first paint of the console's syndicates table after the console
+received it, and to the first paint of each follower window's decisions table after that
+window received it. Same machine, same wall clock. Bounded: the flagship's 19 decisions per
 syndicate, and ``--timeout`` seconds at most.
 
 A script, not a test: it prints numbers and never runs under pytest.
@@ -67,60 +69,109 @@ def _names(count: int) -> list[str]:
     return [f"Syndicate{i + 1}" for i in range(count)]
 
 
+def _stamp_seconds(recorded_at: str) -> float:
+    """A station's ``recorded_at`` (UTC, ISO 8601, ms) as ``time.time()`` seconds."""
+    return datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).timestamp()
+
+
+class PaintWatch:
+    """Latency of each decision from the moment a station stored it to the first paint of ``widget``
+    after a view holding it reached the window (``seen(view)``, called on the GUI thread)."""
+
+    def __init__(self, widget):
+        from PySide6.QtCore import QEvent, QObject
+        self.pending: dict[tuple, float] = {}
+        self.known: set[tuple] = set()
+        self.latencies: list[float] = []
+        watch = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+                if event.type() == QEvent.Type.Paint and watch.pending:
+                    now = time.time()
+                    watch.latencies.extend(now - stored for stored in watch.pending.values())
+                    watch.pending.clear()
+                return False
+        self.filter = Filter()
+        widget.installEventFilter(self.filter)
+
+    def seen(self, view) -> None:
+        for decision in view.decisions:
+            key = (view.name, decision.clock, decision.scene_id, decision.recorded_at)
+            if key not in self.known and decision.recorded_at:
+                self.known.add(key)
+                self.pending[key] = _stamp_seconds(decision.recorded_at)
+
+
 def _facilitator(args) -> list[Figure]:
+    import json
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     from hydra_sim.exercise.server import ExerciseServer
-    from hydra_sim.exercise.views import DecisionReceived, ExerciseEnded, StationJoined
+    from hydra_sim.exercise.views import ExerciseEnded, StationJoined, SyndicateUpdated
+    from hydra_sim.gui.exercise.console import ExerciseConsole
 
-    latencies: list[float] = []
-    end_to_end: list[float] = []        # the station stored the decision -> console callback
+    app = QApplication.instance() or QApplication([])
     joined = {"recording": 0, "follower": 0}
-    done = threading.Event()
-    lock = threading.Lock()
-
-    def on_event(event) -> None:
-        if isinstance(event, DecisionReceived):
-            stored = datetime.fromisoformat(event.decision.recorded_at.replace("Z", "+00:00")).timestamp()
-            with lock:
-                latencies.append(event.latency)
-                end_to_end.append(event.received_at - stored)
-        elif isinstance(event, StationJoined):
-            with lock:
-                joined[event.role] += 1
-        elif isinstance(event, ExerciseEnded):
-            done.set()
+    ended = {"done": False}
 
     with tempfile.TemporaryDirectory(prefix="bench-exercise-") as folder:
         server = ExerciseServer(SCENARIO, Path(folder) / "facilitator.sqlite3", host="127.0.0.1", port=0)
-        server.subscribe(on_event)
         server.start()
+        console = ExerciseConsole(server, confirm=lambda _text: True)
+        console.resize(1342, 736)             # a 1366x768 laptop's window
+        console.show()
+        watch = PaintWatch(console.table.viewport())
+
+        def on_event(event) -> None:          # on the GUI thread, after the console's own handler
+            if isinstance(event, SyndicateUpdated):
+                watch.seen(event.view)
+            elif isinstance(event, StationJoined):
+                joined[event.role] += 1
+            elif isinstance(event, ExerciseEnded):
+                ended["done"] = True
+                QTimer.singleShot(500, app.quit)      # the last decisions' paint, then stop
+        console.relay.event.connect(on_event)
         port = server.address[1]
         common = [sys.executable, "-m", "benchmarks.bench_exercise", "--port", str(port), "--code", server.code,
                   "--syndicates", str(args.syndicates), "--followers", str(args.followers), "--pace", str(args.pace),
                   "--timeout", str(args.timeout), "--folder", folder]
         started = time.monotonic()
-        followers = subprocess.Popen(common + ["--child", "followers"], cwd=REPO)
+        followers = subprocess.Popen(common + ["--child", "followers"], cwd=REPO, stdout=subprocess.PIPE, text=True)
         recording = subprocess.Popen(common + ["--child", "recording"], cwd=REPO)
-        finished = done.wait(args.timeout)
+        QTimer.singleShot(int(args.timeout * 1000), app.quit)
+        app.exec()
         elapsed = time.monotonic() - started
         recording.wait(30)
-        followers.wait(30)
+        follower_output, _ = followers.communicate(timeout=60)
         views = server.snapshot()
         verify = server.store.verify()
+        console.close()
         server.stop()
+    try:
+        follower_latencies = json.loads(follower_output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        follower_latencies = []
     row = partial(Figure, module="exercise")
     mirrored = sum(len(v.decisions) for v in views)
     stations = joined["recording"] + joined["follower"]
-    setting = (f"{stations} stations ({joined['recording']} recording + {joined['follower']} followers), "
-               f"{args.syndicates} syndicates, one step every {args.pace} s each")
+    setting = (f"{stations} stations ({joined['recording']} recording + {joined['follower']} followers, one follower "
+               f"per syndicate a real follower window), {args.syndicates} syndicates, one step every {args.pace} s each")
+    finished = ended["done"]
     whole = row("exercise ran to the end, every decision mirrored, hash chains verify", "ends, chains verify",
                 f"{'ended' if finished else 'TIMED OUT'} after {elapsed:.1f} s; {mirrored} decisions mirrored; "
                 f"hash chains {'verify' if not verify else f'FAIL ({len(verify)} issues)'}",
-                passed=bool(finished and latencies and not verify), note=setting)
-    if not latencies:
-        return [whole]
+                passed=bool(finished and watch.latencies and not verify), note=setting)
     rows = [whole]
-    for what, values in (("station send -> console callback", latencies),
-                         ("decision stored at the station -> console callback", end_to_end)):
+    for what, values in (("decision stored at the station -> painted on the facilitator console", watch.latencies),
+                         ("decision stored at the recording station -> painted on a follower window",
+                          follower_latencies)):
+        if not values:
+            rows.append(row(f"{what}: no decision was painted", f"< {TARGET_MS:.0f} ms", "none", passed=False))
+            continue
         ms = sorted(x * 1000 for x in values)
         p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
         for label, value in (("p50", statistics.median(ms)), ("p95", p95), ("max", ms[-1])):
@@ -146,30 +197,59 @@ def _recording_child(args) -> int:
 
 
 def _followers_child(args) -> int:
-    from hydra_sim.exercise.station import StationLink
+    """The followers: per syndicate one real follower window (its decisions table's paint is timed,
+    as on a team member's second screen) and the rest headless links, for the load. Prints the
+    windows' latencies (seconds, JSON) as its last line."""
+    import json
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
+    from hydra_sim.exercise.station import StationLink
+    from hydra_sim.gui.exercise.station import FollowerWindow, JoinRequest
+
+    app = QApplication.instance() or QApplication([])
     names = _names(args.syndicates)
     ended: set[str] = set()
-    all_ended = threading.Event()
     lock = threading.Lock()
 
     def on_update(view) -> None:
         if view.ended:
             with lock:
                 ended.add(view.name)
-                if len(ended) == len(names):
-                    all_ended.set()
-
-    links = []
+    links, windows, watches = [], [], []
     for name in names:
-        for i in range(args.followers):
+        window = FollowerWindow(JoinRequest("127.0.0.1", args.port, args.code, name, ["member 0"], role="follower",
+                                            scenario_id="brackenford-services", station_id=f"{name}-screen-1"))
+        window.show()
+        watch = PaintWatch(window.table.viewport())
+        window.relay.update.connect(watch.seen)          # after the window's own show_view
+        window.relay.update.connect(lambda view: on_update(view))
+        window.start()
+        windows.append(window)
+        watches.append(watch)
+        for i in range(1, args.followers):
             link = StationLink("127.0.0.1", args.port, args.code, name, f"{name}-screen-{i + 1}", [f"member {i}"],
                                role="follower", scenario_id="brackenford-services", on_update=on_update)
             link.start()
             links.append(link)
-    all_ended.wait(args.timeout)
+
+    def check() -> None:
+        with lock:
+            done = len(ended) == len(names)
+        if done:
+            QTimer.singleShot(500, app.quit)          # the last paints
+        else:
+            QTimer.singleShot(100, check)
+    QTimer.singleShot(100, check)
+    QTimer.singleShot(int(args.timeout * 1000), app.quit)
+    app.exec()
     for link in links:
         link.close()
+    for window in windows:
+        window.close()
+    print(json.dumps([value for watch in watches for value in watch.latencies]), flush=True)
     return 0
 
 

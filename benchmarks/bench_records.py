@@ -49,8 +49,10 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def make_record(rng: random.Random, index: int, events: int, start: datetime) -> dict:
-    """One synthetic finished (or, every tenth, in-progress) session with a valid hash chain."""
+def make_record(rng: random.Random, index: int, events: int, start: datetime, report: dict | None = None) -> dict:
+    """One synthetic finished (or, every tenth, in-progress) session with a valid hash chain.
+    ``report``: the score report a finished session keeps (a small made-up one if not given;
+    the review benchmark passes a real one, so reports are their real size)."""
     started = start + timedelta(minutes=7 * index)
     catalogues = json.dumps({"core-nrp": "3"}, separators=(",", ":"))
     session = {"session_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -77,8 +79,10 @@ def make_record(rng: random.Random, index: int, events: int, start: datetime) ->
         prev = digest
     session.update(genesis=genesis, head_hash=prev)
     if index % 10:
-        report = {"scenario_id": "lorry-drop", "percent": round(rng.uniform(20, 100), 1), "grade_id": "competent",
-                  "actions": [{"action_id": f"a{n}", "status": "on_time", "credit": 2.0} for n in range(12)]}
+        percent = round(rng.uniform(20, 100), 1)
+        report = (dict(report, percent=percent) if report is not None else
+                  {"scenario_id": "lorry-drop", "percent": percent, "grade_id": "competent",
+                   "actions": [{"action_id": f"a{n}", "status": "on_time", "credit": 2.0} for n in range(12)]})
         session.update(status="finished", ended_at=session["updated_at"], percent=report["percent"],
                        grade="competent", ending_id="good_end", result_json=json.dumps(report))
         session["result_hash"] = integrity.result_hash(prev, report, report["percent"], "competent")

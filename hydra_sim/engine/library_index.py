@@ -39,7 +39,7 @@ FORMAT = 1
 # (a test checks they match): importing those modules would load yaml on the GUI thread
 CATALOGUE_SUFFIX = ".catalogue.yaml"
 PLAN_SUFFIX = ".plan.yaml"
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
 # far more than any real library's index (about 1 kB a scenario); a bigger file is not ours
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 

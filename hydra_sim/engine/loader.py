@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,6 +34,7 @@ MEDIA_SUFFIXES = {
 class LoadResult:
     scenario: Scenario | None
     problems: list[Problem] = field(default_factory=list)
+    source: Any = None      # the file's composed YAML tree (yamlsource nodes, with lines): keep_source only
 
     @property
     def ok(self) -> bool:
@@ -101,7 +103,11 @@ def resolve_media_path(file: str, scenario_dir: Path) -> tuple[Path | None, str 
     return None, "missing"
 
 
-def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
+def load_scenario(path: str | Path, *, lint: bool = True, keep_source: bool = False) -> LoadResult:
+    """Read, validate and (``lint``) lint a scenario file. ``keep_source``: also hand back the
+    composed YAML tree (``LoadResult.source``), for a caller that needs the file's lines, such as
+    Author mode's map of scene blocks, so the file is not parsed twice (not kept otherwise: a
+    library of scenarios would hold every tree in memory)."""
     path = Path(path)
     name = display_name(path)
     root, problems = read_yaml_file(path, name)
@@ -110,8 +116,9 @@ def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
     schema = ScenarioSchema(root, path.resolve(), name)
     scenario = schema.build()
     problems += schema.problems
+    source = root if keep_source else None
     if scenario is None:
-        return LoadResult(None, sort_problems(problems))
+        return LoadResult(None, sort_problems(problems), source)
     try:
         scenario.content_hash = hashlib.sha256(read_regular_file(path, MAX_FILE_BYTES)).hexdigest()
     except OSError as exc:          # replaced between the two reads: report it, never raise
@@ -127,7 +134,7 @@ def load_scenario(path: str | Path, *, lint: bool = True) -> LoadResult:
         problems += lint_scenario(scenario)
     from .lint_config import apply_config
     problems = apply_config(problems, path)     # severities from hydra-project.yaml, if any
-    return LoadResult(scenario, sort_problems(problems))
+    return LoadResult(scenario, sort_problems(problems), source)
 
 
 def _resolve_catalogues(scenario: Scenario, scenario_dir: Path, name: str, root) -> list[Problem]:

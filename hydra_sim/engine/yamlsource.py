@@ -19,7 +19,7 @@ from yaml import events as ev
 from .files import UnreadableFile, read_regular_file
 from .problems import ERROR, Location, Problem
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024    # room for the 10,000 scenes and endings schema.MAX_SCENES allows (about 13 MB)
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 100_000
 

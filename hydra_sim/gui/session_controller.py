@@ -192,7 +192,10 @@ class SessionController(QObject):
         self._claim(self.session_id)
         from ..engine import ScenarioRunner
         from ..engine.presentation import new_seed
+        from ..engine.collector import hold_session_objects
         self.runner = ScenarioRunner(scenario, seed=new_seed() if seed is None else seed)
+        # a large model lives as long as the session: kept out of the collector's full sweeps
+        self._holding = hold_session_objects(scenario)
         self._countdown = self._new_countdown()
         self.bridge.attach(self.runner)
         self.session_started.emit()
@@ -210,7 +213,9 @@ class SessionController(QObject):
         self._claim(session_id)          # SessionBusy (a StoreError) when another window has it open
         entries = self.store.inputs(session_id)
         from ..engine import ScenarioRunner
+        from ..engine.collector import hold_session_objects
         runner = ScenarioRunner.restore(scenario, entries)
+        self._holding = hold_session_objects(scenario)
         checkpoint = checkpoint_clock_of(self.store, session_id)
         self.trainee = trainee
         self.session_id = session_id
@@ -271,6 +276,10 @@ class SessionController(QObject):
         self._release()
         self.timer.stop()
         self.bridge.attach(None)
+        if getattr(self, "_holding", False):
+            from ..engine.collector import release_session_objects
+            release_session_objects()      # the last session's model may be freed now
+            self._holding = False
         self.runner = None
         self.session_id = None
         self.report = None

@@ -116,9 +116,12 @@ class TrainerLoginDialog(QDialog):
             self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> trainers.TrainerLogin | None:
-        """The trainer's login, or None if cancelled."""
+    def ask(cls, parent: QWidget | None, before_shown=None) -> trainers.TrainerLogin | None:
+        """The trainer's login, or None if cancelled. ``before_shown(dialog)``, if given, is called
+        before the dialog is shown (the review benchmark's probe watches its first paint)."""
         dialog = cls(parent)
+        if before_shown is not None:
+            before_shown(dialog)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_login

@@ -47,7 +47,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 SCENARIO = "my-scenario.yaml"
 
 EXEMPT = {
-    "Y010": "needs a file larger than 10 MB, too big to show as an example",
+    "Y010": "needs a file larger than 16 MB, too big to show as an example",
     "A007": "needs a scenario with more than 400 scenes or 50,000 states, too big to show as an example",
     "S015": "needs a scenario over a size limit (10,000 scenes, 100 options, 1,000 injects or a 20,000-character "
             "text), too big to show as an example; tests/security/test_security_scenarios.py triggers each",

@@ -33,7 +33,7 @@ from hydra_sim.engine.runner import RunnerError, ScenarioRunner
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
-MAX_BYTES = 2 * 1024 * 1024          # mutated files stay far below the reader's 10 MB limit
+MAX_BYTES = 2 * 1024 * 1024          # mutated files stay far below the reader's 16 MB limit
 WATCHDOG_SECONDS = 120               # a load that takes longer than this is a hang (never a timing check)
 WALK_STEPS = 200
 

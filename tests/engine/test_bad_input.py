@@ -215,7 +215,7 @@ CASES = [
     # resource exhaustion
     Case("billion-laughs", lambda path: alias_bomb(), "Y014", between("&a0", "&a9"),
          ("aliases expand", "100,000", "alias bomb")),
-    Case("file-over-10mb", write_50mb, "Y010", fixed(1, 1), ("10 mb", "limit")),
+    Case("file-over-16mb", write_50mb, "Y010", fixed(1, 1), ("16 mb", "limit")),
     Case("nesting-flow-sequences", text("[" * 20_000 + "]" * 20_000 + "\n"), "Y013", fixed(1, 65),
          ("nested more than 64 levels",)),
     Case("nesting-flow-mappings", text("{a: " * 20_000 + "1" + "}" * 20_000 + "\n"), "Y013", fixed(1, 257),

@@ -281,3 +281,17 @@ def test_the_selected_scene_hint_names_the_keyboard_route_it_relies_on(qtbot, au
     assert "Alt+F" in win.node_title.text()
     finders = [label for label in win.findChildren(QLabel) if label.text().startswith("&F")]
     assert len(finders) == 1 and finders[0].buddy() is win.search
+
+
+def test_the_loaders_tree_gives_the_same_scene_blocks_as_reading_the_file_again():
+    """Author mode takes the scenes' lines from the tree the loader composed (the file parsed
+    once per save, issue 14): the blocks must be exactly those of reading the file afresh."""
+    from hydra_sim.engine.loader import load_scenario
+    from hydra_sim.gui.author.blocks import scene_blocks
+    for name in ("brackenford-services.yaml", "layby-drop.yaml", "brackenford-seated.yaml"):
+        path = REPO / "scenarios" / name
+        result = load_scenario(path, keep_source=True)
+        assert result.source is not None and load_scenario(path).source is None     # kept only when asked
+        blocks = scene_blocks(path, result.source)
+        assert blocks == scene_blocks(path)
+        assert set(result.scenario.scenes) <= set(blocks)

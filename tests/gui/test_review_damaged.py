@@ -47,3 +47,30 @@ def test_a_damaged_session_is_named_and_the_others_still_open(damage, qtbot, tmp
         assert win.current is rows[good] and win.current_report is not None and win.current_items
     finally:
         store.close()
+
+
+def test_a_damaged_page_found_by_the_background_check_is_said_in_the_window(qtbot, tmp_path):
+    """``hydra-sim review`` lists the sessions before every page is read (a large store would wait
+    for it); the integrity check on its own thread reads them, and says so when one is damaged."""
+    from hydra_sim.gui.review.window import open_review_window
+    path = tmp_path / "sessions.sqlite3"
+    mini = load_scenario(REPO / "tests" / "fixtures" / "mini" / "mini.yaml").scenario
+    with SessionStore(path) as store:
+        for n in range(6):
+            sd.record_plan(store, mini, sd.mini_plans()["good"], TraineeInfo(f"t-{n}"))
+            session_id = store.start_session(TraineeInfo(f"u-{n}"), mini)
+            for k in range(40):
+                store.append_event(session_id, "paused", {"note": "x" * 200, "n": k}, k)
+    data = bytearray(path.read_bytes())
+    page = 4096 * (len(data) // 4096 // 2)
+    data[page:page + 4096] = b"\xa5" * 4096     # the same garbage every run
+    path.write_bytes(bytes(data))
+    store = SessionStore(path, page_check=False)
+    try:
+        win = open_review_window(store, author="Sgt Trainer")
+        qtbot.addWidget(win)
+        qtbot.waitUntil(lambda: "failed its integrity check" in win.store_note.text(), timeout=20_000)
+        assert "damaged" in win.store_note.text() and str(path) in win.store_note.toolTip()
+        assert win.store_note.property("role") == "error"
+    finally:
+        store.close()

@@ -1,6 +1,7 @@
 """Where each scene and ending sits in its YAML file, and which problems fall inside it.
 
-``scene_blocks(path)`` reads the file with the engine's line-keeping YAML reader and
+``scene_blocks(path, root)`` reads the file with the engine's line-keeping YAML reader (or takes
+the tree the loader composed) and
 returns, for every scene and ending id, the 1-based first and last line of its block
 (the key line down to the line before the next sibling, or before the next top-level key).
 ``problems_in(block, problems, path)`` keeps the problems whose location is in that block
@@ -32,11 +33,14 @@ class Block:
         return f"{self.file}:{self.first}"
 
 
-def scene_blocks(path: str | Path) -> dict[str, Block]:
-    """Line ranges of every scene and ending block in ``path`` (empty when it cannot be read)."""
+def scene_blocks(path: str | Path, root=None) -> dict[str, Block]:
+    """Line ranges of every scene and ending block in ``path`` (empty when it cannot be read).
+    ``root``: the file's composed tree when the caller has it (``load_scenario(keep_source=True)``),
+    so the file is not parsed a second time."""
     path = Path(path)
     name = display_name(path)
-    root, _problems = read_yaml_file(path, name)
+    if root is None:
+        root, _problems = read_yaml_file(path, name)
     if not isinstance(root, YMap):
         return {}
     try:

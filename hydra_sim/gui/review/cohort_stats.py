@@ -117,7 +117,7 @@ class SessionRow:
 
 _ROW_SQL = ("SELECT session_id, trainee_id, display_name, force, role, scenario_id, scenario_version,"
             " scenario_title, started_at, ended_at, status, percent, grade, ending_id, critical_failures_json"
-            " FROM sessions ORDER BY started_at DESC, rowid DESC")
+            " FROM sessions ORDER BY started_at DESC, rowid DESC")   # from an index: records/schema.READING_INDEXES
 
 
 def load_rows(store) -> list[SessionRow]:
@@ -192,6 +192,10 @@ class RowFilter:
     date_to: str = ""       # inclusive
     grade_id: str = ""
     critical_only: bool = False
+
+    def is_empty(self) -> bool:
+        """True when it narrows nothing: every row is accepted."""
+        return self == RowFilter()
 
     def accepts(self, row: SessionRow) -> bool:
         if self.text:

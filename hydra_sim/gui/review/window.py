@@ -458,11 +458,13 @@ class ReviewWindow(QMainWindow):
             box.blockSignals(False)
         refill(self.scenario_box, "All scenarios", {r.scenario_id: r.scenario_title for r in rows})
         refill(self.force_box, "All forces", {r.force: r.force for r in rows if r.force})
-        grades = {}
-        for r in rows:
-            if r.effective_grade_id:
-                grades[r.effective_grade_id] = r.grade_label if not r.override and r.grade_label else \
-                    humanise(r.effective_grade_id)
+        grades: dict[str, str] = {}
+        # each distinct (grade, label, overridden) once (100,000 rows hold a handful), the report's
+        # own label first where a row has one, else the grade's id in words
+        kinds = {(r.effective_grade_id, r.grade_label or "", bool(r.override)) for r in rows}
+        for grade_id, label, overridden in sorted(kinds, key=lambda k: (str(k[0]), k[2], not k[1], k[1])):
+            if grade_id:
+                grades.setdefault(grade_id, label if not overridden and label else humanise(grade_id))
         refill(self.grade_box, "All grades", grades)
 
     def current_filter(self) -> RowFilter:
@@ -536,7 +538,14 @@ class ReviewWindow(QMainWindow):
     def _on_verified(self, result) -> None:
         if isinstance(result, Exception):
             log.error("integrity check failed: %s", result)
-            self.store_note.setText(f"Integrity check could not run: {result}")
+            message = getattr(result, "message", None) or str(result)
+            damaged = getattr(result, "kind", "") == "unreadable"      # StoreError.UNREADABLE: the file itself
+            self.store_note.setText(("The records file failed its integrity check: " if damaged else
+                                     "Integrity check could not run: ") + message)
+            self.store_note.setToolTip(plain_tooltip(message))
+            self.store_note.setProperty("role", "error")
+            self.store_note.style().unpolish(self.store_note)
+            self.store_note.style().polish(self.store_note)
             return
         self.issues = result
         for row in self.model.rows():
@@ -1007,15 +1016,23 @@ def run_review(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
     points = theme.apply(app, app.font().pointSizeF(), 1.0, False)
-    trainer = TrainerLoginDialog.ask(None)          # review is a trainer function: the passphrase first
+    from .. import startup_probe      # the review benchmark's hook (off unless its variable is set)
+    probing = startup_probe.wanted()
+    # review is a trainer function: the passphrase first
+    trainer = TrainerLoginDialog.ask(None, before_shown=startup_probe.watch_login if probing else None)
     if trainer is None:
         return 1
     try:
-        store = SessionStore(default_store_path())
+        # Every page of the file is read by the integrity check, which starts on its own thread as
+        # the window opens (start_verify opens the store again, with the page check): a large store's
+        # sessions are listed at once, and damage is reported in the window when the check finds it.
+        store = SessionStore(default_store_path(), page_check=False)
     except Exception as exc:  # noqa: BLE001 - StoreError and friends: shown once, exit 1
         ErrorReporter(not getattr(args, "no_err_windows", False)).report(None, exc)
         return 1
     window = open_review_window(store, points=points, trainer=trainer, settings=settings_for_home())
+    if probing:
+        startup_probe.watch_review(window)
     window.show()
     code = int(app.exec())
     store.close()
