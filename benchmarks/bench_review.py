@@ -63,11 +63,14 @@ def flagship_report() -> dict:
 
 
 def make_home(folder: Path, sessions: int, events_each: int, report: dict) -> Path:
-    """A home folder with ``sessions`` stored sessions and the benchmark's trainer account."""
+    """A home folder with ``sessions`` stored sessions and the benchmark's trainer account (one
+    left complete in ``folder`` by an earlier run, with ``--homes``, is used as it is)."""
     from hydra_sim.records import SessionStore
     from hydra_sim.records.trainers import TrainerAccounts
     home = folder / f"home-{sessions}"
     store_path = home / "records" / "sessions.sqlite3"
+    if (home / "config" / "trainers.json").is_file():       # written last: the home is complete
+        return home
     rng = random.Random(7)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     with SessionStore(store_path) as store:
@@ -132,12 +135,13 @@ def dashboard_figures(home: Path) -> tuple[float, float]:
     return first, again
 
 
-def figures(sizes: list[int], runs: int = RUNS, events_each: int = 30) -> list[Figure]:
+def figures(sizes: list[int], runs: int = RUNS, events_each: int = 30, homes: str | None = None) -> list[Figure]:
     row = partial(Figure, module="review")
     report = flagship_report()
     out: list[Figure] = []
-    with tempfile.TemporaryDirectory(prefix="bench-review-") as folder, \
+    with tempfile.TemporaryDirectory(prefix="bench-review-") as scratch, \
             tempfile.TemporaryDirectory() as pycache:
+        folder = homes or scratch
         env = dict(_child_env(pycache), **{"HYDRA_SIM_PROBE_TRAINER": TRAINER,
                                            "HYDRA_SIM_PROBE_PASSPHRASE": PASSPHRASE})
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "hydra_sim")], env=env, check=True,
@@ -147,7 +151,7 @@ def figures(sizes: list[int], runs: int = RUNS, events_each: int = 30) -> list[F
         for size in sizes:
             began = time.perf_counter()
             homes[size] = make_home(Path(folder), size, events_each, report)
-            print(f"review: generated {size:,} sessions in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+            print(f"review: {size:,} sessions ready in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         for size in sizes:
             home = homes[size]
             store_mb = (home / "records" / "sessions.sqlite3").stat().st_size / 2**20
@@ -187,10 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="10000,100000", help="store sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--events", type=int, default=30)
+    parser.add_argument("--homes", metavar="DIR", help="keep the generated home folders in DIR and reuse them "
+                        "next time (a 100,000-session store takes minutes to generate)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (for python -m benchmarks)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sessions.split(",") if size.strip()]
-    return emit(figures(sizes, args.runs, args.events), as_json=args.json)
+    return emit(figures(sizes, args.runs, args.events, args.homes), as_json=args.json)
 
 
 if __name__ == "__main__":
