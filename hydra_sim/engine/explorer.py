@@ -150,6 +150,7 @@ class _Node:
     plan: _Plan | None = None
     moves: dict = field(default_factory=dict)            # (clock, milestones) -> [Move]
     raw: dict = field(default_factory=dict)              # clock, or "any" -> moves as played (relative)
+    quiet: dict = field(default_factory=dict)            # candidate position -> (label, played move) (_reusable)
     best: _Front = field(default_factory=lambda: _Front())    # max front
     worst: _Front = field(default_factory=lambda: _Front())   # min front
 
@@ -401,14 +402,8 @@ class Explorer:
         # again for each entry's clock and milestones.
         raw_key = entry.clock if self._clock_sensitive(node) else "any"
         raw = node.raw.get(raw_key)
-        if raw is None and raw_key != "any" and not self.reads_elapsed:
-            raw = self._quiet_moves(node, entry.clock)
         if raw is None:
-            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones)
-            if raw_key != "any" and not self.reads_elapsed and "quiet" not in node.raw:
-                span = max((move[2] for move in raw), default=0)
-                if entry.clock + span < self._next_top_due(node):
-                    node.raw["quiet"] = (span, raw)
+            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones, raw_key != "any")
         milestones = dict(entry.milestones)
         deadlines = {}
         moves = []
@@ -428,30 +423,19 @@ class Explorer:
         node.moves[cache_key] = moves
         return moves
 
-    def _quiet_moves(self, node: _Node, clock: int) -> list[tuple] | None:
-        """The node's moves played at another clock, if they hold at this one too.
-
-        Where only top-level injects make the clock matter (nothing reads 'elapsed'), moves
-        played at a clock at which no top-level inject fell due before the last of them ended
-        are, relative to their start, the moves at any clock for which that also holds: the
-        scene's own injects and time limit count from entering the scene, and an inject still
-        to come is due at a fixed minute. So they are played once for every clock that ends
-        every move before the next top-level inject, not once per clock."""
-        quiet = node.raw.get("quiet")
-        if quiet is not None and clock + quiet[0] < self._next_top_due(node):
-            return quiet[1]
-        return None
-
     def _next_top_due(self, node: _Node) -> float:
-        """When the first top-level inject not yet fired at this node falls due (condition or
-        not: the runner marks it fired either way)."""
-        fired = node.snap[4]
-        return min((i.at_minute * 60 for i in self.s.injects if i.id not in fired), default=math.inf)
+        """When the first top-level inject still to come that can change something falls due.
+        The others (no effects, or a condition false for good) may fire during a move, but all
+        they change is the runner's note that they fired, which is no part of the state's key
+        (``_live_pending``): the move leads to the same node either way."""
+        return min((self.top_injects[i].at_minute * 60 for i in node.plan.pending), default=math.inf)
 
-    def _play_moves(self, node: _Node, clock: int, milestones: tuple) -> list[tuple]:
+    def _play_moves(self, node: _Node, clock: int, milestones: tuple, clock_sensitive: bool) -> list[tuple]:
         """Play every candidate move from the node at this clock through the runner. Each is
         (label, target node, clock change, milestones reached as (name, offset), credits as
-        (action index, contravened, offset)); offsets are from the starting clock."""
+        (action index, contravened, offset)); offsets are from the starting clock. Where the
+        clock matters, a move already played at another clock is taken as it was if no
+        top-level inject can fall due during it at either clock (``_reusable``)."""
         state, seconds, entered, variables, fired, _milestones, ended, messages = node.snap
         if messages:            # moved in time with the clock, like the time the scene was entered
             shift = clock - seconds
@@ -463,9 +447,17 @@ class Explorer:
         raw = []
         runner.load_snapshot(snap)
         candidates = list(self._candidate_moves(runner, node.plan))   # read them all before any is played
+        # Seconds from this clock to the next top-level inject: a move shorter than that is the
+        # same, relative to its start, at every clock where it is also shorter (see _reusable).
+        room = self._next_top_due(node) - clock if clock_sensitive and not self.reads_elapsed else None
         for count, (label, act) in enumerate(candidates):
             if count % 64 == 63:
                 self._check_time()
+            if room is not None:
+                played = self._reusable(node, count, label, room)
+                if played is not None:
+                    raw.append(played)
+                    continue
             runner.load_snapshot(snap)
             runner.forget_history()
             runner.offered = set()              # the snapshot does not carry it: only this move's offers
@@ -487,8 +479,28 @@ class Explorer:
             after = runner.snapshot()
             reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
             offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
-            raw.append((label, self._node_for(after), after[1] - clock, reached, credits, offered))
+            played = (label, self._node_for(after), after[1] - clock, reached, credits, offered)
+            raw.append(played)
+            if room is not None and played[2] < room and count not in node.quiet:
+                node.quiet[count] = (label, played)
         return raw
+
+    def _reusable(self, node: _Node, position: int, label: dict, room: float) -> tuple | None:
+        """The move at this position of the node's candidates as played at another clock, if it
+        holds at this one too.
+
+        Where only top-level injects make the clock matter (nothing reads 'elapsed'), a move
+        during which no top-level inject falls due (it ends before the next one, ``room``
+        seconds ahead) is, relative to its start, the same move at any clock where that also
+        holds: the scene's own injects and time limit count from entering the scene, messages
+        are moved with the clock, and a top-level inject is due at a fixed minute. So each such
+        move is played once, not once per clock; a move that runs into an inject (waiting for
+        it, say) is played at each clock. The label must match: the candidates are read again
+        at each clock, and a wait's length depends on it."""
+        kept = node.quiet.get(position)
+        if kept is None or kept[0] != label or kept[1][2] >= room:
+            return None
+        return kept[1]
 
     def _check_time(self) -> None:
         if self.cancelled or (self.deadline is not None and time.perf_counter() > self.deadline):
