@@ -59,13 +59,15 @@ EPSILON = 1e-9           # banked credit is a float sum: compare with a toleranc
 PROGRESS_SECONDS = 0.25  # how often a progress callback hears from a long search
 
 
-@dataclass
+@dataclass(slots=True)
 class Move:
+    """One move from a node as the runner played it, relative to the clock it started at: the
+    same move serves every entry of the node (``_expand`` works out on time or late for each)."""
     label: dict            # a play-script step, e.g. {"call_received": "threat_to_life"}
     target: int            # node id
-    clock: int             # the clock after the move
-    milestones: tuple      # milestone times after the move
-    evidence: tuple        # ((action index, status if first evidence), ...)
+    delta: int             # seconds the move took
+    reached: tuple         # milestones first reached, as (name, seconds after the start)
+    evidence: tuple        # ((action index, seconds after the start), ...) in the ledger's order
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
 
@@ -148,9 +150,9 @@ class _Node:
     snap: tuple
     ending: str | None = None
     plan: _Plan | None = None
-    moves: dict = field(default_factory=dict)            # (clock, milestones) -> [Move]
-    raw: dict = field(default_factory=dict)              # clock, or "any" -> moves as played (relative)
-    quiet: dict = field(default_factory=dict)            # candidate position -> (label, played move) (_reusable)
+    clock_sensitive: bool = False                        # see Explorer._clock_sensitive
+    moves: dict = field(default_factory=dict)            # clock, or "any" -> [Move] as played (relative)
+    quiet: dict = field(default_factory=dict)            # candidate position -> (label, Move) (_reusable)
     best: _Front = field(default_factory=lambda: _Front())    # max front
     worst: _Front = field(default_factory=lambda: _Front())   # min front
 
@@ -244,6 +246,7 @@ class Explorer:
         self.residual_memo: dict[tuple, tuple] = {}
         # received.<id> names: their value comes from the messages sent and the clock, not a variable
         self.received = frozenset(received_names(scenario))
+        self.on_time_seen: set[int] = set()       # actions some explored move evidenced on time
 
     # -- states ----------------------------------------------------------------------
     def _plan(self, place: str, pending: frozenset) -> _Plan:
@@ -338,7 +341,9 @@ class Explorer:
         dead, settled = plan.dead, plan.settled
         if source is not None:
             dead, settled = self._newly_final(source, plan)
-            settled = settled + tuple(i for i in changed if i in plan.settled_set)
+            if changed:
+                settled_set = plan.settled_set
+                settled = settled + tuple([i for i in changed if i in settled_set])
         for i in dead:
             status = vector[i]
             if status == UNOFFERED:             # not reached for good: its count depends on the ending
@@ -355,8 +360,9 @@ class Explorer:
                 banked += values[i][status]
                 vector[i] = FOLDED
                 changed.append(i)
-        for i in list(changed):
-            if vector[i] == CONTRAVENED and self.foldable[i]:
+        foldable = self.foldable
+        for i in changed:              # (nothing is added to it here)
+            if vector[i] == CONTRAVENED and foldable[i]:
                 banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
         return banked, unreached
@@ -380,7 +386,9 @@ class Explorer:
         if node_id is None:
             node_id = len(self.nodes)
             self.by_key[key] = node_id
-            self.nodes.append(_Node(key, snap, ending=snap[6], plan=plan))
+            node = _Node(key, snap, ending=snap[6], plan=plan)
+            node.clock_sensitive = self._clock_sensitive(node)
+            self.nodes.append(node)
         return node_id
 
     def _clock_sensitive(self, node: _Node) -> bool:
@@ -391,36 +399,14 @@ class Explorer:
 
     # -- moves -----------------------------------------------------------------------
     def _moves(self, node: _Node, entry: _Entry) -> list[Move]:
-        """The moves from this entry, with its clock and deadlines."""
-        cache_key = (entry.clock, entry.milestones)
-        cached = node.moves.get(cache_key)
-        if cached is not None:
-            return cached
-        # Where the absolute clock cannot change what happens (no timed inject to come, no
-        # condition on 'elapsed'), a move from a later clock is the same move shifted in time:
-        # the runner plays each move once per node, and only on-time or late is worked out
-        # again for each entry's clock and milestones.
-        raw_key = entry.clock if self._clock_sensitive(node) else "any"
-        raw = node.raw.get(raw_key)
-        if raw is None:
-            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones, raw_key != "any")
-        milestones = dict(entry.milestones)
-        deadlines = {}
-        moves = []
-        for label, target, delta, reached, credits, offered in raw:
-            evidence, contravened = [], []
-            for i, is_contravened, offset in credits:
-                if is_contravened:
-                    contravened.append(i)
-                    continue
-                if i not in deadlines:
-                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, milestones)[0]
-                deadline = deadlines[i]
-                evidence.append((i, ON_TIME if deadline is None or entry.clock + offset <= deadline else LATE))
-            after = tuple(sorted([*entry.milestones, *((name, entry.clock + at) for name, at in reached)]))
-            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened),
-                              offered))
-        node.moves[cache_key] = moves
+        """The node's moves from this entry's clock, relative to it. Where the absolute clock
+        cannot change what happens (no timed inject to come, no condition on 'elapsed'), a
+        move from a later clock is the same move shifted in time: the runner plays each move
+        once per node, and only on time or late is worked out for each entry (``_expand``)."""
+        key = entry.clock if node.clock_sensitive else "any"
+        moves = node.moves.get(key)
+        if moves is None:
+            moves = node.moves[key] = self._play_moves(node, entry.clock, entry.milestones, key != "any")
         return moves
 
     def _next_top_due(self, node: _Node) -> float:
@@ -430,12 +416,11 @@ class Explorer:
         (``_live_pending``): the move leads to the same node either way."""
         return min((self.top_injects[i].at_minute * 60 for i in node.plan.pending), default=math.inf)
 
-    def _play_moves(self, node: _Node, clock: int, milestones: tuple, clock_sensitive: bool) -> list[tuple]:
-        """Play every candidate move from the node at this clock through the runner. Each is
-        (label, target node, clock change, milestones reached as (name, offset), credits as
-        (action index, contravened, offset)); offsets are from the starting clock. Where the
-        clock matters, a move already played at another clock is taken as it was if no
-        top-level inject can fall due during it at either clock (``_reusable``)."""
+    def _play_moves(self, node: _Node, clock: int, milestones: tuple, clock_sensitive: bool) -> list[Move]:
+        """Play every candidate move from the node at this clock through the runner, each a
+        ``Move`` with its times counted from that clock. Where the clock matters, a move
+        already played at another clock is taken as it was if no top-level inject can fall
+        due during it at either clock (``_reusable``)."""
         state, seconds, entered, variables, fired, _milestones, ended, messages = node.snap
         if messages:            # moved in time with the clock, like the time the scene was entered
             shift = clock - seconds
@@ -474,18 +459,19 @@ class Explorer:
             for record in records:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
-            credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
-                            for c in ledger if c.action_id in self.index)
+            ledger = [c for c in ledger if c.action_id in self.index]
+            evidence = tuple((self.index[c.action_id], c.clock - clock) for c in ledger if not c.contravened)
+            contravened = tuple(self.index[c.action_id] for c in ledger if c.contravened)
             after = runner.snapshot()
             reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
             offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
-            played = (label, self._node_for(after), after[1] - clock, reached, credits, offered)
+            played = Move(label, self._node_for(after), after[1] - clock, reached, evidence, contravened, offered)
             raw.append(played)
-            if room is not None and played[2] < room and count not in node.quiet:
+            if room is not None and played.delta < room and count not in node.quiet:
                 node.quiet[count] = (label, played)
         return raw
 
-    def _reusable(self, node: _Node, position: int, label: dict, room: float) -> tuple | None:
+    def _reusable(self, node: _Node, position: int, label: dict, room: float) -> Move | None:
         """The move at this position of the node's candidates as played at another clock, if it
         holds at this one too.
 
@@ -498,7 +484,7 @@ class Explorer:
         it, say) is played at each clock. The label must match: the candidates are read again
         at each clock, and a wait's length depends on it."""
         kept = node.quiet.get(position)
-        if kept is None or kept[0] != label or kept[1][2] >= room:
+        if kept is None or kept[0] != label or kept[1].delta >= room:
             return None
         return kept[1]
 
@@ -629,7 +615,7 @@ class Explorer:
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
             first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector),
                            stamp=_stamp(start_snap[5], self.nodes[root].plan))
-            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]), self.nodes[root].plan.timed)
+            front.insert(first, is_best, self.nodes[root].clock_sensitive, self.nodes[root].plan.timed)
             pending.append((root, first, is_best))
         move_count = steps = 0
         while pending:
@@ -657,39 +643,58 @@ class Explorer:
                 pending.appendleft((node_id, entry, is_best))      # still to do: it counts in the bounds
                 self._stop_for_time()
                 break
-            for move in moves:
-                move_count += 1
-                vector = list(entry.vector)
-                changed = []
-                for i in move.offered:
-                    if vector[i] == UNOFFERED:
-                        vector[i] = NONE
-                        changed.append(i)
-                for i, status in move.evidence:
-                    if vector[i] == NONE or vector[i] == UNOFFERED:
-                        vector[i] = status
-                        changed.append(i)
-                for i in move.contravened:
-                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
-                        vector[i] = CONTRAVENED
-                        changed.append(i)
-                target = self.nodes[move.target]
-                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
-                                               node.plan)
-                packed = entry.packed
-                for i in changed:
-                    shift = i * _WIDTH
-                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
-                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label,
-                             packed, stamp=_stamp(move.milestones, target.plan))
-                target_front = target.best if is_best else target.worst
-                if target_front.insert(new, is_best, self._clock_sensitive(target), target.plan.timed):
-                    pending.append((move.target, new, is_best))
+            move_count += len(moves)
+            self._expand(node, entry, is_best, moves, pending)
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.seat = self.seat
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _expand(self, node: _Node, entry: _Entry, is_best: bool, moves: list[Move], pending: deque) -> None:
+        """Follow each move from this entry: its statuses after the move (on time or late worked
+        out from the entry's clock and milestones), what became final folded, and the new entry
+        queued unless the target's front already covers it."""
+        clock, milestones = entry.clock, entry.milestones
+        deadlines: dict[int, float | None] = {}        # per action, from this entry's milestones
+        on_time_seen = self.on_time_seen
+        for move in moves:
+            vector = list(entry.vector)
+            changed = []
+            for i in move.offered:
+                if vector[i] == UNOFFERED:
+                    vector[i] = NONE
+                    changed.append(i)
+            for i, offset in move.evidence:
+                status = vector[i]
+                if status != NONE and status != UNOFFERED and i in on_time_seen:
+                    continue            # first evidence counts, and whether it was ever on time is known
+                if i not in deadlines:
+                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
+                deadline = deadlines[i]
+                earned = ON_TIME if deadline is None or clock + offset <= deadline else LATE
+                if earned == ON_TIME:
+                    on_time_seen.add(i)
+                if status == NONE or status == UNOFFERED:
+                    vector[i] = earned
+                    changed.append(i)
+            for i in move.contravened:
+                if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                    vector[i] = CONTRAVENED
+                    changed.append(i)
+            target = self.nodes[move.target]
+            banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed, node.plan)
+            packed = entry.packed
+            for i in changed:
+                shift = i * _WIDTH
+                packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
+            after = milestones if not move.reached else \
+                tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
+            new = _Entry(tuple(vector), banked, unreached, clock + move.delta, after, entry, move.label,
+                         packed, stamp=_stamp(after, target.plan))
+            target_front = target.best if is_best else target.worst
+            if target_front.insert(new, is_best, target.clock_sensitive, target.plan.timed):
+                pending.append((move.target, new, is_best))
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
@@ -785,13 +790,8 @@ class Explorer:
                 if percent < bounds.min_percent:
                     bounds.min_percent = percent
                     bounds.worst_path = self._with_markings(_path(entry))
-        evidenced, on_time = set(), set()
-        for node in self.nodes:
-            for move in _all_moves(node):
-                for i, status in move.evidence:
-                    evidenced.add(i)
-                    if status == ON_TIME:
-                        on_time.add(i)
+        evidenced = {i for node in self.nodes for move in _all_moves(node) for i, _ in move.evidence}
+        on_time = self.on_time_seen
         complete = not pending and not self.capped and len(self.nodes) <= self.max_states
         if complete:
             unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
