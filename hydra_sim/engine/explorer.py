@@ -70,6 +70,7 @@ class Move:
     evidence: tuple        # ((action index, seconds after the start), ...) in the ledger's order
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
+    finals: tuple = ((), ())   # actions final at the target but not here: (dead, settled), see _newly_final
 
 
 @dataclass(slots=True)
@@ -130,12 +131,16 @@ class _Front:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
         bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
         ordered = timed and not clock_sensitive
+        # The bit sets first (as _covers compares them), inline: most pairs differ there.
+        mine = new.packed
         for e in bucket:
-            if _covers(e, new, is_best, ordered):
+            both = e.packed & mine
+            if (both == mine if is_best else both == e.packed) and _covers(e, new, is_best, ordered):
                 return False
         kept = []
         for e in bucket:
-            if _covers(new, e, is_best, ordered):
+            both = e.packed & mine
+            if (both == e.packed if is_best else both == mine) and _covers(new, e, is_best, ordered):
                 e.alive = False
             else:
                 kept.append(e)
@@ -330,17 +335,17 @@ class Explorer:
                 tuple(name for name, _ in milestones)), plan
 
     def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
-              source: _Plan | None = None) -> tuple[float, float]:
+              finals: tuple | None = None) -> tuple[float, float]:
         """Bank the credit of the actions whose status is final here; returns the new banked
         credit and unreached weight. Final: nothing reachable can touch it any more; or it is
         earned and nothing reachable contravenes it; or it is contravened (nothing undoes that).
         ``changed``: the actions this move changed (the folded ones are added to it). An entry
-        from ``source`` has that plan's final actions folded already, so only what became final
-        on the way is looked at."""
+        that moved here has its source's final actions folded already, so only what became
+        final on the way (``finals``, from ``_newly_final``) is looked at."""
         values = self.values
         dead, settled = plan.dead, plan.settled
-        if source is not None:
-            dead, settled = self._newly_final(source, plan)
+        if finals is not None:
+            dead, settled = finals
             if changed:
                 settled_set = plan.settled_set
                 settled = settled + tuple([i for i in changed if i in settled_set])
@@ -465,7 +470,9 @@ class Explorer:
             after = runner.snapshot()
             reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
             offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
-            played = Move(label, self._node_for(after), after[1] - clock, reached, evidence, contravened, offered)
+            target = self._node_for(after)
+            played = Move(label, target, after[1] - clock, reached, evidence, contravened, offered,
+                          self._newly_final(node.plan, self.nodes[target].plan))
             raw.append(played)
             if room is not None and played.delta < room and count not in node.quiet:
                 node.quiet[count] = (label, played)
@@ -683,7 +690,7 @@ class Explorer:
                     vector[i] = CONTRAVENED
                     changed.append(i)
             target = self.nodes[move.target]
-            banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed, node.plan)
+            banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed, move.finals)
             packed = entry.packed
             for i in changed:
                 shift = i * _WIDTH
@@ -990,7 +997,7 @@ def _pack(vector) -> int:
 def _stamp(milestones: tuple, plan: _Plan) -> tuple:
     """The times of the milestones (sorted by name) that a live action's deadline is counted from."""
     anchors = plan.anchors
-    return tuple(at for name, at in milestones if name in anchors) if anchors else ()
+    return tuple([at for name, at in milestones if name in anchors]) if anchors else ()
 
 
 def _all_moves(node: _Node):
