@@ -59,6 +59,9 @@ EPSILON = 1e-9           # banked credit is a float sum: compare with a toleranc
 PROGRESS_SECONDS = 0.25  # how often a progress callback hears from a long search
 
 
+_NO_FINALS = ((), ())
+
+
 @dataclass(slots=True)
 class Move:
     """One move from a node as the runner played it, relative to the clock it started at: the
@@ -70,7 +73,7 @@ class Move:
     evidence: tuple        # ((action index, seconds after the start), ...) in the ledger's order
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
-    finals: tuple = ((), ())   # actions final at the target but not here: (dead, settled), see _newly_final
+    finals: tuple = _NO_FINALS   # actions final at the target but not here: (dead, settled), see _newly_final
 
 
 @dataclass(slots=True)
@@ -131,16 +134,19 @@ class _Front:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
         bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
         ordered = timed and not clock_sensitive
-        # The bit sets first (as _covers compares them), inline: most pairs differ there.
-        mine = new.packed
+        # The bit sets and the banked credit first (as _covers compares them), inline: most
+        # pairs differ there, and a call per pair is most of the cost of a large front.
+        mine, banked = new.packed, new.banked
         for e in bucket:
             both = e.packed & mine
-            if (both == mine if is_best else both == e.packed) and _covers(e, new, is_best, ordered):
+            if (both == mine and e.banked >= banked - EPSILON if is_best else
+                    both == e.packed and e.banked <= banked + EPSILON) and _covers(e, new, is_best, ordered):
                 return False
         kept = []
         for e in bucket:
             both = e.packed & mine
-            if (both == e.packed if is_best else both == mine) and _covers(new, e, is_best, ordered):
+            if (both == e.packed and banked >= e.banked - EPSILON if is_best else
+                    both == mine and banked <= e.banked + EPSILON) and _covers(new, e, is_best, ordered):
                 e.alive = False
             else:
                 kept.append(e)
@@ -690,15 +696,24 @@ class Explorer:
                     vector[i] = CONTRAVENED
                     changed.append(i)
             target = self.nodes[move.target]
-            banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed, move.finals)
-            packed = entry.packed
-            for i in changed:
-                shift = i * _WIDTH
-                packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
-            after = milestones if not move.reached else \
-                tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
-            new = _Entry(tuple(vector), banked, unreached, clock + move.delta, after, entry, move.label,
-                         packed, stamp=_stamp(after, target.plan))
+            if changed or move.finals != _NO_FINALS:
+                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
+                                               move.finals)
+                packed = entry.packed
+                for i in changed:
+                    shift = i * _WIDTH
+                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
+                vector = tuple(vector)
+            else:               # a move that changes no status (a wait, say): nothing to fold or pack
+                vector, banked, unreached, packed = entry.vector, entry.banked, entry.unreached, entry.packed
+            if move.reached:
+                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
+                stamp = _stamp(after, target.plan)
+            else:
+                after = milestones
+                stamp = entry.stamp if target.plan.anchors == node.plan.anchors else _stamp(after, target.plan)
+            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed,
+                         stamp=stamp)
             target_front = target.best if is_best else target.worst
             if target_front.insert(new, is_best, target.clock_sensitive, target.plan.timed):
                 pending.append((move.target, new, is_best))
