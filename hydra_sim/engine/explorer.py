@@ -134,19 +134,21 @@ class _Front:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
         bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
         ordered = timed and not clock_sensitive
-        # The bit sets and the banked credit first (as _covers compares them), inline: most
-        # pairs differ there, and a call per pair is most of the cost of a large front.
-        mine, banked = new.packed, new.banked
+        # The bit sets, the banked credit and the clock first (as _covers compares them),
+        # inline: most pairs differ there, and a call per pair is most of a large front's cost.
+        mine, banked, clock = new.packed, new.banked, new.clock
         for e in bucket:
             both = e.packed & mine
-            if (both == mine and e.banked >= banked - EPSILON if is_best else
-                    both == e.packed and e.banked <= banked + EPSILON) and _covers(e, new, is_best, ordered):
+            if (both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) if is_best else
+                    both == e.packed and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock)) \
+                    and _covers(e, new, is_best, ordered):
                 return False
         kept = []
         for e in bucket:
             both = e.packed & mine
-            if (both == e.packed and banked >= e.banked - EPSILON if is_best else
-                    both == mine and banked <= e.banked + EPSILON) and _covers(new, e, is_best, ordered):
+            if (both == e.packed and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) if is_best else
+                    both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock)) \
+                    and _covers(new, e, is_best, ordered):
                 e.alive = False
             else:
                 kept.append(e)
