@@ -374,7 +374,7 @@ class Explorer:
                 vector[i] = FOLDED
                 changed.append(i)
         foldable = self.foldable
-        for i in changed:              # (nothing is added to it here)
+        for i in changed:              # not appended to in this loop: no copy needed
             if vector[i] == CONTRAVENED and foldable[i]:
                 banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
