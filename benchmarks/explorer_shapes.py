@@ -196,6 +196,41 @@ def make_deadlines(folder: Path, scenes: int = 6, shared: int = 1) -> Path:
     return _write(folder, f"deadlines-{scenes}-{shared}", out)
 
 
+# -- (c4) top-level injects that fall due in the middle of a move ----------------------------------
+def make_timed_injects(folder: Path, scenes: int = 5) -> Path:
+    """Each scene offers a quick option (1 minute) and a slow one (3-5 minutes), so a scene is
+    entered at many different clocks, and a choice made at one clock runs into a top-level
+    inject that the same choice made earlier does not. The injects: a note at minute 4 that
+    does nothing; a surge at minute 6 that ends the story unless the first scene's slow option
+    prepared for it (after which it can never fire: its condition is false for good); a call
+    back at minute 9 that the last scene's best option needs. Nothing reads ``elapsed``."""
+    folder = Path(folder)
+    _catalogue(folder, 2 * scenes + 1, windows=False)
+    out = _header(f"timed-injects-{scenes}", f"{scenes} scenes with injects falling due mid-choice", "t00")
+    out += ["variables:", "  prepared: {type: bool}", "  called: {type: bool}", "injects:",
+            "  - id: note", "    at_minute: 4", '    text: "Control notes the time."',
+            "  - id: surge", "    at_minute: 6", "    if: not prepared", '    text: "The crowd surges."',
+            "    goto: overtaken",
+            "  - id: call_back", "    at_minute: 9", '    text: "The caller rings back."',
+            "    set: {called: true}", "scenes:"]
+    for s in range(scenes):
+        nxt = f"t{s + 1:02d}" if s + 1 < scenes else "wrap"
+        prepare = ["          set: {prepared: true}"] if s == 0 else []
+        out += [f"  t{s:02d}:", f'    title: "Step {s + 1}"', '    text: "Something needs doing now."',
+                "    decision:", "      kind: choose_one", '      prompt: "How?"', "      options:",
+                "        - id: quick", '          label: "Quickly"', "          minutes: 1",
+                f"          evidences: [a{2 * s:03d}]", f"          next: {nxt}",
+                "        - id: slow", '          label: "Slowly and thoroughly"', f"          minutes: {3 + s % 3}",
+                *prepare, f"          evidences: [a{2 * s:03d}, a{2 * s + 1:03d}]", f"          next: {nxt}"]
+    out += ["  wrap:", '    title: "Handover"', '    text: "Hand over."',
+            "    decision:", "      kind: choose_one", '      prompt: "What now?"', "      options:",
+            "        - id: brief", '          label: "Brief the caller\'s details to the team"', "          if: called",
+            f"          evidences: [a{2 * scenes:03d}]", "          next: done",
+            "        - id: leave", '          label: "Leave it"', "          minutes: 2", "          next: half_done"]
+    out += _endings(("done", "good"), ("half_done", "partial"), ("overtaken", "harm"))
+    return _write(folder, f"timed-injects-{scenes}", out)
+
+
 # -- (c3) variables written again before they are read -------------------------------------------
 _REWRITES = """\
 variables:
@@ -671,5 +706,6 @@ SHAPES = {
     "checklists": make_checklists,
     "deadlines": make_deadlines,
     "rewrites": make_rewrites,
+    "timed": make_timed_injects,
     "realistic": make_realistic,
 }

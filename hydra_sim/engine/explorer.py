@@ -59,15 +59,21 @@ EPSILON = 1e-9           # banked credit is a float sum: compare with a toleranc
 PROGRESS_SECONDS = 0.25  # how often a progress callback hears from a long search
 
 
-@dataclass
+_NO_FINALS = ((), ())
+
+
+@dataclass(slots=True)
 class Move:
+    """One move from a node as the runner played it, relative to the clock it started at: the
+    same move serves every entry of the node (``_expand`` works out on time or late for each)."""
     label: dict            # a play-script step, e.g. {"call_received": "threat_to_life"}
     target: int            # node id
-    clock: int             # the clock after the move
-    milestones: tuple      # milestone times after the move
-    evidence: tuple        # ((action index, status if first evidence), ...)
+    delta: int             # seconds the move took
+    reached: tuple         # milestones first reached, as (name, seconds after the start)
+    evidence: tuple        # ((action index, seconds after the start), ...) in the ledger's order
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
+    finals: tuple = _NO_FINALS   # actions final at the target but not here: (dead, settled), see _newly_final
 
 
 @dataclass(slots=True)
@@ -128,12 +134,21 @@ class _Front:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
         bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
         ordered = timed and not clock_sensitive
+        # The bit sets, the banked credit and the clock first (as _covers compares them),
+        # inline: most pairs differ there, and a call per pair is most of a large front's cost.
+        mine, banked, clock = new.packed, new.banked, new.clock
         for e in bucket:
-            if _covers(e, new, is_best, ordered):
+            both = e.packed & mine
+            if (both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) if is_best else
+                    both == e.packed and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock)) \
+                    and _covers(e, new, is_best, ordered):
                 return False
         kept = []
         for e in bucket:
-            if _covers(new, e, is_best, ordered):
+            both = e.packed & mine
+            if (both == e.packed and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) if is_best else
+                    both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock)) \
+                    and _covers(new, e, is_best, ordered):
                 e.alive = False
             else:
                 kept.append(e)
@@ -148,8 +163,9 @@ class _Node:
     snap: tuple
     ending: str | None = None
     plan: _Plan | None = None
-    moves: dict = field(default_factory=dict)            # (clock, milestones) -> [Move]
-    raw: dict = field(default_factory=dict)              # clock, or "any" -> moves as played (relative)
+    clock_sensitive: bool = False                        # see Explorer._clock_sensitive
+    moves: dict = field(default_factory=dict)            # clock, or "any" -> [Move] as played (relative)
+    quiet: dict = field(default_factory=dict)            # candidate position -> (label, Move) (_reusable)
     best: _Front = field(default_factory=lambda: _Front())    # max front
     worst: _Front = field(default_factory=lambda: _Front())   # min front
 
@@ -243,6 +259,7 @@ class Explorer:
         self.residual_memo: dict[tuple, tuple] = {}
         # received.<id> names: their value comes from the messages sent and the clock, not a variable
         self.received = frozenset(received_names(scenario))
+        self.on_time_seen: set[int] = set()       # actions some explored move evidenced on time
 
     # -- states ----------------------------------------------------------------------
     def _plan(self, place: str, pending: frozenset) -> _Plan:
@@ -326,18 +343,20 @@ class Explorer:
                 tuple(name for name, _ in milestones)), plan
 
     def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
-              source: _Plan | None = None) -> tuple[float, float]:
+              finals: tuple | None = None) -> tuple[float, float]:
         """Bank the credit of the actions whose status is final here; returns the new banked
         credit and unreached weight. Final: nothing reachable can touch it any more; or it is
         earned and nothing reachable contravenes it; or it is contravened (nothing undoes that).
         ``changed``: the actions this move changed (the folded ones are added to it). An entry
-        from ``source`` has that plan's final actions folded already, so only what became final
-        on the way is looked at."""
+        that moved here has its source's final actions folded already, so only what became
+        final on the way (``finals``, from ``_newly_final``) is looked at."""
         values = self.values
         dead, settled = plan.dead, plan.settled
-        if source is not None:
-            dead, settled = self._newly_final(source, plan)
-            settled = settled + tuple(i for i in changed if i in plan.settled_set)
+        if finals is not None:
+            dead, settled = finals
+            if changed:
+                settled_set = plan.settled_set
+                settled = settled + tuple([i for i in changed if i in settled_set])
         for i in dead:
             status = vector[i]
             if status == UNOFFERED:             # not reached for good: its count depends on the ending
@@ -354,8 +373,9 @@ class Explorer:
                 banked += values[i][status]
                 vector[i] = FOLDED
                 changed.append(i)
-        for i in list(changed):
-            if vector[i] == CONTRAVENED and self.foldable[i]:
+        foldable = self.foldable
+        for i in changed:              # not appended to in this loop: no copy needed
+            if vector[i] == CONTRAVENED and foldable[i]:
                 banked += values[i][CONTRAVENED]
                 vector[i] = FOLDED
         return banked, unreached
@@ -379,7 +399,9 @@ class Explorer:
         if node_id is None:
             node_id = len(self.nodes)
             self.by_key[key] = node_id
-            self.nodes.append(_Node(key, snap, ending=snap[6], plan=plan))
+            node = _Node(key, snap, ending=snap[6], plan=plan)
+            node.clock_sensitive = self._clock_sensitive(node)
+            self.nodes.append(node)
         return node_id
 
     def _clock_sensitive(self, node: _Node) -> bool:
@@ -390,68 +412,28 @@ class Explorer:
 
     # -- moves -----------------------------------------------------------------------
     def _moves(self, node: _Node, entry: _Entry) -> list[Move]:
-        """The moves from this entry, with its clock and deadlines."""
-        cache_key = (entry.clock, entry.milestones)
-        cached = node.moves.get(cache_key)
-        if cached is not None:
-            return cached
-        # Where the absolute clock cannot change what happens (no timed inject to come, no
-        # condition on 'elapsed'), a move from a later clock is the same move shifted in time:
-        # the runner plays each move once per node, and only on-time or late is worked out
-        # again for each entry's clock and milestones.
-        raw_key = entry.clock if self._clock_sensitive(node) else "any"
-        raw = node.raw.get(raw_key)
-        if raw is None and raw_key != "any" and not self.reads_elapsed:
-            raw = self._quiet_moves(node, entry.clock)
-        if raw is None:
-            raw = node.raw[raw_key] = self._play_moves(node, entry.clock, entry.milestones)
-            if raw_key != "any" and not self.reads_elapsed and "quiet" not in node.raw:
-                span = max((move[2] for move in raw), default=0)
-                if entry.clock + span < self._next_top_due(node):
-                    node.raw["quiet"] = (span, raw)
-        milestones = dict(entry.milestones)
-        deadlines = {}
-        moves = []
-        for label, target, delta, reached, credits, offered in raw:
-            evidence, contravened = [], []
-            for i, is_contravened, offset in credits:
-                if is_contravened:
-                    contravened.append(i)
-                    continue
-                if i not in deadlines:
-                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, milestones)[0]
-                deadline = deadlines[i]
-                evidence.append((i, ON_TIME if deadline is None or entry.clock + offset <= deadline else LATE))
-            after = tuple(sorted([*entry.milestones, *((name, entry.clock + at) for name, at in reached)]))
-            moves.append(Move(label, target, entry.clock + delta, after, tuple(evidence), tuple(contravened),
-                              offered))
-        node.moves[cache_key] = moves
+        """The node's moves from this entry's clock, relative to it. Where the absolute clock
+        cannot change what happens (no timed inject to come, no condition on 'elapsed'), a
+        move from a later clock is the same move shifted in time: the runner plays each move
+        once per node, and only on time or late is worked out for each entry (``_expand``)."""
+        key = entry.clock if node.clock_sensitive else "any"
+        moves = node.moves.get(key)
+        if moves is None:
+            moves = node.moves[key] = self._play_moves(node, entry.clock, entry.milestones, key != "any")
         return moves
 
-    def _quiet_moves(self, node: _Node, clock: int) -> list[tuple] | None:
-        """The node's moves played at another clock, if they hold at this one too.
-
-        Where only top-level injects make the clock matter (nothing reads 'elapsed'), moves
-        played at a clock at which no top-level inject fell due before the last of them ended
-        are, relative to their start, the moves at any clock for which that also holds: the
-        scene's own injects and time limit count from entering the scene, and an inject still
-        to come is due at a fixed minute. So they are played once for every clock that ends
-        every move before the next top-level inject, not once per clock."""
-        quiet = node.raw.get("quiet")
-        if quiet is not None and clock + quiet[0] < self._next_top_due(node):
-            return quiet[1]
-        return None
-
     def _next_top_due(self, node: _Node) -> float:
-        """When the first top-level inject not yet fired at this node falls due (condition or
-        not: the runner marks it fired either way)."""
-        fired = node.snap[4]
-        return min((i.at_minute * 60 for i in self.s.injects if i.id not in fired), default=math.inf)
+        """When the first top-level inject still to come that can change something falls due.
+        The others (no effects, or a condition false for good) may fire during a move, but all
+        they change is the runner's note that they fired, which is no part of the state's key
+        (``_live_pending``): the move leads to the same node either way."""
+        return min((self.top_injects[i].at_minute * 60 for i in node.plan.pending), default=math.inf)
 
-    def _play_moves(self, node: _Node, clock: int, milestones: tuple) -> list[tuple]:
-        """Play every candidate move from the node at this clock through the runner. Each is
-        (label, target node, clock change, milestones reached as (name, offset), credits as
-        (action index, contravened, offset)); offsets are from the starting clock."""
+    def _play_moves(self, node: _Node, clock: int, milestones: tuple, clock_sensitive: bool) -> list[Move]:
+        """Play every candidate move from the node at this clock through the runner, each a
+        ``Move`` with its times counted from that clock. Where the clock matters, a move
+        already played at another clock is taken as it was if no top-level inject can fall
+        due during it at either clock (``_reusable``)."""
         state, seconds, entered, variables, fired, _milestones, ended, messages = node.snap
         if messages:            # moved in time with the clock, like the time the scene was entered
             shift = clock - seconds
@@ -463,9 +445,17 @@ class Explorer:
         raw = []
         runner.load_snapshot(snap)
         candidates = list(self._candidate_moves(runner, node.plan))   # read them all before any is played
+        # Seconds from this clock to the next top-level inject: a move shorter than that is the
+        # same, relative to its start, at every clock where it is also shorter (see _reusable).
+        room = self._next_top_due(node) - clock if clock_sensitive and not self.reads_elapsed else None
         for count, (label, act) in enumerate(candidates):
             if count % 64 == 63:
                 self._check_time()
+            if room is not None:
+                played = self._reusable(node, count, label, room)
+                if played is not None:
+                    raw.append(played)
+                    continue
             runner.load_snapshot(snap)
             runner.forget_history()
             runner.offered = set()              # the snapshot does not carry it: only this move's offers
@@ -482,13 +472,36 @@ class Explorer:
             for record in records:       # a rubric marked met: what its parts allowed
                 ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
                            for a in runner.awaiting.get(record.index, ())]
-            credits = tuple((self.index[c.action_id], c.contravened, c.clock - clock)
-                            for c in ledger if c.action_id in self.index)
+            ledger = [c for c in ledger if c.action_id in self.index]
+            evidence = tuple((self.index[c.action_id], c.clock - clock) for c in ledger if not c.contravened)
+            contravened = tuple(self.index[c.action_id] for c in ledger if c.contravened)
             after = runner.snapshot()
             reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
             offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
-            raw.append((label, self._node_for(after), after[1] - clock, reached, credits, offered))
+            target = self._node_for(after)
+            played = Move(label, target, after[1] - clock, reached, evidence, contravened, offered,
+                          self._newly_final(node.plan, self.nodes[target].plan))
+            raw.append(played)
+            if room is not None and played.delta < room and count not in node.quiet:
+                node.quiet[count] = (label, played)
         return raw
+
+    def _reusable(self, node: _Node, position: int, label: dict, room: float) -> Move | None:
+        """The move at this position of the node's candidates as played at another clock, if it
+        holds at this one too.
+
+        Where only top-level injects make the clock matter (nothing reads 'elapsed'), a move
+        during which no top-level inject falls due (it ends before the next one, ``room``
+        seconds ahead) is, relative to its start, the same move at any clock where that also
+        holds: the scene's own injects and time limit count from entering the scene, messages
+        are moved with the clock, and a top-level inject is due at a fixed minute. So each such
+        move is played once, not once per clock; a move that runs into an inject (waiting for
+        it, say) is played at each clock. The label must match: the candidates are read again
+        at each clock, and a wait's length depends on it."""
+        kept = node.quiet.get(position)
+        if kept is None or kept[0] != label or kept[1].delta >= room:
+            return None
+        return kept[1]
 
     def _check_time(self) -> None:
         if self.cancelled or (self.deadline is not None and time.perf_counter() > self.deadline):
@@ -617,7 +630,7 @@ class Explorer:
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
             first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector),
                            stamp=_stamp(start_snap[5], self.nodes[root].plan))
-            front.insert(first, is_best, self._clock_sensitive(self.nodes[root]), self.nodes[root].plan.timed)
+            front.insert(first, is_best, self.nodes[root].clock_sensitive, self.nodes[root].plan.timed)
             pending.append((root, first, is_best))
         move_count = steps = 0
         while pending:
@@ -645,39 +658,67 @@ class Explorer:
                 pending.appendleft((node_id, entry, is_best))      # still to do: it counts in the bounds
                 self._stop_for_time()
                 break
-            for move in moves:
-                move_count += 1
-                vector = list(entry.vector)
-                changed = []
-                for i in move.offered:
-                    if vector[i] == UNOFFERED:
-                        vector[i] = NONE
-                        changed.append(i)
-                for i, status in move.evidence:
-                    if vector[i] == NONE or vector[i] == UNOFFERED:
-                        vector[i] = status
-                        changed.append(i)
-                for i in move.contravened:
-                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
-                        vector[i] = CONTRAVENED
-                        changed.append(i)
-                target = self.nodes[move.target]
-                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
-                                               node.plan)
-                packed = entry.packed
-                for i in changed:
-                    shift = i * _WIDTH
-                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
-                new = _Entry(tuple(vector), banked, unreached, move.clock, move.milestones, entry, move.label,
-                             packed, stamp=_stamp(move.milestones, target.plan))
-                target_front = target.best if is_best else target.worst
-                if target_front.insert(new, is_best, self._clock_sensitive(target), target.plan.timed):
-                    pending.append((move.target, new, is_best))
+            move_count += len(moves)
+            self._expand(node, entry, is_best, moves, pending)
         report = self._report(root, [p for p in pending if not self.nodes[p[0]].ending])
         report.seat = self.seat
         report.moves = move_count
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _expand(self, node: _Node, entry: _Entry, is_best: bool, moves: list[Move], pending: deque) -> None:
+        """Follow each move from this entry: its statuses after the move (on time or late worked
+        out from the entry's clock and milestones), what became final folded, and the new entry
+        queued unless the target's front already covers it."""
+        clock, milestones = entry.clock, entry.milestones
+        deadlines: dict[int, float | None] = {}        # per action, from this entry's milestones
+        on_time_seen = self.on_time_seen
+        for move in moves:
+            vector = list(entry.vector)
+            changed = []
+            for i in move.offered:
+                if vector[i] == UNOFFERED:
+                    vector[i] = NONE
+                    changed.append(i)
+            for i, offset in move.evidence:
+                status = vector[i]
+                if status != NONE and status != UNOFFERED and i in on_time_seen:
+                    continue            # first evidence counts, and whether it was ever on time is known
+                if i not in deadlines:
+                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
+                deadline = deadlines[i]
+                earned = ON_TIME if deadline is None or clock + offset <= deadline else LATE
+                if earned == ON_TIME:
+                    on_time_seen.add(i)
+                if status == NONE or status == UNOFFERED:
+                    vector[i] = earned
+                    changed.append(i)
+            for i in move.contravened:
+                if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                    vector[i] = CONTRAVENED
+                    changed.append(i)
+            target = self.nodes[move.target]
+            if changed or move.finals != _NO_FINALS:
+                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
+                                               move.finals)
+                packed = entry.packed
+                for i in changed:
+                    shift = i * _WIDTH
+                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
+                vector = tuple(vector)
+            else:               # a move that changes no status (a wait, say): nothing to fold or pack
+                vector, banked, unreached, packed = entry.vector, entry.banked, entry.unreached, entry.packed
+            if move.reached:
+                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
+                stamp = _stamp(after, target.plan)
+            else:
+                after = milestones
+                stamp = entry.stamp if target.plan.anchors == node.plan.anchors else _stamp(after, target.plan)
+            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed,
+                         stamp=stamp)
+            target_front = target.best if is_best else target.worst
+            if target_front.insert(new, is_best, target.clock_sensitive, target.plan.timed):
+                pending.append((move.target, new, is_best))
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
@@ -773,13 +814,8 @@ class Explorer:
                 if percent < bounds.min_percent:
                     bounds.min_percent = percent
                     bounds.worst_path = self._with_markings(_path(entry))
-        evidenced, on_time = set(), set()
-        for node in self.nodes:
-            for move in _all_moves(node):
-                for i, status in move.evidence:
-                    evidenced.add(i)
-                    if status == ON_TIME:
-                        on_time.add(i)
+        evidenced = {i for node in self.nodes for move in _all_moves(node) for i, _ in move.evidence}
+        on_time = self.on_time_seen
         complete = not pending and not self.capped and len(self.nodes) <= self.max_states
         if complete:
             unachievable = [a for i, a in enumerate(self.actions) if i not in evidenced]
@@ -978,7 +1014,7 @@ def _pack(vector) -> int:
 def _stamp(milestones: tuple, plan: _Plan) -> tuple:
     """The times of the milestones (sorted by name) that a live action's deadline is counted from."""
     anchors = plan.anchors
-    return tuple(at for name, at in milestones if name in anchors) if anchors else ()
+    return tuple([at for name, at in milestones if name in anchors]) if anchors else ()
 
 
 def _all_moves(node: _Node):
