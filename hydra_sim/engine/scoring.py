@@ -123,6 +123,11 @@ class ScoreReport:
     stand_in_decisions: list[int] = field(default_factory=list)
     # Requests for information to partners (requests.py): each as RequestRecord.to_dict().
     requests: list[dict] = field(default_factory=list)
+    # What the facilitator changed live (live_changes.py): run conditions changed during the session,
+    # seats handed to their stand-ins, and the sentences every result shows beside the score.
+    condition_changes: list[dict] = field(default_factory=list)
+    seat_handovers: list[dict] = field(default_factory=list)
+    live_changes_text: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -344,6 +349,11 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
         assessed = {a: v for a, v in scenario.assessed.items() if a in actions}
         if getattr(runner, "seat", None) != seat:      # every seat played: only this seat's scenes offered
             offered = _offered_in(runner, seat)
+    elif hasattr(runner, "stand_in_decisions") and runner.stand_in_decisions():
+        # a pod seat the facilitator handed to its stand-in: the stand-in's decisions earn the team nothing
+        # (and cost it nothing); their scenes were never offered to a trainee (_note_offers skips them)
+        stood = set(runner.stand_in_decisions())
+        ledger = [c for c in ledger if c.decision_index not in stood]
     report = score_session(runner.scenario, ledger, runner.milestones, variables,
                            None if by_facilitator else runner.ended, runner.clock.seconds,
                            offered=offered, ended_by_facilitator=by_facilitator,
@@ -369,6 +379,10 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
     if conditions:
         from .run_conditions import describe
         report.conditions, report.conditions_text = conditions, describe(runner.scenario, conditions)
+    from .live_changes import condition_changes, seat_handovers, sentences
+    report.condition_changes = condition_changes(runner.scenario, list(getattr(runner, "condition_changes", ())))
+    report.seat_handovers = seat_handovers(runner.scenario, list(getattr(runner, "seat_handovers", ())))
+    report.live_changes_text = sentences(report.condition_changes, report.seat_handovers)
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))
