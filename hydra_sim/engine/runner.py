@@ -773,7 +773,7 @@ class ScenarioRunner:
     def _change_condition(self, entry: dict) -> None:
         """A run condition takes its new value: routes, options and text variants read it from now on.
         Trainees see the effect, not the mechanism, unless the scenario marks the condition ``announce``:
-        then the incident log gets one line in the scenario's words (an ``inject_fired`` event)."""
+        then the incident log gets one line in the scenario's words ("Second unit: ..."; an ``inject_fired`` event)."""
         name = entry["variable"]
         self.variables[name] = entry["value"]
         self.condition_changes.append({"clock": entry["clock"], "scene": entry["scene"], "variable": name,
@@ -783,7 +783,7 @@ class ScenarioRunner:
         if variable.announce:
             line = describe(self.scenario, {name: entry["value"]})[0]
             event = InjectFired(f"{CONDITION_INJECT_PREFIX}{len(self.condition_changes)}", self.clock.seconds,
-                                f"Update \u2013 {line}.", None, None)
+                                f"{line}.", None, None)
             self.inject_log.append(event)
             self._emit(event)
 

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import pytest
 from engine_helpers import FIXTURES, FLAGSHIP
+from live_support import seated_with_condition as write_variant
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.engine.runner import InjectFired, RunnerError, ScenarioRunner
 from hydra_sim.engine.scoring import score_runner
 
 PODS = FIXTURES / "pods" / "pods.yaml"
-CONDITION = """run_conditions:
-  backup:
-    type: enum
-    title: "Second unit"
-    values: [nearby, far_off]
-    labels:
-      nearby: "a second unit was five minutes away"
-      far_off: "the second unit was twenty minutes away"
-{announce}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +25,7 @@ def pods():
 
 
 def seated_with_condition(tmp_path, announce: bool):
-    """The pods fixture with a run condition that the 'update' scene's options read."""
-    text = PODS.read_text(encoding="utf-8")
-    text = text.replace("injects:\n", CONDITION.format(announce="    announce: true" if announce else "") + "injects:\n", 1)
-    text = text.replace("""        - id: press_on
-          label: "Take the next call and wait for their report"
-""", """        - id: press_on
-          label: "Take the next call and wait for their report"
-          if: backup == "far_off"
-""", 1)
-    (tmp_path / "pods-catalogue.catalogue.yaml").write_text(
-        (FIXTURES / "pods" / "pods-catalogue.catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    path = tmp_path / "pods.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = load_scenario(path)
+    result = load_scenario(write_variant(tmp_path, announce))
     assert result.scenario is not None, [p.format() for p in result.problems]
     return result.scenario
 
@@ -115,7 +93,7 @@ def test_an_announced_condition_reaches_the_incident_log(tmp_path):
     runner.apply_intervention("set_condition", variable="backup", value="far_off")
     fired = [e for e in seen if isinstance(e, InjectFired)]
     assert [(f.inject_id, f.text) for f in fired] == [
-        ("facilitator-condition-1", "Update \u2013 Second unit: the second unit was twenty minutes away.")]
+        ("facilitator-condition-1", "Second unit: the second unit was twenty minutes away.")]
     assert [i.inject_id for i in replayed(runner).inject_log] == ["facilitator-condition-1"]
 
 

@@ -1,0 +1,34 @@
+"""The seated scenario shared by the engine, exercise and GUI tests of live changes: the four-seat
+pods fixture with a run condition ("Second unit") that the control room's 'update' options read,
+written to a test's tmp_path with its catalogue (the suite never modifies tracked files)."""
+
+from pathlib import Path
+
+PODS = Path(__file__).resolve().parent / "fixtures" / "pods" / "pods.yaml"
+CONDITION = """run_conditions:
+  backup:
+    type: enum
+    title: "Second unit"
+    values: [nearby, far_off]
+    labels:
+      nearby: "a second unit was five minutes away"
+      far_off: "the second unit was twenty minutes away"
+{announce}
+"""
+PRESS_ON = """        - id: press_on
+          label: "Take the next call and wait for their report"
+"""
+
+
+def seated_with_condition(folder: Path, announce: bool = False) -> Path:
+    """Write the variant into ``folder``; 'press_on' is offered only while the second unit is far off."""
+    text = PODS.read_text(encoding="utf-8")
+    block = CONDITION.format(announce="    announce: true" if announce else "")
+    text = text.replace("injects:\n", block + "injects:\n", 1)
+    assert PRESS_ON in text
+    text = text.replace(PRESS_ON, PRESS_ON + '          if: backup == "far_off"\n', 1)
+    catalogue = PODS.with_name("pods-catalogue.catalogue.yaml")
+    (folder / catalogue.name).write_text(catalogue.read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "pods.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
