@@ -515,7 +515,7 @@ def _run_condition() -> dict:
         "description": _text("What it varies, for authors and trainers."),
         "announce": {"type": ["boolean", "null"],
                      "description": "When the facilitator changes it live, the trainees' incident log says so "
-                                    "(\"Update \u2013 <title>: <label>\"); default false: they see only its effect."},
+                                    "(\"<title>: <label>\"); default false: they see only its effect."},
     }, "required": ["type"], "additionalProperties": False,
         "if": {"properties": {"type": {"const": "enum"}}, "required": ["type"]},
         "then": {"required": ["values"]}, "else": {"not": {"required": ["values"]}}}

@@ -43,7 +43,7 @@ KIND_WORDS = {"choose_one": "choose one", "choose_many": "choose many", "rank": 
 SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", "scenario_id", "scenario_version",
                    "scenario_hash", "catalogues", "started_at", "ended_at", "status", "ending_id", "outcome",
                    "percent", "grade", "critical_failures", "not_reached", "not_reached_counted", "result",
-                   "marked_by")
+                   "marked_by", "live_changes")
 REQUEST_COLUMNS = ("session_id", "index", "seat", "partner", "partner_name", "urgency", "topic", "question",
                    "asked_at", "asked_seconds", "matched", "credited", "evidenced", "answered_at",
                    "answered_seconds", "answered_by", "answer")
@@ -377,7 +377,8 @@ def sessions_csv(records: list[SessionRecord]) -> str:
                      s.status, s.ending_id, r.outcome, s.percent, s.grade, "; ".join(s.critical_failures),
                      "; ".join((r.report or {}).get("not_reached") or []),
                      ("yes" if (r.report or {}).get("not_reached_counted") else "no") if r.report else "",
-                     ("provisional" if r.provisional else "final") if r.report else "", r.marked_by])
+                     ("provisional" if r.provisional else "final") if r.report else "", r.marked_by,
+                     " ".join((r.report or {}).get("live_changes_text") or [])])
     return _csv(SESSION_COLUMNS, rows)
 
 
@@ -478,6 +479,8 @@ def session_html(record: SessionRecord) -> str:
             f"<span class=\"bad\">{_e(', '.join(failures))}</span>" if failures else "none"]]))
         if report.get("outcome_judgement"):
             body.append(f"<p>{_e(report['outcome_judgement'])}</p>")
+        # the incident changed under the trainees (live_changes.py): said beside the score it changed
+        body.extend(f"<p><b>\u2691 {_e(line)}</b></p>" for line in report.get("live_changes_text") or [])
         body.append(_ending_account_html(report.get("ending_account") or {}))
         body += _marking_html(record)
         body.append("<h2>Categories</h2>")

@@ -232,6 +232,15 @@ class StatementBuilder:
             extensions[self.extension("outcome-judgement")] = report["outcome_judgement"]
         if record.seed is not None:
             extensions[self.extension("presentation-seed")] = record.seed
+        # The facilitator changed the incident live (live_changes.py): the score is of that changed incident.
+        if report.get("live_changes_text"):
+            extensions[self.extension("live-changes")] = list(report["live_changes_text"])
+        if report.get("condition_changes"):
+            extensions[self.extension("condition-changes")] = [
+                {k: c.get(k) for k in ("clock_label", "variable", "from", "to", "by")} for c in report["condition_changes"]]
+        if report.get("seat_handovers"):
+            extensions[self.extension("seat-handovers")] = [
+                {k: h.get(k) for k in ("clock_label", "action", "seat", "by")} for h in report["seat_handovers"]]
         markings = report.get("markings") or []
         if markings:
             extensions[self.extension("marked-by")] = [{"by": m.get("by"), "at": m.get("at")} for m in markings]
