@@ -206,7 +206,7 @@ def _event_line(event) -> dict:
         d = event.decision
         return {"event": "decision", "syndicate": event.syndicate, "index": d.index, "scene": d.scene_id,
                 "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1),
-                **({"seat": d.seat} if d.seat else {})}
+                **({"seat": d.seat} if d.seat else {}), **({"stand_in": True} if d.stand_in else {})}
     if isinstance(event, (InterventionApplied, InterventionFailed)):
         kind = "applied" if isinstance(event, InterventionApplied) else "failed"
         return {"event": f"intervention_{kind}", "syndicate": event.syndicate, **asdict(event.intervention)}

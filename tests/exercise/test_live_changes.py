@@ -28,7 +28,9 @@ def scenario_path(tmp_path):
 
 @pytest.fixture
 def server(tmp_path, scenario_path):
-    srv = ExerciseServer(scenario_path, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
+    # seed 1: Alpha's session draws the second unit "nearby" (run conditions come from the seed); the tests
+    # change it to "far_off" live
+    srv = ExerciseServer(scenario_path, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, seed=1)
     srv.log = EventLog()
     srv.subscribe(srv.log)
     srv.start()
