@@ -32,3 +32,15 @@ def seated_with_condition(folder: Path, announce: bool = False) -> Path:
     path = folder / "pods.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pod_server(folder: Path):
+    """A started ExerciseServer on 127.0.0.1 for the variant written into ``folder`` (stop it after).
+    Seed 1: syndicate Alpha's session draws the second unit "nearby" (run conditions come from the
+    seed), so a test can change it to "far_off" live."""
+    from hydra_sim.exercise.server import ExerciseServer
+
+    server = ExerciseServer(seated_with_condition(folder), folder / "facilitator.sqlite3", host="127.0.0.1",
+                            port=0, seed=1)
+    server.start()
+    return server

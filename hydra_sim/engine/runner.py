@@ -717,7 +717,8 @@ class ScenarioRunner:
         except ConditionError as exc:
             raise RunnerError(str(exc)) from None
         if self.variables[variable] == value:
-            raise RunnerError(f"run condition '{variable}' is already {str(value).lower() if isinstance(value, bool) else value}")
+            shown = str(value).lower() if isinstance(value, bool) else value
+            raise RunnerError(f"run condition '{variable}' is already {shown}")
         return {"variable": variable, "value": value, "from": self.variables[variable]}
 
     def _check_handover(self, action: str, seat) -> str:

@@ -19,7 +19,11 @@ actions it could still earn are "awaiting marking" (no credit yet, and not a cri
 failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
 waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
 A seat of a seated scenario (seats.py) is scored on the actions of its catalogue roles, from
-its own decisions (and requests) only: a stand-in's choices earn and cost the trainee nothing.
+its own decisions (and requests) only: a stand-in's choices earn and cost the trainee nothing,
+and in a session of every seat the decisions of a seat the facilitator handed to its stand-in
+earn and cost the team nothing. What the facilitator changed live (a run condition, a seat
+handed to its stand-in) is in the report (``condition_changes``, ``seat_handovers``,
+``live_changes_text``: live_changes.py), so every result can say so beside the score.
 A request for information whose question matches a partner reply's keywords is evidence of the
 reply's actions at the time it was sent (requests.py); its window is the action's, as for a choice.
 The report lists the session's requests and their answers (``requests``).

@@ -19,7 +19,8 @@ The facilitator chooses the order options are shown in (``order``): ``per_syndic
 ``shared`` (every syndicate sees the same order, for a plenary that compares them); the
 seed goes to each station in its welcome and is stored as its session's first input.
 Pods (a seated scenario, one station per seat, pods.py): a station's hello may name its seat; the
-server rebuilds the shared runner from each mirrored sync, sends every seat station only its own
+server keeps the shared runner in step with the mirror (each sync replays only its new inputs; a
+diverged history is rebuilt whole), sends every seat station only its own
 seat's view, checks a seat station's decision (its own seat's current scene, else an error) and
 relays it to the recording station, which applies and records it once, with its seat.
 Must not import Qt or any GUI code.

@@ -40,7 +40,7 @@ class InterventionView:
     """One facilitator intervention and where it stands."""
     command_id: str
     target: str                    # the syndicate name
-    action: str                    # inject | pause | resume | timer | end | answer | set_condition | stand_in | hand_back
+    action: str                    # one of protocol.ACTIONS (inject, pause, ..., set_condition, stand_in, hand_back)
     text: str | None = None
     inject_id: str | None = None
     seconds: int | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from exercise_support import REPO, EventLog, StationThread
-from live_support import seated_with_condition
+from live_support import pod_server
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.engine.runner import ScenarioRunner
@@ -15,27 +15,24 @@ from hydra_sim.records.store import SessionStore
 from hydra_sim.exercise.commands import _run_command
 from hydra_sim.exercise.headless import HeadlessStation
 from hydra_sim.exercise.seatstation import HeadlessSeatStation
-from hydra_sim.exercise.server import ExerciseError, ExerciseServer
+from hydra_sim.exercise.server import ExerciseError
 from hydra_sim.exercise.views import InterventionApplied, SyndicateUpdated
 
 PLANS = REPO / "tests" / "fixtures" / "pods"
 
 
 @pytest.fixture
-def scenario_path(tmp_path):
-    return seated_with_condition(tmp_path)
+def server(tmp_path):
+    srv = pod_server(tmp_path)
+    srv.log = EventLog()
+    srv.subscribe(srv.log)
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture
-def server(tmp_path, scenario_path):
-    # seed 1: Alpha's session draws the second unit "nearby" (run conditions come from the seed); the tests
-    # change it to "far_off" live
-    srv = ExerciseServer(scenario_path, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, seed=1)
-    srv.log = EventLog()
-    srv.subscribe(srv.log)
-    srv.start()
-    yield srv
-    srv.stop()
+def scenario_path(server):
+    return server.scenario_path
 
 
 def recording(server, tmp_path, scenario_path, **kw) -> HeadlessStation:

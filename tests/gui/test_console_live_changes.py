@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import REPO, StationThread, click, shoot
-from live_support import seated_with_condition
+from live_support import pod_server
 
 from hydra_sim.exercise.headless import HeadlessStation
 from hydra_sim.exercise.seatstation import HeadlessSeatStation
@@ -18,18 +18,15 @@ WAIT_MS = 20000
 
 
 @pytest.fixture
-def scenario_path(tmp_path):
-    return seated_with_condition(tmp_path)
+def server(tmp_path):
+    srv = pod_server(tmp_path)
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture
-def server(tmp_path, scenario_path):
-    # seed 1: Alpha's session draws the second unit "nearby" (run conditions come from the seed); the tests
-    # change it to "far_off" live
-    srv = ExerciseServer(scenario_path, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0, seed=1)
-    srv.start()
-    yield srv
-    srv.stop()
+def scenario_path(server):
+    return server.scenario_path
 
 
 def test_the_console_hands_a_seat_to_its_stand_in_and_changes_a_condition_live(qtbot, server, tmp_path,
