@@ -106,6 +106,7 @@ class DecisionRow:
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
     choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label), in the order shown
+    stand_in: bool = False       # taken by a seat's stand-in (seated scenarios): not a trainee's decision
 
 
 @dataclass
@@ -285,7 +286,7 @@ def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int,
         entry_seconds=_number(meta.get("entry_seconds")), points=points.get(index, 0.0),
         max_points=max_points, min_points=min_points, evidenced=evidenced, contravened=contravened,
         choices=[(o.id, o.label) for o in presentation_order(seed, scene_id, decision.options)]
-        if decision is not None else [])
+        if decision is not None else [], stand_in=bool(meta.get("stand_in")))
 
 
 def _selection_ids(kind: str, selection: Any) -> list[str]:
@@ -569,7 +570,8 @@ def _timeline(record: SessionRecord) -> str:
             rows.append([when, "Update", _e(data.get("text") or data.get("inject_id"))])
         elif kind == "decision_recorded" and event["seq"] in decisions:
             d = decisions[event["seq"]]
-            text = f"<b>{_e(d.prompt or d.scene_title)}</b><br>Decided: {_e(d.selection_text)}"
+            who = " by the seat's stand-in" if d.stand_in else ""      # never a trainee's decision
+            text = f"<b>{_e(d.prompt or d.scene_title)}</b><br>Decided{who}: {_e(d.selection_text)}"
             if d.rationale_text:
                 text += f"<br>Rationale: {_e(d.rationale_text)}"
             extra = []

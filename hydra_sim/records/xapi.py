@@ -149,6 +149,8 @@ class StatementBuilder:
             extensions[self.extension("rationale")] = decision.rationale_text
         if decision.expired:
             extensions[self.extension("expired")] = True
+        if decision.stand_in:       # a seat's stand-in took it (seated scenarios): not the actor's own choice
+            extensions[self.extension("stand-in")] = True
         if decision.evidenced:
             extensions[self.extension("evidenced-actions")] = list(decision.evidenced)
         if decision.contravened:
