@@ -44,3 +44,30 @@ def pod_server(folder: Path):
                             port=0, seed=1)
     server.start()
     return server
+
+
+def recorded_pod_session(store, folder: Path, trainee) -> str:
+    """A finished session of the variant in ``store``: every seat played by the pod, the investigator's
+    handed to its stand-in at the start, the second unit changed from nearby to far off at 05:05."""
+    from hydra_sim.engine import load_scenario
+    from hydra_sim.engine.runner import ScenarioRunner
+    from hydra_sim.engine.scoring import score_runner
+    from hydra_sim.exercise.recorder import SessionRecorder
+
+    scenario = load_scenario(seated_with_condition(folder)).scenario
+    session_id = store.start_session(trainee, scenario)
+    runner = ScenarioRunner(scenario, seed=1, conditions={"backup": "nearby"})
+    recorder = SessionRecorder(store, runner, session_id)
+    runner.start()
+    runner.apply_intervention("stand_in", seat="investigator", by="facilitator")
+    for selection in ("dispatch_both", "open_and_count"):
+        runner.choose(selection)
+    runner.apply_intervention("set_condition", variable="backup", value="far_off", by="facilitator")
+    runner.choose("ask_for_count")
+    runner.advance(300)
+    runner.choose("pass_count")
+    runner.choose("plan_welfare")
+    assert runner.ended == "good_end"
+    recorder.persist(final=True)
+    store.finish_session(session_id, score_runner(runner).to_dict())
+    return session_id

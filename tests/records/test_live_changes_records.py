@@ -8,40 +8,15 @@ import csv
 import io
 import json
 
-from live_support import seated_with_condition
+from live_support import recorded_pod_session
 from records_support import TRAINEE
 
-from hydra_sim.engine import load_scenario
-from hydra_sim.engine.runner import ScenarioRunner
-from hydra_sim.engine.scoring import score_runner
-from hydra_sim.exercise.recorder import SessionRecorder
 from hydra_sim.records import xapi
 from hydra_sim.records.exports import gather, session_html, sessions_csv, sessions_json
 
 
-def recorded_pod_session(store, tmp_path) -> str:
-    """Every seat played by the pod, the investigator's handed to its stand-in, the second unit changed."""
-    scenario = load_scenario(seated_with_condition(tmp_path)).scenario
-    session_id = store.start_session(TRAINEE, scenario)
-    runner = ScenarioRunner(scenario, seed=1, conditions={"backup": "nearby"})
-    recorder = SessionRecorder(store, runner, session_id)
-    runner.start()
-    runner.apply_intervention("stand_in", seat="investigator", by="facilitator")
-    for selection in ("dispatch_both", "open_and_count"):
-        runner.choose(selection)
-    runner.apply_intervention("set_condition", variable="backup", value="far_off", by="facilitator")
-    runner.choose("ask_for_count")
-    runner.advance(300)
-    runner.choose("pass_count")
-    runner.choose("plan_welfare")
-    assert runner.ended == "good_end"
-    recorder.persist(final=True)
-    store.finish_session(session_id, score_runner(runner).to_dict())
-    return session_id
-
-
 def test_every_export_marks_the_live_changes(store, tmp_path):
-    session_id = recorded_pod_session(store, tmp_path)
+    session_id = recorded_pod_session(store, tmp_path, TRAINEE)
     record = gather(store, store.session(session_id))
     sentences = record.report["live_changes_text"]
     assert sentences[0] == ("Run conditions changed during the session: at 05:05 Second unit from a second unit "
