@@ -151,3 +151,23 @@ def test_the_facilitator_checks_a_condition_and_a_seat_before_sending(server):
         server.stand_in("all", "scene")
     assert _run_command(server, "condition all backup")["event"] == "error"
     assert "condition TARGET NAME VALUE" in _run_command(server, "nonsense")["message"]
+
+
+def test_a_seat_handed_to_its_stand_in_refuses_its_stations_decisions_until_handed_back():
+    from hydra_sim.exercise.pods import refusal, seat_view
+    from live_support import PODS
+
+    scenario = load_scenario(PODS).scenario
+    runner = ScenarioRunner(scenario)
+    runner.start()
+    assert refusal(runner, "control", "call", 0) is None
+    runner.apply_intervention("pause")
+    runner.apply_intervention("stand_in", seat="control")
+    assert runner.scene_id == "call"                 # paused: the stand-in waits for the resume too
+    assert "handed seat 'control' to its stand-in" in refusal(runner, "control", "call", 0)
+    runner.apply_intervention("hand_back", seat="control")
+    runner.apply_intervention("resume")
+    assert runner.scene_id == "call" and seat_view(runner, "control")["turn"]["scene_id"] == "call"
+    runner.apply_intervention("stand_in", seat="control")
+    assert runner.scene_id == "arrive" and runner.decisions[0].stand_in
+    assert "(the seat's stand-in)" in seat_view(runner, "control")["stream"][-1]["text"]
