@@ -3,6 +3,7 @@ incident live (a run condition, a seat handed to its stand-in)."""
 
 from __future__ import annotations
 
+from helpers import shown_review
 from live_support import recorded_pod_session
 
 from hydra_sim.engine import ScenarioRunner, load_scenario
@@ -14,8 +15,6 @@ CHANGED = ("Run conditions changed during the session: at 05:05 Second unit from
 
 
 def test_the_debrief_and_the_review_mark_the_live_changes(qtbot, window, tmp_path):
-    from hydra_sim.gui.review.window import open_review_window
-
     store = SessionStore(tmp_path / "sessions.sqlite3")
     try:
         session_id = recorded_pod_session(store, tmp_path, TraineeInfo("Alpha", "Alpha pod"))
@@ -29,11 +28,7 @@ def test_the_debrief_and_the_review_mark_the_live_changes(qtbot, window, tmp_pat
         assert "The facilitator changed the incident live" in debrief.percent_label.text()
         debrief.stop_worker()
 
-        win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
-        qtbot.addWidget(win)
-        win.resize(1440, 900)
-        win.show()
-        qtbot.waitExposed(win)
+        win = shown_review(qtbot, store)
         win.select_sessions([session_id])
         header = win.detail_header.text().replace("&#x27;", "'")
         assert "\u2691 " + CHANGED in header and "Seats played by their stand-ins" in header
