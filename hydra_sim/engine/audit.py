@@ -11,7 +11,12 @@ Two kinds of evidence, both reported by ``hydra-sim audit`` and, as lint problem
   first, last, longest or shortest option; random choice over many seeds; on checklists tick
   all, tick none, or the longest half; rankings in file order or by length; "x" in every
   rationale box. First and last use the order in the file, the worst case for an author
-  (shuffling hides position from trainees, but an author may pin it).
+  (shuffling hides position from trainees, but an author may pin it);
+- in a scenario with partners, **request spamming** ("ask-all"): at the start, every partner is
+  sent a question made of every keyword of every canned reply (with no topic named, and under
+  each of its topics), and "x" and "can you help" under each topic, while the decisions are
+  answered as the best of the fixed strategies above answered them. Such requests must earn
+  nothing (requests.is_focused), so the strategy scores what its choices score.
 
 A strategy that reaches a passing grade is an error: the grade would not mean the trainee
 read anything. A seated scenario can be audited for one seat played alone (``seat=``): the
@@ -139,6 +144,10 @@ class Strategy:
     def rank(self, options: list[Option]) -> list[Option]:
         return list(options)
 
+    def requests(self, scenario: Scenario) -> list[dict]:
+        """Requests for information sent at the start (none, but for request spamming)."""
+        return []
+
     def answer(self, decision: Decision, options: list[Option]):
         if decision.kind == "choose_one":
             return self.one(options).id
@@ -245,6 +254,48 @@ class RandomChoice(Strategy):
 
 FIXED_STRATEGIES = (First, Last, Longest, Shortest, TickAll, TickNone)
 
+#: What a request spammer asks under every topic besides the bag of every keyword.
+SPAM_QUESTIONS = ("x", "can you help")
+
+
+def spam_requests(scenario: Scenario) -> list[dict]:
+    """The requests the "ask-all" strategy sends at once: to every partner, every keyword of every
+    reply in the scenario as one question (no topic named, then each topic named), and "x" and
+    "can you help" under each topic."""
+    from .requests import MAX_QUESTION
+    bag = ""
+    for partner in scenario.partners.values():
+        for reply in partner.replies.values():
+            for keyword in reply.keywords:
+                if len(bag) + len(keyword) + 1 <= MAX_QUESTION:    # a request longer than that is refused
+                    bag = f"{bag} {keyword}".strip()
+    questions = ((bag,) if bag else ()) + SPAM_QUESTIONS
+    sent = []
+    for partner_id, partner in scenario.partners.items():
+        if bag:
+            sent.append({"partner": partner_id, "question": bag, "urgency": "immediate", "topic": None})
+        for topic in partner.replies:
+            sent += [{"partner": partner_id, "question": q, "urgency": "immediate", "topic": topic} for q in questions]
+    return sent
+
+
+class RequestSpam(Strategy):
+    """Request spamming: everything to everyone at the start; the decisions answered as ``base`` does."""
+
+    name = "ask-all"
+
+    def __init__(self, base: Strategy):
+        super().__init__()
+        self.base = base
+        self.description = (f"asks every partner at the start a question of every keyword, and 'x' and "
+                            f"'can you help' under every topic; chooses as '{base.name}'")
+
+    def answer(self, decision, options):
+        return self.base.answer(decision, options)
+
+    def requests(self, scenario):
+        return spam_requests(scenario)
+
 
 def play(scenario: Scenario, strategy: Strategy, conditions: dict | None = None, seat: str | None = None):
     """Play ``strategy`` from the start to an ending through the real runner, under the given run
@@ -252,6 +303,11 @@ def play(scenario: Scenario, strategy: Strategy, conditions: dict | None = None,
     is given; returns (report, problem)."""
     runner = ScenarioRunner(scenario, conditions=conditions, seat=seat)
     runner.start()
+    for request in strategy.requests(scenario):
+        try:
+            runner.request_information(**request)
+        except RunnerError:
+            pass                # refused (e.g. too long): a spammer just sends the next one
     for _ in range(MAX_STEPS):
         if runner.ended:
             break
@@ -298,6 +354,15 @@ def audit(scenario: Scenario, seeds: int = RANDOM_SEEDS, seat: str | None = None
         result.strategies.append(StrategyResult(cls.name, cls.description, report.percent, report.grade_label,
                                                 any(_passed(scenario, r, mark) for r, _ in runs), report.ending_id,
                                                 runs=len(runs), problem=problem))
+    if scenario.partners:       # request spamming, with the choices of the fixed strategy that did best
+        best_cls = next(cls for cls in FIXED_STRATEGIES
+                        if cls.name == max(result.strategies, key=lambda s: s.percent).name)
+        spammer = RequestSpam(best_cls())
+        runs = [play(scenario, spammer, conditions, seat) for conditions in settings]
+        report, problem = max(runs, key=lambda pair: pair[0].percent)
+        result.strategies.append(StrategyResult(spammer.name, spammer.description, report.percent,
+                                                report.grade_label, any(_passed(scenario, r, mark) for r, _ in runs),
+                                                report.ending_id, runs=len(runs), problem=problem))
     randoms = [play(scenario, RandomChoice(random.Random(seed)), settings[seed % len(settings)], seat)
                for seed in range(seeds)]
     percents = [r.percent for r, _ in randoms]

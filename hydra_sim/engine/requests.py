@@ -7,9 +7,13 @@ topic. A pod sends a request (to whom, what, how urgent, optionally on which top
 request is evidence of anything, and holds the record of one request and its answer.
 
 Credit cannot be gamed by an empty or meaningless question: a request is evidence of a
-reply's actions only when the question itself contains one of that reply's keywords (naming
-the topic on the form chooses the canned answer, but earns nothing by itself). An empty
-question is refused; a question that matches no topic gets the partner's "unclear" answer.
+reply's actions only when the question itself contains that reply's keywords (naming
+the topic on the form chooses the canned answer, but earns nothing by itself). Nor by a bag of
+keywords: the question must be *about* that reply's topic, i.e. contain at least as many of
+its keywords as of every other topic's in the scenario (any partner's) together, so a question
+made of every keyword there is earns nothing, and one that asks two things earns the one it
+matched. An empty question is refused; a question that matches no topic gets the partner's
+"unclear" answer.
 
 Pure data and text matching: it must not import Qt or any GUI code.
 """
@@ -39,43 +43,70 @@ def words(text: str) -> list[str]:
     return _WORD.findall(str(text).lower())
 
 
-def keyword_hits(reply: PartnerReply, question: str) -> int:
-    """How many of the reply's keywords the question contains (whole words or phrases)."""
+def _contains(keyword: str, tokens: list[str], joined: str) -> bool:
+    parts = words(keyword)
+    if not parts:
+        return False
+    if len(parts) > 1:
+        return (" " + " ".join(parts) + " ") in joined
+    if len(parts[0]) >= _STEM_MIN:
+        return any(t.startswith(parts[0]) for t in tokens)
+    return parts[0] in tokens
+
+
+def matched_keywords(keywords, question: str) -> set[str]:
+    """Which of ``keywords`` the question contains (whole words or phrases), normalised."""
     tokens = words(question)
     joined = " " + " ".join(tokens) + " "
-    hits = 0
-    for keyword in reply.keywords:
-        parts = words(keyword)
-        if not parts:
-            continue
-        if len(parts) > 1:
-            hits += (" " + " ".join(parts) + " ") in joined
-        elif len(parts[0]) >= _STEM_MIN:
-            hits += any(t.startswith(parts[0]) for t in tokens)
-        else:
-            hits += parts[0] in tokens
-    return hits
+    return {" ".join(words(k)) for k in keywords if _contains(k, tokens, joined)}
+
+
+def keyword_hits(reply: PartnerReply, question: str) -> int:
+    """How many of the reply's keywords the question contains (whole words or phrases)."""
+    return len(matched_keywords(reply.keywords, question))
+
+
+def is_focused(reply: PartnerReply, question: str, all_replies) -> bool:
+    """Whether the question is about ``reply``'s topic: it contains one of its keywords, and at
+    least as many of them as of the keywords of every other topic in ``all_replies`` (every
+    partner's) together. A bag of every keyword in the scenario is about nothing."""
+    on = matched_keywords(reply.keywords, question)
+    if not on:
+        return False
+    off: set[str] = set()
+    for other in all_replies:
+        if other is not reply:
+            off |= matched_keywords(other.keywords, question)
+    return len(off - on) <= len(on)
 
 
 @dataclass
 class Match:
     """Which reply a request gets, and whether the question earns that reply's credit."""
     reply: PartnerReply | None      # None: the partner's "unclear" answer
-    credited: bool                  # the question itself names the topic (a keyword matched)
+    credited: bool                  # the question itself is about the topic (is_focused)
 
 
-def match_reply(partner: Partner, question: str, topic: str | None) -> Match:
+def match_reply(partner: Partner, question: str, topic: str | None, all_replies=None) -> Match:
     """The reply for a request: the named ``topic``'s, else the topic whose keywords the question
-    matches best (the first in the file on a tie), else none (the partner asks what is needed)."""
+    matches best (the first in the file on a tie), else none (the partner asks what is needed).
+    Credited when the question is about that topic (``is_focused`` against ``all_replies``, by
+    default this partner's replies; the runner passes every partner's)."""
+    pool = list(all_replies) if all_replies is not None else list(partner.replies.values())
     if topic is not None:
         reply = partner.replies[topic]
-        return Match(reply, keyword_hits(reply, question) > 0)
+        return Match(reply, is_focused(reply, question, pool))
     best, best_hits = None, 0
     for reply in partner.replies.values():
         hits = keyword_hits(reply, question)
         if hits > best_hits:
             best, best_hits = reply, hits
-    return Match(best, best is not None)
+    return Match(best, best is not None and is_focused(best, question, pool))
+
+
+def all_replies(partners: dict[str, Partner]) -> list[PartnerReply]:
+    """Every partner's canned replies, in file order (the field a question's focus is judged in)."""
+    return [reply for partner in partners.values() for reply in partner.replies.values()]
 
 
 def check_request(partners: dict[str, Partner], partner_id, question, urgency, topic) -> tuple[Partner, str]:

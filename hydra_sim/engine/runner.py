@@ -51,7 +51,8 @@ from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Rout
 from .presentation import presentation_order
 from .run_conditions import ConditionError, check, declared, describe, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
-from .requests import RequestError, RequestRecord, check_request, match_reply, request_actions, unclear_text
+from .requests import (RequestError, RequestRecord, all_replies, check_request, match_reply, request_actions,
+                       unclear_text)
 from .seats import STAND_IN_RATIONALE, SentMessage, received_names, stand_in_selection
 
 log = logging.getLogger(__name__)
@@ -521,7 +522,7 @@ class ScenarioRunner:
 
         ``topic`` (one of the partner's reply topics) chooses the canned answer; without it the
         question's keywords choose. The request is evidence of the reply's actions only when the
-        question contains one of its keywords. ``auto`` (default: not facilitated): the canned
+        question is about that topic (one of its keywords, and no more of other topics'; requests.is_focused). ``auto`` (default: not facilitated): the canned
         reply arrives by itself after its delay; otherwise the facilitator answers (``answer``).
         Costs no simulated time."""
         self._require_running()
@@ -530,7 +531,7 @@ class ScenarioRunner:
         except RequestError as exc:
             raise RunnerError(str(exc)) from None
         auto = (not self.facilitated) if auto is None else bool(auto)
-        match = match_reply(partner_, question, topic)
+        match = match_reply(partner_, question, topic, all_replies(self.scenario.partners))
         clock, scene_id = self.clock.seconds, self.scene_id
         seat = self.seat if self.seat is not None else (self.scene.seat if self.scene is not None else None)
         record = RequestRecord(len(self.requests), partner_.id, question, urgency, topic,

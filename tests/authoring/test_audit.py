@@ -9,6 +9,7 @@ import pytest
 from authoring_helpers import MINI, hydra
 
 from hydra_sim.engine.audit import (
+    First,
     Last,
     Longest,
     RandomChoice,
@@ -24,7 +25,7 @@ from hydra_sim.engine.loader import load_scenario
 from hydra_sim.engine.problems import ERROR, WARNING
 from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.engine.scaffold import write_scaffold
-from hydra_sim.engine.scoring import score_runner
+from hydra_sim.engine.scoring import LATE, ON_TIME, score_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -186,3 +187,46 @@ def test_cli_audit_seat_refuses_an_unknown_seat_and_a_scenario_without_seats() -
     assert unknown.returncode == 1 and "no seat 'kitchen'" in unknown.stderr
     unseated = hydra("audit", str(MINI), "--seat", "all", "--seeds", "1")
     assert unseated.returncode == 1 and "has no seats" in unseated.stderr
+
+
+# -- request spamming (the "ask-all" strategy) ------------------------------------------------
+RFI = ROOT / "tests" / "fixtures" / "rfi" / "rfi.yaml"
+
+
+def test_request_spam_sends_every_keyword_and_x_and_can_you_help_to_every_partner() -> None:
+    from hydra_sim.engine.audit import spam_requests
+    scenario = load_scenario(RFI).raise_for_errors()
+    sent = spam_requests(scenario)
+    keywords = [k for p in scenario.partners.values() for r in p.replies.values() for k in r.keywords]
+    bags = [r for r in sent if all(k in r["question"] for k in keywords)]
+    assert {r["partner"] for r in bags} == set(scenario.partners)
+    assert {(r["partner"], r["topic"]) for r in sent if r["question"] == "x"} == {
+        (p, t) for p, partner in scenario.partners.items() for t in partner.replies}
+    assert any(r["question"] == "can you help" for r in sent)
+
+
+@pytest.mark.parametrize("path,seat", [(RFI, None), (RFI, "manager"),
+                                       (ROOT / "scenarios" / "brackenford-seated.yaml", "investigator"),
+                                       (ROOT / "scenarios" / "brackenford-seated.yaml", None)],
+                         ids=["rfi", "rfi-manager", "flagship-investigator", "flagship"])
+def test_request_spam_earns_no_request_credit(path: Path, seat) -> None:
+    from hydra_sim.engine.audit import RequestSpam, play
+    from hydra_sim.engine.requests import request_actions
+    scenario = load_scenario(path).raise_for_errors()
+    for base in (First(), Longest()):
+        report, problem = play(scenario, RequestSpam(base), None, seat)
+        plain, _ = play(scenario, base, None, seat)
+        assert not problem and report.requests, problem
+        assert not any(r["credited"] or r["actions"] for r in report.requests)
+        by_request = {line.action_id: line for line in report.actions if line.action_id in request_actions(scenario)}
+        assert by_request and all(line.status not in (ON_TIME, LATE) for line in by_request.values())
+        assert report.percent == plain.percent            # the spam added nothing to what the choices earn
+
+
+def test_the_audit_of_a_scenario_with_partners_plays_request_spam_and_it_fails() -> None:
+    scenario = load_scenario(RFI).raise_for_errors()
+    report = audit(scenario, seeds=3)
+    spam = next(s for s in report.strategies if s.name == "ask-all")
+    assert not spam.passed and "every keyword" in spam.description
+    unseated = audit(load_scenario(MINI).raise_for_errors(), seeds=1)
+    assert "ask-all" not in {s.name for s in unseated.strategies}   # no partners: nothing to spam

@@ -319,3 +319,43 @@ def test_a_play_script_can_ask_a_partner(tmp_path, rfi):
     steps[0].selection["partner"] = "border_force"
     problem = run_plan(rfi, steps).problem
     assert problem is not None and problem.code == "P002" and "no partner 'border_force'" in problem.message
+
+
+# -- a question must be about its topic (requests.is_focused) ------------------------------
+
+
+def every_keyword(scenario) -> str:
+    return " ".join(k for p in scenario.partners.values() for r in p.replies.values() for k in r.keywords)
+
+
+def test_a_bag_of_every_keyword_earns_nothing_from_any_partner_or_named_topic(rfi):
+    runner = started(rfi)
+    bag = every_keyword(rfi)
+    records = [runner.request_information(partner_id, bag, "immediate") for partner_id in rfi.partners]
+    records += [runner.request_information(partner_id, bag, "immediate", topic=topic)
+                for partner_id, partner in rfi.partners.items() for topic in partner.replies]
+    assert records and not any(r.credited or r.actions for r in records)
+    for choice in GOOD:
+        runner.choose(choice)
+    report = score_runner(runner)
+    assert result(report, "crime_checks").status == MISSED and result(report, "child_referral").status == MISSED
+
+
+def test_a_focused_question_with_a_stray_word_of_another_topic_still_earns_its_topic(rfi):
+    runner = started(rfi)
+    # 'registration' and 'haulier' (vehicle checks) against 'driver' (driver checks): about the vehicle
+    record = runner.request_information("crime_desk", "Registration and haulier checks, and who the driver works for",
+                                        "priority")
+    assert record.matched == "vehicle_checks" and record.credited and record.actions == ["crime_checks"]
+
+
+def test_a_question_mostly_about_another_partners_topic_earns_nothing_here(rfi):
+    runner = started(rfi)
+    # sent to the crime desk, but three of its four keywords are children's services' topic
+    record = runner.request_information("crime_desk", "An unaccompanied boy in foster placement, and the lorry",
+                                        "routine", topic="vehicle_checks")
+    assert record.matched == "vehicle_checks" and not record.credited and record.actions == []
+    # the same question to the right partner is about the child: credited there
+    record = runner.request_information("childrens_services", "An unaccompanied boy in foster placement, and the lorry",
+                                        "routine")
+    assert record.matched == "child_placement" and record.actions == ["child_referral"]

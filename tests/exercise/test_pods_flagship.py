@@ -3,24 +3,30 @@ facilitator's server, over loopback, to the end (issue 17, "Done when").
 
 The control room's station records the pod's one shared session; the officers at scene, the
 incident manager and the investigator each have a seat station. Each station answers only its
-own seat's scenes, from the team's best plan split by seat. Checked: the story reaches the
-plan's ending with the plan's grade, every decision is recorded once with the seat and station
-that made it, and no seat was shown another seat's scenes.
+own seat's scenes, from the team's best plan split by seat. The pod's requests for information
+(the plan's two to the NCCU, and the control room's to the ambulance service) are sent from the
+recording station, since a seat station's link carries decisions only; the facilitator answers
+one with a canned reply while the control room waits at its next scene. Checked: the story
+reaches the plan's ending with the plan's grade (the requests' credit included), every decision
+is recorded once with the seat and station that made it, the requests and the answer are in
+the record, and no seat was shown another seat's scenes.
 """
 
 from __future__ import annotations
 
-from exercise_support import REPO, StationThread
+from exercise_support import REPO, StationThread, logged_server
 
 from hydra_sim.engine import load_scenario
-from hydra_sim.engine.plan import load_plan
+from hydra_sim.engine.plan import Step, load_plan
 from hydra_sim.engine.runner import ScenarioRunner
 from hydra_sim.engine.scoring import score_runner
 from hydra_sim.exercise.headless import HeadlessStation
 from hydra_sim.exercise.seatstation import HeadlessSeatStation
-from hydra_sim.exercise.server import ExerciseServer
+from hydra_sim.exercise.views import InterventionApplied, SyndicateUpdated
 
 SEATED = REPO / "scenarios" / "brackenford-seated.yaml"
+ETA = Step("request", None, {"partner": "ambulance", "question": "How long until the ambulance crew and HART reach "
+                                                                "Brackenford?", "urgency": "immediate", "topic": None})
 BEST = REPO / "scenarios" / "brackenford-seated.best.plan.yaml"
 RUN = 120.0          # a bound on the whole exercise (never reached when all is well)
 
@@ -36,19 +42,28 @@ def steps_by_seat(scenario) -> dict[str, list]:
     return split
 
 
+def recording_steps(control: list) -> list:
+    """The control room's steps, with the pod's requests sent before its third decision (the
+    ambulance ETA, then the plan's requests), so they go while the control room has the turn."""
+    asks = [s for s in load_plan(BEST)[0] if s.kind == "request"]
+    assert len(asks) == 2 and {s.selection["partner"] for s in asks} == {"nccu"}
+    return control[:2] + [ETA] + asks + control[2:]
+
+
 def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     scenario = load_scenario(SEATED).scenario
     assert set(scenario.seats) == {"control", "scene", "manager", "investigator"}
     plan = steps_by_seat(scenario)
     assert all(plan.values()), "every seat has decisions of its own"
+    assert [s.scene for s in plan["control"]][2:4] == ["control_next", "control_update"]
 
-    server = ExerciseServer(SEATED, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    server.start()
+    server = logged_server(tmp_path, SEATED)
     try:
         host, port = server.address
         recording = HeadlessStation(SEATED, tmp_path / "control.sqlite3", host=host, port=port, code=server.code,
                                     syndicate="Alpha", members=["Control lead"], station_id="alpha-control",
-                                    steps=plan["control"], seat="control", backoff=(0.05, 0.1))
+                                    steps=recording_steps(plan["control"]), seat="control", backoff=(0.05, 0.1),
+                                    hold_at=["control_update"])
         seats = {seat: HeadlessSeatStation(SEATED, host=host, port=port, code=server.code, syndicate="Alpha",
                                            seat=seat, members=[f"{seat} lead"], station_id=f"alpha-{seat}",
                                            steps=plan[seat], backoff=(0.05, 0.1))
@@ -56,6 +71,15 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
         threads = [StationThread(recording, timeout=RUN)] + [StationThread(s, timeout=RUN) for s in seats.values()]
         for thread in threads:
             thread.start()
+        # the facilitator answers the ambulance request as the ambulance service, with its canned
+        # reply; the control room waits at control_update until an intervention comes
+        seen = server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and len(e.view.requests) == 3,
+                                   what="the pod's three requests at the console")
+        eta = next(r for r in seen.view.requests if r["partner"] == "ambulance")
+        assert eta["answered_at"] is None and not eta["auto"]          # facilitated: nothing comes by itself
+        made = server.answer("Alpha", eta["index"], reply="crews")
+        server.log.wait_for(lambda e: isinstance(e, InterventionApplied)
+                            and e.intervention.command_id == made[0].command_id, what="the answer applied")
         results = [thread.finish(timeout=RUN + 30) for thread in threads]
         record = server.store.session_record(results[0]["session_id"])
         inputs = server.store.inputs(results[0]["session_id"])
@@ -83,6 +107,17 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     assert report.ending_id == "everyone_safe" and report.finished
     assert report.grade_id == "distinction" and round(report.percent) == 100, (report.grade_id, report.percent)
     assert report.critical_failures == []
+
+    # the requests and the answer are in the record; the plan's two earned their actions
+    asked = [e["data"] for e in record["events"] if e["kind"] == "request_made"]
+    answered = [e["data"] for e in record["events"] if e["kind"] == "request_answered"]
+    assert [a["partner"] for a in asked] == ["ambulance", "nccu", "nccu"]
+    assert len(answered) == 1 and answered[0]["answer_reply"] == "crews"
+    assert answered[0]["answer"].startswith("Ambulance control: the Castlebridge crew")
+    credited = {line.action_id: line.status for line in report.actions if line.action_id in
+                ("inv_civil_penalty_referral", "intel_jdt_debrief")}
+    assert credited == {"inv_civil_penalty_referral": "on_time", "intel_jdt_debrief": "on_time"}
+    assert [r["answer_reply"] for r in report.requests] == ["crews", None, None]
 
     # no seat was shown another seat's scenes
     for seat, station in seats.items():

@@ -137,6 +137,18 @@ def play_step(qtbot, win, step, fake_time=None) -> None:
     if step.kind == "expire":
         controller.tick(controller.remaining_seconds() + 0.1)
         return
+    if step.kind == "request":      # an 'ask' step: filled in and sent on the Partners tab, as a trainee would
+        form = screen.request_form
+        screen.side.setCurrentIndex(screen.partners_tab)
+        ask = step.selection
+        form.partner.setCurrentIndex(form.partner.findData(ask["partner"]))
+        form.topic.setCurrentIndex(form.topic.findData(ask["topic"]))
+        form.urgency.setCurrentIndex(form.urgency.findData(ask["urgency"]))
+        form.question.setPlainText(ask["question"])
+        before = len(controller.requests)
+        click(qtbot, form.send_button)
+        assert len(controller.requests) == before + 1, form.status.text()
+        return
     assert controller.runner.scene_id == step.scene, f"expected scene {step.scene}, at {controller.runner.scene_id}"
     panel = screen.panel
     if step.kind == "continue":

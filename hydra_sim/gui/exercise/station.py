@@ -410,7 +410,12 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
 
     if request.role in ("follower", "seat"):
         from .seat import SeatWindow           # a pod's seat station (imported here: it builds on this module)
-        follower = (SeatWindow if request.role == "seat" else FollowerWindow)(request, backoff=backoff)
+        if request.role == "seat":             # with the library's copy of the scenario, if it has one:
+            # rank and NDM panels, documents and reference items need it (the link checks its hash)
+            scenario = next((s for s in library_scenarios(window) if s.id == request.scenario_id), None)
+            follower = SeatWindow(request, scenario=scenario, backoff=backoff)
+        else:
+            follower = FollowerWindow(request, backoff=backoff)
         window._exercise_follower = follower          # top-level: keep a reference
         follower.show()
         follower.start()
