@@ -526,6 +526,9 @@ def _run_condition() -> dict:
         "labels": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
                    "description": "What the debrief and review say for each value."},
         "description": _text("What it varies, for authors and trainers."),
+        "announce": {"type": ["boolean", "null"],
+                     "description": "When the facilitator changes it live, the trainees' incident log says so "
+                                    "(\"<title>: <label>\"); default false: they see only its effect."},
     }, "required": ["type"], "additionalProperties": False,
         "if": {"properties": {"type": {"const": "enum"}}, "required": ["type"]},
         "then": {"required": ["values"]}, "else": {"not": {"required": ["values"]}}}

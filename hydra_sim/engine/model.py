@@ -373,6 +373,9 @@ class Variable:
     run_condition: bool = False
     title: str = ""                                         # a run condition's short name on screen
     labels: dict[str, str] = field(default_factory=dict)   # value -> what the debrief and review say
+    # A run condition the facilitator changes live is announced in the trainees' incident log only
+    # when this is set (default: they see its effect, not the mechanism; docs/facilitation.md).
+    announce: bool = False
 
 
 @dataclass

@@ -7,8 +7,9 @@ emits events (scene entered, inject fired, decision recorded, reference opened, 
 to subscribers. Every input is appended to ``log``, from which ``restore`` rebuilds the
 exact session. No threads, no real time, no ``Timeout`` states.
 A facilitated exercise adds facilitator interventions (``apply_intervention``: ad-hoc
-inject, pause, resume, timer adjust, end), logged as ``"facilitator"`` entries so replay
-reproduces them and scoring can mark the session (docs/facilitation.md).
+inject, pause, resume, timer adjust, end, a run condition changed live, a seat handed to its
+stand-in or back), logged as ``"facilitator"`` entries so replay reproduces them and scoring
+can mark the session (docs/facilitation.md, live_changes.py).
 A session's ``seed`` fixes the order its decisions' options are shown in
 (presentation.py); it is the log's first entry (``{"type": "order", "seed": N}``), so a
 restore shows exactly what the trainee saw. No seed (older records, play scripts, the
@@ -48,7 +49,7 @@ from transitions import Machine
 from .clock import SimClock
 from .model import PARTS_KEY, ActionRef, Decision, Inject, Option, Outcome, Route, Scenario, Scene, ndm_box_title
 from .presentation import presentation_order
-from .run_conditions import ConditionError, declared, draw
+from .run_conditions import ConditionError, check, declared, describe, draw
 from .rationale import RationaleError, assess_parts, check_marks, check_parts, marked_actions
 from .requests import (RequestError, RequestRecord, all_replies, check_request, match_reply, request_actions,
                        unclear_text)
@@ -169,7 +170,10 @@ class FacilitatorIntervention:
 #: ``runner.ended`` after the facilitator ends a session: not one of the scenario's endings.
 FACILITATOR_ENDING = "ended_by_facilitator"
 FACILITATOR_OUTCOME = "ended by the facilitator"
-INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer")
+#: The inject id of an announced live run condition change (``facilitator-condition-N``): a facilitator's.
+CONDITION_INJECT_PREFIX = "facilitator-condition-"
+INTERVENTION_ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer", "set_condition", "stand_in",
+                        "hand_back")
 #: Stand-in turns in a row before the runner gives up (a loop of scenes no played seat is in).
 MAX_STAND_IN_TURNS = 10_000
 
@@ -221,6 +225,13 @@ class ScenarioRunner:
         self.time_limit_adjustment = 0      # seconds added to the current decision's real-time limit
         self.interventions: list[dict] = []  # the facilitator entries of the log, in order
         self.facilitated = False            # set by a station of a facilitated exercise (scoring marks it)
+        # Run conditions the facilitator changed live ({"clock", "scene", "variable", "from", "to", "by"}, in
+        # order); ``conditions`` stays what the session started with, ``variables`` holds the current values.
+        self.condition_changes: list[dict] = []
+        # Seats the facilitator handed to their stand-ins (a pod seat with no station): their scenes are
+        # taken by the stand-in as in one-seat play; ``seat_handovers`` lists each hand-over and hand-back.
+        self.stood_in: set[str] = set()
+        self.seat_handovers: list[dict] = []
         self.offered: set[str] = set()      # actions some decision shown to the trainee could have evidenced
         # variable -> the decisions its value comes from: the last that set it, and every one that added to it since
         self.setters: dict[str, list[int]] = {}
@@ -294,11 +305,20 @@ class ScenarioRunner:
         return {name: name in arrived for name in self._received}
 
     def plays(self, scene_id: str | None) -> bool:
-        """Whether the trainee plays this scene (always, unless one seat is played and it is another's)."""
-        if self.seat is None:
+        """Whether the trainee plays this scene (always, unless one seat is played and it is another's,
+        or the facilitator handed its seat to the stand-in)."""
+        if self.seat is None and not self.stood_in:
             return True
         scene = self.scenario.scenes.get(scene_id or "")
-        return scene is None or scene.seat == self.seat
+        if scene is None:
+            return True
+        if scene.seat in self.stood_in:
+            return False
+        return self.seat is None or scene.seat == self.seat
+
+    def current_conditions(self) -> dict[str, Any]:
+        """The run conditions as they stand now (``conditions`` after the facilitator's live changes)."""
+        return {name: self.variables[name] for name in self.conditions}
 
     def time_limit(self) -> int:
         """The current decision's real-time limit in seconds after facilitator adjustments (0: untimed)."""
@@ -444,12 +464,12 @@ class ScenarioRunner:
     def _play_stand_ins(self) -> None:
         """While the story is at another seat's scene, its stand-in takes the turn (seats.py)."""
         turns = 0
-        while self.seat is not None and self._started and not self.ended and not self.paused \
+        while (self.seat is not None or self.stood_in) and self._started and not self.ended and not self.paused \
                 and not self.plays(self.scene_id):
             turns += 1
             if turns > MAX_STAND_IN_TURNS:
                 raise RunnerError(f"the stand-ins took {MAX_STAND_IN_TURNS:,} turns in a row without reaching a "
-                                  f"scene of seat '{self.seat}' or an ending: the scenes loop")
+                                  f"scene of seat '{self.seat or 'a station'}' or an ending: the scenes loop")
             scene = self.scene
             fields = {"stand_in": True, "seat": scene.seat}
             if scene.decision is None:
@@ -621,7 +641,8 @@ class ScenarioRunner:
     def apply_intervention(self, action: str, *, text: str | None = None, inject_id: str | None = None,
                            seconds: int | None = None, command_id: str | None = None,
                            by: str | None = None, request: int | None = None,
-                           reply: str | None = None) -> dict | None:
+                           reply: str | None = None, variable: str | None = None, value: Any = None,
+                           seat: str | None = None) -> dict | None:
         """Apply one facilitator intervention now and log it; returns its log entry.
 
         ``inject``: ``text`` (free text) or ``inject_id`` (a prepared inject of the scenario,
@@ -630,7 +651,10 @@ class ScenarioRunner:
         shorten) to the current timed decision's real-time limit; ``end``: end the session
         now (``ended == FACILITATOR_ENDING``); ``answer``: answer request number ``request``
         (``runner.requests``) as its partner, with a canned ``reply`` (a topic id) or free
-        ``text`` (requests.py). A ``command_id`` already applied returns None
+        ``text`` (requests.py); ``set_condition``: run condition ``variable`` takes ``value`` from now
+        on (one of its declared values; the entry also keeps the value it had, ``from``);
+        ``stand_in`` / ``hand_back``: ``seat``'s scenes are taken by its stand-in from now on (a pod
+        seat with no station), or played again by its station. A ``command_id`` already applied returns None
         (a command delivered twice after a reconnect is applied once).
         """
         if command_id is not None and any(e.get("id") == command_id for e in self.interventions):
@@ -658,6 +682,10 @@ class ScenarioRunner:
             if decision is None or not decision.time_limit_seconds or decision.on_expiry is None:
                 raise RunnerError(f"scene '{self.scene_id}' has no timed decision to extend or shorten")
             entry["seconds"] = seconds
+        elif action == "set_condition":
+            entry.update(self._check_condition(variable, value))
+        elif action in ("stand_in", "hand_back"):
+            entry["seat"] = self._check_handover(action, seat)
         elif action == "pause" and self.paused:
             raise RunnerError("the session is already paused")
         elif action == "resume" and not self.paused:
@@ -681,10 +709,45 @@ class ScenarioRunner:
             raise RunnerError("a free-text inject needs some text")
         return {"text": text.strip()}
 
+    def _check_condition(self, variable, value) -> dict:
+        """The fields of a ``set_condition``: a declared run condition and a value it can take, not its current one."""
+        if not isinstance(variable, str) or not variable:
+            raise RunnerError("a run condition change names the condition (e.g. ambulance_delay)")
+        try:
+            check(self.scenario, {variable: value})
+        except ConditionError as exc:
+            raise RunnerError(str(exc)) from None
+        if self.variables[variable] == value:
+            shown = str(value).lower() if isinstance(value, bool) else value
+            raise RunnerError(f"run condition '{variable}' is already {shown}")
+        return {"variable": variable, "value": value, "from": self.variables[variable]}
+
+    def _check_handover(self, action: str, seat) -> str:
+        """The seat of a ``stand_in`` (not yet handed over) or ``hand_back`` (handed over now)."""
+        seats = self.scenario.seats
+        if not seats:
+            raise RunnerError(f"scenario '{self.scenario.id}' has no seats, so no seat can be handed to a stand-in")
+        if seat not in seats:
+            raise RunnerError(f"no seat {str(seat)[:40]!r} in this scenario (seats: {', '.join(seats)})")
+        if action == "stand_in":
+            if seat == self.seat:
+                raise RunnerError(f"seat '{seat}' is the one this session's trainee plays")
+            if seat in self.stood_in:
+                raise RunnerError(f"seat '{seat}' is already taken by its stand-in")
+        elif seat not in self.stood_in:
+            raise RunnerError(f"seat '{seat}' was not handed to its stand-in, so there is nothing to hand back")
+        return seat
+
     def _apply_logged_intervention(self, entry: dict) -> None:
         action = entry["action"]
         self._emit(FacilitatorIntervention(dict(entry)))
-        if action == "pause":
+        if action == "set_condition":
+            self._change_condition(entry)
+        elif action in ("stand_in", "hand_back"):
+            (self.stood_in.add if action == "stand_in" else self.stood_in.discard)(entry["seat"])
+            self.seat_handovers.append({"action": action, "seat": entry["seat"], "clock": entry["clock"],
+                                        "scene": entry["scene"], "by": entry.get("by") or "facilitator"})
+        elif action == "pause":
             self.paused = True
         elif action == "resume":
             self.paused = False
@@ -706,6 +769,23 @@ class ScenarioRunner:
         else:
             number = sum(1 for e in self.interventions if e["action"] == "inject" and "text" in e)
             event = InjectFired(f"facilitator-{number}", self.clock.seconds, entry["text"], None, None)
+            self.inject_log.append(event)
+            self._emit(event)
+
+    def _change_condition(self, entry: dict) -> None:
+        """A run condition takes its new value: routes, options and text variants read it from now on.
+        Trainees see the effect, not the mechanism, unless the scenario marks the condition ``announce``:
+        then the incident log gets one line in the scenario's words ("Second unit: ..."; an ``inject_fired`` event)."""
+        name = entry["variable"]
+        self.variables[name] = entry["value"]
+        self.condition_changes.append({"clock": entry["clock"], "scene": entry["scene"], "variable": name,
+                                       "from": entry["from"], "to": entry["value"],
+                                       "by": entry.get("by") or "facilitator"})
+        variable = self.scenario.variables[name]
+        if variable.announce:
+            line = describe(self.scenario, {name: entry["value"]})[0]
+            event = InjectFired(f"{CONDITION_INJECT_PREFIX}{len(self.condition_changes)}", self.clock.seconds,
+                                f"{line}.", None, None)
             self.inject_log.append(event)
             self._emit(event)
 
@@ -1038,7 +1118,8 @@ class ScenarioRunner:
                 self.request_information(entry.get("partner"), entry.get("question"), entry.get("urgency"),
                                          entry.get("topic"), auto=bool(entry.get("auto", True)))
             elif kind == "facilitator":
-                params = {k: entry.get(k) for k in ("text", "inject_id", "seconds", "request", "reply")}
+                params = {k: entry.get(k) for k in ("text", "inject_id", "seconds", "request", "reply", "variable",
+                                                    "value", "seat")}
                 self.apply_intervention(entry["action"], command_id=entry.get("id"), by=entry.get("by"), **params)
             else:
                 raise ReplayError(index, entry, f"unknown log entry type '{kind}'")

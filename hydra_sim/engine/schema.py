@@ -370,10 +370,12 @@ class ScenarioSchema:
         """``run_conditions:``: read-only variables drawn per session (run_conditions.py)."""
         r = self.r
         for name, m, var_type, where in self._typed_entries(node, "run_conditions", "run condition",
-                                                             ("values", "initial", "title", "labels", "description"),
+                                                             ("values", "initial", "title", "labels", "description",
+                                                              "announce"),
                                                              ("bool", "enum")):
             variable = Variable(name, var_type, False, r.loc(m), description=r.text(m, "description", where),
-                                run_condition=True, title=r.text(m, "title", where))
+                                run_condition=True, title=r.text(m, "title", where),
+                                announce=r.boolean(m, "announce", where))
             if var_type == "enum":
                 variable.values = tuple(v for v, _ in r.id_list(m, "values", where))
                 if len(variable.values) < 2:

@@ -19,7 +19,11 @@ actions it could still earn are "awaiting marking" (no credit yet, and not a cri
 failure), the grade label says "(provisional)", and ``awaiting_marking`` lists what is
 waiting; ``markings`` says who marked what and when (docs/scoring.md, "Rationales").
 A seat of a seated scenario (seats.py) is scored on the actions of its catalogue roles, from
-its own decisions (and requests) only: a stand-in's choices earn and cost the trainee nothing.
+its own decisions (and requests) only: a stand-in's choices earn and cost the trainee nothing,
+and in a session of every seat the decisions of a seat the facilitator handed to its stand-in
+earn and cost the team nothing. What the facilitator changed live (a run condition, a seat
+handed to its stand-in) is in the report (``condition_changes``, ``seat_handovers``,
+``live_changes_text``: live_changes.py), so every result can say so beside the score.
 A request for information whose question matches a partner reply's keywords is evidence of the
 reply's actions at the time it was sent (requests.py); its window is the action's, as for a choice.
 The report lists the session's requests and their answers (``requests``).
@@ -127,6 +131,11 @@ class ScoreReport:
     requests: list[dict] = field(default_factory=list)
     # Team actions of a seated scenario, scored from the shared record (team.py): {} when none.
     team: dict = field(default_factory=dict)
+    # What the facilitator changed live (live_changes.py): run conditions changed during the session,
+    # seats handed to their stand-ins, and the sentences every result shows beside the score.
+    condition_changes: list[dict] = field(default_factory=list)
+    seat_handovers: list[dict] = field(default_factory=list)
+    live_changes_text: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -348,6 +357,11 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
         assessed = {a: v for a, v in scenario.assessed.items() if a in actions}
         if getattr(runner, "seat", None) != seat:      # every seat played: only this seat's scenes offered
             offered = _offered_in(runner, seat)
+    elif hasattr(runner, "stand_in_decisions") and runner.stand_in_decisions():
+        # a pod seat the facilitator handed to its stand-in: the stand-in's decisions earn the team nothing
+        # (and cost it nothing); their scenes were never offered to a trainee (_note_offers skips them)
+        stood = set(runner.stand_in_decisions())
+        ledger = [c for c in ledger if c.decision_index not in stood]
     report = score_session(runner.scenario, ledger, runner.milestones, variables,
                            None if by_facilitator else runner.ended, runner.clock.seconds,
                            offered=offered, ended_by_facilitator=by_facilitator,
@@ -375,6 +389,10 @@ def score_runner(runner, seat: str | None = None) -> ScoreReport:
     if conditions:
         from .run_conditions import describe
         report.conditions, report.conditions_text = conditions, describe(runner.scenario, conditions)
+    from .live_changes import condition_changes, seat_handovers, sentences
+    report.condition_changes = condition_changes(runner.scenario, list(getattr(runner, "condition_changes", ())))
+    report.seat_handovers = seat_handovers(runner.scenario, list(getattr(runner, "seat_handovers", ())))
+    report.live_changes_text = sentences(report.condition_changes, report.seat_handovers)
     interventions = [dict(e) for e in getattr(runner, "interventions", ())]
     report.interventions = interventions
     report.facilitated = bool(interventions) or bool(getattr(runner, "facilitated", False))

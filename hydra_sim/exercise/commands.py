@@ -166,11 +166,20 @@ def _run_command(server, line: str) -> dict:
                 made = server.answer(rest[0], int(rest[1]), reply=rest[2])
             else:
                 return {"event": "error", "command": line, "message": "answer-reply SYNDICATE REQUEST TOPIC"}
+        elif name == "condition" and len(rest) == 3:
+            # condition TARGET NAME VALUE: a run condition changed live (true/false for a yes-or-no one)
+            from ..engine.run_conditions import parse_assignments
+            value = parse_assignments([f"{rest[1]}={rest[2]}"], server.scenario)[rest[1]]
+            made = server.set_condition(rest[0], rest[1], value)
+        elif name in ("stand-in", "hand-back") and len(rest) == 2:
+            # stand-in SYNDICATE SEAT: the seat's stand-in takes its scenes; hand-back gives them back
+            made = server.stand_in(rest[0], rest[1], back=name == "hand-back")
         else:
             return {"event": "error", "command": line,
                     "message": "commands: pause|resume|end TARGET, inject TARGET TEXT, inject-id TARGET ID, "
                                "timer TARGET SECONDS, answer SYNDICATE REQUEST TEXT, answer-reply SYNDICATE "
-                               "REQUEST TOPIC, release SYNDICATE, status, quit (TARGET: a syndicate or all)"}
+                               "REQUEST TOPIC, condition TARGET NAME VALUE, stand-in|hand-back SYNDICATE SEAT, "
+                               "release SYNDICATE, status, quit (TARGET: a syndicate or all)"}
     except (ExerciseError, ValueError) as exc:
         return {"event": "error", "command": line, "message": str(exc)}
     return {"event": "command", "command": line, "interventions": [asdict(v) for v in made]}
@@ -197,7 +206,7 @@ def _event_line(event) -> dict:
         d = event.decision
         return {"event": "decision", "syndicate": event.syndicate, "index": d.index, "scene": d.scene_id,
                 "choice": d.choice_text, "entered_by": d.entered_by, "latency_ms": round(event.latency * 1000, 1),
-                **({"seat": d.seat} if d.seat else {})}
+                **({"seat": d.seat} if d.seat else {}), **({"stand_in": True} if d.stand_in else {})}
     if isinstance(event, (InterventionApplied, InterventionFailed)):
         kind = "applied" if isinstance(event, InterventionApplied) else "failed"
         return {"event": f"intervention_{kind}", "syndicate": event.syndicate, **asdict(event.intervention)}

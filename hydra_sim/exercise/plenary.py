@@ -240,4 +240,8 @@ def _intervention_text(entry: dict) -> str:
     if action == "answer":          # the facilitator answered a request for information
         what = entry.get("reply") or f"\u201c{entry.get('text', '')}\u201d"
         return f"answer to request {entry.get('request')}: {what}"
+    if action == "set_condition":   # a run condition changed live: the score is of the changed incident
+        return f"run condition {entry.get('variable')} changed from {entry.get('from')} to {entry.get('value')}"
+    if action in ("stand_in", "hand_back"):
+        return f"seat {entry.get('seat')} " + ("handed to its stand-in" if action == "stand_in" else "handed back")
     return str(action)

@@ -9,7 +9,9 @@ is at one of its scenes, that scene as its seat sees it. A seat station's decisi
 here (``refusal``) by the server before it is relayed, and again by the recording station before
 it is applied (``apply_relay``), so a decision for another seat's scene, or for a scene the story
 has left, is refused with a reason and recorded nowhere. Each decision applied carries its
-seat and station in its meta: the one session record says which seat made it.
+seat and station in its meta: the one session record says which seat made it. A seat the
+facilitator handed to its stand-in (``stand_in``: no station plays it) is decided by the runner's
+stand-in, recorded as the stand-in's, and its station's decisions are refused until it is handed back.
 Pure functions of a runner; must not import Qt, the GUI or the network library.
 """
 
@@ -97,6 +99,8 @@ def _choice_words(scenario, record) -> str:
         ids = [record.selection] if isinstance(record.selection, str) else list(record.selection or [])
         options = [scene.decision.option(i) if scene.decision is not None else None for i in ids]
         choice = "; ".join(o.label if o is not None else str(i) for o, i in zip(options, ids))
+    if record.stand_in:           # the facilitator handed the seat over: never a trainee's decision
+        return f"{scene.title}: {choice} (the seat's stand-in)"
     who = record.meta.get("entered_by") if isinstance(record.meta, dict) else None
     return f"{scene.title}: {choice}" + (f" (entered by {who})" if who else "")
 
@@ -109,6 +113,9 @@ def refusal(runner: ScenarioRunner, seat_id: str | None, scene_id: str, index: i
         return reason
     if runner.ended:
         return "the incident has ended: no more decisions are taken"
+    if seat_id in runner.stood_in:
+        return (f"the facilitator has handed seat '{seat_id}' to its stand-in: ask the facilitator to hand it "
+                "back to this station")
     if runner.scene_id != scene_id or len(runner.decisions) != index:
         return (f"scene '{scene_id}' is not the current decision any more (or not yet): the shared session is "
                 f"at decision {len(runner.decisions)}; wait for your seat's next turn")

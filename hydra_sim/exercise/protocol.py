@@ -59,7 +59,9 @@ MAX_TOKEN = 100
 CLOSE_SERVER_STOPPING = 1001
 
 ROLES = ("recording", "follower")
-ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer")   # answer: a request for information
+# answer: a request for information; set_condition: a run condition changed live; stand_in / hand_back:
+# a pod seat taken by its stand-in, or given back to its station
+ACTIONS = ("inject", "pause", "resume", "timer", "end", "answer", "set_condition", "stand_in", "hand_back")
 ALL = "all"
 
 # Client -> server
@@ -436,6 +438,13 @@ def _check_command(m: dict) -> None:
         _text(m, "reply", 200, optional=True)
         if (m.get("text") is None) == (m.get("reply") is None):
             raise ProtocolError("an answer needs either 'text' or 'reply'")
+    if action == "set_condition":   # the runner checks the name and value against the scenario
+        _text(m, "variable", 200)
+        value = m.get("value")
+        if not isinstance(value, (str, bool)) or (isinstance(value, str) and not 0 < len(value) <= 200):
+            raise ProtocolError("'value' must be a run condition's value (a short text, or true or false)")
+    if action in ("stand_in", "hand_back"):
+        _text(m, "seat", MAX_NAME)
     _text(m, "by", MAX_NAME, optional=True)
 
 

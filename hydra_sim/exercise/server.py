@@ -19,7 +19,8 @@ The facilitator chooses the order options are shown in (``order``): ``per_syndic
 ``shared`` (every syndicate sees the same order, for a plenary that compares them); the
 seed goes to each station in its welcome and is stored as its session's first input.
 Pods (a seated scenario, one station per seat, pods.py): a station's hello may name its seat; the
-server rebuilds the shared runner from each mirrored sync, sends every seat station only its own
+server keeps the shared runner in step with the mirror (each sync replays only its new inputs; a
+diverged history is rebuilt whole), sends every seat station only its own
 seat's view, checks a seat station's decision (its own seat's current scene, else an error) and
 relays it to the recording station, which applies and records it once, with its seat.
 Must not import Qt or any GUI code.
@@ -45,6 +46,7 @@ from websockets.sync.server import ServerConnection, serve
 from ..engine.clock import format_clock
 from ..engine.loader import load_scenario
 from ..engine.presentation import derived_seed, new_seed
+from ..engine.run_conditions import ConditionError, check
 from ..engine.runner import FACILITATOR_ENDING, FACILITATOR_OUTCOME, RunnerError, ScenarioRunner
 from ..records.errors import StoreError
 from ..records.mirror import MirrorError, SessionMirror
@@ -157,6 +159,11 @@ class _Syndicate:
     recording_seat: str | None = None
     runner: ScenarioRunner | None = None
     relayed: dict[str, str] = field(default_factory=dict)
+    # What the kept runner has replayed: the session, how many of its inputs, and the last of them (a
+    # sync replays only the inputs after it; a stored history that no longer ends so is rebuilt whole).
+    runner_session: str | None = None
+    runner_inputs: int = 0
+    runner_last: dict | None = None
 
 
 MAX_WRONG_CODES = 10           # wrong join codes from one address within WRONG_CODE_WINDOW ...
@@ -386,6 +393,25 @@ class ExerciseServer:
         params = {"request": request, **({"text": text} if text is not None else {"reply": reply})}
         return self._intervene(target, "answer", params)
 
+    def set_condition(self, target: str, variable: str, value) -> list[InterventionView]:
+        """Change a run condition live: from now on ``variable`` has ``value`` (one of its declared values).
+        Checked here against the scenario (run_conditions.check) and again by each recording station."""
+        try:
+            value = check(self.scenario, {variable: value})[variable]
+        except ConditionError as exc:
+            raise ExerciseError(str(exc)) from None
+        return self._intervene(target, "set_condition", {"variable": variable, "value": value})
+
+    def stand_in(self, target: str, seat: str, *, back: bool = False) -> list[InterventionView]:
+        """Hand a pod's ``seat`` to its stand-in (no station plays it, or its station dropped out), or,
+        with ``back``, give it back to its station. The stand-in's decisions are recorded as the stand-in's."""
+        if target == p.ALL:
+            raise ExerciseError("a seat belongs to one pod: name the syndicate")
+        if seat not in self.scenario.seats:
+            raise ExerciseError(f"the scenario has no seat '{str(seat)[:40]}' "
+                                f"(seats: {', '.join(self.scenario.seats) or 'none: it is not a seated scenario'})")
+        return self._intervene(target, "hand_back" if back else "stand_in", {"seat": seat})
+
     def end(self, target: str = p.ALL) -> list[InterventionView]:
         """End the session(s) now; each is scored as it stands, outcome "ended by the facilitator"."""
         return self._intervene(target, "end", {})
@@ -398,7 +424,9 @@ class ExerciseServer:
                 command_id = uuid.uuid4().hex[:12]
                 view = InterventionView(command_id, syn.view.name, action, text=params.get("text"),
                                         inject_id=params.get("inject_id"), seconds=params.get("seconds"),
-                                        request=params.get("request"), reply=params.get("reply"))
+                                        request=params.get("request"), reply=params.get("reply"),
+                                        variable=params.get("variable"), value=params.get("value"),
+                                        seat=params.get("seat"))
                 message = p.command(command_id, action, by=self.facilitator, **params)
                 syn.commands[command_id] = message
                 syn.view.interventions.append(view)
@@ -827,7 +855,8 @@ class ExerciseServer:
             if intervention is None:          # made before a facilitator restart, or by hand at the station
                 intervention = InterventionView(str(data.get("id") or f"seq-{event['seq']}"), view.name,
                                                 str(action), data.get("text"), data.get("inject_id"),
-                                                data.get("seconds"), data.get("request"), data.get("reply"))
+                                                data.get("seconds"), data.get("request"), data.get("reply"),
+                                                data.get("variable"), data.get("value"), data.get("seat"))
                 view.interventions.append(intervention)
             intervention.status, intervention.clock = "applied", clock
             applied.append(copy.deepcopy(intervention))
@@ -851,7 +880,7 @@ class ExerciseServer:
             decision_seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
             expired=bool(data.get("expired")), received_at=received_at,
             seat=str(meta.get("seat")) if meta.get("seat") else (scene.seat if scene is not None else None),
-            station_id=str(meta.get("station_id") or ""))
+            station_id=str(meta.get("station_id") or ""), stand_in=bool(meta.get("stand_in")))
 
     def _on_command_failed(self, name: str, message: dict) -> None:
         with self._lock:
@@ -876,21 +905,68 @@ class ExerciseServer:
 
     # -- pods: one station per seat -----------------------------------------------------------------
     def _rebuild_pod(self, name: str, session_id: str) -> None:
-        """Replay the mirrored session into the shared runner, then send each seat station its view."""
+        """Bring the shared runner up to the mirrored session, then send each seat station its view.
+
+        Only the inputs new since the last sync are replayed into the kept runner (``runner.replay``,
+        one by one as ``restore`` does), so a long exercise costs each sync its own inputs, not the
+        whole session again. The runner is rebuilt from the whole log instead when it is another
+        session's, when the stored inputs no longer continue what it replayed (the history diverged),
+        or when a new input cannot be replayed."""
         try:
-            runner = ScenarioRunner.restore(self.scenario, self.store.inputs(session_id))
+            caught_up = self._catch_up(name, session_id)
+        except (RunnerError, StoreError, KeyError, TypeError, ValueError) as exc:
+            log.info("could not replay syndicate %s's new inputs (%s): rebuilding its shared session", name, exc)
+            caught_up = False
+        if not caught_up and not self._restore_pod(name, session_id):
+            return
+        with self._lock:
+            peers = list(self._syndicates[name].seats.values())
+        for peer in peers:
+            self._send_seat_view(name, peer)
+
+    def _catch_up(self, name: str, session_id: str) -> bool:
+        """Replay the new inputs into the kept runner; False when there is none to keep, or it diverged."""
+        with self._lock:        # seat views and seat decisions read the runner under the lock too
+            syn = self._syndicates[name]
+            runner, count = syn.runner, syn.runner_inputs
+            if runner is None or syn.runner_session != session_id or syn.view.session_id != session_id:
+                return False
+            entries = self.store.inputs(session_id, start=max(0, count - 1))
+            if count and (not entries or entries[0] != syn.runner_last):
+                log.warning("syndicate %s's stored session no longer continues the shared runner's: rebuilding", name)
+                return False
+            new = entries[1:] if count else entries
+            try:
+                for offset, entry in enumerate(new):
+                    runner.replay(count + offset, entry)
+            except Exception:
+                # half replayed: never shown. Back to what it held before this sync (as a failed rebuild
+                # kept the old runner); the caller then tries the whole log, and the next sync goes on.
+                try:
+                    syn.runner = ScenarioRunner.restore(self.scenario, self.store.inputs(session_id)[:count])
+                except (RunnerError, StoreError, KeyError, TypeError, ValueError):
+                    syn.runner, syn.runner_session = None, None
+                raise
+            if new:
+                syn.runner_inputs, syn.runner_last = count + len(new), new[-1]
+            return True
+
+    def _restore_pod(self, name: str, session_id: str) -> bool:
+        """Rebuild the shared runner from the whole mirrored log (the fallback); False if it cannot be yet."""
+        try:
+            inputs = self.store.inputs(session_id)
+            runner = ScenarioRunner.restore(self.scenario, inputs)
         except (RunnerError, StoreError, KeyError, TypeError, ValueError) as exc:
             # e.g. a sync split mid-turn: the next sync completes it; the seat views wait until then
             log.info("could not rebuild syndicate %s's shared session yet: %s", name, exc)
-            return
+            return False
         with self._lock:
             syn = self._syndicates[name]
             if syn.view.session_id != session_id:
-                return
-            syn.runner = runner
-            peers = list(syn.seats.values())
-        for peer in peers:
-            self._send_seat_view(name, peer)
+                return False
+            syn.runner, syn.runner_session = runner, session_id
+            syn.runner_inputs, syn.runner_last = len(inputs), (inputs[-1] if inputs else None)
+        return True
 
     def _send_seat_view(self, name: str, peer: _Peer) -> None:
         with self._lock:

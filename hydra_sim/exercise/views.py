@@ -32,6 +32,7 @@ class DecisionView:
     recorded_at: str = ""          # when the station stored it (UTC, ISO 8601, ms)
     seat: str | None = None        # the seat whose scene it was (seated scenarios)
     station_id: str = ""           # the station that entered it, when it said (pods: each seat's station)
+    stand_in: bool = False         # taken by the seat's stand-in (the facilitator handed the seat over)
 
 
 @dataclass
@@ -39,12 +40,15 @@ class InterventionView:
     """One facilitator intervention and where it stands."""
     command_id: str
     target: str                    # the syndicate name
-    action: str                    # inject | pause | resume | timer | end | answer
+    action: str                    # one of protocol.ACTIONS (inject, pause, ..., set_condition, stand_in, hand_back)
     text: str | None = None
     inject_id: str | None = None
     seconds: int | None = None
     request: int | None = None     # answer: the request's index in the session
     reply: str | None = None       # answer: the canned reply chosen (None: free text)
+    variable: str | None = None    # set_condition: the run condition changed
+    value: Any = None              # set_condition: its new value
+    seat: str | None = None        # stand_in / hand_back: the seat
     status: str = "queued"         # queued (station offline) | sent | applied | failed
     reason: str = ""               # why it failed
     clock: int | None = None       # simulated seconds when applied
@@ -99,19 +103,22 @@ def _known(cls, data: dict):
 class Command:
     """A facilitator intervention for a station to apply with ``ScenarioRunner.apply_intervention``."""
     command_id: str
-    action: str                    # inject | pause | resume | timer | end | answer
+    action: str                    # one of protocol.ACTIONS
     text: str | None = None
     inject_id: str | None = None
     seconds: int | None = None
     by: str = "facilitator"
     request: int | None = None     # answer: which request for information
     reply: str | None = None       # answer: a canned reply's topic (or free ``text``)
+    variable: str | None = None    # set_condition: the run condition
+    value: Any = None              # set_condition: its new value
+    seat: str | None = None        # stand_in / hand_back: the seat
 
     @classmethod
     def from_message(cls, message: dict) -> Command:
         return cls(message["command_id"], message["action"], message.get("text"), message.get("inject_id"),
                    message.get("seconds"), message.get("by") or "facilitator", message.get("request"),
-                   message.get("reply"))
+                   message.get("reply"), message.get("variable"), message.get("value"), message.get("seat"))
 
     def params(self) -> dict:
         """Keyword arguments for ``ScenarioRunner.apply_intervention``."""
@@ -119,6 +126,10 @@ class Command:
                   "command_id": self.command_id, "by": self.by}
         if self.action == "answer":
             params.update(request=self.request, reply=self.reply)
+        elif self.action == "set_condition":
+            params.update(variable=self.variable, value=self.value)
+        elif self.action in ("stand_in", "hand_back"):
+            params["seat"] = self.seat
         return params
 
 

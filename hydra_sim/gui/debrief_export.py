@@ -112,6 +112,7 @@ def summary_html(scenario, report, trainee=None, record: str = "") -> str:
     elif trainee is not None:
         parts.append(f"<p>Trainee: {e(trainee_text(trainee))}</p>")
     parts.append(f"<p><b>Result: {e(report.grade_label)}</b> with {e(score_words(report))}.</p>")
+    parts.append(live_changes_html(report))
     if report.outcome_judgement:
         parts.append(f"<p>{e(report.outcome_judgement)}</p>")
     parts.append(ending_html(scenario, report))
@@ -170,6 +171,13 @@ def _action_html(scenario, a, high_contrast: bool) -> list[str]:
         items = "".join(f"<li>{e(s.get('title', ''))} \u2013 {e(s.get('url', ''))}</li>" for s in a.sources)
         parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
     return parts
+
+
+def live_changes_html(report) -> str:
+    """What the facilitator changed live (run conditions, seats handed to stand-ins), beside the score:
+    the same score means something else when the incident changed under the trainees ('' when nothing did)."""
+    lines = list(getattr(report, "live_changes_text", None) or [])
+    return "".join(f"<p><b>\u2691 {e(line)}</b></p>" for line in lines)
 
 
 def provisional_html(scenario, report) -> str:

@@ -32,8 +32,8 @@ from .. import paths
 from ..engine.scoring import STATUS_LABELS
 from .best_path_service import BestPathService
 from . import theme
-from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, footer_text, path_html,
-                             provisional_html, score_words, summary_html, team_debrief_html, write_pdf)
+from .debrief_export import (actions_html, conditions_html, debrief_html, ending_html, footer_text, live_changes_html,
+                             path_html, provisional_html, score_words, summary_html, team_debrief_html, write_pdf)
 from .safe_text import SafeTextBrowser, plain_label
 from .theme import STATUS_SYMBOLS
 
@@ -150,7 +150,9 @@ class DebriefScreen(QWidget):
         self.outcome_label.setText((f"Outcome: {outcome}." if outcome else "") + judgement)
         self.grade_label.setText(f"Result: {report.grade_label}")
         provisional = getattr(report, "provisional", False)
-        self.percent_label.setText(f"{'Provisional score' if provisional else 'Score'}: {score_words(report)}")
+        changed = " \u2691 The facilitator changed the incident live: see below." \
+            if getattr(report, "live_changes_text", None) else ""
+        self.percent_label.setText(f"{'Provisional score' if provisional else 'Score'}: {score_words(report)}{changed}")
         self.percent_label.setWordWrap(True)
         self.provisional_label.setText("\u25cc Provisional until an assessor marks your rationale; the result may "
                                        "change." if provisional else "")
@@ -191,7 +193,8 @@ class DebriefScreen(QWidget):
         """The actions, their status words coloured for the theme shown now (rich text keeps its colours)."""
         scenario, report = self.scenario, self.report
         self._rendered_contrast = self.high_contrast()
-        self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + provisional_html(scenario, report)
+        self.actions_view.setHtml(f"<p><b>{self._summary}</b></p>" + live_changes_html(report)
+                                  + provisional_html(scenario, report)
                                   + conditions_html(scenario, self.runner) + ending_html(scenario, report)
                                   + actions_html(scenario, report, self._rendered_contrast))
         team = team_debrief_html(report, self._rendered_contrast)

@@ -748,6 +748,13 @@ class SessionController(QObject):
         """The facilitator has paused this session: only the facilitator can resume it."""
         return self.runner is not None and self.runner.paused
 
+    def _shown_now(self) -> tuple:
+        """The current scene's text and options as this run shows them now (a live change may alter them)."""
+        runner = self.runner
+        if runner is None or runner.ended:
+            return ()
+        return runner.scene_id, runner.scene_text(), tuple(o.id for o in runner.available_options())
+
     def mark_facilitated(self) -> None:
         """This session runs in a facilitated exercise (the score report says so)."""
         if self.runner is not None:
@@ -763,11 +770,14 @@ class SessionController(QObject):
             raise RunnerError("no session is running at this station")
         if action == "pause":
             self._catch_up()        # the clock runs up to the moment of the pause, then stops
+        shown = self._shown_now()
         applied: list[dict | None] = []
         self._turn(lambda: applied.append(self.runner.apply_intervention(action, **params)))
         entry = applied[0] if applied else None
         if entry is None:
             return None
+        if action == "set_condition" and not self.runner.ended and self._shown_now() != shown:
+            self.scene_changed.emit()    # a run condition changed live: the scene's text or options read it
         if action == "pause" and not self.runner.ended:
             if not self.paused:
                 self.paused = True

@@ -47,7 +47,7 @@ KIND_WORDS = {"choose_one": "choose one", "choose_many": "choose many", "rank": 
 SESSION_COLUMNS = ("session_id", "trainee_id", "display_name", "force", "role", "scenario_id", "scenario_version",
                    "scenario_hash", "catalogues", "started_at", "ended_at", "status", "ending_id", "outcome",
                    "percent", "grade", "critical_failures", "not_reached", "not_reached_counted", "result",
-                   "marked_by")
+                   "marked_by", "live_changes")
 REQUEST_COLUMNS = ("session_id", "index", "seat", "partner", "partner_name", "urgency", "topic", "question",
                    "asked_at", "asked_seconds", "matched", "credited", "evidenced", "answered_at",
                    "answered_seconds", "answered_by", "answer")
@@ -110,6 +110,7 @@ class DecisionRow:
     evidenced: list[str] = field(default_factory=list)
     contravened: list[str] = field(default_factory=list)
     choices: list[tuple[str, str]] = field(default_factory=list)     # (option id, label), in the order shown
+    stand_in: bool = False       # taken by a seat's stand-in (seated scenarios): not a trainee's decision
 
 
 @dataclass
@@ -302,7 +303,7 @@ def _decision_row(event: dict, scenario, report: dict | None, credits: dict[int,
         entry_seconds=_number(meta.get("entry_seconds")), points=points.get(index, 0.0),
         max_points=max_points, min_points=min_points, evidenced=evidenced, contravened=contravened,
         choices=[(o.id, o.label) for o in presentation_order(seed, scene_id, decision.options)]
-        if decision is not None else [])
+        if decision is not None else [], stand_in=bool(meta.get("stand_in")))
 
 
 def _selection_ids(kind: str, selection: Any) -> list[str]:
@@ -394,7 +395,8 @@ def sessions_csv(records: list[SessionRecord]) -> str:
                      s.status, s.ending_id, r.outcome, s.percent, s.grade, "; ".join(s.critical_failures),
                      "; ".join((r.report or {}).get("not_reached") or []),
                      ("yes" if (r.report or {}).get("not_reached_counted") else "no") if r.report else "",
-                     ("provisional" if r.provisional else "final") if r.report else "", r.marked_by])
+                     ("provisional" if r.provisional else "final") if r.report else "", r.marked_by,
+                     " ".join((r.report or {}).get("live_changes_text") or [])])
     return _csv(SESSION_COLUMNS, rows)
 
 
@@ -503,6 +505,8 @@ def session_html(record: SessionRecord) -> str:
             f"<span class=\"bad\">{_e(', '.join(failures))}</span>" if failures else "none"]]))
         if report.get("outcome_judgement"):
             body.append(f"<p>{_e(report['outcome_judgement'])}</p>")
+        # the incident changed under the trainees (live_changes.py): said beside the score it changed
+        body.extend(f"<p><b>\u2691 {_e(line)}</b></p>" for line in report.get("live_changes_text") or [])
         body.append(_ending_account_html(report.get("ending_account") or {}))
         body += _marking_html(record)
         body.append("<h2>Categories</h2>")
@@ -593,7 +597,8 @@ def _timeline(record: SessionRecord) -> str:
             rows.append([when, "Update", _e(data.get("text") or data.get("inject_id"))])
         elif kind == "decision_recorded" and event["seq"] in decisions:
             d = decisions[event["seq"]]
-            text = f"<b>{_e(d.prompt or d.scene_title)}</b><br>Decided: {_e(d.selection_text)}"
+            who = " by the seat's stand-in" if d.stand_in else ""      # never a trainee's decision
+            text = f"<b>{_e(d.prompt or d.scene_title)}</b><br>Decided{who}: {_e(d.selection_text)}"
             if d.rationale_text:
                 text += f"<br>Rationale: {_e(d.rationale_text)}"
             extra = []

@@ -396,12 +396,13 @@ class SessionStore(TrainerActions, PersonalData):
         log.info("abandoned session %s", session_id)
 
     # -- reading -----------------------------------------------------------------------
-    def inputs(self, session_id: str) -> list[dict]:
-        """The replay log, in order, for ``ScenarioRunner.restore(scenario, inputs)``."""
+    def inputs(self, session_id: str, start: int = 0) -> list[dict]:
+        """The replay log, in order, for ``ScenarioRunner.restore(scenario, inputs)``; from its
+        ``start``-th entry on (a caller that has replayed the first ``start`` already)."""
         with self._read() as conn:
             self._session_row(conn, session_id)
-            rows = conn.execute("SELECT seq, data_json FROM events WHERE session_id = ? AND is_input = 1 ORDER BY seq",
-                                (session_id,)).fetchall()
+            rows = conn.execute("SELECT seq, data_json FROM events WHERE session_id = ? AND is_input = 1 ORDER BY seq"
+                                " LIMIT -1 OFFSET ?", (session_id, max(0, int(start)))).fetchall()
         return [_column(r["data_json"], session_id, f"input {r['seq']}'s data_json") for r in rows]
 
     def events(self, session_id: str) -> list[dict]:

@@ -167,6 +167,8 @@ class StatementBuilder:
             extensions[self.extension("rationale")] = decision.rationale_text
         if decision.expired:
             extensions[self.extension("expired")] = True
+        if decision.stand_in:       # a seat's stand-in took it (seated scenarios): not the actor's own choice
+            extensions[self.extension("stand-in")] = True
         if decision.evidenced:
             extensions[self.extension("evidenced-actions")] = list(decision.evidenced)
         if decision.contravened:
@@ -257,6 +259,15 @@ class StatementBuilder:
             extensions[self.extension("team-actions")] = [
                 {"id": a.get("team_action_id"), "status": a.get("status"), "seat": a.get("seat")}
                 for a in team_actions(team)]
+        # The facilitator changed the incident live (live_changes.py): the score is of that changed incident.
+        if report.get("live_changes_text"):
+            extensions[self.extension("live-changes")] = list(report["live_changes_text"])
+        if report.get("condition_changes"):
+            extensions[self.extension("condition-changes")] = [
+                {k: c.get(k) for k in ("clock_label", "variable", "from", "to", "by")} for c in report["condition_changes"]]
+        if report.get("seat_handovers"):
+            extensions[self.extension("seat-handovers")] = [
+                {k: h.get(k) for k in ("clock_label", "action", "seat", "by")} for h in report["seat_handovers"]]
         markings = report.get("markings") or []
         if markings:
             extensions[self.extension("marked-by")] = [{"by": m.get("by"), "at": m.get("at")} for m in markings]

@@ -198,3 +198,15 @@ class StationThread(threading.Thread):
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def shown_review(qtbot, store, author: str = "Sgt Trainer"):
+    """The trainer's review window over ``store``, shown at the desktop size (no background verify)."""
+    from hydra_sim.gui.review.window import open_review_window
+
+    win = open_review_window(store, verify_in_background=False, author=author)
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import REPO, shoot
+from helpers import REPO, shoot, shown_review
 from PySide6.QtWidgets import QDialog, QLabel
 
 from hydra_sim.engine.loader import load_scenario
@@ -57,14 +57,9 @@ def provisional_session(tmp_path, flagship):
 
 
 def test_the_review_window_marks_a_rationale_and_the_grade_follows(qtbot, monkeypatch, provisional_session):
-    from hydra_sim.gui.review.window import open_review_window
     store, session_id = provisional_session
     assert store.report(session_id)["provisional"]
-    win = open_review_window(store, verify_in_background=False, author="Sgt Trainer")
-    qtbot.addWidget(win)
-    win.resize(1440, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_review(qtbot, store)
     win.select_sessions([session_id])
     row = next(r for r in win.model.rows() if r.session_id == session_id)
     assert row.percent < 100

@@ -4,7 +4,8 @@ A window over ``hydra_sim.exercise.server.ExerciseServer``: a table of syndicate
 over the server's ``SyndicateView`` copies), the selected syndicate's decisions (choice,
 rationale, who entered it, when) and injects, and the facilitator's actions (inject free text
 or a prepared inject, pause, resume, change the timer, end, answer a request for information as
-the partner with a canned reply or free text, open the plenary debrief). Every
+the partner with a canned reply or free text, change a run condition live, hand a pod's seat to
+its stand-in or back, open the plenary debrief; a pod's live changes are on its seat timeline). Every
 action's result (queued / sent / applied / failed and why) is listed. Server events arrive on
 a network thread and reach the window through a ``Relay`` signal. ``run(args)`` is the
 ``hydra-sim facilitate SCENARIO`` hook. Holds no rules: the server and the stations decide.
@@ -47,6 +48,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.clock import format_clock
+from ...engine.live_changes import condition_title, value_label
+from ...engine.run_conditions import declared, possible_values
 from ...exercise.pods import timeline
 from ...exercise.protocol import ALL, DEFAULT_PORT
 from ...exercise.views import (
@@ -118,9 +122,22 @@ def intervention_text(item) -> str:
         what = f"timer {int(item.seconds or 0):+d} s"
     elif item.action == "answer":       # a request for information answered as the partner
         what = f"answer to request {item.request}" + (f" ('{item.reply}')" if item.reply else "")
+    elif item.action == "set_condition":     # a run condition changed live
+        value = str(item.value).lower() if isinstance(item.value, bool) else item.value
+        what = f"run condition {item.variable} \u2192 {value}"
+    elif item.action in ("stand_in", "hand_back"):
+        what = f"seat {item.seat} " + ("to its stand-in" if item.action == "stand_in" else "handed back")
     status = STATUS_WORDS.get(item.status, item.status)
     reason = f": {item.reason}" if item.reason else ""
     return f"{item.target}: {what} \u2013 {status}{reason}"
+
+
+LIVE_CHANGES = ("set_condition", "stand_in", "hand_back")
+
+
+def changed_live(view) -> bool:
+    """Whether the facilitator changed a run condition or handed a seat to its stand-in (applied)."""
+    return any(i.action in LIVE_CHANGES and i.status == "applied" for i in view.interventions)
 
 
 class SyndicateModel(QAbstractTableModel):
@@ -158,6 +175,8 @@ class SyndicateModel(QAbstractTableModel):
         last = view.decisions[-1] if view.decisions else None
         grade = (view.grade or "").replace("_", " ")
         score = "" if view.percent is None else f"{view.percent:.0f}% {grade}".strip()
+        if score and changed_live(view):      # the score is of an incident the facilitator changed
+            score += " \u2691 changed live"
         return (view.name, ", ".join(view.members), station_state(view), view.scene_title or "-",
                 view.clock_label or "-", str(len(view.decisions)),
                 f"{last.clock_label} {last.choice_text}" if last else "-", run_state(view), score)[column]
@@ -347,6 +366,33 @@ class ExerciseConsole(QMainWindow):
         self.plenary_button.clicked.connect(self.open_plenary)
         actions.addWidget(self.end_button, 0, 7)
         actions.addWidget(self.plenary_button, 1, 7)
+        # live changes (row 2): a run condition changed now, a pod seat handed to its stand-in (each
+        # hidden when the scenario has no run conditions, or no seats)
+        self.condition_box = QComboBox()
+        self.condition_box.setAccessibleName("Run condition to change now")
+        self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
+        self.condition_value = QComboBox()
+        self.condition_value.setAccessibleName("The run condition's new value")
+        self.condition_button = QPushButton("Change &condition")
+        self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
+        self.condition_button.clicked.connect(self.set_condition)
+        self.condition_label = _label("Run condition", "heading")
+        actions.addWidget(self.condition_label, 2, 0)
+        actions.addWidget(self.condition_box, 2, 1)
+        actions.addWidget(self.condition_value, 2, 2)
+        actions.addWidget(self.condition_button, 2, 3)
+        self.seat_box = QComboBox()
+        self.seat_box.setAccessibleName("Seat of the pod to hand to its stand-in, or back")
+        self.stand_in_button = QPushButton("Seat to &stand-in")
+        self.stand_in_button.setAccessibleName("Hand the seat to its stand-in: the scenario's stand-in takes its "
+                                               "decisions (no station plays it)")
+        self.stand_in_button.clicked.connect(self.stand_in)
+        self.hand_back_button = QPushButton("Hand seat &back")
+        self.hand_back_button.setAccessibleName("Give the seat back to its station")
+        self.hand_back_button.clicked.connect(self.hand_back)
+        actions.addWidget(self.seat_box, 2, 4, 1, 2)
+        actions.addWidget(self.stand_in_button, 2, 6)
+        actions.addWidget(self.hand_back_button, 2, 7)
         actions.setColumnStretch(1, 1)
         actions.setColumnStretch(2, 1)
 
@@ -543,10 +589,37 @@ class ExerciseConsole(QMainWindow):
             self.prepared_box.addItem(f"{inject.id}: {short}", inject.id)
             self.prepared_box.setItemData(self.prepared_box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         self.prepared_button.setEnabled(self.prepared_box.count() > 0)
+        self._fill_live_changes(server.scenario)
         self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {code} \u2013 hydra_sim")
         for view in server.snapshot():
             self._show_view(view)
         self._show_live(True)
+
+    def _fill_live_changes(self, scenario) -> None:
+        """The run conditions and seats the facilitator can change live (hidden when there are none)."""
+        self.condition_box.clear()
+        for name, variable in declared(scenario).items():
+            self.condition_box.addItem(condition_title(scenario, name), name)
+        has_conditions = self.condition_box.count() > 0
+        for widget in (self.condition_label, self.condition_box, self.condition_value, self.condition_button):
+            widget.setVisible(has_conditions)
+        self.seat_box.clear()
+        for seat_id, seat in scenario.seats.items():
+            self.seat_box.addItem(seat.title, seat_id)
+        for widget in (self.seat_box, self.stand_in_button, self.hand_back_button):
+            widget.setVisible(bool(scenario.seats))
+        self._fill_condition_values()
+
+    @Slot()
+    def _fill_condition_values(self, _index: int = 0) -> None:
+        self.condition_value.clear()
+        server = getattr(self, "server", None)
+        name = self.condition_box.currentData()
+        if server is None or name is None:
+            return
+        variable = server.scenario.variables[name]
+        for value in possible_values(variable):
+            self.condition_value.addItem(value_label(server.scenario, name, value), value)
 
     def _show_live(self, live: bool) -> None:
         self.setup_card.setVisible(not live)
@@ -619,8 +692,8 @@ class ExerciseConsole(QMainWindow):
             took = "" if d.decision_seconds is None else f"{d.decision_seconds:.0f} s"
             rationale = d.rationale if isinstance(d.rationale, str) else (
                 "; ".join(f"{k}: {v}" for k, v in d.rationale.items()) if isinstance(d.rationale, dict) else "")
-            for column, text in enumerate((d.clock_label, d.scene_title, d.choice_text, rationale, d.entered_by,
-                                           took)):
+            who = "the seat's stand-in" if d.stand_in else d.entered_by   # never a trainee's decision
+            for column, text in enumerate((d.clock_label, d.scene_title, d.choice_text, rationale, who, took)):
                 item = QTableWidgetItem(str(text))
                 if column in (2, 3) and text:
                     item.setToolTip(html.escape(str(text)))
@@ -655,9 +728,12 @@ class ExerciseConsole(QMainWindow):
         playing = ", ".join(f"{seat}: {station}" for seat, station in view.seats.items()) or "no seat station yet"
         self.seats_heading.setText(f"Each seat's stream, one timeline ({playing})")
         marks = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714"}
+        rows = sorted(rows + self._live_change_rows(view), key=lambda r: r["clock"])   # stable: same minute, after
         self.seats_table.setRowCount(len(rows))
         for row, item in enumerate(rows):
             what = f"{marks.get(item['kind'], '')} {item['kind']}: {' '.join(str(item['text']).split())}"
+            if item["kind"] == "facilitator":
+                what = f"\u2691 {item['text']}"
             for column, text in enumerate((item["clock_label"], item["seat_title"], what)):
                 cell = QTableWidgetItem(text)
                 if column == 2:
@@ -665,6 +741,27 @@ class ExerciseConsole(QMainWindow):
                 self.seats_table.setItem(row, column, cell)
         if rows:
             self.seats_table.scrollToBottom()
+
+    def _live_change_rows(self, view) -> list[dict]:
+        """The live changes applied to this pod, as timeline rows (the facilitator's, not a seat's)."""
+        scenario = self.server.scenario
+        rows = []
+        for item in view.interventions:
+            if item.status != "applied" or item.clock is None:
+                continue
+            if item.action == "set_condition":
+                text = (f"run condition changed: {condition_title(scenario, item.variable)} is now "
+                        f"{value_label(scenario, item.variable, item.value)}")
+            elif item.action in ("stand_in", "hand_back"):
+                seat = scenario.seats.get(item.seat)
+                title = seat.title if seat else item.seat
+                text = (f"{title} handed to its stand-in" if item.action == "stand_in"
+                        else f"{title} handed back to its station")
+            else:
+                continue
+            rows.append({"clock": item.clock, "clock_label": format_clock(scenario.incident_start, item.clock),
+                         "seat_title": "Facilitator", "kind": "facilitator", "text": text})
+        return rows
 
     def _show_requests(self, view) -> None:
         """The syndicate's requests, waiting ones first marked; keeps the one selected if it is still there."""
@@ -784,6 +881,32 @@ class ExerciseConsole(QMainWindow):
 
     def adjust_timer(self, seconds: int) -> list:
         return self._intervene(f"timer {seconds:+d} s", lambda: self.server.adjust_timer(self.target(), int(seconds)))
+
+    @Slot()
+    def set_condition(self) -> list:
+        """Change the chosen run condition to the chosen value now, for the syndicate(s) in 'Send to'."""
+        name, value = self.condition_box.currentData(), self.condition_value.currentData()
+        if name is None or value is None:
+            self._show_error("run condition", "the scenario has no run conditions")
+            return []
+        return self._intervene(f"run condition {name} for {self._target_words()}",
+                               lambda: self.server.set_condition(self.target(), name, value))
+
+    @Slot()
+    def stand_in(self) -> list:
+        return self._hand_over(back=False)
+
+    @Slot()
+    def hand_back(self) -> list:
+        return self._hand_over(back=True)
+
+    def _hand_over(self, back: bool) -> list:
+        seat = self.seat_box.currentData()
+        what = f"seat {seat} " + ("back" if back else "to its stand-in")
+        if seat is None:
+            self._show_error(what, "the scenario has no seats")
+            return []
+        return self._intervene(what, lambda: self.server.stand_in(self.target(), seat, back=back))
 
     @Slot()
     def end(self) -> list:

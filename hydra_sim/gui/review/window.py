@@ -629,6 +629,8 @@ class ReviewWindow(QMainWindow):
                 parts.append(e(team_summary(team_of(report))) + " (see Team and seat pictures).")
             if report.get("conditions_text"):
                 parts.append("Run conditions: " + e("; ".join(str(t) for t in report["conditions_text"])) + ".")
+            for line in report.get("live_changes_text") or []:       # the incident changed under the trainees
+                parts.append(f"<b>\u2691 {e(str(line))}</b>")
             if report.get("provisional"):
                 waiting = ", ".join(self.labels_for(row).scene(w.get("scene_id"))
                                     for w in report.get("awaiting_marking") or [])
