@@ -5,11 +5,13 @@ The control room's station records the pod's one shared session; the officers at
 incident manager and the investigator each have a seat station. Each station answers only its
 own seat's scenes, from the team's best plan split by seat. The pod's requests for information
 (the plan's two to the NCCU, and the control room's to the ambulance service) are sent from the
-recording station, since a seat station's link carries decisions only; the facilitator answers
-one with a canned reply while the control room waits at its next scene. Checked: the story
+recording station, since a seat station's link carries decisions only; the facilitator changes
+a run condition live (the local custody suite fills) and answers one request with a canned reply
+while the control room waits at its next scene. Checked: the story
 reaches the plan's ending with the plan's grade (the requests' credit included), every decision
 is recorded once with the seat and station that made it, the requests and the answer are in
-the record, and no seat was shown another seat's scenes.
+the record, the live change is marked in the result and met by the incident manager's scene, the
+plenary shows each seat's picture, and no seat was shown another seat's scenes.
 """
 
 from __future__ import annotations
@@ -77,6 +79,14 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
                                    what="the pod's three requests at the console")
         eta = next(r for r in seen.view.requests if r["partner"] == "ambulance")
         assert eta["answered_at"] is None and not eta["auto"]          # facilitated: nothing comes by itself
+        # the directing staff vary the incident live: the custody the session drew changes before the
+        # incident manager plans custody (the control room is still held, so it is in time)
+        session_id = server.session_ids()["Alpha"]
+        drawn = next(e for e in server.store.inputs(session_id) if e["type"] == "conditions")["values"]["custody"]
+        other = {"four_local": "none_local", "none_local": "four_local"}[drawn]
+        changed = server.set_condition("Alpha", "custody", other)
+        server.log.wait_for(lambda e: isinstance(e, InterventionApplied)
+                            and e.intervention.command_id == changed[0].command_id, what="the condition changed")
         made = server.answer("Alpha", eta["index"], reply="crews")
         server.log.wait_for(lambda e: isinstance(e, InterventionApplied)
                             and e.intervention.command_id == made[0].command_id, what="the answer applied")
@@ -130,6 +140,16 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     custody = next(p for p in data.pictures["Alpha"] if p["scene_title"] == "Custody, care and resources")
     assert custody["seat_title"] == "Force incident manager"
     assert any("twelve out of the trailer" in line for line in custody["knew"])
+
+    # the live change: in the record, marked beside the score, and met by the incident manager
+    assert [(e["action"], e.get("variable"), e.get("value")) for e in inputs if e["type"] == "facilitator"
+            and e["action"] == "set_condition"] == [("set_condition", "custody", other)]
+    assert runner.conditions["custody"] == drawn and runner.variables["custody"] == other
+    assert report.live_changes_text and "Custody spaces" in report.live_changes_text[0]
+    assert "by the facilitator" in report.live_changes_text[0]
+    turns = [v["turn"] for v in seats["manager"].views if v.get("turn") and v["turn"]["scene_id"] == "custody_plan"]
+    full = "Castlebridge custody is full" in turns[-1]["text"]
+    assert turns and full == (other == "none_local"), turns[-1]["text"]
 
     # no seat was shown another seat's scenes
     for seat, station in seats.items():
