@@ -19,7 +19,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +59,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
-from ..widgets import FitScrollArea, read_only_table
+from ..widgets import FitScrollArea, FlowLayout, read_only_table
 from ..window_geometry import place
 from .relay import Relay
 
@@ -284,10 +285,24 @@ class ExerciseConsole(QMainWindow):
         outer.addWidget(self.join_card)
 
         # -- actions: one full-width card under the code, so the table below gets the whole width ------------
+        # Two groups, side by side when the window is wide enough and one above the other when
+        # it is not (a FlowLayout): on one row they needed 1369 px, more than a 1366x768 laptop
+        # gives a window (issue 16). ``actions``: where to send and what (two rows); ``clock``:
+        # pause, time and the session's end, one row, so wrapped the card is three rows high.
         self.actions_card, actions_layout = _card()
-        actions = QGridLayout()
-        actions.setHorizontalSpacing(10)
-        actions_layout.addLayout(actions)
+        action_groups = FlowLayout(spacing=16, fill=True)
+        actions_layout.addLayout(action_groups)
+        send_group, clock_group = QWidget(), QWidget()
+        actions = QGridLayout(send_group)
+        clock = QGridLayout(clock_group)
+        for grid in (actions, clock):
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(10)
+        action_groups.addWidget(send_group)
+        action_groups.addWidget(clock_group)
+        # the window's layout squeezes a card down to its one-row height; wrapped, the card
+        # keeps the height its rows need at its width (see resizeEvent)
+        self._action_groups = action_groups
         self.target_box = QComboBox()
         self.target_box.setAccessibleName("Send to: a syndicate or all syndicates")
         self.target_box.addItem(ALL_LABEL, ALL)
@@ -319,8 +334,8 @@ class ExerciseConsole(QMainWindow):
         self.resume_button = QPushButton("\u25b6 &Resume")
         self.resume_button.setAccessibleName("Resume the clock")
         self.resume_button.clicked.connect(self.resume)
-        actions.addWidget(self.pause_button, 0, 4)
-        actions.addWidget(self.resume_button, 1, 4)
+        clock.addWidget(self.pause_button, 0, 0)
+        clock.addWidget(self.resume_button, 0, 1)
         self.timer_spin = QSpinBox()
         self.timer_spin.setRange(5, 600)
         self.timer_spin.setSingleStep(5)
@@ -335,9 +350,9 @@ class ExerciseConsole(QMainWindow):
         self.less_button = QPushButton("\u2212 &Less time")
         self.less_button.setAccessibleName("Less time on the current timed decision")
         self.less_button.clicked.connect(lambda: self.adjust_timer(-self.timer_spin.value()))
-        actions.addWidget(self.timer_spin, 0, 5, 2, 1)
-        actions.addWidget(self.more_button, 0, 6)
-        actions.addWidget(self.less_button, 1, 6)
+        clock.addWidget(self.timer_spin, 0, 2)
+        clock.addWidget(self.more_button, 0, 3)
+        clock.addWidget(self.less_button, 0, 4)
         self.end_button = QPushButton("\u25a0 &End\u2026")
         self.end_button.setAccessibleName("End the session now (asks first)")
         self.end_button.clicked.connect(self.end)
@@ -345,8 +360,8 @@ class ExerciseConsole(QMainWindow):
         self.plenary_button.setProperty("role", "primary")
         self.plenary_button.setAccessibleName("Open the plenary debrief")
         self.plenary_button.clicked.connect(self.open_plenary)
-        actions.addWidget(self.end_button, 0, 7)
-        actions.addWidget(self.plenary_button, 1, 7)
+        clock.addWidget(self.end_button, 0, 5)
+        clock.addWidget(self.plenary_button, 0, 6)
         actions.setColumnStretch(1, 1)
         actions.setColumnStretch(2, 1)
 
@@ -465,6 +480,19 @@ class ExerciseConsole(QMainWindow):
         else:
             self._fill_library(scenario_path)
             self._show_live(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_actions_card)
+
+    def _fit_actions_card(self) -> None:
+        """Give the action card the height its groups need at its width (one row or two)."""
+        card = self.actions_card
+        if not shiboken6.isValid(card) or card.layout() is None:
+            return
+        need = card.layout().totalHeightForWidth(card.width())
+        if need > 0 and card.minimumHeight() != need:
+            card.setMinimumHeight(need)
 
     # -- creating ---------------------------------------------------------------------------------------
     def _fill_library(self, chosen: str | Path | None) -> None:
