@@ -82,3 +82,25 @@ def test_the_zoom_keys_work_on_the_map(qtbot, author, where):
     assert shown.width() >= scene.width() - 2 and shown.height() >= scene.height() - 2, "Ctrl+0 fits the whole map"
     assert author.windowTitle() and QApplication.font().pointSizeF() == pytest.approx(11.0 * 1.0, abs=0.6), \
         "the map zoomed, not the window's text"
+
+
+def test_keyboard_zoom_keeps_the_scene_in_the_middle_of_the_view(qtbot, author):
+    """Found by the keyboard walkthrough: with the pointer resting over the map but never moved
+    (as under X with the keyboard alone), Ctrl++ zoomed about the map's corner and the scene in
+    view jumped away. Keys and buttons zoom about the middle of the view."""
+    view = author.map
+    view.select_node("age_claim")
+    view.setFocus()
+    view.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)     # the pointer is over it, unmoved
+    settle()
+
+    def middle():
+        return view.mapToScene(view.viewport().rect().center())
+    centre = view.nodes["age_claim"].mapRectToScene(view.nodes["age_claim"].rect).center()
+    assert (middle() - centre).manhattanLength() < 30
+    for key, mods in ((Qt.Key.Key_Plus, CTRL), (Qt.Key.Key_Equal, CTRL), (Qt.Key.Key_Minus, CTRL)):
+        qtbot.keyClick(view, key, mods)
+        assert (middle() - centre).manhattanLength() < 30, f"after {key}: the middle moved to {middle()}"
+    author.buttons["zoom_in"].click()
+    assert (middle() - centre).manhattanLength() < 30
+    shoot(author, "author-map-zoomed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from helpers import click, identify_and_open, play_step, shoot, start_scenario
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
-from test_screen_fit import _flagship_steps, fit, settle
+from test_screen_fit import _flagship_steps, flagship_at, settle
 
 from hydra_sim.gui.decision_panels import ChooseOnePanel
 
@@ -26,11 +26,7 @@ def _in_view(screen, widget) -> bool:
 
 
 def test_every_flagship_scene_opens_at_the_top_of_its_text(qtbot, window, fake_time):
-    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
-    fit(window, "1280x720")
-    identify_and_open(qtbot, window, "Brackenford Services: banging")
-    start_scenario(qtbot, window)
-    screen = window.incident_screen
+    screen = flagship_at(qtbot, window, "1280x720")
     seen, below_fold = [], 0
     for step in _flagship_steps():
         if step.kind not in ("expect", "mark", "wait", "expire"):

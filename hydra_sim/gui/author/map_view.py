@@ -384,11 +384,21 @@ class MapView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def zoom_by(self, factor: float) -> None:
+    def zoom_by(self, factor: float, under_mouse: bool = False) -> None:
+        """Zoom about the middle of the view; about the pointer only for Ctrl+wheel. (Keys and
+        buttons zoomed about the point of the last mouse move, or the map's corner when there
+        was none: the keyboard walkthrough saw the scene in view jump away at Ctrl++.)"""
         target = max(ZOOM_MIN, min(ZOOM_MAX, self.zoom() * factor))
         factor = target / self.zoom()
         if abs(factor - 1.0) > 1e-6:
-            self.scale(factor, factor)
+            anchor = QGraphicsView.ViewportAnchor.AnchorUnderMouse if under_mouse else \
+                QGraphicsView.ViewportAnchor.AnchorViewCenter
+            previous = self.transformationAnchor()
+            self.setTransformationAnchor(anchor)
+            try:
+                self.scale(factor, factor)
+            finally:
+                self.setTransformationAnchor(previous)
             self.zoom_changed.emit(self.zoom())
 
     @Slot()
@@ -424,7 +434,7 @@ class MapView(QGraphicsView):
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15, under_mouse=True)
             event.accept()
             return
         super().wheelEvent(event)
