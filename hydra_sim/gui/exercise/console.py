@@ -300,9 +300,8 @@ class ExerciseConsole(QMainWindow):
             grid.setHorizontalSpacing(10)
         action_groups.addWidget(send_group)
         action_groups.addWidget(clock_group)
-        # the window's layout squeezes a card down to its one-row height; wrapped, the card
-        # keeps the height its rows need at its width (see resizeEvent)
-        self._action_groups = action_groups
+        # the window's layout would squeeze the card to its one-row height: wrapped, it keeps
+        # the height its rows need at its width (_fit_actions_card, after each resize)
         self.target_box = QComboBox()
         self.target_box.setAccessibleName("Send to: a syndicate or all syndicates")
         self.target_box.addItem(ALL_LABEL, ALL)
