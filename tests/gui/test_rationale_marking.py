@@ -136,6 +136,8 @@ def test_a_rationale_is_marked_by_keyboard_alone(qtbot, flagship):
     first = QApplication.focusWidget()
     assert isinstance(first, QRadioButton) and first.property("mark") == "met"
     criteria = list(dialog.groups)
+    qtbot.keyClick(first, Qt.Key.Key_Return)              # nothing marked: refused, says what is missing
+    assert dialog.result() != QDialog.DialogCode.Accepted and "Mark every criterion" in dialog.error.text()
     for number in range(len(criteria)):
         focus = QApplication.focusWidget()
         assert isinstance(focus, QRadioButton), f"criterion {number}: focus on {focus}"
@@ -147,6 +149,7 @@ def test_a_rationale_is_marked_by_keyboard_alone(qtbot, flagship):
             qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     marks = dialog.marks()
     assert len(marks) == len(criteria)
+    assert dialog.error.text() == "", "the refusal goes once every criterion is marked"
     assert list(marks.values()).count("not_met") == 1 and list(marks.values()).count("met") == len(criteria) - 1
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted

@@ -104,6 +104,7 @@ class MarkingDialog(QDialog):
                     if previous.get("marks", {}).get(criterion.id) == mark:
                         button.setChecked(True)
                 keys.update_tab_stop()
+                group.buttonToggled.connect(self._recheck)
                 comment = QLineEdit((previous.get("comments") or {}).get(criterion.id, ""))
                 comment.setPlaceholderText("Comment (optional)")
                 comment.setAccessibleName(f"Comment on: {criterion.text}")
@@ -148,6 +149,12 @@ class MarkingDialog(QDialog):
         if not self.author.text().strip():
             return "Log in as a trainer (File > Trainer review) to mark a rationale."
         return ""
+
+    def _recheck(self, *_args) -> None:
+        """A refusal shown says what is still missing, and goes once nothing is (it stayed,
+        listing every criterion, after they had all been marked)."""
+        if self.error.text():
+            self.error.setText(self.problem())
 
     def _try_accept(self) -> None:
         problem = self.problem()
