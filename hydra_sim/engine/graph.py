@@ -239,8 +239,10 @@ def _size_node(node: Node) -> None:
 
 
 # -- layout --------------------------------------------------------------------------------------
-def layout(graph: Graph, sweeps: int = 4) -> Layout:
-    """Place every node of ``graph`` left to right in layers; no two boxes overlap."""
+def layout(graph: Graph, sweeps: int = 4, label_char_width: float = LABEL_CHAR_WIDTH) -> Layout:
+    """Place every node of ``graph`` left to right in layers; no two boxes overlap.
+    ``label_char_width``: how wide a character of an edge label is where it is drawn (the
+    Author map measures its font), so the gap after a column has room for its labels."""
     ids = list(graph.nodes)
     succ: dict[str, list[str]] = {n: [] for n in ids}
     for edge in graph.edges:
@@ -292,14 +294,14 @@ def layout(graph: Graph, sweeps: int = 4) -> Layout:
     for edge in graph.edges:
         if edge.label and edge.source in layer:
             k = min(layer[edge.source], layer.get(edge.target, layer[edge.source]))
-            label_room[k] = max(label_room[k], len(edge.label) * LABEL_CHAR_WIDTH + 24)
+            label_room[k] = max(label_room[k], len(edge.label) * label_char_width + 24)
     x_of_layer, widths = [], []
     x = 20.0
     for k in range(n_layers):
         width = max((sizes[n][0] for n in rows[k]), default=0.0)
         x_of_layer.append(x)
         widths.append(width)
-        x += width + max(MIN_LAYER_GAP, min(label_room[k], MAX_LABEL_CHARS * LABEL_CHAR_WIDTH + 24))
+        x += width + max(MIN_LAYER_GAP, min(label_room[k], MAX_LABEL_CHARS * label_char_width + 24))
     centre_y = _assign_y(rows, up, down, sizes)
     boxes: dict[str, Box] = {}
     points: dict[str, tuple[float, float]] = {}
@@ -316,9 +318,16 @@ def layout(graph: Graph, sweeps: int = 4) -> Layout:
     for b in boxes.values():
         b.y = round(b.y + shift, 1)
     points = {d: (px, py + shift) for d, (px, py) in points.items()}
+    # the middle of the gap after each column: where the labels of edges leaving it go
+    gap_x = {k: (x_of_layer[k] + widths[k] + x_of_layer[k + 1]) / 2 for k in range(n_layers - 1)}
     routes = []
     for edge in graph.edges:
-        routes.append(_route(edge, boxes, points, chains, reversed_edges))
+        route = _route(edge, boxes, points, chains, reversed_edges)
+        k = layer.get(edge.source)
+        if route.label_at and k in gap_x and edge.source != edge.target and \
+                (edge.source, edge.target) not in reversed_edges:
+            route.label_at = _on_first_leg(route.points, gap_x[k], route.label_at)
+        routes.append(route)
     width = max((b.x + b.width for b in boxes.values()), default=0.0) + 20
     height = max((b.y + b.height for b in boxes.values()), default=0.0) + 20
     return Layout(boxes, routes, {n: layer[n] for n in ids}, round(width, 1), round(height, 1))
@@ -471,6 +480,15 @@ def _route(edge: Edge, boxes: dict[str, Box], points: dict, chains: dict, revers
         p, q = pts[0], pts[1]
         label_at = (p[0] + (q[0] - p[0]) * 0.5, p[1] + (q[1] - p[1]) * 0.5)
     return EdgeRoute(edge, [(round(x, 1), round(y, 1)) for x, y in pts], label_at)
+
+
+def _on_first_leg(pts: list[tuple[float, float]], x: float, fallback: tuple[float, float]) -> tuple[float, float]:
+    """The point of the route's first leg at ``x`` (the gap's middle), so a label is never
+    drawn over the next column's boxes (its leg may run on to the middle of that column)."""
+    (x0, y0), (x1, y1) = pts[0], pts[1]
+    if not min(x0, x1) <= x <= max(x0, x1) or x1 == x0:
+        return fallback
+    return (round(x, 1), round(y0 + (y1 - y0) * (x - x0) / (x1 - x0), 1))
 
 
 # -- exports -------------------------------------------------------------------------------------

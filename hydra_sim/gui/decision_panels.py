@@ -18,7 +18,7 @@ Must not import the runner, the controller or any screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -36,6 +36,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -156,20 +159,90 @@ class RankList(QListWidget):
             QTimer.singleShot(0, self.fit_height)
 
 
+class WrappedChoice(QStyledItemDelegate):
+    """Draws a drop-down's choice on as many lines as it needs at the list's width: the
+    combo box's own delegate keeps one line and cuts a long answer at the list's edge."""
+
+    PADDING = 8     # above and below, and on each side, as the theme pads a list row
+
+    def __init__(self, view: QAbstractItemView):
+        super().__init__(view)
+        self._view = view
+
+    def text_width(self) -> int:
+        """The width a choice's text wraps at: the list's viewport less the row padding."""
+        return max(self._view.viewport().width() - 2 * self.PADDING, 80)
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideNone
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        width = self.text_width()
+        rect = option.fontMetrics.boundingRect(QRect(0, 0, width, 100000),
+                                               int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(width + 2 * self.PADDING, rect.height() + 2 * self.PADDING)
+
+    def paint(self, painter, option, index) -> None:
+        self.initStyleOption(option, index)
+        style = self._view.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, self._view)
+        selected = option.state & QStyle.StateFlag.State_Selected
+        role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
+        painter.save()
+        painter.setPen(option.palette.color(role))
+        painter.setFont(option.font)
+        text_rect = option.rect.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
+        painter.drawText(text_rect, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft |
+                                        Qt.AlignmentFlag.AlignVCenter), option.text)
+        painter.restore()
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down whose open list stays within the screen: Qt widens the list to its
+    longest choice, at most the screen's width, but keeps its left edge under the box, so a
+    list as wide as the screen ran off its right edge. It is narrowed and moved back in (its
+    choices wrap at the new width, ``WrappedChoice``)."""
+
+    MARGIN = 8
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt override
+        super().showPopup()
+        popup = self.view().window()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if popup is None or popup is self.window() or screen is None:
+            return
+        room = screen.adjusted(self.MARGIN, 0, -self.MARGIN, 0)
+        rect = popup.geometry()
+        if rect.width() > room.width():
+            rect.setWidth(room.width())
+        if rect.right() > room.right():
+            rect.moveRight(room.right())
+        if rect.left() < room.left():
+            rect.moveLeft(room.left())
+        if rect != popup.geometry():
+            popup.setGeometry(rect)
+
+
 def fit_choices(combo: QComboBox) -> None:
     """Let a drop-down's list show each choice whole: as wide as the longest choice (at most
-    the screen's width), and wrapped onto more lines beyond that. The closed box stays narrow
-    enough for the column; its list used to be no wider than the box, the choices cut off."""
+    the screen's width less a margin), and each choice wrapped onto more lines beyond that
+    (``WrappedChoice``). The closed box stays narrow enough for the column (a chosen answer
+    longer than it is repeated in full beneath it and in its tooltip)."""
     view = combo.view()
     view.setTextElideMode(Qt.TextElideMode.ElideNone)
     view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)     # wrap, never sideways
     if isinstance(view, QListView):
         view.setResizeMode(QListView.ResizeMode.Adjust)
         view.setUniformItemSizes(False)
+    view.setItemDelegate(WrappedChoice(view))
     metrics = combo.fontMetrics()
     widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
     screen = combo.screen().availableGeometry().width() if combo.screen() is not None else 1280
-    view.setMinimumWidth(min(widest + 48, screen - 40))
+    view.setMinimumWidth(min(widest + 2 * WrappedChoice.PADDING + 32, screen - 40))
 
 
 def add_decide_shortcuts(widget: QWidget, slot) -> list[QShortcut]:
@@ -536,7 +609,7 @@ class NdmPanel(DecisionPanel):
         self.parts_layout.addWidget(_label("Your decisions (choose one for each; they are scored):", "heading"))
         for part in parts:
             label = _label(f"{stage_label(part.stage)}: {part.prompt} (required)")
-            combo = QComboBox()
+            combo = ChoiceBox()
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(30)
             combo.setPlaceholderText("Choose\u2026")
@@ -609,6 +682,7 @@ class NdmPanel(DecisionPanel):
         room = combo.width() - combo.style().pixelMetric(combo.style().PixelMetric.PM_ScrollBarExtent) - 32
         cut = bool(text) and combo.fontMetrics().horizontalAdvance(text) > room
         whole.setText(f"Your answer: {text}" if cut else "")
+        combo.setToolTip(text)      # the whole answer on hover too, however narrow the box
         if whole.isVisible() != cut:
             whole.setVisible(cut)
 

@@ -13,8 +13,10 @@ Update banners never take keyboard focus and sit over the incident log, so they 
 the scene column's height. Pausing keeps everything readable but blocks
 deciding. Keyboard (keyboard.py has the model): Ctrl+Enter decides or continues from anywhere
 on the screen, Tab follows the reading order (scene text, documents, options, rationale,
-Decide, Pause, then the log), and whatever takes the focus in the scrolling column is
-scrolled into view. Must not import the runner or the store.
+Decide, Pause, then the log). A new scene is shown from the top of its text, with the focus on
+its first control; that control is scrolled into view by the first key it gets, and whatever
+the focus moves to in the scrolling column is scrolled into view. Must not import the runner
+or the store.
 """
 
 from __future__ import annotations
@@ -293,6 +295,7 @@ class IncidentScreen(QWidget):
         # one Ctrl+Enter for the whole screen: decide, or continue, wherever the focus is
         self.shortcuts = add_decide_shortcuts(self, self.decide_now)
         self._placing_focus = False
+        self._unrevealed: QWidget | None = None     # the start-of-scene control, until it is acted on
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
         controller.session_started.connect(self._on_session_started)
@@ -400,10 +403,12 @@ class IncidentScreen(QWidget):
         return self.panel.first_focus()
 
     def focus_first(self) -> None:
-        """A scene starts, or a session starts or resumes: the focus goes to ``first_focus``.
-        The scene is shown from the top of its text; once laid out, it scrolls only as far as
-        needed to bring the focused control into view (a rationale form's first box may sit
-        below a long scene)."""
+        """A scene starts, or a session starts or resumes: the focus goes to ``first_focus``,
+        and the scene is shown from the top of its text, since the trainee reads it first
+        (issue 16: at 1280x720, scrolling to the first option put the scene's first lines
+        above the fold). The focused control is brought into view as soon as the trainee acts
+        on it: the first key it gets (Space, typing) scrolls it in, and moving the focus to
+        another control scrolls that one in (``_on_focus_changed``)."""
         if self.panel is None:
             return
         target = self.first_focus()
@@ -412,11 +417,30 @@ class IncidentScreen(QWidget):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
         finally:
             self._placing_focus = False
-        QTimer.singleShot(0, lambda: self._reveal_focus(target))
+        self._release_unrevealed()
+        if target is not self.narrative:
+            self._unrevealed = target
+            target.installEventFilter(self)
+        self.scroll.verticalScrollBar().setValue(0)
+        QTimer.singleShot(0, self._show_scene_top)      # again once the new scene is laid out
 
-    def _reveal_focus(self, target: QWidget) -> None:
-        if shiboken6.isValid(self) and shiboken6.isValid(target) and target.hasFocus() and target is not self.narrative:
-            reveal(target)
+    def _show_scene_top(self) -> None:
+        if shiboken6.isValid(self):
+            self.scroll.verticalScrollBar().setValue(0)
+
+    def _release_unrevealed(self) -> None:
+        target, self._unrevealed = self._unrevealed, None
+        if target is not None and shiboken6.isValid(target):
+            target.removeEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        # the first key the start-of-scene control gets brings it into view, then it acts as usual
+        if watched is self._unrevealed and event.type() == QEvent.Type.KeyPress:
+            self._release_unrevealed()
+            if shiboken6.isValid(watched) and watched.hasFocus():
+                parent = watched.parentWidget()
+                reveal(parent if isinstance(parent, OptionRow) else watched)
+        return super().eventFilter(watched, event)
 
     def tab_chain(self) -> list[QWidget]:
         """The screen's Tab stops in reading order (hidden or non-Tab widgets are skipped by Qt)."""
@@ -434,6 +458,8 @@ class IncidentScreen(QWidget):
         """Scroll what takes the focus into view (an option below the fold, a box under the text)."""
         if new is None or self._placing_focus or not shiboken6.isValid(self):
             return
+        if new is not self._unrevealed:
+            self._release_unrevealed()
         holder = self.scroll.widget()
         if holder is None or not holder.isAncestorOf(new):
             return

@@ -72,12 +72,15 @@ class FlowLayout(QLayout):
     """Widgets left to right, wrapping onto a new row when the next one does not fit.
 
     Its minimum width is that of the widest item's minimum, so it never widens its parent
-    past the window; its height follows its width (``heightForWidth``)."""
+    past the window; its height follows its width (``heightForWidth``). With ``fill`` each
+    row's spare width is shared among its items, in proportion to their size hints (groups
+    of controls whose text boxes should take the room), instead of left empty on the right."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 8):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8, fill: bool = False):
         super().__init__(parent)
         self._items = []
         self._spacing = spacing
+        self._fill = fill
         self.setContentsMargins(0, 0, 0, 0)
 
     # -- QLayout's item list -----------------------------------------------------------------
@@ -131,19 +134,35 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, move: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[tuple[object, int]]] = [[]]
+        x = area.x()
         for item in self._items:
             if item.isEmpty():
                 continue
-            hint = item.sizeHint()
-            width = max(item.minimumSize().width(), min(hint.width(), area.width()))
+            width = max(item.minimumSize().width(), min(item.sizeHint().width(), area.width()))
             if x > area.x() and x + width > area.right() + 1:     # does not fit: a new row
-                x, y, row_height = area.x(), y + row_height + self._spacing, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+                rows.append([])
+                x = area.x()
+            rows[-1].append((item, width))
             x += width + self._spacing
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + margins.bottom()
+        y = area.y()
+        for number, row in enumerate(rows):
+            if not row:
+                continue
+            if self._fill:
+                used = sum(width for _item, width in row) + self._spacing * (len(row) - 1)
+                spare, total = max(0, area.width() - used), sum(width for _item, width in row) or 1
+                row = [(item, width + spare * width // total) for item, width in row]
+            row_height = max(item.heightForWidth(width) if item.hasHeightForWidth() and self._fill
+                             else item.sizeHint().height() for item, width in row)
+            x = area.x()
+            for item, width in row:
+                if move:
+                    height = item.sizeHint().height() if not self._fill else row_height
+                    item.setGeometry(QRect(QPoint(x, y), QSize(width, height)))
+                x += width + self._spacing
+            y += row_height + (self._spacing if number < len(rows) - 1 else 0)
+        return y - rect.y() + margins.bottom()
 
 
 class ElidingButton(QPushButton):

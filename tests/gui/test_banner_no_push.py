@@ -8,17 +8,13 @@ over the incident log, where the update is also listed: the scene column keeps i
 
 from __future__ import annotations
 
-from helpers import identify_and_open, play_step, shoot, start_scenario
+from helpers import play_step, shoot
 from PySide6.QtCore import QPoint, QRect
-from test_screen_fit import _flagship_steps, assert_fits, fit, settle
+from test_screen_fit import _flagship_steps, assert_fits, flagship_at, settle
 
 
 def test_a_banner_leaves_the_scene_column_its_height(qtbot, window, fake_time):
-    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
-    fit(window, "1280x720")
-    identify_and_open(qtbot, window, "Brackenford Services: banging")
-    start_scenario(qtbot, window)
-    screen = window.incident_screen
+    screen = flagship_at(qtbot, window, "1280x720")
     settle()
     viewport = screen.scroll.viewport().height()       # before any update: no banner
     assert not screen.banner.isVisible()

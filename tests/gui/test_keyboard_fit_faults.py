@@ -99,8 +99,10 @@ def _to_ndm(qtbot, window):
     return window.incident_screen.panel
 
 
-def test_the_rationale_form_opens_on_its_first_box_in_view(qtbot, window):
-    from PySide6.QtCore import Qt
+def test_the_rationale_form_opens_on_its_first_box_which_the_first_key_brings_into_view(qtbot, window):
+    """The form's scene opens at the top of its text (the trainee reads first) with the focus
+    on the form's first box; the first key typed there scrolls the box into view."""
+    from PySide6.QtCore import QPoint, Qt
     _start_mini(qtbot, window)
     screen = window.incident_screen
     panel = _to_kind(qtbot, window, "rank")
@@ -111,7 +113,11 @@ def test_the_rationale_form_opens_on_its_first_box_in_view(qtbot, window):
     panel = screen.panel
     first = next(iter(panel.boxes.values()))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    settle()
+    assert screen.scene_card.mapTo(screen.scroll.viewport(), QPoint(0, 0)).y() >= 0, "the scene text's top is in view"
+    qtbot.keyClick(first, Qt.Key.Key_T)
     qtbot.waitUntil(lambda: _in_view(screen, first))
+    assert first.toPlainText().lower() == "t", "the key still types"
     shoot(window, "fault-ndm-first-box")
 
 

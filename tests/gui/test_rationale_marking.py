@@ -113,3 +113,38 @@ def test_the_marking_dialog_needs_a_logged_in_trainer_as_assessor(qtbot, flagshi
     named = MarkingDialog(None, decision, {"information": "x", "parts": BEST_PARTS}, author="Sgt Trainer")
     qtbot.addWidget(named)
     assert named.author.text() == "Sgt Trainer" and not hasattr(named.author, "setReadOnly")   # shown, not typed
+
+
+def test_a_rationale_is_marked_by_keyboard_alone(qtbot, flagship):
+    """Found by the keyboard walkthrough: the dialog opened with the focus on its scroll area,
+    a Tab stop with nothing to do. The focus now starts on the first criterion's Met; Space
+    marks it, Tab passes its comment to the next criterion, Down chooses Not met, Enter saves."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QRadioButton
+    decision = flagship.scenes["powers_rationale"].decision
+    dialog = MarkingDialog(None, decision, {"information": "x", "parts": BEST_PARTS}, author="Sgt Trainer")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    first = QApplication.focusWidget()
+    assert isinstance(first, QRadioButton) and first.property("mark") == "met"
+    criteria = list(dialog.groups)
+    qtbot.keyClick(first, Qt.Key.Key_Return)              # nothing marked: refused, says what is missing
+    assert dialog.result() != QDialog.DialogCode.Accepted and "Mark every criterion" in dialog.error.text()
+    for number in range(len(criteria)):
+        focus = QApplication.focusWidget()
+        assert isinstance(focus, QRadioButton), f"criterion {number}: focus on {focus}"
+        qtbot.keyClick(focus, Qt.Key.Key_Space)
+        if number == 1:
+            qtbot.keyClick(focus, Qt.Key.Key_Down)        # the arrow moves to Not met and chooses it
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)     # to its comment
+        if number < len(criteria) - 1:
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    marks = dialog.marks()
+    assert len(marks) == len(criteria)
+    assert dialog.error.text() == "", "the refusal goes once every criterion is marked"
+    assert list(marks.values()).count("not_met") == 1 and list(marks.values()).count("met") == len(criteria) - 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted

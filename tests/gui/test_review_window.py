@@ -352,3 +352,29 @@ def test_no_two_alt_keys_on_screen_share_a_letter(qtbot, review):
         found = _mnemonics(win)
         shared = {k: [t for key, t in found if key == k] for k, n in Counter(k for k, _ in found).items() if n > 1}
         assert not shared, f"tab {win.tabs.tabText(index)!r}: {shared}"
+
+
+def test_compare_two_sessions_by_keyboard(qtbot, review):
+    """As the keyboard walkthrough does: filter, Tab into the table, Ctrl+A selects every row
+    the filter leaves, Ctrl+M compares them (or, with three, says a comparison is of two)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    win, _ids = review
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is win.filter_text
+    for text, rows in (("Kent", 3), ("Lee", 2)):        # Alex Reid, Jo Okafor, Pat Morgan; Chris Lee, Lee Quinn
+        win.filter_text.selectAll()
+        qtbot.keyClicks(win.filter_text, text)
+        qtbot.waitUntil(lambda rows=rows: win.proxy.rowCount() == rows)
+        win.table.setFocus()
+        qtbot.keyClick(win.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        assert len(win.selected_rows()) == rows
+        qtbot.keyClick(win.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+        assert win.tabs.currentWidget() is win.compare_page
+        if rows == 3:
+            assert win.compared is None and "a comparison is of exactly two" in win.compare_header.text()
+        win.filter_text.setFocus()
+    assert set(win.compared) == {r.session_id for r in win.selected_rows()}
+    assert "Comparing A:" in win.compare_header.text() and "Lee" in win.compare_header.text()

@@ -99,6 +99,15 @@ def fit(window: QWidget, size: str) -> QRect:
     return rect
 
 
+def flagship_at(qtbot, window, size: str):
+    """The main window placed on a screen of ``size``, the flagship started: its incident screen."""
+    qtbot.waitUntil(lambda: not window.library_loading, timeout=10000)
+    fit(window, size)
+    identify_and_open(qtbot, window, "Brackenford Services: banging")
+    start_scenario(qtbot, window)
+    return window.incident_screen
+
+
 def assert_fits(window: QWidget, size: str, screen: str) -> None:
     room = usable_area(available(size))
     assert window.width() <= room.width() and window.height() <= room.height(), \

@@ -3,7 +3,8 @@
 ``prepare_graph`` rewrites each node's text for the screen (decision kind in words, the
 outcome of an ending in words with a symbol, critical actions with a star, problems with a
 warning sign and a count) and measures it with the real font, so ``engine.graph.layout``
-places boxes of their true size and no two overlap. ``MapView`` adds zoom (Ctrl+wheel,
+places boxes of their true size and no two overlap. The text is the application's base font
+(at 100% zoom it reads as the rest of the window). ``MapView`` adds zoom (Ctrl+wheel,
 Ctrl++ / Ctrl+-, fit), pan (drag, arrow keys), search with highlighted matches, and
 keyboard selection (Page Down / Page Up step through the scenes in map order).
 Colour never carries meaning alone: every colour has a word or a symbol beside it.
@@ -16,7 +17,7 @@ import textwrap
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetricsF, QGuiApplication, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from ...engine import graph as graphs
@@ -24,8 +25,10 @@ from ...engine.graph import Graph, Layout
 from .. import theme
 from ..safe_text import plain_tooltip
 
-FONT_PIXELS = 12
-LABEL_PIXELS = 10
+# The map's text is the application's base font (theme.apply sets it from the system font and
+# the zoom setting), never smaller: at 100% map zoom a label reads as the rest of the window
+# does on a 1366x768 laptop (issue 16: a fixed 12 px and 10 px were too small to read).
+MIN_FONT_PIXELS = 12
 PADDING_X = 12.0
 PADDING_Y = 8.0
 ZOOM_MIN, ZOOM_MAX = 0.05, 4.0
@@ -41,16 +44,24 @@ KIND_WORDS = {"choose_one": "choose one", "choose_many": "checklist", "rank": "r
               "ndm_rationale": "NDM rationale", None: "continue (no decision)"}
 
 
+def base_pixels() -> int:
+    """The application font's size in pixels (the map draws in pixels at 100% zoom)."""
+    app = QGuiApplication.instance()
+    font = app.font() if app is not None else QFont()
+    return max(MIN_FONT_PIXELS, QFontInfo(font).pixelSize())
+
+
 def node_font(bold: bool = False) -> QFont:
     font = QFont()
-    font.setPixelSize(FONT_PIXELS)
+    font.setPixelSize(base_pixels())
     font.setBold(bold)
     return font
 
 
 def label_font() -> QFont:
+    """The option ids on the arrows: the base size too."""
     font = QFont()
-    font.setPixelSize(LABEL_PIXELS)
+    font.setPixelSize(base_pixels())
     return font
 
 
@@ -297,7 +308,8 @@ class MapView(QGraphicsView):
         selected = self.selected_id()
         problem_counts = problem_counts or {}
         texts = prepare_graph(graph, problem_counts)
-        placed = graphs.layout(graph)
+        label = QFontMetricsF(label_font())     # the gaps between columns fit the labels as drawn
+        placed = graphs.layout(graph, label_char_width=label.horizontalAdvance("abcdefghij_0123456789") / 21 * 1.05)
         self.map_scene.blockSignals(True)
         self.map_scene.clear()
         self.nodes.clear()
@@ -372,11 +384,21 @@ class MapView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def zoom_by(self, factor: float) -> None:
+    def zoom_by(self, factor: float, under_mouse: bool = False) -> None:
+        """Zoom about the middle of the view; about the pointer only for Ctrl+wheel. (Keys and
+        buttons zoomed about the point of the last mouse move, or the map's corner when there
+        was none: the keyboard walkthrough saw the scene in view jump away at Ctrl++.)"""
         target = max(ZOOM_MIN, min(ZOOM_MAX, self.zoom() * factor))
         factor = target / self.zoom()
         if abs(factor - 1.0) > 1e-6:
-            self.scale(factor, factor)
+            anchor = QGraphicsView.ViewportAnchor.AnchorUnderMouse if under_mouse else \
+                QGraphicsView.ViewportAnchor.AnchorViewCenter
+            previous = self.transformationAnchor()
+            self.setTransformationAnchor(anchor)
+            try:
+                self.scale(factor, factor)
+            finally:
+                self.setTransformationAnchor(previous)
             self.zoom_changed.emit(self.zoom())
 
     @Slot()
@@ -401,12 +423,10 @@ class MapView(QGraphicsView):
 
     @Slot()
     def home(self) -> None:
-        """The opening view: readable text (zoom 0.6 to 1), the start scene on the left."""
+        """The opening view: 100% zoom, where the text is the window's size, the start scene on the left."""
         if not self.nodes or self.graph is None:
             return
-        height = self.map_scene.sceneRect().height()
-        wanted = min(1.0, max(0.6, self.viewport().height() / max(height, 1.0)))
-        self.zoom_by(wanted / self.zoom())
+        self.zoom_by(1.0 / self.zoom())
         start = self.nodes.get(self.graph.start) or next(iter(self.nodes.values()))
         centre = start.mapRectToScene(start.rect).center()
         left = start.mapRectToScene(start.rect).left() - 30 / self.zoom()
@@ -414,7 +434,7 @@ class MapView(QGraphicsView):
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15, under_mouse=True)
             event.accept()
             return
         super().wheelEvent(event)

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
 from ...engine.text import counted
+from ..keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
 from .blocks import Block, display_name, problems_in, same_file, scene_blocks
@@ -199,14 +200,17 @@ class AuthorWindow(QMainWindow):
 
         def action(text: str, keys, slot) -> QAction:
             act = QAction(text, self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcuts(key_sequences(keys))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
 
-        action("Zoom in", ["Ctrl++", "Ctrl+="], self.map.zoom_in)
-        action("Zoom out", ["Ctrl+-"], self.map.zoom_out)
+        # one key form per action (more make Qt call Ctrl++ ambiguous under X11, and nothing
+        # zoomed); ZoomKeys takes the other forms of Ctrl++ and Ctrl+- (keyboard.py)
+        action("Zoom in", ZOOM_IN_KEYS, self.map.zoom_in)
+        action("Zoom out", ZOOM_OUT_KEYS, self.map.zoom_out)
+        self.zoom_keys = ZoomKeys(self, self.map.zoom_in, self.map.zoom_out)
         action("Fit map", ["Ctrl+0"], self.map.fit)
         action("Map home: the start scene", ["Ctrl+Home"], self.map.home)
         action("Find", ["Ctrl+F"], self._focus_search)

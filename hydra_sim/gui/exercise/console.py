@@ -20,7 +20,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,7 +63,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
-from ..widgets import FitScrollArea, read_only_table
+from ..widgets import FitScrollArea, FlowLayout, read_only_table
 from ..window_geometry import place
 from .relay import Relay
 
@@ -303,10 +304,23 @@ class ExerciseConsole(QMainWindow):
         outer.addWidget(self.join_card)
 
         # -- actions: one full-width card under the code, so the table below gets the whole width ------------
+        # Two groups, side by side when the window is wide enough and one above the other when
+        # it is not (a FlowLayout): on one row they needed 1369 px, more than a 1366x768 laptop
+        # gives a window (issue 16). ``actions``: where to send and what (two rows); ``clock``:
+        # pause, time and the session's end, one row, so wrapped the card is three rows high.
         self.actions_card, actions_layout = _card()
-        actions = QGridLayout()
-        actions.setHorizontalSpacing(10)
-        actions_layout.addLayout(actions)
+        action_groups = FlowLayout(spacing=16, fill=True)
+        actions_layout.addLayout(action_groups)
+        send_group, clock_group = QWidget(), QWidget()
+        actions = QGridLayout(send_group)
+        clock = QGridLayout(clock_group)
+        for grid in (actions, clock):
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(10)
+        action_groups.addWidget(send_group)
+        action_groups.addWidget(clock_group)
+        # the window's layout would squeeze the card to its one-row height: wrapped, it keeps
+        # the height its rows need at its width (_fit_actions_card, after each resize)
         self.target_box = QComboBox()
         self.target_box.setAccessibleName("Send to: a syndicate or all syndicates")
         self.target_box.addItem(ALL_LABEL, ALL)
@@ -338,8 +352,8 @@ class ExerciseConsole(QMainWindow):
         self.resume_button = QPushButton("\u25b6 &Resume")
         self.resume_button.setAccessibleName("Resume the clock")
         self.resume_button.clicked.connect(self.resume)
-        actions.addWidget(self.pause_button, 0, 4)
-        actions.addWidget(self.resume_button, 1, 4)
+        clock.addWidget(self.pause_button, 0, 0)
+        clock.addWidget(self.resume_button, 0, 1)
         self.timer_spin = QSpinBox()
         self.timer_spin.setRange(5, 600)
         self.timer_spin.setSingleStep(5)
@@ -354,9 +368,9 @@ class ExerciseConsole(QMainWindow):
         self.less_button = QPushButton("\u2212 &Less time")
         self.less_button.setAccessibleName("Less time on the current timed decision")
         self.less_button.clicked.connect(lambda: self.adjust_timer(-self.timer_spin.value()))
-        actions.addWidget(self.timer_spin, 0, 5, 2, 1)
-        actions.addWidget(self.more_button, 0, 6)
-        actions.addWidget(self.less_button, 1, 6)
+        clock.addWidget(self.timer_spin, 0, 2)
+        clock.addWidget(self.more_button, 0, 3)
+        clock.addWidget(self.less_button, 0, 4)
         self.end_button = QPushButton("\u25a0 &End\u2026")
         self.end_button.setAccessibleName("End the session now (asks first)")
         self.end_button.clicked.connect(self.end)
@@ -364,10 +378,10 @@ class ExerciseConsole(QMainWindow):
         self.plenary_button.setProperty("role", "primary")
         self.plenary_button.setAccessibleName("Open the plenary debrief")
         self.plenary_button.clicked.connect(self.open_plenary)
-        actions.addWidget(self.end_button, 0, 7)
-        actions.addWidget(self.plenary_button, 1, 7)
-        # live changes (row 2): a run condition changed now, a pod seat handed to its stand-in (each
-        # hidden when the scenario has no run conditions, or no seats)
+        clock.addWidget(self.end_button, 0, 5)
+        clock.addWidget(self.plenary_button, 0, 6)
+        # live changes (rows 2 and 3 of the sending group): a run condition changed now, a pod seat
+        # handed to its stand-in (each hidden when the scenario has no run conditions, or no seats)
         self.condition_box = QComboBox()
         self.condition_box.setAccessibleName("Run condition to change now")
         self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
@@ -390,9 +404,11 @@ class ExerciseConsole(QMainWindow):
         self.hand_back_button = QPushButton("Hand seat &back")
         self.hand_back_button.setAccessibleName("Give the seat back to its station")
         self.hand_back_button.clicked.connect(self.hand_back)
-        actions.addWidget(self.seat_box, 2, 4, 1, 2)
-        actions.addWidget(self.stand_in_button, 2, 6)
-        actions.addWidget(self.hand_back_button, 2, 7)
+        self.seat_label = _label("Pod seat", "heading")
+        actions.addWidget(self.seat_label, 3, 0)
+        actions.addWidget(self.seat_box, 3, 1)
+        actions.addWidget(self.stand_in_button, 3, 2)
+        actions.addWidget(self.hand_back_button, 3, 3)
         actions.setColumnStretch(1, 1)
         actions.setColumnStretch(2, 1)
 
@@ -512,6 +528,19 @@ class ExerciseConsole(QMainWindow):
             self._fill_library(scenario_path)
             self._show_live(False)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_actions_card)
+
+    def _fit_actions_card(self) -> None:
+        """Give the action card the height its groups need at its width (one row or two)."""
+        card = self.actions_card
+        if not shiboken6.isValid(card) or card.layout() is None:
+            return
+        need = card.layout().totalHeightForWidth(card.width())
+        if need > 0 and card.minimumHeight() != need:
+            card.setMinimumHeight(need)
+
     # -- creating ---------------------------------------------------------------------------------------
     def _fill_library(self, chosen: str | Path | None) -> None:
         from ...engine import scan_library
@@ -606,7 +635,7 @@ class ExerciseConsole(QMainWindow):
         self.seat_box.clear()
         for seat_id, seat in scenario.seats.items():
             self.seat_box.addItem(seat.title, seat_id)
-        for widget in (self.seat_box, self.stand_in_button, self.hand_back_button):
+        for widget in (self.seat_label, self.seat_box, self.stand_in_button, self.hand_back_button):
             widget.setVisible(bool(scenario.seats))
         self._fill_condition_values()
 

@@ -2,7 +2,9 @@
 
 For each NDM stage the dialog shows what the trainee wrote (plain text: it is untrusted),
 the structured parts they chose for that stage, and the rubric criteria to mark ``Met`` or
-``Not met``, each with an optional comment. Every criterion must be marked and the assessor
+``Not met``, each with an optional comment. By keyboard: the focus starts on the first
+criterion's Met; Space or the arrows mark it, Tab goes to its comment and on to the next
+criterion, Enter saves. Every criterion must be marked and the assessor
 named before it can be saved; the store then chains the marking and updates the grade
 (``SessionStore.mark_rationale``). ``MarkingDialog.ask`` returns plain values, so tests can
 monkeypatch it or drive the dialog directly.
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.model import NDM_FIELDS, RUBRIC_MARKS
 from ...engine.rationale import boxes_of, describe_parts, parts_of, stage_label
+from ..keyboard import OptionGroupKeys
 
 
 def _plain(text: str, role: str | None = None) -> QLabel:
@@ -52,6 +55,10 @@ class MarkingDialog(QDialog):
                                "updated.", "muted"))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # not a Tab stop of its own: the dialog opened with the focus on the empty scroll area
+        # (the keyboard walkthrough); it scrolls whatever takes the focus inside into view
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.first_mark: QRadioButton | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
         boxes = boxes_of(selection)
@@ -81,15 +88,23 @@ class MarkingDialog(QDialog):
                 text = criterion.text + (f" ({criterion.guidance})" if criterion.guidance else "")
                 grid.addWidget(_plain(text), row, 0)
                 group = QButtonGroup(self)
+                # the app's keyboard model: any arrow moves between Met and Not met and marks
+                # it (Qt's own moved only by direction on the screen: Down did nothing here)
+                keys = OptionGroupKeys(group.buttons, select=True, roving=True, parent=self)
                 for column, mark in enumerate(RUBRIC_MARKS, start=1):
                     button = QRadioButton("Met" if mark == "met" else "Not met")
                     # a screen reader says the criterion in words, never its id
                     button.setAccessibleName(f"{criterion.text}: {'met' if mark == 'met' else 'not met'}")
                     button.setProperty("mark", mark)
                     group.addButton(button)
+                    keys.watch(button)
+                    if self.first_mark is None:
+                        self.first_mark = button
                     grid.addWidget(button, row, column)
                     if previous.get("marks", {}).get(criterion.id) == mark:
                         button.setChecked(True)
+                keys.update_tab_stop()
+                group.buttonToggled.connect(self._recheck)
                 comment = QLineEdit((previous.get("comments") or {}).get(criterion.id, ""))
                 comment.setPlaceholderText("Comment (optional)")
                 comment.setAccessibleName(f"Comment on: {criterion.text}")
@@ -112,6 +127,8 @@ class MarkingDialog(QDialog):
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
+        if self.first_mark is not None:          # the keyboard starts on the first criterion
+            self.first_mark.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_mark(self, criterion_id: str, mark: str) -> None:
         for button in self.groups[criterion_id].buttons():
@@ -132,6 +149,12 @@ class MarkingDialog(QDialog):
         if not self.author.text().strip():
             return "Log in as a trainer (File > Trainer review) to mark a rationale."
         return ""
+
+    def _recheck(self, *_args) -> None:
+        """A refusal shown says what is still missing, and goes once nothing is (it stayed,
+        listing every criterion, after they had all been marked)."""
+        if self.error.text():
+            self.error.setText(self.problem())
 
     def _try_accept(self) -> None:
         problem = self.problem()

@@ -912,6 +912,8 @@ class ReviewWindow(QMainWindow):
             self._explain_compare(rows)
 
     def compare(self, a: SessionRow, b: SessionRow) -> None:
+        # in the log file: which two sessions a trainer compared (the keyboard walkthrough reads it)
+        log.info("review: comparing sessions %s and %s", a.session_id, b.session_id)
         labels = self.labels_for(a)
         report_a, report_b = self.store.report(a.session_id), self.store.report(b.session_id)
         items_a = timeline(self.store.events(a.session_id), report_a, labels)
