@@ -387,6 +387,10 @@ class ExerciseConsole(QMainWindow):
         self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
         self.condition_value = QComboBox()
         self.condition_value.setAccessibleName("The run condition's new value")
+        # a value's words can be long (the seated flagship's custody: 80 characters): shortened here,
+        # whole in the drop-down, so they never widen the action card past a 1366x768 laptop
+        self.condition_value.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.condition_value.setMinimumContentsLength(24)
         self.condition_button = QPushButton("Change &condition")
         self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
         self.condition_button.clicked.connect(self.set_condition)
@@ -471,6 +475,9 @@ class ExerciseConsole(QMainWindow):
         self.received = QListWidget()
         self.received.setAccessibleName("Injects and interventions the selected syndicate received")
         self.received.setWordWrap(True)
+        # wrapped, never scrolled sideways (a pod's live changes are long lines in a narrow column)
+        self.received.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.received.setResizeMode(QListWidget.ResizeMode.Adjust)
         grid.addWidget(self.received, 1, 1)
         grid.addWidget(_label("What happened to each action", "heading"), 0, 2)
         self.results = QListWidget()
