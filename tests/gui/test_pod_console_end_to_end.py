@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from helpers import REPO, StationThread, click, open_console, running_server, shoot
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea, QSplitter
 from test_screen_fit import available, clipped, settle
 
 from hydra_sim.engine import load_scenario
@@ -55,12 +55,13 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         settle()
         host, port = server.address
         # the control room sends the pod's requests before its third decision, then waits at
-        # control_update until the facilitator does something (so the live change is in time)
+        # control_update for two of the facilitator's interventions (the live change, then the
+        # answer), so both come while the story is held there and the change is in time
         control = plan["control"][:2] + [ETA] + asks + plan["control"][2:]
         threads = [StationThread(HeadlessStation(SEATED, tmp_path / "control.sqlite3", host=host, port=port,
                                                  code=server.code, syndicate="Alpha", members=["Control lead"],
                                                  station_id="alpha-control", steps=control, seat="control",
-                                                 backoff=(0.05, 0.1), hold_at=["control_update"]))]
+                                                 backoff=(0.05, 0.1), hold_at=["control_update"] * 2))]
         threads += [StationThread(HeadlessSeatStation(SEATED, host=host, port=port, code=server.code,
                                                       syndicate="Alpha", seat=seat, members=[f"{seat} lead"],
                                                       station_id=f"alpha-{seat}", steps=plan[seat],
@@ -91,6 +92,17 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
                                      if i.action == "set_condition"] == [("set_condition", "applied")],
                             timeout=WAIT_MS)
 
+            # mid-exercise, held at control_update: the facilitator drags the divider up and scrolls
+            # the detail to the pod's timeline and its requests (what the picture shows)
+            assert console.model.view("Alpha").scene_id == "control_update"
+            splitter = console.findChild(QSplitter)
+            splitter.setSizes([120, 10000])
+            area = console.findChild(QScrollArea)
+            area.ensureWidgetVisible(console.requests_list)
+            settle()
+            shoot(console, "pod-console-mid-exercise")
+            assert clipped(console) == [], clipped(console)
+
             # the answer, from the requests panel: the ambulance's canned reply about the crews
             console.requests_list.setCurrentRow(eta_row)
             console.answer_reply.setCurrentIndex(console.answer_reply.findData("crews"))
@@ -98,9 +110,6 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
                 [console.answer_reply.itemData(i) for i in range(console.answer_reply.count())]
             click(qtbot, console.answer_button)
             qtbot.waitUntil(lambda: "answered:" in console.requests_list.item(eta_row).text(), timeout=WAIT_MS)
-            qtbot.waitUntil(lambda: len(console.model.view("Alpha").decisions) >= 4, timeout=WAIT_MS)
-            shoot(console, "pod-console-mid-exercise")
-            assert clipped(console) == [], clipped(console)
 
             results = [thread.finish() for thread in threads]
         assert results[0]["ended"] == "everyone_safe", results[0]
@@ -120,6 +129,10 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         answer = console.requests_list.item(eta_row).text()
         assert "answered: Ambulance control: the Castlebridge crew" in answer, answer
         decided = rows(console.decisions)
+        area.ensureWidgetVisible(console.seats_table)
+        settle()
+        shoot(console, "pod-console-timeline")
+        assert clipped(console) == [], clipped(console)
         assert len(decided) == len([s for s in load_plan(BEST)[0] if s.kind == "choose"])
 
         # the plenary, opened from the console: Team and seats, then the divergence page

@@ -491,6 +491,8 @@ class ExerciseConsole(QMainWindow):
         self.requests_list = QListWidget()
         self.requests_list.setAccessibleName("The selected syndicate's requests for information")
         self.requests_list.setWordWrap(True)
+        self.requests_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrapped instead
+        self.requests_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.requests_list.currentRowChanged.connect(self._on_request_selected)
         self.requests_list.setMaximumHeight(180)
         grid.addWidget(self.requests_list, 5, 0)
