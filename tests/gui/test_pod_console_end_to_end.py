@@ -164,6 +164,13 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         assert "Force incident manager: Custody, care and resources" in words
         assert "This seat knew:" in words and "twelve out of the trailer" in words, words
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", words), words      # plain words: no ids
+        # every row as tall as its words at the columns' widths, not the table's height (it was:
+        # rows measured before the window was laid out)
+        table = team.pictures_table
+        settle()
+        tallest = table.fontMetrics().lineSpacing() * 4 + 10
+        assert max(table.rowHeight(r) for r in range(table.rowCount())) <= tallest, \
+            [table.rowHeight(r) for r in range(table.rowCount())]
         shoot(plenary, "pod-plenary-divergence")
         assert clipped(plenary) == [], clipped(plenary)
         plenary.close()
