@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from helpers import REPO, StationThread, click, open_console, running_server, shoot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter
 from test_screen_fit import available, clipped, settle
 
@@ -174,4 +175,29 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         shoot(plenary, "pod-plenary-divergence")
         assert clipped(plenary) == [], clipped(plenary)
         plenary.close()
+        console.close()
+
+
+def test_the_live_change_controls_come_in_reading_order_by_keyboard(qtbot, tmp_path):
+    """Tab goes down the action card as it reads (the live-change rows were reached only after
+    Plenary debrief), and Alt+N goes to the run condition."""
+    with running_server(tmp_path, SEATED) as server:
+        console = open_console(qtbot, server)
+        console.activateWindow()
+        qtbot.waitUntil(console.isActiveWindow, timeout=5000)
+        console.prepared_button.setFocus()
+        qtbot.waitUntil(lambda: console.focusWidget() is console.prepared_button, timeout=5000)
+        reached = []
+        for _ in range(7):
+            qtbot.keyClick(console.focusWidget(), Qt.Key.Key_Tab)
+            reached.append(console.focusWidget())
+        assert reached == [console.condition_box, console.condition_value, console.condition_button,
+                           console.seat_box, console.stand_in_button, console.hand_back_button,
+                           console.pause_button], [w.accessibleName() or w.text() for w in reached]
+        qtbot.keyClick(console.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        assert console.focusWidget() is console.condition_box
+        # a value shortened in the box is whole in its tooltip
+        full = console.condition_value.itemData(console.condition_value.findData("none_local"),
+                                                Qt.ItemDataRole.ToolTipRole)
+        assert full.startswith("Castlebridge custody was full") and full.endswith("40 minutes away")
         console.close()

@@ -394,7 +394,8 @@ class ExerciseConsole(QMainWindow):
         self.condition_button = QPushButton("Change &condition")
         self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
         self.condition_button.clicked.connect(self.set_condition)
-        self.condition_label = _label("Run condition", "heading")
+        self.condition_label = _label("Run co&ndition", "heading")      # Alt+N: the condition to change
+        self.condition_label.setBuddy(self.condition_box)
         actions.addWidget(self.condition_label, 2, 0)
         actions.addWidget(self.condition_box, 2, 1)
         actions.addWidget(self.condition_value, 2, 2)
@@ -415,6 +416,12 @@ class ExerciseConsole(QMainWindow):
         actions.addWidget(self.hand_back_button, 3, 3)
         actions.setColumnStretch(1, 1)
         actions.setColumnStretch(2, 1)
+        # Tab goes down the card as it reads: created after the clock's buttons, the live-change
+        # rows were otherwise reached only after Plenary debrief
+        chain = (self.prepared_button, self.condition_box, self.condition_value, self.condition_button,
+                 self.seat_box, self.stand_in_button, self.hand_back_button, self.pause_button)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
         # -- syndicates (full width), then the selected one's detail and the actions' results ---------------
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -658,6 +665,8 @@ class ExerciseConsole(QMainWindow):
         variable = server.scenario.variables[name]
         for value in possible_values(variable):
             self.condition_value.addItem(value_label(server.scenario, name, value), value)
+            self.condition_value.setItemData(self.condition_value.count() - 1,     # whole, when shortened
+                                             value_label(server.scenario, name, value), Qt.ItemDataRole.ToolTipRole)
 
     def _show_live(self, live: bool) -> None:
         self.setup_card.setVisible(not live)
