@@ -70,49 +70,48 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
                     for seat in SEATS[1:]]
         for thread in threads:
             thread.start()
-        if True:  # noqa: SIM108
-            qtbot.waitUntil(lambda: console.model.view("Alpha") is not None
-                            and len(console.model.view("Alpha").requests) == 3, timeout=WAIT_MS)
-            console.table.selectRow(0)
-            qtbot.waitUntil(lambda: console.requests_list.count() == 3, timeout=WAIT_MS)
-            # the ambulance request waits for the facilitator (nothing comes by itself)
-            texts = [console.requests_list.item(i).text() for i in range(3)]
-            eta_row = next(i for i, t in enumerate(texts) if "reach Brackenford" in t)
-            assert "WAITING for your answer" in texts[eta_row], texts
+        qtbot.waitUntil(lambda: console.model.view("Alpha") is not None
+                        and len(console.model.view("Alpha").requests) == 3, timeout=WAIT_MS)
+        console.table.selectRow(0)
+        qtbot.waitUntil(lambda: console.requests_list.count() == 3, timeout=WAIT_MS)
+        # the ambulance request waits for the facilitator (nothing comes by itself)
+        texts = [console.requests_list.item(i).text() for i in range(3)]
+        eta_row = next(i for i, t in enumerate(texts) if "reach Brackenford" in t)
+        assert "WAITING for your answer" in texts[eta_row], texts
 
-            # the live change, through the Run condition controls: the value the session did not draw
-            session_id = server.session_ids()["Alpha"]
-            drawn = next(e for e in server.store.inputs(session_id) if e["type"] == "conditions")["values"]["custody"]
-            other = {"four_local": "none_local", "none_local": "four_local"}[drawn]
-            console.target_box.setCurrentIndex(console.target_box.findData("Alpha"))
-            console.condition_box.setCurrentIndex(console.condition_box.findData("custody"))
-            console.condition_value.setCurrentIndex(console.condition_value.findData(other))
-            assert console.condition_value.currentData() == other
-            click(qtbot, console.condition_button)
-            qtbot.waitUntil(lambda: [(i.action, i.status) for i in console.model.view("Alpha").interventions
-                                     if i.action == "set_condition"] == [("set_condition", "applied")],
-                            timeout=WAIT_MS)
+        # the live change, through the Run condition controls: the value the session did not draw
+        session_id = server.session_ids()["Alpha"]
+        drawn = next(e for e in server.store.inputs(session_id) if e["type"] == "conditions")["values"]["custody"]
+        other = {"four_local": "none_local", "none_local": "four_local"}[drawn]
+        console.target_box.setCurrentIndex(console.target_box.findData("Alpha"))
+        console.condition_box.setCurrentIndex(console.condition_box.findData("custody"))
+        console.condition_value.setCurrentIndex(console.condition_value.findData(other))
+        assert console.condition_value.currentData() == other
+        click(qtbot, console.condition_button)
+        qtbot.waitUntil(lambda: [(i.action, i.status) for i in console.model.view("Alpha").interventions
+                                 if i.action == "set_condition"] == [("set_condition", "applied")],
+                        timeout=WAIT_MS)
 
-            # mid-exercise, held at control_update: the facilitator drags the divider up and scrolls
-            # the detail to the pod's timeline and its requests (what the picture shows)
-            assert console.model.view("Alpha").scene_id == "control_update"
-            splitter = console.findChild(QSplitter)
-            splitter.setSizes([120, 10000])
-            area = console.findChild(QScrollArea)
-            area.ensureWidgetVisible(console.requests_list)
-            settle()
-            shoot(console, "pod-console-mid-exercise")
-            assert clipped(console) == [], clipped(console)
+        # mid-exercise, held at control_update: the facilitator drags the divider up and scrolls
+        # the detail to the pod's timeline and its requests (what the picture shows)
+        assert console.model.view("Alpha").scene_id == "control_update"
+        splitter = console.findChild(QSplitter)
+        splitter.setSizes([120, 10000])
+        area = console.findChild(QScrollArea)
+        area.ensureWidgetVisible(console.requests_list)
+        settle()
+        shoot(console, "pod-console-mid-exercise")
+        assert clipped(console) == [], clipped(console)
 
-            # the answer, from the requests panel: the ambulance's canned reply about the crews
-            console.requests_list.setCurrentRow(eta_row)
-            console.answer_reply.setCurrentIndex(console.answer_reply.findData("crews"))
-            assert console.answer_reply.currentData() == "crews", \
-                [console.answer_reply.itemData(i) for i in range(console.answer_reply.count())]
-            click(qtbot, console.answer_button)
-            qtbot.waitUntil(lambda: "answered:" in console.requests_list.item(eta_row).text(), timeout=WAIT_MS)
+        # the answer, from the requests panel: the ambulance's canned reply about the crews
+        console.requests_list.setCurrentRow(eta_row)
+        console.answer_reply.setCurrentIndex(console.answer_reply.findData("crews"))
+        assert console.answer_reply.currentData() == "crews", \
+            [console.answer_reply.itemData(i) for i in range(console.answer_reply.count())]
+        click(qtbot, console.answer_button)
+        qtbot.waitUntil(lambda: "answered:" in console.requests_list.item(eta_row).text(), timeout=WAIT_MS)
 
-            results = [thread.finish() for thread in threads]
+        results = [thread.finish() for thread in threads]
         assert results[0]["ended"] == "everyone_safe", results[0]
         assert all(r["ended"] and not r.get("errors") for r in results[1:]), results
         qtbot.waitUntil(lambda: console.model.view("Alpha").ended, timeout=WAIT_MS)
