@@ -387,6 +387,9 @@ class ExerciseConsole(QMainWindow):
         self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
         self.condition_value = QComboBox()
         self.condition_value.setAccessibleName("The run condition's new value")
+        for box in (self.condition_box, self.condition_value):     # long labels: elided, whole in the list
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(18)
         self.condition_button = QPushButton("Change &condition")
         self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
         self.condition_button.clicked.connect(self.set_condition)
@@ -428,6 +431,11 @@ class ExerciseConsole(QMainWindow):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # at its smallest the table shows its header and one syndicate (it scrolls, and the splitter
+        # gives it more): Qt's own minimum left a 1280x720 laptop 21 px short once the live-change
+        # controls were added to the action card (issue 16)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + self.table.verticalHeader().defaultSectionSize() + 2 * self.table.frameWidth())
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         # A syndicate whose station's computer was replaced needs its recording seat freed (the seat
         # token stayed on the old computer): a rare action, so on the row's context menu, not a button.
@@ -508,7 +516,10 @@ class ExerciseConsole(QMainWindow):
         grid.setRowStretch(3, 1)
         # the detail grows with a pod's seat timeline and the requests panel: it scrolls rather
         # than make the console taller than a 1366x768 laptop screen (issue 16)
-        splitter.addWidget(FitScrollArea(bottom))
+        detail = FitScrollArea(bottom)
+        # at its smallest, three lines of the detail (it scrolls; the splitter gives it more)
+        detail.setMinimumHeight(3 * detail.fontMetrics().lineSpacing())
+        splitter.addWidget(detail)
         splitter.setSizes([200, 500])
         self.activity = _label("", "small")
         self.activity.setAccessibleName("Latest station activity")
