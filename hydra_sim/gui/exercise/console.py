@@ -63,6 +63,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
+from ..decision_panels import ChoiceBox, fit_choices
 from ..widgets import FitScrollArea, FlowLayout, read_only_table
 from ..window_geometry import place
 from .relay import Relay
@@ -338,7 +339,7 @@ class ExerciseConsole(QMainWindow):
         self.inject_button.clicked.connect(self.send_text_inject)
         actions.addWidget(self.inject_text, 0, 1, 1, 2)
         actions.addWidget(self.inject_button, 0, 3)
-        self.prepared_box = QComboBox()
+        self.prepared_box = ChoiceBox()          # a long inject wraps in the open list (fit_choices)
         self.prepared_box.setAccessibleName("Prepared inject from the scenario")
         self.prepared_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.prepared_box.setMinimumContentsLength(30)
@@ -385,7 +386,7 @@ class ExerciseConsole(QMainWindow):
         self.condition_box = QComboBox()
         self.condition_box.setAccessibleName("Run condition to change now")
         self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
-        self.condition_value = QComboBox()
+        self.condition_value = ChoiceBox()
         self.condition_value.setAccessibleName("The run condition's new value")
         for box in (self.condition_box, self.condition_value):     # long labels: elided, whole in the list
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -628,6 +629,7 @@ class ExerciseConsole(QMainWindow):
             short = text if len(text) <= 70 else text[:70] + "\u2026"
             self.prepared_box.addItem(f"{inject.id}: {short}", inject.id)
             self.prepared_box.setItemData(self.prepared_box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        fit_choices(self.prepared_box)
         self.prepared_button.setEnabled(self.prepared_box.count() > 0)
         self._fill_live_changes(server.scenario)
         self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {code} \u2013 hydra_sim")
@@ -660,6 +662,7 @@ class ExerciseConsole(QMainWindow):
         variable = server.scenario.variables[name]
         for value in possible_values(variable):
             self.condition_value.addItem(value_label(server.scenario, name, value), value)
+        fit_choices(self.condition_value)
 
     def _show_live(self, live: bool) -> None:
         self.setup_card.setVisible(not live)
