@@ -42,3 +42,26 @@ def test_the_console_fits_a_laptop(qtbot, tmp_path, size):
             shoot(console, f"exercise-console-{size}")
         finally:
             console.close()
+
+
+def test_long_prepared_injects_and_condition_labels_wrap_in_their_open_lists(qtbot, tmp_path):
+    """The prepared injects (whole inject texts) and the run conditions' labels are long: their
+    open lists wrap each one, never scroll sideways, and stay within the screen."""
+    from PySide6.QtCore import Qt
+
+    from hydra_sim.gui.decision_panels import WrappedChoice
+    with running_server(tmp_path) as server:
+        console = open_console(qtbot, server)
+        try:
+            for box in (console.prepared_box, console.condition_value):
+                assert box.count() > 0
+                view = box.view()
+                assert isinstance(view.itemDelegate(), WrappedChoice)
+                assert view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                box.showPopup()
+                qtbot.waitUntil(view.isVisible)
+                screen = box.screen().availableGeometry()
+                assert screen.contains(view.window().geometry()), (view.window().geometry(), screen)
+                box.hidePopup()
+        finally:
+            console.close()

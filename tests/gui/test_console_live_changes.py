@@ -49,7 +49,7 @@ def test_the_console_hands_a_seat_to_its_stand_in_and_changes_a_condition_live(q
                                         station_id="alpha-control", plan_path=PLANS / "pods.control.plan.yaml",
                                         seat="control", hold_at=["update"], backoff=(0.05, 0.1)))
     rec.start()
-    qtbot.waitUntil(lambda: bool(console.model.views) and console.model.views[0].session_id, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(console.model.views and console.model.views[0].session_id), timeout=WAIT_MS)
     console.table.selectRow(0)
     assert console.target() == "Alpha"
     console.seat_box.setCurrentIndex(console.seat_box.findData("investigator"))

@@ -63,6 +63,7 @@ from ...exercise.views import (
     StationLeft,
     SyndicateUpdated,
 )
+from ..decision_panels import ChoiceBox, fit_choices
 from ..widgets import FitScrollArea, FlowLayout, read_only_table
 from ..window_geometry import place
 from .relay import Relay
@@ -338,7 +339,7 @@ class ExerciseConsole(QMainWindow):
         self.inject_button.clicked.connect(self.send_text_inject)
         actions.addWidget(self.inject_text, 0, 1, 1, 2)
         actions.addWidget(self.inject_button, 0, 3)
-        self.prepared_box = QComboBox()
+        self.prepared_box = ChoiceBox()          # a long inject wraps in the open list (fit_choices)
         self.prepared_box.setAccessibleName("Prepared inject from the scenario")
         self.prepared_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.prepared_box.setMinimumContentsLength(30)
@@ -385,12 +386,11 @@ class ExerciseConsole(QMainWindow):
         self.condition_box = QComboBox()
         self.condition_box.setAccessibleName("Run condition to change now")
         self.condition_box.currentIndexChanged.connect(self._fill_condition_values)
-        self.condition_value = QComboBox()
+        self.condition_value = ChoiceBox()
         self.condition_value.setAccessibleName("The run condition's new value")
-        # a value's words can be long (the seated flagship's custody: 80 characters): shortened here,
-        # whole in the drop-down, so they never widen the action card past a 1366x768 laptop
-        self.condition_value.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.condition_value.setMinimumContentsLength(24)
+        for box in (self.condition_box, self.condition_value):     # long labels: elided, whole in the list
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(18)
         self.condition_button = QPushButton("Change &condition")
         self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
         self.condition_button.clicked.connect(self.set_condition)
@@ -439,6 +439,11 @@ class ExerciseConsole(QMainWindow):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # at its smallest the table shows its header and one syndicate (it scrolls, and the splitter
+        # gives it more): Qt's own minimum left a 1280x720 laptop 21 px short once the live-change
+        # controls were added to the action card (issue 16)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + self.table.verticalHeader().defaultSectionSize() + 2 * self.table.frameWidth())
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         # A syndicate whose station's computer was replaced needs its recording seat freed (the seat
         # token stayed on the old computer): a rare action, so on the row's context menu, not a button.
@@ -524,7 +529,10 @@ class ExerciseConsole(QMainWindow):
         grid.setRowStretch(3, 1)
         # the detail grows with a pod's seat timeline and the requests panel: it scrolls rather
         # than make the console taller than a 1366x768 laptop screen (issue 16)
-        splitter.addWidget(FitScrollArea(bottom))
+        detail = FitScrollArea(bottom)
+        # at its smallest, three lines of the detail (it scrolls; the splitter gives it more)
+        detail.setMinimumHeight(3 * detail.fontMetrics().lineSpacing())
+        splitter.addWidget(detail)
         splitter.setSizes([200, 500])
         self.activity = _label("", "small")
         self.activity.setAccessibleName("Latest station activity")
@@ -633,6 +641,7 @@ class ExerciseConsole(QMainWindow):
             short = text if len(text) <= 70 else text[:70] + "\u2026"
             self.prepared_box.addItem(f"{inject.id}: {short}", inject.id)
             self.prepared_box.setItemData(self.prepared_box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        fit_choices(self.prepared_box)
         self.prepared_button.setEnabled(self.prepared_box.count() > 0)
         self._fill_live_changes(server.scenario)
         self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {code} \u2013 hydra_sim")
@@ -667,6 +676,7 @@ class ExerciseConsole(QMainWindow):
             self.condition_value.addItem(value_label(server.scenario, name, value), value)
             self.condition_value.setItemData(self.condition_value.count() - 1,     # whole, when shortened
                                              value_label(server.scenario, name, value), Qt.ItemDataRole.ToolTipRole)
+        fit_choices(self.condition_value)
 
     def _show_live(self, live: bool) -> None:
         self.setup_card.setVisible(not live)
