@@ -394,7 +394,8 @@ class ExerciseConsole(QMainWindow):
         self.condition_button = QPushButton("Change &condition")
         self.condition_button.setAccessibleName("Change the run condition now (logged and marked in the results)")
         self.condition_button.clicked.connect(self.set_condition)
-        self.condition_label = _label("Run condition", "heading")
+        self.condition_label = _label("Run co&ndition", "heading")      # Alt+N: the condition to change
+        self.condition_label.setBuddy(self.condition_box)
         actions.addWidget(self.condition_label, 2, 0)
         actions.addWidget(self.condition_box, 2, 1)
         actions.addWidget(self.condition_value, 2, 2)
@@ -415,6 +416,12 @@ class ExerciseConsole(QMainWindow):
         actions.addWidget(self.hand_back_button, 3, 3)
         actions.setColumnStretch(1, 1)
         actions.setColumnStretch(2, 1)
+        # Tab goes down the card as it reads: created after the clock's buttons, the live-change
+        # rows were otherwise reached only after Plenary debrief
+        chain = (self.prepared_button, self.condition_box, self.condition_value, self.condition_button,
+                 self.seat_box, self.stand_in_button, self.hand_back_button, self.pause_button)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
         # -- syndicates (full width), then the selected one's detail and the actions' results ---------------
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -480,6 +487,9 @@ class ExerciseConsole(QMainWindow):
         self.received = QListWidget()
         self.received.setAccessibleName("Injects and interventions the selected syndicate received")
         self.received.setWordWrap(True)
+        # wrapped, never scrolled sideways (a pod's live changes are long lines in a narrow column)
+        self.received.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.received.setResizeMode(QListWidget.ResizeMode.Adjust)
         grid.addWidget(self.received, 1, 1)
         grid.addWidget(_label("What happened to each action", "heading"), 0, 2)
         self.results = QListWidget()
@@ -493,6 +503,8 @@ class ExerciseConsole(QMainWindow):
         self.requests_list = QListWidget()
         self.requests_list.setAccessibleName("The selected syndicate's requests for information")
         self.requests_list.setWordWrap(True)
+        self.requests_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrapped instead
+        self.requests_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.requests_list.currentRowChanged.connect(self._on_request_selected)
         self.requests_list.setMaximumHeight(180)
         grid.addWidget(self.requests_list, 5, 0)
@@ -662,6 +674,8 @@ class ExerciseConsole(QMainWindow):
         variable = server.scenario.variables[name]
         for value in possible_values(variable):
             self.condition_value.addItem(value_label(server.scenario, name, value), value)
+            self.condition_value.setItemData(self.condition_value.count() - 1,     # whole, when shortened
+                                             value_label(server.scenario, name, value), Qt.ItemDataRole.ToolTipRole)
         fit_choices(self.condition_value)
 
     def _show_live(self, live: bool) -> None:

@@ -153,7 +153,11 @@ class PlenaryWindow(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setTabKeyNavigation(False)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.horizontalHeader().setStretchLastSection(True)
+        # the interventions take the room left and are shortened (whole in the tooltip): a facilitated
+        # pod's list is long, and a side scroll bar would hide the row on a 1366x768 laptop
+        self.results.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for row, r in enumerate(data.results):
             interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
             if r.facilitated:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Slot
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -119,7 +120,28 @@ class TeamAndSeats(QWidget):
         layout.addWidget(pages, 1)
         self.syndicate_box.currentIndexChanged.connect(self._show_syndicate)
         self.pictures_table.currentCellChanged.connect(self._show_picture)
+        # rows are measured at the columns' widths: filled before the page is shown, the stretched
+        # columns are narrow and a row came out the table's whole height, so they are measured
+        # again once the page is laid out (shown, or resized), and a long choice is capped
+        pages.currentChanged.connect(lambda _index: QTimer.singleShot(0, self._fit_rows))
         self._show_syndicate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_rows)
+
+    @Slot()
+    def _fit_rows(self) -> None:
+        """Each row as tall as its words at the columns' present widths, at most four lines (the
+        whole choice is in its tooltip and in the detail beside)."""
+        table = self.pictures_table
+        if not shiboken6.isValid(table) or not table.isVisible():
+            return
+        table.resizeRowsToContents()
+        tallest = table.fontMetrics().lineSpacing() * 4 + 10
+        for row in range(table.rowCount()):
+            if table.rowHeight(row) > tallest:
+                table.setRowHeight(row, tallest)
 
     def current_pictures(self) -> list[dict]:
         return self.data.pictures.get(self.syndicate_box.currentData()) or []
