@@ -540,6 +540,7 @@ class ScenarioRunner:
         auto = (not self.facilitated) if auto is None else bool(auto)
         match = match_reply(partner_, question, topic, all_replies(self.scenario.partners))
         clock, scene_id = self.clock.seconds, self.scene_id
+        asked_by = seat             # logged only when named, so a default request replays as before
         if seat is None:
             seat = self.seat if self.seat is not None else (self.scene.seat if self.scene is not None else None)
         meta = {k: v for k, v in (meta or {}).items() if v is not None}
@@ -557,7 +558,7 @@ class ScenarioRunner:
         self.requests.append(record)
         self.log.append({"type": "request", "partner": partner_.id, "question": question, "urgency": urgency,
                          "topic": topic, "scene": scene_id, "clock": clock, "auto": auto,
-                         **({"seat": seat} if seat is not None else {}), **({"meta": meta} if meta else {})})
+                         **({"seat": asked_by} if asked_by is not None else {}), **({"meta": meta} if meta else {})})
         self._emit(RequestMade(record, clock))
         self._deliver_answers(clock)        # a reply with no delay comes straight back
         return record
