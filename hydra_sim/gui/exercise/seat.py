@@ -252,7 +252,7 @@ class SeatWindow(LinkWindow):
 
     def open_media(self, media) -> QWidget:
         """A document or picture in the trainee app's media viewer. (Not logged in the shared
-        record: the seat link carries decisions only.)"""
+        record: the seat link carries decisions and requests only.)"""
         viewer = MediaViewer(media, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
