@@ -10,10 +10,10 @@ scene listed twice waits for two), so tests can intervene at a known point. A ne
 uses the presentation seed from the facilitator's welcome (waiting up to ``seed_wait`` s
 for it; without it the station draws its own). In a pod (``seat=``, pods.py) it is the recording
 station that also plays one seat: it runs the one shared runner, plays its plan at its own seat's
-scenes, and between them applies the decisions the other seats' stations send (relayed by the
-facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
+scenes, and between them applies the decisions and requests for information the other seats'
+stations send (relayed by the facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
 after each change (pods.seat_view). ``pod=True`` without a seat: the pod's recording station plays
-no seat itself (every seat has its seat station) and only applies the relayed decisions. Used by
+no seat itself (every seat has its seat station) and only applies the relayed decisions and requests. Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """

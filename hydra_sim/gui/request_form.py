@@ -13,11 +13,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QFormLayout,
     QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -86,6 +88,16 @@ class RequestForm(QWidget):
             layout.addStretch(1)
         controller.session_started.connect(self.reload)
         controller.log_entry_added.connect(self._on_log_entry)
+
+    def in_scroll_area(self) -> QScrollArea:
+        """The form in a scroll area (a tab's page), so it never makes the window taller than a
+        small screen allows; it wraps, never scrolls sideways."""
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(self)
+        return area
 
     # -- filling in ---------------------------------------------------------------------------------
     @Slot()

@@ -130,12 +130,7 @@ class SeatWindow(LinkWindow):
             self.tabs.addTab(self.stream, "Stream")
             self.requests = SeatRequests(self)
             self.request_form = RequestForm(self.requests, show_sent=False)
-            partners = QScrollArea()
-            partners.setWidgetResizable(True)
-            partners.setFrameShape(QFrame.Shape.NoFrame)
-            partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrap, never sideways
-            partners.setWidget(self.request_form)
-            self.partners_tab = self.tabs.addTab(partners, "Partners")
+            self.partners_tab = self.tabs.addTab(self.request_form.in_scroll_area(), "Partners")
             self.requests.session_started.emit()        # the form lists the scenario's partners
             layout.addWidget(self.tabs, 2)
         else:
