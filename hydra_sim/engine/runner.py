@@ -533,6 +533,9 @@ class ScenarioRunner:
         if seat is not None and seat not in self.scenario.seats:
             known = ", ".join(sorted(self.scenario.seats)) or "none"
             raise RunnerError(f"there is no seat '{seat}' in this scenario (seats: {known})")
+        if meta is not None and (not isinstance(meta, dict)
+                                 or not all(isinstance(v, str) or v is None for v in meta.values())):
+            raise RunnerError("a request's sender details must be a mapping of short texts")
         try:
             partner_, question = check_request(self.scenario.partners, partner, question, urgency, topic)
         except RequestError as exc:

@@ -10,7 +10,8 @@ as it stands (catching up). ``views`` holds every view it was sent, ``errors`` e
 A plan for a seat lists only that seat's scenes (``choose`` and ``continue`` steps; its checks
 are for self-paced play and are skipped here) and the seat's requests for information
 (``request`` steps, ``ask:``): a request is sent (``seat_request``) as soon as the step before it
-has been taken, and counts for this seat; a refused one is not sent again. Used by the tests and ``hydra-sim station --seat``.
+has been taken, and counts for this seat; a refused one is not sent again. Used by the tests
+and ``hydra-sim station --seat``.
 Must not import Qt or any GUI code.
 """
 

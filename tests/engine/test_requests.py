@@ -375,6 +375,8 @@ def test_a_request_counts_for_the_seat_named_and_replays_so(rfi):
     assert default.seat == "control" and "seat" not in runner.log[-1] and "meta" not in default.to_dict()
     with pytest.raises(RunnerError, match="no seat 'dispatcher'"):
         runner.request_information("crime_desk", "Any news?", "routine", seat="dispatcher")
+    with pytest.raises(RunnerError, match="sender details"):      # a log entry's meta that is not one
+        runner.request_information("crime_desk", "Any news?", "routine", meta=["alpha"])
     restored = ScenarioRunner.restore(rfi, runner.log)
     assert [(r.seat, r.meta) for r in restored.requests] == [("manager", record.meta), ("control", {})]
     assert [r.credited for r in restored.requests] == [r.credited for r in runner.requests]
