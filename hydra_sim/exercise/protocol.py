@@ -236,8 +236,13 @@ def seat_decision(decision_id: str, scene_id: str, index: int, selection=None, r
 
 def seat_relay(decision: dict, seat: str, station_id: str) -> dict:
     """The server's relay of a checked ``seat_decision`` to the pod's recording station."""
-    relay = {k: v for k, v in decision.items() if k != "type"}
-    return {"type": SEAT_RELAY, **relay, "seat": seat, "station_id": station_id}
+    return _relayed(SEAT_RELAY, decision, seat, station_id)
+
+
+def _relayed(kind: str, message: dict, seat: str, station_id: str) -> dict:
+    """A seat station's checked message, as relayed: its fields, with the seat and station that sent it."""
+    relay = {k: v for k, v in message.items() if k != "type"}
+    return {"type": kind, **relay, "seat": seat, "station_id": station_id}
 
 
 def seat_request(request_id: str, partner: str, question: str, urgency: str = "routine",
@@ -255,8 +260,7 @@ def seat_request(request_id: str, partner: str, question: str, urgency: str = "r
 
 def seat_request_relay(request: dict, seat: str, station_id: str) -> dict:
     """The server's relay of a checked ``seat_request`` to the pod's recording station."""
-    relay = {k: v for k, v in request.items() if k != "type"}
-    return {"type": SEAT_REQUEST_RELAY, **relay, "seat": seat, "station_id": station_id}
+    return _relayed(SEAT_REQUEST_RELAY, request, seat, station_id)
 
 
 def seat_view(syndicate: str, view: dict) -> dict:
