@@ -154,6 +154,7 @@ class RequestRecord:
     answered_by: str | None = None  # "canned" (self-paced), or the facilitator's name / "facilitator"
     answer_reply: str | None = None  # the canned reply the facilitator chose, if any
     actions: list[str] = field(default_factory=list)    # the actions it evidences (credited only)
+    meta: dict = field(default_factory=dict)   # who sent it: a pod's station_id, entered_by, request_id
 
     @property
     def answered(self) -> bool:
@@ -164,7 +165,8 @@ class RequestRecord:
                 "topic": self.topic, "matched": self.matched, "credited": self.credited, "clock": self.clock,
                 "seat": self.seat, "scene_id": self.scene_id, "auto": self.auto, "due": self.due,
                 "answer": self.answer, "answered_at": self.answered_at, "answered_by": self.answered_by,
-                "answer_reply": self.answer_reply, "actions": list(self.actions)}
+                "answer_reply": self.answer_reply, "actions": list(self.actions),
+                **({"meta": dict(self.meta)} if self.meta else {})}
 
 
 def request_actions(scenario) -> set[str]:

@@ -517,15 +517,25 @@ class ScenarioRunner:
 
     # -- requests for information to partner agencies (requests.py) ----------------------
     def request_information(self, partner: str, question: str, urgency: str = "routine",
-                            topic: str | None = None, *, auto: bool | None = None) -> RequestRecord:
+                            topic: str | None = None, *, auto: bool | None = None, seat: str | None = None,
+                            meta: dict | None = None) -> RequestRecord:
         """Send a request for information to ``partner`` now, at the incident clock.
 
         ``topic`` (one of the partner's reply topics) chooses the canned answer; without it the
         question's keywords choose. The request is evidence of the reply's actions only when the
         question is about that topic (one of its keywords, and no more of other topics'; requests.is_focused). ``auto`` (default: not facilitated): the canned
         reply arrives by itself after its delay; otherwise the facilitator answers (``answer``).
+        ``seat``: the seat asking (a pod's seat station sends its own; default: the seat played, or
+        the seat whose scene is on screen); the request and its credit count for it. ``meta``: who
+        sent it (station_id, entered_by, request_id; a pod's relay), kept in the log and the record.
         Costs no simulated time."""
         self._require_running()
+        if seat is not None and seat not in self.scenario.seats:
+            known = ", ".join(sorted(self.scenario.seats)) or "none"
+            raise RunnerError(f"there is no seat '{seat}' in this scenario (seats: {known})")
+        if meta is not None and (not isinstance(meta, dict)
+                                 or not all(isinstance(v, str) or v is None for v in meta.values())):
+            raise RunnerError("a request's sender details must be a mapping of short texts")
         try:
             partner_, question = check_request(self.scenario.partners, partner, question, urgency, topic)
         except RequestError as exc:
@@ -533,9 +543,13 @@ class ScenarioRunner:
         auto = (not self.facilitated) if auto is None else bool(auto)
         match = match_reply(partner_, question, topic, all_replies(self.scenario.partners))
         clock, scene_id = self.clock.seconds, self.scene_id
-        seat = self.seat if self.seat is not None else (self.scene.seat if self.scene is not None else None)
+        asked_by = seat             # logged only when named, so a default request replays as before
+        if seat is None:
+            seat = self.seat if self.seat is not None else (self.scene.seat if self.scene is not None else None)
+        meta = {k: v for k, v in (meta or {}).items() if v is not None}
         record = RequestRecord(len(self.requests), partner_.id, question, urgency, topic,
-                               match.reply.id if match.reply else None, match.credited, clock, seat, scene_id, auto)
+                               match.reply.id if match.reply else None, match.credited, clock, seat, scene_id, auto,
+                               meta=dict(meta))
         if match.credited and match.reply is not None:
             for ref in match.reply.evidences:
                 credit = Credit(ref.action_id, False, clock, scene_id, None,
@@ -546,7 +560,8 @@ class ScenarioRunner:
             record.due = clock + (match.reply.delay_minutes * 60 if match.reply else 0)
         self.requests.append(record)
         self.log.append({"type": "request", "partner": partner_.id, "question": question, "urgency": urgency,
-                         "topic": topic, "scene": scene_id, "clock": clock, "auto": auto})
+                         "topic": topic, "scene": scene_id, "clock": clock, "auto": auto,
+                         **({"seat": asked_by} if asked_by is not None else {}), **({"meta": meta} if meta else {})})
         self._emit(RequestMade(record, clock))
         self._deliver_answers(clock)        # a reply with no delay comes straight back
         return record
@@ -1116,7 +1131,8 @@ class ScenarioRunner:
                 self.continue_()
             elif kind == "request":
                 self.request_information(entry.get("partner"), entry.get("question"), entry.get("urgency"),
-                                         entry.get("topic"), auto=bool(entry.get("auto", True)))
+                                         entry.get("topic"), auto=bool(entry.get("auto", True)),
+                                         seat=entry.get("seat"), meta=entry.get("meta"))
             elif kind == "facilitator":
                 params = {k: entry.get(k) for k in ("text", "inject_id", "seconds", "request", "reply", "variable",
                                                     "value", "seat")}

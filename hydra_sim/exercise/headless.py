@@ -10,10 +10,10 @@ scene listed twice waits for two), so tests can intervene at a known point. A ne
 uses the presentation seed from the facilitator's welcome (waiting up to ``seed_wait`` s
 for it; without it the station draws its own). In a pod (``seat=``, pods.py) it is the recording
 station that also plays one seat: it runs the one shared runner, plays its plan at its own seat's
-scenes, and between them applies the decisions the other seats' stations send (relayed by the
-facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
+scenes, and between them applies the decisions and requests for information the other seats'
+stations send (relayed by the facilitator), each recorded once with its seat. ``views`` holds what its own seat's screen showed
 after each change (pods.seat_view). ``pod=True`` without a seat: the pod's recording station plays
-no seat itself (every seat has its seat station) and only applies the relayed decisions. Used by
+no seat itself (every seat has its seat station) and only applies the relayed decisions and requests. Used by
 ``hydra-sim station``, the tests and benchmarks/bench_exercise.py.
 Must not import Qt or any GUI code.
 """
@@ -33,7 +33,8 @@ from ..engine.plan import Step, load_plan
 from ..engine.presentation import new_seed
 from ..engine.runner import RunnerError, ScenarioRunner
 from ..records.store import SessionStore, TraineeInfo
-from .pods import apply_relay, seat_view
+from . import protocol as p
+from .pods import apply_relay, apply_request_relay, seat_view
 from .recorder import SessionRecorder
 from .seats import load_token, save_token
 from .station import DEFAULT_BACKOFF, StationLink
@@ -220,8 +221,11 @@ class HeadlessStation:
 
     def _apply(self, recorder: SessionRecorder, command) -> None:
         runner = self.runner
-        if isinstance(command, dict):       # a pod: another seat station's decision, relayed
-            self._apply_relay(recorder, command)
+        if isinstance(command, dict):       # a pod: another seat station's decision or request, relayed
+            if command.get("type") == p.SEAT_REQUEST_RELAY:
+                self._apply_request_relay(recorder, command)
+            else:
+                self._apply_relay(recorder, command)
             return
         if self.hold_at[runner.scene_id] > 0:
             self.hold_at[runner.scene_id] -= 1    # an intervention at a hold scene counts towards its release
@@ -252,6 +256,20 @@ class HeadlessStation:
         recorder.finish_if_ended()
         self.link.notify()
         self._emit("relayed", seat=relay["seat"], scene=relay["scene_id"], station_id=relay["station_id"])
+        self._note_view()
+
+    def _apply_request_relay(self, recorder: SessionRecorder, relay: dict) -> None:
+        try:
+            record = apply_request_relay(self.runner, relay)
+        except RunnerError as exc:
+            self.link.command_failed(relay["request_id"], str(exc))
+            self._emit("request_refused", seat=relay["seat"], partner=relay["partner"], reason=str(exc))
+            return
+        if record is None:
+            return                  # delivered again after a reconnect: applied already
+        recorder.persist()          # stored at once: the request_made event, with its seat
+        self.link.notify()
+        self._emit("request_relayed", seat=relay["seat"], partner=relay["partner"], station_id=relay["station_id"])
         self._note_view()
 
     def _note_view(self) -> None:

@@ -157,3 +157,17 @@ def timeline(views: dict[str, dict]) -> list[dict]:
         for place, item in enumerate(view["stream"]):
             rows.append((item["clock"], order, place, dict(item, seat=seat, seat_title=view["title"])))
     return [row for *_key, row in sorted(rows, key=lambda r: r[:3])]
+
+
+def apply_request_relay(runner: ScenarioRunner, relay: dict):
+    """Apply a relayed seat request for information to the shared runner, for the seat that sent it
+    (the recording station does this). None when it was applied already (the same ``request_id``
+    sent again after a reconnect); raises RunnerError with the reason when it cannot be applied."""
+    if any(r.meta.get("request_id") == relay["request_id"] for r in runner.requests):
+        return None
+    if runner.ended:
+        raise RunnerError("the incident has ended: no more requests")
+    meta = {"station_id": relay["station_id"], "request_id": relay["request_id"],
+            "entered_by": relay.get("entered_by") or None}
+    return runner.request_information(relay["partner"], relay["question"], relay["urgency"], relay.get("topic"),
+                                      seat=relay["seat"], meta=meta)

@@ -27,6 +27,8 @@ import math
 import secrets
 from typing import Any
 
+from ..engine.model import REQUEST_URGENCIES as URGENCIES
+from ..engine.requests import MAX_QUESTION
 from ..records.store import EVENT_KINDS, INPUT_KINDS
 from ..records.validation import MAX_CLOCK, MAX_DEPTH, too_deep
 
@@ -69,6 +71,7 @@ HELLO = "hello"              # first message: proof of the join code, syndicate,
 SYNC = "sync"                # the session row and the stored events after the last acknowledged seq
 COMMAND_FAILED = "command_failed"   # an intervention (or a relayed seat decision) could not be applied
 SEAT_DECISION = "seat_decision"     # a seat station's answer to its own seat's current scene (pods)
+SEAT_REQUEST = "seat_request"       # a seat station's request for information to a partner (pods)
 # Server -> client
 WELCOME = "welcome"          # joined: the role granted, what the facilitator already holds, the order seed
 ACK = "ack"                  # the facilitator holds this session up to seq
@@ -77,9 +80,11 @@ VIEW = "view"                # followers: the syndicate as the console sees it
 ERROR = "error"              # the last message was refused (the connection stays open)
 SEAT_VIEW = "seat_view"      # a seat station: what its seat has seen so far, and its turn if it has one
 SEAT_RELAY = "seat_relay"    # the recording station of a pod: a seat station's decision to apply
+SEAT_REQUEST_RELAY = "seat_request_relay"   # the recording station of a pod: a seat station's request
 
-CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED, SEAT_DECISION)
-SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR, SEAT_VIEW, SEAT_RELAY)
+CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED, SEAT_DECISION, SEAT_REQUEST)
+SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR, SEAT_VIEW, SEAT_RELAY, SEAT_REQUEST_RELAY)
+
 MAX_PICKS = 64               # option ids in one selection (choose_many, rank)
 MAX_BOXES = 24               # boxes (and parts) in one NDM selection
 
@@ -231,8 +236,31 @@ def seat_decision(decision_id: str, scene_id: str, index: int, selection=None, r
 
 def seat_relay(decision: dict, seat: str, station_id: str) -> dict:
     """The server's relay of a checked ``seat_decision`` to the pod's recording station."""
-    relay = {k: v for k, v in decision.items() if k != "type"}
-    return {"type": SEAT_RELAY, **relay, "seat": seat, "station_id": station_id}
+    return _relayed(SEAT_RELAY, decision, seat, station_id)
+
+
+def _relayed(kind: str, message: dict, seat: str, station_id: str) -> dict:
+    """A seat station's checked message, as relayed: its fields, with the seat and station that sent it."""
+    relay = {k: v for k, v in message.items() if k != "type"}
+    return {"type": kind, **relay, "seat": seat, "station_id": station_id}
+
+
+def seat_request(request_id: str, partner: str, question: str, urgency: str = "routine",
+                 topic: str | None = None, entered_by: str = "") -> dict:
+    """A seat station's request for information to ``partner``, for its own seat; ``request_id``
+    names it, so a request sent again (after a lost link) is applied once."""
+    message = {"type": SEAT_REQUEST, "request_id": request_id, "partner": partner, "question": question,
+               "urgency": urgency}
+    if topic is not None:
+        message["topic"] = topic
+    if entered_by:
+        message["entered_by"] = entered_by
+    return message
+
+
+def seat_request_relay(request: dict, seat: str, station_id: str) -> dict:
+    """The server's relay of a checked ``seat_request`` to the pod's recording station."""
+    return _relayed(SEAT_REQUEST_RELAY, request, seat, station_id)
 
 
 def seat_view(syndicate: str, view: dict) -> dict:
@@ -394,6 +422,22 @@ def _check_seat_relay(m: dict) -> None:
     _text(m, "station_id", MAX_NAME)
 
 
+def _check_seat_request(m: dict) -> None:
+    _text(m, "request_id", 100)
+    _text(m, "partner", 200)
+    _text(m, "question", MAX_QUESTION)
+    if m.get("urgency") not in URGENCIES:
+        raise ProtocolError(f"'urgency' must be one of: {', '.join(URGENCIES)}")
+    _text(m, "topic", 200, optional=True)
+    _text(m, "entered_by", MAX_NAME, optional=True, blank=True)
+
+
+def _check_seat_request_relay(m: dict) -> None:
+    _check_seat_request(m)
+    _text(m, "seat", MAX_NAME)
+    _text(m, "station_id", MAX_NAME)
+
+
 def _check_seat_view(m: dict) -> None:
     _text(m, "syndicate")
     if not isinstance(m.get("view"), dict):
@@ -460,4 +504,5 @@ def _check_error(m: dict) -> None:
 _CHECKS = {HELLO: _check_hello, SYNC: _check_sync, COMMAND_FAILED: _check_command_failed,
            WELCOME: _check_welcome, ACK: _check_ack, COMMAND: _check_command, VIEW: _check_view,
            ERROR: _check_error, SEAT_DECISION: _check_seat_decision, SEAT_RELAY: _check_seat_relay,
-           SEAT_VIEW: _check_seat_view}
+           SEAT_VIEW: _check_seat_view, SEAT_REQUEST: _check_seat_request,
+           SEAT_REQUEST_RELAY: _check_seat_request_relay}

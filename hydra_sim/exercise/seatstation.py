@@ -8,7 +8,10 @@ which applies and records it. It keeps nothing of the session itself: the one re
 recording station's, so a seat station that drops out and joins again is simply sent its view
 as it stands (catching up). ``views`` holds every view it was sent, ``errors`` every refusal.
 A plan for a seat lists only that seat's scenes (``choose`` and ``continue`` steps; its checks
-are for self-paced play and are skipped here). Used by the tests and ``hydra-sim station --seat``.
+are for self-paced play and are skipped here) and the seat's requests for information
+(``request`` steps, ``ask:``): a request is sent (``seat_request``) as soon as the step before it
+has been taken, and counts for this seat; a refused one is not sent again. Used by the tests
+and ``hydra-sim station --seat``.
 Must not import Qt or any GUI code.
 """
 
@@ -28,7 +31,7 @@ from .station import DEFAULT_BACKOFF, StationLink
 
 log = logging.getLogger(__name__)
 
-_PLAYED = ("choose", "continue")
+_PLAYED = ("choose", "continue", "request")
 _SKIPPED = ("expect", "mark")
 
 
@@ -53,11 +56,12 @@ class HeadlessSeatStation:
                                     + "; ".join(pr.format() for pr in problems[:3]))
         unplayable = [s for s in steps if s.kind not in _PLAYED + _SKIPPED]
         if unplayable:
-            raise HeadlessError(f"a seat station plays only 'choose' and 'continue' steps, not "
+            raise HeadlessError(f"a seat station plays only 'choose', 'continue' and 'request' steps, not "
                                 f"'{unplayable[0].kind}' (the recording station keeps the shared clock)")
         self.steps = [s for s in steps if s.kind in _PLAYED]
-        others = [s.scene for s in self.steps if self.scenario.scenes[s.scene].seat != seat] \
-            if all(s.scene in self.scenario.scenes for s in self.steps) else ["?"]
+        scened = [s for s in self.steps if s.kind != "request"]      # a request is for no scene
+        others = [s.scene for s in scened if self.scenario.scenes[s.scene].seat != seat] \
+            if all(s.scene in self.scenario.scenes for s in scened) else ["?"]
         if others:
             raise HeadlessError(f"the play script has steps for scene '{others[0]}', which is not seat '{seat}''s")
         self.seat, self.syndicate = seat, syndicate
@@ -83,6 +87,8 @@ class HeadlessSeatStation:
                                 on_status=self._on_status)
         remaining = list(self.steps)
         sent: dict[int, Step] = {}        # turn index -> the step sent for it (not yet seen taken)
+        # a request's id, made once, so one sent again after a lost link is applied once
+        request_ids = {id(step): uuid.uuid4().hex[:12] for step in remaining if step.kind == "request"}
         ended = False
         try:
             self.link.start()
@@ -94,6 +100,8 @@ class HeadlessSeatStation:
                 if kind == "error":
                     self.errors.append(item)
                     self._emit("refused", reason=item)
+                    if item.startswith(("request refused", "your request was not taken")):
+                        continue            # a request refused: recorded in errors, not sent again
                     # A refusal of what was just sent: put it back, to be sent again at the next view
                     # of that turn (the recording station may be offline for a while).
                     for index, step in sorted(sent.items(), reverse=True):
@@ -114,7 +122,20 @@ class HeadlessSeatStation:
                     sent.clear()       # the story is over: what was sent was taken (a last Continue ends it)
                     self._emit("ended", ending=(view.get("ending") or {}).get("id"))
                     break
-                if turn is None or turn["index"] in sent or not remaining:
+                running = turn is not None or view.get("waiting_for") is not None     # a scene is on
+                while running and remaining and remaining[0].kind == "request" and not sent:
+                    # the step before it has been taken: ask now (before this seat's next decision)
+                    ask = remaining[0]
+                    member = self.members[len(self.views) % len(self.members)]
+                    request_id = self.link.send_request(ask.selection["partner"], ask.selection["question"],
+                                                        ask.selection.get("urgency") or "routine",
+                                                        ask.selection.get("topic"), member,
+                                                        request_id=request_ids[id(ask)])
+                    if request_id is None:
+                        break               # no connection: sent again, with its id, at the next view
+                    remaining.pop(0)
+                    self._emit("asked", partner=ask.selection["partner"], request_id=request_id)
+                if turn is None or turn["index"] in sent or not remaining or remaining[0].kind == "request":
                     continue
                 step = remaining[0]
                 if step.scene != turn["scene_id"]:

@@ -159,6 +159,7 @@ class _Syndicate:
     recording_seat: str | None = None
     runner: ScenarioRunner | None = None
     relayed: dict[str, str] = field(default_factory=dict)
+    relayed_requests: set[str] = field(default_factory=set)   # which of the relayed ids are requests
     # What the kept runner has replayed: the session, how many of its inputs, and the last of them (a
     # sync replays only the inputs after it; a stored history that no longer ends so is rebuilt whole).
     runner_session: str | None = None
@@ -470,7 +471,7 @@ class ExerciseServer:
         try:
             for raw in conn:
                 try:
-                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED, p.SEAT_DECISION))
+                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED, p.SEAT_DECISION, p.SEAT_REQUEST))
                 except p.ProtocolError as exc:
                     peer.send(p.error(str(exc)))
                     continue
@@ -483,6 +484,8 @@ class ExerciseServer:
                         self._on_sync(name, peer, message)
                     elif message["type"] == p.SEAT_DECISION:
                         self._on_seat_decision(name, peer, message)
+                    elif message["type"] == p.SEAT_REQUEST:
+                        self._on_seat_request(name, peer, message)
                     elif peer.role != "recording":
                         peer.send(p.error("only the recording station reports failed interventions"))
                     else:
@@ -836,6 +839,10 @@ class ExerciseServer:
             view.injects.append({"inject_id": data.get("inject_id"), "text": data.get("text"), "clock": clock,
                                  "by_facilitator": str(data.get("inject_id", "")).startswith("facilitator-")})
         elif kind in ("request_made", "request_answered") and isinstance(data.get("index"), int):
+            meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+            if kind == "request_made" and isinstance(meta.get("request_id"), str):   # a pod's relayed request
+                syn.relayed.pop(meta["request_id"], None)
+                syn.relayed_requests.discard(meta["request_id"])
             known = [r for r in view.requests if r.get("index") != data["index"]]
             view.requests = sorted(known + [dict(data)], key=lambda r: r.get("index", 0))
         elif kind == "ended":
@@ -886,11 +893,13 @@ class ExerciseServer:
         with self._lock:
             syn = self._syndicates[name]
             seat_station = syn.relayed.pop(message["command_id"], None)
+            what = "request" if message["command_id"] in syn.relayed_requests else "decision"
+            syn.relayed_requests.discard(message["command_id"])
             seat_peer = next((s for s in syn.seats.values() if s.station_id == seat_station), None)
-        if seat_station is not None:            # a relayed seat decision the recording station refused
-            log.info("seat decision %s of %s was refused: %s", message["command_id"], name, message["reason"])
+        if seat_station is not None:            # a relayed seat decision or request the recording station refused
+            log.info("seat %s %s of %s was refused: %s", what, message["command_id"], name, message["reason"])
             if seat_peer is not None:
-                seat_peer.send(p.error(f"your decision was not taken: {message['reason']}"))
+                seat_peer.send(p.error(f"your {what} was not taken: {message['reason']}"))
             return
         with self._lock:
             view = self._syndicates[name].view
@@ -1006,6 +1015,40 @@ class ExerciseServer:
             peer.send(p.error(f"decision refused: {reason}"))
             return
         recording.send(p.seat_relay(message, peer.seat, peer.station_id))
+
+    def _on_seat_request(self, name: str, peer: _Peer, message: dict) -> None:
+        """A seat station's request for information: checked here (a seat station of a pod, the
+        partner and topic the scenario's, the session running, the recording station online), then
+        relayed to the recording station, which applies it for that seat and records it."""
+        if peer.seat is None:
+            peer.send(p.error("this station plays no seat: only a seat station of a pod sends seat requests"))
+            return
+        if peer.role == "recording":
+            peer.send(p.error("the recording station sends its own seat's requests itself"))
+            return
+        partner = self.scenario.partners.get(message["partner"])
+        with self._lock:
+            syn = self._syndicates[name]
+            runner, recording = syn.runner, syn.recording
+            reason = None
+            if partner is None:
+                reason = f"the scenario has no partner '{message['partner'][:60]}'"
+            elif message.get("topic") is not None and message["topic"] not in partner.replies:
+                reason = f"the {partner.name} has no topic '{message['topic'][:60]}'"
+            elif runner is None:
+                reason = "the pod's shared session has not started yet: wait for the recording station"
+            elif runner.ended:
+                reason = "the incident has ended"
+            elif recording is None or not recording.synced:
+                reason = ("the pod's recording station is offline, so nothing can be recorded: your request was "
+                          "not sent; send it again when the station is back")
+            if reason is None:
+                syn.relayed[message["request_id"]] = peer.station_id
+                syn.relayed_requests.add(message["request_id"])
+        if reason is not None:
+            peer.send(p.error(f"request refused: {reason}"))
+            return
+        recording.send(p.seat_request_relay(message, peer.seat, peer.station_id))
 
     # -- out to the console and followers -------------------------------------------------------
     def _publish_view(self, name: str, followers: bool = True) -> None:

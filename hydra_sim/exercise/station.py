@@ -152,6 +152,15 @@ class StationLink:
         message = p.seat_decision(decision_id, scene_id, index, selection, rationale, entered_by)
         return decision_id if self._send(message) else None
 
+    def send_request(self, partner: str, question: str, urgency: str = "routine", topic: str | None = None,
+                     entered_by: str = "", request_id: str | None = None) -> str | None:
+        """A seat station's request for information, for its seat. Returns its id (pass it again as
+        ``request_id`` to resend it: it is applied once), or None when there is no connection.
+        A refusal comes back as an error (``on_error``); success shows in the next seat view."""
+        request_id = request_id or uuid.uuid4().hex[:12]
+        message = p.seat_request(request_id, partner, question, urgency, topic, entered_by)
+        return request_id if self._send(message) else None
+
     def acked(self, session_id: str | None = None) -> int:
         with self._lock:
             return self._acked.get(session_id or self.session_id or "", 0)
@@ -300,9 +309,10 @@ class StationLink:
                 elif kind == p.SEAT_VIEW:
                     self.seat_view = message["view"]
                     self._callback(self.on_seat_view, message["view"])
-                elif kind == p.SEAT_RELAY:
+                elif kind in (p.SEAT_RELAY, p.SEAT_REQUEST_RELAY):
                     if self.role != "recording" or self.on_relay is None:
-                        self.command_failed(message["decision_id"], "this station does not record the pod's session")
+                        which = message["decision_id"] if kind == p.SEAT_RELAY else message["request_id"]
+                        self.command_failed(which, "this station does not record the pod's session")
                     else:
                         self._callback(self.on_relay, message)
                 elif kind == p.ERROR:

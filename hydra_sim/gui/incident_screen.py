@@ -272,13 +272,7 @@ class IncidentScreen(QWidget):
         self.side.addTab(reference, "Reference")
         # requests for information to partner agencies (only when the scenario declares partners)
         self.request_form = RequestForm(controller)
-        # in a scroll area, so the form never makes the window taller than a small screen allows
-        partners = QScrollArea()
-        partners.setWidgetResizable(True)
-        partners.setFrameShape(QFrame.Shape.NoFrame)
-        partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # wrap, never sideways
-        partners.setWidget(self.request_form)
-        self.partners_tab = self.side.addTab(partners, "Partners")
+        self.partners_tab = self.side.addTab(self.request_form.in_scroll_area(), "Partners")
         side_column = QWidget()
         side_layout = QVBoxLayout(side_column)
         side_layout.setContentsMargins(0, 10, 10, 0)

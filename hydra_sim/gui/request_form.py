@@ -13,11 +13,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QFormLayout,
     QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +36,8 @@ ANY_TOPIC = "Let my question say"
 class RequestForm(QWidget):
     """To whom, what, how urgent; sends through the controller and lists what was asked."""
 
-    def __init__(self, controller, parent: QWidget | None = None):
+    def __init__(self, controller, parent: QWidget | None = None, *, show_sent: bool = True):
+        """``show_sent`` False: no list of the requests sent (a seat station shows them in its stream)."""
         super().__init__(parent)
         self.controller = controller
         layout = QVBoxLayout(self)
@@ -71,14 +74,30 @@ class RequestForm(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        layout.addWidget(WrapLabel("Your requests", role="small"))
         self.sent = QListWidget()
         self.sent.setAccessibleName("Requests sent and their answers")
         self.sent.setWordWrap(True)
         self.sent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # long questions wrap
-        layout.addWidget(self.sent, 1)
+        if show_sent:
+            layout.addWidget(WrapLabel("Your requests", role="small"))
+            layout.addWidget(self.sent, 1)
+        else:
+            self.sent.setParent(self)
+            self.sent.hide()
+            layout.addWidget(WrapLabel("Your requests and their answers appear in your stream.", role="small"))
+            layout.addStretch(1)
         controller.session_started.connect(self.reload)
         controller.log_entry_added.connect(self._on_log_entry)
+
+    def in_scroll_area(self) -> QScrollArea:
+        """The form in a scroll area (a tab's page), so it never makes the window taller than a
+        small screen allows; it wraps, never scrolls sideways."""
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(self)
+        return area
 
     # -- filling in ---------------------------------------------------------------------------------
     @Slot()

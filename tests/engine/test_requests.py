@@ -359,3 +359,24 @@ def test_a_question_mostly_about_another_partners_topic_earns_nothing_here(rfi):
     record = runner.request_information("childrens_services", "An unaccompanied boy in foster placement, and the lorry",
                                         "routine")
     assert record.matched == "child_placement" and record.actions == ["child_referral"]
+
+
+def test_a_request_counts_for_the_seat_named_and_replays_so(rfi):
+    """A pod's seat station asks for its own seat (runner.request_information(seat=...)): the seat
+    and who sent it are in the log, so a restore reproduces the request for that seat."""
+    runner = started(rfi)
+    meta = {"station_id": "alpha-manager", "request_id": "r1", "entered_by": None}
+    record = runner.request_information("crime_desk", "Can you do vehicle checks on the lorry at Marrowby?",
+                                        "routine", seat="manager", meta=meta)
+    assert record.seat == "manager" and record.meta == {"station_id": "alpha-manager", "request_id": "r1"}
+    assert runner.log[-1]["seat"] == "manager" and runner.log[-1]["meta"] == record.meta
+    assert record.to_dict()["meta"] == record.meta
+    default = runner.request_information("crime_desk", "Any news of the lorry?", "routine")
+    assert default.seat == "control" and "seat" not in runner.log[-1] and "meta" not in default.to_dict()
+    with pytest.raises(RunnerError, match="no seat 'dispatcher'"):
+        runner.request_information("crime_desk", "Any news?", "routine", seat="dispatcher")
+    with pytest.raises(RunnerError, match="sender details"):      # a log entry's meta that is not one
+        runner.request_information("crime_desk", "Any news?", "routine", meta=["alpha"])
+    restored = ScenarioRunner.restore(rfi, runner.log)
+    assert [(r.seat, r.meta) for r in restored.requests] == [("manager", record.meta), ("control", {})]
+    assert [r.credited for r in restored.requests] == [r.credited for r in runner.requests]

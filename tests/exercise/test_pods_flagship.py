@@ -3,14 +3,15 @@ facilitator's server, over loopback, to the end (issue 17, "Done when").
 
 The control room's station records the pod's one shared session; the officers at scene, the
 incident manager and the investigator each have a seat station. Each station answers only its
-own seat's scenes, from the team's best plan split by seat. The pod's requests for information
-(the plan's two to the NCCU, and the control room's to the ambulance service) are sent from the
-recording station, since a seat station's link carries decisions only; the facilitator changes
+own seat's scenes, from the team's best plan split by seat. The plan's two requests for
+information to the NCCU are the investigator's: its seat station sends them (seat requests,
+relayed to the recording station), after its witness strategy; the control room's request to the
+ambulance service goes from the recording station; the facilitator changes
 a run condition live (the local custody suite fills) and answers one request with a canned reply
 while the control room waits at its next scene. Checked: the story
 reaches the plan's ending with the plan's grade (the requests' credit included), every decision
 is recorded once with the seat and station that made it, the requests and the answer are in
-the record, the live change is marked in the result and met by the incident manager's scene, the
+the record (the NCCU's with seat investigator and its station, credited on time), the live change is marked in the result and met by the incident manager's scene, the
 plenary shows each seat's picture, and no seat was shown another seat's scenes.
 """
 
@@ -34,22 +35,25 @@ RUN = 120.0          # a bound on the whole exercise (never reached when all is 
 
 
 def steps_by_seat(scenario) -> dict[str, list]:
-    """The team's best plan, each seat's decisions in story order (checks of the plan left out)."""
+    """The team's best plan, each seat's decisions in story order (checks of the plan left out);
+    a request goes to the seat of the decision before it (the plan's two follow the investigator's)."""
     steps, problems = load_plan(BEST)
     assert steps, problems
     split: dict[str, list] = {seat: [] for seat in scenario.seats}
+    seat = None
     for step in steps:
         if step.kind in ("choose", "continue"):
-            split[scenario.scenes[step.scene].seat].append(step)
+            seat = scenario.scenes[step.scene].seat
+            split[seat].append(step)
+        elif step.kind == "request":
+            split[seat].append(step)
     return split
 
 
 def recording_steps(control: list) -> list:
-    """The control room's steps, with the pod's requests sent before its third decision (the
-    ambulance ETA, then the plan's requests), so they go while the control room has the turn."""
-    asks = [s for s in load_plan(BEST)[0] if s.kind == "request"]
-    assert len(asks) == 2 and {s.selection["partner"] for s in asks} == {"nccu"}
-    return control[:2] + [ETA] + asks + control[2:]
+    """The control room's steps, with its request for the ambulance ETA sent before its third
+    decision, so it goes while the control room has the turn."""
+    return control[:2] + [ETA] + control[2:]
 
 
 def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
@@ -58,6 +62,9 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     plan = steps_by_seat(scenario)
     assert all(plan.values()), "every seat has decisions of its own"
     assert [s.scene for s in plan["control"]][2:4] == ["control_next", "control_update"]
+    asks = [s for s in plan["investigator"] if s.kind == "request"]
+    assert len(asks) == 2 and {s.selection["partner"] for s in asks} == {"nccu"}
+    assert not any(s.kind == "request" for seat in ("control", "scene", "manager") for s in plan[seat])
 
     server = logged_server(tmp_path, SEATED)
     try:
@@ -75,8 +82,9 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
             thread.start()
         # the facilitator answers the ambulance request as the ambulance service, with its canned
         # reply; the control room waits at control_update until an intervention comes
-        seen = server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated) and len(e.view.requests) == 3,
-                                   what="the pod's three requests at the console")
+        seen = server.log.wait_for(lambda e: isinstance(e, SyndicateUpdated)
+                                   and any(r["partner"] == "ambulance" for r in e.view.requests),
+                                   what="the control room's request at the console")
         eta = next(r for r in seen.view.requests if r["partner"] == "ambulance")
         assert eta["answered_at"] is None and not eta["auto"]          # facilitated: nothing comes by itself
         # the directing staff vary the incident live: the custody the session drew changes before the
@@ -123,6 +131,14 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     asked = [e["data"] for e in record["events"] if e["kind"] == "request_made"]
     answered = [e["data"] for e in record["events"] if e["kind"] == "request_answered"]
     assert [a["partner"] for a in asked] == ["ambulance", "nccu", "nccu"]
+    assert asked[0]["seat"] == "control" and "meta" not in asked[0]      # the recording station's own
+    for a in asked[1:]:         # sent from the investigator's seat station, relayed, recorded for its seat
+        assert a["seat"] == "investigator" and a["meta"]["station_id"] == "alpha-investigator", a
+        assert a["meta"]["entered_by"] == "investigator lead" and a["credited"], a
+    # in the replay log too, so a restore credits the investigator's seat
+    assert [(e.get("seat"), e.get("meta", {}).get("station_id")) for e in inputs if e["type"] == "request"] == \
+        [(None, None)] + [("investigator", "alpha-investigator")] * 2
+    assert [r.seat for r in runner.requests] == ["control", "investigator", "investigator"]
     assert len(answered) == 1 and answered[0]["answer_reply"] == "crews"
     assert answered[0]["answer"].startswith("Ambulance control: the Castlebridge crew")
     credited = {line.action_id: line.status for line in report.actions if line.action_id in

@@ -9,14 +9,18 @@ panels (decision_panels.py), when the window was given the scenario (the station
 which the facilitator's hash check has already matched). The answer goes to the facilitator, who
 relays it to the pod's recording station. A refusal is shown in words. The scene's documents and
 the seat's reference items open in the trainee app's media viewer (media_viewer.py) or a reading
-window. Must not import the runner or the store; holds no rules.
+window. When the scenario copy declares partners, a Partners tab beside the stream holds the
+trainee app's request form (request_form.py): a request for information goes over the seat
+link (``seat_request``), and the pod's recording station records it for this seat; it and its
+answer then appear in the seat's stream. Must not import the runner or the store; holds no rules.
 """
 
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,26 +33,67 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from ...engine import RunnerError
 from ...engine.text import markdown_to_html
 from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..decision_panels import make_panel
 from ..media_viewer import MediaViewer
+from ..request_form import RequestForm
 from ..widgets import WrapLabel, banner
 from ..window_geometry import place
 from .relay import Relay
 from .station import LinkWindow
 
-# request / answer: the seat's requests for information and the partners' answers (sent by the
-# pod's recording station: a seat link carries decisions only)
+# request / answer: the seat's requests for information (sent from the Partners tab, or by the
+# recording station for the seat on screen) and the partners' answers
 MARKS = {"scene": "\u25b8", "inject": "\u2691", "message": "\u2709", "decision": "\u2714",
          "request": "\u2192", "answer": "\u21a9"}
 ENTERED_HERE = ("choose_one", "choose_many")        # in the window's own option list
 IN_PANELS = ("rank", "ndm_rationale")                # in the trainee app's panels (needs the scenario)
+REQUEST_REFUSALS = ("request refused", "your request was not taken")   # the facilitator's words
+
+
+class SeatRequests(QObject):
+    """What the request form needs of a controller, for a seat station: the scenario's partners,
+    and ``request_information`` sending over the seat link. The seat's requests are listed in its
+    stream (the recording station's record), so the form lists none of its own."""
+
+    session_started = Signal()
+    log_entry_added = Signal(object)
+
+    def __init__(self, window: "SeatWindow"):
+        super().__init__(window)
+        self.window = window
+        self.scenario = window.scenario
+        self.requests: list = []
+
+    def request_information(self, partner: str, question: str, urgency: str, topic: str | None):
+        view = self.window.view
+        if view is None or view.get("ended"):
+            raise RunnerError("the incident has not started at the recording station" if view is None
+                              else "the incident has ended")
+        if not question.strip():
+            raise RunnerError("a request needs a question: say what you need from the partner")
+        member = self.window.request.members[0] if self.window.request.members else ""
+        request_id = self.window.link.send_request(partner, " ".join(question.split()), urgency, topic, member)
+        if request_id is None:
+            raise RunnerError("not connected to the facilitator: send it again once connected")
+        self.window.last_request = request_id
+        return SimpleNamespace(clock=view["clock"], request_id=request_id)
+
+    def clock_label(self, clock: int) -> str:
+        view = self.window.view or {}
+        return view.get("clock_label", "") if view.get("clock") == clock else str(clock)
+
+    def partner_name(self, partner_id: str) -> str:
+        partner = self.scenario.partners.get(partner_id)
+        return partner.name if partner else partner_id
 
 
 class SeatWindow(LinkWindow):
@@ -77,7 +122,19 @@ class SeatWindow(LinkWindow):
         self.stream = QListWidget()
         self.stream.setAccessibleName("Your seat's stream")
         self.stream.setWordWrap(True)
-        layout.addWidget(self.stream, 2)
+        self.last_request: str | None = None
+        self.request_form: RequestForm | None = None
+        if scenario is not None and scenario.partners:
+            # the stream and, beside it, the request form (its requests and answers show in the stream)
+            self.tabs = QTabWidget()
+            self.tabs.addTab(self.stream, "Stream")
+            self.requests = SeatRequests(self)
+            self.request_form = RequestForm(self.requests, show_sent=False)
+            self.partners_tab = self.tabs.addTab(self.request_form.in_scroll_area(), "Partners")
+            self.requests.session_started.emit()        # the form lists the scenario's partners
+            layout.addWidget(self.tabs, 2)
+        else:
+            layout.addWidget(self.stream, 2)
         self.turn_title = WrapLabel("", role="heading")
         self.turn_title.setAccessibleName("Your seat's current scene")
         layout.addWidget(self.turn_title)
@@ -190,7 +247,7 @@ class SeatWindow(LinkWindow):
 
     def open_media(self, media) -> QWidget:
         """A document or picture in the trainee app's media viewer. (Not logged in the shared
-        record: the seat link carries decisions only.)"""
+        record: the seat link carries decisions and requests only.)"""
         viewer = MediaViewer(media, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
@@ -327,6 +384,10 @@ class SeatWindow(LinkWindow):
 
     @Slot(str)
     def _on_error(self, text: str) -> None:
+        if text.startswith(REQUEST_REFUSALS) and self.request_form is not None:
+            self.request_form.status.setText(text)      # a request refused: the turn is not affected
+            self.error.setText(text)
+            return
         self.error.setText(text)
         if self.sent_for is not None:          # refused: the pod may answer again
             self.sent_for = None
