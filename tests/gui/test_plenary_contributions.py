@@ -8,13 +8,14 @@ same box, and a refusal reaches the box, not the seat's turn. No sleeps: every w
 from __future__ import annotations
 
 import pytest
-from helpers import FLAGSHIP, StationThread, click, open_console, running_server, shoot
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea
+from helpers import LAPTOP_SCREEN, TASK_BAR, FLAGSHIP, StationThread, click, open_console, running_server, shoot
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from hydra_sim.exercise.headless import HeadlessStation
 from hydra_sim.gui.exercise.seat import SeatWindow
 from hydra_sim.gui.exercise.station import FollowerWindow, JoinRequest
+from hydra_sim.gui.window_geometry import fitted_rect
 
 BEST = FLAGSHIP.with_name("brackenford-services.best.plan.yaml")
 WAIT_MS = 20000
@@ -54,6 +55,7 @@ def test_a_follower_contributes_and_the_facilitator_shows_it_on_the_shared_scree
     qtbot.keyClicks(box.text, SAID)
     qtbot.keyClick(box.text, Qt.Key.Key_Return)
     assert box.status.text() == "Sent, without your name." and box.text.text() == ""
+    shoot(follower, "exercise-contribute-follower")
 
     # the console lists it, with the time and no name
     qtbot.waitUntil(lambda: console.contributions.count() == 1, timeout=WAIT_MS)
@@ -70,11 +72,14 @@ def test_a_follower_contributes_and_the_facilitator_shows_it_on_the_shared_scree
     assert "Alpha" not in plenary.contribution.text()
     assert plenary.contribution.font().pointSizeF() >= 24 or "30pt" in plenary.contribution.styleSheet()
     assert SAID in console.shown_label.text()
-    console.resize(1366, 736)
+    # at the size shoot() gives it on the laptop screen, so the scrolled position below stays
+    console.resize(fitted_rect(console.size(), QRect(0, 0, LAPTOP_SCREEN[0], LAPTOP_SCREEN[1] - TASK_BAR)).size())
     area = console.contributions.parentWidget()
     while not isinstance(area, QScrollArea):          # the console's detail scrolls: bring the list into sight
         area = area.parentWidget()
-    area.ensureWidgetVisible(console.contributions)
+    for _ in range(3):              # the detail page fits itself to the new size after a queued event
+        QApplication.processEvents()
+    area.verticalScrollBar().setValue(console.contributions_heading.y() - 4)
     shoot(console, "exercise-contributions-console")
     plenary.resize(1366, 736)
     shoot(plenary, "exercise-contribution-shown")
