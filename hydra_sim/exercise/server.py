@@ -329,7 +329,7 @@ class ExerciseServer:
     # -- observing -------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[object], None]) -> None:
         """``callback(event)`` for StationJoined, StationLeft, SyndicateUpdated, DecisionReceived,
-        InterventionApplied, InterventionFailed and ExerciseEnded, on a network thread."""
+        InterventionApplied, InterventionFailed, ExerciseEnded and ContributionReceived, on a network thread."""
         with self._lock:
             self._subscribers.append(callback)
 

@@ -12,7 +12,8 @@ the seat's reference items open in the trainee app's media viewer (media_viewer.
 window. When the scenario copy declares partners, a Partners tab beside the stream holds the
 trainee app's request form (request_form.py): a request for information goes over the seat
 link (``seat_request``), and the pod's recording station records it for this seat; it and its
-answer then appear in the seat's stream. Must not import the runner or the store; holds no rules.
+answer then appear in the seat's stream. At the bottom, the shared one-line box (contribute.py) says
+something to the plenary anonymously. Must not import the runner or the store; holds no rules.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ facilitator with a ``StationLink``: the link's callbacks (on its network thread)
 ``Relay`` to the GUI thread, interventions are applied there by the controller (inside its
 ``_turn``, so they are stored like any input), and the link is told to send only once the
 controller's writer says a write is durable. ``FollowerWindow`` is the read-only mirror for
-a team member's second screen. Must not import the runner or the store; holds no rules.
+a team member's second screen (with the one-line box, contribute.py, to say something to the plenary
+anonymously). Must not import the runner or the store; holds no rules.
 """
 
 from __future__ import annotations
