@@ -13,10 +13,9 @@ import queue
 import threading
 
 import pytest
-from exercise_support import FLAGSHIP, WAIT, EventLog
+from exercise_support import WAIT, logged_server
 
 from hydra_sim.exercise import protocol as p
-from hydra_sim.exercise.server import ExerciseServer
 from hydra_sim.exercise.station import StationLink
 from hydra_sim.exercise.views import ContributionReceived
 
@@ -45,15 +44,13 @@ def test_a_good_contribution_is_the_text_only_and_only_a_station_sends_one():
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(FLAGSHIP, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    srv.start()
+    srv = logged_server(tmp_path)
     yield srv
     srv.stop()
 
 
 def test_the_server_keeps_contributions_without_who_sent_them_and_refuses_bad_ones(server):
-    log = EventLog()
-    server.subscribe(log)
+    log = server.log
     joined, errors = threading.Event(), queue.Queue()
     host, port = server.address
     link = StationLink(host, port, server.code, "Alpha", "Alpha-follower", ["PC Hale"], role="follower",
