@@ -75,6 +75,7 @@ log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 10.0
 MAX_TIMER_SECONDS = 3600
+MAX_CONTRIBUTIONS = 500             # anonymous plenary contributions kept per exercise (in memory)
 _CLOSE_REASON_BYTES = 120           # a WebSocket close reason must fit in 123 bytes
 
 
@@ -499,7 +500,9 @@ class ExerciseServer:
                     elif message["type"] == p.SEAT_REQUEST:
                         self._on_seat_request(name, peer, message)
                     elif message["type"] == p.CONTRIBUTION:
-                        self._on_contribution(message["text"])     # the text only: no peer, no name
+                        refused = self._on_contribution(message["text"])     # the text only: no peer, no name
+                        if refused:
+                            peer.send(p.error(refused))
                     elif peer.role != "recording":
                         peer.send(p.error("only the recording station reports failed interventions"))
                     else:
@@ -1064,12 +1067,17 @@ class ExerciseServer:
             return
         recording.send(p.seat_request_relay(message, peer.seat, peer.station_id))
 
-    def _on_contribution(self, text: str) -> None:
-        """An anonymous plenary contribution (already checked: 1 to MAX_CONTRIBUTION characters)."""
+    def _on_contribution(self, text: str) -> str | None:
+        """An anonymous plenary contribution (already checked: 1 to MAX_CONTRIBUTION characters); the
+        refusal's words when the exercise already holds MAX_CONTRIBUTIONS (memory stays bounded)."""
         with self._lock:
+            if len(self._contributions) >= MAX_CONTRIBUTIONS:
+                return (f"contribution refused: the facilitator already holds {MAX_CONTRIBUTIONS} contributions "
+                        "for this exercise; say it aloud in the plenary instead")
             item = Contribution(len(self._contributions) + 1, text.strip(), time.time())
             self._contributions.append(item)
         self._emit(ContributionReceived(item))
+        return None
 
     # -- out to the console and followers -------------------------------------------------------
     def _publish_view(self, name: str, followers: bool = True) -> None:

@@ -16,6 +16,7 @@ import pytest
 from exercise_support import WAIT, logged_server
 
 from hydra_sim.exercise import protocol as p
+from hydra_sim.exercise import server as server_module
 from hydra_sim.exercise.station import StationLink
 from hydra_sim.exercise.views import ContributionReceived
 
@@ -49,7 +50,7 @@ def server(tmp_path):
     srv.stop()
 
 
-def test_the_server_keeps_contributions_without_who_sent_them_and_refuses_bad_ones(server):
+def test_the_server_keeps_contributions_without_who_sent_them_and_refuses_bad_ones(server, monkeypatch):
     log = server.log
     joined, errors = threading.Event(), queue.Queue()
     host, port = server.address
@@ -77,5 +78,10 @@ def test_the_server_keeps_contributions_without_who_sent_them_and_refuses_bad_on
                      what="the second contribution")
         assert [c.text for c in server.contributions()] == ["The lorry's driver was a victim too.",
                                                             "Ask the control room what it knew at 04:10."]
+        # the list is bounded: once full, a contribution is refused in words
+        monkeypatch.setattr(server_module, "MAX_CONTRIBUTIONS", 2)
+        link.contribute("One more thing")
+        assert "already holds 2 contributions" in errors.get(timeout=WAIT)
+        assert len(server.contributions()) == 2
     finally:
         link.close()

@@ -8,7 +8,7 @@ same box, and a refusal reaches the box, not the seat's turn. No sleeps: every w
 from __future__ import annotations
 
 import pytest
-from helpers import LAPTOP_SCREEN, TASK_BAR, FLAGSHIP, StationThread, click, open_console, running_server, shoot
+from helpers import FLAGSHIP, LAPTOP_SCREEN, TASK_BAR, StationThread, click, open_console, running_server, shoot
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
