@@ -15,6 +15,8 @@ name its ``seat``; a seat station receives only ``seat_view`` (its own seat's st
 sends ``seat_decision`` for its own seat's current scene; the server relays it to the syndicate's
 recording station as ``seat_relay``, which runs the one shared runner. These messages travel on the
 same authenticated connection, so the join proof, the replay check and the size limits cover them.
+Plenary contributions: any joined station may send a ``contribution`` (a line of text for the
+facilitator to show on the shared screen); it carries no name, and the server stores none.
 Must not import Qt, the GUI, or the network library (this module is pure data).
 """
 
@@ -38,6 +40,7 @@ MAX_MESSAGE_BYTES = 1_000_000       # a whole session record fits with room to s
 MAX_TEXT = 4000                     # free-text inject, member name, reason ...
 MAX_NAME = 64                       # syndicate, station and member names
 MAX_MEMBERS = 12
+MAX_CONTRIBUTION = 300              # one anonymous contribution to the plenary: a line or two, read from the back
 MAX_EVENTS_PER_SYNC = 2000
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I/L: read aloud and typed without doubt
 CODE_LENGTH = 6                     # the training-room code: one room, one exercise, guessing slowed (server.py)
@@ -72,6 +75,7 @@ SYNC = "sync"                # the session row and the stored events after the l
 COMMAND_FAILED = "command_failed"   # an intervention (or a relayed seat decision) could not be applied
 SEAT_DECISION = "seat_decision"     # a seat station's answer to its own seat's current scene (pods)
 SEAT_REQUEST = "seat_request"       # a seat station's request for information to a partner (pods)
+CONTRIBUTION = "contribution"       # any station: an anonymous line for the plenary's shared screen
 # Server -> client
 WELCOME = "welcome"          # joined: the role granted, what the facilitator already holds, the order seed
 ACK = "ack"                  # the facilitator holds this session up to seq
@@ -82,7 +86,7 @@ SEAT_VIEW = "seat_view"      # a seat station: what its seat has seen so far, an
 SEAT_RELAY = "seat_relay"    # the recording station of a pod: a seat station's decision to apply
 SEAT_REQUEST_RELAY = "seat_request_relay"   # the recording station of a pod: a seat station's request
 
-CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED, SEAT_DECISION, SEAT_REQUEST)
+CLIENT_TYPES = (HELLO, SYNC, COMMAND_FAILED, SEAT_DECISION, SEAT_REQUEST, CONTRIBUTION)
 SERVER_TYPES = (WELCOME, ACK, COMMAND, VIEW, ERROR, SEAT_VIEW, SEAT_RELAY, SEAT_REQUEST_RELAY)
 
 MAX_PICKS = 64               # option ids in one selection (choose_many, rank)
@@ -263,6 +267,11 @@ def seat_request_relay(request: dict, seat: str, station_id: str) -> dict:
     return _relayed(SEAT_REQUEST_RELAY, request, seat, station_id)
 
 
+def contribution(text: str) -> dict:
+    """An anonymous contribution to the plenary: the text only (no station, syndicate or member)."""
+    return {"type": CONTRIBUTION, "text": text}
+
+
 def seat_view(syndicate: str, view: dict) -> dict:
     return {"type": SEAT_VIEW, "syndicate": syndicate, "view": view}
 
@@ -438,6 +447,19 @@ def _check_seat_request_relay(m: dict) -> None:
     _text(m, "station_id", MAX_NAME)
 
 
+def _check_contribution(m: dict) -> None:
+    text = m.get("text")
+    if not isinstance(text, str):
+        raise ProtocolError("contribution refused: it must be text")
+    if not text.strip():
+        raise ProtocolError("contribution refused: it is empty; write something to say to the plenary")
+    if len(text) > MAX_CONTRIBUTION:
+        raise ProtocolError(f"contribution refused: it is {len(text)} characters long; at most {MAX_CONTRIBUTION} "
+                            "fit on the shared screen, so shorten it")
+    if set(m) != {"type", "text"}:      # nothing that could name the sender rides along
+        raise ProtocolError("contribution refused: a contribution carries its text only")
+
+
 def _check_seat_view(m: dict) -> None:
     _text(m, "syndicate")
     if not isinstance(m.get("view"), dict):
@@ -505,4 +527,4 @@ _CHECKS = {HELLO: _check_hello, SYNC: _check_sync, COMMAND_FAILED: _check_comman
            WELCOME: _check_welcome, ACK: _check_ack, COMMAND: _check_command, VIEW: _check_view,
            ERROR: _check_error, SEAT_DECISION: _check_seat_decision, SEAT_RELAY: _check_seat_relay,
            SEAT_VIEW: _check_seat_view, SEAT_REQUEST: _check_seat_request,
-           SEAT_REQUEST_RELAY: _check_seat_request_relay}
+           SEAT_REQUEST_RELAY: _check_seat_request_relay, CONTRIBUTION: _check_contribution}

@@ -23,6 +23,8 @@ server keeps the shared runner in step with the mirror (each sync replays only i
 diverged history is rebuilt whole), sends every seat station only its own
 seat's view, checks a seat station's decision (its own seat's current scene, else an error) and
 relays it to the recording station, which applies and records it once, with its seat.
+Plenary contributions (``contribution``, from any joined station): kept in memory for this exercise,
+in order, with the time received and nothing that says who sent them (``contributions()``).
 Must not import Qt or any GUI code.
 """
 
@@ -55,6 +57,8 @@ from . import pods
 from . import protocol as p
 from . import tls
 from .views import (
+    Contribution,
+    ContributionReceived,
     DecisionReceived,
     DecisionView,
     ExerciseEnded,
@@ -71,6 +75,7 @@ log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 10.0
 MAX_TIMER_SECONDS = 3600
+MAX_CONTRIBUTIONS = 500             # anonymous plenary contributions kept per exercise (in memory)
 _CLOSE_REASON_BYTES = 120           # a WebSocket close reason must fit in 123 bytes
 
 
@@ -254,6 +259,8 @@ class ExerciseServer:
         self._owners: dict[str, str] = {}        # session id -> the syndicate whose station records it
         self._subscribers: list[Callable[[object], None]] = []
         self._ended_reported = False
+        # anonymous plenary contributions: text and time only (who sent one is never kept)
+        self._contributions: list[Contribution] = []
         self._injects = {i.id: i for i in self.scenario.all_injects()}
         self.wrong_codes = WrongCodeGuard()
         self.fingerprint = ""          # of the TLS certificate made at start (tls.py); stations' proofs bind to it
@@ -323,7 +330,7 @@ class ExerciseServer:
     # -- observing -------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[object], None]) -> None:
         """``callback(event)`` for StationJoined, StationLeft, SyndicateUpdated, DecisionReceived,
-        InterventionApplied, InterventionFailed and ExerciseEnded, on a network thread."""
+        InterventionApplied, InterventionFailed, ExerciseEnded and ContributionReceived, on a network thread."""
         with self._lock:
             self._subscribers.append(callback)
 
@@ -345,6 +352,11 @@ class ExerciseServer:
         """Syndicate name -> its session id in the facilitator's store (for the debrief and review)."""
         with self._lock:
             return {n: s.view.session_id for n, s in sorted(self._syndicates.items()) if s.view.session_id}
+
+    def contributions(self) -> list[Contribution]:
+        """The exercise's anonymous plenary contributions, oldest first (no sender is stored)."""
+        with self._lock:
+            return list(self._contributions)
 
     # -- interventions ---------------------------------------------------------------------------
     def inject(self, target: str, *, text: str | None = None, inject_id: str | None = None) -> list[InterventionView]:
@@ -471,7 +483,8 @@ class ExerciseServer:
         try:
             for raw in conn:
                 try:
-                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED, p.SEAT_DECISION, p.SEAT_REQUEST))
+                    message = p.decode(raw, (p.SYNC, p.COMMAND_FAILED, p.SEAT_DECISION, p.SEAT_REQUEST,
+                                             p.CONTRIBUTION))
                 except p.ProtocolError as exc:
                     peer.send(p.error(str(exc)))
                     continue
@@ -486,6 +499,10 @@ class ExerciseServer:
                         self._on_seat_decision(name, peer, message)
                     elif message["type"] == p.SEAT_REQUEST:
                         self._on_seat_request(name, peer, message)
+                    elif message["type"] == p.CONTRIBUTION:
+                        refused = self._on_contribution(message["text"])     # the text only: no peer, no name
+                        if refused:
+                            peer.send(p.error(refused))
                     elif peer.role != "recording":
                         peer.send(p.error("only the recording station reports failed interventions"))
                     else:
@@ -1049,6 +1066,18 @@ class ExerciseServer:
             peer.send(p.error(f"request refused: {reason}"))
             return
         recording.send(p.seat_request_relay(message, peer.seat, peer.station_id))
+
+    def _on_contribution(self, text: str) -> str | None:
+        """An anonymous plenary contribution (already checked: 1 to MAX_CONTRIBUTION characters); the
+        refusal's words when the exercise already holds MAX_CONTRIBUTIONS (memory stays bounded)."""
+        with self._lock:
+            if len(self._contributions) >= MAX_CONTRIBUTIONS:
+                return (f"contribution refused: the facilitator already holds {MAX_CONTRIBUTIONS} contributions "
+                        "for this exercise; say it aloud in the plenary instead")
+            item = Contribution(len(self._contributions) + 1, text.strip(), time.time())
+            self._contributions.append(item)
+        self._emit(ContributionReceived(item))
+        return None
 
     # -- out to the console and followers -------------------------------------------------------
     def _publish_view(self, name: str, followers: bool = True) -> None:

@@ -161,6 +161,11 @@ class StationLink:
         message = p.seat_request(request_id, partner, question, urgency, topic, entered_by)
         return request_id if self._send(message) else None
 
+    def contribute(self, text: str) -> bool:
+        """An anonymous contribution to the plenary (the text only; no name is sent). False when there
+        is no connection; a refusal (empty, too long) comes back as an error (``on_error``)."""
+        return self._send(p.contribution(text))
+
     def acked(self, session_id: str | None = None) -> int:
         with self._lock:
             return self._acked.get(session_id or self.session_id or "", 0)

@@ -4,7 +4,8 @@
 server builds it from the records it mirrors. The event classes are what
 ``ExerciseServer.subscribe`` callbacks receive. ``Command`` is one facilitator
 intervention as a station receives it. All are plain data (``to_dict``/``from_dict`` for
-the wire). Must not import Qt, the GUI or the network library.
+the wire). ``Contribution`` is one anonymous line for the plenary: its text and when it
+arrived, and nothing that names who sent it. Must not import Qt, the GUI or the network library.
 """
 
 from __future__ import annotations
@@ -185,3 +186,17 @@ class InterventionFailed:
 class ExerciseEnded:
     """Every syndicate's session has ended (by its ending or by the facilitator)."""
     syndicates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """An anonymous contribution to the plenary: its number in the exercise, its text, when it arrived
+    (seconds since the epoch). No station, syndicate or member, by design: the point is anonymity."""
+    number: int
+    text: str
+    received_at: float
+
+
+@dataclass(frozen=True)
+class ContributionReceived:
+    contribution: Contribution

@@ -5,7 +5,8 @@ over the server's ``SyndicateView`` copies), the selected syndicate's decisions 
 rationale, who entered it, when) and injects, and the facilitator's actions (inject free text
 or a prepared inject, pause, resume, change the timer, end, answer a request for information as
 the partner with a canned reply or free text, change a run condition live, hand a pod's seat to
-its stand-in or back, open the plenary debrief; a pod's live changes are on its seat timeline). Every
+its stand-in or back, open the plenary debrief; a pod's live changes are on its seat timeline; the
+stations' anonymous contributions, one shown on the plenary window, the shared screen). Every
 action's result (queued / sent / applied / failed and why) is listed. Server events arrive on
 a network thread and reach the window through a ``Relay`` signal. ``run(args)`` is the
 ``hydra-sim facilitate SCENARIO`` hook. Holds no rules: the server and the stations decide.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import html
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +57,7 @@ from ...engine.run_conditions import declared, possible_values
 from ...exercise.pods import timeline
 from ...exercise.protocol import ALL, DEFAULT_PORT
 from ...exercise.views import (
+    ContributionReceived,
     DecisionReceived,
     ExerciseEnded,
     InterventionApplied,
@@ -522,6 +525,36 @@ class ExerciseConsole(QMainWindow):
         answer_box.addWidget(self.answer_button)
         answer_box.addStretch(1)
         grid.addLayout(answer_box, 5, 1, 1, 2)
+        # anonymous contributions from every station (no name is ever received): one at a time on the
+        # plenary window, the shared screen (rows 6-7)
+        self.contributions_heading = _label("Contributions (anonymous)", "heading")
+        grid.addWidget(self.contributions_heading, 6, 0, 1, 3)
+        self.contributions = QListWidget()
+        self.contributions.setAccessibleName("Contributions from the stations, anonymous, oldest first")
+        self.contributions.setWordWrap(True)
+        self.contributions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.contributions.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.contributions.setMaximumHeight(180)
+        # at its smallest, three lines: the detail pane is sized to its minimum and scrolls
+        self.contributions.setMinimumHeight(3 * self.contributions.fontMetrics().lineSpacing() + 16)
+        self.contributions.itemActivated.connect(lambda _item: self.show_contribution())
+        grid.addWidget(self.contributions, 7, 0)
+        shown_box = QVBoxLayout()
+        self.show_contribution_button = QPushButton("Sh&ow on the shared screen")
+        self.show_contribution_button.setAccessibleName("Show the selected contribution on the plenary window")
+        self.show_contribution_button.clicked.connect(self.show_contribution)
+        self.clear_contribution_button = QPushButton("Clear the s&hared screen")
+        self.clear_contribution_button.setAccessibleName("Take the contribution off the plenary window")
+        self.clear_contribution_button.clicked.connect(self.clear_contribution)
+        self.shown_label = _label("Nothing shown on the shared screen.", "muted")
+        self.shown_label.setAccessibleName("What the shared screen shows")
+        buttons = QHBoxLayout()          # side by side: the card stays short on a laptop screen
+        buttons.addWidget(self.show_contribution_button)
+        buttons.addWidget(self.clear_contribution_button)
+        shown_box.addLayout(buttons)
+        shown_box.addWidget(self.shown_label)
+        shown_box.addStretch(1)
+        grid.addLayout(shown_box, 7, 1, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 2)
@@ -647,6 +680,9 @@ class ExerciseConsole(QMainWindow):
         self.setWindowTitle(f"Facilitator console: {server.scenario.title} \u2013 code {code} \u2013 hydra_sim")
         for view in server.snapshot():
             self._show_view(view)
+        self.contributions.clear()
+        for contribution in server.contributions():
+            self._add_contribution(contribution)
         self._show_live(True)
 
     def _fill_live_changes(self, scenario) -> None:
@@ -704,6 +740,42 @@ class ExerciseConsole(QMainWindow):
                                   f"entered by {event.decision.entered_by or '?'}.")
         elif isinstance(event, ExerciseEnded):
             self.activity.setText("Every syndicate has finished: open the plenary debrief.")
+        elif isinstance(event, ContributionReceived):
+            self._add_contribution(event.contribution)
+            self.activity.setText("A contribution arrived (anonymous): see Contributions.")
+
+    def _add_contribution(self, contribution) -> None:
+        when = time.strftime("%H:%M", time.localtime(contribution.received_at))
+        item = QListWidgetItem(f"{when}  {contribution.text}")
+        item.setData(Qt.ItemDataRole.UserRole, contribution.text)
+        self.contributions.addItem(item)
+        if self.contributions.currentRow() < 0:
+            self.contributions.setCurrentRow(0)
+
+    @Slot()
+    def show_contribution(self):
+        """The selected contribution on the plenary window (opened if it is not), large, with no name."""
+        item = self.contributions.currentItem()
+        if item is None:
+            self._show_error("shared screen", "select a contribution to show first")
+            return None
+        window = self.plenary_window
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
+            window = self.open_plenary()
+            if window is None:
+                return None
+        text = item.data(Qt.ItemDataRole.UserRole)
+        window.show_contribution(text)
+        window.raise_()
+        self.shown_label.setText(f"On the shared screen: \u201c{text}\u201d")
+        return window
+
+    @Slot()
+    def clear_contribution(self) -> None:
+        window = self.plenary_window
+        if window is not None and shiboken6.isValid(window):
+            window.show_contribution(None)
+        self.shown_label.setText("Nothing shown on the shared screen.")
 
     def _show_view(self, view) -> None:
         row = self.model.set_view(view)

@@ -10,6 +10,8 @@ action, score distribution, median time to each critical action; charts to PNG, 
 CSV) fed with exactly the exercise's sessions through ``exercise_cohort_summary``. A seated exercise adds the "Team and seats" tab
 (plenary_seats.py): each pod's team actions and where its seats' pictures diverged. Exports
 the report as HTML (``plenary_html``) or PDF (Qt's printer, as report_pdf.py does).
+It is the shared screen: ``show_contribution`` puts one of the stations' anonymous contributions
+at its top in large text (no name: none is ever received), until cleared.
 Holds no rules. Must not import the runner or the session controller.
 """
 
@@ -143,6 +145,14 @@ class PlenaryWindow(QWidget):
         head.addWidget(self.html_button)
         head.addWidget(self.pdf_button)
         outer.addLayout(head)
+        # a contribution the facilitator shows, read from the back of the room (hidden when none)
+        self.contribution = WrapLabel("")
+        self.contribution.setAccessibleName("A contribution from the room, anonymous")
+        self.contribution.setTextFormat(Qt.TextFormat.PlainText)       # a trainee's words, never markup
+        self.contribution.setStyleSheet("font-size: 30pt; font-weight: 700; padding: 18px 24px; "
+                                        "border: 3px solid palette(highlight); border-radius: 8px;")
+        self.contribution.hide()
+        outer.addWidget(self.contribution)
 
         outer.addWidget(WrapLabel("Results", role="heading"))
         columns = RESULT_COLUMNS + (("Team actions",) if data.seated else ())     # pods: the team's result too
@@ -253,6 +263,11 @@ class PlenaryWindow(QWidget):
         with SessionStore(Path(store_path)) as store:
             data = plenary(store, session_ids)
         return cls(data)
+
+    def show_contribution(self, text: str | None) -> None:
+        """Show an anonymous contribution large at the top, in quotes (None: take it off)."""
+        self.contribution.setText(f"\u201c{text}\u201d" if text else "")
+        self.contribution.setVisible(bool(text))
 
     def _cohort_text(self) -> str:
         c = self.data.cohort

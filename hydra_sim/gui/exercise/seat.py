@@ -12,7 +12,8 @@ the seat's reference items open in the trainee app's media viewer (media_viewer.
 window. When the scenario copy declares partners, a Partners tab beside the stream holds the
 trainee app's request form (request_form.py): a request for information goes over the seat
 link (``seat_request``), and the pod's recording station records it for this seat; it and its
-answer then appear in the seat's stream. Must not import the runner or the store; holds no rules.
+answer then appear in the seat's stream. At the bottom, the shared one-line box (contribute.py) says
+something to the plenary anonymously. Must not import the runner or the store; holds no rules.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ..media_viewer import MediaViewer
 from ..request_form import RequestForm
 from ..widgets import WrapLabel, banner
 from ..window_geometry import place
+from .contribute import REFUSED, ContributeBox
 from .relay import Relay
 from .station import LinkWindow
 
@@ -172,6 +174,8 @@ class SeatWindow(LinkWindow):
         self.send_button.clicked.connect(self.send)
         row.addWidget(self.send_button)
         layout.addLayout(row)
+        self.contribute = ContributeBox(lambda text: self.link.contribute(text))
+        layout.addWidget(self.contribute)
         self._show_turn(None)
         self.relay = Relay(self)
         self.relay.seat_view.connect(self.show_view)
@@ -384,6 +388,9 @@ class SeatWindow(LinkWindow):
 
     @Slot(str)
     def _on_error(self, text: str) -> None:
+        if text.startswith(REFUSED):          # a contribution refused: the turn is not affected
+            self.contribute.refused(text)
+            return
         if text.startswith(REQUEST_REFUSALS) and self.request_form is not None:
             self.request_form.status.setText(text)      # a request refused: the turn is not affected
             self.error.setText(text)

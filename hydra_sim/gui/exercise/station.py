@@ -6,7 +6,8 @@ facilitator with a ``StationLink``: the link's callbacks (on its network thread)
 ``Relay`` to the GUI thread, interventions are applied there by the controller (inside its
 ``_turn``, so they are stored like any input), and the link is told to send only once the
 controller's writer says a write is durable. ``FollowerWindow`` is the read-only mirror for
-a team member's second screen. Must not import the runner or the store; holds no rules.
+a team member's second screen (with the one-line box, contribute.py, to say something to the plenary
+anonymously). Must not import the runner or the store; holds no rules.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ...exercise.station import DEFAULT_BACKOFF, StationLink
 from ..safe_text import plain_tooltip
 from ..widgets import WrapLabel, banner, read_only_table
 from ..window_geometry import place
+from .contribute import ContributeBox
 from .relay import Relay
 
 log = logging.getLogger(__name__)
@@ -344,13 +346,16 @@ class FollowerWindow(LinkWindow):
         self.updates.setAccessibleName("Updates the syndicate received")
         self.updates.setWordWrap(True)
         layout.addWidget(self.updates, 1)
+        self.contribute = ContributeBox(lambda text: self.link.contribute(text))
+        layout.addWidget(self.contribute)
         self.relay = Relay(self)
         self.relay.update.connect(self.show_view)
         self.relay.status.connect(self._on_status)
+        self.relay.error.connect(self.contribute.refused)      # a follower's only sent message: a contribution
         self.link = StationLink(request.host, request.port, request.code, request.syndicate, request.station_id,
                                 request.members, role="follower", scenario_id=request.scenario_id,
                                 on_update=self.relay.emit_update, on_status=self.relay.emit_status,
-                                backoff=backoff)
+                                on_error=self.relay.emit_error, backoff=backoff)
 
     def start(self) -> None:
         self.link.start()
