@@ -342,3 +342,19 @@ def test_the_facilitator_chooses_one_option_order_for_all_or_one_per_syndicate(t
 def test_an_unknown_order_choice_is_refused(tmp_path):
     with pytest.raises(ExerciseError, match="option order"):
         ExerciseServer(FLAGSHIP, tmp_path / "f.sqlite3", host="127.0.0.1", port=0, order="random")
+
+
+def test_an_ndm_rationale_reads_as_words_on_the_console_and_followers():
+    """The console's and followers' "choice" for an NDM rationale names the boxes filled and each
+    structured part's answer in the scenario's words: the recorded dict leaked there before."""
+    from hydra_sim.engine import load_plan
+    from hydra_sim.exercise.server import _choice_text
+    scenario = load_scenario(FLAGSHIP).scenario
+    steps, _ = load_plan(BEST)
+    step = next(s for s in steps if s.scene == "powers_rationale")
+    scene = scenario.scenes["powers_rationale"]
+    words = _choice_text(scene, {"selection": step.selection})
+    assert words.startswith("Rationale recorded (") and "Powers and policy" in words
+    assert "{" not in words and "parts" not in words and "suspect_route" not in words
+    part = scene.decision.parts[0]
+    assert part.option(step.selection["parts"][part.id]).label in words
