@@ -43,6 +43,21 @@ def boxes_of(selection) -> dict:
     return {k: v for k, v in selection.items() if k != PARTS_KEY}
 
 
+def selection_words(decision: Decision | None, selection: dict) -> str:
+    """A recorded NDM rationale in words for lists and timelines: the boxes filled, by their titles,
+    and each structured part's chosen answer in the scenario's words; never ids or the recorded
+    dict (the box texts themselves are the rationale, shown where the rationale is)."""
+    from .model import ndm_box_title
+    words = ["Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"]
+    parts = {part.id: part for part in getattr(decision, "parts", ())}
+    for part_id, option_id in parts_of(selection).items():
+        part = parts.get(part_id)
+        option = part.option(option_id) if part is not None and isinstance(option_id, str) else None
+        if option is not None:
+            words.append(f"{part.prompt} {option.label}")
+    return "; ".join(words)
+
+
 def parts_of(selection) -> dict:
     """The structured parts of a recorded selection ({} for old records and form-only decisions)."""
     parts = selection.get(PARTS_KEY) if isinstance(selection, dict) else None

@@ -63,6 +63,14 @@ class Plenary:
     unreadable: dict[str, str] = field(default_factory=dict)   # syndicate -> why its session cannot be read
     teams: dict[str, dict] = field(default_factory=dict)       # syndicate -> its report's team part (seated)
     pictures: dict[str, list[dict]] = field(default_factory=dict)  # syndicate -> each decision's picture (seated)
+    # syndicate -> the whole incident on one timeline: every seat's scenes, messages, requests and
+    # decisions in clock order (seated; the console's timeline, after the event)
+    timelines: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def scenario(self):
+        """The scenario the syndicates played (the first record's that loads), or None."""
+        return next((r.scenario for r in self.records.values() if r.scenario is not None), None)
 
     @property
     def seated(self) -> bool:
@@ -122,9 +130,28 @@ def plenary(store: SessionStore, session_ids: dict[str, str]) -> Plenary:
     first = next(iter(records.values()), None)
     teams = {name: team_of(r.report) for name, r in records.items() if team_of(r.report)}
     seat_pictures = {name: list(r.pictures) for name, r in records.items() if r.pictures is not None}
+    timelines = {name: rows for name, r in records.items() if r.pictures is not None
+                 for rows in [incident_timeline(store, r)] if rows is not None}
     return Plenary(first.summary.scenario_id if first else "", first.summary.scenario_title if first else "",
                    names, ordered, results, cohort_stats(list(records.values())), records, unreadable,
-                   teams, seat_pictures)
+                   teams, seat_pictures, timelines)
+
+
+def incident_timeline(store: SessionStore, record: SessionRecord) -> list[dict] | None:
+    """A seated session's whole incident on one timeline (``pods.timeline`` of every seat's view of
+    the replayed session): ``{clock_label, seat_title, kind, text}`` rows; None when it cannot be
+    replayed (the plenary then shows the rest)."""
+    from ..engine.runner import RunnerError, ScenarioRunner
+    from .pods import seat_view, timeline
+    scenario = record.scenario
+    if scenario is None or not scenario.seats:
+        return None
+    try:
+        runner = ScenarioRunner.restore(scenario, store.inputs(record.session_id))
+    except (RunnerError, StoreError, ValueError):
+        return None
+    return [{k: row[k] for k in ("clock_label", "seat_title", "kind", "text")}
+            for row in timeline({seat: seat_view(runner, seat) for seat in scenario.seats})]
 
 
 def _e(value) -> str:
@@ -146,7 +173,7 @@ def plenary_html(data: Plenary, title: str = "Plenary debrief") -> str:
             + ("<th>Team actions</th>" if data.seated else "") + "</tr>"]
     for r in data.results:
         score = "" if r.percent is None else f"{r.percent:.1f}%"
-        interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
+        interventions = "; ".join(_intervention_text(i, data.scenario) for i in r.interventions) or "none"
         team = f"<td>{_e(r.team.removeprefix('Team: ') or 'not finished')}</td>" if data.seated else ""
         body.append(f"<tr><td>{_e(r.syndicate)}</td><td>{_e(score)}</td><td>{_e(r.grade)}</td>"
                     f"<td>{_e((r.outcome or r.status).replace('_', ' '))}</td>"
@@ -230,7 +257,8 @@ def _entered_by(record: SessionRecord, row: DecisionRow) -> str:
     return str(meta.get("entered_by", "")) if isinstance(meta, dict) else ""
 
 
-def _intervention_text(entry: dict) -> str:
+def _intervention_text(entry: dict, scenario=None) -> str:
+    """One intervention in words; with the ``scenario``, a run condition and a seat by their titles."""
     action = entry.get("action", "?")
     if action == "inject":
         what = entry.get("inject_id") or f"\u201c{entry.get('text', '')}\u201d"
@@ -238,10 +266,21 @@ def _intervention_text(entry: dict) -> str:
     if action == "timer":
         return f"timer {entry.get('seconds', 0):+d} s"
     if action == "answer":          # the facilitator answered a request for information
-        what = entry.get("reply") or f"\u201c{entry.get('text', '')}\u201d"
-        return f"answer to request {entry.get('request')}: {what}"
+        reply = entry.get("reply")
+        titles = {r.id: r.title for p in (scenario.partners.values() if scenario is not None else ())
+                  for r in p.replies.values()}
+        what = (f"the canned reply \u201c{titles.get(reply, reply)}\u201d" if reply
+                else f"\u201c{entry.get('text', '')}\u201d")
+        return f"answer to request #{entry.get('request')}: {what}"     # numbered as the console lists them
     if action == "set_condition":   # a run condition changed live: the score is of the changed incident
-        return f"run condition {entry.get('variable')} changed from {entry.get('from')} to {entry.get('value')}"
+        name = str(entry.get("variable"))
+        if scenario is not None and name in scenario.variables:
+            from ..engine.live_changes import condition_title, value_label
+            return (f"{condition_title(scenario, name)} changed from {value_label(scenario, name, entry.get('from'))} "
+                    f"to {value_label(scenario, name, entry.get('value'))}")
+        return f"run condition {name} changed from {entry.get('from')} to {entry.get('value')}"
     if action in ("stand_in", "hand_back"):
-        return f"seat {entry.get('seat')} " + ("handed to its stand-in" if action == "stand_in" else "handed back")
+        seat = scenario.seats.get(str(entry.get("seat"))) if scenario is not None else None
+        return (f"seat {seat.title if seat else entry.get('seat')} "
+                + ("handed to its stand-in" if action == "stand_in" else "handed back"))
     return str(action)

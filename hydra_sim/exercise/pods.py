@@ -93,8 +93,9 @@ def _choice_words(scenario, record) -> str:
     scene = scenario.scenes[record.scene_id]
     if record.expired:
         choice = "time ran out"
-    elif isinstance(record.selection, dict):
-        choice = "; ".join(f"{k}: {v}" for k, v in record.selection.items() if isinstance(v, str))
+    elif isinstance(record.selection, dict):      # an NDM rationale: its boxes and parts in words, no ids
+        from ..engine.rationale import selection_words
+        choice = selection_words(scene.decision, record.selection)
     else:
         ids = [record.selection] if isinstance(record.selection, str) else list(record.selection or [])
         options = [scene.decision.option(i) if scene.decision is not None else None for i in ids]

@@ -1121,26 +1121,11 @@ def _choice_text(scene, data: dict) -> str:
         return "(time ran out)"
     decision = scene.decision if scene is not None else None
     if isinstance(selection, dict):
-        return _rationale_words(decision, selection)
+        from ..engine.rationale import selection_words
+        return selection_words(decision, selection)
     ids = [selection] if isinstance(selection, str) else list(selection or [])
 
     def label(option_id) -> str:
         option = decision.option(option_id) if decision is not None else None
         return option.label if option is not None else str(option_id)
     return "; ".join(label(i) for i in ids)
-
-
-def _rationale_words(decision, selection: dict) -> str:
-    """An NDM rationale as the console and followers show it: which boxes were filled, by their
-    titles, and each structured part's chosen answer in the scenario's words (never ids or the
-    recorded dict; the box texts are the rationale, shown in its own column)."""
-    from ..engine.model import ndm_box_title
-    from ..engine.rationale import boxes_of, parts_of
-    words = ["Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"]
-    parts = {part.id: part for part in getattr(decision, "parts", ())}
-    for part_id, option_id in parts_of(selection).items():
-        part = parts.get(part_id)
-        option = part.option(option_id) if part is not None else None
-        if part is not None and option is not None:
-            words.append(f"{part.prompt} {option.label}")
-    return "; ".join(words)

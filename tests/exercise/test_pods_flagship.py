@@ -156,6 +156,14 @@ def test_four_stations_play_the_seated_flagship_to_the_end(tmp_path):
     custody = next(p for p in data.pictures["Alpha"] if p["scene_title"] == "Custody, care and resources")
     assert custody["seat_title"] == "Force incident manager"
     assert any("twelve out of the trailer" in line for line in custody["knew"])
+    # and the whole incident on one timeline: every seat, its messages, requests and decisions, in order
+    rows = data.timelines["Alpha"]
+    assert {r["seat_title"] for r in rows} == {s.title for s in scenario.seats.values()}
+    assert {"scene", "message", "request", "answer", "decision"} <= {r["kind"] for r in rows}
+    assert sum(r["kind"] == "decision" for r in rows) == len(decisions)
+    clocks = [r["clock_label"] for r in rows]
+    assert clocks == sorted(clocks)
+    assert not any("{" in str(r["text"]) or "powers_policy" in str(r["text"]) for r in rows)
 
     # the live change: in the record, marked beside the score, and met by the incident manager
     assert [(e["action"], e.get("variable"), e.get("value")) for e in inputs if e["type"] == "facilitator"

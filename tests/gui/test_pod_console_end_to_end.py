@@ -149,6 +149,9 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         actions = rows(team.team_table)
         assert len(actions) == 7 and all(row[1] == "\u2714 Met" for row in actions), actions
         assert team.team_table.horizontalHeaderItem(1).text() == "Alpha"
+        marked = rows(plenary.results)[0][5]        # the live change in the scenario's words, not its ids
+        assert "Custody spaces changed from" in marked and "run condition custody" not in marked, marked
+        assert "\u201cWhere the crews and HART are\u201d" in marked and ": crews" not in marked, marked
         shoot(plenary, "pod-plenary-team-actions")
         assert clipped(plenary) == [], clipped(plenary)
         team.pages.setCurrentIndex(1)
@@ -172,6 +175,18 @@ def test_a_facilitator_runs_the_seated_flagship_from_the_console(qtbot, tmp_path
         assert max(table.rowHeight(r) for r in range(table.rowCount())) <= tallest, \
             [table.rowHeight(r) for r in range(table.rowCount())]
         shoot(plenary, "pod-plenary-divergence")
+        assert clipped(plenary) == [], clipped(plenary)
+        # the whole incident on one timeline: every seat's scenes, messages, requests and decisions
+        team.pages.setCurrentIndex(2)
+        assert team.pages.tabText(2) == "The &whole incident"
+        settle()
+        incident = rows(team.timeline_table)
+        assert {row[1] for row in incident} == seat_titles
+        assert sum(row[2].startswith("\u2714 Decided:") for row in incident) == len(decided)
+        assert any(row[2].startswith("\u2709 Message:") for row in incident)
+        assert any(row[2].startswith("? Asked:") for row in incident)
+        assert not any("{" in row[2] for row in incident)
+        shoot(plenary, "pod-plenary-whole-incident")
         assert clipped(plenary) == [], clipped(plenary)
         plenary.close()
         console.close()

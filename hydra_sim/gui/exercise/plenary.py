@@ -169,7 +169,7 @@ class PlenaryWindow(QWidget):
         self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for row, r in enumerate(data.results):
-            interventions = "; ".join(_intervention_text(i) for i in r.interventions) or "none"
+            interventions = "; ".join(_intervention_text(i, data.scenario) for i in r.interventions) or "none"
             if r.facilitated:
                 interventions = f"\u2691 facilitated \u2013 {interventions}"
             values = (r.syndicate, "" if r.percent is None else f"{r.percent:.0f}%", r.grade or "",

@@ -1,4 +1,5 @@
-"""The plenary's "Team and seats" tab for a seated exercise: team actions and the divergence view.
+"""The plenary's "Team and seats" tab for a seated exercise: team actions, the divergence view, and
+the whole incident on one timeline.
 
 Shows what ``hydra_sim.exercise.plenary.Plenary`` holds for pods sharing one incident: a table of
 the team actions (one row each, one column per syndicate: met, missed or not reached, the reason
@@ -35,6 +36,10 @@ from ..safe_text import SafeTextBrowser
 from ..widgets import WrapLabel
 
 PICTURE_COLUMNS = ("Time", "Seat", "Decision", "Choice", "Lacked")
+TIMELINE_COLUMNS = ("Time", "Seat", "What the seat saw, received, asked or decided")
+# the same marks as the console's timeline: a scene, an update, a message, a decision
+TIMELINE_MARKS = {"scene": "\u25b8 Scene:", "inject": "\u2691 Update:", "message": "\u2709 Message:",
+                  "decision": "\u2714 Decided:", "request": "? Asked:", "answer": "\u21a9 Answer:"}
 
 
 def _read_only(table: QTableWidget) -> None:
@@ -117,6 +122,7 @@ class TeamAndSeats(QWidget):
         inner.setSizes([560, 440])
         bottom_layout.addWidget(inner, 1)
         pages.addTab(bottom, "Where the seats' pi&ctures diverged")
+        pages.addTab(self._build_timeline(data), "The &whole incident")
         layout.addWidget(pages, 1)
         self.syndicate_box.currentIndexChanged.connect(self._show_syndicate)
         self.pictures_table.currentCellChanged.connect(self._show_picture)
@@ -125,6 +131,49 @@ class TeamAndSeats(QWidget):
         # again once the page is laid out (shown, or resized), and a long choice is capped
         pages.currentChanged.connect(lambda _index: QTimer.singleShot(0, self._fit_rows))
         self._show_syndicate()
+
+    def _build_timeline(self, data: Plenary) -> QWidget:
+        """The whole incident of one pod on one timeline: every seat's scenes, the messages and
+        updates that reached it, its requests and its decisions, in clock order."""
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        choose = QHBoxLayout()
+        choose.addWidget(WrapLabel("The whole incident, every seat on one timeline", role="heading"), 1)
+        label = QLabel("Synd&icate:")
+        self.timeline_box = QComboBox()
+        self.timeline_box.setAccessibleName("The syndicate whose incident is shown")
+        for name in data.syndicates:
+            if name in data.timelines:
+                self.timeline_box.addItem(name, name)
+        label.setBuddy(self.timeline_box)
+        choose.addWidget(label)
+        choose.addWidget(self.timeline_box)
+        page_layout.addLayout(choose)
+        self.timeline_table = QTableWidget(0, len(TIMELINE_COLUMNS))
+        self.timeline_table.setAccessibleName("The whole incident of the syndicate, every seat on one timeline")
+        self.timeline_table.setHorizontalHeaderLabels(list(TIMELINE_COLUMNS))
+        _read_only(self.timeline_table)
+        header = self.timeline_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        page_layout.addWidget(self.timeline_table, 1)
+        self.timeline_box.currentIndexChanged.connect(self._show_timeline)
+        self._show_timeline()
+        return page
+
+    @Slot()
+    def _show_timeline(self, *_args) -> None:
+        rows = self.data.timelines.get(self.timeline_box.currentData()) or []
+        self.timeline_table.setRowCount(len(rows))
+        for row, item in enumerate(rows):
+            what = f"{TIMELINE_MARKS.get(item['kind'], '')} {' '.join(str(item['text']).split())}".strip()
+            for column, text in enumerate((item["clock_label"], item["seat_title"], what)):
+                cell = QTableWidgetItem(str(text))
+                if column == 2:
+                    cell.setToolTip(html.escape(str(text)))
+                self.timeline_table.setItem(row, column, cell)
+        self.timeline_table.resizeRowsToContents()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
