@@ -8,8 +8,9 @@ the records issue come with it. ``plenary_html`` exports it as a self-contained 
 A seated scenario (pods sharing one incident) adds each syndicate's team result (``teams``: the
 team actions scored from its shared record, engine/team.py) and its seats' pictures (``pictures``:
 for each decision, what that seat knew then beside what the rest of its team knew; ``divergences``
-keeps the decisions taken without something their own scene depends on), for the divergence view.
-The GUI's plenary view shows the same data. A syndicate whose session cannot be read (a damaged
+keeps the decisions taken without something their own scene depends on), for the divergence view,
+and its whole incident on one timeline (``timelines``: every seat's scenes, messages, requests,
+answers and decisions in clock order, from the replayed session). The GUI's plenary view shows the same data. A syndicate whose session cannot be read (a damaged
 row) is left out of the grid and named in ``unreadable``, so one bit flip never costs the debrief.
 Must not import Qt or any GUI code.
 """
