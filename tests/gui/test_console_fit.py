@@ -65,3 +65,24 @@ def test_long_prepared_injects_and_condition_labels_wrap_in_their_open_lists(qtb
                 box.hidePopup()
         finally:
             console.close()
+
+
+def test_every_syndicate_that_joins_has_its_row_in_view_on_a_training_room_screen(qtbot, tmp_path):
+    """The syndicates table takes the height its rows need as syndicates join (from the detail
+    below): a decision in a row out of view was seen only by scrolling (bench_exercise found six
+    of eight rows in view at 1920x1080)."""
+    from hydra_sim.exercise.views import SyndicateView
+    with running_server(tmp_path) as server:
+        console = open_console(qtbot, server)
+        try:
+            console.setGeometry(place(console, (1920, 1048), available=QRect(0, 0, 1920, 1048)))
+            settle()
+            for number in range(8):
+                console._show_view(SyndicateView(f"Syndicate {number + 1}", members=["A", "B"]))
+                settle()
+            viewport = console.table.viewport().rect()
+            for row in range(console.model.rowCount()):
+                cell = console.table.visualRect(console.model.index(row, 0))
+                assert viewport.contains(cell), (row, cell, viewport)
+        finally:
+            console.close()

@@ -428,6 +428,7 @@ class ExerciseConsole(QMainWindow):
 
         # -- syndicates (full width), then the selected one's detail and the actions' results ---------------
         splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter
         splitter.setChildrenCollapsible(False)
         self.model = SyndicateModel(self)
         self.table = QTableView()
@@ -781,6 +782,7 @@ class ExerciseConsole(QMainWindow):
         row = self.model.set_view(view)
         if self.target_box.findData(view.name) < 0:
             self.target_box.addItem(view.name, view.name)
+            self._room_for_every_syndicate()
         if self.table.currentIndex().row() < 0 and row == 0:
             self.table.selectRow(0)
         for item in view.interventions:
@@ -788,6 +790,24 @@ class ExerciseConsole(QMainWindow):
         if view.name == self._selected:
             self._show_detail(view)
         self._update_empty()
+
+    def _room_for_every_syndicate(self) -> None:
+        """When a syndicate joins, give the syndicates table the height its rows need, taken from the
+        detail below as far as the detail's minimum allows: a decision in a row out of view is seen
+        only when the facilitator scrolls to it (the table had a fixed share, six rows on a
+        1920x1080 screen, two on a laptop)."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 2 or sum(sizes) <= 0:
+            return
+        table = self.table
+        want = (table.horizontalHeader().height() + 2 * table.frameWidth() + 4
+                + sum(table.rowHeight(r) for r in range(self.model.rowCount())))
+        top = self.splitter.widget(0)
+        want += top.height() - table.height()            # the heading and the empty-state line above it
+        detail_least = self.splitter.widget(1).minimumSizeHint().height()
+        first = min(max(sizes[0], want), sum(sizes) - detail_least)
+        if first > sizes[0]:
+            self.splitter.setSizes([first, sum(sizes) - first])
 
     def _show_result(self, item) -> None:
         text = intervention_text(item)
