@@ -50,6 +50,19 @@ def _read_only(table: QTableWidget) -> None:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
 
 
+def _rows_table(columns: tuple[str, ...], name: str, stretch: tuple[int, ...]) -> QTableWidget:
+    """A read-only table of rows: columns fit their contents, those in ``stretch`` share the rest."""
+    table = QTableWidget(0, len(columns))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(columns))
+    _read_only(table)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
 class TeamAndSeats(QWidget):
     """The team actions of every pod, and one pod's seats' pictures at each of its decisions."""
 
@@ -107,14 +120,7 @@ class TeamAndSeats(QWidget):
         choose.addWidget(self.syndicate_box)
         bottom_layout.addLayout(choose)
         inner = QSplitter(Qt.Orientation.Horizontal)
-        self.pictures_table = QTableWidget(0, len(PICTURE_COLUMNS))
-        self.pictures_table.setAccessibleName("Each decision of the syndicate's seats")
-        self.pictures_table.setHorizontalHeaderLabels(list(PICTURE_COLUMNS))
-        _read_only(self.pictures_table)
-        header = self.pictures_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.pictures_table = _rows_table(PICTURE_COLUMNS, "Each decision of the syndicate's seats", (2, 3))
         inner.addWidget(self.pictures_table)
         self.picture_detail = SafeTextBrowser()
         self.picture_detail.setAccessibleName("What the seat knew at the selected decision")
@@ -150,13 +156,8 @@ class TeamAndSeats(QWidget):
         choose.addWidget(label)
         choose.addWidget(self.timeline_box)
         page_layout.addLayout(choose)
-        self.timeline_table = QTableWidget(0, len(TIMELINE_COLUMNS))
-        self.timeline_table.setAccessibleName("The whole incident of the syndicate, every seat on one timeline")
-        self.timeline_table.setHorizontalHeaderLabels(list(TIMELINE_COLUMNS))
-        _read_only(self.timeline_table)
-        header = self.timeline_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.timeline_table = _rows_table(TIMELINE_COLUMNS, "The whole incident of the syndicate, every seat on "
+                                          "one timeline", (2,))
         page_layout.addWidget(self.timeline_table, 1)
         self.timeline_box.currentIndexChanged.connect(self._show_timeline)
         self._show_timeline()
