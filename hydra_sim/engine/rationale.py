@@ -43,12 +43,18 @@ def boxes_of(selection) -> dict:
     return {k: v for k, v in selection.items() if k != PARTS_KEY}
 
 
+def filled_boxes_words(selection: dict) -> str:
+    """"Rationale recorded (Information, Threat and risk, ...)": which boxes a recorded rationale
+    filled, by their titles (the trainee's log, the review, and the start of ``selection_words``)."""
+    from .model import ndm_box_title
+    return "Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"
+
+
 def selection_words(decision: Decision | None, selection: dict) -> str:
     """A recorded NDM rationale in words for lists and timelines: the boxes filled, by their titles,
     and each structured part's chosen answer in the scenario's words; never ids or the recorded
     dict (the box texts themselves are the rationale, shown where the rationale is)."""
-    from .model import ndm_box_title
-    words = ["Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"]
+    words = [filled_boxes_words(selection)]
     parts = {part.id: part for part in getattr(decision, "parts", ())}
     for part_id, option_id in parts_of(selection).items():
         part = parts.get(part_id)

@@ -686,9 +686,8 @@ class SessionController(QObject):
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
-            from ..engine.model import ndm_box_title
-            from ..engine.rationale import boxes_of
-            return "Rationale recorded (" + ", ".join(ndm_box_title(k) for k in boxes_of(selection)) + ")"
+            from ..engine.rationale import filled_boxes_words
+            return filled_boxes_words(selection)
         ids = [selection] if isinstance(selection, str) else list(selection)
         labels = []
         for option_id in ids:

@@ -11,11 +11,10 @@ condition.
 from __future__ import annotations
 
 import pytest
-from helpers import REPO, StationThread, click, shoot
+from helpers import REPO, StationThread, click, running_server, shoot
 
 from hydra_sim.engine import load_scenario
 from hydra_sim.exercise.headless import HeadlessStation
-from hydra_sim.exercise.server import ExerciseServer
 from hydra_sim.gui.exercise.seat import SeatWindow
 from hydra_sim.gui.exercise.station import JoinRequest
 
@@ -26,10 +25,8 @@ QUESTION = "Please refer Koval Logistics, the haulier of trailer KT 7741 R, for 
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ExerciseServer(SEATED, tmp_path / "facilitator.sqlite3", host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.stop()
+    with running_server(tmp_path, SEATED) as srv:      # the shared helper: started, stopped after
+        yield srv
 
 
 def test_a_request_sent_from_the_partners_tab_is_recorded_for_the_seat(qtbot, server, tmp_path):

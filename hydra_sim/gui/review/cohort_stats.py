@@ -424,7 +424,8 @@ class Labels:
         if selection is None:
             return "No answer in time"
         if kind == "ndm_rationale" and isinstance(selection, dict):
-            return "Rationale recorded (" + ", ".join(box_title(k) for k in boxes_of(selection)) + ")"
+            from ...engine.rationale import filled_boxes_words
+            return filled_boxes_words(selection)
         scene = self.scenario.scenes.get(scene_id) if self.scenario is not None and scene_id else None
         decision = getattr(scene, "decision", None)
         ids = [selection] if isinstance(selection, str) else list(selection)
