@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import attachment, expected, filemodes, integrity, keys, schema
+from . import attachment, expected, filemodes, integrity, keys, outcomes, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .personal_data import PersonalData
@@ -157,7 +157,8 @@ class SessionStore(TrainerActions, PersonalData):
             _probe_existing(self.path, pages=page_check)
             self.key = key if key is not None else _installation_key(self.path)
             filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
-            self._conn = _open_connection(self.path, self._seal_upgraded)
+            # The cohort tables (outcomes.py) are added only by an open that read every page first.
+            self._conn = _open_connection(self.path, self._seal_upgraded, derived=page_check)
         self._opened = attachment.identity(self.path)   # the file we write: compared before each write
         self._detached = False                          # the path no longer leads to it (attachment.py)
         self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
@@ -377,6 +378,7 @@ class SessionStore(TrainerActions, PersonalData):
                          " critical_failures_json = ?, result_hash = ? WHERE session_id = ?",
                          (now, now, text, percent, grade, ending_id, _dumps(failures, "the critical failures"),
                           sealed, session_id))
+            outcomes.record(conn, session_id, json.loads(text))     # the dashboard's rows, with the report
         self._refresh_expected()
         log.info("finished session %s: %s%% %s", session_id, percent, grade)
 
@@ -572,6 +574,11 @@ class SessionStore(TrainerActions, PersonalData):
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record cannot be stored ({exc!r})"
         return "added", ""
+
+    def summarise_outcomes(self, progress=None) -> int:
+        """Write the cohort dashboard's rows of every session queued for them (outcomes.backfill): a store
+        from before the outcome tables, or sessions an older hydra_sim finished. Returns how many."""
+        return outcomes.backfill(self, progress)
 
     def _bulk_insert(self, records) -> int:
         """Internal, for generating test and benchmark data: insert session records (``session_record``'s
@@ -1199,7 +1206,7 @@ def _notes(row) -> list[str]:
     return [str(n) for n in notes] if isinstance(notes, list) else ["its seal notes were edited"]
 
 
-def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
+def _open_connection(path: Path, on_upgrade=None, derived: bool = True) -> sqlite3.Connection:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -1213,7 +1220,7 @@ def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
                         path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")       # deleted trainee data is overwritten, not left in free pages
-        found = migrate(conn, on_upgrade)
+        found = migrate(conn, on_upgrade, derived)
         _track_changes(conn)
         if found < schema.SCHEMA_VERSION:
             log.info("session store %s is at format %d (was %d)", path, schema.SCHEMA_VERSION, found)

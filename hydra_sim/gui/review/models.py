@@ -67,6 +67,11 @@ class SessionTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
                 return
 
+    def rows_changed(self) -> None:
+        """Every cell may read differently (grade labels and outcomes became known)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
     def integrity_changed(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0, COL_INTEGRITY), self.index(len(self._rows) - 1, COL_INTEGRITY))
