@@ -60,8 +60,10 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
             conn.execute("DELETE FROM temp.chosen")
             conn.executemany("INSERT INTO temp.chosen (id) VALUES (?)", [(k,) for k in chosen])
-            actions_where = " WHERE outcome IN (SELECT id FROM temp.chosen)"
-            percents_where = " WHERE id IN (SELECT id FROM temp.chosen)"
+            # "+": test each row of the counts index against the chosen set, in the index's order,
+            # rather than look up each chosen session's actions and sort them (half as fast)
+            actions_where = " WHERE +outcome IN (SELECT id FROM temp.chosen)"
+            percents_where = " WHERE +id IN (SELECT id FROM temp.chosen)"
         actions = conn.execute(_COUNTS.format(where=actions_where)).fetchall()
         percents = conn.execute(_PERCENTS.format(where=percents_where)).fetchall()
         titles = dict(conn.execute("SELECT action_id, title FROM outcome_titles"))
