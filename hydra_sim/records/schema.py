@@ -14,6 +14,8 @@ session), adds who rescored, and the keyed seal of each session row (``seal``, `
 ``trainer_log`` of store-wide trainer actions. The seal needs the installation's key,
 which a migration does not have: ``migrate`` hands the upgraded connection to the caller's
 ``on_upgrade`` inside the same transaction, and the store seals the old sessions there.
+The cohort tables (outcomes.py) are derived data kept exact by triggers, like the reading
+indexes not part of the format; a migration that rebuilds ``sessions`` must re-create them.
 Must not import Qt or any GUI code.
 """
 
