@@ -46,15 +46,13 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
         conn.execute("BEGIN")          # one snapshot: the queue, the rows and the counts agree
         if outcomes.pending(conn) != 0:
             return None
-        ids: dict[str, int] = {}
-        labels: dict[str, tuple[str, str | None]] = {}
-        for key, sid, label, outcome in conn.execute(
-                "SELECT id, session_id, grade_label, outcome FROM session_outcomes"):
-            ids[sid] = key
-            labels[sid] = (label, outcome)
+        rows = conn.execute("SELECT id, session_id, grade_label, outcome FROM session_outcomes").fetchall()
+        ids = {r[1]: r[0] for r in rows}
+        labels = {r[1]: (r[2], r[3]) for r in rows}
         wanted = session_ids if isinstance(session_ids, (set, frozenset, dict)) else set(session_ids)
-        chosen = [key for sid, key in ids.items() if sid in wanted]
-        if len(chosen) == len(ids):            # every counted session is wanted: count the whole tables
+        everything = ids.keys() <= wanted
+        chosen = list(ids.values()) if everything else [key for sid, key in ids.items() if sid in wanted]
+        if everything:                         # every counted session is wanted: count the whole tables
             actions_where = percents_where = ""
         else:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
@@ -71,7 +69,7 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
     finally:
         conn.close()
     return Counted(summary_from_counts(len(chosen), actions, percents, titles),
-                   {sid: labels[sid] for sid in labels if sid in wanted})
+                   labels if everything else {sid: labels[sid] for sid in labels if sid in wanted})
 
 
 def reports_in_memory(store_path, progress: Callable[[int, int], None] | None = None
