@@ -149,6 +149,32 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
+def check(conn: sqlite3.Connection, session_id: str, result_json) -> str | None:
+    """Why the session's stored rows are not those its report gives (the file was edited), or None
+    (also when it has none: a queued session, or a store without the tables). For ``verify``: the
+    rows are not under the hash chains or the seal, but the report they must match is."""
+    if not present(conn):
+        return None
+    found = conn.execute("SELECT id, scenario_id, percent, grade_label, outcome FROM session_outcomes"
+                         " WHERE session_id = ?", (session_id,)).fetchone()
+    if found is None:
+        return None
+    try:
+        report = json.loads(result_json) if result_json is not None else None
+    except (TypeError, ValueError, RecursionError):
+        report = None
+    if not isinstance(report, dict):
+        return "its cohort-dashboard rows are for a score report it does not have (the records file was edited)"
+    fields, actions, _titles = derive(report)
+    stored = conn.execute("SELECT action_id, status, critical, achieved_at FROM outcome_actions WHERE outcome = ?"
+                          " ORDER BY n", (found[0],)).fetchall()
+    if (tuple(found[1:]) != (fields["scenario_id"], fields["percent"], fields["grade_label"], _text(fields["outcome"]))
+            or [(a, s, bool(c), t) for a, s, c, t in stored] != actions):
+        return ("its cohort-dashboard rows differ from its score report (the records file was edited; the "
+                "dashboard counts them): the report itself is intact")
+    return None
+
+
 def pending(conn: sqlite3.Connection) -> int | None:
     """How many finished sessions have no rows yet; None when the store has no derived tables."""
     if not present(conn):

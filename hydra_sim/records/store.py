@@ -508,6 +508,10 @@ class SessionStore(TrainerActions, PersonalData):
             problem = integrity.check_seal(row, self.key)
             if problem is not None:
                 issues.append(problem)
+        if not issues:          # the report holds: the dashboard's rows must be the ones it gives
+            problem = outcomes.check(conn, session_id, row.get("result_json"))
+            if problem is not None:
+                issues.append(VerifyIssue(session_id, None, problem))
         return issues
 
 

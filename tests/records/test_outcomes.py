@@ -176,3 +176,17 @@ def test_a_read_only_store_is_counted_in_memory(varied, mini):
     found, titles = cohort_counts.reports_in_memory(path)
     assert found == reports
     assert cohort_summary(list(found.values()), titles) == expected
+
+
+def test_verify_names_a_session_whose_dashboard_rows_were_edited(varied):
+    store, path, _rng = varied
+    assert store.verify() == []
+    sid = next(s.session_id for s in store.sessions("finished"))
+    with closing(sqlite3.connect(path)) as conn, conn:       # the file edited behind the app's back
+        conn.execute("UPDATE outcome_actions SET status = 'on_time' WHERE outcome ="
+                     " (SELECT id FROM session_outcomes WHERE session_id = ?) AND n = 0", (sid,))
+        conn.execute("UPDATE outcome_actions SET status = 'tampered' WHERE outcome ="
+                     " (SELECT id FROM session_outcomes WHERE session_id = ?) AND n = 1", (sid,))
+    issues = store.verify()
+    assert [i.session_id for i in issues] == [sid] and "cohort-dashboard rows differ" in issues[0].message
+    assert store.summarise_outcomes() == 0                   # nothing queued: the rows were edited, not stale
