@@ -149,8 +149,9 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def check(conn: sqlite3.Connection, session_id: str, result_json) -> str | None:
-    """Why the session's stored rows are not those its report gives (the file was edited), or None
+def check(conn: sqlite3.Connection, session_id: str, report) -> str | None:
+    """Why the session's stored rows are not those its report (the parsed ``result_json``, None when
+    it has none or it cannot be read) gives (the file was edited), or None
     (also when it has none: a queued session, or a store without the tables). For ``verify``: the
     rows are not under the hash chains or the seal, but the report they must match is."""
     if not present(conn):
@@ -159,10 +160,6 @@ def check(conn: sqlite3.Connection, session_id: str, result_json) -> str | None:
                          " WHERE session_id = ?", (session_id,)).fetchone()
     if found is None:
         return None
-    try:
-        report = json.loads(result_json) if result_json is not None else None
-    except (TypeError, ValueError, RecursionError):
-        report = None
     if not isinstance(report, dict):
         return "its cohort-dashboard rows are for a score report it does not have (the records file was edited)"
     fields, actions, _titles = derive(report)

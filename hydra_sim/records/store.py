@@ -500,7 +500,9 @@ class SessionStore(TrainerActions, PersonalData):
         session_id = row["session_id"]
         events = conn.execute("SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
                               " WHERE session_id = ? ORDER BY seq", (session_id,))
-        issues = integrity.check_session(row, (dict(e) for e in events))
+        report = _parsed(row.get("result_json"))       # once, for the result hash and the cohort rows
+        issues = integrity.check_session(row, (dict(e) for e in events),
+                                         **({} if report is _UNREADABLE else {"result": report}))
         issues += integrity.check_review(row, _review_rows(conn, session_id))
         for note in _notes(row):
             issues.append(VerifyIssue(session_id, None, note))
@@ -509,7 +511,7 @@ class SessionStore(TrainerActions, PersonalData):
             if problem is not None:
                 issues.append(problem)
         if not issues:          # the report holds: the dashboard's rows must be the ones it gives
-            problem = outcomes.check(conn, session_id, row.get("result_json"))
+            problem = outcomes.check(conn, session_id, None if report is _UNREADABLE else report)
             if problem is not None:
                 issues.append(VerifyIssue(session_id, None, problem))
         return issues
@@ -1208,6 +1210,19 @@ def _notes(row) -> list[str]:
     except (TypeError, ValueError):
         return ["its seal notes were edited (they are not readable)"]
     return [str(n) for n in notes] if isinstance(notes, list) else ["its seal notes were edited"]
+
+
+_UNREADABLE = object()
+
+
+def _parsed(text: Any) -> Any:
+    """A stored JSON column's value (None for NULL), or _UNREADABLE."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return _UNREADABLE
 
 
 def _open_connection(path: Path, on_upgrade=None, derived: bool = True) -> sqlite3.Connection:
