@@ -58,9 +58,12 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
             conn.execute("DELETE FROM temp.chosen")
             conn.executemany("INSERT INTO temp.chosen (id) VALUES (?)", [(k,) for k in chosen])
-            # "+": test each row of the counts index against the chosen set, in the index's order,
-            # rather than look up each chosen session's actions and sort them (half as fast)
-            actions_where = " WHERE +outcome IN (SELECT id FROM temp.chosen)"
+            # Many chosen: test each row of the counts index against them, in the index's order ("+"
+            # keeps SQLite from looking up each chosen session's actions and sorting them, half as
+            # fast for half the sessions). Few chosen (under a tenth): look theirs up, which reads
+            # only their rows (5% of 100,000 sessions: 0.44 s scanning, 0.25 s in all looking up).
+            few = len(chosen) * 10 < len(ids)
+            actions_where = " WHERE {}outcome IN (SELECT id FROM temp.chosen)".format("" if few else "+")
             percents_where = " WHERE +id IN (SELECT id FROM temp.chosen)"
         actions = conn.execute(_COUNTS.format(where=actions_where)).fetchall()
         percents = conn.execute(_PERCENTS.format(where=percents_where)).fetchall()
