@@ -146,8 +146,11 @@ def test_writes_of_an_older_hydra_sim_queue_the_session_and_the_backfill_makes_i
         conn.execute("UPDATE sessions SET result_json = ? WHERE session_id = ?", (json.dumps(new_report), sid))
         conn.execute("DELETE FROM events WHERE session_id = ?", (other,))
         conn.execute("DELETE FROM sessions WHERE session_id = ?", (other,))
+        conn.execute("CREATE TEMP TABLE copied AS SELECT * FROM sessions WHERE session_id = ?", (sid,))
+        conn.execute("UPDATE copied SET session_id = 'copied-by-an-older-version'")
+        conn.execute("INSERT INTO sessions SELECT * FROM copied")        # an import, as it inserts rows
     assert cohort_counts.count(path, set(all_ids(path))) is None          # never counted stale
-    assert store.summarise_outcomes() == 1
+    assert store.summarise_outcomes() == 2
     summary = assert_same(path, all_ids(path))
     assert summary.sessions == len([s for s in store.sessions() if s.status == "finished"])
 
