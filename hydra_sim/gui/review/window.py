@@ -3,8 +3,9 @@
 The table loads every session summary in one narrow query (``cohort_stats.load_rows``);
 details (events, report, notes) load only for the selected session; cohort statistics
 are counted in SQL from the store's outcome tables (``cohort_counts``; a store from before them
-has its finished sessions summarised once, on a worker thread, with the progress shown). Integrity (the store's hash-chain ``verify``) runs on
-a worker thread with its own store connection and fills the Integrity column when done.
+has its finished sessions summarised once, on a worker thread, with the progress shown; a store
+this window cannot write has its reports counted in memory, once per window). Integrity (the
+store's hash-chain ``verify``) runs on a worker thread with its own store connection and fills the Integrity column when done.
 Annotations and grade overrides go through the store's own methods; the original events
 and score report are never changed. The window belongs to one trainer login (``trainer``,
 gui/trainer_login.py): every note, override and marking is recorded under that account's
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...records.errors import StoreError
 from .. import theme
 from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import SafeTextBrowser, plain_tooltip
@@ -66,10 +68,10 @@ from .cohort_stats import (
     timeline,
     timeline_line,
 )
-from ...records.errors import StoreError
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
+from . import cohort_counts
 from .models import (
     COL_ENDING,
     COL_FORCE,
@@ -79,7 +81,6 @@ from .models import (
     SessionFilterProxy,
     SessionTableModel,
 )
-from . import cohort_counts
 
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
@@ -122,7 +123,6 @@ class ReviewWindow(QMainWindow):
         self.outcome_labels: dict[str, tuple[str, str | None]] = {}
         self._summarising: threading.Thread | None = None
         self._memory: tuple[dict, dict] | None = None   # a store this window cannot write: reports in memory
-        self._summary_problem = ""
         self._labels: dict[str, Labels] = {}
         self._relay = _Relay(self)
         self._relay.verified.connect(self._on_verified)
