@@ -222,7 +222,7 @@ class RowFilter:
 # -- cohort statistics ------------------------------------------------------------------------
 @dataclass
 class CompactReport:
-    """The part of a stored score report the dashboard needs (see report_index)."""
+    """The part of a stored score report the dashboard needs (records/outcomes.py keeps it in the store)."""
     session_id: str
     scenario_id: str
     percent: float | None
