@@ -13,8 +13,9 @@ what they found and did:
    the person (the files are deleted; export_register.py);
  - the logs: the app never logs trainee ids or names, but any line holding one is removed;
  - settings.ini: the last trainee the start screen remembered, if it was this person;
- - caches: the review window's score index (``*.review-index.sqlite3``), deleted whole when
-   erasing (it is rebuilt from the store the next time review opens);
+ - caches: the review window's score index (``*.review-index.sqlite3``) that versions before the
+   store's cohort tables wrote, deleted whole when erasing (nothing writes it now; the cohort
+   tables are in the store and go with the sessions, records/outcomes.py);
  - a final sweep of every other file under the home folder, reported by name when it still
    holds the id or a name (nothing there is deleted blind).
 

@@ -78,7 +78,11 @@ def result_hash(head_hash: str, result: Any, percent: float | None, grade: str |
     return _sha256({"head_hash": head_hash, "result": result, "percent": percent, "grade": grade})
 
 
-def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]]) -> list[VerifyIssue]:
+_UNREAD = object()
+
+
+def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]],
+                  result: Any = _UNREAD) -> list[VerifyIssue]:
     """Everything wrong with one session's chain; empty when it is intact.
 
     ``session`` is the session row (its columns as a mapping, with ``genesis``,
@@ -138,7 +142,8 @@ def check_session(session: Mapping[str, Any], events: Iterable[Mapping[str, Any]
     result_json = session.get("result_json")
     if result_json is not None or session.get("result_hash") is not None:
         try:
-            result = json.loads(result_json) if result_json is not None else None
+            if result is _UNREAD:       # a caller that parsed the report already passes it (verify)
+                result = json.loads(result_json) if result_json is not None else None
             expected = result_hash(session.get("head_hash") or "", result, session.get("percent"), session.get("grade"))
         except (TypeError, ValueError, RecursionError):
             expected = None

@@ -25,6 +25,7 @@ import threading
 from dataclasses import dataclass
 
 from . import integrity, validation
+from .rows import _record_outcome
 from .store import SessionStore, _insert_events, _insert_record
 
 _IMMUTABLE = set(integrity.IDENTITY_FIELDS) | {"session_id", "genesis"}
@@ -118,6 +119,8 @@ class SessionMirror:
                 names = sorted(updates)
                 conn.execute(f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE session_id = ?",
                              [updates[n] for n in names] + [session_id])
+                if "result_json" in updates:            # the dashboard's rows follow the copied report
+                    _record_outcome(conn, session_id, updates["result_json"])
             origin = session.get("sealed_by")          # the station's key; this store seals it with its own
             if origin and origin != self.store.key.fingerprint:
                 conn.execute("UPDATE sessions SET origin_key = ? WHERE session_id = ?", (origin, session_id))

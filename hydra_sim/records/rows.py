@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from . import outcomes
 from .errors import StoreError
 
 MARK_KIND = "mark"        # an assessor's marking: an input, but only ``mark_rationale`` writes it
@@ -215,6 +216,20 @@ def _insert_record(conn: sqlite3.Connection, record: dict) -> None:
                        _dumps(r["catalogues"], "catalogues"), _dumps(r["report"], "a report"), r["percent"],
                        r["grade_id"], r.get("author") or "", *(r.get(c) for c in chain))
                       for r in record.get("rescores", [])])
+    _record_outcome(conn, session_id, session.get("result_json"))
+
+
+def _record_outcome(conn: sqlite3.Connection, session_id: str, text: Any) -> None:
+    """The cohort dashboard's rows of a copied session's report (outcomes.record); a report that is
+    not readable JSON stays queued (outcomes.backfill leaves it out, as the dashboard did)."""
+    if text is None:
+        return
+    try:
+        report = json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return
+    if isinstance(report, dict):
+        outcomes.record(conn, session_id, report)
 
 
 

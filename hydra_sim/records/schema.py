@@ -14,6 +14,8 @@ session), adds who rescored, and the keyed seal of each session row (``seal``, `
 ``trainer_log`` of store-wide trainer actions. The seal needs the installation's key,
 which a migration does not have: ``migrate`` hands the upgraded connection to the caller's
 ``on_upgrade`` inside the same transaction, and the store seals the old sessions there.
+The cohort tables (outcomes.py) are derived data kept exact by triggers, like the reading
+indexes not part of the format; a migration that rebuilds ``sessions`` must re-create them.
 Must not import Qt or any GUI code.
 """
 
@@ -24,7 +26,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 
-from . import integrity
+from . import integrity, outcomes
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +226,13 @@ class NewerStoreError(Exception):
         self.found = found
 
 
-def migrate(conn: sqlite3.Connection, on_upgrade: Callable[[sqlite3.Connection, int], None] | None = None) -> int:
+def migrate(conn: sqlite3.Connection, on_upgrade: Callable[[sqlite3.Connection, int], None] | None = None,
+            derived: bool = True) -> int:
     """Bring the store up to ``SCHEMA_VERSION``; returns the version it was at.
+
+    ``derived``: also add the cohort tables (records/outcomes.py, not part of the format either)
+    if they are missing; False for an open that did not check every page first (the review's),
+    since adding them writes to the file and fills their queue from every session row.
 
     ``on_upgrade(conn, found)`` runs after the migrations, in the same transaction, when
     the store was older (the session store seals the sessions it found there).
@@ -249,6 +256,8 @@ def migrate(conn: sqlite3.Connection, on_upgrade: Callable[[sqlite3.Connection, 
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         for statement in READING_INDEXES.values():
             conn.execute(statement)
+        if derived:
+            outcomes.create(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

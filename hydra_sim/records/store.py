@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import attachment, expected, filemodes, integrity, keys, schema
+from . import attachment, expected, filemodes, integrity, keys, outcomes, schema
 from .errors import StoreError
 from .integrity import VerifyIssue
 from .personal_data import PersonalData
@@ -157,7 +157,8 @@ class SessionStore(TrainerActions, PersonalData):
             _probe_existing(self.path, pages=page_check)
             self.key = key if key is not None else _installation_key(self.path)
             filemodes.private_file(self.path)       # 0600: SQLite gives the -wal and -shm files the same mode
-            self._conn = _open_connection(self.path, self._seal_upgraded)
+            # The cohort tables (outcomes.py) are added only by an open that read every page first.
+            self._conn = _open_connection(self.path, self._seal_upgraded, derived=page_check)
         self._opened = attachment.identity(self.path)   # the file we write: compared before each write
         self._detached = False                          # the path no longer leads to it (attachment.py)
         self._touched: set[str] = set()                 # sessions this instance wrote (copied on reattach)
@@ -377,6 +378,7 @@ class SessionStore(TrainerActions, PersonalData):
                          " critical_failures_json = ?, result_hash = ? WHERE session_id = ?",
                          (now, now, text, percent, grade, ending_id, _dumps(failures, "the critical failures"),
                           sealed, session_id))
+            outcomes.record(conn, session_id, json.loads(text))     # the dashboard's rows, with the report
         self._refresh_expected()
         log.info("finished session %s: %s%% %s", session_id, percent, grade)
 
@@ -498,7 +500,9 @@ class SessionStore(TrainerActions, PersonalData):
         session_id = row["session_id"]
         events = conn.execute("SELECT seq, kind, is_input, clock, recorded_at, data_json, prev_hash, hash FROM events"
                               " WHERE session_id = ? ORDER BY seq", (session_id,))
-        issues = integrity.check_session(row, (dict(e) for e in events))
+        report = _parsed(row.get("result_json"))       # once, for the result hash and the cohort rows
+        issues = integrity.check_session(row, (dict(e) for e in events),
+                                         **({} if report is _UNREADABLE else {"result": report}))
         issues += integrity.check_review(row, _review_rows(conn, session_id))
         for note in _notes(row):
             issues.append(VerifyIssue(session_id, None, note))
@@ -506,6 +510,10 @@ class SessionStore(TrainerActions, PersonalData):
             problem = integrity.check_seal(row, self.key)
             if problem is not None:
                 issues.append(problem)
+        if not issues:          # the report holds: the dashboard's rows must be the ones it gives
+            problem = outcomes.check(conn, session_id, None if report is _UNREADABLE else report)
+            if problem is not None:
+                issues.append(VerifyIssue(session_id, None, problem))
         return issues
 
 
@@ -572,6 +580,11 @@ class SessionStore(TrainerActions, PersonalData):
         except (KeyError, TypeError, ValueError) as exc:
             return "rejected", f"the record cannot be stored ({exc!r})"
         return "added", ""
+
+    def summarise_outcomes(self, progress=None) -> int:
+        """Write the cohort dashboard's rows of every session queued for them (outcomes.backfill): a store
+        from before the outcome tables, or sessions an older hydra_sim finished. Returns how many."""
+        return outcomes.backfill(self, progress)
 
     def _bulk_insert(self, records) -> int:
         """Internal, for generating test and benchmark data: insert session records (``session_record``'s
@@ -1199,7 +1212,20 @@ def _notes(row) -> list[str]:
     return [str(n) for n in notes] if isinstance(notes, list) else ["its seal notes were edited"]
 
 
-def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
+_UNREADABLE = object()
+
+
+def _parsed(text: Any) -> Any:
+    """A stored JSON column's value (None for NULL), or _UNREADABLE."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return _UNREADABLE
+
+
+def _open_connection(path: Path, on_upgrade=None, derived: bool = True) -> sqlite3.Connection:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -1213,7 +1239,7 @@ def _open_connection(path: Path, on_upgrade=None) -> sqlite3.Connection:
                         path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")       # deleted trainee data is overwritten, not left in free pages
-        found = migrate(conn, on_upgrade)
+        found = migrate(conn, on_upgrade, derived)
         _track_changes(conn)
         if found < schema.SCHEMA_VERSION:
             log.info("session store %s is at format %d (was %d)", path, schema.SCHEMA_VERSION, found)

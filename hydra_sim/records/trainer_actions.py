@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 
-from . import integrity
+from . import integrity, outcomes
 from .rows import MARK_KIND, _annotations, _dumps, _overrides, _required, _rescores, _utc_now
 
 log = logging.getLogger("hydra_sim.records.store")
@@ -137,6 +137,7 @@ class TrainerActions:
                          " result_hash = ?, updated_at = ? WHERE session_id = ?",
                          (text, report["percent"], report["grade_id"], _dumps(failures, "the critical failures"),
                           sealed, now, session_id))
+            outcomes.record(conn, session_id, json.loads(text))     # the dashboard's rows follow the marking
         log.info("session %s: rationale %d marked; now %s%% %s", session_id, decision_index, report["percent"],
                  report["grade_id"])
         return report

@@ -48,11 +48,11 @@ def test_row_filter():
 
 
 def test_headless_modules_do_not_import_qt():
-    import hydra_sim.gui.review.report_index  # noqa: F401
+    import hydra_sim.gui.review.cohort_counts  # noqa: F401
     import hydra_sim.gui.review.sample_data  # noqa: F401
     assert not any(name.startswith("PySide6") for name in sys.modules if "review" in name) or True
     import subprocess
-    code = ("import sys, hydra_sim.gui.review.cohort_stats, hydra_sim.gui.review.report_index, "
+    code = ("import sys, hydra_sim.gui.review.cohort_stats, hydra_sim.gui.review.cohort_counts, "
             "hydra_sim.gui.review.sample_data; print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

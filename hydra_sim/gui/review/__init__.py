@@ -1,6 +1,6 @@
 """The trainer review window (GitHub issue #4): sessions, detail, compare, cohort dashboard.
 
-``cohort_stats``, ``report_index`` and ``sample_data`` are Qt-free (plain Python, tested
+``cohort_stats``, ``cohort_counts`` and ``sample_data`` are Qt-free (plain Python, tested
 without a GUI); the other modules are the Qt views over them. Importing this package
 imports no Qt, so the headless modules stay usable on machines without a display.
 """

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...engine.rationale import boxes_of
+from ...records import outcomes
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ class RowFilter:
 # -- cohort statistics ------------------------------------------------------------------------
 @dataclass
 class CompactReport:
-    """The part of a stored score report the dashboard needs (see report_index)."""
+    """The part of a stored score report the dashboard needs (records/outcomes.py keeps it in the store)."""
     session_id: str
     scenario_id: str
     percent: float | None
@@ -231,31 +232,16 @@ class CompactReport:
 
 
 #: A team action's id in the compact report (never a catalogue id: those have no colon).
-TEAM_PREFIX = "team:"
-TEAM_AS_ACTION = {"met": "on_time", "missed": "missed", "not_reached": "not_reached"}
+TEAM_PREFIX = outcomes.TEAM_PREFIX
+TEAM_AS_ACTION = outcomes.TEAM_AS_ACTION
 
 
 def compact_report(session_id: str, report: dict) -> tuple[CompactReport, dict[str, str]]:
-    """(compact report, {action_id: title}) from a ``ScoreReport.to_dict()``."""
-    actions, titles = [], {}
-    for a in report.get("actions") or []:
-        aid = str(a.get("action_id"))
-        titles[aid] = str(a.get("title") or aid)
-        at = a.get("achieved_at")
-        actions.append((aid, str(a.get("status")), bool(a.get("critical")), at if isinstance(at, int) else None))
-    # A seated session's team actions (records/team_report.py) join the chart as "Team: ..." rows:
-    # met counts as done, missed as missed, not reached as not reached (never critical).
-    from ...records.team_report import team_actions
-    for t in team_actions(report.get("team")):
-        aid = TEAM_PREFIX + str(t.get("team_action_id"))
-        titles[aid] = "Team: " + str(t.get("title") or t.get("team_action_id"))
-        at = t.get("checked_at")
-        actions.append((aid, TEAM_AS_ACTION.get(str(t.get("status")), "missed"), False,
-                        at if isinstance(at, int) and t.get("status") == "met" else None))
-    percent = report.get("percent")
-    return (CompactReport(session_id, str(report.get("scenario_id") or ""),
-                          float(percent) if isinstance(percent, (int, float)) else None,
-                          str(report.get("grade_label") or ""), report.get("outcome"), actions), titles)
+    """(compact report, {action_id: title}) from a ``ScoreReport.to_dict()``: what the store's
+    outcome tables hold for it (records/outcomes.derive, the one derivation)."""
+    fields, actions, titles = outcomes.derive(report)
+    return (CompactReport(session_id, fields["scenario_id"], fields["percent"], fields["grade_label"],
+                          fields["outcome"], actions), titles)
 
 
 @dataclass
@@ -352,6 +338,71 @@ class CohortSummary:
 def cohort_summary(reports: list[CompactReport], titles: dict[str, str]) -> CohortSummary:
     return CohortSummary(len(reports), sum(r.percent is not None for r in reports), miss_rates(reports, titles),
                          score_histogram(r.percent for r in reports), median_critical_times(reports, titles))
+
+
+def summary_from_counts(sessions: int, actions: Iterable[tuple], percents: Iterable[tuple],
+                        titles: dict[str, str]) -> CohortSummary:
+    """The same summary as ``cohort_summary``, from counts instead of reports (cohort_counts.py).
+
+    ``actions``: (action id, status, critical, achieved_at, how many) of the counted sessions'
+    actions; ``percents``: (percent, how many sessions). One difference only where reports
+    disagree on whether an action is critical (one catalogue version against another): here it
+    is critical if any counted session's report says so."""
+    acc: dict[str, list] = {}
+    times: dict[str, dict[int, int]] = {}
+    assessed: dict[str, int] = {}
+    for aid, status, critical, at, n in actions:
+        if status == NOT_APPLICABLE:
+            continue
+        critical = bool(critical)
+        entry = acc.get(aid)
+        if entry is None:
+            entry = acc[aid] = [0, 0, 0, False, 0]
+        entry[3] = entry[3] or critical
+        if status == NOT_REACHED:
+            entry[4] += n
+            continue
+        entry[2] += n
+        if status == MISSED:
+            entry[0] += n
+        elif status == CONTRAVENED:
+            entry[0] += n
+            entry[1] += n
+        if critical:
+            assessed[aid] = assessed.get(aid, 0) + n
+            bucket = times.setdefault(aid, {})
+            if status in (ON_TIME, LATE) and at is not None:
+                bucket[at] = bucket.get(at, 0) + n
+    rates = [MissRate(aid, titles.get(aid, humanise(aid)), e[3], e[0], e[1], e[2], e[4]) for aid, e in acc.items()]
+    rates.sort(key=lambda m: (-m.rate, -m.missed, m.action_id))
+    critical_times = [CriticalTime(aid, titles.get(aid, humanise(aid)), _median_of_counts(v),
+                                   sum(v.values()), assessed[aid]) for aid, v in times.items()]
+    critical_times.sort(key=lambda c: (c.median_seconds is None, c.median_seconds or 0, c.action_id))
+    bins = [0] * 10
+    scored = 0
+    for percent, n in percents:
+        if percent is None:
+            continue
+        scored += n
+        bins[min(9, max(0, int(float(percent) // 10)))] += n
+    return CohortSummary(sessions, scored, rates, bins, critical_times)
+
+
+def _median_of_counts(counts: dict[int, int]) -> float | None:
+    """``statistics.median`` of the values ``counts`` holds (value: how many times), without listing them."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return found[0] if len(found) == 1 else (found[0] + found[1]) / 2
 
 
 # -- one session: timeline and actions ----------------------------------------------------------

@@ -67,6 +67,11 @@ class SessionTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
                 return
 
+    def rows_changed(self) -> None:
+        """Every cell may read differently (grade labels and outcomes became known)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
     def integrity_changed(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0, COL_INTEGRITY), self.index(len(self._rows) - 1, COL_INTEGRITY))
@@ -201,5 +206,11 @@ class SessionFilterProxy(QSortFilterProxyModel):
         return self._accepts_all or self._filter.accepts(model.row_at(source_row))
 
     def visible_rows(self) -> list[SessionRow]:
+        """The rows the filter lets through, in the model's order (not the view's sort order: the
+        dashboard counts them). Asked of the rows themselves: mapping 100,000 view rows to the model
+        one by one took 0.5 s."""
         model = self.sourceModel()
-        return [model.row_at(self.mapToSource(self.index(i, 0)).row()) for i in range(self.rowCount())]
+        if model is None:
+            return []
+        rows = model.rows()
+        return list(rows) if self._accepts_all else [r for r in rows if self._filter.accepts(r)]

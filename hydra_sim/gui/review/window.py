@@ -2,8 +2,10 @@
 
 The table loads every session summary in one narrow query (``cohort_stats.load_rows``);
 details (events, report, notes) load only for the selected session; cohort statistics
-come from the compact ``ReportIndex``. Integrity (the store's hash-chain ``verify``) runs on
-a worker thread with its own store connection and fills the Integrity column when done.
+are counted in SQL from the store's outcome tables (``cohort_counts``; a store from before them
+has its finished sessions summarised once, on a worker thread, with the progress shown; a store
+this window cannot write has its reports counted in memory, once per window). Integrity (the
+store's hash-chain ``verify``) runs on a worker thread with its own store connection and fills the Integrity column when done.
 Annotations and grade overrides go through the store's own methods; the original events
 and score report are never changed. The window belongs to one trainer login (``trainer``,
 gui/trainer_login.py): every note, override and marking is recorded under that account's
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...records.errors import StoreError
 from .. import theme
 from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import SafeTextBrowser, plain_tooltip
@@ -49,6 +53,7 @@ from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
+    CohortSummary,
     Labels,
     RowFilter,
     SessionRow,
@@ -66,6 +71,7 @@ from .cohort_stats import (
 from .dashboard import CohortDashboard
 from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
+from . import cohort_counts
 from .models import (
     COL_ENDING,
     COL_FORCE,
@@ -75,7 +81,6 @@ from .models import (
     SessionFilterProxy,
     SessionTableModel,
 )
-from .report_index import ReportIndex
 
 log = logging.getLogger(__name__)
 NOT_AVAILABLE = "not available in this store version"
@@ -100,6 +105,8 @@ class SessionTable(QTableView):
 
 class _Relay(QObject):
     verified = Signal(object)       # set of session ids with issues, or an Exception
+    summarising = Signal(int, int)  # the outcome backfill's progress: done, of total
+    summarised = Signal(object)     # None when written; (reports, titles) counted in memory; or an Exception
 
 
 class ReviewWindow(QMainWindow):
@@ -111,10 +118,16 @@ class ReviewWindow(QMainWindow):
         self.trainer = trainer                  # a records.trainers.TrainerLogin
         self.author = trainer.name if trainer is not None else author     # what trainer actions record
         self.setWindowTitle("hydra_sim \u2014 Trainer review" + (f" \u2014 {self.author}" if self.author else ""))
-        self.index = ReportIndex(store.path)
+        # grade label and outcome of each counted session, from the outcome tables (the sessions
+        # table shows them once the dashboard has read them)
+        self.outcome_labels: dict[str, tuple[str, str | None]] = {}
+        self._summarising: threading.Thread | None = None
+        self._memory: tuple[dict, dict] | None = None   # a store this window cannot write: reports in memory
         self._labels: dict[str, Labels] = {}
         self._relay = _Relay(self)
         self._relay.verified.connect(self._on_verified)
+        self._relay.summarising.connect(self._on_summarising)
+        self._relay.summarised.connect(self._on_summarised)
         self.issues: dict[str, list] | None = None
         self.current: SessionRow | None = None
         self.current_items = []
@@ -434,11 +447,11 @@ class ReviewWindow(QMainWindow):
     # -- loading and filtering -----------------------------------------------------------------
     def reload(self) -> None:
         rows = load_rows(self.store)
-        reports = self.index.reports
+        labels = self.outcome_labels
         for row in rows:
-            compact = reports.get(row.session_id)
-            if compact is not None:
-                row.grade_label, row.outcome = compact.grade_label, compact.outcome
+            known = labels.get(row.session_id)
+            if known is not None:
+                row.grade_label, row.outcome = known
             if self.issues is not None:
                 row.integrity = row.session_id not in self.issues
         self.model.set_rows(rows)
@@ -967,10 +980,10 @@ class ReviewWindow(QMainWindow):
         self._show_tab(self.dashboard)
 
     def _fill_dashboard(self) -> None:
-        reports = self.index.refresh() if not self.index.reports or self._index_stale() else self.index.reports
         visible = self.proxy.visible_rows()
-        chosen = [reports[r.session_id] for r in visible if r.session_id in reports]
-        summary = cohort_summary(chosen, self.index.titles)
+        summary = self._cohort_summary(visible)
+        if summary is None:                 # being summarised on the worker thread: it says how far
+            return
         description = self.filter_description()
         if not self.model.rowCount():
             empty = "No sessions have been recorded yet. Sessions appear here when trainees play a scenario."
@@ -984,6 +997,95 @@ class ReviewWindow(QMainWindow):
                      "ending.")
         self.dashboard.show_summary(summary, description, empty=empty)
 
+    def _cohort_summary(self, visible: list[SessionRow]) -> CohortSummary | None:
+        """The summary of the visible sessions: counted in SQL, or from memory for a store this window
+        cannot write; None while the outcome tables are being written (the dashboard says so)."""
+        ids = {r.session_id for r in visible}
+        if self._memory is not None:
+            reports, titles = self._memory
+            return cohort_summary([reports[r.session_id] for r in visible if r.session_id in reports], titles)
+        counted_ = None
+        if self._summarising is None:
+            try:
+                counted_ = cohort_counts.count(self.store.path, ids)
+            except (sqlite3.Error, AttributeError, TypeError) as exc:
+                log.info("cohort counts unavailable (%s); counting the reports in memory", exc)
+                self._start_summarising(in_memory=True)
+                return None
+        if counted_ is None:
+            self._start_summarising()
+            return None
+        if any(self.outcome_labels.get(k) != v for k, v in counted_.labels.items()):
+            self.outcome_labels.update(counted_.labels)
+            for row in self.model.rows():
+                known = self.outcome_labels.get(row.session_id)
+                if known is not None:
+                    row.grade_label, row.outcome = known
+            self.model.rows_changed()             # repaint the rows' grade and ending
+        return counted_.summary
+
+    def _start_summarising(self, in_memory: bool = False) -> None:
+        """Write the outcome rows of the sessions queued for them (a store from before them, or sessions
+        an older hydra_sim finished) on a worker thread, with its own store connection opened with the
+        page check (which adds the tables to an older store); a store it cannot write has its reports
+        counted in memory instead. The dashboard shows the progress; the window stays usable."""
+        if self._summarising is not None:
+            return
+        path = self.store.path
+        store_type = type(self.store)
+        writable = not getattr(self.store, "readonly", False) and not in_memory
+        relay = self._relay
+
+        def work() -> None:
+            try:
+                if writable:
+                    try:
+                        with store_type(path) as own:
+                            own.summarise_outcomes(relay.summarising.emit)
+                        relay.summarised.emit(None)
+                        return
+                    except StoreError as exc:
+                        if exc.kind == StoreError.UNREADABLE:
+                            raise
+                        log.info("cannot write the outcome tables (%s); counting the reports in memory", exc)
+                relay.summarised.emit(cohort_counts.reports_in_memory(path, relay.summarising.emit))
+            except Exception as exc:  # noqa: BLE001 - said on the dashboard, never lost
+                relay.summarised.emit(exc)
+        self.dashboard.show_message("Preparing the cohort dashboard: summarising the finished sessions once "
+                                    "(a store from an older hydra_sim). The rest of the window can be used "
+                                    "meanwhile.", heading="Cohort dashboard: preparing")
+        self._summarising = threading.Thread(target=work, name="review-summarise", daemon=True)
+        self._summarising.start()
+
+    def wait_for_summary(self, timeout: float | None = None) -> None:
+        """Wait for the worker thread and deliver its result (tests, the benchmark)."""
+        from PySide6.QtWidgets import QApplication
+        thread = self._summarising
+        if thread is not None:
+            thread.join(timeout)
+        QApplication.processEvents()
+
+    @Slot(int, int)
+    def _on_summarising(self, done: int, total: int) -> None:
+        if self.dashboard.summary is None:
+            self.dashboard.show_message(
+                f"Preparing the cohort dashboard: {done:,} of {total:,} finished sessions summarised. This is "
+                "done once, for sessions recorded by an older hydra_sim; the rest of the window can be used "
+                "meanwhile.", heading="Cohort dashboard: preparing")
+
+    @Slot(object)
+    def _on_summarised(self, result) -> None:
+        self._summarising = None
+        if isinstance(result, Exception):
+            log.error("cohort dashboard: could not summarise the sessions: %s", result)
+            message = getattr(result, "message", None) or str(result)
+            self.dashboard.show_message(f"The cohort dashboard could not be prepared: {message}")
+            return
+        if result is not None:
+            self._memory = result
+        if self.tabs.currentWidget() is self.dashboard:
+            self._fill_dashboard()
+
     def filter_description(self) -> str:
         """The filters set now, in words ("all sessions" when none is)."""
         f = self.current_filter()
@@ -994,9 +1096,6 @@ class ReviewWindow(QMainWindow):
                             f.critical_only and "with critical misses") if v]
         return ", ".join(bits) if bits else "all sessions"
 
-    def _index_stale(self) -> bool:
-        finished = sum(1 for r in self.model.rows() if r.status == "finished")
-        return finished != len(self.index.reports)
 
 
 def open_review_window(store, *, points: float = 11.0, settings=None, **kwargs) -> ReviewWindow:
