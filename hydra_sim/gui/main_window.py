@@ -299,13 +299,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def install_keys(self) -> None:
-        """The keyboard model: Enter on a focused button (keyboard.install, once per application)
-        and the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's)."""
+        """The keyboard model: Enter on a focused button and the other forms of Ctrl++ and
+        Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's), one application-wide filter (keyboard.py)."""
         if self.zoom_keys is not None:
             return
         self._keys_pending = False
-        from .keyboard import install
-        install(QApplication.instance())
         self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
 
     def apply_view(self) -> None:
