@@ -36,8 +36,11 @@ DEFAULT_TIMEOUT = 600.0
 QUICK_BANNER = "QUICK RUN (--quick): smaller sizes, a smoke run; these figures are NOT comparable with the targets"
 
 
-def module_command(name: str, quick: bool) -> list[str]:
-    return [sys.executable, "-m", f"benchmarks.bench_{name}", "--json", *(QUICK_ARGS.get(name, []) if quick else [])]
+def module_command(name: str, quick: bool, review_homes: str | None = None) -> list[str]:
+    extra = list(QUICK_ARGS.get(name, []) if quick else [])
+    if name == "review" and review_homes:
+        extra += ["--homes", review_homes]        # the generated stores kept and reused (minutes each time)
+    return [sys.executable, "-m", f"benchmarks.bench_{name}", "--json", *extra]
 
 
 def _failure(name: str, reason: str) -> list[Figure]:
@@ -100,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run (not comparable)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds each module may take before it is stopped (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--review-homes", metavar="DIR",
+                        help="keep the review benchmark's generated stores in DIR and reuse them (its --homes)")
     args = parser.parse_args(argv)
 
     shown = " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])])
@@ -113,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     for name in args.only:
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        rows, elapsed = run_module(name, module_command(name, args.quick), args.timeout)
+        rows, elapsed = run_module(name, module_command(name, args.quick, args.review_homes), args.timeout)
         print(f"  {name}: {elapsed:.0f} s", file=sys.stderr, flush=True)
         figures += rows
 

@@ -1,6 +1,6 @@
-"""Composition root of the GUI: logging, the Qt message handler, QApplication, settings,
-the session store and the main window. ``run_app(args)`` is what ``hydra-sim`` (no
-subcommand) calls; it returns the process exit code.
+"""Composition root of the GUI: logging, the Qt message handler, QApplication, settings, the
+main window and the session store (opened just after the window's first paint).
+``run_app(args)`` is what ``hydra-sim`` (no subcommand) calls; it returns the process exit code.
 
 ``args.home`` has already been applied through ``paths.set_home``; everything written
 (settings.ini, sessions, logs, exports) goes under ``paths.home_dir()``.
@@ -35,19 +35,27 @@ def settings_for_home():
 
 
 def build_main_window(*, show_error_windows: bool = True, real_time: bool = True, now=time.monotonic,
-                      system_points: float | None = None, keys_after_paint: bool = False):
+                      system_points: float | None = None, keys_after_paint: bool = False, with_store: bool = True):
     """The main window with its settings and store; tests and the crash test use this too.
-    ``keys_after_paint``: the app-wide key filters wait for the first frame (the real entry)."""
+    ``keys_after_paint``: the app-wide key filters wait for the first frame (the real entry).
+    ``with_store=False`` (the real entry): the store is attached later (MainWindow.attach_store)."""
     from .gui.main_window import MainWindow
-    from .gui.persistence import open_store
-    store = open_store()
+    store = None
+    if with_store:
+        from .gui.persistence import open_store
+        store = open_store()
     return MainWindow(settings_for_home(), store, show_error_windows=show_error_windows, real_time=real_time,
                       now=now, system_points=system_points, keys_after_paint=keys_after_paint)
 
 
-def _open_window_despite_store_problems(show_windows: bool):
-    """The main window; while the store cannot be opened, say why and let the user try again,
-    or keep the old file (renamed) and start a new store. None when they quit (or, without
+def _open_store():
+    from .gui.persistence import open_store
+    return open_store()
+
+
+def open_store_despite_problems(show_windows: bool, parent=None):
+    """The session store; while it cannot be opened, say why and let the user try again, or keep
+    the old file (renamed, every byte) and start a new store. None when they quit (or, without
     dialogs, at once: the message is in the log)."""
     from .gui.dialogs import HomeNotWritableDialog, StoreProblemDialog
     from .gui.errors import ErrorReporter
@@ -55,18 +63,18 @@ def _open_window_despite_store_problems(show_windows: bool):
 
     while True:
         try:
-            return build_main_window(show_error_windows=show_windows, keys_after_paint=True)
+            return _open_store()
         except StoreError as exc:
             if not show_windows:
-                ErrorReporter(False).report(None, exc)
+                ErrorReporter(False).report(parent, exc)
                 return None
             if getattr(exc, "kind", "") == StoreError.NOT_WRITABLE:      # said for the training room
                 folder = getattr(exc, "folder", None) or paths.home_dir()
-                if HomeNotWritableDialog.ask(None, folder, exc.message) == HomeNotWritableDialog.QUIT:
+                if HomeNotWritableDialog.ask(parent, folder, exc.message) == HomeNotWritableDialog.QUIT:
                     return None
                 continue
             unreadable = getattr(exc, "kind", "") == "unreadable"
-            choice = StoreProblemDialog.ask(None, exc.message if hasattr(exc, "message") else str(exc),
+            choice = StoreProblemDialog.ask(parent, exc.message if hasattr(exc, "message") else str(exc),
                                             can_start_fresh=unreadable)
             if choice == StoreProblemDialog.QUIT:
                 return None
@@ -75,7 +83,7 @@ def _open_window_despite_store_problems(show_windows: bool):
                     kept = move_store_aside()
                     log.warning("unreadable store kept as %s; starting a new one", kept)
                 except OSError as move_error:
-                    ErrorReporter(True).report(None, StoreError(
+                    ErrorReporter(True).report(parent, StoreError(
                         f"Could not rename the old store to make room for a new one ({move_error.strerror}). "
                         "Check that the data folder is writable, or start with --home pointing elsewhere."))
 
@@ -90,9 +98,11 @@ def run_app(args) -> int:
     app.setApplicationDisplayName("hydra_sim")
     _install_qt_message_handler()
     show_windows = not getattr(args, "no_err_windows", False)
-    window = _open_window_despite_store_problems(show_windows)
-    if window is None:
-        return 1
+    # The start screen is painted first and the store opened just after: importing the records
+    # package and opening the file would otherwise be waited for before anything is on screen.
+    # A problem with the store is then said over the start screen; quitting there exits with 1.
+    window = build_main_window(show_error_windows=show_windows, keys_after_paint=True, with_store=False)
+    window.open_store_after_first_paint(lambda: open_store_despite_problems(show_windows, window))
     scenario = getattr(args, "scenario", None)
     if scenario and not window.open_scenario_file(scenario):
         log.error("could not open %s", scenario)

@@ -232,13 +232,14 @@ def fit_choices(combo: QComboBox) -> None:
     (``WrappedChoice``). The closed box stays narrow enough for the column (a chosen answer
     longer than it is repeated in full beneath it and in its tooltip)."""
     view = combo.view()
-    view.setTextElideMode(Qt.TextElideMode.ElideNone)
-    view.setWordWrap(True)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)     # wrap, never sideways
-    if isinstance(view, QListView):
-        view.setResizeMode(QListView.ResizeMode.Adjust)
-        view.setUniformItemSizes(False)
-    view.setItemDelegate(WrappedChoice(view))
+    if not isinstance(view.itemDelegate(), WrappedChoice):     # set up once; a refilled box keeps it
+        view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        view.setWordWrap(True)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)     # wrap, never sideways
+        if isinstance(view, QListView):
+            view.setResizeMode(QListView.ResizeMode.Adjust)
+            view.setUniformItemSizes(False)
+        view.setItemDelegate(WrappedChoice(view))
     metrics = combo.fontMetrics()
     widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
     screen = combo.screen().availableGeometry().width() if combo.screen() is not None else 1280
@@ -588,6 +589,8 @@ class NdmPanel(DecisionPanel):
         self.pool: list[tuple[QLabel, QPlainTextEdit]] = []
         self.boxes: dict[str, QPlainTextEdit] = {}
         self.parts: dict[str, QComboBox] = {}       # part id -> its list of choices
+        self.part_rows: list[tuple[QLabel, QComboBox, QLabel]] = []    # made once, reused (_fill_parts)
+        self.parts_heading: QLabel | None = None
         self.part_order = None       # part id -> its choices in the session's order (set by the screen)
         # The parts go after the boxes (which are inserted before this area).
         self.parts_area = QWidget()
@@ -597,42 +600,57 @@ class NdmPanel(DecisionPanel):
         self.layout_.addWidget(self.parts_area)
 
     def _fill_parts(self) -> None:
-        while self.parts_layout.count():
-            widget = self.parts_layout.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.parts = {}
+        """The assessed parts, one label, drop-down and "your answer" line each. The rows are
+        made once and reused by later rationale forms (a pool that only grows, like the boxes):
+        making a drop-down and its wrapped list is most of the time a new form takes to show."""
         parts = self.decision.parts
+        self.parts = {}
         self.parts_area.setVisible(bool(parts))
-        if not parts:
-            return
-        self.parts_layout.addWidget(_label("Your decisions (choose one for each; they are scored):", "heading"))
-        for part in parts:
-            label = _label(f"{stage_label(part.stage)}: {part.prompt} (required)")
-            combo = ChoiceBox()
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(30)
-            combo.setPlaceholderText("Choose\u2026")
+        if parts and self.parts_heading is None:
+            self.parts_heading = _label("Your decisions (choose one for each; they are scored):", "heading")
+            self.parts_layout.addWidget(self.parts_heading)
+        while len(self.part_rows) < len(parts):
+            self.part_rows.append(self._add_part_row())
+        for k, (label, combo, whole) in enumerate(self.part_rows):
+            used = k < len(parts)
+            label.setVisible(used)
+            combo.setVisible(used)
+            whole.setVisible(False)
+            if not used:
+                continue
+            part = parts[k]
+            label.setText(f"{stage_label(part.stage)}: {part.prompt} (required)")
+            combo.blockSignals(True)           # refilling is not the trainee starting to answer
+            combo.clear()
             ordered = self.part_order(part.id) if self.part_order is not None else part.options
             for option in ordered or part.options:
                 combo.addItem(option.label, option.id)
                 combo.setItemData(combo.count() - 1, option.label, Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(-1)
+            combo.blockSignals(False)
+            combo.setToolTip("")
             combo.setAccessibleName(f"{part.prompt} (required)")
-            combo.currentIndexChanged.connect(self._note_started)
-            combo.currentIndexChanged.connect(self._recheck)
             fit_choices(combo)
-            label.setBuddy(combo)
-            self.parts_layout.addWidget(label)
-            self.parts_layout.addWidget(combo)
-            # a closed drop-down cannot wrap: a chosen answer longer than the box is repeated
-            # in full under it (shown only then), so the trainee sees what they chose
-            whole = _label("", "muted")
-            whole.setVisible(False)
-            combo.setProperty("whole", whole)
-            combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_whole(c))
-            self.parts_layout.addWidget(whole)
             self.parts[part.id] = combo
+
+    def _add_part_row(self) -> tuple[QLabel, QComboBox, QLabel]:
+        label = _label("")
+        combo = ChoiceBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(30)
+        combo.setPlaceholderText("Choose\u2026")
+        combo.currentIndexChanged.connect(self._note_started)
+        combo.currentIndexChanged.connect(self._recheck)
+        label.setBuddy(combo)
+        # a closed drop-down cannot wrap: a chosen answer longer than the box is repeated
+        # in full under it (shown only then), so the trainee sees what they chose
+        whole = _label("", "muted")
+        whole.setVisible(False)
+        combo.setProperty("whole", whole)
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_whole(c))
+        for widget in (label, combo, whole):
+            self.parts_layout.addWidget(widget)
+        return label, combo, whole
 
     def fill_body(self) -> None:
         fields = list(self.decision.fields)

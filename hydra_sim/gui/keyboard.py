@@ -48,13 +48,34 @@ def plain_enter(event) -> bool:
     return event.key() in ENTER_KEYS and modifiers == Qt.KeyboardModifier.NoModifier
 
 
-class EnterActivates(QObject):
-    """Application-wide: Enter on a focused, enabled push or tool button clicks it."""
+# Looked up once: the application-wide filter below sees every event of the application, so
+# its first test must cost as little as possible (an attribute chain per event adds up).
+_KEY_PRESS = QEvent.Type.KeyPress
+_CTRL = Qt.KeyboardModifier.ControlModifier
+_KEYPAD_OR_SHIFT = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+class AppKeys(QObject):
+    """The one application-wide key filter: Enter on a focused, enabled push or tool button
+    clicks it, and the forms of Ctrl++ / Ctrl+- reach the zoom of the window they were pressed
+    in (``ZoomKeys`` registers a window). One filter, not one per behaviour or window: a
+    Python filter on the application is called for every event of every object, so each one
+    costs on every frame."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.zooms: list[ZoomKeys] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.KeyPress or not plain_enter(event) or event.isAutoRepeat():
+        if event.type() != _KEY_PRESS:
             return False
-        if not isinstance(watched, (QPushButton, QToolButton)) or not watched.hasFocus():
+        if plain_enter(event):
+            return self._enter(watched, event)
+        return any(zoom.key_pressed(watched, event) for zoom in self.zooms)
+
+    @staticmethod
+    def _enter(watched: QObject, event: QEvent) -> bool:
+        if event.isAutoRepeat() or not isinstance(watched, (QPushButton, QToolButton)) or not watched.hasFocus():
             return False
         if isinstance(watched, QPushButton) and (watched.autoDefault() or watched.isDefault()):
             return False        # a dialog button: Qt already activates it on Enter
@@ -63,35 +84,37 @@ class EnterActivates(QObject):
         return True
 
 
-_installed: dict[int, EnterActivates] = {}
+_installed: dict[int, AppKeys] = {}
 
 
-def install(app: QApplication) -> None:
-    """Install the Enter filter on ``app`` once (later calls do nothing)."""
-    if id(app) in _installed:
-        return
-    keys = EnterActivates(app)
-    app.installEventFilter(keys)
-    _installed[id(app)] = keys
+def install(app: QApplication) -> AppKeys:
+    """Install the application-wide key filter on ``app`` once (later calls return it)."""
+    keys = _installed.get(id(app))
+    if keys is None:
+        keys = AppKeys(app)
+        app.installEventFilter(keys)
+        _installed[id(app)] = keys
+    return keys
 
 
 class ZoomKeys(QObject):
-    """Application-wide: Ctrl with +, = (zoom in) or -, _ (zoom out), in any of the forms a
-    keyboard sends them, when no shortcut took the key press, in ``window`` and its dialogs."""
+    """Ctrl with +, = (zoom in) or -, _ (zoom out), in any of the forms a keyboard sends them,
+    when no shortcut took the key press, in ``window`` and its dialogs. Registered with the
+    application's ``AppKeys`` for as long as ``window`` lives."""
 
     def __init__(self, window: QWidget, zoom_in, zoom_out):
         super().__init__(window)
         self.window = window
         self.zoom_in, self.zoom_out = zoom_in, zoom_out
-        QApplication.instance().installEventFilter(self)
+        app_keys = install(QApplication.instance())
+        app_keys.zooms.append(self)
+        self.destroyed.connect(lambda *_: app_keys.zooms.remove(self) if self in app_keys.zooms else None)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
-            return False
-        if watched is not (QApplication.focusWidget() or watched.window()):
+    def key_pressed(self, watched: QObject, event: QEvent) -> bool:
+        """True when the key press was a zoom in this window (and has been done)."""
+        if not isinstance(watched, QWidget) or watched is not (QApplication.focusWidget() or watched.window()):
             return False        # the same key press again, on its way up to the parents
-        modifiers = event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier)
-        if modifiers != Qt.KeyboardModifier.ControlModifier:
+        if event.modifiers() & ~_KEYPAD_OR_SHIFT != _CTRL:
             return False
         if watched.window() is not self.window and watched.window().parentWidget() is not self.window:
             return False

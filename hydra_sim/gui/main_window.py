@@ -107,7 +107,8 @@ class MainWindow(QMainWindow):
         self._keys_pending = keys_after_paint
         self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
         self.settings = settings
-        self.store = store
+        self.store = store                 # None until attach_store (the real entry opens it after the first paint)
+        self._store_opener = None
         self.show_error_windows = show_error_windows
         self.errors = ErrorReporter(show_error_windows)
         app = QApplication.instance()
@@ -148,9 +149,42 @@ class MainWindow(QMainWindow):
         self.show_start()
         self._say_missing_sessions()
 
+    # -- the session store, opened just after the first paint by the real entry ----------------
+    def open_store_after_first_paint(self, opener) -> None:
+        """Open the store with ``opener`` once the start screen has been painted (app.run_app):
+        importing the records package and opening the file take tens of milliseconds that a
+        trainee would otherwise wait for before seeing anything. ``opener`` returns the store, or
+        None when the user chose to quit at a store problem (the application then exits with 1)."""
+        self._store_opener = opener
+        # after the scenario list's first paint: the last part of the first frame to be drawn
+        AfterFirstPaint(self.start_screen.library_list.viewport(), self.store_ready)
+
+    def store_ready(self) -> bool:
+        """True when the store is open. Anything that reads or writes it asks first: before the
+        first paint's store has been opened (a moment after start), it is opened now."""
+        if self.store is None and self._store_opener is not None:
+            opener, self._store_opener = self._store_opener, None     # once, even if a dialog is up
+            store = opener()
+            if store is None:
+                self.hide()
+                QApplication.instance().exit(1)
+                return False
+            self.attach_store(store)
+        return self.store is not None
+
+    def attach_store(self, store) -> None:
+        """Use ``store`` from now on: the remembered trainee's unfinished sessions are listed, and
+        sessions the store has lost since last time are said."""
+        self.store = store
+        self.controller.store = store
+        self._refresh_sessions()
+        self._say_missing_sessions()
+
     def _say_missing_sessions(self) -> None:
         """Unfinished sessions the store held last time and holds no longer: the file was deleted,
         moved or replaced by an older copy since. Said once on the start screen (records/expected.py)."""
+        if self.store is None:
+            return                       # said when the store is attached
         try:
             missing = self.store.missing_sessions() if hasattr(self.store, "missing_sessions") else []
         except StoreError as exc:
@@ -265,13 +299,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def install_keys(self) -> None:
-        """The keyboard model: Enter on a focused button (keyboard.install, once per application)
-        and the other forms of Ctrl++ and Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's)."""
+        """The keyboard model: Enter on a focused button and the other forms of Ctrl++ and
+        Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's), one application-wide filter (keyboard.py)."""
         if self.zoom_keys is not None:
             return
         self._keys_pending = False
-        from .keyboard import install
-        install(QApplication.instance())
         self.zoom_keys = ZoomKeys(self, self.zoom_in_action.trigger, self.zoom_out_action.trigger)
 
     def apply_view(self) -> None:
@@ -406,7 +438,7 @@ class MainWindow(QMainWindow):
     def _refresh_sessions(self, trainee: TraineeInfo | None = None) -> None:
         trainee = trainee or self.start_screen.trainee()
         sessions = []
-        if trainee is not None:
+        if trainee is not None and self.store is not None:      # listed again when the store is attached
             self.controller.flush()          # a session just left or finished is listed as it is now
             try:
                 sessions = [summarise(info) for info in self.store.unfinished_sessions(trainee.trainee_id)]
@@ -493,6 +525,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def start_session(self) -> None:
+        if not self.store_ready():
+            return
         incident = self.incident_screen    # built (and listening to the controller) before the session starts
         try:
             self.controller.start(self.chosen_scenario, self.trainee)
@@ -528,6 +562,8 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _on_resume_requested(self, summary, trainee: TraineeInfo) -> None:
         from ..engine import ReplayError
+        if not self.store_ready():
+            return
         scenario = self._find_scenario(summary)
         if scenario is None:
             name = summary.scenario_title or summary.scenario_id
@@ -558,6 +594,8 @@ class MainWindow(QMainWindow):
             incident.focus_first()
 
     def _discard(self, summary) -> None:
+        if not self.store_ready():
+            return
         try:
             self.controller.require_saved()      # its queued writes go in first, never after
             self.store.abandon_session(summary.session_id)
@@ -652,6 +690,8 @@ def _open_review(window) -> None:  # review window hook
     """Trainer review is for trainers: the trainer passphrase first (or setting up the first account)."""
     from .review.window import open_review_window
     from .trainer_login import TrainerLoginDialog
+    if not window.store_ready():
+        return
     trainer = TrainerLoginDialog.ask(window)
     if trainer is None:
         return

@@ -81,6 +81,7 @@ class FlowLayout(QLayout):
         self._items = []
         self._spacing = spacing
         self._fill = fill
+        self._height_for: tuple[int, int] | None = None      # (width, height) until invalidated
         self.setContentsMargins(0, 0, 0, 0)
 
     # -- QLayout's item list -----------------------------------------------------------------
@@ -88,9 +89,11 @@ class FlowLayout(QLayout):
         self._items.append(item)
 
     def insertWidget(self, index: int, widget: QWidget) -> None:  # noqa: N802 (QBoxLayout's name)
-        self.addChildWidget(widget)
-        from PySide6.QtWidgets import QWidgetItem
-        self._items.insert(max(0, min(index, len(self._items))), QWidgetItem(widget))
+        # addWidget makes Qt's own item for the widget (it keeps the widget's size hints until
+        # they change; a plain QWidgetItem asks the widget's style every time), then it is moved
+        self.addWidget(widget)
+        item = self._items.pop()
+        self._items.insert(max(0, min(index, len(self._items))), item)
         self.invalidate()
 
     def count(self) -> int:
@@ -110,7 +113,15 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        # Qt asks this many times per layout pass with the same width; the answer holds until
+        # an item changes, which invalidates the layout (Qt's box layouts keep it the same way)
+        if self._height_for is None or self._height_for[0] != width:
+            self._height_for = (width, self._arrange(QRect(0, 0, width, 0), move=False))
+        return self._height_for[1]
+
+    def invalidate(self) -> None:
+        self._height_for = None
+        super().invalidate()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         visible = [item for item in self._items if not item.isEmpty()]

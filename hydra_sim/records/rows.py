@@ -17,19 +17,10 @@ from typing import Any
 
 from . import outcomes
 from .errors import StoreError
+from .trainee import TraineeInfo
 
 MARK_KIND = "mark"        # an assessor's marking: an input, but only ``mark_rationale`` writes it
 _DEPENDENT_TABLES = ("annotations", "grade_overrides", "rescores", "events")   # deleted with their session
-
-
-@dataclass
-class TraineeInfo:
-    """Who played: a pseudonymous id (required) and optional details. This is personal data."""
-    trainee_id: str
-    display_name: str = ""
-    force: str = ""
-    role: str = ""          # call_handler | first_responder | incident_manager | investigator | other
-
 
 
 @dataclass

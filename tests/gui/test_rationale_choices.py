@@ -96,3 +96,32 @@ def test_the_closed_box_carries_the_whole_answer(qtbot):
         assert combo.toolTip() == text
         whole = combo.property("whole")
         assert whole.isVisible() and text in whole.text(), "a cut answer is repeated in full beneath"
+
+
+def test_a_reused_form_shows_only_the_new_decisions_parts_unanswered(qtbot):
+    """The rows of parts are reused from form to form: the next form shows its own parts, in its
+    own order, none chosen, none left over, and refilling them is not the trainee starting."""
+    import dataclasses
+    (_, decision), *_ = _part_decisions()
+    assert len(decision.parts) >= 2
+    panel = make_panel(decision, decision.options)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    first_id = decision.parts[0].id
+    panel.parts[first_id].setCurrentIndex(0)
+    assert panel._started
+    combos_before = list(panel.parts.values())
+    fewer = dataclasses.replace(decision, parts=tuple(reversed(decision.parts[:2]))[:1])
+    started = []
+    panel.rationale_started.connect(lambda: started.append(1))
+    panel.load(fewer, fewer.options)
+    assert list(panel.parts) == [fewer.parts[0].id]
+    combo = panel.parts[fewer.parts[0].id]
+    assert combo is combos_before[0]                                     # the same widget, refilled
+    assert combo.currentIndex() == -1 and not started and not panel._started
+    assert [combo.itemData(i) for i in range(combo.count())] == [o.id for o in fewer.parts[0].options]
+    assert sum(1 for c in combos_before if c.isVisible()) == 1            # the second row is hidden
+    assert panel.missing_parts() == [fewer.parts[0].prompt]
+    panel.load(decision, decision.options)                                # and back: both again
+    assert list(panel.parts) == [p.id for p in decision.parts] and all(c.isVisible() for c in panel.parts.values())

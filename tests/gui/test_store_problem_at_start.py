@@ -25,20 +25,19 @@ def test_keep_the_old_file_and_start_a_new_store(qtbot, home, monkeypatch):
         asked.append((message, can_start_fresh))
         return cls.FRESH
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(choose))
-    window = app._open_window_despite_store_problems(show_windows=True)
-    assert window is not None
-    qtbot.addWidget(window)
+    store = app.open_store_despite_problems(show_windows=True)
+    assert store is not None
     assert len(asked) == 1 and str(path) in asked[0][0] and "damaged" in asked[0][0] and asked[0][1]
     kept = [p for p in path.parent.iterdir() if p.name.startswith("sessions.sqlite3.unreadable-")]
     assert len(kept) == 1 and kept[0].read_bytes() == damaged           # nothing lost or overwritten
-    assert window.store.verify() == []                                  # the new store works
+    assert store.verify() == []                                         # the new store works
 
 
 def test_try_again_then_quit_leaves_the_file_alone(qtbot, home, monkeypatch):
     path, damaged = _damaged_store(home)
     answers = iter([dialogs.StoreProblemDialog.RETRY, dialogs.StoreProblemDialog.QUIT])
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(lambda cls, parent, message, can_start_fresh=True: next(answers)))
-    assert app._open_window_despite_store_problems(show_windows=True) is None
+    assert app.open_store_despite_problems(show_windows=True) is None
     assert path.read_bytes() == damaged
     assert sorted(p.name for p in path.parent.iterdir()) == ["sessions.sqlite3"]
 
@@ -56,11 +55,11 @@ def test_a_locked_store_is_never_offered_for_renaming(qtbot, home, monkeypatch):
 
     def locked(*args, **kwargs):
         raise StoreError("The session store is in use by another program.", default_store_path())
-    monkeypatch.setattr(app, "build_main_window", locked)
+    monkeypatch.setattr(app, "_open_store", locked)
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(
         lambda cls, parent, message, can_start_fresh=True: offered.append(can_start_fresh) or cls.FRESH
         if len(offered) < 2 else cls.QUIT))
-    assert app._open_window_despite_store_problems(show_windows=True) is None
+    assert app.open_store_despite_problems(show_windows=True) is None
     assert offered == [False, False]
     assert not default_store_path().parent.exists() or \
         not any(p.name.startswith("sessions.sqlite3.unreadable-") for p in default_store_path().parent.iterdir())
@@ -84,9 +83,8 @@ def test_a_records_folder_that_cannot_be_written_is_said_for_the_training_room(q
         locked[0] = False               # the person who set up the PC fixed the folder
         return cls.RETRY
     monkeypatch.setattr(dialogs.HomeNotWritableDialog, "ask", classmethod(answer))
-    window = app._open_window_despite_store_problems(show_windows=True)     # no StoreProblemDialog (conftest)
-    assert window is not None
-    qtbot.addWidget(window)
+    store = app.open_store_despite_problems(show_windows=True)     # no StoreProblemDialog (conftest)
+    assert store is not None
     assert len(asked) == 1 and asked[0][0] == folder and "read-only" in asked[0][1]
 
 
@@ -100,7 +98,7 @@ def test_a_read_only_records_folder_then_quit(qtbot, home, monkeypatch):
     monkeypatch.setattr(store_module, "_prepare_folder", refuse)
     monkeypatch.setattr(dialogs.HomeNotWritableDialog, "ask",
                         classmethod(lambda cls, parent, folder, message: cls.QUIT))
-    assert app._open_window_despite_store_problems(show_windows=True) is None
+    assert app.open_store_despite_problems(show_windows=True) is None
 
 
 def test_the_read_only_folder_dialog_speaks_to_a_trainee_with_details_for_the_set_up(qtbot, tmp_path):

@@ -430,6 +430,8 @@ def join(window, request: JoinRequest, *, backoff=DEFAULT_BACKOFF):
         window.start_screen.show_error(f"The scenario '{request.scenario_id}' is not in this app's library: copy "
                                        "the facilitator's scenario file into your scenarios folder and join again.")
         return None
+    if not window.store_ready():             # the session is recorded here: the store must be open
+        return None
     leave(window)
     controller = window.controller
     trainee = TraineeInfo(request.syndicate, ", ".join(request.members))
