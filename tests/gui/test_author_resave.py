@@ -1,0 +1,82 @@
+"""Author mode after a save: what is re-used and what is rebuilt (issue 14).
+
+A save re-checks the whole file, but parts of the window that the change did not touch are
+kept: the preview's start-value controls when the variables are the same. Each test also
+saves a change that must rebuild, so a window that re-used too much fails too.
+No sleeps: the watcher slot is called directly and its signal awaited with a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import FLAGSHIP
+
+
+def _copy_flagship(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / FLAGSHIP.name
+    shutil.copyfile(FLAGSHIP, target)
+    shutil.copyfile(FLAGSHIP.parent / "nrp-core.catalogue.yaml", folder / "nrp-core.catalogue.yaml")
+    assets = FLAGSHIP.parent.parent / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, folder.parent / "assets", dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def flagship_copy(tmp_path):
+    return _copy_flagship(tmp_path / "scenarios")
+
+
+@pytest.fixture
+def author(qtbot, home):
+    from PySide6.QtWidgets import QApplication
+
+    from hydra_sim.gui.theme import apply
+    apply(QApplication.instance(), 11, 1.0, False)
+    windows = []
+
+    def open_window(path):
+        from hydra_sim.gui.author.window import AuthorWindow
+        win = AuthorWindow(path)
+        qtbot.addWidget(win)
+        win.resize(1342, 736)
+        win.show()
+        qtbot.waitExposed(win)
+        windows.append(win)
+        return win
+    yield open_window
+    for win in windows:
+        win.debounce.stop()
+
+
+def _save(win, path: Path, text: str, qtbot) -> None:
+    """Write like an editor that replaces the file, then let the watcher slot run."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    with qtbot.waitSignal(win.reloaded, timeout=3000):
+        win.file_changed(str(path))
+
+
+def test_start_values_keep_their_controls_and_values_until_a_variable_changes(author, qtbot, flagship_copy):
+    win = author(flagship_copy)
+    form = win.preview.variables
+    control = form.controls["ambulance_requested"]
+    control.setChecked(True)                      # the author's chosen start value
+    text = flagship_copy.read_text(encoding="utf-8")
+    title = win.scenario.scenes["call_received"].title
+    _save(win, flagship_copy, text.replace(title, title + " (edited)", 1), qtbot)
+    assert form.controls["ambulance_requested"] is control and control.isChecked()
+    assert set(form.controls) == set(win.scenario.variables)
+    # a changed description is a changed variable: its control is built again, the value kept
+    old = 'description: "An ambulance has been sent."'
+    assert text.count(old) == 1
+    _save(win, flagship_copy, text.replace(old, 'description: "An ambulance is on its way."'), qtbot)
+    rebuilt = form.controls["ambulance_requested"]
+    assert rebuilt is not control and rebuilt.isChecked()
+    assert "on its way" in rebuilt.accessibleName()
