@@ -2,7 +2,8 @@
 
 A save re-checks the whole file, but parts of the window that the change did not touch are
 kept: the preview's start-value controls when the variables are the same. Each test also
-saves a change that must rebuild, so a window that re-used too much fails too.
+saves a change that must rebuild, so a window that re-used too much fails too. The garbage
+collector is held off during a re-check and runs again once the event loop is idle.
 No sleeps: the watcher slot is called directly and its signal awaited with a timeout.
 """
 
@@ -80,3 +81,44 @@ def test_start_values_keep_their_controls_and_values_until_a_variable_changes(au
     rebuilt = form.controls["ambulance_requested"]
     assert rebuilt is not control and rebuilt.isChecked()
     assert "on its way" in rebuilt.accessibleName()
+
+
+def test_the_collector_is_held_during_a_re_check_and_runs_again_once_idle(author, qtbot, flagship_copy):
+    import gc
+
+    from hydra_sim.gui import collector_hold
+    win = author(flagship_copy)
+    qtbot.waitUntil(gc.isenabled, timeout=3000)          # the opening re-check's hold is over
+    seen = []
+    populate = win.map.populate
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return populate(*args, **kwargs)
+    win.map.populate = watching
+    text = flagship_copy.read_text(encoding="utf-8")
+    _save(win, flagship_copy, text.replace("title: \"04:10", "title: \"04:10 (v2)", 1), qtbot)
+    assert seen == [False] and collector_hold.is_held()
+    qtbot.waitUntil(gc.isenabled, timeout=3000)          # the event loop went idle: released
+    assert not collector_hold.is_held()
+
+
+def test_a_collector_switched_off_elsewhere_stays_off(author, qtbot, flagship_copy):
+    import gc
+
+    from PySide6.QtCore import QAbstractEventDispatcher, Qt
+
+    from hydra_sim.gui import collector_hold
+    win = author(flagship_copy)
+    qtbot.waitUntil(gc.isenabled, timeout=3000)
+    gc.disable()
+    try:
+        win.reload()
+        assert not collector_hold.is_held()
+        idle = []
+        QAbstractEventDispatcher.instance().aboutToBlock.connect(lambda: idle.append(True),
+                                                                 Qt.ConnectionType.SingleShotConnection)
+        qtbot.waitUntil(lambda: bool(idle), timeout=3000)     # the event loop went idle
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

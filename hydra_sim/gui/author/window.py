@@ -35,6 +35,7 @@ from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
 from ...engine.text import counted
+from ..collector_hold import hold_until_idle
 from ..keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
@@ -259,6 +260,9 @@ class AuthorWindow(QMainWindow):
     def reload(self) -> LoadResult:
         """Re-validate the file, update problems and the map, and replay the preview."""
         self.debounce.stop()
+        # the re-check makes a whole new tree, model and map: without this, their number starts
+        # a full garbage collection in the middle of it (collector_hold.py), before the paint
+        hold_until_idle()
         try:
             self._mtime = self.path.stat().st_mtime_ns
         except OSError:
