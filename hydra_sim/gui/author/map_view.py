@@ -309,7 +309,9 @@ class MapView(QGraphicsView):
         problem_counts = problem_counts or {}
         texts = prepare_graph(graph, problem_counts)
         label = QFontMetricsF(label_font())     # the gaps between columns fit the labels as drawn
-        placed = graphs.layout(graph, label_char_width=label.horizontalAdvance("abcdefghij_0123456789") / 21 * 1.05)
+        # the last layout: after a save that kept the map's shape, its layering is re-used
+        placed = graphs.layout(graph, label_char_width=label.horizontalAdvance("abcdefghij_0123456789") / 21 * 1.05,
+                               previous=self.layout_)
         self.map_scene.blockSignals(True)
         self.map_scene.clear()
         self.nodes.clear()
