@@ -1,53 +1,87 @@
 """Hold Python's cyclic garbage collector off during a burst of work on the GUI thread, until
-the event loop next waits for input (by then what the work drew has been painted).
+a widget the work changed has been painted (or a second has passed, whichever comes first).
 
 Why: Author mode's re-check of a 300-scene file after a save makes some 100,000 objects that
-live on (the YAML tree, the model, the map's graph and items) while the previous ones are
+live on (the YAML tree, the model, the map's graph and layout) while the previous ones are
 still held. That many survivors start a full collection in the middle of the re-check, and a
 full collection walks every object in the process, the Qt bindings' included: 60-100 ms of
 the 2-CPU VM's time before the map could be painted (issue 14). A re-check makes no reference
-cycles of its own (the old tree, model and items are freed by reference counting as soon as
-the new ones replace them), so holding the collector off keeps no garbage longer than a
-moment; the collection it would have made then runs while the author reads the map.
+cycles of its own (the old tree and model are freed by reference counting as soon as the new
+ones replace them), so holding the collector off keeps no garbage longer than a moment; the
+collection it would have made runs once the map is on screen, while the author reads it.
 
 Only the collector's automatic runs are held (``gc.disable``); reference counting frees
-objects as ever. A collector someone else has switched off is left to them. The release is
-tied to the GUI thread's event dispatcher, not to a window, so a window closed in between
-cannot leave the collector off. Must not import the engine.
+objects as ever. A collector someone else has switched off is left to them. The release does
+not depend on the widget living: the time limit runs on a timer of its own. (Not the event
+dispatcher's ``aboutToBlock``: Qt's GLib dispatcher emits it at the start of every loop
+iteration, which can come before the paint.) Must not import the engine.
 """
 
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QAbstractEventDispatcher, Qt
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
-_held = False          # True while this module has the collector switched off
+AT_MOST_MS = 1000        # a widget that is not repainted (nothing changed, or hidden) waits no longer
 
 
-def hold_until_idle() -> bool:
-    """Switch the collector's automatic runs off until the event loop is about to wait for
-    events. True when held now (by this call or an earlier one still pending)."""
-    global _held
-    if _held:
+class _PaintWatch(QObject):
+    """Releases hold number ``number`` just after ``widget``'s next paint has been drawn."""
+
+    def __init__(self, widget: QWidget, number: int):
+        super().__init__()                   # no parent: the widget's end must not end the watch
+        self.widget = widget
+        self.number = number
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if obj is self.widget and event.type() == QEvent.Type.Paint:
+            number = self.number
+            QTimer.singleShot(0, lambda: _release(number))    # queued: runs once this paint is drawn
+        return False
+
+    def stop(self) -> None:
+        try:
+            self.widget.removeEventFilter(self)
+        except RuntimeError:                 # the widget has been deleted: nothing to remove
+            pass
+
+
+_watch: _PaintWatch | None = None        # set while this module has the collector switched off
+_holds = 0                               # holds so far: a late timer of an earlier one does nothing
+
+
+def hold_until_painted(widget: QWidget, at_most_ms: int = AT_MOST_MS) -> bool:
+    """Switch the collector's automatic runs off until ``widget`` has next been painted, or for
+    ``at_most_ms`` at most. True when held now (by this call or an earlier one still pending)."""
+    global _watch, _holds
+    if _watch is not None:
         return True
-    dispatcher = QAbstractEventDispatcher.instance()
-    if dispatcher is None or not gc.isenabled():
-        return False       # no event loop to wait for, or the collector is someone else's to start
+    if not gc.isenabled():
+        return False          # the collector is someone else's to switch on
     gc.disable()
-    _held = True
-    dispatcher.aboutToBlock.connect(release, Qt.ConnectionType.SingleShotConnection)
+    _holds += 1
+    number = _holds
+    _watch = _PaintWatch(widget, number)
+    QTimer.singleShot(at_most_ms, lambda: _release(number))
     return True
 
 
+def _release(number: int) -> None:
+    if _watch is not None and _watch.number == number:
+        release()
+
+
 def release() -> None:
-    """Switch the collector back on (if this module switched it off). The event loop calls it
-    when it is idle; a caller that cannot wait for that may call it itself."""
-    global _held
-    if _held:
-        _held = False
+    """Switch the collector back on, if this module switched it off."""
+    global _watch
+    if _watch is not None:
+        _watch.stop()
+        _watch = None
         gc.enable()
 
 
 def is_held() -> bool:
-    return _held
+    return _watch is not None

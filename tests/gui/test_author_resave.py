@@ -3,7 +3,7 @@
 A save re-checks the whole file, but parts of the window that the change did not touch are
 kept: the preview's start-value controls when the variables are the same. Each test also
 saves a change that must rebuild, so a window that re-used too much fails too. The garbage
-collector is held off during a re-check and runs again once the event loop is idle.
+collector is held off during a re-check and runs again once the map is painted.
 No sleeps: the watcher slot is called directly and its signal awaited with a timeout.
 """
 
@@ -83,7 +83,24 @@ def test_start_values_keep_their_controls_and_values_until_a_variable_changes(au
     assert "on its way" in rebuilt.accessibleName()
 
 
-def test_the_collector_is_held_during_a_re_check_and_runs_again_once_idle(author, qtbot, flagship_copy):
+class _Painted:
+    """Counts a widget's paint events."""
+
+    def __init__(self, widget):
+        from PySide6.QtCore import QEvent, QObject
+
+        class Filter(QObject):
+            def eventFilter(inner, obj, event):  # noqa: N802, N805 - Qt override
+                if event.type() == QEvent.Type.Paint:
+                    self.count += 1
+                return False
+        self.count = 0
+        self.filter = Filter()
+        widget.installEventFilter(self.filter)
+
+
+def test_the_collector_is_held_during_a_re_check_and_runs_again_once_the_map_is_painted(
+        author, qtbot, flagship_copy):
     import gc
 
     from hydra_sim.gui import collector_hold
@@ -96,29 +113,66 @@ def test_the_collector_is_held_during_a_re_check_and_runs_again_once_idle(author
         seen.append(gc.isenabled())
         return populate(*args, **kwargs)
     win.map.populate = watching
+    painted = _Painted(win.map.viewport())
     text = flagship_copy.read_text(encoding="utf-8")
     _save(win, flagship_copy, text.replace("title: \"04:10", "title: \"04:10 (v2)", 1), qtbot)
     assert seen == [False] and collector_hold.is_held()
-    qtbot.waitUntil(gc.isenabled, timeout=3000)          # the event loop went idle: released
+    qtbot.waitUntil(lambda: painted.count > 0, timeout=3000)
+    qtbot.waitUntil(gc.isenabled, timeout=3000)
     assert not collector_hold.is_held()
+
+
+def test_a_hold_ends_just_after_the_widget_is_painted(qtbot):
+    import gc
+
+    from PySide6.QtWidgets import QLabel
+
+    from hydra_sim.gui import collector_hold
+    label = QLabel("map")
+    qtbot.addWidget(label)
+    label.show()
+    qtbot.waitExposed(label)
+    painted = _Painted(label)
+    try:
+        assert collector_hold.hold_until_painted(label, at_most_ms=600_000)      # only the paint ends it
+        label.setText("map, re-checked")
+        qtbot.waitUntil(lambda: painted.count > 0, timeout=3000)
+        qtbot.waitUntil(lambda: not collector_hold.is_held(), timeout=3000)
+        assert gc.isenabled()
+    finally:
+        collector_hold.release()
+
+
+def test_a_hold_ends_by_itself_when_the_widget_is_never_painted(qtbot):
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    from hydra_sim.gui import collector_hold
+    hidden = QWidget()                                   # never shown: never painted
+    assert gc.isenabled()
+    try:
+        assert collector_hold.hold_until_painted(hidden, at_most_ms=20)
+        assert not gc.isenabled() and collector_hold.hold_until_painted(hidden)   # one hold at a time
+        qtbot.waitUntil(lambda: not collector_hold.is_held(), timeout=3000)
+        assert gc.isenabled()
+    finally:
+        collector_hold.release()
 
 
 def test_a_collector_switched_off_elsewhere_stays_off(author, qtbot, flagship_copy):
     import gc
 
-    from PySide6.QtCore import QAbstractEventDispatcher, Qt
-
     from hydra_sim.gui import collector_hold
     win = author(flagship_copy)
     qtbot.waitUntil(gc.isenabled, timeout=3000)
+    painted = _Painted(win.map.viewport())
     gc.disable()
     try:
-        win.reload()
+        text = flagship_copy.read_text(encoding="utf-8")
+        _save(win, flagship_copy, text.replace("title: \"04:10", "title: \"04:10 (v3)", 1), qtbot)
         assert not collector_hold.is_held()
-        idle = []
-        QAbstractEventDispatcher.instance().aboutToBlock.connect(lambda: idle.append(True),
-                                                                 Qt.ConnectionType.SingleShotConnection)
-        qtbot.waitUntil(lambda: bool(idle), timeout=3000)     # the event loop went idle
+        qtbot.waitUntil(lambda: painted.count > 0, timeout=3000)
         assert not gc.isenabled()
     finally:
         gc.enable()

@@ -35,7 +35,7 @@ from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
 from ...engine.text import counted
-from ..collector_hold import hold_until_idle
+from ..collector_hold import hold_until_painted
 from ..keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
@@ -262,7 +262,7 @@ class AuthorWindow(QMainWindow):
         self.debounce.stop()
         # the re-check makes a whole new tree, model and map: without this, their number starts
         # a full garbage collection in the middle of it (collector_hold.py), before the paint
-        hold_until_idle()
+        hold_until_painted(self.map.viewport())
         try:
             self._mtime = self.path.stat().st_mtime_ns
         except OSError:
