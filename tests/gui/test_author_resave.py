@@ -122,21 +122,28 @@ def test_the_collector_is_held_during_a_re_check_and_runs_again_once_the_map_is_
     assert not collector_hold.is_held()
 
 
-def test_a_hold_ends_just_after_the_widget_is_painted(qtbot):
+def test_a_hold_ends_just_after_every_widget_it_waits_for_is_painted(qtbot):
     import gc
 
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtWidgets import QApplication, QLabel
 
     from hydra_sim.gui import collector_hold
-    label = QLabel("map")
-    qtbot.addWidget(label)
-    label.show()
-    qtbot.waitExposed(label)
-    painted = _Painted(label)
+    labels = [QLabel("map"), QLabel("problems")]
+    painted = [_Painted(label) for label in labels]
+    for label, paints in zip(labels, painted, strict=True):
+        qtbot.addWidget(label)
+        label.show()
+        qtbot.waitUntil(lambda paints=paints: paints.count > 0, timeout=3000)     # the first paint is over
+        paints.count = 0
     try:
-        assert collector_hold.hold_until_painted(label, at_most_ms=600_000)      # only the paint ends it
-        label.setText("map, re-checked")
-        qtbot.waitUntil(lambda: painted.count > 0, timeout=3000)
+        assert collector_hold.hold_until_painted(*labels, at_most_ms=600_000)   # only the paints end it
+        labels[0].setText("map, re-checked")
+        qtbot.waitUntil(lambda: painted[0].count > 0, timeout=3000)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert collector_hold.is_held() and not gc.isenabled()      # the problems are not painted yet
+        labels[1].setText("problems, re-checked")
+        qtbot.waitUntil(lambda: painted[1].count > 0, timeout=3000)
         qtbot.waitUntil(lambda: not collector_hold.is_held(), timeout=3000)
         assert gc.isenabled()
     finally:

@@ -261,8 +261,9 @@ class AuthorWindow(QMainWindow):
         """Re-validate the file, update problems and the map, and replay the preview."""
         self.debounce.stop()
         # the re-check makes a whole new tree, model and map: without this, their number starts
-        # a full garbage collection in the middle of it (collector_hold.py), before the paint
-        hold_until_painted(self.map.viewport())
+        # a full garbage collection in the middle of it (collector_hold.py), before the map and
+        # the problems show the result
+        hold_until_painted(self.map.viewport(), self.problem_list.viewport())
         try:
             self._mtime = self.path.stat().st_mtime_ns
         except OSError:
