@@ -183,3 +183,56 @@ def test_a_collector_switched_off_elsewhere_stays_off(author, qtbot, flagship_co
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _drawn(view) -> tuple[dict, list]:
+    """What a map view draws: each box's place, size, text and problems, and every arrow."""
+    boxes = {node_id: (item.pos().x(), item.pos().y(), item.rect.width(), item.rect.height(),
+                       tuple(item.text.lines), item.problems, item.toolTip())
+             for node_id, item in view.nodes.items()}
+    return boxes, sorted(item.key for item in view.edges)
+
+
+def _fresh(path: Path) -> tuple[dict, list]:
+    from hydra_sim.engine import graph as graphs
+    from hydra_sim.engine.loader import load_scenario
+    from hydra_sim.gui.author.map_view import MapView
+    view = MapView()
+    view.populate(graphs.build_graph(load_scenario(path).scenario))
+    return _drawn(view)
+
+
+def _in_scene(text: str, scene_id: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` inside scene ``scene_id``'s block replaced by ``new``."""
+    at = text.index(f"\n  {scene_id}:\n")
+    assert old in text[at:]
+    return text[:at] + text[at:].replace(old, new, 1)
+
+
+def test_a_save_keeps_the_boxes_and_arrows_it_does_not_change(author, qtbot, tmp_path):
+    import sys
+
+    from helpers import REPO
+    sys.path.insert(0, str(REPO))
+    from benchmarks.synthetic import make_scenario
+    path = make_scenario(30, tmp_path / "synthetic")
+    win = author(path)
+    scene_items = dict(win.map.nodes)
+    edge_items = {item.key: item for item in win.map.edges}
+    text = path.read_text(encoding="utf-8")
+    edited = _in_scene(text, "s00010", 'title: "Step 11:', 'title: "Step 11, edited:')
+    _save(win, path, edited, qtbot)
+    assert "edited" in win.map.nodes["s00010"].toolTip()
+    assert win.map.nodes["s00010"] is not scene_items["s00010"]
+    assert all(win.map.nodes[n] is item for n, item in scene_items.items() if n != "s00010")
+    for item in win.map.edges:       # an arrow is the one from before exactly when it draws the same
+        assert (item is edge_items.get(item.key)) == (item.key in edge_items)
+    assert any(item is edge_items.get(item.key) for item in win.map.edges)
+    assert len(win.map.map_scene.items()) == len(win.map.nodes) + len(win.map.edges)
+    assert _drawn(win.map) == _fresh(path)
+    # another shape: an option that now skips ahead draws a new arrow, and the map is a fresh one's
+    skipped = _in_scene(edited, "s00005", "next: s00006\n", "next: s00009\n")
+    _save(win, path, skipped, qtbot)
+    assert any(key[:2] == ("s00005", "s00009") for key in _drawn(win.map)[1])
+    assert len(win.map.map_scene.items()) == len(win.map.nodes) + len(win.map.edges)
+    assert _drawn(win.map) == _fresh(path)
