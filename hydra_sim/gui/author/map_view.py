@@ -8,6 +8,8 @@ places boxes of their true size and no two overlap. The text is the application'
 Ctrl++ / Ctrl+-, fit), pan (drag, arrow keys), search with highlighted matches, and
 keyboard selection (Page Down / Page Up step through the scenes in map order).
 Colour never carries meaning alone: every colour has a word or a symbol beside it.
+``populate`` again (after a save) passes the last layout to ``graphs.layout`` and keeps the
+items that would be drawn the same, so a title edit remakes one box, not the whole map.
 """
 
 from __future__ import annotations

@@ -70,8 +70,8 @@ class VariableForm(QWidget):
 
     def set_scenario(self, scenario: Scenario) -> None:
         """Rebuild the controls, keeping the values of variables that are still there. A save
-        that did not touch the variables keeps the controls as they are (rebuilding some
-        twenty of them took a tenth of the re-check after a save on a 300-scene file)."""
+        that did not touch the variables keeps the controls as they are (deleting and building
+        some twenty of them again took about 30 ms of each re-check of a 300-scene file)."""
         shape = self._shape(scenario)
         if shape == self._shown:
             return

@@ -1,8 +1,9 @@
 """The Author mode window: map, scene details, problems, live preview and the file watcher.
 
-On every save of the scenario (or a catalogue it uses) the window waits ~150 ms for the
-editor to finish writing, re-validates with ``load_scenario``, redraws the map with the
-problem markers, and replays the preview's choices. Editors that save by replacing the
+On every save of the scenario (or a catalogue it uses) the window waits 50 ms (DEBOUNCE_MS)
+for the editor to finish writing, re-validates with ``load_scenario``, redraws the map with
+the problem markers (keeping its layering, boxes and arrows where the save did not change
+them), and replays the preview's choices. Editors that save by replacing the
 file drop it from ``QFileSystemWatcher``; the folder is watched too, and the file is
 added back whenever it exists again. A file that cannot be read keeps the last good map
 and shows its problems. Problems are shown inline (message bar and list), never in
