@@ -33,6 +33,16 @@ def flagship_copy(tmp_path):
     return _copy_flagship(tmp_path / "scenarios")
 
 
+@pytest.fixture(autouse=True)
+def no_hold_left():
+    """Each test starts and ends with the collector on: a window's hold that an earlier test left
+    waiting for a paint would otherwise be the hold a test sees."""
+    from hydra_sim.gui import collector_hold
+    collector_hold.release()
+    yield
+    collector_hold.release()
+
+
 @pytest.fixture
 def author(qtbot, home):
     from PySide6.QtWidgets import QApplication
