@@ -69,6 +69,46 @@ def test_layout_of_a_300_scene_scenario(tmp_path: Path) -> None:
     assert max(placed.layers.values()) >= 100
 
 
+def _same_layout(a: graphs.Layout, b: graphs.Layout) -> None:
+    assert a.boxes == b.boxes and a.layers == b.layers and (a.width, a.height) == (b.width, b.height)
+    assert [(r.edge, r.points, r.label_at) for r in a.routes] == [(r.edge, r.points, r.label_at) for r in b.routes]
+
+
+def test_a_layout_reuses_what_an_earlier_one_of_the_same_shape_worked_out(tmp_path: Path) -> None:
+    """Author mode lays the map out again after each save, passing the last layout: the steps
+    whose inputs did not change are taken from it, and the result is that of a fresh layout."""
+    path = write_synthetic_scenario(tmp_path, 120)
+    scenario = load_scenario(path).raise_for_errors()
+    first = graphs.layout(graphs.build_graph(scenario))
+    # a title edit that keeps every box's height: the shape and the vertical placement are re-used
+    wider = graphs.build_graph(scenario)
+    node = wider.nodes[scenario.start]
+    node.width += 40
+    again = graphs.layout(wider, previous=first)
+    _same_layout(again, graphs.layout(wider))
+    assert again.basis.structure is first.basis.structure and again.basis.centre_y is first.basis.centre_y
+    assert again.boxes[scenario.start].width == first.boxes[scenario.start].width + 40
+    # a taller box: the same shape, the vertical placement worked out again
+    taller = graphs.build_graph(scenario)
+    taller.nodes[scenario.start].height += 30
+    placed = graphs.layout(taller, previous=again)
+    _same_layout(placed, graphs.layout(taller))
+    assert placed.basis.structure is first.basis.structure and placed.basis.centre_y is not first.basis.centre_y
+    # another shape (an arrow removed, or a node added): laid out from the start
+    for change in ("edge", "node"):
+        other = graphs.build_graph(scenario)
+        if change == "edge":
+            other.edges.pop(len(other.edges) // 2)
+        else:
+            other.nodes["extra"] = graphs.Node("extra", "ending", "An extra ending", ["An extra ending"],
+                                               width=120.0, height=40.0)
+            other.edges.append(graphs.Edge(scenario.start, "extra", "x"))
+        placed = graphs.layout(other, previous=first)
+        _same_layout(placed, graphs.layout(other))
+        assert placed.basis.structure is not first.basis.structure
+        check_layout(other, placed)
+
+
 def test_svg_escapes_text_and_has_a_legend(tmp_path: Path) -> None:
     text = MINI.read_text(encoding="utf-8").replace('title: "Mini scenario"', 'title: "Mini <b>&amp; \\"co\\""')
     copy = tmp_path / "mini" / "mini.yaml"

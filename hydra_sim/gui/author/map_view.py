@@ -8,6 +8,8 @@ places boxes of their true size and no two overlap. The text is the application'
 Ctrl++ / Ctrl+-, fit), pan (drag, arrow keys), search with highlighted matches, and
 keyboard selection (Page Down / Page Up step through the scenes in map order).
 Colour never carries meaning alone: every colour has a word or a symbol beside it.
+``populate`` again (after a save) passes the last layout to ``graphs.layout`` and keeps the
+items that would be drawn the same, so a title edit remakes one box, not the whole map.
 """
 
 from __future__ import annotations
@@ -139,6 +141,11 @@ class NodeItem(QGraphicsItem):
     def node_id(self) -> str:
         return self.node.id
 
+    def draws(self, node: graphs.Node, text: NodeText, box: graphs.Box, problems: tuple[int, int]) -> bool:
+        """True when this box, moved to ``box``'s place, is what a new one would draw."""
+        return (node == self.node and text == self.text and problems == self.problems
+                and self.rect.width() == box.width and self.rect.height() == box.height)
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.rect.adjusted(-7, -7, 7, 7)
 
@@ -215,9 +222,10 @@ class NodeItem(QGraphicsItem):
 class EdgeItem(QGraphicsItem):
     """An arrow along the layout's route; dashed for inject redirects; labelled with option ids."""
 
-    def __init__(self, route: graphs.EdgeRoute):
+    def __init__(self, route: graphs.EdgeRoute, label_key: str = ""):
         super().__init__()
         self.route = route
+        self.key = self.key_of(route, label_key or label_font().key())
         self.setZValue(1 if route.edge.label else 0)
         # A polyline, not a QPainterPath: with PySide6 6.12 on Python 3.11, thousands of
         # QPainterPath.lineTo calls corrupted None's reference count and aborted the process.
@@ -233,6 +241,13 @@ class EdgeItem(QGraphicsItem):
             self.label_rect = QRectF(x - w / 2, y - h / 2, w, h)
         self._bounds = self.line.boundingRect().united(self.arrow.boundingRect()).united(self.label_rect) \
             .adjusted(-4, -4, 4, 4)
+
+    @staticmethod
+    def key_of(route: graphs.EdgeRoute, label_key: str) -> tuple:
+        """Everything the arrow is drawn from: two routes with the same key draw the same arrow.
+        ``label_key``: the label font's ``QFont.key()`` (the label's box is measured with it)."""
+        edge = route.edge
+        return (edge.source, edge.target, edge.label, edge.dashed, tuple(route.points), route.label_at, label_key)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds
@@ -304,30 +319,56 @@ class MapView(QGraphicsView):
             self.setBackgroundBrush(QColor(theme.map_colours().background))
             self.viewport().update()
     def populate(self, graph: Graph, problem_counts: dict[str, tuple[int, int]] | None = None) -> Layout:
-        """Draw ``graph`` (replacing what was there); keeps the selection when the node still exists."""
+        """Draw ``graph`` (replacing what was there); keeps the selection when the node still exists.
+        Boxes and arrows that would be drawn exactly as they are now are kept (after a save that
+        edited one title, nearly all of them): only the others are made again."""
         selected = self.selected_id()
         problem_counts = problem_counts or {}
         texts = prepare_graph(graph, problem_counts)
         label = QFontMetricsF(label_font())     # the gaps between columns fit the labels as drawn
-        placed = graphs.layout(graph, label_char_width=label.horizontalAdvance("abcdefghij_0123456789") / 21 * 1.05)
+        # the last layout: after a save that kept the map's shape, its layering is re-used
+        placed = graphs.layout(graph, label_char_width=label.horizontalAdvance("abcdefghij_0123456789") / 21 * 1.05,
+                               previous=self.layout_)
         self.map_scene.blockSignals(True)
-        self.map_scene.clear()
-        self.nodes.clear()
+        label_key = label_font().key()          # an arrow's label box is measured when it is made
+        old_edges: dict[tuple, list[EdgeItem]] = {}
+        for item in self.edges:
+            old_edges.setdefault(item.key, []).append(item)
         self.edges = []
         for route in placed.routes:
-            item = EdgeItem(route)
-            self.map_scene.addItem(item)
+            key = EdgeItem.key_of(route, label_key)
+            kept = old_edges.get(key)
+            if kept:
+                item = kept.pop()
+                item.route = route
+            else:
+                item = EdgeItem(route, label_key)
+                self.map_scene.addItem(item)
             self.edges.append(item)
+        old_nodes, self.nodes = self.nodes, {}
         for node_id, box in placed.boxes.items():
-            item = NodeItem(graph.nodes[node_id], texts[node_id], box, problem_counts.get(node_id, (0, 0)))
-            self.map_scene.addItem(item)
+            node, problems = graph.nodes[node_id], problem_counts.get(node_id, (0, 0))
+            item = old_nodes.pop(node_id, None)
+            if item is not None and item.draws(node, texts[node_id], box, problems):
+                item.node = node
+                item.set_highlighted(False)      # as a new box: the search is matched again by the window
+                if item.pos() != QPointF(box.x, box.y):
+                    item.setPos(box.x, box.y)
+            else:
+                if item is not None:
+                    self.map_scene.removeItem(item)
+                item = NodeItem(node, texts[node_id], box, problems)
+                self.map_scene.addItem(item)
             self.nodes[node_id] = item
+        for item in [*old_nodes.values(), *(i for items in old_edges.values() for i in items)]:
+            self.map_scene.removeItem(item)      # what the new map does not have
         self.map_scene.setSceneRect(QRectF(0, 0, placed.width, placed.height).adjusted(-40, -40, 40, 40))
         self.order = sorted(placed.boxes, key=lambda n: (placed.layers.get(n, 0), placed.boxes[n].y))
         self.graph, self.layout_ = graph, placed
         self.map_scene.blockSignals(False)
         self.matches, self.match_index = [], -1
-        if selected in self.nodes:
+        if selected in self.nodes and not self.nodes[selected].isSelected():
+            self.map_scene.clearSelection()
             self.nodes[selected].setSelected(True)
         return placed
 

@@ -1,8 +1,9 @@
 """The Author mode window: map, scene details, problems, live preview and the file watcher.
 
-On every save of the scenario (or a catalogue it uses) the window waits ~150 ms for the
-editor to finish writing, re-validates with ``load_scenario``, redraws the map with the
-problem markers, and replays the preview's choices. Editors that save by replacing the
+On every save of the scenario (or a catalogue it uses) the window waits 50 ms (DEBOUNCE_MS)
+for the editor to finish writing, re-validates with ``load_scenario``, redraws the map with
+the problem markers (keeping its layering, boxes and arrows where the save did not change
+them), and replays the preview's choices. Editors that save by replacing the
 file drop it from ``QFileSystemWatcher``; the folder is watched too, and the file is
 added back whenever it exists again. A file that cannot be read keeps the last good map
 and shows its problems. Problems are shown inline (message bar and list), never in
@@ -35,6 +36,7 @@ from ...engine import graph as graphs
 from ...engine.loader import LoadResult, find_catalogue_file, load_scenario
 from ...engine.problems import ERROR, Problem
 from ...engine.text import counted
+from ..collector_hold import hold_until_painted
 from ..keyboard import ZOOM_IN_KEYS, ZOOM_OUT_KEYS, ZoomKeys, key_sequences
 from ..widgets import FitScrollArea, WrapLabel
 from ..window_geometry import place
@@ -259,6 +261,10 @@ class AuthorWindow(QMainWindow):
     def reload(self) -> LoadResult:
         """Re-validate the file, update problems and the map, and replay the preview."""
         self.debounce.stop()
+        # the re-check makes a whole new tree, model and map: without this, their number starts
+        # a full garbage collection in the middle of it (collector_hold.py), before the map and
+        # the problems show the result
+        hold_until_painted(self.map.viewport(), self.problem_list.viewport())
         try:
             self._mtime = self.path.stat().st_mtime_ns
         except OSError:
