@@ -64,3 +64,47 @@ def window(qtbot, home, fake_time):
     for viewer in win.incident_screen.viewers:
         if shiboken6.isValid(viewer):
             viewer.close()
+
+
+# -- Author mode: a copy of the flagship to edit, and its window ---------------------------------
+def _copy_flagship(folder):
+    import shutil
+
+    from helpers import FLAGSHIP
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / FLAGSHIP.name
+    shutil.copyfile(FLAGSHIP, target)
+    shutil.copyfile(FLAGSHIP.parent / "nrp-core.catalogue.yaml", folder / "nrp-core.catalogue.yaml")
+    assets = FLAGSHIP.parent.parent / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, folder.parent / "assets", dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def flagship_copy(tmp_path):
+    """The flagship, its catalogue and the assets copied to a temporary folder (an author's files)."""
+    return _copy_flagship(tmp_path / "scenarios")
+
+
+@pytest.fixture
+def author(qtbot, home):
+    """Opens an AuthorWindow on a file: ``author(path, size=(1440, 900))``, shown and exposed."""
+    from PySide6.QtWidgets import QApplication
+
+    from hydra_sim.gui.theme import apply
+    apply(QApplication.instance(), 11, 1.0, False)
+    windows = []
+
+    def open_window(path, size=(1440, 900)):
+        from hydra_sim.gui.author.window import AuthorWindow
+        win = AuthorWindow(path)
+        qtbot.addWidget(win)
+        win.resize(*size)
+        win.show()
+        qtbot.waitExposed(win)
+        windows.append(win)
+        return win
+    yield open_window
+    for win in windows:
+        win.debounce.stop()

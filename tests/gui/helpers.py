@@ -210,3 +210,14 @@ def shown_review(qtbot, store, author: str = "Sgt Trainer"):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+def save_like_an_editor(win, path, text: str, qtbot) -> None:
+    """Author mode: write ``path`` as an editor that replaces the file does, then let the
+    window's watcher slot run and wait (bounded) for its re-check."""
+    import os
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    with qtbot.waitSignal(win.reloaded, timeout=3000):
+        win.file_changed(str(path))

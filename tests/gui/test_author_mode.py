@@ -6,12 +6,9 @@ No sleeps: the watcher slot is called directly (or its signal awaited with a tim
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from pathlib import Path
 
-import pytest
-from helpers import FLAGSHIP, REPO, shoot
+from helpers import FLAGSHIP, REPO, save_like_an_editor, shoot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -21,44 +18,6 @@ from hydra_sim.gui.decision_panels import ChooseOnePanel
 
 sys.path.insert(0, str(REPO))
 from benchmarks.synthetic import make_scenario  # noqa: E402
-
-
-def _copy_flagship(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / FLAGSHIP.name
-    shutil.copyfile(FLAGSHIP, target)
-    shutil.copyfile(FLAGSHIP.parent / "nrp-core.catalogue.yaml", folder / "nrp-core.catalogue.yaml")
-    assets = FLAGSHIP.parent.parent / "assets"
-    if assets.is_dir():
-        shutil.copytree(assets, folder.parent / "assets", dirs_exist_ok=True)
-    return target
-
-
-@pytest.fixture
-def flagship_copy(tmp_path):
-    return _copy_flagship(tmp_path / "scenarios")
-
-
-@pytest.fixture
-def author(qtbot, home):
-    from PySide6.QtWidgets import QApplication
-
-    from hydra_sim.gui.theme import apply
-    apply(QApplication.instance(), 11, 1.0, False)
-    windows = []
-
-    def open_window(path):
-        from hydra_sim.gui.author.window import AuthorWindow
-        win = AuthorWindow(path)
-        qtbot.addWidget(win)
-        win.resize(1440, 900)
-        win.show()
-        qtbot.waitExposed(win)
-        windows.append(win)
-        return win
-    yield open_window
-    for win in windows:
-        win.debounce.stop()
 
 
 def _answer(preview) -> None:
@@ -75,13 +34,7 @@ def _answer(preview) -> None:
     preview.choose(selection, "because")
 
 
-def _save(win, path: Path, text: str, qtbot) -> None:
-    """Write like an editor that replaces the file, then let the watcher slot run."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    with qtbot.waitSignal(win.reloaded, timeout=3000):
-        win.file_changed(str(path))
+_save = save_like_an_editor
 
 
 # -- the map ----------------------------------------------------------------------------------------

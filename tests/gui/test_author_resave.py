@@ -9,28 +9,10 @@ No sleeps: the watcher slot is called directly and its signal awaited with a tim
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import FLAGSHIP
-
-
-def _copy_flagship(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / FLAGSHIP.name
-    shutil.copyfile(FLAGSHIP, target)
-    shutil.copyfile(FLAGSHIP.parent / "nrp-core.catalogue.yaml", folder / "nrp-core.catalogue.yaml")
-    assets = FLAGSHIP.parent.parent / "assets"
-    if assets.is_dir():
-        shutil.copytree(assets, folder.parent / "assets", dirs_exist_ok=True)
-    return target
-
-
-@pytest.fixture
-def flagship_copy(tmp_path):
-    return _copy_flagship(tmp_path / "scenarios")
+from helpers import save_like_an_editor
 
 
 @pytest.fixture(autouse=True)
@@ -43,39 +25,11 @@ def no_hold_left():
     collector_hold.release()
 
 
-@pytest.fixture
-def author(qtbot, home):
-    from PySide6.QtWidgets import QApplication
-
-    from hydra_sim.gui.theme import apply
-    apply(QApplication.instance(), 11, 1.0, False)
-    windows = []
-
-    def open_window(path):
-        from hydra_sim.gui.author.window import AuthorWindow
-        win = AuthorWindow(path)
-        qtbot.addWidget(win)
-        win.resize(1342, 736)
-        win.show()
-        qtbot.waitExposed(win)
-        windows.append(win)
-        return win
-    yield open_window
-    for win in windows:
-        win.debounce.stop()
-
-
-def _save(win, path: Path, text: str, qtbot) -> None:
-    """Write like an editor that replaces the file, then let the watcher slot run."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    with qtbot.waitSignal(win.reloaded, timeout=3000):
-        win.file_changed(str(path))
+_save = save_like_an_editor
 
 
 def test_start_values_keep_their_controls_and_values_until_a_variable_changes(author, qtbot, flagship_copy):
-    win = author(flagship_copy)
+    win = author(flagship_copy, size=(1342, 736))
     form = win.preview.variables
     control = form.controls["ambulance_requested"]
     control.setChecked(True)                      # the author's chosen start value
@@ -114,7 +68,7 @@ def test_the_collector_is_held_during_a_re_check_and_runs_again_once_the_map_is_
     import gc
 
     from hydra_sim.gui import collector_hold
-    win = author(flagship_copy)
+    win = author(flagship_copy, size=(1342, 736))
     qtbot.waitUntil(gc.isenabled, timeout=3000)          # the opening re-check's hold is over
     seen = []
     populate = win.map.populate
@@ -181,7 +135,7 @@ def test_a_collector_switched_off_elsewhere_stays_off(author, qtbot, flagship_co
     import gc
 
     from hydra_sim.gui import collector_hold
-    win = author(flagship_copy)
+    win = author(flagship_copy, size=(1342, 736))
     qtbot.waitUntil(gc.isenabled, timeout=3000)
     painted = _Painted(win.map.viewport())
     gc.disable()
@@ -226,7 +180,7 @@ def test_a_save_keeps_the_boxes_and_arrows_it_does_not_change(author, qtbot, tmp
     sys.path.insert(0, str(REPO))
     from benchmarks.synthetic import make_scenario
     path = make_scenario(30, tmp_path / "synthetic")
-    win = author(path)
+    win = author(path, size=(1342, 736))
     scene_items = dict(win.map.nodes)
     edge_items = {item.key: item for item in win.map.edges}
     text = path.read_text(encoding="utf-8")
