@@ -72,6 +72,8 @@ class Player:
         win = self.window = windows[0]
         win.controller.real_time = False        # the policy moves the clock itself (deterministic)
         win.controller.timer.stop()
+        if not win.store_ready():       # the real entry opens the store after the first paint
+            return self.fail("the store could not be opened")
         store = win.store
         real_append = store.append_batch
 
