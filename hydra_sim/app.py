@@ -48,22 +48,18 @@ def build_main_window(*, show_error_windows: bool = True, real_time: bool = True
                       now=now, system_points=system_points, keys_after_paint=keys_after_paint)
 
 
-def _open_store():
-    from .gui.persistence import open_store
-    return open_store()
-
-
 def open_store_despite_problems(show_windows: bool, parent=None):
     """The session store; while it cannot be opened, say why and let the user try again, or keep
     the old file (renamed, every byte) and start a new store. None when they quit (or, without
     dialogs, at once: the message is in the log)."""
+    from .gui import persistence
     from .gui.dialogs import HomeNotWritableDialog, StoreProblemDialog
     from .gui.errors import ErrorReporter
     from .gui.persistence import StoreError, move_store_aside
 
     while True:
         try:
-            return _open_store()
+            return persistence.open_store()
         except StoreError as exc:
             if not show_windows:
                 ErrorReporter(False).report(parent, exc)

@@ -23,6 +23,7 @@ import sys
 from importlib import import_module
 
 from .. import __version__, paths
+from ..lazy import lazy_names
 from ..logs import configure_terminal
 from ..terminal import TerminalText
 
@@ -50,10 +51,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _MOVED = {"lint_paths": "lint", "run_test_plans": "plans", "scenario_has_conditions": "common"}
 
 
-def __getattr__(name: str):
-    if name in _MOVED:
-        return getattr(import_module(f".{_MOVED[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _MOVED, globals())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ explorer, the runner and ``transitions`` on the GUI thread before the start scre
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_names
 
 # public name -> the submodule that defines it
 _WHERE = {
@@ -30,14 +30,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    where = _WHERE.get(name)
-    if where is None:       # AttributeError lets ``from hydra_sim.engine import submodule`` import it
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value          # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, globals())

@@ -11,16 +11,15 @@ rest (the store, SQLite, hashing) on first use of its name (PEP 562), so the tra
 can paint its start screen before it opens the store (app.run_app).
 """
 
-from importlib import import_module
-
+from ..lazy import lazy_names
 from .errors import StoreError
 from .trainee import TraineeInfo
 
-# name -> the module (in this package) that defines it, loaded when the name is first used
-_LAZY = {
+# name -> the submodule that defines it (a submodule's own name: the submodule), loaded on first use
+_WHERE = {
     "EVENT_KINDS": "store", "INPUT_KINDS": "store", "SessionStore": "store", "SessionSummary": "store",
     "default_store_path": "store", "SCHEMA_VERSION": "schema", "VerifyIssue": "integrity",
-    "integrity": None, "keys": None, "trainers": None,
+    "integrity": "integrity", "keys": "keys", "trainers": "trainers",
 }
 
 __all__ = [
@@ -29,16 +28,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module_name = _LAZY[name]
-    value = import_module(f".{module_name or name}", __name__)
-    if module_name is not None:
-        value = getattr(value, name)
-    globals()[name] = value          # looked up once; later uses are plain attribute reads
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, globals())

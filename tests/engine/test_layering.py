@@ -4,7 +4,7 @@ From the top: cli -> app -> gui -> exercise -> records -> engine -> base. A modu
 its own layer and any layer below it, never one above. Imports inside functions count too:
 a lazy import is still a dependency (it only moves the cost), and an upward one is the kind
 of cycle issue 14 found between ``app.py`` and the facilitator console. ``base`` is the
-package's few leaf helpers (version, paths, logging set-up, terminal escaping) that every
+package's few leaf helpers (version, paths, logging set-up, terminal escaping, lazy names) that every
 layer may use. Below ``gui`` nothing imports Qt (tests/engine/test_architecture.py also proves
 it for the engine and records by importing them).
 
@@ -24,7 +24,7 @@ LAYERS = [
     ("exercise", ["hydra_sim.exercise"]),
     ("records", ["hydra_sim.records"]),
     ("engine", ["hydra_sim.engine"]),
-    ("base", ["hydra_sim.paths", "hydra_sim.logs", "hydra_sim.terminal", "hydra_sim"]),
+    ("base", ["hydra_sim.paths", "hydra_sim.logs", "hydra_sim.terminal", "hydra_sim.lazy", "hydra_sim"]),
 ]
 QT = ("PySide6", "shiboken6")
 

@@ -55,7 +55,8 @@ def test_a_locked_store_is_never_offered_for_renaming(qtbot, home, monkeypatch):
 
     def locked(*args, **kwargs):
         raise StoreError("The session store is in use by another program.", default_store_path())
-    monkeypatch.setattr(app, "_open_store", locked)
+    from hydra_sim.gui import persistence
+    monkeypatch.setattr(persistence, "open_store", locked)
     monkeypatch.setattr(dialogs.StoreProblemDialog, "ask", classmethod(
         lambda cls, parent, message, can_start_fresh=True: offered.append(can_start_fresh) or cls.FRESH
         if len(offered) < 2 else cls.QUIT))
