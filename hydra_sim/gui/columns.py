@@ -89,9 +89,8 @@ class ColumnFitter(QObject):
     def _rows_inserted(self, parent, first: int, _last: int) -> None:
         """Rows added below every row measured (the review appends its sessions in batches) leave
         the widths as they are: measuring again cost 50 ms a batch for the same rows."""
-        top = max(0, self.view.indexAt(self.view.viewport().rect().topLeft()).row())
-        shown = self.view.viewport().height() // max(1, self.view.sizeHintForRow(top) if self.view.model().rowCount() > first else 1)
-        if parent.isValid() or first <= top + shown + 2 * SAMPLE_ROWS:
+        bottom = self.view.indexAt(self.view.viewport().rect().bottomLeft()).row()   # -1: the view is not full
+        if parent.isValid() or bottom < 0 or first <= bottom + SAMPLE_ROWS:
             self.contents_changed()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
