@@ -75,10 +75,12 @@ class SessionTableModel(QAbstractTableModel):
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008, N802 - Qt signature
         return not parent.isValid() and self._more is not None
 
-    def fetchMore(self, parent=QModelIndex(), count: int | None = BATCH_ROWS) -> None:  # noqa: B008, N802
-        """Append the next ``count`` rows (every row left, given None), still in ``READ_ORDER``."""
+    def fetchMore(self, parent=QModelIndex(), count: int | None = 0) -> None:  # noqa: B008, N802
+        """Append the next ``count`` rows (``BATCH_ROWS`` given 0, every row left given None), still in
+        ``READ_ORDER``. Qt's views call it too, until their rows fill them."""
         if parent.isValid() or self._more is None:
             return
+        count = BATCH_ROWS if count == 0 else count
         rows = self._more(count)
         if count is None or len(rows) < count:
             self._more = None
