@@ -253,6 +253,11 @@ class Explorer:
                                 CONTRAVENED: -weight * policy.contravene_penalty})
         self.futures = Futures(scenario)
         self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
+        # Per action: the mask that clears its bit set in a packed vector, and its bit set for each
+        # status already shifted into place (_expand repacks only the actions a move changed).
+        self.clear = [~(_FULL << (i * _WIDTH)) for i in range(len(self.actions))]
+        self.bits_at = [{status: bits << (i * _WIDTH) for status, bits in _BITS.items()}
+                        for i in range(len(self.actions))]
         self.top_injects = {i.id: i for i in scenario.injects}
         self.plans: dict[tuple, _Plan] = {}
         self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
@@ -669,56 +674,94 @@ class Explorer:
     def _expand(self, node: _Node, entry: _Entry, is_best: bool, moves: list[Move], pending: deque) -> None:
         """Follow each move from this entry: its statuses after the move (on time or late worked
         out from the entry's clock and milestones), what became final folded, and the new entry
-        queued unless the target's front already covers it."""
+        queued unless the target's front already covers it.
+
+        This is the search's inner loop (once per entry and move), so ``_fold`` and the packing
+        are written out here and everything it reads is bound to a local first."""
         clock, milestones = entry.clock, entry.milestones
-        deadlines: dict[int, float | None] = {}        # per action, from this entry's milestones
+        deadlines: dict[int, float] = {}        # per action, from this entry's milestones (inf: none)
         on_time_seen = self.on_time_seen
+        nodes, values, foldable, clear, bits_at = self.nodes, self.values, self.foldable, self.clear, self.bits_at
+        base, base_packed, base_banked, base_unreached = entry.vector, entry.packed, entry.banked, entry.unreached
+        base_stamp, anchors = entry.stamp, node.plan.anchors
+        queue = pending.append
         for move in moves:
-            vector = list(entry.vector)
-            changed = []
-            for i in move.offered:
-                if vector[i] == UNOFFERED:
-                    vector[i] = NONE
-                    changed.append(i)
-            for i, offset in move.evidence:
-                status = vector[i]
-                if status != NONE and status != UNOFFERED and i in on_time_seen:
-                    continue            # first evidence counts, and whether it was ever on time is known
-                if i not in deadlines:
-                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
-                deadline = deadlines[i]
-                earned = ON_TIME if deadline is None or clock + offset <= deadline else LATE
-                if earned == ON_TIME:
-                    on_time_seen.add(i)
-                if status == NONE or status == UNOFFERED:
-                    vector[i] = earned
-                    changed.append(i)
-            for i in move.contravened:
-                if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
-                    vector[i] = CONTRAVENED
-                    changed.append(i)
-            target = self.nodes[move.target]
-            if changed or move.finals != _NO_FINALS:
-                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
-                                               move.finals)
-                packed = entry.packed
+            target = nodes[move.target]
+            plan = target.plan
+            dead, settled = move.finals
+            offered, evidence, contravened = move.offered, move.evidence, move.contravened
+            if offered or evidence or contravened or dead or settled:
+                vector = list(base)
+                changed = []
+                for i in offered:
+                    if vector[i] == UNOFFERED:
+                        vector[i] = NONE
+                        changed.append(i)
+                for i, offset in evidence:
+                    status = vector[i]
+                    fresh = status == NONE or status == UNOFFERED
+                    if not fresh and i in on_time_seen:
+                        continue        # first evidence counts, and whether it was ever on time is known
+                    deadline = deadlines.get(i)
+                    if deadline is None:
+                        deadline = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
+                        deadline = deadlines[i] = math.inf if deadline is None else deadline
+                    if clock + offset <= deadline:
+                        on_time_seen.add(i)
+                        if fresh:
+                            vector[i] = ON_TIME
+                            changed.append(i)
+                    elif fresh:
+                        vector[i] = LATE
+                        changed.append(i)
+                for i in contravened:
+                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                        vector[i] = CONTRAVENED
+                        changed.append(i)
+                # What became final on the way is folded, as _fold does (same order of additions).
+                banked, unreached = base_banked, base_unreached
+                folded = []
+                for i in dead:
+                    status = vector[i]
+                    if status == UNOFFERED:             # not reached for good: its count depends on the ending
+                        unreached += values[i][ON_TIME]
+                        vector[i] = FOLDED
+                        folded.append(i)
+                    elif status != FOLDED:
+                        banked += values[i][status]
+                        vector[i] = FOLDED
+                        folded.append(i)
+                if changed:
+                    settled_set = plan.settled_set
+                    settled = settled + tuple([i for i in changed if i in settled_set])
+                for i in settled:
+                    status = vector[i]
+                    if status == ON_TIME or status == LATE:
+                        banked += values[i][status]
+                        vector[i] = FOLDED
+                        folded.append(i)
+                packed = base_packed
                 for i in changed:
-                    shift = i * _WIDTH
-                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
-                vector = tuple(vector)
+                    status = vector[i]
+                    if status == CONTRAVENED and foldable[i]:
+                        banked += values[i][CONTRAVENED]
+                        vector[i] = status = FOLDED
+                    packed = (packed & clear[i]) | bits_at[i][status]
+                for i in folded:
+                    packed = (packed & clear[i]) | bits_at[i][FOLDED]
+                vector = tuple(vector) if changed or folded else base
             else:               # a move that changes no status (a wait, say): nothing to fold or pack
-                vector, banked, unreached, packed = entry.vector, entry.banked, entry.unreached, entry.packed
-            if move.reached:
-                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
-                stamp = _stamp(after, target.plan)
+                vector, banked, unreached, packed = base, base_banked, base_unreached, base_packed
+            reached = move.reached
+            if reached:
+                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in reached)]))
+                stamp = _stamp(after, plan)
             else:
                 after = milestones
-                stamp = entry.stamp if target.plan.anchors == node.plan.anchors else _stamp(after, target.plan)
-            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed,
-                         stamp=stamp)
-            target_front = target.best if is_best else target.worst
-            if target_front.insert(new, is_best, target.clock_sensitive, target.plan.timed):
-                pending.append((move.target, new, is_best))
+                stamp = base_stamp if plan.anchors == anchors else _stamp(after, plan)
+            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed, True, stamp)
+            if (target.best if is_best else target.worst).insert(new, is_best, target.clock_sensitive, plan.timed):
+                queue((move.target, new, is_best))
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
