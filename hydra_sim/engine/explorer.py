@@ -74,6 +74,11 @@ class Move:
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
     finals: tuple = _NO_FINALS   # actions final at the target but not here: (dead, settled), see _newly_final
+    touches: bool = False        # it offers, evidences, contravenes or makes final some action
+    after: dict | None = None    # (statuses before, on-time bits) -> what _statuses_after made of them
+
+    def __post_init__(self) -> None:
+        self.touches = bool(self.offered or self.evidence or self.contravened or self.finals[0] or self.finals[1])
 
 
 @dataclass(slots=True)
@@ -676,82 +681,47 @@ class Explorer:
         out from the entry's clock and milestones), what became final folded, and the new entry
         queued unless the target's front already covers it.
 
-        This is the search's inner loop (once per entry and move), so ``_fold`` and the packing
-        are written out here and everything it reads is bound to a local first."""
+        This is the search's inner loop (once per entry and move), so everything it reads is
+        bound to a local first. What a move does to the statuses depends only on the statuses
+        before it and on which of its evidence is on time, so it is worked out once per such
+        pair (``_statuses_after``, kept on the move: a move never changes once played) and
+        shared by every entry of the node that brings the same pair."""
         clock, milestones = entry.clock, entry.milestones
         deadlines: dict[int, float] = {}        # per action, from this entry's milestones (inf: none)
         on_time_seen = self.on_time_seen
-        nodes, values, foldable, clear, bits_at = self.nodes, self.values, self.foldable, self.clear, self.bits_at
-        base, base_packed, base_banked, base_unreached = entry.vector, entry.packed, entry.banked, entry.unreached
+        nodes = self.nodes
+        base, base_banked, base_unreached = entry.vector, entry.banked, entry.unreached
         base_stamp, anchors = entry.stamp, node.plan.anchors
         queue = pending.append
         for move in moves:
             target = nodes[move.target]
             plan = target.plan
-            dead, settled = move.finals
-            offered, evidence, contravened = move.offered, move.evidence, move.contravened
-            if offered or evidence or contravened or dead or settled:
-                vector = list(base)
-                changed = []
-                for i in offered:
-                    if vector[i] == UNOFFERED:
-                        vector[i] = NONE
-                        changed.append(i)
-                for i, offset in evidence:
-                    status = vector[i]
-                    fresh = status == NONE or status == UNOFFERED
-                    if not fresh and i in on_time_seen:
-                        continue        # first evidence counts, and whether it was ever on time is known
+            if move.touches:
+                on_time = 0             # bit n: the move's n-th evidence is on time from this entry
+                bit = 1
+                for i, offset in move.evidence:
                     deadline = deadlines.get(i)
                     if deadline is None:
                         deadline = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
                         deadline = deadlines[i] = math.inf if deadline is None else deadline
                     if clock + offset <= deadline:
+                        on_time |= bit
                         on_time_seen.add(i)
-                        if fresh:
-                            vector[i] = ON_TIME
-                            changed.append(i)
-                    elif fresh:
-                        vector[i] = LATE
-                        changed.append(i)
-                for i in contravened:
-                    if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
-                        vector[i] = CONTRAVENED
-                        changed.append(i)
-                # What became final on the way is folded, as _fold does (same order of additions).
+                    bit <<= 1
+                after_move = move.after
+                if after_move is None:
+                    after_move = move.after = {}
+                done = after_move.get((base, on_time))
+                if done is None:
+                    done = after_move[(base, on_time)] = self._statuses_after(move, plan, base, entry.packed, on_time)
+                vector, packed, banks, unreach = done
                 banked, unreached = base_banked, base_unreached
-                folded = []
-                for i in dead:
-                    status = vector[i]
-                    if status == UNOFFERED:             # not reached for good: its count depends on the ending
-                        unreached += values[i][ON_TIME]
-                        vector[i] = FOLDED
-                        folded.append(i)
-                    elif status != FOLDED:
-                        banked += values[i][status]
-                        vector[i] = FOLDED
-                        folded.append(i)
-                if changed:
-                    settled_set = plan.settled_set
-                    settled = settled + tuple([i for i in changed if i in settled_set])
-                for i in settled:
-                    status = vector[i]
-                    if status == ON_TIME or status == LATE:
-                        banked += values[i][status]
-                        vector[i] = FOLDED
-                        folded.append(i)
-                packed = base_packed
-                for i in changed:
-                    status = vector[i]
-                    if status == CONTRAVENED and foldable[i]:
-                        banked += values[i][CONTRAVENED]
-                        vector[i] = status = FOLDED
-                    packed = (packed & clear[i]) | bits_at[i][status]
-                for i in folded:
-                    packed = (packed & clear[i]) | bits_at[i][FOLDED]
-                vector = tuple(vector) if changed or folded else base
+                for credit in banks:        # one by one, in _fold's order: the same float sums
+                    banked += credit
+                for weight in unreach:
+                    unreached += weight
             else:               # a move that changes no status (a wait, say): nothing to fold or pack
-                vector, banked, unreached, packed = base, base_banked, base_unreached, base_packed
+                vector, banked, unreached, packed = base, base_banked, base_unreached, entry.packed
             reached = move.reached
             if reached:
                 after = tuple(sorted([*milestones, *((name, clock + at) for name, at in reached)]))
@@ -762,6 +732,60 @@ class Explorer:
             new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed, True, stamp)
             if (target.best if is_best else target.worst).insert(new, is_best, target.clock_sensitive, plan.timed):
                 queue((move.target, new, is_best))
+
+    def _statuses_after(self, move: Move, plan: _Plan, base: tuple, base_packed: int, on_time: int) -> tuple:
+        """The statuses after ``move`` from ``base`` (bit n of ``on_time``: its n-th evidence is on
+        time), with what became final folded as ``_fold`` folds it: (vector, packed vector, the
+        credits banked and the weights left unreached, each in the order ``_fold`` adds them)."""
+        values, foldable, clear, bits_at = self.values, self.foldable, self.clear, self.bits_at
+        vector = list(base)
+        changed = []
+        for i in move.offered:
+            if vector[i] == UNOFFERED:
+                vector[i] = NONE
+                changed.append(i)
+        bit = 1
+        for i, _offset in move.evidence:
+            status = vector[i]
+            if status == NONE or status == UNOFFERED:     # the first evidence counts
+                vector[i] = ON_TIME if on_time & bit else LATE
+                changed.append(i)
+            bit <<= 1
+        for i in move.contravened:
+            if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                vector[i] = CONTRAVENED
+                changed.append(i)
+        banks, unreach, folded = [], [], []
+        dead, settled = move.finals
+        for i in dead:
+            status = vector[i]
+            if status == UNOFFERED:             # not reached for good: its count depends on the ending
+                unreach.append(values[i][ON_TIME])
+                vector[i] = FOLDED
+                folded.append(i)
+            elif status != FOLDED:
+                banks.append(values[i][status])
+                vector[i] = FOLDED
+                folded.append(i)
+        if changed:
+            settled_set = plan.settled_set
+            settled = settled + tuple([i for i in changed if i in settled_set])
+        for i in settled:
+            status = vector[i]
+            if status == ON_TIME or status == LATE:
+                banks.append(values[i][status])
+                vector[i] = FOLDED
+                folded.append(i)
+        packed = base_packed
+        for i in changed:
+            status = vector[i]
+            if status == CONTRAVENED and foldable[i]:
+                banks.append(values[i][CONTRAVENED])
+                vector[i] = status = FOLDED
+            packed = (packed & clear[i]) | bits_at[i][status]
+        for i in folded:
+            packed = (packed & clear[i]) | bits_at[i][FOLDED]
+        return (tuple(vector) if changed or folded else base), packed, tuple(banks), tuple(unreach)
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
