@@ -267,6 +267,7 @@ class Explorer:
         self.plans: dict[tuple, _Plan] = {}
         self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
         self.residual_memo: dict[tuple, tuple] = {}
+        self.key_parts: dict[tuple, tuple] = {}    # (scene, variables, fired, ending) -> _key_part
         # received.<id> names: their value comes from the messages sent and the clock, not a variable
         self.received = frozenset(received_names(scenario))
         self.on_time_seen: set[int] = set()       # actions some explored move evidenced on time
@@ -332,6 +333,23 @@ class Explorer:
         seconds until the first one with that id arrives (counted from now, like the time in
         the scene, so the same moves played later lead to the same key)."""
         state, seconds, entered, variables, fired, milestones, ended, messages = snap
+        # All but the clock's part comes from the place, the variables and the injects fired:
+        # worked out once per such triple (a pure function of it, like the plans and residuals).
+        part = self.key_parts.get((state, variables, fired, ended))
+        if part is None:
+            part = self.key_parts[(state, variables, fired, ended)] = self._key_part(state, variables, fired, ended)
+        plan, live, residuals, pending, kept, timed_in_scene = part
+        if plan.messages:
+            live = (*live, _arrivals(messages, seconds, plan.messages))
+        if ended:
+            return ("end", ended, live, residuals), plan
+        return (state, seconds - entered if timed_in_scene else None, live, residuals, pending, kept,
+                tuple([name for name, _ in milestones])), plan
+
+    def _key_part(self, state: str, variables: tuple, fired: frozenset, ended: str | None) -> tuple:
+        """What ``_key`` needs of the place, the variables and the injects fired: (plan, the
+        variables kept, the residuals, the top-level injects pending, the scene injects fired
+        that still matter, whether the time spent in the scene is part of the key)."""
         place = ended or state
         values = dict(variables)
         unfired = frozenset() if ended else frozenset(i for i in self.top_injects if i not in fired)
@@ -339,18 +357,15 @@ class Explorer:
         plan = self._plan(place, pending)
         live = tuple(values[name] for name in plan.live_values)
         residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
-        if plan.messages:
-            live = (*live, _arrivals(messages, seconds, plan.messages))
         if ended:
-            return ("end", ended, live, residuals), plan
+            return plan, live, residuals, pending, frozenset(), False
         # Time already spent in the scene only matters to its own injects still to come, its
         # decision's time limit, and conditions on scene_minutes.
         scene = self.s.scenes[state]
-        in_scene = seconds - entered if self.reads_scene_minutes or (
+        timed_in_scene = self.reads_scene_minutes or (
             scene.decision is not None and scene.decision.time_limit_seconds is not None) or any(
-            i.id not in fired and _has_effects(i) for i in scene.injects) else None
-        return (state, in_scene, live, residuals, pending, fired & plan.injects,
-                tuple(name for name, _ in milestones)), plan
+            i.id not in fired and _has_effects(i) for i in scene.injects)
+        return plan, live, residuals, pending, fired & plan.injects, timed_in_scene
 
     def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
               finals: tuple | None = None) -> tuple[float, float]:
@@ -455,6 +470,7 @@ class Explorer:
         raw = []
         runner.load_snapshot(snap)
         candidates = list(self._candidate_moves(runner, node.plan))   # read them all before any is played
+        loaded = True           # the runner is at ``snap``: reading the candidates changes nothing
         # Seconds from this clock to the next top-level inject: a move shorter than that is the
         # same, relative to its start, at every clock where it is also shorter (see _reusable).
         room = self._next_top_due(node) - clock if clock_sensitive and not self.reads_elapsed else None
@@ -466,7 +482,9 @@ class Explorer:
                 if played is not None:
                     raw.append(played)
                     continue
-            runner.load_snapshot(snap)
+            if not loaded:
+                runner.load_snapshot(snap)
+            loaded = False
             runner.forget_history()
             runner.offered = set()              # the snapshot does not carry it: only this move's offers
             try:
@@ -478,16 +496,18 @@ class Explorer:
                 records = [r for r in records if not r.stand_in]
                 own = {r.index for r in records}
                 ledger = [c for c in ledger if c.decision_index in own]
-            ledger = list(ledger)
-            for record in records:       # a rubric marked met: what its parts allowed
-                ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
-                           for a in runner.awaiting.get(record.index, ())]
-            ledger = [c for c in ledger if c.action_id in self.index]
-            evidence = tuple((self.index[c.action_id], c.clock - clock) for c in ledger if not c.contravened)
-            contravened = tuple(self.index[c.action_id] for c in ledger if c.contravened)
+            if runner.awaiting:
+                ledger = list(ledger)
+                for record in records:       # a rubric marked met: what its parts allowed
+                    ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
+                               for a in runner.awaiting.get(record.index, ())]
+            index = self.index
+            ledger = [c for c in ledger if c.action_id in index]
+            evidence = tuple([(index[c.action_id], c.clock - clock) for c in ledger if not c.contravened])
+            contravened = tuple([index[c.action_id] for c in ledger if c.contravened])
             after = runner.snapshot()
-            reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
-            offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
+            reached = tuple([(name, at - clock) for name, at in after[5] if name not in known])
+            offered = tuple(sorted([index[a] for a in runner.offered if a in index]))
             target = self._node_for(after)
             played = Move(label, target, after[1] - clock, reached, evidence, contravened, offered,
                           self._newly_final(node.plan, self.nodes[target].plan))
