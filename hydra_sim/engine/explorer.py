@@ -137,28 +137,42 @@ class _Front:
 
     def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool, timed: bool) -> bool:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
-        bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
+        key = new.clock if clock_sensitive else None
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            self.buckets[key] = [new]
+            return True
         ordered = timed and not clock_sensitive
         # The bit sets, the banked credit and the clock first (as _covers compares them),
         # inline: most pairs differ there, and a call per pair is most of a large front's cost.
+        # One pass asks both ways; nothing changes until no entry is found to cover ``new``.
         mine, banked, clock = new.packed, new.banked, new.clock
-        for e in bucket:
-            both = e.packed & mine
-            if (both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) if is_best else
-                    both == e.packed and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock)) \
-                    and _covers(e, new, is_best, ordered):
-                return False
-        kept = []
-        for e in bucket:
-            both = e.packed & mine
-            if (both == e.packed and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) if is_best else
-                    both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock)) \
-                    and _covers(new, e, is_best, ordered):
+        covered = []
+        if is_best:
+            for e in bucket:
+                theirs = e.packed
+                both = theirs & mine
+                if both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) \
+                        and _covers(e, new, True, ordered):
+                    return False
+                if both == theirs and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) \
+                        and _covers(new, e, True, ordered):
+                    covered.append(e)
+        else:
+            for e in bucket:
+                theirs = e.packed
+                both = theirs & mine
+                if both == theirs and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock) \
+                        and _covers(e, new, False, ordered):
+                    return False
+                if both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock) \
+                        and _covers(new, e, False, ordered):
+                    covered.append(e)
+        if covered:
+            for e in covered:
                 e.alive = False
-            else:
-                kept.append(e)
-        kept.append(new)
-        bucket[:] = kept
+            bucket[:] = [e for e in bucket if e.alive]      # every entry of a bucket is alive until dropped
+        bucket.append(new)
         return True
 
 
