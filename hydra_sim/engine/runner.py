@@ -572,6 +572,8 @@ class ScenarioRunner:
 
     def _deliver_answers(self, until: int) -> None:
         """Self-paced play: the canned replies due by ``until`` arrive (in the order they fall due)."""
+        if not self.requests:
+            return              # the usual case, on every step of the clock (the explorer's hot path)
         for record in sorted((r for r in self.requests if r.auto and not r.answered and r.due is not None
                               and r.due <= until), key=lambda r: (r.due, r.index)):
             partner = self.scenario.partners[record.partner]
@@ -1008,6 +1010,8 @@ class ScenarioRunner:
 
     def _deliver_messages(self, until: int) -> None:
         """Emit ``MessageArrived`` for the messages due by ``until`` (``received.<id>`` reads the clock)."""
+        if not self.messages:
+            return              # the usual case, on every step of the clock (the explorer's hot path)
         for sent in sorted((m for m in self.messages if not m.delivered and m.arrives_at <= until),
                            key=lambda m: m.arrives_at):
             sent.delivered = True
