@@ -994,12 +994,17 @@ class ScenarioRunner:
 
     def _advance_clock(self, target: int) -> None:
         while not self.ended:
-            due = sorted(((t, i) for t, i in self._pending_injects() if t <= target), key=lambda x: x[0])
-            self._deliver_messages(due[0][0] if due else target)     # before an inject of the same minute
-            self._deliver_answers(due[0][0] if due else target)
+            # The first inject due by ``target``: the earliest, and of those the first in
+            # _pending_injects' order (as a stable sort would put first), without sorting them all.
+            due = None
+            for t, i in self._pending_injects():
+                if t <= target and (due is None or t < due[0]):
+                    due = (t, i)
+            self._deliver_messages(due[0] if due else target)     # before an inject of the same minute
+            self._deliver_answers(due[0] if due else target)
             if not due:
                 break
-            when, inject = due[0]
+            when, inject = due
             self.clock.advance_to(max(when, self.clock.seconds))
             self.fired.add(inject.id)          # fires at most once, even if its condition is false now
             if inject.condition is not None and not inject.condition.evaluate(self.env()):
