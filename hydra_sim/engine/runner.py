@@ -336,8 +336,11 @@ class ScenarioRunner:
         decision = self.decision
         if decision is None:
             return []
+        options = self.presented(self.scene_id)
+        if all(o.condition is None for o in options):
+            return options          # nothing to evaluate: no need to build the variables' environment
         env = self.env()
-        return [o for o in self.presented(self.scene_id) if o.condition is None or o.condition.evaluate(env)]
+        return [o for o in options if o.condition is None or o.condition.evaluate(env)]
 
     def presented(self, scene_id: str) -> list[Option]:
         """All the options of a scene's decision in this session's presentation order (review, exports)."""
