@@ -137,43 +137,58 @@ class _Front:
 
     def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool, timed: bool) -> bool:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
-        key = new.clock if clock_sensitive else None
+        return self.add(new.vector, new.banked, new.unreached, new.clock, new.milestones, new.parent, new.move,
+                        new.packed, new.stamp, is_best, clock_sensitive, timed, new) is not None
+
+    def add(self, vector: tuple, banked: float, unreached: float, clock: int, milestones: tuple,
+            parent: _Entry | None, move: dict | None, packed: int, stamp: tuple, is_best: bool,
+            clock_sensitive: bool, timed: bool, new: _Entry | None = None) -> _Entry | None:
+        """The entry these fields make (``new`` if given), added unless an entry already covers
+        it (then None, and no entry is made: most moves of a large search end so); what it
+        covers is dropped (and marked)."""
+        key = clock if clock_sensitive else None
         bucket = self.buckets.get(key)
         if bucket is None:
+            new = new or _Entry(vector, banked, unreached, clock, milestones, parent, move, packed, True, stamp)
             self.buckets[key] = [new]
-            return True
+            return new
         ordered = timed and not clock_sensitive
-        # The bit sets, the banked credit and the clock first (as _covers compares them),
-        # inline: most pairs differ there, and a call per pair is most of a large front's cost.
-        # One pass asks both ways; nothing changes until no entry is found to cover ``new``.
-        mine, banked, clock = new.packed, new.banked, new.clock
-        covered = []
+        # The bit sets, the banked credit and the clock first, inline: most pairs differ there,
+        # and a call per pair is most of a large front's cost. Whether an entry covers the new
+        # one is _covers written out on the fields; whether the new one covers an entry is
+        # asked (by _covers) once the new entry is made. Nothing changes until no entry is
+        # found to cover the new one.
+        maybe = []
         if is_best:
             for e in bucket:
                 theirs = e.packed
-                both = theirs & mine
-                if both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) \
-                        and _covers(e, new, True, ordered):
-                    return False
-                if both == theirs and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) \
-                        and _covers(new, e, True, ordered):
-                    covered.append(e)
+                both = theirs & packed
+                if both == packed and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) \
+                        and e.unreached >= unreached \
+                        and (e.stamp == stamp or all(x >= y for x, y in zip(e.stamp, stamp))):
+                    return None
+                if both == theirs and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock):
+                    maybe.append(e)
         else:
             for e in bucket:
                 theirs = e.packed
-                both = theirs & mine
+                both = theirs & packed
                 if both == theirs and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock) \
-                        and _covers(e, new, False, ordered):
-                    return False
-                if both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock) \
-                        and _covers(new, e, False, ordered):
-                    covered.append(e)
-        if covered:
-            for e in covered:
+                        and e.unreached <= unreached \
+                        and (e.stamp == stamp or all(x >= y for x, y in zip(stamp, e.stamp))):
+                    return None
+                if both == packed and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock):
+                    maybe.append(e)
+        new = new or _Entry(vector, banked, unreached, clock, milestones, parent, move, packed, True, stamp)
+        dropped = False
+        for e in maybe:
+            if _covers(new, e, is_best, ordered):
                 e.alive = False
+                dropped = True
+        if dropped:
             bucket[:] = [e for e in bucket if e.alive]      # every entry of a bucket is alive until dropped
         bucket.append(new)
-        return True
+        return new
 
 
 @dataclass
@@ -763,8 +778,10 @@ class Explorer:
             else:
                 after = milestones
                 stamp = base_stamp if plan.anchors == anchors else _stamp(after, plan)
-            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed, True, stamp)
-            if (target.best if is_best else target.worst).insert(new, is_best, target.clock_sensitive, plan.timed):
+            new = (target.best if is_best else target.worst).add(vector, banked, unreached, clock + move.delta, after,
+                                                                entry, move.label, packed, stamp, is_best,
+                                                                target.clock_sensitive, plan.timed)
+            if new is not None:
                 queue((move.target, new, is_best))
 
     def _statuses_after(self, move: Move, plan: _Plan, base: tuple, base_packed: int, on_time: int) -> tuple:
