@@ -916,7 +916,8 @@ class ScenarioRunner:
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
-        self._emit(DecisionRecorded(record))
+        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+            self._emit(DecisionRecorded(record))
         return record
 
     def _apply_effects(self, outcome: Outcome) -> None:
@@ -954,7 +955,8 @@ class ScenarioRunner:
         if target in self.scenario.endings:
             self.ended = target
             self.path.append((target, self.clock.seconds))
-            self._emit(Ended(target, self.clock.seconds))
+            if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+                self._emit(Ended(target, self.clock.seconds))
             return
         scene = self.scenario.scenes[target]
         self.scene_entered_at = self.clock.seconds
@@ -962,7 +964,8 @@ class ScenarioRunner:
         self.path.append((target, self.clock.seconds))
         if scene.milestone and scene.milestone not in self.milestones:
             self.milestones[scene.milestone] = self.clock.seconds
-        self._emit(SceneEntered(target, self.clock.seconds))
+        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+            self._emit(SceneEntered(target, self.clock.seconds))
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
         if self.scene_id == target and not self.ended and self.plays(target):
             self._note_offers()                     # the decision is on screen now (a stand-in's is not offered)
