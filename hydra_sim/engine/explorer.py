@@ -293,6 +293,7 @@ class Explorer:
         self.bits_at = [{status: bits << (i * _WIDTH) for status, bits in _BITS.items()}
                         for i in range(len(self.actions))]
         self.top_injects = {i.id: i for i in scenario.injects}
+        self.effective = {id(i) for i in scenario.all_injects() if _has_effects(i)}   # injects that change something
         self.plans: dict[tuple, _Plan] = {}
         self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
         self.residual_memo: dict[tuple, tuple] = {}
@@ -662,8 +663,9 @@ class Explorer:
         message some condition ahead still reads: the clock second it is due. Waiting is the
         runner's ``advance``, which fires the one and delivers the other (runner.py)."""
         pending = plan.pending
-        due = [when for when, inject in runner._pending_injects() if _has_effects(inject)
-               and (inject.id not in self.top_injects or inject.id in pending)]
+        effective, top = self.effective, self.top_injects
+        due = [when for when, inject in runner._pending_injects() if id(inject) in effective
+               and (inject.id not in top or inject.id in pending)]
         if plan.messages and runner.messages:
             now = runner.clock.seconds
             due += [m.arrives_at for m in runner.messages
