@@ -337,7 +337,10 @@ class ScenarioRunner:
         if decision is None:
             return []
         options = self.presented(self.scene_id)
-        if all(o.condition is None for o in options):
+        for option in options:
+            if option.condition is not None:
+                break
+        else:
             return options          # nothing to evaluate: no need to build the variables' environment
         env = self.env()
         return [o for o in options if o.condition is None or o.condition.evaluate(env)]
