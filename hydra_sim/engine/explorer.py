@@ -74,6 +74,11 @@ class Move:
     contravened: tuple     # (action index, ...)
     offered: tuple = ()    # action indices a decision shown after the move could evidence
     finals: tuple = _NO_FINALS   # actions final at the target but not here: (dead, settled), see _newly_final
+    touches: bool = False        # it offers, evidences, contravenes or makes final some action
+    after: dict | None = None    # (statuses before, on-time bits) -> what _statuses_after made of them
+
+    def __post_init__(self) -> None:
+        self.touches = bool(self.offered or self.evidence or self.contravened or self.finals[0] or self.finals[1])
 
 
 @dataclass(slots=True)
@@ -132,29 +137,58 @@ class _Front:
 
     def insert(self, new: _Entry, is_best: bool, clock_sensitive: bool, timed: bool) -> bool:
         """Add ``new`` unless an entry already covers it; drop (and mark) what it covers."""
-        bucket = self.buckets.setdefault(new.clock if clock_sensitive else None, [])
+        return self.add(new.vector, new.banked, new.unreached, new.clock, new.milestones, new.parent, new.move,
+                        new.packed, new.stamp, is_best, clock_sensitive, timed, new) is not None
+
+    def add(self, vector: tuple, banked: float, unreached: float, clock: int, milestones: tuple,
+            parent: _Entry | None, move: dict | None, packed: int, stamp: tuple, is_best: bool,
+            clock_sensitive: bool, timed: bool, new: _Entry | None = None) -> _Entry | None:
+        """The entry these fields make (``new`` if given), added unless an entry already covers
+        it (then None, and no entry is made: most moves of a large search end so); what it
+        covers is dropped (and marked)."""
+        key = clock if clock_sensitive else None
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            new = new or _Entry(vector, banked, unreached, clock, milestones, parent, move, packed, True, stamp)
+            self.buckets[key] = [new]
+            return new
         ordered = timed and not clock_sensitive
-        # The bit sets, the banked credit and the clock first (as _covers compares them),
-        # inline: most pairs differ there, and a call per pair is most of a large front's cost.
-        mine, banked, clock = new.packed, new.banked, new.clock
-        for e in bucket:
-            both = e.packed & mine
-            if (both == mine and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) if is_best else
-                    both == e.packed and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock)) \
-                    and _covers(e, new, is_best, ordered):
-                return False
-        kept = []
-        for e in bucket:
-            both = e.packed & mine
-            if (both == e.packed and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock) if is_best else
-                    both == mine and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock)) \
-                    and _covers(new, e, is_best, ordered):
+        # The bit sets, the banked credit and the clock first, inline: most pairs differ there,
+        # and a call per pair is most of a large front's cost. Whether an entry covers the new
+        # one is _covers written out on the fields; whether the new one covers an entry is
+        # asked (by _covers) once the new entry is made. Nothing changes until no entry is
+        # found to cover the new one.
+        maybe = []
+        if is_best:
+            for e in bucket:
+                theirs = e.packed
+                both = theirs & packed
+                if both == packed and e.banked >= banked - EPSILON and (not ordered or e.clock <= clock) \
+                        and e.unreached >= unreached \
+                        and (e.stamp == stamp or all(x >= y for x, y in zip(e.stamp, stamp))):
+                    return None
+                if both == theirs and banked >= e.banked - EPSILON and (not ordered or clock <= e.clock):
+                    maybe.append(e)
+        else:
+            for e in bucket:
+                theirs = e.packed
+                both = theirs & packed
+                if both == theirs and e.banked <= banked + EPSILON and (not ordered or e.clock >= clock) \
+                        and e.unreached <= unreached \
+                        and (e.stamp == stamp or all(x >= y for x, y in zip(stamp, e.stamp))):
+                    return None
+                if both == packed and banked <= e.banked + EPSILON and (not ordered or clock >= e.clock):
+                    maybe.append(e)
+        new = new or _Entry(vector, banked, unreached, clock, milestones, parent, move, packed, True, stamp)
+        dropped = False
+        for e in maybe:
+            if _covers(new, e, is_best, ordered):
                 e.alive = False
-            else:
-                kept.append(e)
-        kept.append(new)
-        bucket[:] = kept
-        return True
+                dropped = True
+        if dropped:
+            bucket[:] = [e for e in bucket if e.alive]      # every entry of a bucket is alive until dropped
+        bucket.append(new)
+        return new
 
 
 @dataclass
@@ -253,10 +287,17 @@ class Explorer:
                                 CONTRAVENED: -weight * policy.contravene_penalty})
         self.futures = Futures(scenario)
         self.foldable = [scenario.assessed[a].applies_if is None for a in self.actions]
+        # Per action: the mask that clears its bit set in a packed vector, and its bit set for each
+        # status already shifted into place (_expand repacks only the actions a move changed).
+        self.clear = [~(_FULL << (i * _WIDTH)) for i in range(len(self.actions))]
+        self.bits_at = [{status: bits << (i * _WIDTH) for status, bits in _BITS.items()}
+                        for i in range(len(self.actions))]
         self.top_injects = {i.id: i for i in scenario.injects}
+        self.effective = {id(i) for i in scenario.all_injects() if _has_effects(i)}   # injects that change something
         self.plans: dict[tuple, _Plan] = {}
         self.finals: dict[tuple, tuple] = {}      # (source plan, target plan) -> what became final
         self.residual_memo: dict[tuple, tuple] = {}
+        self.key_parts: dict[tuple, tuple] = {}    # (scene, variables, fired, ending) -> _key_part
         # received.<id> names: their value comes from the messages sent and the clock, not a variable
         self.received = frozenset(received_names(scenario))
         self.on_time_seen: set[int] = set()       # actions some explored move evidenced on time
@@ -322,6 +363,23 @@ class Explorer:
         seconds until the first one with that id arrives (counted from now, like the time in
         the scene, so the same moves played later lead to the same key)."""
         state, seconds, entered, variables, fired, milestones, ended, messages = snap
+        # All but the clock's part comes from the place, the variables and the injects fired:
+        # worked out once per such triple (a pure function of it, like the plans and residuals).
+        part = self.key_parts.get((state, variables, fired, ended))
+        if part is None:
+            part = self.key_parts[(state, variables, fired, ended)] = self._key_part(state, variables, fired, ended)
+        plan, live, residuals, pending, kept, timed_in_scene = part
+        if plan.messages:
+            live = (*live, _arrivals(messages, seconds, plan.messages))
+        if ended:
+            return ("end", ended, live, residuals), plan
+        return (state, seconds - entered if timed_in_scene else None, live, residuals, pending, kept,
+                tuple([name for name, _ in milestones])), plan
+
+    def _key_part(self, state: str, variables: tuple, fired: frozenset, ended: str | None) -> tuple:
+        """What ``_key`` needs of the place, the variables and the injects fired: (plan, the
+        variables kept, the residuals, the top-level injects pending, the scene injects fired
+        that still matter, whether the time spent in the scene is part of the key)."""
         place = ended or state
         values = dict(variables)
         unfired = frozenset() if ended else frozenset(i for i in self.top_injects if i not in fired)
@@ -329,18 +387,15 @@ class Explorer:
         plan = self._plan(place, pending)
         live = tuple(values[name] for name in plan.live_values)
         residuals = tuple(self._residual(condition, names, values) for _i, condition, names in plan.residuals)
-        if plan.messages:
-            live = (*live, _arrivals(messages, seconds, plan.messages))
         if ended:
-            return ("end", ended, live, residuals), plan
+            return plan, live, residuals, pending, frozenset(), False
         # Time already spent in the scene only matters to its own injects still to come, its
         # decision's time limit, and conditions on scene_minutes.
         scene = self.s.scenes[state]
-        in_scene = seconds - entered if self.reads_scene_minutes or (
+        timed_in_scene = self.reads_scene_minutes or (
             scene.decision is not None and scene.decision.time_limit_seconds is not None) or any(
-            i.id not in fired and _has_effects(i) for i in scene.injects) else None
-        return (state, in_scene, live, residuals, pending, fired & plan.injects,
-                tuple(name for name, _ in milestones)), plan
+            i.id not in fired and _has_effects(i) for i in scene.injects)
+        return plan, live, residuals, pending, fired & plan.injects, timed_in_scene
 
     def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
               finals: tuple | None = None) -> tuple[float, float]:
@@ -445,6 +500,7 @@ class Explorer:
         raw = []
         runner.load_snapshot(snap)
         candidates = list(self._candidate_moves(runner, node.plan))   # read them all before any is played
+        loaded = True           # the runner is at ``snap``: reading the candidates changes nothing
         # Seconds from this clock to the next top-level inject: a move shorter than that is the
         # same, relative to its start, at every clock where it is also shorter (see _reusable).
         room = self._next_top_due(node) - clock if clock_sensitive and not self.reads_elapsed else None
@@ -456,7 +512,9 @@ class Explorer:
                 if played is not None:
                     raw.append(played)
                     continue
-            runner.load_snapshot(snap)
+            if not loaded:
+                runner.load_snapshot(snap)
+            loaded = False
             runner.forget_history()
             runner.offered = set()              # the snapshot does not carry it: only this move's offers
             try:
@@ -468,16 +526,18 @@ class Explorer:
                 records = [r for r in records if not r.stand_in]
                 own = {r.index for r in records}
                 ledger = [c for c in ledger if c.decision_index in own]
-            ledger = list(ledger)
-            for record in records:       # a rubric marked met: what its parts allowed
-                ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
-                           for a in runner.awaiting.get(record.index, ())]
-            ledger = [c for c in ledger if c.action_id in self.index]
-            evidence = tuple((self.index[c.action_id], c.clock - clock) for c in ledger if not c.contravened)
-            contravened = tuple(self.index[c.action_id] for c in ledger if c.contravened)
+            if runner.awaiting:
+                ledger = list(ledger)
+                for record in records:       # a rubric marked met: what its parts allowed
+                    ledger += [Credit(a, False, record.clock, record.scene_id, record.index, "rubric")
+                               for a in runner.awaiting.get(record.index, ())]
+            index = self.index
+            ledger = [c for c in ledger if c.action_id in index]
+            evidence = tuple([(index[c.action_id], c.clock - clock) for c in ledger if not c.contravened])
+            contravened = tuple([index[c.action_id] for c in ledger if c.contravened])
             after = runner.snapshot()
-            reached = tuple((name, at - clock) for name, at in after[5] if name not in known)
-            offered = tuple(sorted(self.index[a] for a in runner.offered if a in self.index))
+            reached = tuple([(name, at - clock) for name, at in after[5] if name not in known])
+            offered = tuple(sorted([index[a] for a in runner.offered if a in index]))
             target = self._node_for(after)
             played = Move(label, target, after[1] - clock, reached, evidence, contravened, offered,
                           self._newly_final(node.plan, self.nodes[target].plan))
@@ -603,8 +663,9 @@ class Explorer:
         message some condition ahead still reads: the clock second it is due. Waiting is the
         runner's ``advance``, which fires the one and delivers the other (runner.py)."""
         pending = plan.pending
-        due = [when for when, inject in runner._pending_injects() if _has_effects(inject)
-               and (inject.id not in self.top_injects or inject.id in pending)]
+        effective, top = self.effective, self.top_injects
+        due = [when for when, inject in runner._pending_injects() if id(inject) in effective
+               and (inject.id not in top or inject.id in pending)]
         if plan.messages and runner.messages:
             now = runner.clock.seconds
             due += [m.arrives_at for m in runner.messages
@@ -669,56 +730,115 @@ class Explorer:
     def _expand(self, node: _Node, entry: _Entry, is_best: bool, moves: list[Move], pending: deque) -> None:
         """Follow each move from this entry: its statuses after the move (on time or late worked
         out from the entry's clock and milestones), what became final folded, and the new entry
-        queued unless the target's front already covers it."""
+        queued unless the target's front already covers it.
+
+        This is the search's inner loop (once per entry and move), so everything it reads is
+        bound to a local first. What a move does to the statuses depends only on the statuses
+        before it and on which of its evidence is on time, so it is worked out once per such
+        pair (``_statuses_after``, kept on the move: a move never changes once played) and
+        shared by every entry of the node that brings the same pair."""
         clock, milestones = entry.clock, entry.milestones
-        deadlines: dict[int, float | None] = {}        # per action, from this entry's milestones
+        deadlines: dict[int, float] = {}        # per action, from this entry's milestones (inf: none)
         on_time_seen = self.on_time_seen
+        nodes = self.nodes
+        base, base_banked, base_unreached = entry.vector, entry.banked, entry.unreached
+        base_stamp, anchors = entry.stamp, node.plan.anchors
+        queue = pending.append
         for move in moves:
-            vector = list(entry.vector)
-            changed = []
-            for i in move.offered:
-                if vector[i] == UNOFFERED:
-                    vector[i] = NONE
-                    changed.append(i)
-            for i, offset in move.evidence:
-                status = vector[i]
-                if status != NONE and status != UNOFFERED and i in on_time_seen:
-                    continue            # first evidence counts, and whether it was ever on time is known
-                if i not in deadlines:
-                    deadlines[i] = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
-                deadline = deadlines[i]
-                earned = ON_TIME if deadline is None or clock + offset <= deadline else LATE
-                if earned == ON_TIME:
-                    on_time_seen.add(i)
-                if status == NONE or status == UNOFFERED:
-                    vector[i] = earned
-                    changed.append(i)
-            for i in move.contravened:
-                if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
-                    vector[i] = CONTRAVENED
-                    changed.append(i)
-            target = self.nodes[move.target]
-            if changed or move.finals != _NO_FINALS:
-                banked, unreached = self._fold(vector, entry.banked, entry.unreached, target.plan, changed,
-                                               move.finals)
-                packed = entry.packed
-                for i in changed:
-                    shift = i * _WIDTH
-                    packed = (packed & ~(_FULL << shift)) | (_BITS[vector[i]] << shift)
-                vector = tuple(vector)
+            target = nodes[move.target]
+            plan = target.plan
+            if move.touches:
+                on_time = 0             # bit n: the move's n-th evidence is on time from this entry
+                bit = 1
+                for i, offset in move.evidence:
+                    deadline = deadlines.get(i)
+                    if deadline is None:
+                        deadline = deadline_for(self.s.assessed[self.actions[i]].window, dict(milestones))[0]
+                        deadline = deadlines[i] = math.inf if deadline is None else deadline
+                    if clock + offset <= deadline:
+                        on_time |= bit
+                        on_time_seen.add(i)
+                    bit <<= 1
+                after_move = move.after
+                if after_move is None:
+                    after_move = move.after = {}
+                done = after_move.get((base, on_time))
+                if done is None:
+                    done = after_move[(base, on_time)] = self._statuses_after(move, plan, base, entry.packed, on_time)
+                vector, packed, banks, unreach = done
+                banked, unreached = base_banked, base_unreached
+                for credit in banks:        # one by one, in _fold's order: the same float sums
+                    banked += credit
+                for weight in unreach:
+                    unreached += weight
             else:               # a move that changes no status (a wait, say): nothing to fold or pack
-                vector, banked, unreached, packed = entry.vector, entry.banked, entry.unreached, entry.packed
-            if move.reached:
-                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in move.reached)]))
-                stamp = _stamp(after, target.plan)
+                vector, banked, unreached, packed = base, base_banked, base_unreached, entry.packed
+            reached = move.reached
+            if reached:
+                after = tuple(sorted([*milestones, *((name, clock + at) for name, at in reached)]))
+                stamp = _stamp(after, plan)
             else:
                 after = milestones
-                stamp = entry.stamp if target.plan.anchors == node.plan.anchors else _stamp(after, target.plan)
-            new = _Entry(vector, banked, unreached, clock + move.delta, after, entry, move.label, packed,
-                         stamp=stamp)
-            target_front = target.best if is_best else target.worst
-            if target_front.insert(new, is_best, target.clock_sensitive, target.plan.timed):
-                pending.append((move.target, new, is_best))
+                stamp = base_stamp if plan.anchors == anchors else _stamp(after, plan)
+            new = (target.best if is_best else target.worst).add(vector, banked, unreached, clock + move.delta, after,
+                                                                entry, move.label, packed, stamp, is_best,
+                                                                target.clock_sensitive, plan.timed)
+            if new is not None:
+                queue((move.target, new, is_best))
+
+    def _statuses_after(self, move: Move, plan: _Plan, base: tuple, base_packed: int, on_time: int) -> tuple:
+        """The statuses after ``move`` from ``base`` (bit n of ``on_time``: its n-th evidence is on
+        time), with what became final folded as ``_fold`` folds it: (vector, packed vector, the
+        credits banked and the weights left unreached, each in the order ``_fold`` adds them)."""
+        values, foldable, clear, bits_at = self.values, self.foldable, self.clear, self.bits_at
+        vector = list(base)
+        changed = []
+        for i in move.offered:
+            if vector[i] == UNOFFERED:
+                vector[i] = NONE
+                changed.append(i)
+        bit = 1
+        for i, _offset in move.evidence:
+            status = vector[i]
+            if status == NONE or status == UNOFFERED:     # the first evidence counts
+                vector[i] = ON_TIME if on_time & bit else LATE
+                changed.append(i)
+            bit <<= 1
+        for i in move.contravened:
+            if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
+                vector[i] = CONTRAVENED
+                changed.append(i)
+        banks, unreach, folded = [], [], []
+        dead, settled = move.finals
+        for i in dead:
+            status = vector[i]
+            if status == UNOFFERED:             # not reached for good: its count depends on the ending
+                unreach.append(values[i][ON_TIME])
+                vector[i] = FOLDED
+                folded.append(i)
+            elif status != FOLDED:
+                banks.append(values[i][status])
+                vector[i] = FOLDED
+                folded.append(i)
+        if changed:
+            settled_set = plan.settled_set
+            settled = settled + tuple([i for i in changed if i in settled_set])
+        for i in settled:
+            status = vector[i]
+            if status == ON_TIME or status == LATE:
+                banks.append(values[i][status])
+                vector[i] = FOLDED
+                folded.append(i)
+        packed = base_packed
+        for i in changed:
+            status = vector[i]
+            if status == CONTRAVENED and foldable[i]:
+                banks.append(values[i][CONTRAVENED])
+                vector[i] = status = FOLDED
+            packed = (packed & clear[i]) | bits_at[i][status]
+        for i in folded:
+            packed = (packed & clear[i]) | bits_at[i][FOLDED]
+        return (tuple(vector) if changed or folded else base), packed, tuple(banks), tuple(unreach)
 
     def _stop_for_time(self) -> None:
         self.timed_out = True

@@ -336,8 +336,14 @@ class ScenarioRunner:
         decision = self.decision
         if decision is None:
             return []
+        options = self.presented(self.scene_id)
+        for option in options:
+            if option.condition is not None:
+                break
+        else:
+            return options          # nothing to evaluate: no need to build the variables' environment
         env = self.env()
-        return [o for o in self.presented(self.scene_id) if o.condition is None or o.condition.evaluate(env)]
+        return [o for o in options if o.condition is None or o.condition.evaluate(env)]
 
     def presented(self, scene_id: str) -> list[Option]:
         """All the options of a scene's decision in this session's presentation order (review, exports)."""
@@ -572,6 +578,8 @@ class ScenarioRunner:
 
     def _deliver_answers(self, until: int) -> None:
         """Self-paced play: the canned replies due by ``until`` arrive (in the order they fall due)."""
+        if not self.requests:
+            return              # the usual case, on every step of the clock (the explorer's hot path)
         for record in sorted((r for r in self.requests if r.auto and not r.answered and r.due is not None
                               and r.due <= until), key=lambda r: (r.due, r.index)):
             partner = self.scenario.partners[record.partner]
@@ -911,7 +919,8 @@ class ScenarioRunner:
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
-        self._emit(DecisionRecorded(record))
+        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+            self._emit(DecisionRecorded(record))
         return record
 
     def _apply_effects(self, outcome: Outcome) -> None:
@@ -949,7 +958,8 @@ class ScenarioRunner:
         if target in self.scenario.endings:
             self.ended = target
             self.path.append((target, self.clock.seconds))
-            self._emit(Ended(target, self.clock.seconds))
+            if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+                self._emit(Ended(target, self.clock.seconds))
             return
         scene = self.scenario.scenes[target]
         self.scene_entered_at = self.clock.seconds
@@ -957,7 +967,8 @@ class ScenarioRunner:
         self.path.append((target, self.clock.seconds))
         if scene.milestone and scene.milestone not in self.milestones:
             self.milestones[scene.milestone] = self.clock.seconds
-        self._emit(SceneEntered(target, self.clock.seconds))
+        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
+            self._emit(SceneEntered(target, self.clock.seconds))
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
         if self.scene_id == target and not self.ended and self.plays(target):
             self._note_offers()                     # the decision is on screen now (a stand-in's is not offered)
@@ -992,12 +1003,17 @@ class ScenarioRunner:
 
     def _advance_clock(self, target: int) -> None:
         while not self.ended:
-            due = sorted(((t, i) for t, i in self._pending_injects() if t <= target), key=lambda x: x[0])
-            self._deliver_messages(due[0][0] if due else target)     # before an inject of the same minute
-            self._deliver_answers(due[0][0] if due else target)
+            # The first inject due by ``target``: the earliest, and of those the first in
+            # _pending_injects' order (as a stable sort would put first), without sorting them all.
+            due = None
+            for t, i in self._pending_injects():
+                if t <= target and (due is None or t < due[0]):
+                    due = (t, i)
+            self._deliver_messages(due[0] if due else target)     # before an inject of the same minute
+            self._deliver_answers(due[0] if due else target)
             if not due:
                 break
-            when, inject = due[0]
+            when, inject = due
             self.clock.advance_to(max(when, self.clock.seconds))
             self.fired.add(inject.id)          # fires at most once, even if its condition is false now
             if inject.condition is not None and not inject.condition.evaluate(self.env()):
@@ -1008,6 +1024,8 @@ class ScenarioRunner:
 
     def _deliver_messages(self, until: int) -> None:
         """Emit ``MessageArrived`` for the messages due by ``until`` (``received.<id>`` reads the clock)."""
+        if not self.messages:
+            return              # the usual case, on every step of the clock (the explorer's hot path)
         for sent in sorted((m for m in self.messages if not m.delivered and m.arrives_at <= until),
                            key=lambda m: m.arrives_at):
             sent.delivered = True
