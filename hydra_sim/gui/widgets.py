@@ -9,11 +9,15 @@ scrolls a page vertically only when the window is shorter than the page's minimu
 ``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
 ``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn
 in; ``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
-its special value, such as "any": a keyboard trap).
+its special value, such as "any": a keyboard trap); ``held_layouts`` holds layouts still while a
+screen swaps many widgets in and out, so they are laid out once, not once per widget shown.
 Must not import the engine, the controller or any screen.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -282,6 +286,38 @@ class PaddedItemDelegate(QStyledItemDelegate):
         narrowed = QStyleOptionViewItem(option)
         narrowed.rect = option.rect.adjusted(0, 0, -2 * self.pad_x, 0)
         return super().sizeHint(narrowed, index)
+
+
+@contextmanager
+def held_layouts(root: QWidget, *widgets: QWidget) -> Iterator[None]:
+    """Within the block, the layouts of these widgets and of their ancestors up to ``root`` do not
+    lay out; afterwards each is marked for one layout, done by Qt's posted layout request before
+    the next paint.
+
+    Why: showing a hidden child lays out, at once, its parent's layout and every ancestor's up to
+    the window (``QWidgetPrivate::setVisible`` activates each), and a new scene shows and hides a
+    dozen widgets (option rows, document buttons, the countdown) between changes of text, each
+    time re-shaping the word-wrapped scene text: a third of a Decide click. A disabled layout
+    ignores those requests (``QLayout::activate`` does nothing). Layouts above ``root`` stay
+    laid out: nothing inside a held layout tells them its size changed until it is laid out.
+    """
+    layouts: dict[int, QLayout] = {}
+    for widget in widgets:
+        while widget is not None:
+            layout = widget.layout()
+            if layout is not None and layout.isEnabled():
+                layouts.setdefault(id(layout), layout)
+            if widget is root:
+                break
+            widget = widget.parentWidget()
+    for layout in layouts.values():
+        layout.setEnabled(False)
+    try:
+        yield
+    finally:
+        for layout in layouts.values():
+            layout.setEnabled(True)
+            layout.invalidate()         # posts the layout request (the widgets changed meanwhile)
 
 
 def reveal(widget: QWidget, rect: QRect | None = None, margin: int = 24) -> None:
