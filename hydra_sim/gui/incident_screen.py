@@ -52,7 +52,8 @@ from .media_viewer import MediaViewer
 from .request_form import RequestForm
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
-from .widgets import ElidingButton, FlowLayout, WrapLabel, banner, held_layouts, reveal
+from .eliding_button import ElidingButton
+from .widgets import FlowLayout, WrapLabel, banner, held_layouts, reveal
 
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}

@@ -49,7 +49,8 @@ from ...records.errors import StoreError
 from .. import theme
 from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import SafeTextBrowser, plain_tooltip
-from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
+from ..date_edit import TabLeavingDateEdit
+from ..widgets import FitScrollArea, FlowLayout
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
