@@ -81,9 +81,17 @@ class ColumnFitter(QObject):
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
         model = view.model()
-        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged,
+        for signal in (model.modelReset, model.rowsRemoved, model.layoutChanged,
                        model.dataChanged, model.headerDataChanged):
             signal.connect(self.contents_changed)
+        model.rowsInserted.connect(self._rows_inserted)
+
+    def _rows_inserted(self, parent, first: int, _last: int) -> None:
+        """Rows added below every row measured (the review appends its sessions in batches) leave
+        the widths as they are: measuring again cost 50 ms a batch for the same rows."""
+        bottom = self.view.indexAt(self.view.viewport().rect().bottomLeft()).row()   # -1: the view is not full
+        if parent.isValid() or bottom < 0 or first <= bottom + SAMPLE_ROWS:
+            self.contents_changed()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         kind = event.type()

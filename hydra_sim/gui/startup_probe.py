@@ -52,10 +52,12 @@ def install(window) -> None:
 
 # -- hydra-sim review: the login dialog, then the sessions table -------------------------------
 # What a trainer waits for is two stretches: from launching ``hydra-sim review`` to the login
-# dialog on screen, and from pressing "Log in" to the sessions table painted with every row.
-# The probe prints a line at each of the four moments ("login", "typed", "table"), types the
+# dialog on screen, and from pressing "Log in" to the sessions table painted (its first screenful;
+# the rest of the rows are read in batches after it, and the probe says when the last is in).
+# The probe prints a line at each of the moments ("login", "typed", "table", "all"), types the
 # benchmark's trainer name and passphrase into the real dialog (read from the environment only
-# when the probe is armed; the dialog checks them as it checks anyone's) and quits at the table.
+# when the probe is armed; the dialog checks them as it checks anyone's) and quits once every
+# row is in the table.
 
 TRAINER_VARIABLE = "HYDRA_SIM_PROBE_TRAINER"
 PASSPHRASE_VARIABLE = "HYDRA_SIM_PROBE_PASSPHRASE"
@@ -98,9 +100,18 @@ def watch_login(dialog) -> None:
 
 
 def watch_review(window) -> None:
-    """Given the review window before it is shown: report and quit at the first paint of the
-    sessions table with its rows in it."""
-    def report():
-        _say("table", f" {window.model.rowCount()}")
+    """Given the review window before it is shown: report the first paint of the sessions table with
+    rows in it ("table", with the number of sessions the window lists), then the moment the last of
+    the rows is in the table ("all", with how many; the window reads the rest in batches after the
+    first screenful), and quit."""
+    def all_read():
+        _say("all", f" {window.model.rowCount()}")
         QApplication.instance().quit()
+
+    def report():
+        _say("table", f" {window.session_total}")
+        if window.model.all_read():
+            all_read()
+        else:
+            window.model.allRowsRead.connect(lambda: QTimer.singleShot(0, all_read))
     window._startup_probe = _OnFirstPaint(window.table.viewport(), report, lambda: window.model.rowCount() > 0)

@@ -122,32 +122,85 @@ _ROW_SQL = ("SELECT session_id, trainee_id, display_name, force, role, scenario_
 
 
 def load_rows(store) -> list[SessionRow]:
-    """Every session as a table row, in one narrow query.
-
-    ``SessionStore.sessions()`` selects every column, including each finished session's
-    score report (about 45 KB for the flagship scenario), which is several hundred MB for
-    10,000 sessions. So this reads only the columns the table shows, through a separate
-    read-only connection to the store's file; if that fails it falls back to ``sessions()``.
-    """
+    """Every session as a table row, in one narrow query (``RowReader`` read to its end)."""
+    reader = RowReader(store)
     try:
-        conn = sqlite3.connect(readonly_uri(store.path), uri=True, timeout=5)
+        return reader.read()
+    finally:
+        reader.close()
+
+
+class RowReader:
+    """The sessions table's rows read in pieces, in the table's first order (newest first), all from
+    one snapshot of the store: the review window shows the first screenful at once and reads the
+    rest in batches after its first paint (100,000 rows take about 0.7 s to read and build, which
+    grew the wait for the window with the size of the store; issue 14).
+
+    ``SessionStore.sessions()`` selects every column, including each finished session's score
+    report (about 45 KB for the flagship scenario), which is several hundred MB for 10,000
+    sessions. So this reads only the columns the table shows, from the store's reading index,
+    through a separate read-only connection to the store's file, in one read transaction kept
+    until the last row is read (the store is in WAL mode: it holds up no writer), so ``total`` and
+    the rows agree however the store changes meanwhile. If that fails it falls back to
+    ``sessions()``, read whole at once.
+    """
+
+    def __init__(self, store):
+        self._conn: sqlite3.Connection | None = None
+        self._cursor = None
+        self._pending: list[SessionRow] = []          # the fallback's rows, handed out in pieces
+        self.read_so_far = 0
         try:
-            rows = conn.execute(_ROW_SQL).fetchall()
-            overrides = _latest_overrides(conn)
-        finally:
-            conn.close()
-    except (sqlite3.Error, AttributeError, TypeError) as exc:
-        log.info("narrow session query unavailable (%s); using store.sessions()", exc)
-        rows_ = [row_from_summary(s) for s in store.sessions()]
-        if hasattr(store, "grade_override"):
-            for row in rows_:
-                row.override = store.grade_override(row.session_id)
-        return rows_
-    out = []
-    for r in rows:
-        out.append(SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                              r[13], _misses(r[14]), override=overrides.get(r[0])))
-    return out
+            conn = sqlite3.connect(readonly_uri(store.path), uri=True, timeout=5)
+            try:
+                conn.execute("BEGIN")
+                self.total = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+                self._overrides = _latest_overrides(conn)
+                self._cursor = conn.execute(_ROW_SQL)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        except (sqlite3.Error, AttributeError, TypeError) as exc:
+            log.info("narrow session query unavailable (%s); using store.sessions()", exc)
+            self._pending = [row_from_summary(s) for s in store.sessions()]
+            if hasattr(store, "grade_override"):
+                for row in self._pending:
+                    row.override = store.grade_override(row.session_id)
+            self.total = len(self._pending)
+        if not self.total:
+            self.close()
+
+    @property
+    def done(self) -> bool:
+        """True once every row has been handed out (the connection is then closed)."""
+        return self._cursor is None and not self._pending
+
+    def read(self, count: int | None = None) -> list[SessionRow]:
+        """The next ``count`` rows (every row left, given None); an empty list once done."""
+        if self._pending:
+            end = len(self._pending) if count is None else count
+            out, self._pending = self._pending[:end], self._pending[end:]
+        elif self._cursor is not None:
+            found = self._cursor.fetchall() if count is None else self._cursor.fetchmany(count)
+            overrides = self._overrides
+            out = [SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                              r[13], _misses(r[14]), override=overrides.get(r[0])) for r in found]
+            if count is None or len(found) < count:
+                self.close()
+        else:
+            out = []
+        self.read_so_far += len(out)
+        if self.read_so_far >= self.total and not self._pending:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        """Ends the read (rows not read yet are never read)."""
+        self._cursor = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def _misses(failures) -> int:

@@ -5,11 +5,19 @@ writes to the store) and sorts itself on the raw values (numbers as numbers, dat
 text) with one key sort; ``SessionFilterProxy`` only filters and hands sorting to it,
 because a Python ``lessThan`` called 70,000 times cost a second on 10,000 sessions.
 Both pass pytest-qt's qtmodeltester.
+
+The rows can arrive in batches (``set_rows`` given ``more``, Qt's ``canFetchMore``/``fetchMore``):
+the first screenful is shown at once and the rest appended in the order they are read, which is
+the table's first order (newest first). Anything that needs every row (sorting, ``fetch_all``,
+asked by the window before filtering, counting or exporting) reads the rest first, so no
+sort or filter ever sees only part of the sessions.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -22,23 +30,75 @@ COLUMNS = ("Trainee", "Name", "Force", "Role", "Scenario", "Started", "Status", 
  COL_GRADE, COL_CRITICAL, COL_INTEGRITY) = range(len(COLUMNS))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+# Rows read a batch at a time after the first screenful: about 40 ms of work each, so the window
+# answers clicks and keys between them.
+FIRST_ROWS, BATCH_ROWS = 500, 5000
 
 
 def _started_text(iso: str) -> str:
     return iso[:16].replace("T", " ") if iso else ""
 
 
+#: The order rows are read in (cohort_stats._ROW_SQL): rows arriving in it are appended as they are.
+READ_ORDER = (COL_STARTED, Qt.SortOrder.DescendingOrder)
+
+
 class SessionTableModel(QAbstractTableModel):
+    allRowsRead = Signal()          # the last batch has arrived (or there was only one)
+
     def __init__(self, rows: list[SessionRow] | None = None, parent=None):
         super().__init__(parent)
         self._rows: list[SessionRow] = list(rows or [])
+        self._more: Callable[[int | None], list[SessionRow]] | None = None
 
-    def set_rows(self, rows: list[SessionRow]) -> None:
+    def set_rows(self, rows: list[SessionRow], more: Callable[[int | None], list[SessionRow]] | None = None
+                 ) -> None:
+        """Show ``rows``; ``more(count)`` gives the next ``count`` rows in ``READ_ORDER`` (all that are
+        left, given None; [] when none is). Rows shown in another order are all read first."""
         self.beginResetModel()
+        self._more = more
+        if more is not None and self.sort_order() != READ_ORDER:
+            rows = list(rows) + more(None)
+            self._more = None
         self._rows = self._sorted(list(rows))
         self.endResetModel()
+        if self._more is None:
+            self.allRowsRead.emit()
+
+    def sort_order(self) -> tuple[int, Qt.SortOrder]:
+        return getattr(self, "_sort", READ_ORDER)
+
+    # -- rows in batches ----------------------------------------------------------------------------
+    def all_read(self) -> bool:
+        return self._more is None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008, N802 - Qt signature
+        return not parent.isValid() and self._more is not None
+
+    def fetchMore(self, parent=QModelIndex(), count: int | None = 0) -> None:  # noqa: B008, N802
+        """Append the next ``count`` rows (``BATCH_ROWS`` given 0, every row left given None), still in
+        ``READ_ORDER``. Qt's views call it too, until their rows fill them."""
+        if parent.isValid() or self._more is None:
+            return
+        count = BATCH_ROWS if count == 0 else count
+        rows = self._more(count)
+        if count is None or len(rows) < count:
+            self._more = None
+        if rows:
+            # read in READ_ORDER, which is the order shown (set_rows and sort read everything otherwise)
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        if self._more is None:
+            self.allRowsRead.emit()
+
+    def fetch_all(self) -> None:
+        """Read every row not read yet (before anything that must see them all)."""
+        if self._more is not None:
+            self.fetchMore(count=None)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.fetch_all()            # a sort of the rows read so far would be wrong once the rest came
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         before = {id(r): i for i, r in enumerate(self._rows)}
@@ -50,12 +110,13 @@ class SessionTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sorted(self, rows: list[SessionRow]) -> list[SessionRow]:
-        column, order = getattr(self, "_sort", (COL_STARTED, Qt.SortOrder.DescendingOrder))
+        column, order = self.sort_order()
         rows.sort(key=lambda r: self._sort_key(r, column),
                   reverse=order == Qt.SortOrder.DescendingOrder)   # stable: ties keep their order
         return rows
 
     def rows(self) -> list[SessionRow]:
+        """The rows read so far, in the order shown (``fetch_all`` first for every session)."""
         return self._rows
 
     def row_at(self, row: int) -> SessionRow:
@@ -189,6 +250,9 @@ class SessionFilterProxy(QSortFilterProxyModel):
         return self._filter
 
     def set_row_filter(self, row_filter: RowFilter) -> None:
+        model = self.sourceModel()
+        if model is not None and not row_filter.is_empty():
+            model.fetch_all()       # the matches among every session, not among those read so far
         if hasattr(self, "beginFilterChange"):        # Qt >= 6.9 (invalidateFilter is deprecated there)
             self.beginFilterChange()
             self._filter, self._accepts_all = row_filter, row_filter.is_empty()
@@ -212,5 +276,6 @@ class SessionFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if model is None:
             return []
+        model.fetch_all()
         rows = model.rows()
         return list(rows) if self._accepts_all else [r for r in rows if self._filter.accepts(r)]

@@ -1,7 +1,8 @@
 """The trainer review window: sessions table with filters, session detail, compare, cohort dashboard.
 
-The table loads every session summary in one narrow query (``cohort_stats.load_rows``);
-details (events, report, notes) load only for the selected session; cohort statistics
+The table lists every session from one narrow query (``cohort_stats.RowReader``): the first
+screenful before the window is shown, the rest in batches between events after it (the model
+reads them all at once when a sort, a filter or the dashboard needs them); details (events, report, notes) load only for the selected session; cohort statistics
 are counted in SQL from the store's outcome tables (``cohort_counts``; a store from before them
 has its finished sessions summarised once, on a worker thread, with the progress shown; a store
 this window cannot write has its reports counted in memory, once per window). Integrity (the
@@ -20,7 +21,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QItemSelectionModel, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,8 +65,8 @@ from .cohort_stats import (
     decision_details,
     format_duration,
     format_seconds,
+    RowReader,
     humanise,
-    load_rows,
     timeline,
     timeline_line,
 )
@@ -74,6 +75,7 @@ from .dialogs import AnnotationDialog, OverrideDialog
 from .marking import MarkingDialog
 from . import cohort_counts
 from .models import (
+    FIRST_ROWS,
     COL_ENDING,
     COL_FORCE,
     COL_NAME,
@@ -134,6 +136,14 @@ class ReviewWindow(QMainWindow):
         self.current_items = []
 
         self.model = SessionTableModel(parent=self)
+        self._reader: RowReader | None = None
+        self.session_total = 0          # every session in the store, read into the table or not yet
+        # the rest of the list, a batch each time the event loop is free (the window answers between)
+        self._feed = QTimer(self)
+        self._feed.setSingleShot(True)
+        self._feed.setInterval(0)
+        self._feed.timeout.connect(self._read_batch)
+        self.model.allRowsRead.connect(self._on_all_rows_read)
         self.proxy = SessionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         central = QWidget()
@@ -447,7 +457,22 @@ class ReviewWindow(QMainWindow):
 
     # -- loading and filtering -----------------------------------------------------------------
     def reload(self) -> None:
-        rows = load_rows(self.store)
+        """List the store's sessions again: the first screenful now, the rest in batches."""
+        self._feed.stop()
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = reader = RowReader(self.store)
+        self.session_total = reader.total
+        first = self._known(reader.read(FIRST_ROWS))
+        self.model.set_rows(first, None if reader.done else lambda count: self._known(reader.read(count)))
+        if not self.model.all_read():
+            self._fill_choices(self.model.rows())      # again with every row once they are all read
+            self._feed.start()
+        self._update_count()
+
+    def _known(self, rows: list[SessionRow]) -> list[SessionRow]:
+        """Rows as read, with what this window already knows of them: grade labels and outcomes
+        (from the dashboard's counts), integrity (from the check)."""
         labels = self.outcome_labels
         for row in rows:
             known = labels.get(row.session_id)
@@ -455,9 +480,27 @@ class ReviewWindow(QMainWindow):
                 row.grade_label, row.outcome = known
             if self.issues is not None:
                 row.integrity = row.session_id not in self.issues
-        self.model.set_rows(rows)
-        self._fill_choices(rows)
+        return rows
+
+    @Slot()
+    def _read_batch(self) -> None:
+        self.model.fetchMore()
+        if not self.model.all_read():
+            self._feed.start()
+
+    @Slot()
+    def _on_all_rows_read(self) -> None:
+        self._feed.stop()
+        self._reader = None
+        self.session_total = self.model.rowCount()
+        self._fill_choices(self.model.rows())
         self._update_count()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._feed.stop()             # no more batches for a window that is gone
+        if self._reader is not None:
+            self._reader.close()
+        super().closeEvent(event)
 
     def _fill_choices(self, rows: list[SessionRow]) -> None:
         def refill(box: QComboBox, everything: str, pairs: dict[str, str]) -> None:
@@ -490,13 +533,18 @@ class ReviewWindow(QMainWindow):
 
     @Slot()
     def apply_filters(self) -> None:
+        self.model.fetch_all()        # the choices and the matches are of every session
         self.proxy.set_row_filter(self.current_filter())
         self._update_count()
         if self.tabs.currentWidget() is self.dashboard:     # the dashboard shown follows the filters
             self._fill_dashboard()
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} sessions shown")
+        if self.model.all_read():
+            self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} sessions shown")
+        else:                         # the rest are being read: the total is the store's
+            self.count_label.setText(f"{self.proxy.rowCount()} of {self.session_total} sessions shown "
+                                     "(listing the rest\u2026)")
 
     def selected_rows(self) -> list[SessionRow]:
         indexes = self.table.selectionModel().selectedRows()
@@ -504,6 +552,7 @@ class ReviewWindow(QMainWindow):
 
     def select_sessions(self, session_ids: list[str]) -> None:
         """Select these sessions' rows (tests and keyboard helpers)."""
+        self.model.fetch_all()
         selection = self.table.selectionModel()
         selection.clearSelection()
         for r in range(self.proxy.rowCount()):
@@ -772,6 +821,7 @@ class ReviewWindow(QMainWindow):
         scenario = self.labels_for(row).scenario
         if scenario is not None:
             return [(g.id, g.label) for g in scenario.scoring.grades]
+        self.model.fetch_all()
         seen = {r.grade_id: r.grade_label or humanise(r.grade_id) for r in self.model.rows()
                 if r.scenario_id == row.scenario_id and r.grade_id}
         return sorted(seen.items())
