@@ -52,7 +52,8 @@ from .media_viewer import MediaViewer
 from .request_form import RequestForm
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
-from .widgets import ElidingButton, FlowLayout, WrapLabel, banner, reveal
+from .eliding_button import ElidingButton
+from .widgets import FlowLayout, WrapLabel, banner, held_layouts, reveal
 
 log = logging.getLogger(__name__)
 MEDIA_VERBS = {"image": "View picture", "document": "Open document", "audio": "Listen"}
@@ -92,7 +93,7 @@ class IncidentScreen(QWidget):
         outer.setSpacing(0)
 
         # -- top bar: where, countdown, clock, pause ------------------------------------------------
-        bar = QFrame()
+        self.top_bar = bar = QFrame()
         bar.setProperty("role", "topbar")
         top = QHBoxLayout(bar)
         top.setContentsMargins(24, 10, 24, 10)
@@ -345,8 +346,11 @@ class IncidentScreen(QWidget):
         changing = (self.scroll, self.action_area)
         for widget in changing:
             widget.setUpdatesEnabled(False)
+        # and the layouts that hold what the scene shows and hides laid out once, after it
+        holding = (self.top_bar, self.scene_card, self.decision_card, self.action_slot, *self._panels.values())
         try:
-            self._build_scene(scene)
+            with held_layouts(self, *holding):
+                self._build_scene(scene)
         finally:
             for widget in changing:
                 widget.setUpdatesEnabled(True)

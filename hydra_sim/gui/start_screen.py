@@ -31,7 +31,7 @@ from .errors import problem_line
 from .persistence import SessionSummary, TraineeInfo
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .theme import LIST_ITEM_PAD_X
-from .widgets import FitScrollArea, PaddedItemDelegate
+from .widgets import FitScrollArea, PaddedItemDelegate, give_viewport
 
 ROLE_LABELS = {"call_handler": "Call handler", "first_responder": "First responder",
                "incident_manager": "Incident manager", "investigator": "Investigator"}
@@ -186,6 +186,7 @@ class StartScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(12)
         self.library_list = QListWidget()
+        give_viewport(self.library_list)        # watched for the first paint (see give_viewport)
         self.library_list.setAccessibleName("Scenario library")
         self.library_list.setWordWrap(True)
         self.library_list.setResizeMode(QListView.ResizeMode.Adjust)    # as the sessions list

@@ -3,40 +3,41 @@
 ``WrapLabel`` is a word-wrapped, plain-text-by-default QLabel (scenario text never goes
 in as raw HTML; rich text only from ``markdown_to_html``). ``FlowLayout`` lays widgets out
 in rows that wrap (like words), so a row of buttons never forces a horizontal scroll bar;
-``ElidingButton`` is a push button that, only when even a row of its own is too narrow for
-its text, shows it shortened with "..." and the full text in its tooltip; ``FitScrollArea``
+``FitScrollArea``
 scrolls a page vertically only when the window is shorter than the page's minimum;
 ``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
 ``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn
-in; ``TabLeavingDateEdit`` is a date box that Tab always leaves (Qt's keeps Tab while it shows
-its special value, such as "any": a keyboard trap).
+in; ``held_layouts`` holds layouts still while a
+screen swaps many widgets in and out, so they are laid out once, not once per widget shown;
+``give_viewport`` gives a list its viewport made in Python, so the start-up never hands Python
+a widget Qt made. The start screen uses this module, so widgets whose Qt classes are costly to
+load (QStyle's, QDateEdit's) are in their own modules: eliding_button.py, date_edit.py.
 Must not import the engine, the controller or any screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
+    QAbstractScrollArea,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QStylePainter,
     QTableWidget,
     QWidget,
 )
 
-from .safe_text import inert, plain_tooltip
+from .safe_text import inert
 
 
 class WrapLabel(QLabel):
@@ -176,43 +177,6 @@ class FlowLayout(QLayout):
         return y - rect.y() + margins.bottom()
 
 
-class ElidingButton(QPushButton):
-    """A QPushButton that shortens its text with "..." when it is given less width than the text
-    needs (a flow row narrower than one button); ``text()`` stays the full text, which the
-    tooltip then shows. Its minimum width is small so that a layout can give it less."""
-
-    MINIMUM_WIDTH = 120
-
-    def __init__(self, text: str = "", parent: QWidget | None = None):
-        super().__init__(text, parent)
-        # a push button's policy is Minimum (never narrower than its text); Preferred lets a
-        # layout go down to minimumSizeHint
-        policy = self.sizePolicy()
-        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
-        self.setSizePolicy(policy)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(min(self.MINIMUM_WIDTH, self.sizeHint().width()), super().minimumSizeHint().height())
-
-    def is_elided(self) -> bool:
-        return self.width() < self.sizeHint().width()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.setToolTip(plain_tooltip(self.text()) if self.is_elided() else "")   # scenario text: untrusted
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if not self.is_elided():
-            super().paintEvent(event)
-            return
-        option = QStyleOptionButton()
-        self.initStyleOption(option)
-        room = self.width() - (self.sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text()))
-        option.text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, max(room, 0))
-        painter = QStylePainter(self)
-        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
-
-
 class FitScrollArea(QScrollArea):
     """A scroll area that scrolls vertically only when the window is shorter than its page's
     *minimum* height for the window's width, and sideways only if the page cannot be made as
@@ -224,6 +188,7 @@ class FitScrollArea(QScrollArea):
 
     def __init__(self, page: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
+        give_viewport(self)          # fit() reads its width (see give_viewport)
         self.setWidgetResizable(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidget(page)
@@ -249,23 +214,6 @@ class FitScrollArea(QScrollArea):
         return super().eventFilter(watched, event)
 
 
-class TabLeavingDateEdit(QDateEdit):
-    """A QDateEdit that Tab and Shift+Tab always leave, as every other control does.
-
-    QDateTimeEdit swallows Tab while it shows its special value text ("any"), so a keyboard
-    user could never leave the box; and with a date shown it uses Tab to step through the
-    day, month and year. Left and Right (and typing) move within the date instead."""
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and \
-                not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            QWidget.focusNextPrevChild(self, forward)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
 class PaddedItemDelegate(QStyledItemDelegate):
     """Measures a word-wrapped list entry as wide as the text is drawn, not as wide as the row.
 
@@ -282,6 +230,53 @@ class PaddedItemDelegate(QStyledItemDelegate):
         narrowed = QStyleOptionViewItem(option)
         narrowed.rect = option.rect.adjusted(0, 0, -2 * self.pad_x, 0)
         return super().sizeHint(narrowed, index)
+
+
+def give_viewport(view: QAbstractScrollArea) -> QWidget:
+    """Give ``view`` a viewport made here, set up as Qt sets up its own, and return it.
+
+    Why: the first time Python is handed a widget Qt made (as ``view.viewport()`` would hand
+    the one Qt made), PySide looks through every QWidget subclass for its type, creating some
+    forty classes and their enums: 15 ms of the start-up, before the first paint. A viewport
+    made in Python already has its Python object, so ``viewport()`` just returns it."""
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")      # as Qt names its own (style sheets use it)
+    viewport.setBackgroundRole(QPalette.ColorRole.Base)
+    viewport.setAutoFillBackground(True)
+    view.setViewport(viewport)
+    return viewport
+
+
+@contextmanager
+def held_layouts(root: QWidget, *widgets: QWidget) -> Iterator[None]:
+    """Within the block, the layouts of these widgets and of their ancestors up to ``root`` do not
+    lay out; afterwards each is marked for one layout, done by Qt's posted layout request before
+    the next paint.
+
+    Why: showing a hidden child lays out, at once, its parent's layout and every ancestor's up to
+    the window (``QWidgetPrivate::setVisible`` activates each), and a new scene shows and hides a
+    dozen widgets (option rows, document buttons, the countdown) between changes of text, each
+    time re-shaping the word-wrapped scene text: a third of a Decide click. A disabled layout
+    ignores those requests (``QLayout::activate`` does nothing). Layouts above ``root`` stay
+    laid out: nothing inside a held layout tells them its size changed until it is laid out.
+    """
+    layouts: dict[int, QLayout] = {}
+    for widget in widgets:
+        while widget is not None:
+            layout = widget.layout()
+            if layout is not None and layout.isEnabled():
+                layouts.setdefault(id(layout), layout)
+            if widget is root:
+                break
+            widget = widget.parentWidget()
+    for layout in layouts.values():
+        layout.setEnabled(False)
+    try:
+        yield
+    finally:
+        for layout in layouts.values():
+            layout.setEnabled(True)
+            layout.invalidate()         # posts the layout request (the widgets changed meanwhile)
 
 
 def reveal(widget: QWidget, rect: QRect | None = None, margin: int = 24) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QGraphicsView,
                                QStyleOptionFrame, QWidget)
 
 from hydra_sim.engine import load_plan
-from hydra_sim.gui.widgets import ElidingButton
+from hydra_sim.gui.eliding_button import ElidingButton
 from hydra_sim.gui.window_geometry import place, usable_area
 
 SIZES = {"1280x720": (1280, 720), "1366x768": (1366, 768), "1920x1080": (1920, 1080)}

@@ -50,7 +50,8 @@ from ...records.errors import StoreError
 from .. import theme
 from ..columns import WrappingCellDelegate, WrappingColumnHeader, fit_columns, tip_cells
 from ..safe_text import SafeTextBrowser, plain_tooltip
-from ..widgets import FitScrollArea, FlowLayout, TabLeavingDateEdit
+from ..date_edit import TabLeavingDateEdit
+from ..widgets import FitScrollArea, FlowLayout, give_viewport
 from ..window_geometry import place
 from .cohort_stats import (
     STATUS_WORDS,
@@ -96,6 +97,10 @@ class SessionTable(QTableView):
     """The sessions list. Arriving by Tab with nothing selected selects the current (or first)
     row: Qt only makes a cell current, and with one session Down had nowhere to go, so a
     keyboard user could not select it (found by tools/keyboard-walkthrough)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        give_viewport(self)      # the first widget the window hands Python (see widgets.give_viewport)
 
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().focusInEvent(event)
