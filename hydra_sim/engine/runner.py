@@ -383,6 +383,12 @@ class ScenarioRunner:
         for callback in list(self._subscribers):
             callback(event)
 
+    def _announce(self, kind, *fields) -> None:
+        """Emit ``kind(*fields)``, made only when something listens (nothing listens to the
+        explorer's runners, and these are made on every scene and decision of its search)."""
+        if self._subscribers:
+            self._emit(kind(*fields))
+
     # -- inputs ----------------------------------------------------------------------
     def start(self) -> None:
         if self._started:
@@ -511,7 +517,7 @@ class ScenarioRunner:
             raise RunnerError(f"reference item '{reference_id}' is not for seat '{self.seat}'")
         self.references_opened.append((reference_id, self.clock.seconds))
         self.log.append({"type": "reference", "id": reference_id, "clock": self.clock.seconds})
-        self._emit(ReferenceOpened(reference_id, self.clock.seconds))
+        self._announce(ReferenceOpened, reference_id, self.clock.seconds)
 
     def open_document(self, media_id: str) -> None:
         """The trainee opened a medium (recorded for the trainer; it costs no time and no marks)."""
@@ -519,7 +525,7 @@ class ScenarioRunner:
             raise RunnerError(f"unknown media item '{media_id}'")
         self.documents_opened.append((media_id, self.clock.seconds))
         self.log.append({"type": "document", "id": media_id, "clock": self.clock.seconds})
-        self._emit(DocumentOpened(media_id, self.clock.seconds))
+        self._announce(DocumentOpened, media_id, self.clock.seconds)
 
     # -- requests for information to partner agencies (requests.py) ----------------------
     def request_information(self, partner: str, question: str, urgency: str = "routine",
@@ -568,13 +574,13 @@ class ScenarioRunner:
         self.log.append({"type": "request", "partner": partner_.id, "question": question, "urgency": urgency,
                          "topic": topic, "scene": scene_id, "clock": clock, "auto": auto,
                          **({"seat": asked_by} if asked_by is not None else {}), **({"meta": meta} if meta else {})})
-        self._emit(RequestMade(record, clock))
+        self._announce(RequestMade, record, clock)
         self._deliver_answers(clock)        # a reply with no delay comes straight back
         return record
 
     def _answer(self, record: RequestRecord, text: str, by: str, reply: str | None, at: int) -> None:
         record.answer, record.answered_at, record.answered_by, record.answer_reply = text, at, by, reply
-        self._emit(RequestAnswered(record, at))
+        self._announce(RequestAnswered, record, at)
 
     def _deliver_answers(self, until: int) -> None:
         """Self-paced play: the canned replies due by ``until`` arrive (in the order they fall due)."""
@@ -763,7 +769,7 @@ class ScenarioRunner:
 
     def _apply_logged_intervention(self, entry: dict) -> None:
         action = entry["action"]
-        self._emit(FacilitatorIntervention(dict(entry)))
+        self._announce(FacilitatorIntervention, dict(entry))
         if action == "set_condition":
             self._change_condition(entry)
         elif action in ("stand_in", "hand_back"):
@@ -784,7 +790,7 @@ class ScenarioRunner:
         elif action == "end":
             self.paused = False
             self.ended = FACILITATOR_ENDING      # not appended to path: it is not a scene or an ending
-            self._emit(Ended(FACILITATOR_ENDING, self.clock.seconds))
+            self._announce(Ended, FACILITATOR_ENDING, self.clock.seconds)
         elif "inject_id" in entry:
             inject = next(i for i in self.scenario.all_injects() if i.id == entry["inject_id"])
             self.fired.add(inject.id)      # it does not fire again at its scheduled time
@@ -919,8 +925,7 @@ class ScenarioRunner:
             self._apply_effects(outcome)
         self.ledger.extend(record.credits)
         self.decisions.append(record)
-        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
-            self._emit(DecisionRecorded(record))
+        self._announce(DecisionRecorded, record)
         return record
 
     def _apply_effects(self, outcome: Outcome) -> None:
@@ -958,8 +963,7 @@ class ScenarioRunner:
         if target in self.scenario.endings:
             self.ended = target
             self.path.append((target, self.clock.seconds))
-            if self._subscribers:         # nobody listens to the explorer's runner: no event to make
-                self._emit(Ended(target, self.clock.seconds))
+            self._announce(Ended, target, self.clock.seconds)
             return
         scene = self.scenario.scenes[target]
         self.scene_entered_at = self.clock.seconds
@@ -967,8 +971,7 @@ class ScenarioRunner:
         self.path.append((target, self.clock.seconds))
         if scene.milestone and scene.milestone not in self.milestones:
             self.milestones[scene.milestone] = self.clock.seconds
-        if self._subscribers:         # nobody listens to the explorer's runner: no event to make
-            self._emit(SceneEntered(target, self.clock.seconds))
+        self._announce(SceneEntered, target, self.clock.seconds)
         self._advance_clock(self.clock.seconds)     # scene injects due at once (after_minutes: 0)
         if self.scene_id == target and not self.ended and self.plays(target):
             self._note_offers()                     # the decision is on screen now (a stand-in's is not offered)
@@ -1029,7 +1032,7 @@ class ScenarioRunner:
         for sent in sorted((m for m in self.messages if not m.delivered and m.arrives_at <= until),
                            key=lambda m: m.arrives_at):
             sent.delivered = True
-            self._emit(MessageArrived(sent, sent.arrives_at))
+            self._announce(MessageArrived, sent, sent.arrives_at)
 
     def _fire_inject(self, inject: Inject) -> None:
         """Apply a prepared inject now (scheduled or sent by the facilitator): effects, event, redirect."""

@@ -3,15 +3,15 @@
 ``WrapLabel`` is a word-wrapped, plain-text-by-default QLabel (scenario text never goes
 in as raw HTML; rich text only from ``markdown_to_html``). ``FlowLayout`` lays widgets out
 in rows that wrap (like words), so a row of buttons never forces a horizontal scroll bar;
-``FitScrollArea``
-scrolls a page vertically only when the window is shorter than the page's minimum;
-``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
-``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn
-in; ``held_layouts`` holds layouts still while a
-screen swaps many widgets in and out, so they are laid out once, not once per widget shown;
-``give_viewport`` gives a list its viewport made in Python, so the start-up never hands Python
-a widget Qt made. The start screen uses this module, so widgets whose Qt classes are costly to
-load (QStyle's, QDateEdit's) are in their own modules: eliding_button.py, date_edit.py.
+``FitScrollArea`` scrolls a page vertically only when the window is shorter than the page's
+minimum; ``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
+``PaddedItemDelegate`` measures a word-wrapped list entry at the width its text is drawn in;
+``held_layouts`` holds layouts still while a screen shows and hides many widgets, so they are
+laid out once, not once per widget shown; ``give_viewport`` gives a scroll area a viewport made
+in Python, so the start-up never hands Python a widget Qt made.
+
+The start screen uses this module, so widgets whose Qt classes are costly to load (QStyle's,
+QDateEdit's) are in modules of their own: eliding_button.py, date_edit.py.
 Must not import the engine, the controller or any screen.
 """
 

@@ -537,8 +537,7 @@ class ReviewWindow(QMainWindow):
 
     @Slot()
     def apply_filters(self) -> None:
-        self.model.fetch_all()        # the choices and the matches are of every session
-        self.proxy.set_row_filter(self.current_filter())
+        self.proxy.set_row_filter(self.current_filter())     # reads every row first when it filters
         self._update_count()
         if self.tabs.currentWidget() is self.dashboard:     # the dashboard shown follows the filters
             self._fill_dashboard()
