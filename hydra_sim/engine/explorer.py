@@ -397,15 +397,18 @@ class Explorer:
             i.id not in fired and _has_effects(i) for i in scene.injects)
         return plan, live, residuals, pending, fired & plan.injects, timed_in_scene
 
-    def _fold(self, vector: list, banked: float, unreached: float, plan: _Plan, changed: list,
-              finals: tuple | None = None) -> tuple[float, float]:
-        """Bank the credit of the actions whose status is final here; returns the new banked
-        credit and unreached weight. Final: nothing reachable can touch it any more; or it is
-        earned and nothing reachable contravenes it; or it is contravened (nothing undoes that).
-        ``changed``: the actions this move changed (the folded ones are added to it). An entry
-        that moved here has its source's final actions folded already, so only what became
-        final on the way (``finals``, from ``_newly_final``) is looked at."""
+    def _fold(self, vector: list, plan: _Plan, changed: list, finals: tuple | None = None) -> tuple[list, list]:
+        """Fold the actions whose status is final here; returns the credits banked and the
+        weights left unreached, each in the order they are added (the callers add them one by
+        one, so the sums are the same floats however they are kept). Final: nothing reachable
+        can touch it any more; or it is earned and nothing reachable contravenes it; or it is
+        contravened (nothing undoes that). ``changed``: the actions this move changed (the
+        folded ones are added to it). An entry that moved here has its source's final actions
+        folded already, so only what became final on the way (``finals``, from
+        ``_newly_final``) is looked at."""
         values = self.values
+        banks: list = []
+        unreach: list = []
         dead, settled = plan.dead, plan.settled
         if finals is not None:
             dead, settled = finals
@@ -415,25 +418,25 @@ class Explorer:
         for i in dead:
             status = vector[i]
             if status == UNOFFERED:             # not reached for good: its count depends on the ending
-                unreached += values[i][ON_TIME]
+                unreach.append(values[i][ON_TIME])
                 vector[i] = FOLDED
                 changed.append(i)
             elif status != FOLDED:
-                banked += values[i][status]
+                banks.append(values[i][status])
                 vector[i] = FOLDED
                 changed.append(i)
         for i in settled:
             status = vector[i]
             if status == ON_TIME or status == LATE:
-                banked += values[i][status]
+                banks.append(values[i][status])
                 vector[i] = FOLDED
                 changed.append(i)
         foldable = self.foldable
         for i in changed:              # not appended to in this loop: no copy needed
             if vector[i] == CONTRAVENED and foldable[i]:
-                banked += values[i][CONTRAVENED]
+                banks.append(values[i][CONTRAVENED])
                 vector[i] = FOLDED
-        return banked, unreached
+        return banks, unreach
 
     def _newly_final(self, source: _Plan, target: _Plan) -> tuple[tuple, tuple]:
         """Final at ``target`` but not at ``source`` (all of target's if that is not a superset)."""
@@ -686,7 +689,12 @@ class Explorer:
         self.runner.forget_history()
         root = self._node_for(start_snap)
         vector = [NONE if a in self.runner.offered else UNOFFERED for a in self.actions]
-        banked, unreached = self._fold(vector, 0.0, 0.0, self.nodes[root].plan, [])
+        banks, unreach = self._fold(vector, self.nodes[root].plan, [])
+        banked = unreached = 0.0
+        for credit in banks:
+            banked += credit
+        for weight in unreach:
+            unreached += weight
         pending: deque = deque()
         for is_best, front in ((True, self.nodes[root].best), (False, self.nodes[root].worst)):
             first = _Entry(tuple(vector), banked, unreached, start_snap[1], start_snap[5], None, None, _pack(vector),
@@ -788,9 +796,8 @@ class Explorer:
 
     def _statuses_after(self, move: Move, plan: _Plan, base: tuple, base_packed: int, on_time: int) -> tuple:
         """The statuses after ``move`` from ``base`` (bit n of ``on_time``: its n-th evidence is on
-        time), with what became final folded as ``_fold`` folds it: (vector, packed vector, the
-        credits banked and the weights left unreached, each in the order ``_fold`` adds them)."""
-        values, foldable, clear, bits_at = self.values, self.foldable, self.clear, self.bits_at
+        time), with what became final folded (``_fold``): (vector, packed vector, the credits
+        banked and the weights left unreached, each in the order ``_fold`` adds them)."""
         vector = list(base)
         changed = []
         for i in move.offered:
@@ -808,37 +815,14 @@ class Explorer:
             if vector[i] != FOLDED:      # banked: already contravened, or (reach) never contravened again
                 vector[i] = CONTRAVENED
                 changed.append(i)
-        banks, unreach, folded = [], [], []
-        dead, settled = move.finals
-        for i in dead:
-            status = vector[i]
-            if status == UNOFFERED:             # not reached for good: its count depends on the ending
-                unreach.append(values[i][ON_TIME])
-                vector[i] = FOLDED
-                folded.append(i)
-            elif status != FOLDED:
-                banks.append(values[i][status])
-                vector[i] = FOLDED
-                folded.append(i)
-        if changed:
-            settled_set = plan.settled_set
-            settled = settled + tuple([i for i in changed if i in settled_set])
-        for i in settled:
-            status = vector[i]
-            if status == ON_TIME or status == LATE:
-                banks.append(values[i][status])
-                vector[i] = FOLDED
-                folded.append(i)
+        banks, unreach = self._fold(vector, plan, changed, move.finals)
+        if not changed:                  # nothing changed and nothing became final
+            return base, base_packed, (), ()
+        clear, bits_at = self.clear, self.bits_at
         packed = base_packed
-        for i in changed:
-            status = vector[i]
-            if status == CONTRAVENED and foldable[i]:
-                banks.append(values[i][CONTRAVENED])
-                vector[i] = status = FOLDED
-            packed = (packed & clear[i]) | bits_at[i][status]
-        for i in folded:
-            packed = (packed & clear[i]) | bits_at[i][FOLDED]
-        return (tuple(vector) if changed or folded else base), packed, tuple(banks), tuple(unreach)
+        for i in changed:                # the move's changes and what was folded, as they are now
+            packed = (packed & clear[i]) | bits_at[i][vector[i]]
+        return tuple(vector), packed, tuple(banks), tuple(unreach)
 
     def _stop_for_time(self) -> None:
         self.timed_out = True
