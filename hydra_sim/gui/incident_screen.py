@@ -116,6 +116,11 @@ class IncidentScreen(QWidget):
         countdown.addWidget(self.countdown_bar)
         self.countdown_box = QWidget()
         self.countdown_box.setLayout(countdown)
+        # its room is kept while no countdown runs: a countdown appearing then narrows nothing
+        # (the scene title would re-wrap, and the whole screen be laid out and painted again)
+        policy = self.countdown_box.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.countdown_box.setSizePolicy(policy)
         top.addWidget(self.countdown_box)
         clock = QVBoxLayout()
         clock.addWidget(_label("Incident time", "small", wrap=False))

@@ -41,8 +41,14 @@ from .safe_text import inert
 
 
 class WrapLabel(QLabel):
+    # Events after which the label's height for a width may differ: its font, its style (the
+    # theme's padding and borders), its margins or its direction changed.
+    _RESHAPING = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange,
+                            QEvent.Type.LayoutDirectionChange})
+
     def __init__(self, text: str = "", parent: QWidget | None = None, *, role: str | None = None,
                  rich: bool = False):
+        self._heights: dict[int, int] = {}     # width -> height, until the text or its shape changes
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -53,7 +59,43 @@ class WrapLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         if self.textFormat() != Qt.TextFormat.PlainText:
             text = inert(text)        # a second wall: only inert HTML reaches a rich label
+        self._heights.clear()
         super().setText(text)
+
+    def clear(self) -> None:
+        self._heights.clear()
+        super().clear()
+
+    def setTextFormat(self, text_format) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setTextFormat(text_format)
+
+    def setWordWrap(self, on: bool) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setWordWrap(on)
+
+    def setIndent(self, indent: int) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setIndent(indent)
+
+    def setMargin(self, margin: int) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setMargin(margin)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        # Qt's layouts ask a label its height at the same few widths many times per layout
+        # (a size hint, then a minimum, at each level of nesting, with and without a scroll
+        # bar) and QLabel lays its text out afresh each time; a scene page of rich text and
+        # option labels was shaped some 200 times per Decide click (issue 14).
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() in self._RESHAPING:
+            self._heights.clear()
+        super().changeEvent(event)
 
 
 def banner(role: str, text: str) -> tuple[QFrame, WrapLabel]:
@@ -112,6 +154,26 @@ class FlowLayout(QLayout):
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
         return True
+
+    def clear(self) -> None:
+        self._heights.clear()
+        super().clear()
+
+    def setTextFormat(self, text_format) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setTextFormat(text_format)
+
+    def setWordWrap(self, on: bool) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setWordWrap(on)
+
+    def setIndent(self, indent: int) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setIndent(indent)
+
+    def setMargin(self, margin: int) -> None:  # noqa: N802 (Qt's name)
+        self._heights.clear()
+        super().setMargin(margin)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
         # Qt asks this many times per layout pass with the same width; the answer holds until
