@@ -159,6 +159,10 @@ def stylesheet(points: float, high_contrast: bool) -> str:
           f"stop:0.6 {p.surface}, stop:1 {p.surface})"
     return f"""
 QWidget {{ color: {p.text}; background: {p.window}; font-size: {points:.1f}pt; }}
+/* plain containers (exactly QWidget: pages, columns, rows) show what they sit on: each filled
+   the window's colour over its parent's, so a repaint filled the screen several times over
+   (issue 14), and a row inside a white card or bar showed a grey patch */
+.QWidget, QStackedWidget, QSplitter {{ background: transparent; }}
 QMainWindow, QDialog {{ background: {p.window}; }}
 QMenuBar, QMenu {{ background: {p.surface}; color: {p.text}; }}
 QMenu::item:selected, QMenuBar::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
