@@ -45,14 +45,15 @@ from PySide6.QtWidgets import (
 
 from ..engine import RunnerError
 from ..engine.text import markdown_to_html
+from .collector_hold import hold_until_painted
 from .decision_panels import ContinuePanel, OptionRow, add_decide_shortcuts, make_panel
+from .eliding_button import ElidingButton
 from .errors import describe
 from .incident_log import IncidentLogModel, IncidentLogView
 from .media_viewer import MediaViewer
 from .request_form import RequestForm
 from .safe_text import SafeTextBrowser, plain_tooltip
 from .session_controller import LogEntry, PausedError
-from .eliding_button import ElidingButton
 from .widgets import FlowLayout, WrapLabel, banner, held_layouts, reveal
 
 log = logging.getLogger(__name__)
@@ -559,6 +560,7 @@ class IncidentScreen(QWidget):
     # -- answers --------------------------------------------------------------------------------
     @Slot(object, object)
     def _submit(self, selection, rationale) -> None:
+        self._hold_collector()
         self.hide_banner()
         try:
             self.controller.choose(selection, rationale)
@@ -568,11 +570,18 @@ class IncidentScreen(QWidget):
 
     @Slot()
     def _continue(self) -> None:
+        self._hold_collector()
         self.hide_banner()
         try:
             self.controller.continue_()
         except (RunnerError, PausedError) as exc:
             log.warning("continue refused: %s", exc)
+
+    def _hold_collector(self) -> None:
+        # From the click to the next scene on screen, Python's collector would run a young-
+        # generation sweep or two (2-5 ms each on the 2-CPU VM) in the middle of the turn; held
+        # off, it runs once the scene is painted, while the trainee reads (collector_hold.py).
+        hold_until_painted(self.scene_heading, self.narrative)
 
     # -- clock, countdown, pause, banners -------------------------------------------------------------
     @Slot(float, int)

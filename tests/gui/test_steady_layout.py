@@ -78,3 +78,23 @@ def test_the_countdown_appearing_moves_nothing_in_the_top_bar(qtbot, window):
     QApplication.processEvents()
     assert screen.countdown_box.isVisible()
     assert (screen.top_bar.height(), screen.scene_heading.geometry()) == with_countdown
+
+
+def test_the_collector_waits_from_a_decision_to_the_next_scene_painted(qtbot, window):
+    # a young-generation sweep in the middle of a turn costs 2-5 ms; held off, it runs once
+    # the next scene is on screen (collector_hold.py)
+    import gc
+
+    from hydra_sim.gui import collector_hold
+
+    assert window.open_scenario_file(MINI)
+    click(qtbot, window.briefing_screen.start_button)
+    screen = window.incident_screen
+    qtbot.waitUntil(lambda: not collector_hold.is_held())
+    first = screen.controller.runner.scene_id
+    click(qtbot, screen.panel.option_button("ambulance"))
+    screen.panel.decide_button.click()            # no events run between the click and the check
+    assert screen.controller.runner.scene_id != first
+    assert collector_hold.is_held() and not gc.isenabled()
+    qtbot.waitUntil(lambda: not collector_hold.is_held())      # the new scene painted: released
+    assert gc.isenabled()
