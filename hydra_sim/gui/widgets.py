@@ -1,7 +1,8 @@
 """Small shared widgets.
 
 ``WrapLabel`` is a word-wrapped, plain-text-by-default QLabel (scenario text never goes
-in as raw HTML; rich text only from ``markdown_to_html``). ``FlowLayout`` lays widgets out
+in as raw HTML; rich text only from ``markdown_to_html``) that remembers its height for each
+width until its text or shape changes. ``FlowLayout`` lays widgets out
 in rows that wrap (like words), so a row of buttons never forces a horizontal scroll bar;
 ``FitScrollArea`` scrolls a page vertically only when the window is shorter than the page's
 minimum; ``reveal`` scrolls the nearest scroll area so a widget (or a part of it) is in view;
@@ -154,26 +155,6 @@ class FlowLayout(QLayout):
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
         return True
-
-    def clear(self) -> None:
-        self._heights.clear()
-        super().clear()
-
-    def setTextFormat(self, text_format) -> None:  # noqa: N802 (Qt's name)
-        self._heights.clear()
-        super().setTextFormat(text_format)
-
-    def setWordWrap(self, on: bool) -> None:  # noqa: N802 (Qt's name)
-        self._heights.clear()
-        super().setWordWrap(on)
-
-    def setIndent(self, indent: int) -> None:  # noqa: N802 (Qt's name)
-        self._heights.clear()
-        super().setIndent(indent)
-
-    def setMargin(self, margin: int) -> None:  # noqa: N802 (Qt's name)
-        self._heights.clear()
-        super().setMargin(margin)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
         # Qt asks this many times per layout pass with the same width; the answer holds until
