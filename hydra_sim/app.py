@@ -37,7 +37,7 @@ def settings_for_home():
 def build_main_window(*, show_error_windows: bool = True, real_time: bool = True, now=time.monotonic,
                       system_points: float | None = None, keys_after_paint: bool = False, with_store: bool = True):
     """The main window with its settings and store; tests and the crash test use this too.
-    ``keys_after_paint``: the app-wide key filters wait for the first frame (the real entry).
+    ``keys_after_paint``: the key filters wait for the first frame (the real entry).
     ``with_store=False`` (the real entry): the store is attached later (MainWindow.attach_store)."""
     from .gui.main_window import MainWindow
     store = None

@@ -3,7 +3,7 @@ not shown a moment later, e.g. in a test that never shows the window, then).
 
 The main window uses it to start the confirming library scan only after the start screen's
 list, filled from the library index, is on screen (the scan's Python work shares the GIL with
-the GUI thread and would otherwise delay that first paint), and to install the app-wide key
+the GUI thread and would otherwise delay that first paint), and to set up the key
 filters after the first frame (see MainWindow.install_keys).
 
 Must not import the engine.

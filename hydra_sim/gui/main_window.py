@@ -98,11 +98,11 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, store, *, show_error_windows: bool = True, real_time: bool = True,
                  now=time.monotonic, system_points: float | None = None, keys_after_paint: bool = False):
         super().__init__()
-        # ``keys_after_paint`` (the real entry, app.run_app): the application-wide key filters
-        # (Enter on a button, the forms of Ctrl++) are installed once the first frame is painted.
-        # A Python filter on the application makes every object that receives an event get its
-        # Python wrapper, and each new wrapper type its enums: tens of milliseconds spent on
-        # Qt's internal objects before the first paint, for key presses that cannot come yet.
+        # ``keys_after_paint`` (the real entry, app.run_app): the key filters (Enter on a button,
+        # the forms of Ctrl++) are set up once the first frame is painted: no key press can come
+        # before it, so their set-up does not stand between the user and that paint. (When the
+        # filter was application-wide it cost tens of milliseconds there: every object that got
+        # an event got its Python wrapper. It now sits on the focused widget, keyboard.AppKeys.)
         self.zoom_keys = None
         self._keys_pending = keys_after_paint
         self.missing_sessions: list[str] = []      # unfinished sessions the store lost since last time
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def install_keys(self) -> None:
         """The keyboard model: Enter on a focused button and the other forms of Ctrl++ and
-        Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's), one application-wide filter (keyboard.py)."""
+        Ctrl+- (Ctrl+=, Ctrl+Shift+=, the keypad's), one filter that follows the focus (keyboard.py)."""
         if self.zoom_keys is not None:
             return
         self._keys_pending = False

@@ -212,3 +212,56 @@ def test_help_lists_the_keys(window):
     for key in ("Ctrl+Enter", "Enter or Space", "Arrow keys", "Tab", "Ctrl++"):
         assert key in keys
 
+
+
+def test_the_key_filter_sees_the_focused_widget_only(qtbot, window):
+    """The key model's filter moves with the focus (issue 14): a widget that is not focused
+    is painted without a Python call, and the filter follows the focus to the next control."""
+    from hydra_sim.gui import keyboard
+    seen = []
+
+    class Recording(keyboard.AppKeys):          # the same filter placement, recording only
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            seen.append(watched)
+            return False
+
+    controller, screen = _start(qtbot, window)
+    panel = screen.panel
+    recording = Recording(QApplication.instance())
+    _focus(qtbot, panel.decide_button)
+    seen.clear()
+    screen.pause_button.repaint()
+    panel.decide_button.repaint()
+    assert screen.pause_button not in seen and panel.decide_button in seen
+    _focus(qtbot, screen.pause_button)
+    seen.clear()
+    panel.decide_button.repaint()
+    screen.pause_button.repaint()
+    assert panel.decide_button not in seen and screen.pause_button in seen
+    recording.deleteLater()
+    _key(qtbot, Qt.Key.Key_Return)               # and Enter still presses what is focused now
+    assert controller.paused
+
+
+def test_enter_that_moves_the_focus_does_not_also_press_where_it_went(qtbot, window):
+    """Found by the keyboard walkthrough (a window-wide filter tried for issue 14): Enter in a
+    box whose Return moves the focus to a button travels on up to the window unused; it must
+    not then count as Enter on that button."""
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+    form = QWidget()
+    qtbot.addWidget(form)
+    box, button = QLineEdit(form), QPushButton("Start", form)
+    layout = QVBoxLayout(form)
+    layout.addWidget(box)
+    layout.addWidget(button)
+    pressed = []
+    button.clicked.connect(lambda: pressed.append(1))
+    box.returnPressed.connect(lambda: button.setFocus(Qt.FocusReason.OtherFocusReason))
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.isActiveWindow())
+    _focus(qtbot, box)
+    _key(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is button and pressed == []
+    _key(qtbot, Qt.Key.Key_Return)
+    assert pressed == [1]

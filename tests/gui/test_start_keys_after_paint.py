@@ -1,6 +1,6 @@
-"""The real entry's main window (``keys_after_paint``, app.run_app) installs the app-wide key
-filters once its first frame is painted, not before (they made Qt's internal objects get
-Python wrappers before that paint); after it, Ctrl+= zooms as in every other window."""
+"""The real entry's main window (``keys_after_paint``, app.run_app) sets up the key
+filters once its first frame is painted, not before (no key press can come earlier); after
+it, Ctrl+= zooms as in every other window."""
 
 from __future__ import annotations
 
