@@ -1,5 +1,5 @@
 """Composition root of the GUI: logging, the Qt message handler, QApplication, settings, the
-main window and the session store (opened just after the window's first paint).
+main window, the log file and the session store (both opened just after the window's first paint).
 ``run_app(args)`` is what ``hydra-sim`` (no subcommand) calls; it returns the process exit code.
 
 ``args.home`` has already been applied through ``paths.set_home``; everything written
@@ -18,9 +18,21 @@ from . import paths
 log = logging.getLogger("hydra_sim")
 
 
-def _setup_logging(home: Path) -> None:
-    from .logs import configure_file
-    configure_file(home / "logs")
+class _LogFile:
+    """The log file under the home folder, opened once: just after the first paint, or at exit
+    if that paint never came. What is logged before then is kept for it (logs.hold_file_records)."""
+
+    def __init__(self, home: Path):
+        from .logs import hold_file_records
+        self.logs_dir = home / "logs"
+        self.opened = False
+        hold_file_records()
+
+    def open(self) -> None:
+        if not self.opened:
+            from .logs import configure_file
+            self.opened = True
+            configure_file(self.logs_dir)
 
 
 def _install_qt_message_handler() -> None:
@@ -86,7 +98,14 @@ def open_store_despite_problems(show_windows: bool, parent=None):
 
 def run_app(args) -> int:
     home = paths.home_dir()
-    _setup_logging(home)
+    log_file = _LogFile(home)
+    try:
+        return _run_window(args, home, log_file)
+    finally:
+        log_file.open()         # if the first paint never came (an error before it), now
+
+
+def _run_window(args, home: Path, log_file: _LogFile) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -94,11 +113,12 @@ def run_app(args) -> int:
     app.setApplicationDisplayName("hydra_sim")
     _install_qt_message_handler()
     show_windows = not getattr(args, "no_err_windows", False)
-    # The start screen is painted first and the store opened just after: importing the records
-    # package and opening the file would otherwise be waited for before anything is on screen.
-    # A problem with the store is then said over the start screen; quitting there exits with 1.
+    # The start screen is painted first and the log file and the store opened just after:
+    # importing the records package (and the log's rotating handler) and opening the files would
+    # otherwise be waited for before anything is on screen. A problem with the store is then
+    # said over the start screen; quitting there exits with 1.
     window = build_main_window(show_error_windows=show_windows, keys_after_paint=True, with_store=False)
-    window.open_store_after_first_paint(lambda: open_store_despite_problems(show_windows, window))
+    window.open_store_after_first_paint(lambda: log_file.open() or open_store_despite_problems(show_windows, window))
     scenario = getattr(args, "scenario", None)
     if scenario and not window.open_scenario_file(scenario):
         log.error("could not open %s", scenario)

@@ -5,12 +5,15 @@ The terminal shows warnings and errors only. The log file keeps INFO and above, 
 1 MB with three old files, so a long classroom day never fills a disk. Libraries that log
 every step (``transitions`` logs each state change at INFO: one debrief's best-path search
 wrote about 23,000 lines) are held at WARNING everywhere.
+
+The app opens its log file just after its first paint (``hold_file_records`` keeps what is logged
+before then, and ``configure_file`` writes it first): the rotating handler needs
+``logging.handlers``, whose imports (socket, pickle, queue) took about 9 ms of the start-up.
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from pathlib import Path
 
@@ -47,9 +50,45 @@ def configure_terminal() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+class _HeldRecords(logging.Handler):
+    """INFO and above, kept until ``configure_file`` opens the log file and writes them there
+    (a few lines: the app holds them for the moment before its first paint)."""
+
+    MOST = 10_000       # a cap, in case the file is never opened
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.MOST:
+            self.records.append(record)
+
+
+def hold_file_records() -> None:
+    """Keep INFO and above for the log file that ``configure_file`` will open."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _HeldRecords) for h in root.handlers):
+        root.addHandler(_HeldRecords())
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def _release_held_records(root: logging.Logger) -> list[logging.LogRecord]:
+    records: list[logging.LogRecord] = []
+    for held in [h for h in root.handlers if isinstance(h, _HeldRecords)]:
+        root.removeHandler(held)
+        records += held.records
+    return records
+
+
 def configure_file(logs_dir: Path) -> Path | None:
-    """INFO and above to ``logs_dir/hydra-sim.log``, rotated; returns the path, or None if unwritable."""
+    """INFO and above to ``logs_dir/hydra-sim.log``, rotated, starting with what
+    ``hold_file_records`` kept; returns the path, or None if unwritable."""
+    import logging.handlers
     path = logs_dir / "hydra-sim.log"
+    root = logging.getLogger()
+    held = _release_held_records(root)
     try:
         logs_dir.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_FILE_BYTES,
@@ -59,7 +98,8 @@ def configure_file(logs_dir: Path) -> Path | None:
         return None
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter(_FORMAT_FILE))
-    root = logging.getLogger()
+    for record in held:
+        handler.handle(record)
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)

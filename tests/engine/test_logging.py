@@ -59,3 +59,19 @@ def test_terminal_shows_warnings_not_info(clean_logging, capsys):
     logging.getLogger("hydra_sim.test_terminal").warning("the store is read-only")
     err = capsys.readouterr().err
     assert "the store is read-only" in err and "quiet detail" not in err
+
+
+def test_what_is_logged_before_the_file_opens_is_written_to_it_first(clean_logging, tmp_path):
+    """The app opens its log file just after its first paint (app.run_app); what it logged
+    before then is kept and written first, and nothing is kept once the file is open."""
+    logs.hold_file_records()
+    early = logging.getLogger("hydra_sim.test_held")
+    early.info("started; data in HOME")
+    early.debug("below INFO: not for the file")
+    log_path = logs.configure_file(tmp_path / "logs")
+    early.info("after the first paint")
+    for handler in clean_logging.handlers:
+        handler.flush()
+    lines = log_path.read_text(encoding="utf-8").splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == ["started; data in HOME", "after the first paint"]
+    assert not any(type(h).__name__ == "_HeldRecords" for h in clean_logging.handlers)

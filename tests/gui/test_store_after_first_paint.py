@@ -76,7 +76,8 @@ def test_quitting_at_a_store_problem_starts_nothing_and_exits_with_1(qtbot, home
 
 
 def test_the_start_screen_is_drawn_without_the_store_code_loaded():
-    """What the window needs before its first paint does not load the store (SQLite, the schema)."""
+    """What the window needs before its first paint does not load the store (SQLite, the schema),
+    nor the log file's rotating handler (``logging.handlers``: the file opens after the paint)."""
     import subprocess
     import textwrap
 
@@ -84,8 +85,8 @@ def test_the_start_screen_is_drawn_without_the_store_code_loaded():
     code = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
-        import hydra_sim.app, hydra_sim.gui.main_window
-        print(sorted(m for m in ("hydra_sim.records.store", "sqlite3") if m in sys.modules))
+        import hydra_sim.cli, hydra_sim.app, hydra_sim.gui.main_window
+        print(sorted(m for m in ("hydra_sim.records.store", "sqlite3", "logging.handlers") if m in sys.modules))
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
