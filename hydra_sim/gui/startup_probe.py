@@ -68,7 +68,9 @@ def _say(moment: str, extra: str = "") -> None:
 
 
 class _OnFirstPaint(QObject):
-    """Calls ``then`` once, just after ``widget``'s first paint satisfying ``ready`` has been drawn."""
+    """Calls ``then`` once, just after ``widget``'s first paint satisfying ``ready`` has been drawn,
+    and stops watching: the login dialog's watcher otherwise stayed on the dialog, and once the
+    dialog's Python wrapper was collected Qt called a wrapper without these attributes."""
 
     def __init__(self, widget, then, ready=lambda: True):
         super().__init__(widget)
@@ -78,6 +80,7 @@ class _OnFirstPaint(QObject):
     def eventFilter(self, obj, event):  # noqa: N802 - Qt override
         if not self.done and event.type() == QEvent.Type.Paint and self.ready():
             self.done = True
+            obj.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
         return False
 
