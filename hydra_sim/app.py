@@ -18,23 +18,6 @@ from . import paths
 log = logging.getLogger("hydra_sim")
 
 
-class _LogFile:
-    """The log file under the home folder, opened once: just after the first paint, or at exit
-    if that paint never came. What is logged before then is kept for it (logs.hold_file_records)."""
-
-    def __init__(self, home: Path):
-        from .logs import hold_file_records
-        self.logs_dir = home / "logs"
-        self.opened = False
-        hold_file_records()
-
-    def open(self) -> None:
-        if not self.opened:
-            from .logs import configure_file
-            self.opened = True
-            configure_file(self.logs_dir)
-
-
 def _install_qt_message_handler() -> None:
     from .gui.application import install_qt_message_handler
     install_qt_message_handler()
@@ -97,16 +80,19 @@ def open_store_despite_problems(show_windows: bool, parent=None):
 
 
 def run_app(args) -> int:
+    from .logs import hold_file_records, open_held_file
     home = paths.home_dir()
-    log_file = _LogFile(home)
+    hold_file_records()         # the log file opens just after the first paint (logs.py says why)
     try:
-        return _run_window(args, home, log_file)
+        return _run_window(args, home)
     finally:
-        log_file.open()         # if the first paint never came (an error before it), now
+        open_held_file(home / "logs")       # if the first paint never came (an error before it), now
 
 
-def _run_window(args, home: Path, log_file: _LogFile) -> int:
+def _run_window(args, home: Path) -> int:
     from PySide6.QtWidgets import QApplication
+
+    from .logs import open_held_file
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")
@@ -118,7 +104,12 @@ def _run_window(args, home: Path, log_file: _LogFile) -> int:
     # otherwise be waited for before anything is on screen. A problem with the store is then
     # said over the start screen; quitting there exits with 1.
     window = build_main_window(show_error_windows=show_windows, keys_after_paint=True, with_store=False)
-    window.open_store_after_first_paint(lambda: log_file.open() or open_store_despite_problems(show_windows, window))
+
+    def open_files():
+        open_held_file(home / "logs")       # first, so a problem with the store is in the file too
+        return open_store_despite_problems(show_windows, window)
+
+    window.open_store_after_first_paint(open_files)
     scenario = getattr(args, "scenario", None)
     if scenario and not window.open_scenario_file(scenario):
         log.error("could not open %s", scenario)

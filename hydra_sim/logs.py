@@ -52,7 +52,8 @@ def configure_terminal() -> None:
 
 class _HeldRecords(logging.Handler):
     """INFO and above, kept until ``configure_file`` opens the log file and writes them there
-    (a few lines: the app holds them for the moment before its first paint)."""
+    (a few lines: the app holds them for the moment before its first paint). Not
+    ``logging.handlers.MemoryHandler``: that module is the one whose import this avoids."""
 
     MOST = 10_000       # a cap, in case the file is never opened
 
@@ -72,6 +73,13 @@ def hold_file_records() -> None:
         root.addHandler(_HeldRecords())
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
+
+
+def open_held_file(logs_dir: Path) -> None:
+    """``configure_file(logs_dir)`` if records are being held for it (so once after
+    ``hold_file_records``, however often this is called)."""
+    if any(isinstance(h, _HeldRecords) for h in logging.getLogger().handlers):
+        configure_file(logs_dir)
 
 
 def _release_held_records(root: logging.Logger) -> list[logging.LogRecord]:

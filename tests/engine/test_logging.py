@@ -75,3 +75,16 @@ def test_what_is_logged_before_the_file_opens_is_written_to_it_first(clean_loggi
     lines = log_path.read_text(encoding="utf-8").splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == ["started; data in HOME", "after the first paint"]
     assert not any(type(h).__name__ == "_HeldRecords" for h in clean_logging.handlers)
+
+
+def test_the_held_file_opens_once_however_often_it_is_asked(clean_logging, tmp_path):
+    """app.run_app asks after the first paint and again as it returns: one file handler, and
+    the kept lines written once."""
+    logs.hold_file_records()
+    logging.getLogger("hydra_sim.test_held").info("kept")
+    logs.open_held_file(tmp_path / "logs")
+    logs.open_held_file(tmp_path / "logs")
+    files = [h for h in clean_logging.handlers if str(tmp_path) in getattr(h, "baseFilename", "")]
+    assert len(files) == 1
+    files[0].flush()
+    assert (tmp_path / "logs" / "hydra-sim.log").read_text(encoding="utf-8").count("kept") == 1
