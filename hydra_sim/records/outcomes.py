@@ -9,7 +9,11 @@ Those are kept here, in tables beside the sessions, so a dashboard of 100,000 se
 - ``session_outcomes``: one row per finished session (``derive`` of its report);
 - ``outcome_actions``: one row per action of that report (team actions as ``team:<id>``);
 - ``outcome_titles``: each action id's title, as the reports name it (the latest written wins);
-- ``outcome_pending``: finished sessions whose rows are not written yet.
+- ``outcome_pending``: finished sessions whose rows are not written yet;
+- ``outcome_totals`` and ``percent_totals``: ``outcome_actions`` counted per (action, status,
+  critical, achieved at) and ``session_outcomes`` per percent, kept by triggers on every insert,
+  delete and update of those rows, so the whole cohort's dashboard reads a few hundred rows
+  instead of grouping millions (100,000 sessions: 0.8 s of ``GROUP BY`` on each opening).
 
 These tables are derived data, not part of the store's format (like ``schema.READING_INDEXES``):
 they never hold anything the reports do not, and triggers (``DERIVED``) keep them exact whichever
@@ -40,6 +44,19 @@ log = logging.getLogger(__name__)
 TEAM_PREFIX = "team:"
 TEAM_AS_ACTION = {"met": "on_time", "missed": "missed", "not_reached": "not_reached"}
 
+_ACTION_KEY = ("{row}.action_id, {row}.status, {row}.critical, {row}.achieved_at IS NOT NULL,"
+               " IFNULL({row}.achieved_at, 0)")
+_ADD_ACTION = ("INSERT INTO outcome_totals (action_id, status, critical, achieved, achieved_at, n) VALUES ("
+               + _ACTION_KEY + ", 1) ON CONFLICT (action_id, status, critical, achieved, achieved_at) DO UPDATE"
+               " SET n = n + 1; ")
+_IS_ACTION_KEY = "(action_id, status, critical, achieved, achieved_at) = (" + _ACTION_KEY + ")"
+_REMOVE_ACTION = ("UPDATE outcome_totals SET n = n - 1 WHERE " + _IS_ACTION_KEY + "; "
+                  "DELETE FROM outcome_totals WHERE " + _IS_ACTION_KEY + " AND n <= 0; ")
+_ADD_PERCENT = ("INSERT INTO percent_totals (known, percent, n) VALUES ({row}.percent IS NOT NULL,"
+                " IFNULL({row}.percent, 0), 1) ON CONFLICT (known, percent) DO UPDATE SET n = n + 1; ")
+_IS_PERCENT_KEY = "(known, percent) = ({row}.percent IS NOT NULL, IFNULL({row}.percent, 0))"
+_REMOVE_PERCENT = ("UPDATE percent_totals SET n = n - 1 WHERE " + _IS_PERCENT_KEY + "; "
+                   "DELETE FROM percent_totals WHERE " + _IS_PERCENT_KEY + " AND n <= 0; ")
 _GONE = "DELETE FROM session_outcomes WHERE session_id = {row}.session_id; "
 _QUEUE = "INSERT OR IGNORE INTO outcome_pending (session_id) SELECT {row}.session_id WHERE {row}.result_json IS NOT NULL; "
 
@@ -76,7 +93,44 @@ DERIVED = {
     "outcome_session_added":
         "CREATE TRIGGER IF NOT EXISTS outcome_session_added AFTER INSERT ON sessions"
         " WHEN NEW.result_json IS NOT NULL BEGIN " + _QUEUE.format(row="NEW") + "END",
+    # The totals' keys are NOT NULL (a key with a NULL never matches an upsert's conflict), so an
+    # optional value is a flag and a value: (achieved, achieved_at), (known, percent).
+    "outcome_totals":
+        "CREATE TABLE IF NOT EXISTS outcome_totals (action_id TEXT NOT NULL, status TEXT NOT NULL,"
+        " critical INTEGER NOT NULL, achieved INTEGER NOT NULL, achieved_at INTEGER NOT NULL, n INTEGER NOT NULL,"
+        " PRIMARY KEY (action_id, status, critical, achieved, achieved_at)) WITHOUT ROWID",
+    "percent_totals":
+        "CREATE TABLE IF NOT EXISTS percent_totals (known INTEGER NOT NULL, percent REAL NOT NULL,"
+        " n INTEGER NOT NULL, PRIMARY KEY (known, percent)) WITHOUT ROWID",
+    "outcome_totals_add":
+        "CREATE TRIGGER IF NOT EXISTS outcome_totals_add AFTER INSERT ON outcome_actions BEGIN "
+        + _ADD_ACTION.format(row="NEW") + "END",
+    "outcome_totals_remove":
+        "CREATE TRIGGER IF NOT EXISTS outcome_totals_remove AFTER DELETE ON outcome_actions BEGIN "
+        + _REMOVE_ACTION.format(row="OLD") + "END",
+    "outcome_totals_change":
+        "CREATE TRIGGER IF NOT EXISTS outcome_totals_change AFTER UPDATE ON outcome_actions BEGIN "
+        + _REMOVE_ACTION.format(row="OLD") + _ADD_ACTION.format(row="NEW") + "END",
+    "percent_totals_add":
+        "CREATE TRIGGER IF NOT EXISTS percent_totals_add AFTER INSERT ON session_outcomes BEGIN "
+        + _ADD_PERCENT.format(row="NEW") + "END",
+    "percent_totals_remove":
+        "CREATE TRIGGER IF NOT EXISTS percent_totals_remove AFTER DELETE ON session_outcomes BEGIN "
+        + _REMOVE_PERCENT.format(row="OLD") + "END",
+    "percent_totals_change":
+        "CREATE TRIGGER IF NOT EXISTS percent_totals_change AFTER UPDATE OF percent ON session_outcomes BEGIN "
+        + _REMOVE_PERCENT.format(row="OLD") + _ADD_PERCENT.format(row="NEW") + "END",
 }
+
+#: The totals as the whole tables' ``GROUP BY`` gives them (``create`` fills them so; ``check``
+#: compares), and as the dashboard reads them: (action, status, critical, achieved at, count).
+_ACTIONS_GROUPED = ("SELECT action_id, status, critical, achieved_at IS NOT NULL, IFNULL(achieved_at, 0), COUNT(*)"
+                    " FROM outcome_actions GROUP BY 1, 2, 3, 4, 5")
+_PERCENTS_GROUPED = ("SELECT percent IS NOT NULL, IFNULL(percent, 0), COUNT(*) FROM session_outcomes"
+                     " GROUP BY 1, 2")
+ACTION_TOTALS = ("SELECT action_id, status, critical, CASE WHEN achieved THEN achieved_at END, n"
+                 " FROM outcome_totals")
+PERCENT_TOTALS = "SELECT CASE WHEN known THEN percent END, n FROM percent_totals"
 
 
 def present(conn: sqlite3.Connection) -> bool:
@@ -93,6 +147,12 @@ def create(conn: sqlite3.Connection) -> None:
         return
     for statement in DERIVED.values():
         conn.execute(statement)
+    # The totals from the rows as they are (a store from before the totals has rows and no totals).
+    conn.execute("DELETE FROM outcome_totals")
+    conn.execute("INSERT INTO outcome_totals (action_id, status, critical, achieved, achieved_at, n) "
+                 + _ACTIONS_GROUPED)
+    conn.execute("DELETE FROM percent_totals")
+    conn.execute("INSERT INTO percent_totals (known, percent, n) " + _PERCENTS_GROUPED)
     conn.execute("INSERT OR IGNORE INTO outcome_pending (session_id) SELECT session_id FROM sessions"
                  " WHERE result_json IS NOT NULL AND session_id NOT IN (SELECT session_id FROM session_outcomes)")
     log.info("added the cohort tables; %d sessions to summarise",
@@ -169,6 +229,20 @@ def check(conn: sqlite3.Connection, session_id: str, report) -> str | None:
             or [(a, s, bool(c), t) for a, s, c, t in stored] != actions):
         return ("its cohort-dashboard rows differ from its score report (the records file was edited; the "
                 "dashboard counts them): the report itself is intact")
+    return None
+
+
+def check_totals(conn: sqlite3.Connection) -> str | None:
+    """Why the kept totals are not the counts of the rows (the file was edited, or a trigger dropped),
+    or None (also in a store without the tables). For ``verify``, once for the whole store."""
+    if not present(conn):
+        return None
+    for kept, grouped in (("SELECT action_id, status, critical, achieved, achieved_at, n FROM outcome_totals",
+                           _ACTIONS_GROUPED),
+                          ("SELECT known, percent, n FROM percent_totals", _PERCENTS_GROUPED)):
+        if sorted(map(tuple, conn.execute(kept))) != sorted(map(tuple, conn.execute(grouped))):
+            return ("the cohort dashboard's totals differ from its rows (the records file was edited; the "
+                    "dashboard counts the whole cohort from them): the score reports themselves are intact")
     return None
 
 

@@ -469,6 +469,9 @@ class SessionStore(TrainerActions, PersonalData):
                     issues += self._check_one(conn, dict(row))
                     issues += _damaged_columns(conn, row)
                 if session_id is None:
+                    totals = outcomes.check_totals(conn)
+                    if totals is not None:
+                        issues.append(VerifyIssue("", None, totals))
                     issues += self._check_store(conn)
             finally:
                 conn.text_factory = str

@@ -61,6 +61,9 @@ def python_summary(path, ids):
 def assert_same(path, ids):
     counted = cohort_counts.count(path, set(ids))
     assert counted is not None, "nothing should be pending"
+    with closing(sqlite3.connect(path)) as conn:        # the triggers' totals are the rows' counts
+        assert outcomes.check_totals(conn) is None
+        assert conn.execute("SELECT COUNT(*) FROM outcome_totals WHERE n <= 0").fetchone()[0] == 0
     expected, reports = python_summary(path, ids)
     assert counted.summary == expected
     assert counted.labels == {s: (r.grade_label, r.outcome) for s, r in reports.items() if s in ids}
@@ -159,10 +162,7 @@ def test_an_older_store_is_summarised_once_and_a_review_open_writes_nothing(vari
     store, path, _rng = varied
     expected, _ = python_summary(path, all_ids(path))
     with closing(sqlite3.connect(path)) as conn, conn:      # the store as an older hydra_sim left it
-        for name in ("outcome_session_gone", "outcome_report_changed", "outcome_session_added", "outcome_rows_gone"):
-            conn.execute(f"DROP TRIGGER {name}")
-        for name in ("outcome_actions", "session_outcomes", "outcome_titles", "outcome_pending"):
-            conn.execute(f"DROP TABLE {name}")
+        drop_derived(conn)
     store.close()
     with SessionStore(path, page_check=False) as review:     # the review's open: no page check, no writes
         with review._read() as conn:
@@ -173,6 +173,32 @@ def test_an_older_store_is_summarised_once_and_a_review_open_writes_nothing(vari
         assert own.summarise_outcomes(lambda done, total: seen.append((done, total))) == expected.sessions
     assert seen[-1] == (expected.sessions, expected.sessions)
     assert cohort_counts.count(path, set(all_ids(path))).summary == expected
+
+
+def drop_derived(conn, names=tuple(outcomes.DERIVED)):
+    for name in names:
+        kind = "INDEX" if name == "outcome_counts" else "TRIGGER" if "CREATE TRIGGER" in outcomes.DERIVED[name] else "TABLE"
+        conn.execute(f"DROP {kind} IF EXISTS {name}")
+
+
+def test_a_store_from_before_the_totals_gets_them_from_its_rows(varied, mini):
+    store, path, rng = varied
+    expected, _ = python_summary(path, all_ids(path))
+    totals = [n for n in outcomes.DERIVED if "totals" in n]
+    assert len(totals) == 8
+    with closing(sqlite3.connect(path)) as conn, conn:      # as the previous version left it: rows, no totals
+        drop_derived(conn, totals)
+        assert not outcomes.present(conn)
+    assert cohort_counts.count(path, set(all_ids(path))) is None     # never read from missing totals
+    store.close()
+    with SessionStore(path) as own:                           # a checked open adds them, from the rows
+        assert own.summarise_outcomes() == 0                  # nothing to parse again
+        assert assert_same(path, all_ids(path)) == expected
+        sid = own.start_session(TraineeInfo("t-new"), mini)   # and they follow every write after that
+        own.finish_session(sid, varied_report(rng, str(mini.id)))
+        assert_same(path, all_ids(path))
+        erase_trainee(own, "t-1", home=path.parent.parent)
+        assert_same(path, all_ids(path))
 
 
 def test_a_read_only_store_is_counted_in_memory(varied, mini):
@@ -195,3 +221,20 @@ def test_verify_names_a_session_whose_dashboard_rows_were_edited(varied):
     issues = store.verify()
     assert [i.session_id for i in issues] == [sid] and "cohort-dashboard rows differ" in issues[0].message
     assert store.summarise_outcomes() == 0                   # nothing queued: the rows were edited, not stale
+
+
+def test_verify_names_edited_totals(varied):
+    store, path, _rng = varied
+    first = "(SELECT MIN(action_id) FROM outcome_totals)"
+    with closing(sqlite3.connect(path)) as conn, conn:        # an action's total edited
+        conn.execute(f"UPDATE outcome_totals SET n = n + 5 WHERE action_id = {first}")
+    issues = store.verify()
+    assert [i.session_id for i in issues] == [""] and "totals differ from its rows" in issues[0].message
+    assert str(issues[0]).startswith("the store: ")
+    with closing(sqlite3.connect(path)) as conn, conn:        # put back; a percent's total edited instead
+        conn.execute(f"UPDATE outcome_totals SET n = n - 5 WHERE action_id = {first}")
+        conn.execute("UPDATE percent_totals SET percent = percent + 0.5")
+    assert ["totals differ" in i.message for i in store.verify()] == [True]
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE percent_totals SET percent = percent - 0.5")
+    assert store.verify() == []

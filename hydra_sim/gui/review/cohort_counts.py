@@ -1,9 +1,10 @@
 """The cohort dashboard's figures counted in SQL from the store's outcome tables (records/outcomes.py).
 
 ``cohort_stats.cohort_summary`` counts compact reports in Python: 100,000 sessions are 4 million
-action rows, seconds of Python. Here SQLite groups them (``GROUP BY`` on an index, so no sort)
-into a few hundred (action, status, critical, achieved at) counts and the score percents into
-distinct values, and ``cohort_stats.summary_from_counts`` turns those into the same
+action rows, seconds of Python. Here the whole cohort is read from the totals the store's triggers
+keep (``outcomes.ACTION_TOTALS``: a few hundred rows), and a filtered set is grouped by SQLite
+(``GROUP BY`` on an index, so no sort) into the same (action, status, critical, achieved at)
+counts and the score percents into distinct values, and ``cohort_stats.summary_from_counts`` turns those into the same
 ``CohortSummary``, number for number (tests/gui/test_review_cohort_counts.py compares the two).
 
 Reads through its own read-only connection, as ``cohort_stats.load_rows`` does. Returns None
@@ -52,8 +53,8 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
         wanted = session_ids if isinstance(session_ids, (set, frozenset, dict)) else set(session_ids)
         everything = ids.keys() <= wanted
         chosen = list(ids.values()) if everything else [key for sid, key in ids.items() if sid in wanted]
-        if everything:                         # every counted session is wanted: count the whole tables
-            actions_where = percents_where = ""
+        if everything:           # every counted session is wanted: the whole tables' totals, kept by triggers
+            actions_sql, percents_sql = outcomes.ACTION_TOTALS, outcomes.PERCENT_TOTALS
         else:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
             conn.execute("DELETE FROM temp.chosen")
@@ -64,9 +65,10 @@ def count(store_path, session_ids: Collection[str]) -> Counted | None:
             # only their rows (5% of 100,000 sessions: 0.44 s scanning, 0.25 s in all looking up).
             few = len(chosen) * 10 < len(ids)
             actions_where = " WHERE {}outcome IN (SELECT id FROM temp.chosen)".format("" if few else "+")
-            percents_where = " WHERE +id IN (SELECT id FROM temp.chosen)"
-        actions = conn.execute(_COUNTS.format(where=actions_where)).fetchall()
-        percents = conn.execute(_PERCENTS.format(where=percents_where)).fetchall()
+            actions_sql = _COUNTS.format(where=actions_where)
+            percents_sql = _PERCENTS.format(where=" WHERE +id IN (SELECT id FROM temp.chosen)")
+        actions = conn.execute(actions_sql).fetchall()
+        percents = conn.execute(percents_sql).fetchall()
         titles = dict(conn.execute("SELECT action_id, title FROM outcome_titles"))
         conn.execute("COMMIT")
     finally:
