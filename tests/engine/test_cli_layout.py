@@ -7,6 +7,7 @@ from importlib import import_module
 import subprocess
 import sys
 
+import pytest
 from engine_helpers import REPO
 
 # Runs the real entry (hydra_sim.cli.main) in a fresh interpreter with the app launcher
@@ -84,3 +85,30 @@ def test_help_lists_every_command_with_its_help():
         for name in names:
             line = next((ln for ln in result.stdout.splitlines() if ln.split()[:1] == [name]), "")
             assert len(line.split()) > 1, f"{name} has no help line: {line!r}"
+
+
+def test_the_first_look_names_the_command_the_full_parser_runs():
+    """``_look_at`` reads only the top-level options; it must name the same command as the real
+    parser with every command's flags, and call a line it cannot read (no such command, an option
+    without its value) not understood. A command's own flags are its parser's business."""
+    import argparse
+    import contextlib
+    import io
+
+    from hydra_sim import cli
+
+    full = argparse.ArgumentParser(prog="hydra-sim")
+    cli._top_level(full)
+    sub = full.add_subparsers(dest="command")
+    for module, adder, _names in cli.COMMANDS:
+        getattr(import_module(module, "hydra_sim.cli"), adder)(sub)
+    accepted = [[], ["--home", "h"], ["--no-err-windows", "--scenario", "s.yaml"], ["lint", "a.yaml"],
+                ["--home", "h", "verify"], ["review", "--home", "h"],
+                ["--join", "h:1", "--code", "c", "--member", "a", "--member", "b"], ["--home", "h", "explore", "s.yaml"]]
+    for argv in accepted:
+        assert cli._look_at(argv) == (full.parse_args(argv).command, True), argv
+    for argv in (["bogus"], ["--home"], ["--home", "h", "lintx", "a.yaml"]):
+        with contextlib.redirect_stderr(io.StringIO()), pytest.raises(SystemExit):
+            full.parse_args(argv)
+        assert cli._look_at(argv) == (None, False), argv
+    assert cli._look_at(["export-bundle", "--help"]) == ("export-bundle", True)     # its own help
