@@ -124,10 +124,12 @@ DERIVED = {
 
 #: The totals as the whole tables' ``GROUP BY`` gives them (``create`` fills them so; ``check``
 #: compares), and as the dashboard reads them: (action, status, critical, achieved at, count).
+#: Grouped by the columns themselves, so SQLite reads the counts index in its order (grouping by
+#: the key's expressions sorted 3.7 million rows first: 2.8 s instead of 0.7 s at 100,000 sessions).
 _ACTIONS_GROUPED = ("SELECT action_id, status, critical, achieved_at IS NOT NULL, IFNULL(achieved_at, 0), COUNT(*)"
-                    " FROM outcome_actions GROUP BY 1, 2, 3, 4, 5")
+                    " FROM outcome_actions GROUP BY action_id, status, critical, achieved_at")
 _PERCENTS_GROUPED = ("SELECT percent IS NOT NULL, IFNULL(percent, 0), COUNT(*) FROM session_outcomes"
-                     " GROUP BY 1, 2")
+                     " GROUP BY percent")
 ACTION_TOTALS = ("SELECT action_id, status, critical, CASE WHEN achieved THEN achieved_at END, n"
                  " FROM outcome_totals")
 PERCENT_TOTALS = "SELECT CASE WHEN known THEN percent END, n FROM percent_totals"
