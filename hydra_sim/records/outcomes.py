@@ -44,19 +44,24 @@ log = logging.getLogger(__name__)
 TEAM_PREFIX = "team:"
 TEAM_AS_ACTION = {"met": "on_time", "missed": "missed", "not_reached": "not_reached"}
 
-_ACTION_KEY = ("{row}.action_id, {row}.status, {row}.critical, {row}.achieved_at IS NOT NULL,"
-               " IFNULL({row}.achieved_at, 0)")
-_ADD_ACTION = ("INSERT INTO outcome_totals (action_id, status, critical, achieved, achieved_at, n) VALUES ("
-               + _ACTION_KEY + ", 1) ON CONFLICT (action_id, status, critical, achieved, achieved_at) DO UPDATE"
-               " SET n = n + 1; ")
-_IS_ACTION_KEY = "(action_id, status, critical, achieved, achieved_at) = (" + _ACTION_KEY + ")"
-_REMOVE_ACTION = ("UPDATE outcome_totals SET n = n - 1 WHERE " + _IS_ACTION_KEY + "; "
-                  "DELETE FROM outcome_totals WHERE " + _IS_ACTION_KEY + " AND n <= 0; ")
-_ADD_PERCENT = ("INSERT INTO percent_totals (known, percent, n) VALUES ({row}.percent IS NOT NULL,"
-                " IFNULL({row}.percent, 0), 1) ON CONFLICT (known, percent) DO UPDATE SET n = n + 1; ")
-_IS_PERCENT_KEY = "(known, percent) = ({row}.percent IS NOT NULL, IFNULL({row}.percent, 0))"
-_REMOVE_PERCENT = ("UPDATE percent_totals SET n = n - 1 WHERE " + _IS_PERCENT_KEY + "; "
-                   "DELETE FROM percent_totals WHERE " + _IS_PERCENT_KEY + " AND n <= 0; ")
+
+def _kept_totals(totals: str, source: str, key: str, values: str, changed: str = "") -> dict[str, str]:
+    """The three triggers that keep ``totals`` (a count ``n`` per ``key``, its columns) equal to
+    ``source``'s rows counted by ``values`` (the key's SQL for a row, ``{row}`` being NEW or OLD)
+    on every insert, delete and update (``changed``: " OF <column>" when only that one matters)."""
+    def add(row: str) -> str:
+        return (f"INSERT INTO {totals} ({key}, n) VALUES ({values.format(row=row)}, 1)"
+                f" ON CONFLICT ({key}) DO UPDATE SET n = n + 1; ")
+
+    def remove(row: str) -> str:
+        match = f"({key}) = ({values.format(row=row)})"
+        return f"UPDATE {totals} SET n = n - 1 WHERE {match}; DELETE FROM {totals} WHERE {match} AND n <= 0; "
+    begin = f"CREATE TRIGGER IF NOT EXISTS {totals}_{{}} AFTER {{}} ON {source} BEGIN "
+    return {f"{totals}_add": begin.format("add", "INSERT") + add("NEW") + "END",
+            f"{totals}_remove": begin.format("remove", "DELETE") + remove("OLD") + "END",
+            f"{totals}_change": begin.format("change", "UPDATE" + changed) + remove("OLD") + add("NEW") + "END"}
+
+
 _GONE = "DELETE FROM session_outcomes WHERE session_id = {row}.session_id; "
 _QUEUE = "INSERT OR IGNORE INTO outcome_pending (session_id) SELECT {row}.session_id WHERE {row}.result_json IS NOT NULL; "
 
@@ -102,24 +107,11 @@ DERIVED = {
     "percent_totals":
         "CREATE TABLE IF NOT EXISTS percent_totals (known INTEGER NOT NULL, percent REAL NOT NULL,"
         " n INTEGER NOT NULL, PRIMARY KEY (known, percent)) WITHOUT ROWID",
-    "outcome_totals_add":
-        "CREATE TRIGGER IF NOT EXISTS outcome_totals_add AFTER INSERT ON outcome_actions BEGIN "
-        + _ADD_ACTION.format(row="NEW") + "END",
-    "outcome_totals_remove":
-        "CREATE TRIGGER IF NOT EXISTS outcome_totals_remove AFTER DELETE ON outcome_actions BEGIN "
-        + _REMOVE_ACTION.format(row="OLD") + "END",
-    "outcome_totals_change":
-        "CREATE TRIGGER IF NOT EXISTS outcome_totals_change AFTER UPDATE ON outcome_actions BEGIN "
-        + _REMOVE_ACTION.format(row="OLD") + _ADD_ACTION.format(row="NEW") + "END",
-    "percent_totals_add":
-        "CREATE TRIGGER IF NOT EXISTS percent_totals_add AFTER INSERT ON session_outcomes BEGIN "
-        + _ADD_PERCENT.format(row="NEW") + "END",
-    "percent_totals_remove":
-        "CREATE TRIGGER IF NOT EXISTS percent_totals_remove AFTER DELETE ON session_outcomes BEGIN "
-        + _REMOVE_PERCENT.format(row="OLD") + "END",
-    "percent_totals_change":
-        "CREATE TRIGGER IF NOT EXISTS percent_totals_change AFTER UPDATE OF percent ON session_outcomes BEGIN "
-        + _REMOVE_PERCENT.format(row="OLD") + _ADD_PERCENT.format(row="NEW") + "END",
+    **_kept_totals("outcome_totals", "outcome_actions", "action_id, status, critical, achieved, achieved_at",
+                   "{row}.action_id, {row}.status, {row}.critical, {row}.achieved_at IS NOT NULL,"
+                   " IFNULL({row}.achieved_at, 0)"),
+    **_kept_totals("percent_totals", "session_outcomes", "known, percent",
+                   "{row}.percent IS NOT NULL, IFNULL({row}.percent, 0)", changed=" OF percent"),
 }
 
 #: The totals as the whole tables' ``GROUP BY`` gives them (``create`` fills them so; ``check``
