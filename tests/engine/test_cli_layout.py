@@ -104,7 +104,8 @@ def test_the_first_look_names_the_command_the_full_parser_runs():
         getattr(import_module(module, "hydra_sim.cli"), adder)(sub)
     accepted = [[], ["--home", "h"], ["--no-err-windows", "--scenario", "s.yaml"], ["lint", "a.yaml"],
                 ["--home", "h", "verify"], ["review", "--home", "h"],
-                ["--join", "h:1", "--code", "c", "--member", "a", "--member", "b"], ["--home", "h", "explore", "s.yaml"]]
+                ["--join", "h:1", "--code", "c", "--member", "a", "--member", "b"],
+                ["--home", "h", "explore", "s.yaml"]]
     for argv in accepted:
         assert cli._look_at(argv) == (full.parse_args(argv).command, True), argv
     for argv in (["bogus"], ["--home"], ["--home", "h", "lintx", "a.yaml"]):

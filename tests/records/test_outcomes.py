@@ -177,7 +177,7 @@ def test_an_older_store_is_summarised_once_and_a_review_open_writes_nothing(vari
 
 def drop_derived(conn, names=tuple(outcomes.DERIVED)):
     for name in names:
-        kind = "INDEX" if name == "outcome_counts" else "TRIGGER" if "CREATE TRIGGER" in outcomes.DERIVED[name] else "TABLE"
+        kind = outcomes.DERIVED[name].split()[1]          # CREATE TABLE / INDEX / TRIGGER IF NOT EXISTS ...
         conn.execute(f"DROP {kind} IF EXISTS {name}")
 
 
