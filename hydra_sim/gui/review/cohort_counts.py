@@ -4,8 +4,9 @@
 action rows, seconds of Python. Here the whole cohort is read from the totals the store's triggers
 keep (``outcomes.ACTION_TOTALS``: a few hundred rows), and a filtered set is grouped by SQLite
 (``GROUP BY`` on an index, so no sort) into the same (action, status, critical, achieved at)
-counts and the score percents into distinct values, and ``cohort_stats.summary_from_counts`` turns those into the same
-``CohortSummary``, number for number (tests/gui/test_review_cohort_counts.py compares the two).
+counts and the score percents into distinct values; ``cohort_stats.summary_from_counts`` turns
+those into the same ``CohortSummary``, number for number (tests/records/test_outcomes.py compares
+the two).
 
 Reads through its own read-only connection, as ``cohort_stats.load_rows`` does. Returns None
 when the store cannot be counted yet (no outcome tables, or sessions still queued for them): the
