@@ -131,8 +131,11 @@ def _cmd_verify(args, store) -> int:
               f"this store had a records key, sealed since {since}; edits made before then cannot be detected")
     if status["key_present"]:
         print(f"{status['keyed']} keyed (sealed with this installation's records key from their start)")
-    bad = len({i.session_id for i in issues})
-    print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems")
+    bad = len({i.session_id for i in issues if i.session_id})
+    store_problems = sum(1 for i in issues if not i.session_id)     # "the store: ..." lines, not a session's
+    also = (f"; the store itself has {store_problems} problem{'s' if store_problems != 1 else ''} (above)"
+            if store_problems else "")
+    print(f"{count} session{'s' if count != 1 else ''} verified, {bad} with problems{also}")
     return 1 if issues else 0
 
 

@@ -6,6 +6,8 @@ trainee, an imported bundle, and writes an older hydra_sim makes without knowing
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
 import sqlite3
@@ -17,6 +19,7 @@ import pytest
 from records_support import REPO, play
 from test_records_marking import RATIONALE
 
+from hydra_sim import cli
 from hydra_sim.engine import load_scenario
 from hydra_sim.gui.review import cohort_counts
 from hydra_sim.gui.review.cohort_stats import cohort_summary, compact_report
@@ -231,6 +234,11 @@ def test_verify_names_edited_totals(varied):
     issues = store.verify()
     assert [i.session_id for i in issues] == [""] and "totals differ from its rows" in issues[0].message
     assert str(issues[0]).startswith("the store: ")
+    out = io.StringIO()                                        # hydra-sim verify says it is the store's
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["--home", str(path.parent.parent), "verify"]) == 1
+    assert out.getvalue().strip().splitlines()[-1].endswith(
+        " verified, 0 with problems; the store itself has 1 problem (above)")
     with closing(sqlite3.connect(path)) as conn, conn:        # put back; a percent's total edited instead
         conn.execute(f"UPDATE outcome_totals SET n = n - 5 WHERE action_id = {first}")
         conn.execute("UPDATE percent_totals SET percent = percent + 0.5")
