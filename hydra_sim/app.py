@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from . import paths
+from .logs import hold_file_records, open_held_file
 
 log = logging.getLogger("hydra_sim")
 
@@ -80,7 +81,6 @@ def open_store_despite_problems(show_windows: bool, parent=None):
 
 
 def run_app(args) -> int:
-    from .logs import hold_file_records, open_held_file
     home = paths.home_dir()
     hold_file_records()         # the log file opens just after the first paint (logs.py says why)
     try:
@@ -91,8 +91,6 @@ def run_app(args) -> int:
 
 def _run_window(args, home: Path) -> int:
     from PySide6.QtWidgets import QApplication
-
-    from .logs import open_held_file
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hydra_sim")

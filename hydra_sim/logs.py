@@ -36,6 +36,12 @@ class _TerminalHandler(logging.StreamHandler):
         pass
 
 
+def _let_through(root: logging.Logger, level: int) -> None:
+    """Lower the root logger's level to ``level`` if it would hold such records back."""
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+
+
 def configure_terminal() -> None:
     """Warnings and errors to stderr; chatty libraries quietened. Safe to call more than once."""
     root = logging.getLogger()
@@ -44,8 +50,7 @@ def configure_terminal() -> None:
         handler.setLevel(logging.WARNING)
         handler.setFormatter(logging.Formatter(_FORMAT_TERMINAL))
         root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.WARNING:
-        root.setLevel(logging.WARNING)
+    _let_through(root, logging.WARNING)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -71,8 +76,7 @@ def hold_file_records() -> None:
     root = logging.getLogger()
     if not any(isinstance(h, _HeldRecords) for h in root.handlers):
         root.addHandler(_HeldRecords())
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
+    _let_through(root, logging.INFO)
 
 
 def open_held_file(logs_dir: Path) -> None:
@@ -109,8 +113,7 @@ def configure_file(logs_dir: Path) -> Path | None:
     for record in held:
         handler.handle(record)
     root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
+    _let_through(root, logging.INFO)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
     return path
